@@ -1,0 +1,154 @@
+package io.upsfleet.cluster;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import io.upsfleet.cluster.account.Accounts;
+import io.upsfleet.cluster.account.PasswordHasher;
+import io.upsfleet.cluster.audit.AuditLog;
+import io.upsfleet.cluster.device.DeviceCredentials;
+import io.upsfleet.cluster.device.DeviceDirectory;
+import io.upsfleet.cluster.device.DeviceProjection;
+import io.upsfleet.cluster.device.DeviceSettings;
+import io.upsfleet.cluster.device.DeviceWatchdog;
+import io.upsfleet.cluster.device.UpsDevices;
+import io.upsfleet.persistence.DatabaseSettings;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import javax.sql.DataSource;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.DispatcherSelector;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.cluster.MemberStatus;
+import org.apache.pekko.cluster.typed.Cluster;
+import org.apache.pekko.cluster.typed.Join;
+
+/**
+ * One node of the upsfleet cluster: the actor system, the device shard region, the projections, the
+ * watchdog singleton and the read-side services. A node with no configured seed nodes joins itself.
+ * {@link #close()} leaves the cluster and terminates the actor system.
+ */
+public final class UpsfleetCluster implements AutoCloseable {
+  private final ActorSystem<Void> system;
+  private final UpsDevices devices;
+  private final DeviceDirectory directory;
+  private final DeviceCredentials credentials;
+  private final Accounts accounts;
+  private final AuditLog audit;
+  private final Jdbc jdbc;
+
+  private UpsfleetCluster(ActorSystem<Void> system, UpsDevices devices, DeviceDirectory directory,
+      DeviceCredentials credentials, Accounts accounts, AuditLog audit, Jdbc jdbc) {
+    this.system = system;
+    this.devices = devices;
+    this.directory = directory;
+    this.credentials = credentials;
+    this.accounts = accounts;
+    this.audit = audit;
+    this.jdbc = jdbc;
+  }
+
+  /**
+   * The complete configuration of a node: {@code app} (the application's own config and overrides) over
+   * upsfleet's Pekko settings over every library's {@code reference.conf}, resolved.
+   */
+  public static Config loadConfig(Config app) {
+    return ConfigFactory.load(app.withFallback(ConfigFactory.parseResources("upsfleet-cluster.conf")));
+  }
+
+  /**
+   * Starts a node.
+   *
+   * @param config a config from {@link #loadConfig}
+   * @param db where the journal lives (the journal plugin opens its own pool to it)
+   * @param dataSource the pool for the read side
+   * @param clock the clock every date decision uses
+   */
+  public static UpsfleetCluster start(Config config, DatabaseSettings db, DataSource dataSource, Clock clock) {
+    Config withDb = ConfigFactory.parseMap(Map.of(
+            "pekko-persistence-jdbc.shared-databases.slick.db.url", db.url(),
+            "pekko-persistence-jdbc.shared-databases.slick.db.user", db.user(),
+            "pekko-persistence-jdbc.shared-databases.slick.db.password", db.password(),
+            "pekko-persistence-jdbc.shared-databases.slick.db.connectionTimeout",
+            db.connectionTimeout().toMillis()))
+        .withFallback(config);
+    String name = config.getString("upsfleet.cluster.system-name");
+    ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), name, withDb);
+    try {
+      Cluster cluster = Cluster.get(system);
+      if (config.getStringList("pekko.cluster.seed-nodes").isEmpty()) {
+        cluster.manager().tell(Join.create(cluster.selfMember().address()));
+      }
+      Jdbc jdbc = new Jdbc(dataSource,
+          system.dispatchers().lookup(DispatcherSelector.fromConfig("upsfleet.jdbc-dispatcher")));
+      DeviceSettings deviceSettings = DeviceSettings.fromConfig(config);
+      UpsDevices devices = UpsDevices.init(system, deviceSettings, clock);
+      DeviceDirectory directory = new DeviceDirectory(jdbc);
+      DeviceProjection.init(system, dataSource, deviceSettings.tagSlices());
+      DeviceWatchdog.init(system, devices, directory, config.getDuration("upsfleet.watchdog.interval"),
+          config.getDuration("upsfleet.event-log.retention"), clock);
+      Accounts accounts = new Accounts(jdbc,
+          new PasswordHasher(config.getInt("upsfleet.accounts.password-iterations")),
+          config.getDuration("upsfleet.accounts.token-lifetime"), clock);
+      return new UpsfleetCluster(system, devices, directory, new DeviceCredentials(jdbc, clock), accounts,
+          new AuditLog(jdbc, clock), jdbc);
+    } catch (RuntimeException e) {
+      system.terminate();
+      throw e;
+    }
+  }
+
+  public ActorSystem<Void> system() {
+    return system;
+  }
+
+  public UpsDevices devices() {
+    return devices;
+  }
+
+  public DeviceDirectory directory() {
+    return directory;
+  }
+
+  public DeviceCredentials credentials() {
+    return credentials;
+  }
+
+  public Accounts accounts() {
+    return accounts;
+  }
+
+  public AuditLog audit() {
+    return audit;
+  }
+
+  public Jdbc jdbc() {
+    return jdbc;
+  }
+
+  /** This node's identity as recorded with each connection it serves. */
+  public String nodeId() {
+    return DeviceWatchdog.nodeId(system);
+  }
+
+  /** Whether this node is an Up member of the cluster. */
+  public boolean isUp() {
+    return Cluster.get(system).selfMember().status() == MemberStatus.up();
+  }
+
+  /** Leaves the cluster and terminates the actor system, waiting up to {@code timeout}. */
+  public void close(Duration timeout) {
+    system.terminate();
+    try {
+      system.getWhenTerminated().toCompletableFuture().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (Exception e) {
+      // the JVM is going down or the caller moves on; nothing more to release here
+    }
+  }
+
+  @Override
+  public void close() {
+    close(Duration.ofSeconds(30));
+  }
+}

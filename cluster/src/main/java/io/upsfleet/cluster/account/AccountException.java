@@ -1,0 +1,22 @@
+package io.upsfleet.cluster.account;
+
+/** A refused account operation, with a reason the API maps to a status code. */
+public final class AccountException extends RuntimeException {
+  /** Why the operation was refused. */
+  public enum Reason {
+    ACCOUNT_NOT_FOUND,
+    NAME_TAKEN,
+    USERNAME_TAKEN
+  }
+
+  private final Reason reason;
+
+  public AccountException(Reason reason, String message) {
+    super(message, null, false, false);
+    this.reason = reason;
+  }
+
+  public Reason reason() {
+    return reason;
+  }
+}

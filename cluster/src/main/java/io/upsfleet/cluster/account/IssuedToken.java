@@ -1,0 +1,6 @@
+package io.upsfleet.cluster.account;
+
+import java.time.Instant;
+
+/** A bearer token as handed to its user, once; only its hash is stored. */
+public record IssuedToken(String token, Instant expiresAt, Principal principal) {}

@@ -1,0 +1,243 @@
+package io.upsfleet.cluster.device;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.upsfleet.cluster.Jdbc;
+import java.sql.Array;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.UUID;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * Queries over the device read models (fed by {@link DeviceProjection}): pages of the directory with
+ * filters and search, and pages of one device's event log. All values are bound as parameters; search
+ * text is matched literally (LIKE wildcards in it are escaped). Thread-safe.
+ */
+public final class DeviceDirectory {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private final Jdbc jdbc;
+
+  public DeviceDirectory(Jdbc jdbc) {
+    this.jdbc = jdbc;
+  }
+
+  /** A status filter of the device list. */
+  public enum StatusFilter {
+    ONLINE("online"),
+    OFFLINE("NOT online"),
+    CONNECTION_LOST("connection_lost"),
+    ON_BATTERY("'OB' = ANY(status_flags)"),
+    LOW_BATTERY("'LB' = ANY(status_flags)"),
+    REPLACE_BATTERY("'RB' = ANY(status_flags)"),
+    OVERLOAD("'OVER' = ANY(status_flags)"),
+    TEMPERATURE_HIGH("temperature_high");
+
+    private final String predicate;
+
+    StatusFilter(String predicate) {
+      this.predicate = predicate;
+    }
+  }
+
+  /** One row of the directory. */
+  public record Entry(
+      String serial,
+      UUID accountId,
+      String model,
+      Instant registeredAt,
+      boolean online,
+      boolean connectionLost,
+      Set<StatusFlag> status,
+      boolean temperatureHigh,
+      String firmware,
+      Instant connectedSince,
+      Instant disconnectedAt,
+      Instant updatedAt) {}
+
+  /** One entry of the event log. */
+  public record LoggedEvent(
+      String serial,
+      long seqNr,
+      EventType type,
+      Severity severity,
+      String cause,
+      Instant occurredAt,
+      Instant deviceTime,
+      Map<String, String> details) {}
+
+  /** A page of results and the total number of matches. */
+  public record Page<T>(List<T> items, int page, int size, long total) {}
+
+  /**
+   * A page of devices ordered by serial.
+   *
+   * @param account restricts to one account when present
+   * @param status filter, or empty
+   * @param query serial prefix or model substring (case-insensitive), or empty
+   */
+  public CompletionStage<Page<Entry>> page(
+      Optional<UUID> account, Optional<StatusFilter> status, Optional<String> query, int page, int size) {
+    StringBuilder where = new StringBuilder(" WHERE true");
+    List<Object> args = new ArrayList<>();
+    account.ifPresent(a -> {
+      where.append(" AND account_id = ?");
+      args.add(a);
+    });
+    status.ifPresent(s -> where.append(" AND ").append(s.predicate));
+    query.filter(q -> !q.isBlank()).ifPresent(q -> {
+      where.append(" AND (serial LIKE ? ESCAPE '\\' OR model ILIKE ? ESCAPE '\\')");
+      String escaped = escapeLike(q.trim());
+      args.add(escaped.toUpperCase(java.util.Locale.ROOT) + "%");
+      args.add("%" + escaped + "%");
+    });
+    return jdbc.run(c -> {
+      long total;
+      try (PreparedStatement ps = c.prepareStatement("SELECT count(*) FROM device_directory" + where)) {
+        bind(ps, args);
+        try (ResultSet rs = ps.executeQuery()) {
+          rs.next();
+          total = rs.getLong(1);
+        }
+      }
+      List<Entry> items = new ArrayList<>();
+      try (PreparedStatement ps = c.prepareStatement(
+          "SELECT serial, account_id, model, registered_at, online, connection_lost, status_flags, temperature_high,"
+              + " firmware, connected_since, disconnected_at, updated_at FROM device_directory" + where
+              + " ORDER BY serial OFFSET ? LIMIT ?")) {
+        int i = bind(ps, args);
+        ps.setLong(i++, (long) page * size);
+        ps.setInt(i, size);
+        try (ResultSet rs = ps.executeQuery()) {
+          while (rs.next()) items.add(entry(rs));
+        }
+      }
+      return new Page<>(items, page, size, total);
+    });
+  }
+
+  /** A page of a device's event log, newest first, within {@code [from, to)}. */
+  public CompletionStage<Page<LoggedEvent>> events(String serial, Instant from, Instant to, int page, int size) {
+    return jdbc.run(c -> {
+      long total;
+      try (PreparedStatement ps = c.prepareStatement(
+          "SELECT count(*) FROM device_events WHERE serial = ? AND occurred_at >= ? AND occurred_at < ?")) {
+        ps.setString(1, serial);
+        ps.setTimestamp(2, Timestamp.from(from));
+        ps.setTimestamp(3, Timestamp.from(to));
+        try (ResultSet rs = ps.executeQuery()) {
+          rs.next();
+          total = rs.getLong(1);
+        }
+      }
+      List<LoggedEvent> items = new ArrayList<>();
+      try (PreparedStatement ps = c.prepareStatement(
+          "SELECT seq_nr, type, severity, cause, occurred_at, device_time, details::text FROM device_events"
+              + " WHERE serial = ? AND occurred_at >= ? AND occurred_at < ? ORDER BY occurred_at DESC, seq_nr DESC"
+              + " OFFSET ? LIMIT ?")) {
+        ps.setString(1, serial);
+        ps.setTimestamp(2, Timestamp.from(from));
+        ps.setTimestamp(3, Timestamp.from(to));
+        ps.setLong(4, (long) page * size);
+        ps.setInt(5, size);
+        try (ResultSet rs = ps.executeQuery()) {
+          while (rs.next()) {
+            Timestamp dt = rs.getTimestamp(6);
+            items.add(new LoggedEvent(serial, rs.getLong(1), EventType.valueOf(rs.getString(2)),
+                Severity.valueOf(rs.getString(3)), rs.getString(4), rs.getTimestamp(5).toInstant(),
+                dt == null ? null : dt.toInstant(), details(rs.getString(7))));
+          }
+        }
+      }
+      return new Page<>(items, page, size, total);
+    });
+  }
+
+  /** Deletes event-log entries older than {@code before}; completes with the number deleted. */
+  public CompletionStage<Integer> purgeEventsBefore(Instant before) {
+    return jdbc.run(c -> {
+      try (PreparedStatement ps = c.prepareStatement("DELETE FROM device_events WHERE occurred_at < ?")) {
+        ps.setTimestamp(1, Timestamp.from(before));
+        return ps.executeUpdate();
+      }
+    });
+  }
+
+  /** Serials whose offline deadline passed without {@code CONNECTION_LOST} yet (at most {@code limit}). */
+  public CompletionStage<List<String>> overdue(Instant now, int limit) {
+    return serials("SELECT serial FROM device_directory WHERE offline_deadline <= ? AND NOT online LIMIT ?",
+        Timestamp.from(now), limit);
+  }
+
+  /** Serials shown online whose edge node is not one of {@code liveNodes} (at most {@code limit}). */
+  public CompletionStage<List<String>> onlineOutside(Set<String> liveNodes, int limit) {
+    return jdbc.run(c -> {
+      try (PreparedStatement ps = c.prepareStatement(
+          "SELECT serial FROM device_directory WHERE online AND NOT (node = ANY(?)) LIMIT ?")) {
+        ps.setArray(1, c.createArrayOf("text", liveNodes.toArray()));
+        ps.setInt(2, limit);
+        List<String> out = new ArrayList<>();
+        try (ResultSet rs = ps.executeQuery()) {
+          while (rs.next()) out.add(rs.getString(1));
+        }
+        return out;
+      }
+    });
+  }
+
+  private CompletionStage<List<String>> serials(String sql, Object arg, int limit) {
+    return jdbc.run(c -> {
+      try (PreparedStatement ps = c.prepareStatement(sql)) {
+        ps.setObject(1, arg);
+        ps.setInt(2, limit);
+        List<String> out = new ArrayList<>();
+        try (ResultSet rs = ps.executeQuery()) {
+          while (rs.next()) out.add(rs.getString(1));
+        }
+        return out;
+      }
+    });
+  }
+
+  private static Entry entry(ResultSet rs) throws SQLException {
+    Array arr = rs.getArray(7);
+    Set<StatusFlag> flags = EnumSet.noneOf(StatusFlag.class);
+    for (Object o : (Object[]) arr.getArray()) StatusFlag.fromToken((String) o).ifPresent(flags::add);
+    return new Entry(rs.getString(1), rs.getObject(2, UUID.class), rs.getString(3), instant(rs, 4),
+        rs.getBoolean(5), rs.getBoolean(6), flags, rs.getBoolean(8), rs.getString(9), instant(rs, 10),
+        instant(rs, 11), instant(rs, 12));
+  }
+
+  private static Instant instant(ResultSet rs, int col) throws SQLException {
+    Timestamp t = rs.getTimestamp(col);
+    return t == null ? null : t.toInstant();
+  }
+
+  private static Map<String, String> details(String json) {
+    try {
+      return JSON.readValue(json, new TypeReference<TreeMap<String, String>>() {});
+    } catch (Exception e) {
+      return Map.of();
+    }
+  }
+
+  private static int bind(PreparedStatement ps, List<Object> args) throws SQLException {
+    int i = 1;
+    for (Object a : args) ps.setObject(i++, a);
+    return i;
+  }
+
+  static String escapeLike(String s) {
+    return s.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_");
+  }
+}

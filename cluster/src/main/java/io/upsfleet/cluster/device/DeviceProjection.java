@@ -1,0 +1,147 @@
+package io.upsfleet.cluster.device;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import javax.sql.DataSource;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.cluster.sharding.typed.ShardedDaemonProcessSettings;
+import org.apache.pekko.cluster.sharding.typed.javadsl.ShardedDaemonProcess;
+import org.apache.pekko.persistence.jdbc.query.javadsl.JdbcReadJournal;
+import org.apache.pekko.persistence.query.Offset;
+import org.apache.pekko.projection.ProjectionBehavior;
+import org.apache.pekko.projection.ProjectionId;
+import org.apache.pekko.projection.eventsourced.EventEnvelope;
+import org.apache.pekko.projection.eventsourced.javadsl.EventSourcedProvider;
+import org.apache.pekko.projection.javadsl.GroupedProjection;
+import org.apache.pekko.projection.javadsl.SourceProvider;
+import org.apache.pekko.projection.jdbc.javadsl.JdbcHandler;
+import org.apache.pekko.projection.jdbc.javadsl.JdbcProjection;
+
+/**
+ * Feeds the device read models from the journal: {@code device_directory} (one row per device, for lists
+ * and searches) and {@code device_events} (the event log). One projection instance per tag slice, run as
+ * a sharded daemon process so the slices spread over the cluster. Exactly-once: each batch and its
+ * offset commit in one transaction; the writes are idempotent as well (replays change nothing).
+ */
+public final class DeviceProjection {
+  static final String NAME = "device-read-models";
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private DeviceProjection() {}
+
+  /** Starts the projection instances on the cluster. */
+  public static void init(ActorSystem<?> system, DataSource dataSource, int slices) {
+    ShardedDaemonProcess.get(system).init(
+        ProjectionBehavior.Command.class,
+        NAME,
+        slices,
+        i -> ProjectionBehavior.create(projection(system, dataSource, slices, i)),
+        ShardedDaemonProcessSettings.create(system),
+        Optional.of(ProjectionBehavior.stopMessage()));
+  }
+
+  private static GroupedProjection<Offset, EventEnvelope<UpsDevice.Event>> projection(
+      ActorSystem<?> system, DataSource dataSource, int slices, int slice) {
+    String tag = UpsDevice.TAG_PREFIX + slice;
+    SourceProvider<Offset, EventEnvelope<UpsDevice.Event>> source =
+        EventSourcedProvider.eventsByTag(system, JdbcReadJournal.Identifier(), tag);
+    return JdbcProjection.groupedWithin(
+            ProjectionId.of(NAME, tag),
+            source,
+            () -> new JdbcProjectionSession(dataSource),
+            () -> new Handler(),
+            system)
+        .withGroup(500, Duration.ofMillis(100));
+  }
+
+  /** Applies a batch of events to the read models. */
+  static final class Handler extends JdbcHandler<List<EventEnvelope<UpsDevice.Event>>, JdbcProjectionSession> {
+    @Override
+    public void process(JdbcProjectionSession session, List<EventEnvelope<UpsDevice.Event>> envelopes)
+        throws Exception {
+      session.withConnection(c -> {
+        for (EventEnvelope<UpsDevice.Event> env : envelopes) {
+          String serial = serialOf(env.persistenceId());
+          apply(c, serial, env.sequenceNr(), env.event());
+        }
+        return null;
+      });
+    }
+  }
+
+  static String serialOf(String persistenceId) {
+    int bar = persistenceId.indexOf('|');
+    return bar < 0 ? persistenceId : persistenceId.substring(bar + 1);
+  }
+
+  static void apply(Connection c, String serial, long seqNr, UpsDevice.Event event) throws SQLException {
+    if (event instanceof UpsDevice.Registered e) {
+      update(c, "INSERT INTO device_directory (serial, account_id, model, registered_at, updated_at)"
+          + " VALUES (?, ?::uuid, ?, ?, ?) ON CONFLICT (serial) DO NOTHING",
+          serial, e.accountId(), e.model(), ts(e.at()), ts(e.at()));
+    } else if (event instanceof UpsDevice.Connected e) {
+      update(c, "UPDATE device_directory SET online = true, connection_lost = false, node = ?, remote_address = ?,"
+          + " connected_since = ?, disconnected_at = NULL, offline_deadline = NULL, updated_at = ? WHERE serial = ?",
+          e.node(), e.remoteAddress(), ts(e.at()), ts(e.at()), serial);
+    } else if (event instanceof UpsDevice.Disconnected e) {
+      update(c, "UPDATE device_directory SET online = false, disconnected_at = ?, offline_deadline = ?,"
+          + " updated_at = ? WHERE serial = ?",
+          ts(e.at()), ts(e.offlineDeadline()), ts(e.at()), serial);
+    } else if (event instanceof UpsDevice.ConnectionLost e) {
+      update(c, "UPDATE device_directory SET connection_lost = true, offline_deadline = NULL, updated_at = ?"
+          + " WHERE serial = ?", ts(e.at()), serial);
+    } else if (event instanceof UpsDevice.StatusChanged e) {
+      try (PreparedStatement ps = c.prepareStatement(
+          "UPDATE device_directory SET status_flags = ?, updated_at = ? WHERE serial = ?")) {
+        ps.setArray(1, c.createArrayOf("text", flags(e.to())));
+        ps.setTimestamp(2, ts(e.at()));
+        ps.setString(3, serial);
+        ps.executeUpdate();
+      }
+    } else if (event instanceof UpsDevice.TemperatureAlarmChanged e) {
+      update(c, "UPDATE device_directory SET temperature_high = ?, updated_at = ? WHERE serial = ?",
+          e.high(), ts(e.at()), serial);
+    } else if (event instanceof UpsDevice.FirmwareChanged e) {
+      update(c, "UPDATE device_directory SET firmware = ?, updated_at = ? WHERE serial = ?",
+          e.to(), ts(e.at()), serial);
+    } else if (event instanceof UpsDevice.EventRaised e && e.logged()) {
+      update(c, "INSERT INTO device_events (serial, seq_nr, account_id, type, severity, cause, occurred_at,"
+          + " device_time, details) SELECT ?, ?, d.account_id, ?, ?, ?, ?, ?, ?::jsonb FROM device_directory d"
+          + " WHERE d.serial = ? ON CONFLICT (serial, seq_nr) DO NOTHING",
+          serial, seqNr, e.type().name(), e.severity().name(), e.cause(), ts(e.at()),
+          e.deviceTime() == null ? null : ts(e.deviceTime()), json(e), serial);
+    }
+  }
+
+  private static String[] flags(Set<StatusFlag> flags) {
+    return flags.stream().map(Enum::name).sorted().toArray(String[]::new);
+  }
+
+  private static String json(UpsDevice.EventRaised e) {
+    try {
+      return JSON.writeValueAsString(e.details());
+    } catch (JsonProcessingException ex) {
+      throw new IllegalStateException(ex);
+    }
+  }
+
+  private static Timestamp ts(Instant i) {
+    return i == null ? null : Timestamp.from(i);
+  }
+
+  private static void update(Connection c, String sql, Object... args) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement(sql)) {
+      for (int i = 0; i < args.length; i++) ps.setObject(i + 1, args[i]);
+      ps.executeUpdate();
+    }
+  }
+}

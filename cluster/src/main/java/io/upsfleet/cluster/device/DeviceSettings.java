@@ -1,0 +1,52 @@
+package io.upsfleet.cluster.device;
+
+import com.typesafe.config.Config;
+import java.time.Duration;
+
+/**
+ * Typed settings of the device entities, block {@code upsfleet.devices} of {@code reference.conf}. Built
+ * once at start-up; a bad value fails fast naming its key.
+ *
+ * @param offlineGrace how long a device may be offline before {@code CONNECTION_LOST} is raised
+ * @param idlePassivation how long a disconnected device's entity stays in memory without messages
+ * @param trialLength length of the Standard trial that starts at registration
+ * @param temperatureHigh battery/UPS temperature (°C) above which {@code TEMPERATURE_HIGH} is raised
+ * @param temperatureClear temperature (°C) below which the alarm clears (hysteresis)
+ * @param askTimeout how long callers wait for an entity's reply
+ * @param tagSlices number of event tags (and projection instances) the journal is split into
+ */
+public record DeviceSettings(
+    Duration offlineGrace,
+    Duration idlePassivation,
+    java.time.Period trialLength,
+    double temperatureHigh,
+    double temperatureClear,
+    Duration askTimeout,
+    int tagSlices) {
+
+  public DeviceSettings {
+    require(!offlineGrace.isNegative() && !offlineGrace.isZero(), "offline-grace", "must be positive");
+    require(idlePassivation.compareTo(Duration.ofSeconds(1)) >= 0, "idle-passivation", "must be at least 1s");
+    require(!trialLength.isNegative(), "trial-length", "must not be negative");
+    require(temperatureClear < temperatureHigh, "temperature-clear", "must be below temperature-high");
+    require(!askTimeout.isNegative() && !askTimeout.isZero(), "ask-timeout", "must be positive");
+    require(tagSlices >= 1 && tagSlices <= 64, "tag-slices", "must be between 1 and 64");
+  }
+
+  /** Reads block {@code upsfleet.devices}. */
+  public static DeviceSettings fromConfig(Config root) {
+    Config c = root.getConfig("upsfleet.devices");
+    return new DeviceSettings(
+        c.getDuration("offline-grace"),
+        c.getDuration("idle-passivation"),
+        c.getPeriod("trial-length"),
+        c.getDouble("temperature-high"),
+        c.getDouble("temperature-clear"),
+        c.getDuration("ask-timeout"),
+        c.getInt("tag-slices"));
+  }
+
+  private static void require(boolean ok, String key, String message) {
+    if (!ok) throw new IllegalArgumentException("upsfleet.devices." + key + " " + message);
+  }
+}

@@ -1,0 +1,44 @@
+package io.upsfleet.cluster.device;
+
+import io.upsfleet.cluster.CborSerializable;
+import java.time.Instant;
+import java.util.Set;
+
+/**
+ * The live view of one device, answered by its entity.
+ *
+ * @param serial the serial number
+ * @param registered false when no device of that serial exists (all other fields are then empty)
+ * @param model the model
+ * @param accountId the owning account
+ * @param registeredAt when it was registered
+ * @param online whether a session is open
+ * @param connectedSince start of the open (or latest) session, or null
+ * @param disconnectedAt end of the latest session while offline, or null
+ * @param remoteAddress where the latest session came from, or null
+ * @param lastSeen when anything was last received from the device since this entity started, or null
+ * @param connectionLost whether the device is offline past its grace period
+ * @param status the latest status flags
+ * @param temperatureHigh whether the temperature alarm is raised
+ * @param firmware the latest reported firmware, or null
+ * @param telemetry the latest sample received since this entity started, or null
+ * @param plan the plan right now
+ */
+public record DeviceSnapshot(
+    String serial,
+    boolean registered,
+    String model,
+    String accountId,
+    Instant registeredAt,
+    boolean online,
+    Instant connectedSince,
+    Instant disconnectedAt,
+    String remoteAddress,
+    Instant lastSeen,
+    boolean connectionLost,
+    Set<StatusFlag> status,
+    boolean temperatureHigh,
+    String firmware,
+    Telemetry telemetry,
+    PlanStatus plan)
+    implements CborSerializable {}

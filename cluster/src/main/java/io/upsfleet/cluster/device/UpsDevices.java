@@ -1,0 +1,78 @@
+package io.upsfleet.cluster.device;
+
+import java.time.Clock;
+import java.util.concurrent.CompletionStage;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
+import org.apache.pekko.cluster.sharding.typed.javadsl.Entity;
+import org.apache.pekko.cluster.sharding.typed.javadsl.EntityRef;
+
+/**
+ * The one way into the {@link UpsDevice} entities: sharding set-up, fire-and-forget tells and typed asks
+ * with the configured timeout. Thread-safe; every method may be called from any thread, including a
+ * Netty event loop (nothing blocks). Asks complete exceptionally with a {@code TimeoutException} when the
+ * entity does not answer in time.
+ */
+public final class UpsDevices {
+  private final ClusterSharding sharding;
+  private final DeviceSettings settings;
+
+  private UpsDevices(ClusterSharding sharding, DeviceSettings settings) {
+    this.sharding = sharding;
+    this.settings = settings;
+  }
+
+  /** Starts the device shard region on this node. */
+  public static UpsDevices init(ActorSystem<?> system, DeviceSettings settings, Clock clock) {
+    ClusterSharding sharding = ClusterSharding.get(system);
+    sharding.init(
+        Entity.of(UpsDevice.ENTITY_TYPE_KEY,
+            ctx -> UpsDevice.create(ctx.getEntityId(), ctx.getShard(), settings, clock)));
+    return new UpsDevices(sharding, settings);
+  }
+
+  public DeviceSettings settings() {
+    return settings;
+  }
+
+  private EntityRef<UpsDevice.Command> ref(String serial) {
+    return sharding.entityRefFor(UpsDevice.ENTITY_TYPE_KEY, serial);
+  }
+
+  /** Registers a device; completes with Accepted or Rejected(ALREADY_REGISTERED). */
+  public CompletionStage<UpsDevice.Confirmation> register(String serial, String model, String accountId) {
+    return ref(serial).ask(r -> new UpsDevice.Register(model, accountId, r), settings.askTimeout());
+  }
+
+  /** Opens a session; completes with {@link UpsDevice.Attachment} or a rejection. */
+  public CompletionStage<UpsDevice.AttachReply> attach(
+      String serial, String remoteAddress, String node, ActorRef<DeviceLink.Message> link) {
+    return ref(serial).ask(r -> new UpsDevice.Attach(remoteAddress, node, link, r), settings.askTimeout());
+  }
+
+  /** Ends session {@code epoch}. */
+  public void detach(String serial, long epoch, String reason) {
+    ref(serial).tell(new UpsDevice.Detach(epoch, reason));
+  }
+
+  /** Hands a validated sample to the entity. */
+  public void recordTelemetry(String serial, long epoch, Telemetry telemetry) {
+    ref(serial).tell(new UpsDevice.RecordTelemetry(epoch, telemetry));
+  }
+
+  /** Persists a device-reported event; completes once it is persisted (or refused). */
+  public CompletionStage<UpsDevice.Confirmation> recordEvent(String serial, long epoch, DeviceEventReport report) {
+    return ref(serial).ask(r -> new UpsDevice.RecordEvent(epoch, report, r), settings.askTimeout());
+  }
+
+  /** The live view; {@code registered() == false} when there is no such device. */
+  public CompletionStage<DeviceSnapshot> snapshot(String serial) {
+    return ref(serial).ask(UpsDevice.GetSnapshot::new, settings.askTimeout());
+  }
+
+  /** Wakes an entity so that it re-checks its persisted deadlines and its link. */
+  public void wake(String serial) {
+    ref(serial).tell(new UpsDevice.Wake());
+  }
+}
