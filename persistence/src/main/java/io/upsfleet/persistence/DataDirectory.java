@@ -26,7 +26,7 @@ import org.slf4j.LoggerFactory;
 /**
  * The persistent data directory of the {@link EmbeddedDatabase} and the files next to it: checks
  * that PostgreSQL will be able to use it, stops a server that a killed process left running in it,
- * and keeps the superuser password, the host-based authentication file and the server log.
+ * and keeps the superuser password and the server log.
  */
 final class DataDirectory {
 
@@ -62,7 +62,7 @@ final class DataDirectory {
     DataDirectory directory = new DataDirectory(path);
     directory.checkOwner();
     if (directory.initialised()) {
-      directory.stopOrphanedServer();
+      directory.handleLeftoverServer();
     }
     directory.rotateLog();
     return directory;
@@ -89,28 +89,30 @@ final class DataDirectory {
     return Optional.of(Files.readString(file, StandardCharsets.UTF_8).strip());
   }
 
-  /** Stores the password readable by the owner only; replaces the file atomically. */
+  /** Stores the password, readable by the owner only, unless it is already stored. */
   void saveSuperuserPassword(String password) throws IOException {
-    Path temporary =
-        Files.createTempFile(
-            path, SUPERUSER_PASSWORD_FILE, ".tmp",
-            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-    Files.writeString(temporary, password + "\n", StandardCharsets.UTF_8);
-    Files.move(temporary, path.resolve(SUPERUSER_PASSWORD_FILE), StandardCopyOption.ATOMIC_MOVE);
+    Path file = path.resolve(SUPERUSER_PASSWORD_FILE);
+    if (!Files.exists(file)) {
+      Path temporary = ownerOnlyFile(path, password);
+      Files.move(temporary, file, StandardCopyOption.ATOMIC_MOVE);
+    }
   }
 
   /**
-   * Writes {@code pg_hba.conf} unless it already has this content.
-   *
-   * @return whether the file changed (the server must then reload its configuration)
+   * Writes the password to a new owner-only file next to the data directory (initdb wants the data
+   * directory empty), for initdb's {@code --pwfile}. The caller deletes it.
    */
-  boolean writeHostBasedAuthentication(String content) throws IOException {
-    Path file = path.resolve("pg_hba.conf");
-    if (Files.exists(file) && Files.readString(file, StandardCharsets.UTF_8).equals(content)) {
-      return false;
-    }
-    Files.writeString(file, content, StandardCharsets.UTF_8);
-    return true;
+  Path passwordFileForInitdb(String password) throws IOException {
+    return ownerOnlyFile(path.getParent(), password);
+  }
+
+  private static Path ownerOnlyFile(Path directory, String content) throws IOException {
+    Path file =
+        Files.createTempFile(
+            directory, "." + SUPERUSER_PASSWORD_FILE, ".tmp",
+            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+    Files.writeString(file, content + "\n", StandardCharsets.UTF_8);
+    return file;
   }
 
   long logSize() throws IOException {
@@ -150,12 +152,17 @@ final class DataDirectory {
   }
 
   /**
-   * A process that is killed (kill -9, power loss of the JVM only) cannot stop its server, which
-   * keeps running on the old port and blocks every later start in this directory. Holding zonky's
-   * lock proves that no live EmbeddedPostgres owns the directory, so a postmaster still running
-   * here is such an orphan: stop it (SIGTERM, PostgreSQL's "smart" shutdown) before starting anew.
+   * Deals with a {@code postmaster.pid} left behind by a server that was not stopped cleanly.
+   *
+   * <p>A process that is killed (kill -9, OOM killer) cannot stop its server, which keeps running
+   * on the old port and blocks every later start here. Holding zonky's lock proves that no live
+   * EmbeddedPostgres owns the directory, so a postmaster still running in it is such an orphan: stop
+   * it (SIGTERM, PostgreSQL's "smart" shutdown) before starting anew. After a reboot or container
+   * restart the recorded PID may instead belong to another program of the same user (always the
+   * case as root), which PostgreSQL would take for a running server and refuse to start: that file
+   * is stale and is removed. Every other case is left to PostgreSQL's own checks.
    */
-  private void stopOrphanedServer() throws IOException {
+  private void handleLeftoverServer() throws IOException {
     try (FileChannel channel =
             FileChannel.open(
                 path.resolve(ZONKY_LOCK_FILE), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
@@ -163,9 +170,9 @@ final class DataDirectory {
       if (lock == null) {
         throw inUse("another process");
       }
-      Optional<ProcessHandle> orphan = runningPostmaster();
-      if (orphan.isPresent()) {
-        stop(orphan.get());
+      Path pidFile = path.resolve(POSTMASTER_PID_FILE);
+      if (Files.exists(pidFile)) {
+        handlePidFile(pidFile);
       }
     }
   }
@@ -186,30 +193,33 @@ final class DataDirectory {
             + " directory.");
   }
 
-  private Optional<ProcessHandle> runningPostmaster() throws IOException {
-    Path pidFile = path.resolve(POSTMASTER_PID_FILE);
-    if (!Files.exists(pidFile)) {
-      return Optional.empty();
-    }
+  private void handlePidFile(Path pidFile) throws IOException {
     // Line 1: the postmaster's PID; line 2: its data directory (see PostgreSQL's miscinit.c).
     List<String> lines = Files.readAllLines(pidFile, StandardCharsets.UTF_8);
     if (lines.size() < 2) {
-      return Optional.empty();
+      return;
     }
     long pid;
     try {
       pid = Long.parseLong(lines.get(0).strip());
     } catch (NumberFormatException e) {
-      return Optional.empty();
+      return;
     }
-    Path dataDirectory = Path.of(lines.get(1).strip());
-    if (!Files.exists(dataDirectory) || !Files.isSameFile(dataDirectory, path)) {
-      return Optional.empty();
+    Optional<ProcessHandle> process = ProcessHandle.of(pid).filter(ProcessHandle::isAlive);
+    Optional<String> command = process.flatMap(p -> p.info().command());
+    if (process.isEmpty() || command.isEmpty()) {
+      return;
     }
-    // A stale PID file whose PID now belongs to another program is PostgreSQL's to judge.
-    return ProcessHandle.of(pid)
-        .filter(ProcessHandle::isAlive)
-        .filter(process -> process.info().command().orElse("").endsWith("/postgres"));
+    if (!command.get().endsWith("/postgres")) {
+      LOG.warn(
+          "Removing the stale {}: its PID {} now belongs to {}", pidFile, pid, command.get());
+      Files.delete(pidFile);
+      return;
+    }
+    Path recorded = Path.of(lines.get(1).strip());
+    if (Files.exists(recorded) && Files.isSameFile(recorded, path)) {
+      stop(process.get());
+    }
   }
 
   private void stop(ProcessHandle postmaster) {

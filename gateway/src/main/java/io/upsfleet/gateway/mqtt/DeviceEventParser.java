@@ -147,12 +147,17 @@ final class DeviceEventParser {
     }
     // Details end up in logs, e-mails and chat messages: no control characters (log injection) and no
     // lone surrogates (they cannot be stored as UTF-8).
-    boolean clean =
-        value.codePoints().noneMatch(cp -> Character.isISOControl(cp) || Character.isSurrogate((char) cp));
+    boolean clean = value.codePoints().noneMatch(DeviceEventParser::unsafeInText);
     if (!clean) {
       throw new PayloadReader.Reject(
           PayloadRejection.INVALID_VALUE, name + " contains control characters or lone surrogates");
     }
     return value;
+  }
+
+  // codePoints() yields a lone surrogate as itself and a valid pair as one supplementary code point.
+  private static boolean unsafeInText(int codePoint) {
+    return Character.isISOControl(codePoint)
+        || (codePoint >= Character.MIN_SURROGATE && codePoint <= Character.MAX_SURROGATE);
   }
 }

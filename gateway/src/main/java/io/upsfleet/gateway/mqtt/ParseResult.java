@@ -17,7 +17,7 @@ sealed interface ParseResult<T> permits ParseResult.Accepted, ParseResult.Reject
    * @param ignoredKeys how many unknown top-level keys the payload carried (tolerated, within limits)
    */
   record Accepted<T>(T value, int ignoredKeys) implements ParseResult<T> {
-    Accepted {
+    public Accepted {
       Objects.requireNonNull(value, "value");
     }
   }
@@ -34,7 +34,7 @@ sealed interface ParseResult<T> permits ParseResult.Accepted, ParseResult.Reject
     // Details are built from our own vocabulary plus quoted excerpts; this cap is the last guard.
     private static final int MAX_DETAIL_LENGTH = 200;
 
-    Rejected {
+    public Rejected {
       Objects.requireNonNull(reason, "reason");
       Objects.requireNonNull(detail, "detail");
       if (detail.length() > MAX_DETAIL_LENGTH) detail = detail.substring(0, MAX_DETAIL_LENGTH);

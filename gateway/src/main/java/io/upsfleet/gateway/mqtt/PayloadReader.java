@@ -200,13 +200,7 @@ final class PayloadReader {
       } else if (name.equals("seq")) {
         seq = readSeq(parser);
       } else if (!body.field(name, parser)) {
-        if (++unknownKeys > MAX_UNKNOWN_KEYS) {
-          throw new Reject(PayloadRejection.LIMIT_EXCEEDED, "more than " + MAX_UNKNOWN_KEYS + " unknown keys");
-        }
-        if (!value.isScalarValue()) {
-          throw new Reject(
-              PayloadRejection.WRONG_TYPE, "unknown key " + excerpt(name) + " must have a scalar value");
-        }
+        vetIgnoredValue(name, value, parser, ++unknownKeys);
       }
     }
     if (parser.nextToken() != null) {
@@ -217,6 +211,23 @@ final class PayloadReader {
     boolean skewed = Duration.between(receivedAt, deviceTime).abs().compareTo(maxClockSkew) > 0;
     return new ParseResult.Accepted<>(
         body.finish(new Envelope(deviceTime, seq, receivedAt, skewed)), unknownKeys);
+  }
+
+  // An unknown key is ignored, but only within bounds: a bounded count, a scalar value, a bounded string.
+  private static void vetIgnoredValue(String name, JsonToken value, JsonParser parser, int unknownKeys)
+      throws IOException, Reject {
+    if (unknownKeys > MAX_UNKNOWN_KEYS) {
+      throw new Reject(PayloadRejection.LIMIT_EXCEEDED, "more than " + MAX_UNKNOWN_KEYS + " unknown keys");
+    }
+    if (!value.isScalarValue()) {
+      throw new Reject(PayloadRejection.WRONG_TYPE, "unknown key " + excerpt(name) + " must have a scalar value");
+    }
+    // Jackson checks its string limit only when it builds a String, which an ignored value never is.
+    if (value == JsonToken.VALUE_STRING && parser.getTextLength() > MAX_STRING_LENGTH) {
+      throw new Reject(
+          PayloadRejection.LIMIT_EXCEEDED,
+          "unknown key " + excerpt(name) + " has a value longer than " + MAX_STRING_LENGTH + " chars");
+    }
   }
 
   private static Instant readTs(JsonParser parser) throws IOException, Reject {

@@ -1,0 +1,95 @@
+package io.upsfleet.gateway;
+
+import com.typesafe.config.Config;
+import com.zaxxer.hikari.HikariDataSource;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.upsfleet.cluster.UpsfleetCluster;
+import io.upsfleet.gateway.http.HttpApi;
+import io.upsfleet.gateway.http.HttpSettings;
+import io.upsfleet.gateway.mqtt.MqttServer;
+import io.upsfleet.gateway.mqtt.MqttSettings;
+import io.upsfleet.persistence.DataSources;
+import io.upsfleet.persistence.DatabaseSettings;
+import io.upsfleet.persistence.Migrations;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One running gateway node: database pool and migrations, the cluster node, the MQTT edge and the HTTP
+ * API, started in that order and closed in reverse. Settings are validated before anything starts.
+ */
+public final class GatewayNode implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(GatewayNode.class);
+  private final HikariDataSource dataSource;
+  private final UpsfleetCluster cluster;
+  private final MqttServer mqtt;
+  private final HttpApi http;
+
+  private GatewayNode(HikariDataSource dataSource, UpsfleetCluster cluster, MqttServer mqtt, HttpApi http) {
+    this.dataSource = dataSource;
+    this.cluster = cluster;
+    this.mqtt = mqtt;
+    this.http = http;
+  }
+
+  /**
+   * Starts a node against {@code db}.
+   *
+   * @param config a config from {@link UpsfleetCluster#loadConfig}
+   * @param bootstrapPassword password of the bootstrap support user to create if missing, or null for none
+   */
+  public static GatewayNode start(Config config, DatabaseSettings db, String bootstrapPassword, Clock clock) {
+    MqttSettings mqttSettings = MqttSettings.fromConfig(config);
+    HttpSettings httpSettings = HttpSettings.fromConfig(config);
+    HikariDataSource ds = DataSources.create(db, "upsfleet-read");
+    UpsfleetCluster cluster = null;
+    MqttServer mqtt = null;
+    try {
+      int applied = Migrations.migrate(ds);
+      if (applied > 0) log.info("applied {} database migrations", applied);
+      cluster = UpsfleetCluster.start(config, db, ds, clock);
+      if (bootstrapPassword != null && !bootstrapPassword.isEmpty()) {
+        String user = config.getString("upsfleet.gateway.bootstrap.user");
+        boolean created = cluster.accounts().ensureSupportUser(user, bootstrapPassword)
+            .toCompletableFuture().get(30, TimeUnit.SECONDS);
+        if (created) log.info("created support user '{}'", user);
+      }
+      PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+      mqtt = MqttServer.start(mqttSettings, cluster, registry, clock);
+      MqttServer listening = mqtt;
+      HttpApi http = HttpApi.start(httpSettings, cluster, registry, () -> listening != null, clock);
+      return new GatewayNode(ds, cluster, mqtt, http);
+    } catch (Exception e) {
+      if (mqtt != null) mqtt.close();
+      if (cluster != null) cluster.close(Duration.ofSeconds(10));
+      ds.close();
+      if (e instanceof RuntimeException re) throw re;
+      throw new IllegalStateException("node failed to start: " + e, e);
+    }
+  }
+
+  public UpsfleetCluster cluster() {
+    return cluster;
+  }
+
+  public int mqttPort() {
+    return mqtt.port();
+  }
+
+  public int httpPort() {
+    return http.port();
+  }
+
+  /** Stops accepting, closes device connections (recorded as disconnections), then the rest. */
+  @Override
+  public void close() {
+    http.close();
+    mqtt.close();
+    cluster.close(Duration.ofSeconds(20));
+    dataSource.close();
+  }
+}

@@ -1,0 +1,102 @@
+package io.upsfleet.gateway;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import io.upsfleet.cluster.UpsfleetCluster;
+import io.upsfleet.persistence.DatabaseSettings;
+import io.upsfleet.persistence.EmbeddedDatabase;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.util.Base64;
+import java.util.concurrent.CountDownLatch;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code upsfleet demo}: an embedded PostgreSQL under the data directory, one gateway node, and a support
+ * login printed on start (data survives restarts). {@code upsfleet node}: a production node against the
+ * PostgreSQL named by {@code UPSFLEET_DB_URL}.
+ */
+public final class Main {
+  private static final Logger log = LoggerFactory.getLogger(Main.class);
+
+  private Main() {}
+
+  public static void main(String[] args) {
+    String mode = args.length == 0 ? "" : args[0];
+    if (!mode.equals("demo") && !mode.equals("node")) {
+      System.err.println("usage: upsfleet demo | node\n"
+          + "  demo  embedded PostgreSQL under UPSFLEET_DATA_DIR (default ./data), one node, a printed login\n"
+          + "  node  a node against UPSFLEET_DB_URL / UPSFLEET_DB_USER / UPSFLEET_DB_PASSWORD");
+      System.exit(2);
+    }
+    try {
+      run(mode.equals("demo"));
+    } catch (IllegalArgumentException | IllegalStateException e) {
+      log.error("upsfleet could not start: {}", e.getMessage());
+      System.exit(1);
+    }
+  }
+
+  private static void run(boolean demo) {
+    Config config = UpsfleetCluster.loadConfig(ConfigFactory.parseResourcesAnySyntax("application"));
+    DatabaseSettings db = DatabaseSettings.fromConfig(config);
+    EmbeddedDatabase embedded = null;
+    if (db.embedded()) {
+      if (!demo) throw new IllegalStateException("node needs UPSFLEET_DB_URL (use 'demo' for an embedded database)");
+      embedded = EmbeddedDatabase.start(config);
+      db = embedded.settings();
+    }
+    String password = config.getString("upsfleet.gateway.bootstrap.password");
+    if (password.isEmpty() && demo) password = demoPassword(Path.of(config.getString("upsfleet.data-dir")));
+    GatewayNode node;
+    try {
+      node = GatewayNode.start(config, db, password.isEmpty() ? null : password, Clock.systemUTC());
+    } catch (RuntimeException e) {
+      if (embedded != null) embedded.close();
+      throw e;
+    }
+    EmbeddedDatabase toClose = embedded;
+    CountDownLatch stopped = new CountDownLatch(1);
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      log.info("stopping");
+      node.close();
+      if (toClose != null) toClose.close();
+      stopped.countDown();
+    }, "upsfleet-shutdown"));
+    String user = config.getString("upsfleet.gateway.bootstrap.user");
+    System.out.printf("%n  upsfleet %s is running%n", demo ? "demo" : "node");
+    System.out.printf("  HTTP API   http://127.0.0.1:%d/api/v1   (health: /health/ready, metrics: /metrics)%n", node.httpPort());
+    System.out.printf("  MQTT       tcp://127.0.0.1:%d%n", node.mqttPort());
+    if (!password.isEmpty()) System.out.printf("  Sign in    user '%s', password '%s'%n", user, password);
+    System.out.printf("  Token      curl -s -X POST -H 'Content-Type: application/json' -d '{\"username\":\"%s\",\"password\":\"...\"}' http://127.0.0.1:%d/api/v1/auth/token%n%n",
+        user, node.httpPort());
+    try {
+      stopped.await();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /** The demo's support password: generated at first start and kept (owner-only) in the data directory. */
+  private static String demoPassword(Path dataDir) {
+    Path file = dataDir.resolve("support-password.txt");
+    try {
+      if (Files.exists(file)) return Files.readString(file, StandardCharsets.UTF_8).trim();
+      Files.createDirectories(dataDir);
+      byte[] raw = new byte[12];
+      new SecureRandom().nextBytes(raw);
+      String pw = Base64.getUrlEncoder().withoutPadding().encodeToString(raw);
+      Files.writeString(file, pw + "\n", StandardCharsets.UTF_8);
+      Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+      return pw;
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot keep the demo password in " + file + ": " + e.getMessage(), e);
+    }
+  }
+}

@@ -1,0 +1,58 @@
+package io.upsfleet.gateway.http;
+
+import io.upsfleet.api.rest.TokenRequest;
+import io.upsfleet.api.rest.TokenResponse;
+import java.net.InetAddress;
+import java.util.OptionalInt;
+import org.apache.pekko.http.javadsl.model.StatusCodes;
+import org.apache.pekko.http.javadsl.server.Route;
+
+/**
+ * {@code POST /api/v1/auth/token} (username + password → bearer token; throttled per client address) and
+ * {@code POST /api/v1/auth/logout} (revokes the presented token).
+ */
+final class AuthRoutes extends ApiDirectives {
+  private final RateLimiter loginLimiter;
+
+  AuthRoutes(ApiContext api) {
+    super(api);
+    // Slow hashing already costs ~0.3 s a try; this bounds guessing further: 10 at once, then 1 every 6 s.
+    this.loginLimiter = new RateLimiter(1.0 / 6, 10);
+  }
+
+  Route routes() {
+    return concat(
+        path("token", () -> post(() -> extractClientIP(ip -> {
+          String who = ip.getAddress().map(InetAddress::getHostAddress).orElse("unknown");
+          OptionalInt wait = loginLimiter.acquire("ip:" + who);
+          if (wait.isPresent()) return failWith(ApiException.tooManyRequests(wait.getAsInt()));
+          return jsonBody(TokenRequest.class, req -> {
+            new Validation()
+                .require(req.username() != null && !req.username().isBlank() && req.username().length() <= 100,
+                    "username", "is required (at most 100 characters)")
+                .require(req.password() != null && !req.password().isEmpty() && req.password().length() <= 200,
+                    "password", "is required (at most 200 characters)")
+                .throwIfInvalid();
+            return onComplete(api.cluster.accounts().issueToken(req.username(), req.password()), t -> {
+              if (t.isFailure()) return failWith(t.failed().get());
+              if (t.get().isEmpty()) {
+                api.cluster.audit().record(req.username(), null, "auth.token", req.username(), "DENIED",
+                    "wrong username or password from " + who);
+                return failWith(ApiException.unauthorized());
+              }
+              var issued = t.get().get();
+              var p = issued.principal();
+              return complete(StatusCodes.OK, new TokenResponse(issued.token(), issued.expiresAt(), p.username(),
+                  p.role().name(), p.accountId() == null ? null : p.accountId().toString()), Json.marshaller());
+            });
+          });
+        }))),
+        path("logout", () -> post(() -> authenticated(p -> headerValueByName("Authorization", h -> {
+          String token = h.substring(7).trim();
+          api.authenticator.forget(token);
+          return onComplete(api.cluster.accounts().revokeToken(token), t -> t.isSuccess()
+              ? complete(StatusCodes.NO_CONTENT)
+              : failWith(t.failed().get()));
+        })))));
+  }
+}

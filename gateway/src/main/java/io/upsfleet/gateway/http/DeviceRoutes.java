@@ -1,0 +1,219 @@
+package io.upsfleet.gateway.http;
+
+import io.upsfleet.api.Serials;
+import io.upsfleet.api.mqtt.DeviceTopic;
+import io.upsfleet.api.rest.DeviceEventView;
+import io.upsfleet.api.rest.DeviceRegistration;
+import io.upsfleet.api.rest.DeviceSummary;
+import io.upsfleet.api.rest.DeviceView;
+import io.upsfleet.api.rest.PageView;
+import io.upsfleet.api.rest.PlanView;
+import io.upsfleet.api.rest.RegisterDeviceRequest;
+import io.upsfleet.cluster.account.Principal;
+import io.upsfleet.cluster.account.Role;
+import io.upsfleet.cluster.device.DeviceDirectory;
+import io.upsfleet.cluster.device.DeviceSnapshot;
+import io.upsfleet.cluster.device.StatusFlag;
+import io.upsfleet.cluster.device.UpsDevice;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import org.apache.pekko.http.javadsl.model.StatusCodes;
+import org.apache.pekko.http.javadsl.server.Route;
+
+/**
+ * {@code /api/v1/devices}: registration (returns the device secret once), the live view of one device
+ * (asked of its entity), the paged and filtered list and each device's event log (from read models).
+ * A device of another account is a 404, as if it did not exist.
+ */
+final class DeviceRoutes extends ApiDirectives {
+  private static final String MODEL = "[A-Z0-9]{3,24}";
+  private static final Duration DEFAULT_EVENT_WINDOW = Duration.ofDays(30);
+
+  DeviceRoutes(ApiContext api) {
+    super(api);
+  }
+
+  Route routes() {
+    return authenticated(p -> concat(
+        pathEnd(() -> concat(
+            post(() -> jsonBody(RegisterDeviceRequest.class, req -> register(p, req))),
+            get(() -> list(p)))),
+        pathPrefix(serial -> concat(
+            pathEnd(() -> get(() -> completeOk(visibleSnapshot(p, serial).thenApply(DeviceRoutes::view)))),
+            path("events", () -> get(() -> events(p, serial)))))));
+  }
+
+  private Route register(Principal p, RegisterDeviceRequest req) {
+    Validation v = new Validation();
+    v.require(req.serial() != null && Serials.isValid(req.serial()), "serial", "must match " + Serials.PATTERN);
+    v.require(req.model() != null && req.model().matches(MODEL), "model", "must match " + MODEL + ", e.g. SMT1500C");
+    UUID account = null;
+    if (req.accountId() != null) {
+      try {
+        account = UUID.fromString(req.accountId());
+      } catch (IllegalArgumentException e) {
+        v.require(false, "accountId", "must be a UUID");
+      }
+    } else if (p.role().isSupport()) {
+      v.require(false, "accountId", "is required for support users");
+    } else {
+      account = p.accountId();
+    }
+    v.throwIfInvalid();
+    if (!p.canSee(account)) throw ApiException.notFound("no account " + account);
+    if (p.role() != Role.SUPPORT && p.role() != Role.ACCOUNT_ADMIN) {
+      api.cluster.audit().record(p.username(), p.accountId(), "device.register", req.serial(), "FORBIDDEN", null);
+      throw ApiException.forbidden("only support or the account's admin register devices");
+    }
+    UUID accountId = account;
+    String serial = req.serial();
+    CompletionStage<DeviceRegistration> done = api.cluster.accounts().account(accountId).thenCompose(a -> {
+      if (a.isEmpty()) throw ApiException.notFound("no account " + accountId);
+      return api.cluster.credentials().create(serial, accountId);
+    }).thenCompose(secret -> {
+      if (secret.isEmpty()) throw ApiException.conflict("device " + serial + " is already registered");
+      return api.cluster.devices().register(serial, req.model(), accountId.toString())
+          .handle((reply, err) -> {
+            if (reply instanceof UpsDevice.Confirmation.Accepted) return secret.get();
+            // Compensate so that a retry can succeed: the credential must not outlive a failed registration.
+            if (!(reply instanceof UpsDevice.Confirmation.Rejected r
+                && r.reason() == UpsDevice.Confirmation.Reason.ALREADY_REGISTERED)) {
+              api.cluster.credentials().delete(serial);
+            }
+            if (err != null) throw new java.util.concurrent.CompletionException(err);
+            throw ApiException.conflict("device " + serial + " is already registered");
+          });
+    }).thenApply(secret -> {
+      api.cluster.audit().record(p.username(), accountId, "device.register", serial, "OK", req.model());
+      return new DeviceRegistration(serial, req.model(), accountId.toString(), api.clock.instant(), secret,
+          new DeviceRegistration.MqttConnection(serial, serial, DeviceTopic.telemetry(serial).topic(),
+              DeviceTopic.events(serial).topic(), DeviceTopic.commands(serial).topic()));
+    });
+    return completeJson(StatusCodes.CREATED, done);
+  }
+
+  private Route list(Principal p) {
+    return paging((page, size) -> parameterOptional("status", status -> parameterOptional("q", q ->
+        parameterOptional("accountId", accountParam -> {
+          Validation v = new Validation();
+          Optional<DeviceDirectory.StatusFilter> filter = Optional.empty();
+          if (status.isPresent()) {
+            try {
+              filter = Optional.of(DeviceDirectory.StatusFilter.valueOf(status.get().toUpperCase(Locale.ROOT)));
+            } catch (IllegalArgumentException e) {
+              v.require(false, "status", "must be one of " + Arrays.toString(DeviceDirectory.StatusFilter.values()));
+            }
+          }
+          v.require(q.isEmpty() || q.get().length() <= 64, "q", "must be at most 64 characters");
+          Optional<UUID> account = p.restrictedTo();
+          if (accountParam.isPresent()) {
+            try {
+              UUID wanted = UUID.fromString(accountParam.get());
+              if (account.isPresent() && !account.get().equals(wanted)) {
+                v.require(false, "accountId", "is not an account you can see");
+              }
+              account = Optional.of(wanted);
+            } catch (IllegalArgumentException e) {
+              v.require(false, "accountId", "must be a UUID");
+            }
+          }
+          v.throwIfInvalid();
+          return completeOk(api.cluster.directory().page(account, filter, q, page, size)
+              .thenApply(pg -> new PageView<>(pg.items().stream().map(DeviceRoutes::summary).toList(),
+                  pg.page(), pg.size(), pg.total())));
+        }))));
+  }
+
+  private Route events(Principal p, String serial) {
+    return paging((page, size) -> parameterOptional("from", from -> parameterOptional("to", to -> {
+      Validation v = new Validation();
+      Instant now = api.clock.instant();
+      Instant toI = instantParam(v, "to", to).orElse(now.plusSeconds(1));
+      Instant fromI = instantParam(v, "from", from).orElse(toI.minus(DEFAULT_EVENT_WINDOW));
+      v.require(!fromI.isAfter(toI), "from", "must not be after 'to'");
+      v.throwIfInvalid();
+      return completeOk(visibleSnapshot(p, serial)
+          .thenCompose(s -> api.cluster.directory().events(serial, fromI, toI, page, size))
+          .thenApply(pg -> new PageView<>(pg.items().stream().map(DeviceRoutes::view).toList(),
+              pg.page(), pg.size(), pg.total())));
+    })));
+  }
+
+  /** The entity's view when the device exists and the principal may see it; 404 otherwise (and audited). */
+  private CompletionStage<DeviceSnapshot> visibleSnapshot(Principal p, String serial) {
+    if (!Serials.isValid(serial)) {
+      return CompletableFuture.failedFuture(ApiException.notFound("no device " + abbreviate(serial)));
+    }
+    return api.cluster.devices().snapshot(serial).thenApply(s -> {
+      if (!s.registered()) throw ApiException.notFound("no device " + serial);
+      if (!p.canSee(UUID.fromString(s.accountId()))) {
+        api.cluster.audit().record(p.username(), p.accountId(), "device.read", serial, "NOT_FOUND",
+            "device of another account");
+        throw ApiException.notFound("no device " + serial);
+      }
+      return s;
+    });
+  }
+
+  private static Optional<Instant> instantParam(Validation v, String name, Optional<String> raw) {
+    if (raw.isEmpty()) return Optional.empty();
+    try {
+      return Optional.of(Instant.parse(raw.get()));
+    } catch (DateTimeParseException e) {
+      v.require(false, name, "must be an ISO-8601 instant, e.g. 2026-11-28T10:00:00Z");
+      return Optional.empty();
+    }
+  }
+
+  private static String abbreviate(String s) {
+    return s.length() <= 24 ? s : s.substring(0, 24) + "…";
+  }
+
+  /** One word for what matters most about a device: the order is the order of urgency. */
+  static String health(boolean online, boolean lost, Set<StatusFlag> status, boolean temperatureHigh) {
+    if (!online) return lost ? "CONNECTION_LOST" : "OFFLINE";
+    if (status.contains(StatusFlag.LB)) return "LOW_BATTERY";
+    if (status.contains(StatusFlag.OB)) return "ON_BATTERY";
+    if (status.contains(StatusFlag.OVER)) return "OVERLOAD";
+    if (temperatureHigh) return "TEMPERATURE_HIGH";
+    if (status.contains(StatusFlag.RB)) return "REPLACE_BATTERY";
+    return "OK";
+  }
+
+  static List<String> flags(Set<StatusFlag> status) {
+    return status.stream().sorted().map(Enum::name).toList();
+  }
+
+  static DeviceView view(DeviceSnapshot s) {
+    var t = s.telemetry();
+    return new DeviceView(
+        s.serial(), s.model(), s.accountId(), s.registeredAt(),
+        new DeviceView.Connection(s.online(), s.connectedSince(), s.disconnectedAt(), s.remoteAddress(),
+            s.lastSeen(), s.connectionLost()),
+        flags(s.status()),
+        health(s.online(), s.connectionLost(), s.status(), s.temperatureHigh()),
+        s.firmware(),
+        t == null ? null : new DeviceView.Telemetry(t.receivedAt(), t.deviceTime(), t.seq(), t.clockSkewed(), t.values()),
+        new PlanView(s.plan().plan().name(), s.plan().source(), s.plan().startedAt(), s.plan().endsAt()));
+  }
+
+  static DeviceSummary summary(DeviceDirectory.Entry e) {
+    return new DeviceSummary(e.serial(), e.model(), e.accountId().toString(), e.registeredAt(), e.online(),
+        e.connectionLost(), flags(e.status()), health(e.online(), e.connectionLost(), e.status(), e.temperatureHigh()),
+        e.firmware(), e.updatedAt());
+  }
+
+  static DeviceEventView view(DeviceDirectory.LoggedEvent e) {
+    return new DeviceEventView(e.seqNr(), e.serial(), e.type().name(), e.severity().name(), e.cause(),
+        e.occurredAt(), e.deviceTime(), e.details());
+  }
+}

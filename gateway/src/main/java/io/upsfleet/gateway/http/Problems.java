@@ -1,0 +1,101 @@
+package io.upsfleet.gateway.http;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import io.upsfleet.api.rest.Problem;
+import io.upsfleet.cluster.account.AccountException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.TimeoutException;
+import org.apache.pekko.http.javadsl.model.ContentType;
+import org.apache.pekko.http.javadsl.model.HttpCharsets;
+import org.apache.pekko.http.javadsl.model.HttpEntity;
+import org.apache.pekko.http.javadsl.model.HttpHeader;
+import org.apache.pekko.http.javadsl.model.HttpResponse;
+import org.apache.pekko.http.javadsl.model.MediaTypes;
+import org.apache.pekko.http.javadsl.model.StatusCodes;
+import org.apache.pekko.http.javadsl.model.headers.RawHeader;
+import org.apache.pekko.http.javadsl.server.ExceptionHandler;
+import org.apache.pekko.http.javadsl.server.RejectionHandler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The one place where outcomes become HTTP statuses: every error leaves as
+ * {@code application/problem+json}, without stack traces or SQL text.
+ */
+final class Problems {
+  private static final Logger log = LoggerFactory.getLogger(Problems.class);
+  static final ContentType PROBLEM_JSON =
+      MediaTypes.applicationWithFixedCharset("problem+json", HttpCharsets.UTF_8).toContentType();
+
+  private Problems() {}
+
+  static HttpResponse response(Throwable t) {
+    Throwable e = unwrap(t);
+    if (e instanceof ApiException a) return of(a);
+    if (e instanceof AccountException a) {
+      return switch (a.reason()) {
+        case ACCOUNT_NOT_FOUND -> of(ApiException.notFound(a.getMessage()));
+        case NAME_TAKEN, USERNAME_TAKEN -> of(ApiException.conflict(a.getMessage()));
+      };
+    }
+    if (e instanceof TimeoutException || e instanceof java.sql.SQLException
+        || e.getClass().getName().contains("AskTimeoutException")) {
+      log.warn("request failed for want of a dependency: {}", e.toString());
+      return of(ApiException.unavailable("the service is temporarily unavailable, retry shortly"));
+    }
+    log.error("unexpected error", e);
+    return problem(500, "Internal Server Error", "an unexpected error occurred", null, List.of());
+  }
+
+  static HttpResponse of(ApiException a) {
+    List<HttpHeader> headers = new ArrayList<>();
+    if (a.status == 401) headers.add(RawHeader.create("WWW-Authenticate", "Bearer realm=\"upsfleet\""));
+    if (a.retryAfterSeconds != null) headers.add(RawHeader.create("Retry-After", a.retryAfterSeconds.toString()));
+    return problem(a.status, a.title, a.getMessage(), a.errors, headers);
+  }
+
+  static HttpResponse problem(int status, String title, String detail, List<Problem.FieldError> errors,
+      List<HttpHeader> headers) {
+    Problem p = new Problem("about:blank", title, status, detail, errors);
+    byte[] body;
+    try {
+      body = Json.MAPPER.writeValueAsBytes(p);
+    } catch (JsonProcessingException ex) {
+      body = ("{\"title\":\"" + title + "\",\"status\":" + status + "}").getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    }
+    return HttpResponse.create()
+        .withStatus(StatusCodes.get(status))
+        .withEntity(org.apache.pekko.http.javadsl.model.HttpEntities.create(PROBLEM_JSON, body))
+        .addHeaders(headers);
+  }
+
+  static ExceptionHandler exceptionHandler() {
+    return ExceptionHandler.newBuilder()
+        .matchAny(t -> org.apache.pekko.http.javadsl.server.Directives.complete(response(t)))
+        .build();
+  }
+
+  /** Pekko's own rejections (404, 405, 413, malformed query…) re-rendered as problems. */
+  static RejectionHandler rejectionHandler() {
+    return RejectionHandler.defaultHandler().mapRejectionResponse(resp -> {
+      if (resp.entity().getContentType().mediaType().equals(PROBLEM_JSON.mediaType())) return resp;
+      String detail = resp.entity() instanceof HttpEntity.Strict s ? s.getData().utf8String() : resp.status().reason();
+      int status = resp.status().intValue();
+      List<HttpHeader> headers = new ArrayList<>();
+      resp.getHeaders().forEach(headers::add);
+      return problem(status, resp.status().reason(), detail.length() > 300 ? detail.substring(0, 300) : detail,
+          null, headers);
+    });
+  }
+
+  static Throwable unwrap(Throwable t) {
+    Throwable e = t;
+    while ((e instanceof CompletionException || e instanceof java.util.concurrent.ExecutionException)
+        && e.getCause() != null) {
+      e = e.getCause();
+    }
+    return e;
+  }
+}

@@ -1,0 +1,63 @@
+package io.upsfleet.gateway.mqtt;
+
+import io.netty.channel.Channel;
+import io.netty.handler.codec.mqtt.MqttMessage;
+import io.netty.util.AttributeKey;
+import java.util.ArrayDeque;
+import java.util.UUID;
+import org.apache.pekko.actor.typed.ActorRef;
+
+/**
+ * The state of one device connection, kept on its channel. Touched only on the channel's event loop, so
+ * it needs no locks.
+ */
+final class DeviceSession {
+  static final AttributeKey<DeviceSession> KEY = AttributeKey.valueOf("upsfleet.session");
+
+  /** Where the connection is in its life. */
+  enum Phase {
+    /** Accepted; waiting for CONNECT. */
+    AWAITING_CONNECT,
+    /** CONNECT received; authenticating and attaching to the entity. */
+    AUTHENTICATING,
+    /** CONNACK accepted sent; packets flow. */
+    CONNECTED,
+    /** Closing or closed; nothing more is processed. */
+    CLOSED
+  }
+
+  /** A QoS 1 PUBLISH awaiting its PUBACK; PUBACKs leave in the order the PUBLISHes arrived. */
+  static final class PendingAck {
+    final int packetId;
+    boolean ready;
+
+    PendingAck(int packetId) {
+      this.packetId = packetId;
+    }
+  }
+
+  final Channel channel;
+  final String remoteAddress;
+  Phase phase = Phase.AWAITING_CONNECT;
+  String serial;
+  UUID accountId;
+  long epoch;
+  ActorRef<Object> link;
+  DisconnectReason closeReason;
+  /** Packets that arrived behind CONNECT before it was answered (clients may pipeline). */
+  final ArrayDeque<MqttMessage> early = new ArrayDeque<>();
+  final ArrayDeque<PendingAck> acks = new ArrayDeque<>();
+  int inFlight;
+
+  DeviceSession(Channel channel, String remoteAddress) {
+    this.channel = channel;
+    this.remoteAddress = remoteAddress;
+  }
+
+  /** Records why the connection closes (the first reason wins) and closes it. */
+  void close(DisconnectReason reason) {
+    if (closeReason == null) closeReason = reason;
+    phase = Phase.CLOSED;
+    channel.close();
+  }
+}

@@ -1,0 +1,30 @@
+package io.upsfleet.gateway.mqtt;
+
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelPipeline;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.handler.codec.mqtt.MqttDecoder;
+import io.netty.handler.codec.mqtt.MqttEncoder;
+
+/**
+ * Builds each device connection's pipeline, top to bottom: the MQTT decoder (bounded packet size, client
+ * ids, strict UTF-8), the encoder, the connect phase, the session phase. A keep-alive handler is added
+ * once CONNECT is accepted. TLS, when added, is a prefix to this.
+ */
+final class MqttChannelInitializer extends ChannelInitializer<SocketChannel> {
+  private static final int MAX_CLIENT_ID_LENGTH = 64;
+  private final MqttEdge edge;
+
+  MqttChannelInitializer(MqttEdge edge) {
+    this.edge = edge;
+  }
+
+  @Override
+  protected void initChannel(SocketChannel ch) {
+    ChannelPipeline p = ch.pipeline();
+    p.addLast("decoder", new MqttDecoder(edge.settings.maxPacketBytes(), MAX_CLIENT_ID_LENGTH, true));
+    p.addLast("encoder", MqttEncoder.INSTANCE);
+    p.addLast("connect", new ConnectHandler(edge));
+    p.addLast("session", new SessionHandler(edge));
+  }
+}

@@ -1,0 +1,98 @@
+package io.upsfleet.gateway.mqtt;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.util.concurrent.GlobalEventExecutor;
+import io.upsfleet.cluster.UpsfleetCluster;
+import java.net.BindException;
+import java.net.InetSocketAddress;
+import java.time.Clock;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The MQTT 3.1.1 listener devices connect to. {@link #start} binds or fails fast with a clear message
+ * (e.g. port in use); {@link #close} stops accepting, closes every device connection (their entities record
+ * the disconnection) and releases the threads.
+ */
+public final class MqttServer implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(MqttServer.class);
+  private final EventLoopGroup boss;
+  private final EventLoopGroup workers;
+  private final Channel serverChannel;
+  private final ChannelGroup connections;
+
+  private MqttServer(EventLoopGroup boss, EventLoopGroup workers, Channel serverChannel, ChannelGroup connections) {
+    this.boss = boss;
+    this.workers = workers;
+    this.serverChannel = serverChannel;
+    this.connections = connections;
+  }
+
+  /** Binds the listener; throws {@link IllegalStateException} naming host and port when it cannot. */
+  public static MqttServer start(MqttSettings settings, UpsfleetCluster cluster, MeterRegistry registry, Clock clock) {
+    MqttEdge edge = new MqttEdge(settings, cluster, new MqttMetrics(registry), clock);
+    EventLoopGroup boss = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+    EventLoopGroup workers = new MultiThreadIoEventLoopGroup(settings.workerThreads(), NioIoHandler.newFactory());
+    ChannelGroup connections = new DefaultChannelGroup("mqtt-connections", GlobalEventExecutor.INSTANCE);
+    MqttChannelInitializer initializer = new MqttChannelInitializer(edge);
+    try {
+      Channel ch = new ServerBootstrap()
+          .group(boss, workers)
+          .channel(NioServerSocketChannel.class)
+          .option(ChannelOption.SO_BACKLOG, 4096)
+          .option(ChannelOption.SO_REUSEADDR, true)
+          .childOption(ChannelOption.TCP_NODELAY, true)
+          .childHandler(new io.netty.channel.ChannelInitializer<io.netty.channel.socket.SocketChannel>() {
+            @Override
+            protected void initChannel(io.netty.channel.socket.SocketChannel c) {
+              connections.add(c);
+              c.pipeline().addLast("init", initializer);
+            }
+          })
+          .bind(new InetSocketAddress(settings.host(), settings.port()))
+          .sync()
+          .channel();
+      log.info("MQTT listening on {}", ch.localAddress());
+      return new MqttServer(boss, workers, ch, connections);
+    } catch (Exception e) {
+      boss.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+      workers.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+      String why = e instanceof BindException ? "the port is already in use or not permitted" : e.toString();
+      throw new IllegalStateException("cannot listen for MQTT on " + settings.host() + ":" + settings.port()
+          + ": " + why + " (set UPSFLEET_MQTT_PORT to another port)", e);
+    }
+  }
+
+  /** The bound port (useful when configured as 0). */
+  public int port() {
+    return ((InetSocketAddress) serverChannel.localAddress()).getPort();
+  }
+
+  /** Number of open device connections. */
+  public int connectionCount() {
+    return connections.size();
+  }
+
+  @Override
+  public void close() {
+    serverChannel.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
+    connections.forEach(c -> {
+      DeviceSession s = c.attr(DeviceSession.KEY).get();
+      if (s != null) c.eventLoop().execute(() -> s.close(DisconnectReason.SERVER_SHUTDOWN));
+      else c.close();
+    });
+    connections.newCloseFuture().awaitUninterruptibly(5, TimeUnit.SECONDS);
+    boss.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
+    workers.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
+  }
+}

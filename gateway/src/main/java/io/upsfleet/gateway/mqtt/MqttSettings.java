@@ -1,0 +1,63 @@
+package io.upsfleet.gateway.mqtt;
+
+import com.typesafe.config.Config;
+import java.time.Duration;
+
+/**
+ * Typed settings of the MQTT edge, block {@code upsfleet.gateway.mqtt}. Built once at start-up; a bad
+ * value fails fast naming its key.
+ *
+ * @param host interface to bind
+ * @param port TCP port (0 = any free port)
+ * @param maxPacketBytes largest accepted MQTT packet (remaining length), bytes
+ * @param connectTimeout time allowed between accept and CONNECT
+ * @param maxKeepAlive keep-alive granted at most; 0 or larger requests are clamped to it
+ * @param inFlightLimit QoS 1 publishes awaiting acknowledgement per connection before reads pause
+ * @param refusalDelay minimum time before a refused CONNACK, so refusals take the same time whatever the cause
+ * @param maxClockSkew device clock difference beyond which a sample is flagged
+ * @param credentialCacheSize device credentials kept in memory
+ * @param workerThreads Netty worker threads (0 = number of cores)
+ */
+public record MqttSettings(
+    String host,
+    int port,
+    int maxPacketBytes,
+    Duration connectTimeout,
+    Duration maxKeepAlive,
+    int inFlightLimit,
+    Duration refusalDelay,
+    Duration maxClockSkew,
+    int credentialCacheSize,
+    int workerThreads) {
+
+  public MqttSettings {
+    check(port >= 0 && port <= 65535, "port", "must be 0..65535");
+    check(maxPacketBytes >= 1024 && maxPacketBytes <= 1024 * 1024, "max-packet-size", "must be 1KiB..1MiB");
+    check(!connectTimeout.isNegative() && !connectTimeout.isZero(), "connect-timeout", "must be positive");
+    check(maxKeepAlive.getSeconds() >= 10 && maxKeepAlive.getSeconds() <= 65535, "max-keep-alive", "must be 10s..65535s");
+    check(inFlightLimit >= 1 && inFlightLimit <= 1000, "in-flight-limit", "must be 1..1000");
+    check(!refusalDelay.isNegative(), "refusal-delay", "must not be negative");
+    check(!maxClockSkew.isNegative(), "max-clock-skew", "must not be negative");
+    check(credentialCacheSize >= 0, "credential-cache-size", "must not be negative");
+    check(workerThreads >= 0 && workerThreads <= 256, "worker-threads", "must be 0..256");
+  }
+
+  public static MqttSettings fromConfig(Config root) {
+    Config c = root.getConfig("upsfleet.gateway.mqtt");
+    return new MqttSettings(
+        c.getString("host"),
+        c.getInt("port"),
+        (int) Math.min(Integer.MAX_VALUE, c.getBytes("max-packet-size")),
+        c.getDuration("connect-timeout"),
+        c.getDuration("max-keep-alive"),
+        c.getInt("in-flight-limit"),
+        c.getDuration("refusal-delay"),
+        c.getDuration("max-clock-skew"),
+        c.getInt("credential-cache-size"),
+        c.getInt("worker-threads"));
+  }
+
+  private static void check(boolean ok, String key, String message) {
+    if (!ok) throw new IllegalArgumentException("upsfleet.gateway.mqtt." + key + " " + message);
+  }
+}

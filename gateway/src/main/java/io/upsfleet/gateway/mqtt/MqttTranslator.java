@@ -1,0 +1,79 @@
+package io.upsfleet.gateway.mqtt;
+
+import io.upsfleet.api.mqtt.DeviceTopic;
+import io.upsfleet.cluster.device.DeviceEventReport;
+import io.upsfleet.cluster.device.Telemetry;
+import io.upsfleet.cluster.device.UpsDevice;
+import java.time.Instant;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The one place where MQTT publishes become domain commands: telemetry is parsed, validated and told to
+ * the entity (acknowledged at once: a rejected sample is a poison message and is acknowledged too, so the
+ * device does not re-send it forever); a device event is acknowledged only once persisted. Runs on the
+ * channel's event loop; completions hop back onto it.
+ */
+final class MqttTranslator {
+  private static final Logger log = LoggerFactory.getLogger(MqttTranslator.class);
+  private final MqttEdge edge;
+  private final SessionHandler handler;
+
+  MqttTranslator(MqttEdge edge, SessionHandler handler) {
+    this.edge = edge;
+    this.handler = handler;
+  }
+
+  void onPublish(DeviceSession session, DeviceTopic topic, byte[] payload, DeviceSession.PendingAck ack) {
+    Instant now = edge.clock.instant();
+    switch (topic.kind()) {
+      case TELEMETRY -> onTelemetry(session, payload, now, ack);
+      case EVENTS -> onEvent(session, payload, now, ack);
+      // command results arrive with the remote-operations capability; acknowledged and counted until then
+      default -> {
+        edge.metrics.messageIn("command_result");
+        handler.acknowledge(session, ack);
+      }
+    }
+  }
+
+  private void onTelemetry(DeviceSession session, byte[] payload, Instant now, DeviceSession.PendingAck ack) {
+    edge.metrics.messageIn("telemetry");
+    ParseResult<Telemetry> result = edge.telemetryParser.parse(payload, now);
+    if (result instanceof ParseResult.Accepted<Telemetry> a) {
+      edge.devices.recordTelemetry(session.serial, session.epoch, a.value());
+    } else if (result instanceof ParseResult.Rejected<Telemetry> r) {
+      edge.metrics.rejected(r.reason());
+      log.debug("telemetry of {} rejected: {} {}", session.serial, r.reason(), r.detail());
+    }
+    handler.acknowledge(session, ack);
+  }
+
+  private void onEvent(DeviceSession session, byte[] payload, Instant now, DeviceSession.PendingAck ack) {
+    edge.metrics.messageIn("events");
+    ParseResult<DeviceEventReport> result = edge.eventParser.parse(payload, now);
+    if (result instanceof ParseResult.Rejected<DeviceEventReport> r) {
+      edge.metrics.rejected(r.reason());
+      log.debug("event of {} rejected: {} {}", session.serial, r.reason(), r.detail());
+      handler.acknowledge(session, ack);
+      return;
+    }
+    DeviceEventReport report = ((ParseResult.Accepted<DeviceEventReport>) result).value();
+    long started = System.nanoTime();
+    handler.inFlightStarted(session);
+    edge.devices.recordEvent(session.serial, session.epoch, report).whenComplete((reply, err) ->
+        session.channel.eventLoop().execute(() -> {
+          handler.inFlightEnded(session);
+          if (session.phase != DeviceSession.Phase.CONNECTED) return;
+          if (reply instanceof UpsDevice.Confirmation.Accepted) {
+            edge.metrics.persistLatency.record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
+            handler.acknowledge(session, ack);
+          } else {
+            // Not persisted: no PUBACK. Closing makes the device reconnect and re-send it.
+            log.warn("event of {} not persisted: {}", session.serial, err != null ? err.toString() : reply);
+            session.close(DisconnectReason.PERSIST_FAILED);
+          }
+        }));
+  }
+}

@@ -1,0 +1,59 @@
+package io.upsfleet.persistence;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.zaxxer.hikari.HikariDataSource;
+import com.zaxxer.hikari.pool.HikariPool.PoolInitializationException;
+import io.upsfleet.persistence.testing.TestDatabases;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+class DataSourcesIT {
+
+  @Test
+  void opensAPoolWithTheSettingsSizeAndName() throws SQLException {
+    try (HikariDataSource dataSource =
+            DataSources.create(TestDatabases.fresh("data sources pool"), "fleet-pool");
+        Connection connection = dataSource.getConnection();
+        Statement statement = connection.createStatement();
+        ResultSet rows = statement.executeQuery("SHOW application_name")) {
+      rows.next();
+      assertEquals("fleet-pool", rows.getString(1));
+      assertEquals(4, dataSource.getMaximumPoolSize());
+      assertEquals(5_000, dataSource.getConnectionTimeout());
+    }
+  }
+
+  @Test
+  void failsFastWhenTheDatabaseCannotBeReached() throws IOException {
+    int closedPort;
+    try (ServerSocket socket = new ServerSocket(0)) {
+      closedPort = socket.getLocalPort();
+    }
+    DatabaseSettings unreachable =
+        new DatabaseSettings(
+            "jdbc:postgresql://127.0.0.1:" + closedPort + "/none", "u", "p", 2,
+            Duration.ofSeconds(1));
+
+    long started = System.nanoTime();
+    assertThrows(PoolInitializationException.class, () -> DataSources.create(unreachable, "down"));
+    Duration took = Duration.ofNanos(System.nanoTime() - started);
+
+    assertTrue(took.compareTo(Duration.ofSeconds(10)) < 0, "took " + took);
+  }
+
+  @Test
+  void refusesSettingsWithoutAUrl() {
+    DatabaseSettings embedded = new DatabaseSettings("", "u", "p", 2, Duration.ofSeconds(1));
+
+    assertThrows(IllegalArgumentException.class, () -> DataSources.create(embedded, "pool"));
+  }
+}
