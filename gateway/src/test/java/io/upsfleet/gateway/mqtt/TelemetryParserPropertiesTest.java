@@ -56,7 +56,12 @@ class TelemetryParserPropertiesTest {
 
   /** A sample as a device would send it, and what the parser must make of it. */
   record Sample(
-      Instant ts, long seq, Set<StatusFlag> status, Map<String, Double> numbers, Map<String, String> texts, int unknown) {}
+      Instant ts,
+      long seq,
+      Set<StatusFlag> status,
+      Map<String, Double> numbers,
+      Map<String, String> texts,
+      int unknown) {}
 
   @Property
   void everyValidSampleRoundTripsItsValues(@ForAll("samples") Sample sample) {
@@ -76,7 +81,7 @@ class TelemetryParserPropertiesTest {
   void flagsTheClockExactlyWhenItIsFartherThanTheAllowedSkew(
       @ForAll @LongRange(min = -30L * 86_400, max = 30L * 86_400) long offsetSeconds) {
     Instant ts = RECEIVED.plusSeconds(offsetSeconds);
-    Telemetry t = assertAccepted(parser.parse(ascii("{\"ts\":\"" + ts + "\",\"seq\":1,\"ups.status\":\"OL\"}"), RECEIVED)).value();
+    Telemetry t = assertAccepted(parse("{'ts':'" + ts + "','seq':1,'ups.status':'OL'}")).value();
     assertEquals(Math.abs(offsetSeconds) > SKEW.toSeconds(), t.clockSkewed());
   }
 
@@ -87,17 +92,15 @@ class TelemetryParserPropertiesTest {
       @ForAll boolean below) {
     double value = below ? variable.min() - beyond : variable.max() + beyond;
     ParseResult<Telemetry> result =
-        parser.parse(
-            ascii("{\"ts\":\"2026-11-28T10:00:00Z\",\"seq\":1,\"ups.status\":\"OL\",\"" + variable.wireName() + "\":" + value + "}"),
-            RECEIVED);
+        parse("{'ts':'2026-11-28T10:00:00Z','seq':1,'ups.status':'OL','" + variable.wireName() + "':" + value + "}");
     assertReason(PayloadRejection.OUT_OF_RANGE, result);
   }
 
   @Property
-  void rejectsEveryUnknownStatusToken(@ForAll @Chars({'A', 'B', 'C', 'L', 'O', 'R', 'T', 'x', '-'}) @StringLength(min = 1, max = 8) String token) {
+  void rejectsEveryUnknownStatusToken(
+      @ForAll @Chars({'A', 'B', 'C', 'L', 'O', 'R', 'T', 'x', '-'}) @StringLength(min = 1, max = 8) String token) {
     boolean known = Arrays.stream(StatusFlag.values()).anyMatch(f -> f.name().equals(token));
-    ParseResult<Telemetry> result =
-        parser.parse(ascii("{\"ts\":\"2026-11-28T10:00:00Z\",\"seq\":1,\"ups.status\":\"OL " + token + "\"}"), RECEIVED);
+    ParseResult<Telemetry> result = parse("{'ts':'2026-11-28T10:00:00Z','seq':1,'ups.status':'OL " + token + "'}");
     if (known) {
       assertAccepted(result);
     } else {
@@ -112,7 +115,9 @@ class TelemetryParserPropertiesTest {
 
   @Property
   void arbitraryJsonLikeTextNeverThrows(
-      @ForAll @Chars({'{', '}', '[', ']', ':', ',', '"', '\\', 'u', '0', '1', '9', '-', '+', '.', 'e', 'E', 'N', 'a', 'n', 't', 'r', 'l', ' '})
+      @ForAll
+          @Chars({'{', '}', '[', ']', ':', ',', '"', '\\', 'u', '0', '1', '9', '-', '+', '.', 'e', 'E'})
+          @Chars({'N', 'a', 'n', 'I', 'f', 't', 'r', 'l', 's', ' '})
           @StringLength(max = 256)
           String text) {
     assertWellFormed(parser.parse(text.getBytes(StandardCharsets.UTF_8), RECEIVED));
@@ -146,7 +151,7 @@ class TelemetryParserPropertiesTest {
   Arbitrary<Sample> samples() {
     Arbitrary<Instant> ts =
         Arbitraries.longs()
-            .between(Instant.parse("1970-01-01T00:00:00Z").getEpochSecond(), Instant.parse("2100-01-01T00:00:00Z").getEpochSecond())
+            .between(0, Instant.parse("2100-01-01T00:00:00Z").getEpochSecond())
             .flatMap(s -> Arbitraries.integers().between(0, 999_999_999).map(n -> Instant.ofEpochSecond(s, n)));
     Arbitrary<Long> seq = Arbitraries.longs().greaterOrEqual(0);
     Arbitrary<Set<StatusFlag>> status = Arbitraries.of(StatusFlag.class).set().ofMinSize(1);
@@ -165,7 +170,11 @@ class TelemetryParserPropertiesTest {
             .map(v -> values.apply(v).map(value -> Map.entry(v.wireName(), value)).injectNull(0.4))
             .toList();
     return Combinators.combine(entries)
-        .as(list -> list.stream().filter(Objects::nonNull).collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue)));
+        .as(
+            list ->
+                list.stream()
+                    .filter(Objects::nonNull)
+                    .collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue)));
   }
 
   private static Arbitrary<Double> number(TelemetryVariable v) {
@@ -211,8 +220,9 @@ class TelemetryParserPropertiesTest {
 
   // --- assertions
 
-  private static byte[] ascii(String text) {
-    return text.getBytes(StandardCharsets.US_ASCII);
+  /** Single quotes stand for double quotes, to keep the payloads readable. */
+  private ParseResult<Telemetry> parse(String singleQuoted) {
+    return parser.parse(singleQuoted.replace('\'', '"').getBytes(StandardCharsets.UTF_8), RECEIVED);
   }
 
   private static <T> ParseResult.Accepted<T> assertAccepted(ParseResult<T> result) {

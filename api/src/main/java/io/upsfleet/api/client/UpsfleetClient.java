@@ -1,0 +1,155 @@
+package io.upsfleet.api.client;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import io.upsfleet.api.rest.AccountView;
+import io.upsfleet.api.rest.CreateAccountRequest;
+import io.upsfleet.api.rest.CreateUserRequest;
+import io.upsfleet.api.rest.DeviceEventView;
+import io.upsfleet.api.rest.DeviceRegistration;
+import io.upsfleet.api.rest.DeviceSummary;
+import io.upsfleet.api.rest.DeviceView;
+import io.upsfleet.api.rest.PageView;
+import io.upsfleet.api.rest.Problem;
+import io.upsfleet.api.rest.RegisterDeviceRequest;
+import io.upsfleet.api.rest.TokenRequest;
+import io.upsfleet.api.rest.TokenResponse;
+import io.upsfleet.api.rest.UserView;
+import java.io.IOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+/**
+ * A small blocking client of the upsfleet REST API ({@code /api/v1}), on {@link HttpClient}. Sign in with
+ * {@link #signIn}; later calls carry the token. A non-2xx answer throws {@link ApiError} with the
+ * problem the server sent. Thread-safe once signed in.
+ */
+public final class UpsfleetClient {
+  private static final ObjectMapper JSON = JsonMapper.builder()
+      .addModule(new JavaTimeModule())
+      .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
+      .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+      .build();
+
+  private final URI base;
+  private final HttpClient http;
+  private volatile String token;
+
+  /** @param base the gateway's base URL, e.g. {@code http://127.0.0.1:8080} */
+  public UpsfleetClient(URI base) {
+    this.base = base;
+    this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  }
+
+  /** A failed call: the HTTP status and the server's problem (null when the body was not one). */
+  public static final class ApiError extends RuntimeException {
+    private final int status;
+    private final transient Problem problem;
+
+    ApiError(int status, Problem problem, String body) {
+      super("HTTP " + status + ": " + (problem != null ? problem.title() + " - " + problem.detail() : body));
+      this.status = status;
+      this.problem = problem;
+    }
+
+    public int status() {
+      return status;
+    }
+
+    public Problem problem() {
+      return problem;
+    }
+  }
+
+  public TokenResponse signIn(String username, String password) {
+    TokenResponse t = send("POST", "/api/v1/auth/token", new TokenRequest(username, password),
+        new TypeReference<TokenResponse>() {});
+    this.token = t.token();
+    return t;
+  }
+
+  public String token() {
+    return token;
+  }
+
+  public AccountView createAccount(String name) {
+    return send("POST", "/api/v1/accounts", new CreateAccountRequest(name), new TypeReference<AccountView>() {});
+  }
+
+  public UserView createUser(String accountId, String username, String password, String role) {
+    return send("POST", "/api/v1/accounts/" + accountId + "/users", new CreateUserRequest(username, password, role),
+        new TypeReference<UserView>() {});
+  }
+
+  public DeviceRegistration registerDevice(String serial, String model, String accountId) {
+    return send("POST", "/api/v1/devices", new RegisterDeviceRequest(serial, model, accountId),
+        new TypeReference<DeviceRegistration>() {});
+  }
+
+  public DeviceView device(String serial) {
+    return send("GET", "/api/v1/devices/" + encode(serial), null, new TypeReference<DeviceView>() {});
+  }
+
+  /** A page of devices; {@code query} holds optional {@code status}, {@code q}, {@code page}, {@code size}. */
+  public PageView<DeviceSummary> devices(Map<String, String> query) {
+    return send("GET", "/api/v1/devices" + queryString(query), null, new TypeReference<PageView<DeviceSummary>>() {});
+  }
+
+  /** A page of a device's event log; {@code query} holds optional {@code from}, {@code to}, {@code page}, {@code size}. */
+  public PageView<DeviceEventView> events(String serial, Map<String, String> query) {
+    return send("GET", "/api/v1/devices/" + encode(serial) + "/events" + queryString(query), null,
+        new TypeReference<PageView<DeviceEventView>>() {});
+  }
+
+  private <T> T send(String method, String path, Object body, TypeReference<T> type) {
+    try {
+      HttpRequest.Builder b = HttpRequest.newBuilder(base.resolve(path)).timeout(Duration.ofSeconds(30));
+      if (token != null) b.header("Authorization", "Bearer " + token);
+      if (body != null) {
+        b.header("Content-Type", "application/json");
+        b.method(method, HttpRequest.BodyPublishers.ofByteArray(JSON.writeValueAsBytes(body)));
+      } else {
+        b.method(method, HttpRequest.BodyPublishers.noBody());
+      }
+      HttpResponse<String> r = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+      if (r.statusCode() / 100 != 2) {
+        Problem p = null;
+        try {
+          p = JSON.readValue(r.body(), Problem.class);
+        } catch (IOException e) {
+          // not a problem document; the raw body goes into the message
+        }
+        throw new ApiError(r.statusCode(), p, r.body());
+      }
+      return JSON.readValue(r.body(), type);
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted", e);
+    }
+  }
+
+  private static String queryString(Map<String, String> query) {
+    if (query == null || query.isEmpty()) return "";
+    return "?" + new LinkedHashMap<>(query).entrySet().stream()
+        .map(e -> encode(e.getKey()) + "=" + encode(e.getValue()))
+        .collect(Collectors.joining("&"));
+  }
+
+  private static String encode(String s) {
+    return URLEncoder.encode(s, StandardCharsets.UTF_8);
+  }
+}
