@@ -59,6 +59,7 @@ public final class GatewayNode implements AutoCloseable {
         if (created) log.info("created support user '{}'", user);
       }
       PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+      EntityCountGauge.register(registry, cluster);
       mqtt = MqttServer.start(mqttSettings, cluster, registry, clock);
       MqttServer listening = mqtt;
       HttpApi http = HttpApi.start(httpSettings, cluster, registry, () -> listening != null, clock);

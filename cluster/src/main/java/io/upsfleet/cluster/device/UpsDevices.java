@@ -4,6 +4,9 @@ import java.time.Clock;
 import java.util.concurrent.CompletionStage;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.javadsl.AskPattern;
+import org.apache.pekko.cluster.sharding.ShardRegion;
+import org.apache.pekko.cluster.sharding.typed.GetShardRegionState;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.apache.pekko.cluster.sharding.typed.javadsl.Entity;
 import org.apache.pekko.cluster.sharding.typed.javadsl.EntityRef;
@@ -15,10 +18,12 @@ import org.apache.pekko.cluster.sharding.typed.javadsl.EntityRef;
  * entity does not answer in time.
  */
 public final class UpsDevices {
+  private final ActorSystem<?> system;
   private final ClusterSharding sharding;
   private final DeviceSettings settings;
 
-  private UpsDevices(ClusterSharding sharding, DeviceSettings settings) {
+  private UpsDevices(ActorSystem<?> system, ClusterSharding sharding, DeviceSettings settings) {
+    this.system = system;
     this.sharding = sharding;
     this.settings = settings;
   }
@@ -29,7 +34,7 @@ public final class UpsDevices {
     sharding.init(
         Entity.of(UpsDevice.ENTITY_TYPE_KEY,
             ctx -> UpsDevice.create(ctx.getEntityId(), ctx.getShard(), settings, clock)));
-    return new UpsDevices(sharding, settings);
+    return new UpsDevices(system, sharding, settings);
   }
 
   public DeviceSettings settings() {
@@ -69,6 +74,16 @@ public final class UpsDevices {
   /** The live view; {@code registered() == false} when there is no such device. */
   public CompletionStage<DeviceSnapshot> snapshot(String serial) {
     return ref(serial).ask(UpsDevice.GetSnapshot::new, settings.askTimeout());
+  }
+
+  /** How many device entities this node holds in memory right now. */
+  public CompletionStage<Integer> localEntityCount() {
+    return AskPattern.<org.apache.pekko.cluster.sharding.typed.ClusterShardingQuery, ShardRegion.CurrentShardRegionState>ask(
+            sharding.shardState(),
+            replyTo -> new GetShardRegionState(UpsDevice.ENTITY_TYPE_KEY, replyTo),
+            settings.askTimeout(),
+            system.scheduler())
+        .thenApply(state -> state.getShards().stream().mapToInt(s -> s.getEntityIds().size()).sum());
   }
 
   /** Wakes an entity so that it re-checks its persisted deadlines and its link. */
