@@ -62,11 +62,7 @@ final class AccountRoutes extends ApiDirectives {
 
   private Route createUser(Principal p, UUID accountId, CreateUserRequest req) {
     if (!p.canManage(accountId)) throw forbidden(p, "user.create", "only support or the account's admin add users");
-    Validation v = new Validation();
-    v.require(req.username() != null && req.username().matches(USERNAME), "username",
-        "is required: 3 to 64 of letters, digits, . _ @ -");
-    v.require(req.password() != null && req.password().length() >= 12 && req.password().length() <= 200,
-        "password", "is required: 12 to 200 characters");
+    Validation v = credentials(req);
     Optional<Role> role = parseRole(req.role());
     v.require(role.isPresent() && !role.get().isSupport(), "role", "must be one of [ACCOUNT_ADMIN, ACCOUNT_VIEWER]");
     v.throwIfInvalid();
@@ -82,11 +78,7 @@ final class AccountRoutes extends ApiDirectives {
   Route supportUsers() {
     return authenticated(p -> pathEnd(() -> post(() -> jsonBody(CreateUserRequest.class, req -> {
       if (!p.role().isSupport()) throw forbidden(p, "user.create", "only support staff add support users");
-      Validation v = new Validation();
-      v.require(req.username() != null && req.username().matches(USERNAME), "username",
-          "is required: 3 to 64 of letters, digits, . _ @ -");
-      v.require(req.password() != null && req.password().length() >= 12 && req.password().length() <= 200,
-          "password", "is required: 12 to 200 characters");
+      Validation v = credentials(req);
       v.require(req.role() == null || "SUPPORT".equals(req.role()), "role", "must be SUPPORT or omitted");
       v.throwIfInvalid();
       return completeJson(StatusCodes.CREATED, api.cluster.accounts()
@@ -96,6 +88,15 @@ final class AccountRoutes extends ApiDirectives {
             return view(u);
           }));
     }))));
+  }
+
+  /** Checks a new user's name and password; more checks may be added to the returned validation. */
+  private static Validation credentials(CreateUserRequest req) {
+    return new Validation()
+        .require(req.username() != null && req.username().matches(USERNAME), "username",
+            "is required: 3 to 64 of letters, digits, . _ @ -")
+        .require(req.password() != null && req.password().length() >= 12 && req.password().length() <= 200,
+            "password", "is required: 12 to 200 characters");
   }
 
   private ApiException forbidden(Principal p, String action, String detail) {
