@@ -90,6 +90,20 @@ public final class Accounts {
     });
   }
 
+  /** How many accounts {@link #accounts} can list ({@code only} restricts to one account). */
+  public CompletionStage<Long> countAccounts(Optional<UUID> only) {
+    return jdbc.run(c -> {
+      try (PreparedStatement ps = c.prepareStatement(
+          "SELECT count(*) FROM accounts" + (only.isPresent() ? " WHERE id = ?" : ""))) {
+        if (only.isPresent()) ps.setObject(1, only.get());
+        try (ResultSet rs = ps.executeQuery()) {
+          rs.next();
+          return rs.getLong(1);
+        }
+      }
+    });
+  }
+
   /**
    * Creates a user. Support users have no account; customer users need an existing account (else
    * ACCOUNT_NOT_FOUND). Refused with USERNAME_TAKEN when the name exists (case-insensitive).

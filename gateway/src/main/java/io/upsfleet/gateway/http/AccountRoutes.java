@@ -32,8 +32,8 @@ final class AccountRoutes extends ApiDirectives {
             post(() -> jsonBody(CreateAccountRequest.class, req -> createAccount(p, req))),
             get(() -> paging((page, size) -> completeOk(api.cluster.accounts()
                 .accounts(p.restrictedTo(), page * size, size)
-                .thenApply(list -> new PageView<>(list.stream().map(AccountRoutes::view).toList(), page, size,
-                    list.size()))))))),
+                .thenCombine(api.cluster.accounts().countAccounts(p.restrictedTo()), (list, total) ->
+                    new PageView<>(list.stream().map(AccountRoutes::view).toList(), page, size, total))))))),
         pathPrefix(id -> {
           UUID accountId = pathId(id);
           if (!p.canSee(accountId)) throw notFound(accountId);
