@@ -11,6 +11,11 @@ import io.upsfleet.cluster.device.DeviceProjection;
 import io.upsfleet.cluster.device.DeviceSettings;
 import io.upsfleet.cluster.device.DeviceWatchdog;
 import io.upsfleet.cluster.device.UpsDevices;
+import io.upsfleet.cluster.licensing.Licensing;
+import io.upsfleet.cluster.licensing.LicensingProjection;
+import io.upsfleet.cluster.licensing.Promotions;
+import io.upsfleet.cluster.notify.EmailDispatcher;
+import io.upsfleet.cluster.notify.MailSettings;
 import io.upsfleet.persistence.DatabaseSettings;
 import java.time.Clock;
 import java.time.Duration;
@@ -37,9 +42,10 @@ public final class UpsfleetCluster implements AutoCloseable {
   private final Accounts accounts;
   private final AuditLog audit;
   private final Jdbc jdbc;
+  private final Licensing licensing;
 
   private UpsfleetCluster(ActorSystem<Void> system, UpsDevices devices, DeviceDirectory directory,
-      DeviceCredentials credentials, Accounts accounts, AuditLog audit, Jdbc jdbc) {
+      DeviceCredentials credentials, Accounts accounts, AuditLog audit, Jdbc jdbc, Licensing licensing) {
     this.system = system;
     this.devices = devices;
     this.directory = directory;
@@ -47,6 +53,11 @@ public final class UpsfleetCluster implements AutoCloseable {
     this.accounts = accounts;
     this.audit = audit;
     this.jdbc = jdbc;
+    this.licensing = licensing;
+  }
+
+  public Licensing licensing() {
+    return licensing;
   }
 
   /**
@@ -86,13 +97,21 @@ public final class UpsfleetCluster implements AutoCloseable {
       UpsDevices devices = UpsDevices.init(system, deviceSettings, clock);
       DeviceDirectory directory = new DeviceDirectory(jdbc);
       DeviceProjection.init(system, dataSource, deviceSettings.tagSlices());
+      Duration retryAfter = config.getDuration("upsfleet.licensing.retry-after");
+      Licensing licensing = Licensing.init(system, devices, jdbc, Promotions.fromConfig(config), retryAfter, clock);
+      LicensingProjection.init(system, dataSource);
+      EmailDispatcher.init(system, jdbc, MailSettings.fromConfig(config), clock);
       DeviceWatchdog.init(system, devices, directory, config.getDuration("upsfleet.watchdog.interval"),
-          config.getDuration("upsfleet.event-log.retention"), clock);
+          config.getDuration("upsfleet.event-log.retention"), clock,
+          () -> licensing.stalled(retryAfter.multipliedBy(2), 1000).thenApply(ids -> {
+            ids.forEach(licensing::wake);
+            return ids.size();
+          }));
       Accounts accounts = new Accounts(jdbc,
           new PasswordHasher(config.getInt("upsfleet.accounts.password-iterations")),
           config.getDuration("upsfleet.accounts.token-lifetime"), clock);
       return new UpsfleetCluster(system, devices, directory, new DeviceCredentials(jdbc, clock), accounts,
-          new AuditLog(jdbc, clock), jdbc);
+          new AuditLog(jdbc, clock), jdbc, licensing);
     } catch (RuntimeException e) {
       system.terminate();
       throw e;

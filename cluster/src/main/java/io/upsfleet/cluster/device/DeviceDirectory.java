@@ -173,19 +173,20 @@ public final class DeviceDirectory {
     });
   }
 
-  /** Serials whose offline deadline passed without {@code CONNECTION_LOST} yet (at most {@code limit}). */
+  /**
+   * Serials with a persisted deadline that passed: offline past the grace period without
+   * {@code CONNECTION_LOST} yet, or a plan change or reminder due (at most {@code limit} of each).
+   */
   public CompletionStage<List<String>> overdue(Instant now, int limit) {
-    return serials("SELECT serial FROM device_directory WHERE offline_deadline <= ? AND NOT online LIMIT ?",
-        Timestamp.from(now), limit);
-  }
-
-  /** Serials shown online whose edge node is not one of {@code liveNodes} (at most {@code limit}). */
-  public CompletionStage<List<String>> onlineOutside(Set<String> liveNodes, int limit) {
     return jdbc.run(c -> {
       try (PreparedStatement ps = c.prepareStatement(
-          "SELECT serial FROM device_directory WHERE online AND NOT (node = ANY(?)) LIMIT ?")) {
-        ps.setArray(1, c.createArrayOf("text", liveNodes.toArray()));
+          "(SELECT serial FROM device_directory WHERE offline_deadline <= ? AND NOT online LIMIT ?)"
+              + " UNION (SELECT serial FROM device_directory WHERE plan_deadline <= ? LIMIT ?)")) {
+        Timestamp t = Timestamp.from(now);
+        ps.setTimestamp(1, t);
         ps.setInt(2, limit);
+        ps.setTimestamp(3, t);
+        ps.setInt(4, limit);
         List<String> out = new ArrayList<>();
         try (ResultSet rs = ps.executeQuery()) {
           while (rs.next()) out.add(rs.getString(1));
@@ -195,10 +196,12 @@ public final class DeviceDirectory {
     });
   }
 
-  private CompletionStage<List<String>> serials(String sql, Object arg, int limit) {
+  /** Serials shown online whose edge node is not one of {@code liveNodes} (at most {@code limit}). */
+  public CompletionStage<List<String>> onlineOutside(Set<String> liveNodes, int limit) {
     return jdbc.run(c -> {
-      try (PreparedStatement ps = c.prepareStatement(sql)) {
-        ps.setObject(1, arg);
+      try (PreparedStatement ps = c.prepareStatement(
+          "SELECT serial FROM device_directory WHERE online AND NOT (node = ANY(?)) LIMIT ?")) {
+        ps.setArray(1, c.createArrayOf("text", liveNodes.toArray()));
         ps.setInt(2, limit);
         List<String> out = new ArrayList<>();
         try (ResultSet rs = ps.executeQuery()) {

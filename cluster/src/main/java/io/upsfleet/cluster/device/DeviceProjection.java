@@ -2,6 +2,7 @@ package io.upsfleet.cluster.device;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.upsfleet.cluster.JdbcProjectionSession;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
@@ -113,6 +114,10 @@ public final class DeviceProjection {
     } else if (event instanceof UpsDevice.FirmwareChanged e) {
       update(c, "UPDATE device_directory SET firmware = ?, updated_at = ? WHERE serial = ?",
           e.to(), ts(e.at()), serial);
+    } else if (event instanceof UpsDevice.PlanChecked e) {
+      updatePlan(c, serial, e.plan(), e.at());
+    } else if (event instanceof UpsDevice.EntitlementsApplied e) {
+      updatePlan(c, serial, e.plan(), e.at());
     } else if (event instanceof UpsDevice.EventRaised e && e.logged()) {
       update(c, "INSERT INTO device_events (serial, seq_nr, account_id, type, severity, cause, occurred_at,"
           + " device_time, details) SELECT ?, ?, d.account_id, ?, ?, ?, ?, ?, ?::jsonb FROM device_directory d"
@@ -120,6 +125,14 @@ public final class DeviceProjection {
           serial, seqNr, e.type().name(), e.severity().name(), e.cause(), ts(e.at()),
           e.deviceTime() == null ? null : ts(e.deviceTime()), json(e), serial);
     }
+  }
+
+  private static void updatePlan(Connection c, String serial, io.upsfleet.cluster.plan.PlanRecord p, Instant at)
+      throws SQLException {
+    update(c, "UPDATE device_directory SET plan = ?, plan_ends_at = ?, covered_until = ?, plan_deadline = ?,"
+        + " warranty_ends_at = ?, battery_warranty_ends_at = ?, updated_at = ? WHERE serial = ?",
+        p.plan().name(), ts(p.planEndsAt()), ts(p.coveredUntil()), ts(p.nextDeadline()), ts(p.warrantyEnds()),
+        ts(p.batteryWarrantyEnds()), ts(at), serial);
   }
 
   private static String[] flags(Set<StatusFlag> flags) {

@@ -14,6 +14,10 @@ import java.time.Duration;
  * @param temperatureClear temperature (°C) below which the alarm clears (hysteresis)
  * @param askTimeout how long callers wait for an entity's reply
  * @param tagSlices number of event tags (and projection instances) the journal is split into
+ * @param warranty electronics warranty from registration
+ * @param batteryWarranty battery warranty from registration
+ * @param trialBatteryBonus extra battery warranty for a lead-acid device registered for the trial
+ * @param warrantyMonitoringCutoff extended warranties extend monitoring only for devices registered before it
  */
 public record DeviceSettings(
     Duration offlineGrace,
@@ -22,7 +26,11 @@ public record DeviceSettings(
     double temperatureHigh,
     double temperatureClear,
     Duration askTimeout,
-    int tagSlices) {
+    int tagSlices,
+    java.time.Period warranty,
+    java.time.Period batteryWarranty,
+    java.time.Period trialBatteryBonus,
+    java.time.Instant warrantyMonitoringCutoff) {
 
   public DeviceSettings {
     require(!offlineGrace.isNegative() && !offlineGrace.isZero(), "offline-grace", "must be positive");
@@ -43,7 +51,19 @@ public record DeviceSettings(
         c.getDouble("temperature-high"),
         c.getDouble("temperature-clear"),
         c.getDuration("ask-timeout"),
-        c.getInt("tag-slices"));
+        c.getInt("tag-slices"),
+        c.getPeriod("warranty"),
+        c.getPeriod("battery-warranty"),
+        c.getPeriod("trial-battery-bonus"),
+        instant(c, "warranty-monitoring-cutoff"));
+  }
+
+  private static java.time.Instant instant(Config c, String key) {
+    try {
+      return java.time.Instant.parse(c.getString(key));
+    } catch (java.time.format.DateTimeParseException e) {
+      throw new IllegalArgumentException("upsfleet.devices." + key + " must be an ISO-8601 instant", e);
+    }
   }
 
   private static void require(boolean ok, String key, String message) {

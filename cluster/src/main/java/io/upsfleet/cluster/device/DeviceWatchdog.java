@@ -5,6 +5,8 @@ import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CompletionStage;
+import java.util.function.Supplier;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.SupervisorStrategy;
@@ -19,7 +21,8 @@ import org.apache.pekko.cluster.typed.SingletonActor;
  * One per cluster (a cluster singleton): wakes the device entities whose persisted deadlines passed while
  * nobody held them in memory (after a restart or a crash), and those shown online through an edge node
  * that is no longer a cluster member, so that each re-checks its link and its deadlines. Also purges the
- * event log beyond its retention. Timers in the entities do the precise work; this is the safety net.
+ * event log beyond its retention, and runs {@code otherSweeps} (e.g. license orders with stalled
+ * reservations). Timers in the entities do the precise work; this is the safety net.
  */
 public final class DeviceWatchdog {
   /** The node identity the edge writes into {@code Connected}: address and incarnation uid. */
@@ -44,7 +47,7 @@ public final class DeviceWatchdog {
   /** Starts the singleton (on every node; one runs). */
   public static void init(
       ActorSystem<?> system, UpsDevices devices, DeviceDirectory directory, Duration interval,
-      Duration eventRetention, Clock clock) {
+      Duration eventRetention, Clock clock, Supplier<CompletionStage<Integer>> otherSweeps) {
     Behavior<Msg> behavior = Behaviors.<Msg>supervise(
             Behaviors.setup(ctx -> Behaviors.withTimers(timers -> {
               timers.startTimerWithFixedDelay(new Sweep(), Duration.ofSeconds(1), interval);
@@ -60,7 +63,8 @@ public final class DeviceWatchdog {
                             .thenCompose(serials -> {
                               serials.forEach(devices::wake);
                               return directory.purgeEventsBefore(clock.instant().minus(eventRetention))
-                                  .thenApply(purged -> serials.size());
+                                  .thenCompose(purged -> otherSweeps.get())
+                                  .thenApply(others -> serials.size() + others);
                             }),
                         (count, err) -> {
                           if (err != null) ctx.getLog().warn("device sweep failed: {}", err.toString());
@@ -69,7 +73,7 @@ public final class DeviceWatchdog {
                     return Behaviors.same();
                   })
                   .onMessage(Woken.class, m -> {
-                    if (m.count() > 0) ctx.getLog().info("watchdog woke {} device entities", m.count());
+                    if (m.count() > 0) ctx.getLog().info("watchdog woke {} entities", m.count());
                     return Behaviors.same();
                   })
                   .build();

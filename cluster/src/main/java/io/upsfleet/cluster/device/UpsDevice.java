@@ -1,9 +1,19 @@
 package io.upsfleet.cluster.device;
 
 import io.upsfleet.cluster.CborSerializable;
+import io.upsfleet.cluster.licensing.Grant;
+import io.upsfleet.cluster.plan.Feature;
+import io.upsfleet.cluster.plan.PlanRecord;
+import io.upsfleet.cluster.plan.PlanSchedule;
+import io.upsfleet.cluster.plan.PlanTerm;
+import io.upsfleet.cluster.plan.PlanTimeline;
+import io.upsfleet.cluster.plan.Sku;
+import io.upsfleet.cluster.plan.TermSource;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.LocalDate;
+import java.time.Period;
 import java.time.ZoneOffset;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -80,6 +90,20 @@ public final class UpsDevice
   public record RecordEvent(long epoch, DeviceEventReport report, ActorRef<Confirmation> replyTo)
       implements Command {}
 
+  /**
+   * Applies an assignment's grants (plan terms, warranty extensions) exactly once: a repeated
+   * {@code assignmentId} changes nothing. Replies {@link PlanSummary}, or {@link Confirmation.Rejected}
+   * (NOT_REGISTERED).
+   */
+  public record ApplyEntitlements(String assignmentId, List<Grant> grants, String by, ActorRef<PlanReply> replyTo)
+      implements Command {}
+
+  /** What {@link ApplyEntitlements} would give, without applying it. Replies like it. */
+  public record PreviewEntitlements(List<Grant> grants, ActorRef<PlanReply> replyTo) implements Command {}
+
+  /** Asks for the plan timeline and warranty. Replies {@link PlanSummary} or NOT_REGISTERED. */
+  public record GetPlan(ActorRef<PlanReply> replyTo) implements Command {}
+
   /** Asks for the live view of the device. Replies {@link DeviceSnapshot}. */
   public record GetSnapshot(ActorRef<DeviceSnapshot> replyTo) implements Command {}
 
@@ -103,8 +127,24 @@ public final class UpsDevice
   /** The session was opened with this epoch. */
   public record Attachment(long epoch) implements AttachReply {}
 
+  /** Reply to the plan commands. */
+  public sealed interface PlanReply extends CborSerializable {}
+
+  /**
+   * A device's plan: the plan now, the ordered terms, and the warranty.
+   *
+   * @param accountId the owning account (for tenancy checks by callers)
+   * @param current the plan, its source and term dates right now
+   * @param coveredUntil when paid coverage ends, or null on Basic
+   * @param terms the whole timeline, past terms included
+   * @param registeredAt when the device was registered
+   */
+  public record PlanSummary(String serial, String accountId, PlanStatus current, Instant coveredUntil,
+      List<PlanTerm> terms, Instant warrantyEnds, Instant batteryWarrantyEnds, Instant registeredAt)
+      implements PlanReply {}
+
   /** Outcome of a command that changes the device. */
-  public sealed interface Confirmation extends AttachReply {
+  public sealed interface Confirmation extends AttachReply, PlanReply {
     /** The command was applied (and persisted where it changed something). */
     record Accepted() implements Confirmation {}
 
@@ -127,8 +167,19 @@ public final class UpsDevice
     Instant at();
   }
 
-  /** The device was registered to an account. */
-  public record Registered(String serial, String model, String accountId, Instant at) implements Event {}
+  /**
+   * The device was registered to an account. {@code trialEnds}, {@code warrantyEnds} and
+   * {@code batteryWarrantyEnds} were added later: null in old events, then derived from the settings.
+   */
+  public record Registered(String serial, String model, String accountId, Instant at, Instant trialEnds,
+      Instant warrantyEnds, Instant batteryWarrantyEnds) implements Event {}
+
+  /** An assignment's grants were applied; {@code plan} is the result at {@code at}. */
+  public record EntitlementsApplied(String assignmentId, List<Grant> grants, String by, PlanRecord plan, Instant at)
+      implements Event {}
+
+  /** The plan was examined up to {@code checkedUntil} (changes and reminders before it are done). */
+  public record PlanChecked(Instant checkedUntil, PlanRecord plan, Instant at) implements Event {}
 
   /** Session {@code epoch} started from {@code remoteAddress}, served by the edge on {@code node}. */
   public record Connected(long epoch, String remoteAddress, String node, ActorRef<DeviceLink.Message> link, Instant at)
@@ -193,6 +244,10 @@ public final class UpsDevice
    * @param temperatureHigh whether the temperature alarm is raised
    * @param firmware the latest reported firmware, or null
    * @param recentReports keys of recently persisted device reports, for de-duplicating re-sends
+   * @param timeline the plan terms
+   * @param warrantyEnds end of the electronics warranty
+   * @param batteryWarrantyEnds end of the battery warranty
+   * @param planCheckedUntil plan changes and reminders up to here have been raised
    */
   public record State(
       String serial,
@@ -211,57 +266,67 @@ public final class UpsDevice
       Set<StatusFlag> status,
       boolean temperatureHigh,
       String firmware,
-      List<String> recentReports)
+      List<String> recentReports,
+      PlanTimeline timeline,
+      Instant warrantyEnds,
+      Instant batteryWarrantyEnds,
+      Instant planCheckedUntil)
       implements CborSerializable {
 
     static final int RECENT_REPORTS = 64;
 
     static State empty(String serial) {
       return new State(serial, null, null, null, 0, false, null, null, null, null, null, null, false,
-          Set.of(), false, null, List.of());
+          Set.of(), false, null, List.of(), PlanTimeline.empty(), null, null, null);
     }
 
     boolean registered() {
       return registeredAt != null;
     }
 
-    State registered(Registered e) {
+    State registered(Registered e, PlanTimeline trial, Instant warranty, Instant battery) {
       return new State(serial, e.model(), e.accountId(), e.at(), epoch, online, link, remoteAddress, node,
           connectedSince, disconnectedAt, offlineDeadline, connectionLost, status, temperatureHigh, firmware,
-          recentReports);
+          recentReports, trial, warranty, battery, e.at());
+    }
+
+    State withTimeline(PlanTimeline t, Instant warranty, Instant battery, Instant checkedUntil) {
+      return new State(serial, model, accountId, registeredAt, epoch, online, link, remoteAddress, node,
+          connectedSince, disconnectedAt, offlineDeadline, connectionLost, status, temperatureHigh, firmware,
+          recentReports, t, warranty, battery, checkedUntil);
     }
 
     State connected(Connected e) {
       return new State(serial, model, accountId, registeredAt, e.epoch(), true, e.link(), e.remoteAddress(),
-          e.node(), e.at(), null, null, false, status, temperatureHigh, firmware, recentReports);
+          e.node(), e.at(), null, null, false, status, temperatureHigh, firmware, recentReports, timeline, warrantyEnds, batteryWarrantyEnds, planCheckedUntil);
     }
 
     State disconnected(Disconnected e) {
       return new State(serial, model, accountId, registeredAt, epoch, false, null, remoteAddress, node,
           connectedSince, e.at(), e.offlineDeadline(), connectionLost, status, temperatureHigh, firmware,
-          recentReports);
+          recentReports, timeline, warrantyEnds, batteryWarrantyEnds, planCheckedUntil);
     }
 
     State lost() {
       return new State(serial, model, accountId, registeredAt, epoch, online, link, remoteAddress, node,
-          connectedSince, disconnectedAt, null, true, status, temperatureHigh, firmware, recentReports);
+          connectedSince, disconnectedAt, null, true, status, temperatureHigh, firmware, recentReports, timeline, warrantyEnds, batteryWarrantyEnds, planCheckedUntil);
     }
 
     State withStatus(Set<StatusFlag> to) {
       return new State(serial, model, accountId, registeredAt, epoch, online, link, remoteAddress, node,
           connectedSince, disconnectedAt, offlineDeadline, connectionLost, Set.copyOf(to), temperatureHigh,
-          firmware, recentReports);
+          firmware, recentReports, timeline, warrantyEnds, batteryWarrantyEnds, planCheckedUntil);
     }
 
     State withTemperatureHigh(boolean high) {
       return new State(serial, model, accountId, registeredAt, epoch, online, link, remoteAddress, node,
-          connectedSince, disconnectedAt, offlineDeadline, connectionLost, status, high, firmware, recentReports);
+          connectedSince, disconnectedAt, offlineDeadline, connectionLost, status, high, firmware, recentReports, timeline, warrantyEnds, batteryWarrantyEnds, planCheckedUntil);
     }
 
     State withFirmware(String to) {
       return new State(serial, model, accountId, registeredAt, epoch, online, link, remoteAddress, node,
           connectedSince, disconnectedAt, offlineDeadline, connectionLost, status, temperatureHigh, to,
-          recentReports);
+          recentReports, timeline, warrantyEnds, batteryWarrantyEnds, planCheckedUntil);
     }
 
     State withReport(String key) {
@@ -270,7 +335,7 @@ public final class UpsDevice
       while (keys.size() > RECENT_REPORTS) keys.removeFirst();
       return new State(serial, model, accountId, registeredAt, epoch, online, link, remoteAddress, node,
           connectedSince, disconnectedAt, offlineDeadline, connectionLost, status, temperatureHigh, firmware,
-          List.copyOf(keys));
+          List.copyOf(keys), timeline, warrantyEnds, batteryWarrantyEnds, planCheckedUntil);
     }
   }
 
@@ -354,6 +419,7 @@ public final class UpsDevice
       ctx.watchWith(state.link(), new LinkTerminated(state.epoch()));
     }
     armDeadline(state);
+    armPlanDeadline(state);
     timers.startTimerWithFixedDelay(IDLE_TIMER, new IdleCheck(), idleCheckInterval());
   }
 
@@ -375,6 +441,10 @@ public final class UpsDevice
         .onCommand(RecordTelemetry.class, this::onTelemetry)
         .onCommand(RecordEvent.class, this::onEvent)
         .onCommand(GetSnapshot.class, (s, c) -> Effect().reply(c.replyTo(), snapshot(s)))
+        .onCommand(ApplyEntitlements.class, this::onApplyEntitlements)
+        .onCommand(PreviewEntitlements.class, this::onPreviewEntitlements)
+        .onCommand(GetPlan.class, (s, c) -> Effect().reply(c.replyTo(),
+            s.registered() ? planSummary(s, clock.instant()) : notRegistered()))
         .onCommand(Wake.class, this::onWake)
         .onCommand(CheckDeadlines.class, this::onCheckDeadlines)
         .onCommand(IdleCheck.class, this::onIdleCheck);
@@ -387,8 +457,91 @@ public final class UpsDevice
       return Effect().reply(c.replyTo(),
           new Confirmation.Rejected(Confirmation.Reason.ALREADY_REGISTERED, "device " + serial + " is already registered"));
     }
-    Registered e = new Registered(serial, c.model(), c.accountId(), clock.instant());
-    return Effect().persist(e).thenReply(c.replyTo(), st -> new Confirmation.Accepted());
+    Instant now = clock.instant();
+    Instant trialEnds = plus(now, settings.trialLength());
+    Instant warranty = plus(now, settings.warranty());
+    // A lead-acid device registered for the trial gets a year more battery warranty; lithium does not.
+    Period battery = DeviceModels.chemistryOf(c.model()) == DeviceModels.Chemistry.LEAD_ACID
+        ? settings.batteryWarranty().plus(settings.trialBatteryBonus()) : settings.batteryWarranty();
+    Registered e = new Registered(serial, c.model(), c.accountId(), now, trialEnds, warranty, plus(now, battery));
+    State after = applyRegistered(State.empty(serial), e);
+    return Effect().persist(List.of(e, new PlanChecked(now, planRecord(after, now), now)))
+        .thenRun(this::armPlanDeadline)
+        .thenReply(c.replyTo(), st -> new Confirmation.Accepted());
+  }
+
+  private static Instant plus(Instant at, Period p) {
+    return at.atOffset(ZoneOffset.UTC).plus(p).toInstant();
+  }
+
+  private static Confirmation.Rejected notRegistered(String serial) {
+    return new Confirmation.Rejected(Confirmation.Reason.NOT_REGISTERED, "device " + serial + " is not registered");
+  }
+
+  private Confirmation.Rejected notRegistered() {
+    return notRegistered(serial);
+  }
+
+  private ReplyEffect<Event, State> onApplyEntitlements(State s, ApplyEntitlements c) {
+    touch();
+    if (!s.registered()) return Effect().reply(c.replyTo(), notRegistered());
+    Instant now = clock.instant();
+    if (s.timeline().contains(c.assignmentId()) || s.recentReports().contains("assignment|" + c.assignmentId())) {
+      return Effect().reply(c.replyTo(), planSummary(s, now)); // applied before: exactly once
+    }
+    State after = applyGrants(s, c.assignmentId(), c.grants(), now);
+    List<Event> events = new ArrayList<>();
+    events.add(new EntitlementsApplied(c.assignmentId(), c.grants(), c.by(), planRecord(after, now), now));
+    Plan before = s.timeline().planAt(now);
+    Plan nowPlan = after.timeline().planAt(now);
+    if (before != nowPlan) {
+      TreeMap<String, String> details = new TreeMap<>();
+      details.put("from", before.name());
+      details.put("to", nowPlan.name());
+      details.put("assignment", c.assignmentId());
+      events.add(new EventRaised(EventType.PLAN_CHANGED, EventType.PLAN_CHANGED.severity(), null, null, -1, details,
+          true, now));
+    }
+    return Effect().persist(events)
+        .thenRun(this::armPlanDeadline)
+        .thenReply(c.replyTo(), st -> planSummary(st, now));
+  }
+
+  private ReplyEffect<Event, State> onPreviewEntitlements(State s, PreviewEntitlements c) {
+    if (!s.registered()) return Effect().reply(c.replyTo(), notRegistered());
+    Instant now = clock.instant();
+    return Effect().reply(c.replyTo(), planSummary(applyGrants(s, "preview", c.grants(), now), now));
+  }
+
+  /**
+   * The state after an assignment's grants: license terms placed on the timeline (a promotion's bonus
+   * after its SKU's term), warranty extensions added to the warranty end (from now if it already ended).
+   * Extended warranties extend monitoring too for devices registered before the cut-off (2023-08-01).
+   */
+  private State applyGrants(State s, String assignmentId, List<Grant> grants, Instant at) {
+    PlanTimeline t = s.timeline();
+    Instant warranty = s.warrantyEnds();
+    Instant battery = s.batteryWarrantyEnds();
+    int i = 0;
+    for (Grant g : grants) {
+      String id = i++ == 0 ? assignmentId : assignmentId + "#" + (i - 1);
+      Sku sku = g.sku();
+      switch (sku.kind()) {
+        case LICENSE -> t = t.assign(sku.plan(), sku.term(), g.source(), id, sku.code(), at);
+        case WARRANTY, BATTERY_WARRANTY -> {
+          if (sku.kind() == Sku.Kind.WARRANTY) warranty = plus(later(warranty, at), sku.term());
+          battery = plus(later(battery, at), sku.term());
+          if (s.registeredAt().isBefore(settings.warrantyMonitoringCutoff())) {
+            t = t.assign(Plan.STANDARD, sku.term(), TermSource.WARRANTY, id, sku.code(), at);
+          }
+        }
+      }
+    }
+    return s.withTimeline(t, warranty, battery, later(s.planCheckedUntil(), at));
+  }
+
+  private static Instant later(Instant a, Instant b) {
+    return a == null || a.isBefore(b) ? b : a;
   }
 
   private ReplyEffect<Event, State> onAttach(State s, Attach c) {
@@ -513,7 +666,7 @@ public final class UpsDevice
     String cause = s.status().contains(StatusFlag.TEST) ? "SELF_TEST"
         : s.status().contains(StatusFlag.CAL) ? "CALIBRATION" : null;
     EventRaised e = new EventRaised(r.type(), r.type().severity(), cause, r.deviceTime(), r.seq(), r.details(),
-        planAt(s, r.receivedAt()).plan().recordsEventLog(), r.receivedAt());
+        Feature.EVENT_LOG.allowedOn(planAt(s, r.receivedAt()).plan()), r.receivedAt());
     return Effect().persist(e).thenReply(c.replyTo(), st -> new Confirmation.Accepted());
   }
 
@@ -524,6 +677,15 @@ public final class UpsDevice
 
   private ReplyEffect<Event, State> onCheckDeadlines(State s, CheckDeadlines c) {
     Instant now = clock.instant();
+    List<Event> planEvents = planEventsUntil(s, now);
+    if (!planEvents.isEmpty()) {
+      return Effect().persist(planEvents)
+          .thenRun(st -> {
+            armPlanDeadline(st);
+            ctx.getSelf().tell(new CheckDeadlines()); // the connection deadline may be due as well
+          })
+          .thenNoReply();
+    }
     if (!s.online() && s.offlineDeadline() != null && !s.connectionLost()) {
       if (!now.isBefore(s.offlineDeadline())) {
         return Effect()
@@ -542,6 +704,56 @@ public final class UpsDevice
       shard.tell(new ClusterSharding.Passivate<>(ctx.getSelf()));
     }
     return Effect().none().thenNoReply();
+  }
+
+  /** PLAN_CHANGED / PLAN_EXPIRED / PLAN_EXPIRING events due in (planCheckedUntil, now], and the check mark. */
+  private List<Event> planEventsUntil(State s, Instant now) {
+    if (!s.registered() || s.planCheckedUntil() == null || !now.isAfter(s.planCheckedUntil())) return List.of();
+    Instant from = s.planCheckedUntil();
+    List<Event> events = new ArrayList<>();
+    for (PlanSchedule.Change ch : PlanSchedule.changes(s.timeline(), from, now)) {
+      TreeMap<String, String> details = new TreeMap<>();
+      details.put("from", ch.from().name());
+      details.put("to", ch.to().name());
+      EventType type = ch.to() == Plan.BASIC ? EventType.PLAN_EXPIRED : EventType.PLAN_CHANGED;
+      events.add(new EventRaised(type, type.severity(), null, null, -1, details, true, ch.at()));
+    }
+    for (PlanSchedule.Reminder r : PlanSchedule.reminders(s.timeline(), from, now)) {
+      TreeMap<String, String> details = new TreeMap<>();
+      details.put("days", Integer.toString(r.days()));
+      details.put("endsAt", r.endsAt().toString());
+      details.put("plan", r.plan().name());
+      events.add(new EventRaised(EventType.PLAN_EXPIRING, EventType.PLAN_EXPIRING.severity(), null, null, -1,
+          details, true, r.due()));
+    }
+    if (events.isEmpty()) return List.of();
+    State checked = s.withTimeline(s.timeline(), s.warrantyEnds(), s.batteryWarrantyEnds(), now);
+    events.add(new PlanChecked(now, planRecord(checked, now), now));
+    return events;
+  }
+
+  private static final Object PLAN_TIMER = "plan";
+
+  private void armPlanDeadline(State s) {
+    if (!s.registered() || s.planCheckedUntil() == null) return;
+    PlanSchedule.nextDeadline(s.timeline(), s.planCheckedUntil()).ifPresentOrElse(next -> {
+      Duration wait = Duration.between(clock.instant(), next);
+      // Long waits are re-checked daily: the scheduler's horizon is finite and clocks may be adjusted.
+      Duration capped = wait.isNegative() ? Duration.ZERO : wait.compareTo(Duration.ofDays(1)) > 0 ? Duration.ofDays(1) : wait;
+      timers.startSingleTimer(PLAN_TIMER, new CheckDeadlines(), capped);
+    }, () -> timers.cancel(PLAN_TIMER));
+  }
+
+  private PlanRecord planRecord(State s, Instant at) {
+    PlanTimeline t = s.timeline();
+    return new PlanRecord(t.planAt(at), t.termAt(at).map(PlanTerm::end).orElse(null), t.coveredUntil(at).orElse(null),
+        s.planCheckedUntil() == null ? null : PlanSchedule.nextDeadline(t, s.planCheckedUntil()).orElse(null),
+        s.warrantyEnds(), s.batteryWarrantyEnds());
+  }
+
+  private PlanSummary planSummary(State s, Instant at) {
+    return new PlanSummary(serial, s.accountId(), planAt(s, at), s.timeline().coveredUntil(at).orElse(null),
+        s.timeline().terms(), s.warrantyEnds(), s.batteryWarrantyEnds(), s.registeredAt());
   }
 
   private void touch() {
@@ -563,18 +775,29 @@ public final class UpsDevice
 
   private EventRaised raised(State s, EventType type, String cause, Instant at, SortedMap<String, String> details) {
     return new EventRaised(type, type.severity(), cause, null, -1, details,
-        planAt(s, at).plan().recordsEventLog(), at);
+        Feature.EVENT_LOG.allowedOn(planAt(s, at).plan()), at);
   }
 
   // ------------------------------------------------------------------------------------------- views
 
-  /** The plan of a device at an instant: the Standard trial from registration, then Basic. */
-  PlanStatus planAt(State s, Instant at) {
-    if (!s.registered()) return new PlanStatus(Plan.BASIC, "NONE", null, null);
-    Instant trialEnd = s.registeredAt().atOffset(ZoneOffset.UTC).plus(settings.trialLength()).toInstant();
-    return at.isBefore(trialEnd)
-        ? new PlanStatus(Plan.STANDARD, "TRIAL", s.registeredAt(), trialEnd)
-        : new PlanStatus(Plan.BASIC, "NONE", null, null);
+  /** The plan of a device at an instant, from its timeline (no running term: Basic). */
+  static PlanStatus planAt(State s, Instant at) {
+    return s.timeline().termAt(at)
+        .map(t -> new PlanStatus(t.plan(), t.source().name(), t.start(), t.end()))
+        .orElse(new PlanStatus(Plan.BASIC, "NONE", null, null));
+  }
+
+  /** The state after registration: the trial term and the warranty dates (old events lack them). */
+  private State applyRegistered(State s, Registered e) {
+    Instant trialEnds = e.trialEnds() != null ? e.trialEnds() : plus(e.at(), settings.trialLength());
+    PlanTimeline trial = trialEnds.isAfter(e.at())
+        ? PlanTimeline.empty().assign(Plan.STANDARD, Period.between(
+            LocalDate.ofInstant(e.at(), ZoneOffset.UTC), LocalDate.ofInstant(trialEnds, ZoneOffset.UTC)),
+            TermSource.TRIAL, "trial", null, e.at())
+        : PlanTimeline.empty();
+    Instant warranty = e.warrantyEnds() != null ? e.warrantyEnds() : plus(e.at(), settings.warranty());
+    Instant battery = e.batteryWarrantyEnds() != null ? e.batteryWarrantyEnds() : plus(e.at(), settings.batteryWarranty());
+    return s.registered(e, trial, warranty, battery);
   }
 
   private DeviceSnapshot snapshot(State s) {
@@ -604,7 +827,11 @@ public final class UpsDevice
   public EventHandler<State, Event> eventHandler() {
     return newEventHandlerBuilder()
         .forAnyState()
-        .onEvent(Registered.class, (s, e) -> s.registered(e))
+        .onEvent(Registered.class, this::applyRegistered)
+        .onEvent(EntitlementsApplied.class, (s, e) ->
+            applyGrants(s, e.assignmentId(), e.grants(), e.at()).withReport("assignment|" + e.assignmentId()))
+        .onEvent(PlanChecked.class, (s, e) -> s.withTimeline(s.timeline(), s.warrantyEnds(), s.batteryWarrantyEnds(),
+            later(s.planCheckedUntil(), e.checkedUntil())))
         .onEvent(Connected.class, (s, e) -> s.connected(e))
         .onEvent(Disconnected.class, (s, e) -> s.disconnected(e))
         .onEvent(ConnectionLost.class, (s, e) -> s.lost())

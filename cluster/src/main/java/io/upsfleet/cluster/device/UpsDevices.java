@@ -76,6 +76,23 @@ public final class UpsDevices {
     return ref(serial).ask(UpsDevice.GetSnapshot::new, settings.askTimeout());
   }
 
+  /** Applies an assignment's grants exactly once; completes with the plan, or Rejected(NOT_REGISTERED). */
+  public CompletionStage<UpsDevice.PlanReply> applyEntitlements(
+      String serial, String assignmentId, java.util.List<io.upsfleet.cluster.licensing.Grant> grants, String by) {
+    return ref(serial).ask(r -> new UpsDevice.ApplyEntitlements(assignmentId, grants, by, r), settings.askTimeout());
+  }
+
+  /** What the grants would give, without applying them. */
+  public CompletionStage<UpsDevice.PlanReply> previewEntitlements(
+      String serial, java.util.List<io.upsfleet.cluster.licensing.Grant> grants) {
+    return ref(serial).ask(r -> new UpsDevice.PreviewEntitlements(grants, r), settings.askTimeout());
+  }
+
+  /** The plan timeline and warranty, or Rejected(NOT_REGISTERED). */
+  public CompletionStage<UpsDevice.PlanReply> plan(String serial) {
+    return ref(serial).ask(UpsDevice.GetPlan::new, settings.askTimeout());
+  }
+
   /** How many device entities this node holds in memory right now. */
   public CompletionStage<Integer> localEntityCount() {
     return AskPattern.<org.apache.pekko.cluster.sharding.typed.ClusterShardingQuery, ShardRegion.CurrentShardRegionState>ask(

@@ -22,8 +22,11 @@ import org.apache.pekko.http.javadsl.server.Route;
 final class AccountRoutes extends ApiDirectives {
   private static final String USERNAME = "[A-Za-z0-9._@-]{3,64}";
 
-  AccountRoutes(ApiContext api) {
+  private final LicenseRoutes licenses;
+
+  AccountRoutes(ApiContext api, LicenseRoutes licenses) {
     super(api);
+    this.licenses = licenses;
   }
 
   Route routes() {
@@ -40,6 +43,7 @@ final class AccountRoutes extends ApiDirectives {
           return concat(
               pathEnd(() -> get(() -> completeOk(api.cluster.accounts().account(accountId)
                   .thenApply(a -> view(a.orElseThrow(() -> notFound(accountId))))))),
+              path("entitlements", () -> licenses.entitlements(accountId)),
               path("users", () -> concat(
                   post(() -> jsonBody(CreateUserRequest.class, req -> createUser(p, accountId, req))),
                   get(() -> completeOk(api.cluster.accounts().users(Optional.of(accountId))

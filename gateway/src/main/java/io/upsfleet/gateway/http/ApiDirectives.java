@@ -75,6 +75,14 @@ abstract class ApiDirectives extends AllDirectives {
     });
   }
 
+  /** Like {@link #jsonBody}, but an empty body gives {@code null}. */
+  <T> Route optionalBody(Class<T> type, Function<T, Route> inner) {
+    return extractRequestEntity(entity -> entity.isKnownEmpty()
+        || (entity.getContentLengthOption().isPresent() && entity.getContentLengthOption().getAsLong() == 0)
+        ? inner.apply(null)
+        : jsonBody(type, inner));
+  }
+
   /** Reads {@code page} (≥ 0, default 0) and {@code size} (1..max, default 50); 400 when invalid. */
   Route paging(BiFunction<Integer, Integer, Route> inner) {
     return parameterOptional("page", page -> parameterOptional("size", size -> {

@@ -38,8 +38,11 @@ final class DeviceRoutes extends ApiDirectives {
   private static final String MODEL = "[A-Z0-9]{3,24}";
   private static final Duration DEFAULT_EVENT_WINDOW = Duration.ofDays(30);
 
-  DeviceRoutes(ApiContext api) {
+  private final LicenseRoutes licenses;
+
+  DeviceRoutes(ApiContext api, LicenseRoutes licenses) {
     super(api);
+    this.licenses = licenses;
   }
 
   Route routes() {
@@ -49,7 +52,8 @@ final class DeviceRoutes extends ApiDirectives {
             get(() -> list(p)))),
         pathPrefix(serial -> concat(
             pathEnd(() -> get(() -> completeOk(visibleSnapshot(p, serial).thenApply(DeviceRoutes::view)))),
-            path("events", () -> get(() -> events(p, serial)))))));
+            path("events", () -> get(() -> events(p, serial))),
+            path("plan", () -> get(() -> licenses.devicePlan(p, serial)))))));
   }
 
   private Route register(Principal p, RegisterDeviceRequest req) {

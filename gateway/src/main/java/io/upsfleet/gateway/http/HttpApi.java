@@ -72,8 +72,9 @@ public final class HttpApi extends AllDirectives implements AutoCloseable {
 
     Route all() {
       AuthRoutes auth = new AuthRoutes(ctx);
-      AccountRoutes accounts = new AccountRoutes(ctx);
-      DeviceRoutes devices = new DeviceRoutes(ctx);
+      AccountRoutes accounts = new AccountRoutes(ctx, new LicenseRoutes(ctx));
+      LicenseRoutes licenses = new LicenseRoutes(ctx);
+      DeviceRoutes devices = new DeviceRoutes(ctx, licenses);
       OpsRoutes ops = new OpsRoutes(ctx, registry, mqttListening);
       return handleRejections(Problems.rejectionHandler(), () -> handleExceptions(Problems.exceptionHandler(), () ->
           withSizeLimit(ctx.http.maxBodyBytes(), () -> concat(
@@ -81,7 +82,11 @@ public final class HttpApi extends AllDirectives implements AutoCloseable {
                   pathPrefix("auth", auth::routes),
                   pathPrefix("accounts", accounts::routes),
                   pathPrefix("support-users", accounts::supportUsers),
-                  pathPrefix("devices", devices::routes)))),
+                  pathPrefix("devices", devices::routes),
+                  pathPrefix("license-orders", licenses::orders),
+                  pathPrefix("activation-codes", licenses::codes),
+                  pathPrefix("assignments", licenses::assignments),
+                  pathPrefix("skus", licenses::skus)))),
               ops.routes()))));
     }
   }

@@ -40,6 +40,13 @@ final class Problems {
         case NAME_TAKEN, USERNAME_TAKEN -> of(ApiException.conflict(a.getMessage()));
       };
     }
+    if (e instanceof io.upsfleet.cluster.licensing.LicensingException l) {
+      return switch (l.reason()) {
+        case NOT_FOUND -> of(ApiException.notFound(l.getMessage()));
+        case INVALID -> of(ApiException.badRequest(l.getMessage()));
+        case ALREADY_EXISTS, ALREADY_REDEEMED, NOT_REDEEMED, INSUFFICIENT -> of(ApiException.conflict(l.getMessage()));
+      };
+    }
     if (e instanceof TimeoutException || e instanceof java.sql.SQLException
         || e.getClass().getName().contains("AskTimeoutException")) {
       log.warn("request failed for want of a dependency: {}", e.toString());

@@ -118,6 +118,8 @@ final class ConnectHandler extends ChannelInboundHandlerAdapter {
     }
     String clientId = payload.clientIdentifier();
     session.phase = DeviceSession.Phase.AUTHENTICATING;
+    session.claimed = Serials.isValid(clientId) ? clientId
+        : header.hasUserName() && Serials.isValid(payload.userName()) ? payload.userName() : "unknown";
     if (clientId == null || !Serials.isValid(clientId)) {
       refuseLater(ctx, session, received, MqttConnectReturnCode.CONNECTION_REFUSED_IDENTIFIER_REJECTED, "identifier_rejected");
       return;
@@ -145,8 +147,6 @@ final class ConnectHandler extends ChannelInboundHandlerAdapter {
             log.warn("credential lookup failed for {}: {}", clientId, err.toString());
             refuseLater(ctx, session, received, MqttConnectReturnCode.CONNECTION_REFUSED_SERVER_UNAVAILABLE, "server_unavailable");
           } else if (account.isEmpty()) {
-            edge.audit.record("device:" + clientId, null, "mqtt.connect", clientId, "DENIED",
-                "bad credentials from " + session.remoteAddress);
             refuseLater(ctx, session, received, MqttConnectReturnCode.CONNECTION_REFUSED_BAD_USER_NAME_OR_PASSWORD, "bad_credentials");
           } else {
             attach(ctx, session, account.get(), keepAlive);
@@ -205,6 +205,9 @@ final class ConnectHandler extends ChannelInboundHandlerAdapter {
   private void refuseNow(ChannelHandlerContext ctx, DeviceSession session, MqttConnectReturnCode code, String outcome) {
     if (session.phase == DeviceSession.Phase.CLOSED) return;
     edge.metrics.connect(outcome);
+    String who = session.serial != null ? session.serial : session.claimed != null ? session.claimed : "unknown";
+    edge.audit.record("device:" + who, session.accountId, "mqtt.connect", who, "DENIED",
+        outcome + " from " + session.remoteAddress);
     session.phase = DeviceSession.Phase.CLOSED;
     if (session.closeReason == null) session.closeReason = DisconnectReason.REFUSED;
     ctx.channel().attr(CODEC_VERSION).set(MqttVersion.MQTT_3_1_1); // answer refusals in 3.1.1 form

@@ -40,6 +40,8 @@ final class DeviceSession {
   final String remoteAddress;
   Phase phase = Phase.AWAITING_CONNECT;
   String serial;
+  /** Who the CONNECT claimed to be (a valid client id or user name), for the audit of a refusal. */
+  String claimed;
   UUID accountId;
   long epoch;
   ActorRef<Object> link;
@@ -48,6 +50,8 @@ final class DeviceSession {
   final ArrayDeque<MqttMessage> early = new ArrayDeque<>();
   final ArrayDeque<PendingAck> acks = new ArrayDeque<>();
   int inFlight;
+  /** Counts read pauses, so a stall check knows whether the pause it watches is still the same one. */
+  long pauses;
 
   DeviceSession(Channel channel, String remoteAddress) {
     this.channel = channel;

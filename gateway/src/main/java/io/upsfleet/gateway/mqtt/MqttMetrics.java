@@ -26,7 +26,7 @@ final class MqttMetrics {
           .description("connections closed, by reason").register(registry));
     }
     for (PayloadRejection r : PayloadRejection.values()) {
-      rejections.put(r, Counter.builder("mqtt_rejected_payloads").tag("reason", r.name().toLowerCase(java.util.Locale.ROOT))
+      rejections.put(r, Counter.builder("mqtt_rejected_payloads").tag("reason", r.metricLabel())
           .description("payloads rejected by validation, by reason").register(registry));
     }
     persistLatency = Timer.builder("device_event_persist_latency")

@@ -52,6 +52,8 @@ public final class MqttServer implements AutoCloseable {
           .option(ChannelOption.SO_BACKLOG, 4096)
           .option(ChannelOption.SO_REUSEADDR, true)
           .childOption(ChannelOption.TCP_NODELAY, true)
+          // Replies pile up only for a client that does not read; past the high mark it is cut (THROTTLED).
+          .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new io.netty.channel.WriteBufferWaterMark(32 * 1024, 64 * 1024))
           .childHandler(new io.netty.channel.ChannelInitializer<io.netty.channel.socket.SocketChannel>() {
             @Override
             protected void initChannel(io.netty.channel.socket.SocketChannel c) {

@@ -13,6 +13,7 @@ import java.time.Duration;
  * @param connectTimeout time allowed between accept and CONNECT
  * @param maxKeepAlive keep-alive granted at most; 0 or larger requests are clamped to it
  * @param inFlightLimit QoS 1 publishes awaiting acknowledgement per connection before reads pause
+ * @param inFlightStall how long reads may stay paused at the in-flight limit before the connection is cut
  * @param refusalDelay minimum time before a refused CONNACK, so refusals take the same time whatever the cause
  * @param maxClockSkew device clock difference beyond which a sample is flagged
  * @param credentialCacheSize device credentials kept in memory
@@ -25,6 +26,7 @@ public record MqttSettings(
     Duration connectTimeout,
     Duration maxKeepAlive,
     int inFlightLimit,
+    Duration inFlightStall,
     Duration refusalDelay,
     Duration maxClockSkew,
     int credentialCacheSize,
@@ -36,6 +38,7 @@ public record MqttSettings(
     check(!connectTimeout.isNegative() && !connectTimeout.isZero(), "connect-timeout", "must be positive");
     check(maxKeepAlive.getSeconds() >= 10 && maxKeepAlive.getSeconds() <= 65535, "max-keep-alive", "must be 10s..65535s");
     check(inFlightLimit >= 1 && inFlightLimit <= 1000, "in-flight-limit", "must be 1..1000");
+    check(!inFlightStall.isNegative() && !inFlightStall.isZero(), "in-flight-stall", "must be positive");
     check(!refusalDelay.isNegative(), "refusal-delay", "must not be negative");
     check(!maxClockSkew.isNegative(), "max-clock-skew", "must not be negative");
     check(credentialCacheSize >= 0, "credential-cache-size", "must not be negative");
@@ -51,6 +54,7 @@ public record MqttSettings(
         c.getDuration("connect-timeout"),
         c.getDuration("max-keep-alive"),
         c.getInt("in-flight-limit"),
+        c.getDuration("in-flight-stall"),
         c.getDuration("refusal-delay"),
         c.getDuration("max-clock-skew"),
         c.getInt("credential-cache-size"),

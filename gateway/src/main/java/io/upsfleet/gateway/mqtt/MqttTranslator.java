@@ -3,6 +3,7 @@ package io.upsfleet.gateway.mqtt;
 import io.upsfleet.api.mqtt.DeviceTopic;
 import io.upsfleet.cluster.device.DeviceEventReport;
 import io.upsfleet.cluster.device.Telemetry;
+import io.upsfleet.cluster.device.TelemetryVariable;
 import io.upsfleet.cluster.device.UpsDevice;
 import java.time.Instant;
 import java.util.concurrent.TimeUnit;
@@ -41,7 +42,13 @@ final class MqttTranslator {
   private void onTelemetry(DeviceSession session, byte[] payload, Instant now, DeviceSession.PendingAck ack) {
     edge.metrics.messageIn("telemetry");
     ParseResult<Telemetry> result = edge.telemetryParser.parse(payload, now);
-    if (result instanceof ParseResult.Accepted<Telemetry> a) {
+    String claimed = result instanceof ParseResult.Accepted<Telemetry> a
+        ? a.value().text(TelemetryVariable.UPS_SERIAL) : null;
+    if (claimed != null && !claimed.equals(session.serial)) {
+      // A sample naming another device is not this device's: refused whole, like any invalid value.
+      edge.metrics.rejected(PayloadRejection.INVALID_VALUE);
+      log.debug("telemetry of {} rejected: ups.serial names {}", session.serial, claimed);
+    } else if (result instanceof ParseResult.Accepted<Telemetry> a) {
       edge.devices.recordTelemetry(session.serial, session.epoch, a.value());
     } else if (result instanceof ParseResult.Rejected<Telemetry> r) {
       edge.metrics.rejected(r.reason());

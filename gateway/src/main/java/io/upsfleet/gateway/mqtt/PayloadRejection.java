@@ -2,7 +2,7 @@ package io.upsfleet.gateway.mqtt;
 
 /**
  * Why a device payload was refused. Each reason has a stable snake_case label for metrics (for example
- * {@code mqtt_payloads_rejected_total{reason="out_of_range"}}); labels are a dashboard contract, so they
+ * {@code mqtt_rejected_payloads_total{reason="out_of_range"}}); labels are a dashboard contract, so they
  * are spelled out rather than derived from the constant names.
  */
 enum PayloadRejection {

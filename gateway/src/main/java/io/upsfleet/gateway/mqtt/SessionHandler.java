@@ -54,8 +54,11 @@ final class SessionHandler extends ChannelInboundHandlerAdapter {
         case PUBLISH -> onPublish(ctx, session, (MqttPublishMessage) m);
         case SUBSCRIBE -> onSubscribe(ctx, session, (MqttSubscribeMessage) m);
         case UNSUBSCRIBE -> onUnsubscribe(ctx, (MqttUnsubscribeMessage) m);
-        case PINGREQ -> ctx.writeAndFlush(new MqttMessage(
-            new MqttFixedHeader(MqttMessageType.PINGRESP, false, MqttQoS.AT_MOST_ONCE, false, 0)));
+        case PINGREQ -> {
+          ctx.writeAndFlush(new MqttMessage(
+              new MqttFixedHeader(MqttMessageType.PINGRESP, false, MqttQoS.AT_MOST_ONCE, false, 0)));
+          throttleIfUnread(session);
+        }
         case PUBACK -> { } // acknowledgements of commands sent to the device (none are tracked yet)
         case DISCONNECT -> session.close(DisconnectReason.CLIENT_DISCONNECT);
         // a second CONNECT, server-only packets, and QoS 2 flow packets
@@ -131,12 +134,30 @@ final class SessionHandler extends ChannelInboundHandlerAdapter {
       wrote = true;
     }
     if (wrote) session.channel.flush();
+    throttleIfUnread(session);
+  }
+
+  /** A client that does not read its acknowledgements would make the server buffer without end. */
+  private static void throttleIfUnread(DeviceSession session) {
+    if (!session.channel.isWritable() && session.phase == DeviceSession.Phase.CONNECTED) {
+      session.close(DisconnectReason.THROTTLED);
+    }
   }
 
   /** Counts a publish entering persistence; pauses reads at the in-flight limit. */
   void inFlightStarted(DeviceSession session) {
     session.inFlight++;
-    if (session.inFlight >= edge.settings.inFlightLimit()) session.channel.config().setAutoRead(false);
+    if (session.inFlight >= edge.settings.inFlightLimit() && session.channel.config().isAutoRead()) {
+      session.channel.config().setAutoRead(false);
+      long pausedAt = ++session.pauses;
+      // Back-pressure first; a connection whose backlog does not drain in time is cut.
+      session.channel.eventLoop().schedule(() -> {
+        if (session.pauses == pausedAt && !session.channel.config().isAutoRead()
+            && session.phase == DeviceSession.Phase.CONNECTED) {
+          session.close(DisconnectReason.THROTTLED);
+        }
+      }, edge.settings.inFlightStall().toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+    }
   }
 
   /** Counts a publish leaving persistence; resumes reads below half the limit. */

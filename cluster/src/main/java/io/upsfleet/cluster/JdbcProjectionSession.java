@@ -1,4 +1,4 @@
-package io.upsfleet.cluster.device;
+package io.upsfleet.cluster;
 
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -7,10 +7,10 @@ import org.apache.pekko.japi.function.Function;
 import org.apache.pekko.projection.jdbc.JdbcSession;
 
 /** A projection's transaction: one pooled connection with auto-commit off, closed after commit/rollback. */
-final class JdbcProjectionSession implements JdbcSession {
+public final class JdbcProjectionSession implements JdbcSession {
   private final Connection connection;
 
-  JdbcProjectionSession(DataSource dataSource) {
+  public JdbcProjectionSession(DataSource dataSource) {
     try {
       this.connection = dataSource.getConnection();
       this.connection.setAutoCommit(false);
