@@ -45,6 +45,12 @@ public final class GatewayFixture implements AutoCloseable {
     settings.put("upsfleet.devices.offline-grace", "2s");
     settings.put("upsfleet.watchdog.interval", "1s");
     settings.put("upsfleet.gateway.mqtt.refusal-delay", "200ms");
+    try {
+      settings.put("upsfleet.mail.file-dir", java.nio.file.Files.createTempDirectory("upsfleet-mail").toString());
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+    settings.put("upsfleet.mail.poll-interval", "200ms");
     settings.put("upsfleet.cluster.system-name", "upsfleet-" + name.replaceAll("[^A-Za-z0-9]", ""));
     settings.putAll(overrides);
     Config config = UpsfleetCluster.loadConfig(ConfigFactory.parseMap(settings));
