@@ -74,6 +74,10 @@ public final class Main {
     System.out.printf("  HTTP API   http://127.0.0.1:%d/api/v1   (health: /health/ready, metrics: /metrics)%n", node.httpPort());
     System.out.printf("  MQTT       tcp://127.0.0.1:%d%n", node.mqttPort());
     if (!password.isEmpty()) System.out.printf("  Sign in    user '%s', password '%s'%n", user, password);
+    if (config.getString("upsfleet.mail.smtp.host").isEmpty()) {
+      System.out.printf("  Mail       written as .eml files to %s (set UPSFLEET_SMTP_HOST to send)%n",
+          Path.of(config.getString("upsfleet.mail.file-dir")).toAbsolutePath().normalize());
+    }
     System.out.printf("  Token      curl -s -X POST -H 'Content-Type: application/json' -d '{\"username\":\"%s\",\"password\":\"...\"}' http://127.0.0.1:%d/api/v1/auth/token%n%n",
         user, node.httpPort());
     try {
