@@ -5,6 +5,7 @@ import com.typesafe.config.ConfigFactory;
 import io.upsfleet.cluster.account.Accounts;
 import io.upsfleet.cluster.account.PasswordHasher;
 import io.upsfleet.cluster.audit.AuditLog;
+import io.upsfleet.cluster.command.FirmwareRollouts;
 import io.upsfleet.cluster.device.DeviceCredentials;
 import io.upsfleet.cluster.device.DeviceDirectory;
 import io.upsfleet.cluster.device.DeviceProjection;
@@ -43,9 +44,11 @@ public final class UpsfleetCluster implements AutoCloseable {
   private final AuditLog audit;
   private final Jdbc jdbc;
   private final Licensing licensing;
+  private final FirmwareRollouts rollouts;
 
   private UpsfleetCluster(ActorSystem<Void> system, UpsDevices devices, DeviceDirectory directory,
-      DeviceCredentials credentials, Accounts accounts, AuditLog audit, Jdbc jdbc, Licensing licensing) {
+      DeviceCredentials credentials, Accounts accounts, AuditLog audit, Jdbc jdbc, Licensing licensing,
+      FirmwareRollouts rollouts) {
     this.system = system;
     this.devices = devices;
     this.directory = directory;
@@ -54,6 +57,11 @@ public final class UpsfleetCluster implements AutoCloseable {
     this.audit = audit;
     this.jdbc = jdbc;
     this.licensing = licensing;
+    this.rollouts = rollouts;
+  }
+
+  public FirmwareRollouts rollouts() {
+    return rollouts;
   }
 
   public Licensing licensing() {
@@ -100,6 +108,7 @@ public final class UpsfleetCluster implements AutoCloseable {
       Duration retryAfter = config.getDuration("upsfleet.licensing.retry-after");
       Licensing licensing = Licensing.init(system, devices, jdbc, Promotions.fromConfig(config), retryAfter, clock);
       LicensingProjection.init(system, dataSource);
+      FirmwareRollouts rollouts = FirmwareRollouts.init(system, devices, clock);
       EmailDispatcher.init(system, jdbc, MailSettings.fromConfig(config), clock);
       DeviceWatchdog.init(system, devices, directory, config.getDuration("upsfleet.watchdog.interval"),
           config.getDuration("upsfleet.event-log.retention"), clock,
@@ -111,7 +120,7 @@ public final class UpsfleetCluster implements AutoCloseable {
           new PasswordHasher(config.getInt("upsfleet.accounts.password-iterations")),
           config.getDuration("upsfleet.accounts.token-lifetime"), clock);
       return new UpsfleetCluster(system, devices, directory, new DeviceCredentials(jdbc, clock), accounts,
-          new AuditLog(jdbc, clock), jdbc, licensing);
+          new AuditLog(jdbc, clock), jdbc, licensing, rollouts);
     } catch (RuntimeException e) {
       system.terminate();
       throw e;

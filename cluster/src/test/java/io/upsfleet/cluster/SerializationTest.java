@@ -158,9 +158,9 @@ class SerializationTest {
         new UpsDevice.Confirmation.Rejected(UpsDevice.Confirmation.Reason.STALE_SESSION, "session 2 is not current"),
         new UpsDevice.Confirmation.Rejected(UpsDevice.Confirmation.Reason.INVALID, null),
         new DeviceSnapshot("AS1234567890", true, "SMT1500RMI2UC", "acct-42", AT, true, AT, null, "192.0.2.10:51234",
-            AT, false, ON_BATTERY, true, "UPS 15.5", telemetry(), trial()),
+            AT, false, ON_BATTERY, true, "UPS 15.5", telemetry(), trial(), "low", "UPS 15.6 / ID=20"),
         new DeviceSnapshot("AS0000000001", false, null, null, null, false, null, null, null, null, false, Set.of(),
-            false, null, null, new PlanStatus(Plan.BASIC, "NONE", null, null)));
+            false, null, null, new PlanStatus(Plan.BASIC, "NONE", null, null), null, null));
   }
 
   static Stream<Arguments> events() {

@@ -17,7 +17,12 @@ public record DeviceView(
     String health,
     String firmware,
     Telemetry telemetry,
-    PlanView plan) {
+    PlanView plan,
+    Sensitivity sensitivity,
+    String firmwareAvailable) {
+
+  /** Input sensitivity: what was last asked for and what the device reports. */
+  public record Sensitivity(String desired, String reported) {}
 
   /**
    * @param online whether a session is open

@@ -175,18 +175,20 @@ public final class DeviceDirectory {
 
   /**
    * Serials with a persisted deadline that passed: offline past the grace period without
-   * {@code CONNECTION_LOST} yet, or a plan change or reminder due (at most {@code limit} of each).
+   * {@code CONNECTION_LOST} yet, a plan change or reminder due, or a command's TTL or time-out passed (at
+   * most {@code limit} of each).
    */
   public CompletionStage<List<String>> overdue(Instant now, int limit) {
     return jdbc.run(c -> {
       try (PreparedStatement ps = c.prepareStatement(
           "(SELECT serial FROM device_directory WHERE offline_deadline <= ? AND NOT online LIMIT ?)"
-              + " UNION (SELECT serial FROM device_directory WHERE plan_deadline <= ? LIMIT ?)")) {
+              + " UNION (SELECT serial FROM device_directory WHERE plan_deadline <= ? LIMIT ?)"
+              + " UNION (SELECT serial FROM device_directory WHERE command_deadline <= ? LIMIT ?)")) {
         Timestamp t = Timestamp.from(now);
-        ps.setTimestamp(1, t);
-        ps.setInt(2, limit);
-        ps.setTimestamp(3, t);
-        ps.setInt(4, limit);
+        for (int i = 0; i < 3; i++) {
+          ps.setTimestamp(2 * i + 1, t);
+          ps.setInt(2 * i + 2, limit);
+        }
         List<String> out = new ArrayList<>();
         try (ResultSet rs = ps.executeQuery()) {
           while (rs.next()) out.add(rs.getString(1));

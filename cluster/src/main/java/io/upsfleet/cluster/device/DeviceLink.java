@@ -16,6 +16,9 @@ public final class DeviceLink {
   /** Close the connection, e.g. because a newer session of the same serial took over. */
   public record Close(String reason) implements Message {}
 
+  /** Publish a command to the device (QoS 1); the edge reports the device's PUBACK as CommandDelivered. */
+  public record Deliver(io.upsfleet.cluster.command.CommandMessage command) implements Message {}
+
   /** Why a link closes, as told to the entity in {@code Detach}. */
   public static final String TAKEN_OVER = "TAKEN_OVER";
 }

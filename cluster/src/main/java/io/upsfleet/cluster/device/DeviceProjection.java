@@ -114,6 +114,10 @@ public final class DeviceProjection {
     } else if (event instanceof UpsDevice.FirmwareChanged e) {
       update(c, "UPDATE device_directory SET firmware = ?, updated_at = ? WHERE serial = ?",
           e.to(), ts(e.at()), serial);
+    } else if (event instanceof UpsDevice.CommandRequested e) {
+      update(c, "UPDATE device_directory SET command_deadline = ? WHERE serial = ?", ts(e.nextCommandDeadline()), serial);
+    } else if (event instanceof UpsDevice.CommandUpdated e) {
+      update(c, "UPDATE device_directory SET command_deadline = ? WHERE serial = ?", ts(e.nextCommandDeadline()), serial);
     } else if (event instanceof UpsDevice.PlanChecked e) {
       updatePlan(c, serial, e.plan(), e.at());
     } else if (event instanceof UpsDevice.EntitlementsApplied e) {

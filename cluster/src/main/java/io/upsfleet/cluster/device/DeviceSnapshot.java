@@ -23,6 +23,8 @@ import java.util.Set;
  * @param firmware the latest reported firmware, or null
  * @param telemetry the latest sample received since this entity started, or null
  * @param plan the plan right now
+ * @param desiredSensitivity the input sensitivity last asked for, or null
+ * @param firmwareAvailable newer firmware offered for this device, or null
  */
 public record DeviceSnapshot(
     String serial,
@@ -40,5 +42,7 @@ public record DeviceSnapshot(
     boolean temperatureHigh,
     String firmware,
     Telemetry telemetry,
-    PlanStatus plan)
+    PlanStatus plan,
+    String desiredSensitivity,
+    String firmwareAvailable)
     implements CborSerializable {}

@@ -1,6 +1,12 @@
 package io.upsfleet.cluster.device;
 
 import io.upsfleet.cluster.CborSerializable;
+import io.upsfleet.cluster.command.CommandMessage;
+import io.upsfleet.cluster.command.CommandReport;
+import io.upsfleet.cluster.command.CommandStatus;
+import io.upsfleet.cluster.command.CommandType;
+import io.upsfleet.cluster.command.DeviceCommand;
+import io.upsfleet.cluster.command.FirmwareCatalog;
 import io.upsfleet.cluster.licensing.Grant;
 import io.upsfleet.cluster.plan.Feature;
 import io.upsfleet.cluster.plan.PlanRecord;
@@ -23,6 +29,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.SortedMap;
 import java.util.TreeMap;
+import java.util.UUID;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.SupervisorStrategy;
@@ -104,6 +111,28 @@ public final class UpsDevice
   /** Asks for the plan timeline and warranty. Replies {@link PlanSummary} or NOT_REGISTERED. */
   public record GetPlan(ActorRef<PlanReply> replyTo) implements Command {}
 
+  /**
+   * Requests a remote operation. Checked against the plan (refusal names the plan needed), the model and
+   * running operations; persisted; sent at once when the device is connected, else when it reconnects
+   * within {@code ttl}. With an {@code idempotencyKey} seen before, the earlier command is the answer.
+   * Replies {@link CommandAccepted} or {@link CommandRefused}.
+   */
+  public record RequestCommand(CommandType type, SortedMap<String, String> params, Duration ttl, String by,
+      String idempotencyKey, ActorRef<CommandReply> replyTo) implements Command {}
+
+  /** Cancels a command that has not been sent. Replies {@link CommandAccepted} or {@link CommandRefused}. */
+  public record CancelCommand(String commandId, String by, ActorRef<CommandReply> replyTo) implements Command {}
+
+  /** Lists the device's commands, newest first. Replies {@link CommandList}. */
+  public record GetCommands(ActorRef<CommandReply> replyTo) implements Command {}
+
+  /** The device acknowledged (PUBACK) the publish of a command in session {@code epoch}. */
+  public record CommandDelivered(long epoch, String commandId) implements Command {}
+
+  /** A device's report on a command; replied to once persisted, so the edge can acknowledge it. */
+  public record RecordCommandResult(long epoch, CommandReport report, ActorRef<Confirmation> replyTo)
+      implements Command {}
+
   /** Asks for the live view of the device. Replies {@link DeviceSnapshot}. */
   public record GetSnapshot(ActorRef<DeviceSnapshot> replyTo) implements Command {}
 
@@ -143,6 +172,29 @@ public final class UpsDevice
       List<PlanTerm> terms, Instant warrantyEnds, Instant batteryWarrantyEnds, Instant registeredAt)
       implements PlanReply {}
 
+  /** Reply to the remote-operation commands. */
+  public sealed interface CommandReply extends CborSerializable {}
+
+  /** The command as it stands (new, or the earlier one of the same idempotency key). */
+  public record CommandAccepted(DeviceCommand command, String accountId) implements CommandReply {}
+
+  /** Why an operation was refused; {@code requiredPlan} is set when the plan is the reason. */
+  public record CommandRefused(RefusalReason reason, String message, Plan requiredPlan, String accountId)
+      implements CommandReply {}
+
+  /** The device's commands, newest first, and its account (for tenancy checks by callers). */
+  public record CommandList(List<DeviceCommand> commands, String accountId) implements CommandReply {}
+
+  /** Why a remote operation was refused. */
+  public enum RefusalReason {
+    NOT_REGISTERED,
+    PLAN,
+    UNSUPPORTED,
+    CONFLICT,
+    NOT_FOUND,
+    NOT_CANCELLABLE
+  }
+
   /** Outcome of a command that changes the device. */
   public sealed interface Confirmation extends AttachReply, PlanReply {
     /** The command was applied (and persisted where it changed something). */
@@ -177,6 +229,19 @@ public final class UpsDevice
   /** An assignment's grants were applied; {@code plan} is the result at {@code at}. */
   public record EntitlementsApplied(String assignmentId, List<Grant> grants, String by, PlanRecord plan, Instant at)
       implements Event {}
+
+  /** A remote operation was requested; {@code nextCommandDeadline} is for the read model's watchdog. */
+  public record CommandRequested(DeviceCommand command, Instant nextCommandDeadline, Instant at) implements Event {}
+
+  /**
+   * A command changed status (sent, acknowledged, progressed, finished). {@code reason} explains a failure,
+   * expiry, time-out or cancellation.
+   */
+  public record CommandUpdated(String commandId, CommandStatus status, String progress, String reason, long epoch,
+      Instant nextCommandDeadline, Instant at) implements Event {}
+
+  /** Newer firmware was offered for this device (recorded once per version). */
+  public record FirmwareOffered(String version, Instant at) implements Event {}
 
   /** The plan was examined up to {@code checkedUntil} (changes and reminders before it are done). */
   public record PlanChecked(Instant checkedUntil, PlanRecord plan, Instant at) implements Event {}
@@ -248,6 +313,9 @@ public final class UpsDevice
    * @param warrantyEnds end of the electronics warranty
    * @param batteryWarrantyEnds end of the battery warranty
    * @param planCheckedUntil plan changes and reminders up to here have been raised
+   * @param commands the unfinished commands and the latest finished ones, newest last
+   * @param desiredSensitivity the input sensitivity last asked for (the device's "shadow"), or null
+   * @param firmwareOffered the firmware version last offered with FIRMWARE_AVAILABLE, or null
    */
   public record State(
       String serial,
@@ -270,14 +338,17 @@ public final class UpsDevice
       PlanTimeline timeline,
       Instant warrantyEnds,
       Instant batteryWarrantyEnds,
-      Instant planCheckedUntil)
+      Instant planCheckedUntil,
+      List<DeviceCommand> commands,
+      String desiredSensitivity,
+      String firmwareOffered)
       implements CborSerializable {
 
     static final int RECENT_REPORTS = 64;
 
     static State empty(String serial) {
       return new State(serial, null, null, null, 0, false, null, null, null, null, null, null, false,
-          Set.of(), false, null, List.of(), PlanTimeline.empty(), null, null, null);
+          Set.of(), false, null, List.of(), PlanTimeline.empty(), null, null, null, List.of(), null, null);
     }
 
     boolean registered() {
@@ -287,46 +358,106 @@ public final class UpsDevice
     State registered(Registered e, PlanTimeline trial, Instant warranty, Instant battery) {
       return new State(serial, e.model(), e.accountId(), e.at(), epoch, online, link, remoteAddress, node,
           connectedSince, disconnectedAt, offlineDeadline, connectionLost, status, temperatureHigh, firmware,
-          recentReports, trial, warranty, battery, e.at());
+          recentReports, trial, warranty, battery, e.at(), commands, desiredSensitivity, firmwareOffered);
     }
 
     State withTimeline(PlanTimeline t, Instant warranty, Instant battery, Instant checkedUntil) {
       return new State(serial, model, accountId, registeredAt, epoch, online, link, remoteAddress, node,
           connectedSince, disconnectedAt, offlineDeadline, connectionLost, status, temperatureHigh, firmware,
-          recentReports, t, warranty, battery, checkedUntil);
+          recentReports, t, warranty, battery, checkedUntil, commands, desiredSensitivity, firmwareOffered);
     }
 
     State connected(Connected e) {
       return new State(serial, model, accountId, registeredAt, e.epoch(), true, e.link(), e.remoteAddress(),
-          e.node(), e.at(), null, null, false, status, temperatureHigh, firmware, recentReports, timeline, warrantyEnds, batteryWarrantyEnds, planCheckedUntil);
+          e.node(), e.at(), null, null, false, status, temperatureHigh, firmware, recentReports, timeline, warrantyEnds, batteryWarrantyEnds, planCheckedUntil, commands, desiredSensitivity, firmwareOffered);
     }
 
     State disconnected(Disconnected e) {
       return new State(serial, model, accountId, registeredAt, epoch, false, null, remoteAddress, node,
           connectedSince, e.at(), e.offlineDeadline(), connectionLost, status, temperatureHigh, firmware,
-          recentReports, timeline, warrantyEnds, batteryWarrantyEnds, planCheckedUntil);
+          recentReports, timeline, warrantyEnds, batteryWarrantyEnds, planCheckedUntil, commands, desiredSensitivity, firmwareOffered);
     }
 
     State lost() {
       return new State(serial, model, accountId, registeredAt, epoch, online, link, remoteAddress, node,
-          connectedSince, disconnectedAt, null, true, status, temperatureHigh, firmware, recentReports, timeline, warrantyEnds, batteryWarrantyEnds, planCheckedUntil);
+          connectedSince, disconnectedAt, null, true, status, temperatureHigh, firmware, recentReports, timeline, warrantyEnds, batteryWarrantyEnds, planCheckedUntil, commands, desiredSensitivity, firmwareOffered);
     }
 
     State withStatus(Set<StatusFlag> to) {
       return new State(serial, model, accountId, registeredAt, epoch, online, link, remoteAddress, node,
           connectedSince, disconnectedAt, offlineDeadline, connectionLost, Set.copyOf(to), temperatureHigh,
-          firmware, recentReports, timeline, warrantyEnds, batteryWarrantyEnds, planCheckedUntil);
+          firmware, recentReports, timeline, warrantyEnds, batteryWarrantyEnds, planCheckedUntil, commands, desiredSensitivity, firmwareOffered);
     }
 
     State withTemperatureHigh(boolean high) {
       return new State(serial, model, accountId, registeredAt, epoch, online, link, remoteAddress, node,
-          connectedSince, disconnectedAt, offlineDeadline, connectionLost, status, high, firmware, recentReports, timeline, warrantyEnds, batteryWarrantyEnds, planCheckedUntil);
+          connectedSince, disconnectedAt, offlineDeadline, connectionLost, status, high, firmware, recentReports, timeline, warrantyEnds, batteryWarrantyEnds, planCheckedUntil, commands, desiredSensitivity, firmwareOffered);
     }
 
     State withFirmware(String to) {
       return new State(serial, model, accountId, registeredAt, epoch, online, link, remoteAddress, node,
           connectedSince, disconnectedAt, offlineDeadline, connectionLost, status, temperatureHigh, to,
-          recentReports, timeline, warrantyEnds, batteryWarrantyEnds, planCheckedUntil);
+          recentReports, timeline, warrantyEnds, batteryWarrantyEnds, planCheckedUntil, commands, desiredSensitivity, firmwareOffered);
+    }
+
+    static final int FINISHED_KEPT = 50;
+
+    State withCommands(List<DeviceCommand> cmds, String desired, String offered) {
+      // Unfinished commands are all kept; of the finished, the latest few (the event log keeps the history).
+      List<DeviceCommand> kept = new ArrayList<>();
+      long finished = cmds.stream().filter(c -> c.status().isFinal()).count();
+      for (DeviceCommand c : cmds) {
+        if (c.status().isFinal() && finished-- > FINISHED_KEPT) continue;
+        kept.add(c);
+      }
+      return new State(serial, model, accountId, registeredAt, epoch, online, link, remoteAddress, node,
+          connectedSince, disconnectedAt, offlineDeadline, connectionLost, status, temperatureHigh, firmware,
+          recentReports, timeline, warrantyEnds, batteryWarrantyEnds, planCheckedUntil, List.copyOf(kept), desired,
+          offered);
+    }
+
+    java.util.Optional<DeviceCommand> command(String id) {
+      return commands.stream().filter(c -> c.id().equals(id)).findFirst();
+    }
+
+    java.util.Optional<DeviceCommand> activeFirmwareUpgrade() {
+      return commands.stream()
+          .filter(c -> c.type() == CommandType.FIRMWARE_UPGRADE && !c.status().isFinal()).findFirst();
+    }
+
+    State requested(DeviceCommand c) {
+      List<DeviceCommand> cmds = new ArrayList<>(commands);
+      cmds.add(c);
+      String desired = c.type() == CommandType.SET_INPUT_SENSITIVITY ? c.params().get("sensitivity") : desiredSensitivity;
+      return withCommands(cmds, desired, firmwareOffered);
+    }
+
+    State updated(CommandUpdated e) {
+      List<DeviceCommand> cmds = new ArrayList<>();
+      for (DeviceCommand c : commands) {
+        if (!c.id().equals(e.commandId())) {
+          cmds.add(c);
+        } else if (e.status() == CommandStatus.SENT) {
+          cmds.add(c.sent(e.at(), e.epoch()));
+        } else {
+          cmds.add(c.with(e.status(), e.progress() != null ? e.progress() : c.progress(), e.reason(), e.at(), e.epoch()));
+        }
+      }
+      return withCommands(cmds, desiredSensitivity, firmwareOffered);
+    }
+
+    State offered(String version) {
+      return withCommands(commands, desiredSensitivity, version);
+    }
+
+    /** The earliest TTL or execution time-out among unfinished commands, or null. */
+    Instant nextCommandDeadline() {
+      Instant next = null;
+      for (DeviceCommand c : commands) {
+        Instant d = c.deadline();
+        if (d != null && (next == null || d.isBefore(next))) next = d;
+      }
+      return next;
     }
 
     State withReport(String key) {
@@ -335,7 +466,7 @@ public final class UpsDevice
       while (keys.size() > RECENT_REPORTS) keys.removeFirst();
       return new State(serial, model, accountId, registeredAt, epoch, online, link, remoteAddress, node,
           connectedSince, disconnectedAt, offlineDeadline, connectionLost, status, temperatureHigh, firmware,
-          List.copyOf(keys), timeline, warrantyEnds, batteryWarrantyEnds, planCheckedUntil);
+          List.copyOf(keys), timeline, warrantyEnds, batteryWarrantyEnds, planCheckedUntil, commands, desiredSensitivity, firmwareOffered);
     }
   }
 
@@ -420,6 +551,7 @@ public final class UpsDevice
     }
     armDeadline(state);
     armPlanDeadline(state);
+    armCommandDeadline(state);
     timers.startTimerWithFixedDelay(IDLE_TIMER, new IdleCheck(), idleCheckInterval());
   }
 
@@ -441,6 +573,15 @@ public final class UpsDevice
         .onCommand(RecordTelemetry.class, this::onTelemetry)
         .onCommand(RecordEvent.class, this::onEvent)
         .onCommand(GetSnapshot.class, (s, c) -> Effect().reply(c.replyTo(), snapshot(s)))
+        .onCommand(RequestCommand.class, this::onRequestCommand)
+        .onCommand(CancelCommand.class, this::onCancelCommand)
+        .onCommand(GetCommands.class, (s, c) -> {
+          List<DeviceCommand> newestFirst = new ArrayList<>(s.commands());
+          Collections.reverse(newestFirst);
+          return Effect().reply(c.replyTo(), new CommandList(newestFirst, s.accountId()));
+        })
+        .onCommand(CommandDelivered.class, this::onCommandDelivered)
+        .onCommand(RecordCommandResult.class, this::onCommandResult)
         .onCommand(ApplyEntitlements.class, this::onApplyEntitlements)
         .onCommand(PreviewEntitlements.class, this::onPreviewEntitlements)
         .onCommand(GetPlan.class, (s, c) -> Effect().reply(c.replyTo(),
@@ -480,6 +621,236 @@ public final class UpsDevice
 
   private Confirmation.Rejected notRegistered() {
     return notRegistered(serial);
+  }
+
+  // ------------------------------------------------------------------------------ remote operations
+
+  private ReplyEffect<Event, State> onRequestCommand(State s, RequestCommand c) {
+    touch();
+    if (!s.registered()) {
+      return Effect().reply(c.replyTo(), new CommandRefused(RefusalReason.NOT_REGISTERED, "device " + serial
+          + " is not registered", null, null));
+    }
+    if (c.idempotencyKey() != null) {
+      for (DeviceCommand existing : s.commands()) {
+        if (c.idempotencyKey().equals(existing.idempotencyKey())) {
+          return Effect().reply(c.replyTo(), new CommandAccepted(existing, s.accountId()));
+        }
+      }
+    }
+    Instant now = clock.instant();
+    Plan plan = planAt(s, now).plan();
+    java.util.Optional<String> gate = c.type().feature().check(plan);
+    if (gate.isPresent()) {
+      return refuse(s, c, RefusalReason.PLAN, gate.get() + (c.type() == CommandType.FIRMWARE_UPGRADE
+          ? " (on Basic, start the upgrade from the UPS's LCD)" : ""), c.type().feature().minimumPlan());
+    }
+    java.util.Optional<DeviceCommand> upgrading = s.activeFirmwareUpgrade();
+    if (upgrading.isPresent()) {
+      return refuse(s, c, RefusalReason.CONFLICT, "a firmware upgrade is in progress (command " + upgrading.get().id()
+          + "); other operations wait until it ends", null);
+    }
+    TreeMap<String, String> params = new TreeMap<>(c.params());
+    switch (c.type()) {
+      case OUTLET_GROUP_REBOOT -> {
+        int groups = DeviceModels.find(s.model()).map(DeviceModels.Model::outletGroups).orElse(3);
+        int group = Integer.parseInt(params.getOrDefault("group", "0"));
+        if (group >= groups) {
+          return refuse(s, c, RefusalReason.UNSUPPORTED, "model " + s.model() + " has outlet groups 0.." + (groups - 1)
+              + " (0 is the main outlet group)", null);
+        }
+      }
+      case FIRMWARE_UPGRADE -> {
+        if (s.firmware() == null) {
+          return refuse(s, c, RefusalReason.UNSUPPORTED, "the device has not reported its firmware yet", null);
+        }
+        java.util.Optional<FirmwareCatalog.Release> release = FirmwareCatalog.upgradeFor(familyOf(s.model()), s.firmware());
+        if (release.isEmpty()) {
+          return refuse(s, c, RefusalReason.UNSUPPORTED, "no newer firmware for " + s.model() + " running "
+              + s.firmware(), null);
+        }
+        String target = release.get().version().render();
+        String asked = params.get("version");
+        if (asked != null && !asked.equals(target)) {
+          return refuse(s, c, RefusalReason.UNSUPPORTED, "firmware " + asked + " is not for this model's family and"
+              + " platform; the right one is " + target, null);
+        }
+        params.put("version", target);
+        params.put("loadUnprotected", Boolean.toString(release.get().loadUnprotectedDuringUpgrade()));
+      }
+      default -> { }
+    }
+    DeviceCommand cmd = new DeviceCommand(UUID.randomUUID().toString(), c.type(), params, c.by(), now,
+        now.plus(c.ttl()), c.idempotencyKey(), CommandStatus.PENDING, null, null, null, now, s.epoch());
+    List<Event> events = new ArrayList<>();
+    events.add(new CommandRequested(cmd, null, now));
+    TreeMap<String, String> details = new TreeMap<>(params);
+    details.put("command", cmd.id());
+    details.put("operation", c.type().name());
+    details.put("by", c.by());
+    events.add(new EventRaised(EventType.USER_ACTION, EventType.USER_ACTION.severity(), null, null, -1, details,
+        true, now));
+    boolean send = s.online() && s.link() != null;
+    if (send) events.add(new CommandUpdated(cmd.id(), CommandStatus.SENT, null, null, s.epoch(), null, now));
+    ActorRef<DeviceLink.Message> link = s.link();
+    return Effect().persist(stampDeadlines(s, events))
+        .thenRun(st -> {
+          if (send) link.tell(new DeviceLink.Deliver(CommandMessage.of(cmd)));
+          armCommandDeadline(st);
+        })
+        .thenReply(c.replyTo(), st -> new CommandAccepted(st.command(cmd.id()).orElse(cmd), st.accountId()));
+  }
+
+  private ReplyEffect<Event, State> refuse(State s, RequestCommand c, RefusalReason reason, String message, Plan needed) {
+    return Effect().reply(c.replyTo(), new CommandRefused(reason, message, needed, s.accountId()));
+  }
+
+  private static String familyOf(String model) {
+    return DeviceModels.find(model).map(DeviceModels.Model::family)
+        .orElseGet(() -> model.replaceAll("[0-9].*$", ""));
+  }
+
+  private ReplyEffect<Event, State> onCancelCommand(State s, CancelCommand c) {
+    java.util.Optional<DeviceCommand> cmd = s.command(c.commandId());
+    if (cmd.isEmpty()) {
+      return Effect().reply(c.replyTo(), new CommandRefused(RefusalReason.NOT_FOUND, "no command " + c.commandId(),
+          null, s.accountId()));
+    }
+    if (cmd.get().status() != CommandStatus.PENDING) {
+      return Effect().reply(c.replyTo(), new CommandRefused(RefusalReason.NOT_CANCELLABLE, "command " + c.commandId()
+          + " is " + cmd.get().status() + "; only a PENDING command can be cancelled", null, s.accountId()));
+    }
+    Instant now = clock.instant();
+    return Effect().persist(stampDeadlines(s, List.of(new CommandUpdated(c.commandId(), CommandStatus.CANCELLED, null,
+            "cancelled by " + c.by(), s.epoch(), null, now))))
+        .thenRun(this::armCommandDeadline)
+        .thenReply(c.replyTo(), st -> new CommandAccepted(st.command(c.commandId()).orElseThrow(), st.accountId()));
+  }
+
+  private ReplyEffect<Event, State> onCommandDelivered(State s, CommandDelivered c) {
+    java.util.Optional<DeviceCommand> cmd = s.command(c.commandId());
+    if (c.epoch() != s.epoch() || cmd.isEmpty() || cmd.get().status() != CommandStatus.SENT) {
+      return Effect().none().thenNoReply();
+    }
+    return Effect().persist(stampDeadlines(s, List.of(new CommandUpdated(c.commandId(), CommandStatus.ACKNOWLEDGED,
+        null, null, s.epoch(), null, clock.instant())))).thenNoReply();
+  }
+
+  private ReplyEffect<Event, State> onCommandResult(State s, RecordCommandResult c) {
+    touch();
+    CommandReport r = c.report();
+    java.util.Optional<DeviceCommand> found = s.command(r.id());
+    if (found.isEmpty()) {
+      return Effect().reply(c.replyTo(), new Confirmation.Rejected(Confirmation.Reason.INVALID, "no command " + r.id()));
+    }
+    DeviceCommand cmd = found.get();
+    if (cmd.status().isFinal()) return Effect().reply(c.replyTo(), new Confirmation.Accepted()); // a re-send
+    Instant now = r.receivedAt();
+    List<Event> events = new ArrayList<>();
+    switch (r.status()) {
+      case ACCEPTED, IN_PROGRESS -> events.add(new CommandUpdated(cmd.id(), CommandStatus.ACKNOWLEDGED,
+          r.progressText(), null, s.epoch(), null, now));
+      case SUCCEEDED -> succeeded(s, cmd, r, now, events);
+      case FAILED, REJECTED -> {
+        String reason = (r.status() == CommandReport.Status.REJECTED ? "rejected by the device" : "failed")
+            + (r.reason() != null ? ": " + r.reason() : "");
+        events.add(new CommandUpdated(cmd.id(), CommandStatus.FAILED, r.progressText(), reason, s.epoch(), null, now));
+        if (cmd.type() == CommandType.FIRMWARE_UPGRADE) {
+          events.add(raised(s, EventType.FIRMWARE_FAILED, null, now, details(cmd, "reason", reason)));
+        }
+      }
+    }
+    return Effect().persist(stampDeadlines(s, events))
+        .thenRun(this::armCommandDeadline)
+        .thenReply(c.replyTo(), st -> new Confirmation.Accepted());
+  }
+
+  /** A device's success, and the event each operation's success is. Firmware success waits for the version. */
+  private void succeeded(State s, DeviceCommand cmd, CommandReport r, Instant now, List<Event> events) {
+    switch (cmd.type()) {
+      case FIRMWARE_UPGRADE -> {
+        if (cmd.params().get("version").equals(s.firmware())) {
+          events.add(new CommandUpdated(cmd.id(), CommandStatus.SUCCEEDED, "done", null, s.epoch(), null, now));
+        } else {
+          // The device's word alone is not enough: success is the new version reported in telemetry.
+          events.add(new CommandUpdated(cmd.id(), CommandStatus.ACKNOWLEDGED, "verifying version", null, s.epoch(),
+              null, now));
+        }
+      }
+      case OUTLET_GROUP_REBOOT -> {
+        events.add(new CommandUpdated(cmd.id(), CommandStatus.SUCCEEDED, "done", null, s.epoch(), null, now));
+        events.add(raised(s, EventType.OUTLET_GROUP_REBOOTED, null, now, details(cmd, "group", cmd.params().get("group"))));
+      }
+      case SET_INPUT_SENSITIVITY -> {
+        events.add(new CommandUpdated(cmd.id(), CommandStatus.SUCCEEDED, "done", null, s.epoch(), null, now));
+        events.add(raised(s, EventType.SENSITIVITY_CHANGED, null, now,
+            details(cmd, "sensitivity", cmd.params().get("sensitivity"))));
+      }
+      case SELF_TEST -> {
+        events.add(new CommandUpdated(cmd.id(), CommandStatus.SUCCEEDED, "done", null, s.epoch(), null, now));
+        boolean failed = "failed".equals(r.result());
+        EventType type = failed ? EventType.SELF_TEST_FAILED : EventType.SELF_TEST_PASSED;
+        events.add(raised(s, type, "SELF_TEST", now, details(cmd, "result", failed ? "failed" : "passed")));
+      }
+    }
+  }
+
+  private static TreeMap<String, String> details(DeviceCommand cmd, String key, String value) {
+    TreeMap<String, String> d = new TreeMap<>();
+    d.put("command", cmd.id());
+    if (value != null) d.put(key, value);
+    return d;
+  }
+
+  /** Puts the device's next command deadline (after all {@code events}) on each command event. */
+  private List<Event> stampDeadlines(State s, List<Event> events) {
+    State after = s;
+    for (Event e : events) after = eventHandler().apply(after, e);
+    Instant deadline = after.nextCommandDeadline();
+    List<Event> out = new ArrayList<>(events.size());
+    for (Event e : events) {
+      if (e instanceof CommandRequested r) {
+        out.add(new CommandRequested(r.command(), deadline, r.at()));
+      } else if (e instanceof CommandUpdated u) {
+        out.add(new CommandUpdated(u.commandId(), u.status(), u.progress(), u.reason(), u.epoch(), deadline, u.at()));
+      } else {
+        out.add(e);
+      }
+    }
+    return out;
+  }
+
+  private static final Object COMMAND_TIMER = "commands";
+
+  private void armCommandDeadline(State s) {
+    Instant next = s.nextCommandDeadline();
+    if (next == null) {
+      timers.cancel(COMMAND_TIMER);
+      return;
+    }
+    Duration wait = Duration.between(clock.instant(), next);
+    timers.startSingleTimer(COMMAND_TIMER, new CheckDeadlines(), wait.isNegative() ? Duration.ZERO : wait);
+  }
+
+  /** Commands whose TTL passed while pending (EXPIRED, never sent) or that ran out of time (TIMED_OUT). */
+  private List<Event> commandDeadlines(State s, Instant now) {
+    List<Event> events = new ArrayList<>();
+    for (DeviceCommand c : s.commands()) {
+      Instant d = c.deadline();
+      if (d == null || d.isAfter(now)) continue;
+      if (c.status() == CommandStatus.PENDING) {
+        events.add(new CommandUpdated(c.id(), CommandStatus.EXPIRED, null,
+            "its time-to-live passed before the device could take it", s.epoch(), null, now));
+      } else {
+        events.add(new CommandUpdated(c.id(), CommandStatus.TIMED_OUT, null,
+            "the device did not finish it within " + c.type().executionTimeout().toMinutes() + " minutes", s.epoch(),
+            null, now));
+        if (c.type() == CommandType.FIRMWARE_UPGRADE) {
+          events.add(raised(s, EventType.FIRMWARE_FAILED, null, now, details(c, "reason", "timed out")));
+        }
+      }
+    }
+    return events.isEmpty() ? events : stampDeadlines(s, events);
   }
 
   private ReplyEffect<Event, State> onApplyEntitlements(State s, ApplyEntitlements c) {
@@ -560,10 +931,28 @@ public final class UpsDevice
     if (s.connectionLost()) {
       events.add(raised(s, EventType.CONNECTION_RESTORED, null, now));
     }
+    // Commands waiting for the device go out again with the same id (the device executes an id once);
+    // a pending command whose time-to-live passed is expired, never sent.
+    List<CommandMessage> resend = new ArrayList<>();
+    for (DeviceCommand cmd : s.commands()) {
+      boolean waiting = cmd.status() == CommandStatus.PENDING || cmd.status() == CommandStatus.SENT;
+      if (!waiting) continue;
+      if (!now.isBefore(cmd.expiresAt())) {
+        if (cmd.status() == CommandStatus.PENDING) {
+          events.add(new CommandUpdated(cmd.id(), CommandStatus.EXPIRED, null,
+              "its time-to-live passed before the device could take it", epoch, null, now));
+        }
+        continue;
+      }
+      events.add(new CommandUpdated(cmd.id(), CommandStatus.SENT, null, null, epoch, null, now));
+      resend.add(CommandMessage.of(cmd));
+    }
     ActorRef<DeviceLink.Message> previous = s.online() ? s.link() : null;
     return Effect()
-        .persist(events)
+        .persist(stampDeadlines(s, events))
         .thenRun(st -> {
+          resend.forEach(m -> c.link().tell(new DeviceLink.Deliver(m)));
+          armCommandDeadline(st);
           if (previous != null) {
             ctx.unwatch(previous);
             previous.tell(new DeviceLink.Close(DeviceLink.TAKEN_OVER));
@@ -598,16 +987,48 @@ public final class UpsDevice
     Telemetry t = c.telemetry();
     latest = t;
     lastSeen = t.receivedAt();
-    List<Event> events = deriveFacts(s, t);
-    return events.isEmpty() ? Effect().none().thenNoReply() : Effect().persist(events).thenNoReply();
+    List<Event> events = new ArrayList<>(deriveFacts(s, t));
+    DeviceCommand shadow = sensitivityShadow(s, t);
+    if (shadow != null) {
+      events.add(new CommandRequested(shadow, null, t.receivedAt()));
+      events.add(new CommandUpdated(shadow.id(), CommandStatus.SENT, null, null, s.epoch(), null, t.receivedAt()));
+    }
+    if (events.isEmpty()) return Effect().none().thenNoReply();
+    ActorRef<DeviceLink.Message> link = s.link();
+    return Effect().persist(stampDeadlines(s, events))
+        .thenRun(st -> {
+          if (shadow != null && link != null) link.tell(new DeviceLink.Deliver(CommandMessage.of(shadow)));
+          armCommandDeadline(st);
+        })
+        .thenNoReply();
+  }
+
+  /** In memory: the session whose reported sensitivity was last compared with the desired one. */
+  private long sensitivityCheckedEpoch = -1;
+
+  /**
+   * The device shadow: the first sample of a session reporting an input sensitivity other than the one
+   * last asked for gets the desired value sent again (unless such a command is already under way).
+   */
+  private DeviceCommand sensitivityShadow(State s, Telemetry t) {
+    String reported = t.text(TelemetryVariable.INPUT_SENSITIVITY);
+    if (reported == null || s.desiredSensitivity() == null || sensitivityCheckedEpoch == s.epoch()) return null;
+    sensitivityCheckedEpoch = s.epoch();
+    boolean underWay = s.commands().stream()
+        .anyMatch(c -> c.type() == CommandType.SET_INPUT_SENSITIVITY && !c.status().isFinal());
+    if (reported.equals(s.desiredSensitivity()) || underWay || s.activeFirmwareUpgrade().isPresent()) return null;
+    TreeMap<String, String> params = new TreeMap<>();
+    params.put("sensitivity", s.desiredSensitivity());
+    Instant now = t.receivedAt();
+    return new DeviceCommand(UUID.randomUUID().toString(), CommandType.SET_INPUT_SENSITIVITY, params, "system", now,
+        now.plus(Duration.ofHours(1)), null, CommandStatus.PENDING, null, null, null, now, s.epoch());
   }
 
   /** The facts a sample reveals: status transitions, the temperature alarm, a firmware change. */
   private List<Event> deriveFacts(State s, Telemetry t) {
     List<Event> events = new ArrayList<>(4);
     Instant now = t.receivedAt();
-    String cause = t.status().contains(StatusFlag.TEST) ? "SELF_TEST"
-        : t.status().contains(StatusFlag.CAL) ? "CALIBRATION" : null;
+    String cause = causeOf(s, t.status());
     if (!t.status().equals(s.status())) {
       events.add(new StatusChanged(s.status(), t.status(), now));
       Set<StatusFlag> raised = EnumSet.noneOf(StatusFlag.class);
@@ -644,7 +1065,53 @@ public final class UpsDevice
         events.add(raised(s, EventType.FIRMWARE_UPDATED, null, now, details));
       }
     }
+    if (firmware != null) firmwareFacts(s, firmware, now, events);
     return events;
+  }
+
+  /**
+   * A running upgrade ends when the device reports the target version (SUCCEEDED), or comes back from its
+   * reboot in a later session with another version (FAILED, interrupted). Newer firmware in the catalogue
+   * is offered once per version.
+   */
+  private void firmwareFacts(State s, String firmware, Instant now, List<Event> events) {
+    java.util.Optional<DeviceCommand> upgrade = s.activeFirmwareUpgrade();
+    if (upgrade.isPresent()) {
+      DeviceCommand cmd = upgrade.get();
+      String target = cmd.params().get("version");
+      if (firmware.equals(target)) {
+        events.add(new CommandUpdated(cmd.id(), CommandStatus.SUCCEEDED, "done", null, s.epoch(), null, now));
+      } else if (cmd.status() == CommandStatus.ACKNOWLEDGED && cmd.epoch() < s.epoch()
+          && cmd.progress() != null && (cmd.progress().startsWith("rebooting") || cmd.progress().startsWith("verifying"))) {
+        String reason = "interrupted: the device came back with " + firmware;
+        events.add(new CommandUpdated(cmd.id(), CommandStatus.FAILED, cmd.progress(), reason, s.epoch(), null, now));
+        events.add(raised(s, EventType.FIRMWARE_FAILED, null, now, details(cmd, "reason", reason)));
+      }
+    }
+    FirmwareCatalog.upgradeFor(familyOf(s.model()), firmware).ifPresent(release -> {
+      String version = release.version().render();
+      if (!version.equals(s.firmwareOffered()) && !firmware.equals(version)) {
+        events.add(new FirmwareOffered(version, now));
+        TreeMap<String, String> details = new TreeMap<>();
+        details.put("version", version);
+        details.put("current", firmware);
+        details.put("notes", release.releaseNotes());
+        if (release.loadUnprotectedDuringUpgrade()) {
+          details.put("warning", "the load is not battery-protected during the upgrade");
+        }
+        events.add(raised(s, EventType.FIRMWARE_AVAILABLE, null, now, details));
+      }
+    });
+  }
+
+  /** What explains an alarm that is not a real fault: a self-test, a calibration or a firmware upgrade. */
+  private static String causeOf(State s, Set<StatusFlag> status) {
+    if (status.contains(StatusFlag.TEST)) return "SELF_TEST";
+    if (status.contains(StatusFlag.CAL)) return "CALIBRATION";
+    if (s.activeFirmwareUpgrade().filter(c -> c.status() == CommandStatus.ACKNOWLEDGED).isPresent()) {
+      return "FIRMWARE_UPGRADE";
+    }
+    return null;
   }
 
   private ReplyEffect<Event, State> onEvent(State s, RecordEvent c) {
@@ -663,8 +1130,7 @@ public final class UpsDevice
     if (s.recentReports().contains(key)) {
       return Effect().reply(c.replyTo(), new Confirmation.Accepted()); // a re-send: already persisted
     }
-    String cause = s.status().contains(StatusFlag.TEST) ? "SELF_TEST"
-        : s.status().contains(StatusFlag.CAL) ? "CALIBRATION" : null;
+    String cause = causeOf(s, s.status());
     EventRaised e = new EventRaised(r.type(), r.type().severity(), cause, r.deviceTime(), r.seq(), r.details(),
         Feature.EVENT_LOG.allowedOn(planAt(s, r.receivedAt()).plan()), r.receivedAt());
     return Effect().persist(e).thenReply(c.replyTo(), st -> new Confirmation.Accepted());
@@ -677,6 +1143,15 @@ public final class UpsDevice
 
   private ReplyEffect<Event, State> onCheckDeadlines(State s, CheckDeadlines c) {
     Instant now = clock.instant();
+    List<Event> commandEvents = commandDeadlines(s, now);
+    if (!commandEvents.isEmpty()) {
+      return Effect().persist(commandEvents)
+          .thenRun(st -> {
+            armCommandDeadline(st);
+            ctx.getSelf().tell(new CheckDeadlines()); // the other deadlines may be due as well
+          })
+          .thenNoReply();
+    }
     List<Event> planEvents = planEventsUntil(s, now);
     if (!planEvents.isEmpty()) {
       return Effect().persist(planEvents)
@@ -699,7 +1174,7 @@ public final class UpsDevice
   }
 
   private ReplyEffect<Event, State> onIdleCheck(State s, IdleCheck c) {
-    boolean busy = s.online() || s.offlineDeadline() != null;
+    boolean busy = s.online() || s.offlineDeadline() != null || s.nextCommandDeadline() != null;
     if (!busy && Duration.between(lastActivity, clock.instant()).compareTo(settings.idlePassivation()) >= 0) {
       shard.tell(new ClusterSharding.Passivate<>(ctx.getSelf()));
     }
@@ -818,7 +1293,9 @@ public final class UpsDevice
         s.temperatureHigh(),
         s.firmware(),
         latest,
-        planAt(s, now));
+        planAt(s, now),
+        s.desiredSensitivity(),
+        s.firmwareOffered() != null && !s.firmwareOffered().equals(s.firmware()) ? s.firmwareOffered() : null);
   }
 
   // ---------------------------------------------------------------------------------- event handler
@@ -828,6 +1305,9 @@ public final class UpsDevice
     return newEventHandlerBuilder()
         .forAnyState()
         .onEvent(Registered.class, this::applyRegistered)
+        .onEvent(CommandRequested.class, (s, e) -> s.requested(e.command()))
+        .onEvent(CommandUpdated.class, (s, e) -> s.updated(e))
+        .onEvent(FirmwareOffered.class, (s, e) -> s.offered(e.version()))
         .onEvent(EntitlementsApplied.class, (s, e) ->
             applyGrants(s, e.assignmentId(), e.grants(), e.at()).withReport("assignment|" + e.assignmentId()))
         .onEvent(PlanChecked.class, (s, e) -> s.withTimeline(s.timeline(), s.warrantyEnds(), s.batteryWarrantyEnds(),

@@ -93,6 +93,35 @@ public final class UpsDevices {
     return ref(serial).ask(UpsDevice.GetPlan::new, settings.askTimeout());
   }
 
+  /** Requests a remote operation; completes with CommandAccepted or CommandRefused. */
+  public CompletionStage<UpsDevice.CommandReply> requestCommand(String serial,
+      io.upsfleet.cluster.command.CommandType type, java.util.SortedMap<String, String> params, java.time.Duration ttl,
+      String by, String idempotencyKey) {
+    return ref(serial).ask(r -> new UpsDevice.RequestCommand(type, params, ttl, by, idempotencyKey, r),
+        settings.askTimeout());
+  }
+
+  /** Cancels a pending command; completes with CommandAccepted or CommandRefused. */
+  public CompletionStage<UpsDevice.CommandReply> cancelCommand(String serial, String commandId, String by) {
+    return ref(serial).ask(r -> new UpsDevice.CancelCommand(commandId, by, r), settings.askTimeout());
+  }
+
+  /** The device's commands, newest first. */
+  public CompletionStage<UpsDevice.CommandReply> commands(String serial) {
+    return ref(serial).ask(UpsDevice.GetCommands::new, settings.askTimeout());
+  }
+
+  /** The device acknowledged a command's publish in session {@code epoch}. */
+  public void commandDelivered(String serial, long epoch, String commandId) {
+    ref(serial).tell(new UpsDevice.CommandDelivered(epoch, commandId));
+  }
+
+  /** Persists a device's report on a command; completes once persisted (or refused). */
+  public CompletionStage<UpsDevice.Confirmation> recordCommandResult(String serial, long epoch,
+      io.upsfleet.cluster.command.CommandReport report) {
+    return ref(serial).ask(r -> new UpsDevice.RecordCommandResult(epoch, report, r), settings.askTimeout());
+  }
+
   /** How many device entities this node holds in memory right now. */
   public CompletionStage<Integer> localEntityCount() {
     return AskPattern.<org.apache.pekko.cluster.sharding.typed.ClusterShardingQuery, ShardRegion.CurrentShardRegionState>ask(

@@ -39,10 +39,12 @@ final class DeviceRoutes extends ApiDirectives {
   private static final Duration DEFAULT_EVENT_WINDOW = Duration.ofDays(30);
 
   private final LicenseRoutes licenses;
+  private final CommandRoutes commands;
 
   DeviceRoutes(ApiContext api, LicenseRoutes licenses) {
     super(api);
     this.licenses = licenses;
+    this.commands = new CommandRoutes(api, this::visibleSnapshot);
   }
 
   Route routes() {
@@ -53,7 +55,8 @@ final class DeviceRoutes extends ApiDirectives {
         pathPrefix(serial -> concat(
             pathEnd(() -> get(() -> completeOk(visibleSnapshot(p, serial).thenApply(DeviceRoutes::view)))),
             path("events", () -> get(() -> events(p, serial))),
-            path("plan", () -> get(() -> licenses.devicePlan(p, serial)))))));
+            path("plan", () -> get(() -> licenses.devicePlan(p, serial))),
+            pathPrefix("commands", () -> commands.routes(p, serial))))));
   }
 
   private Route register(Principal p, RegisterDeviceRequest req) {
@@ -153,7 +156,7 @@ final class DeviceRoutes extends ApiDirectives {
   }
 
   /** The entity's view when the device exists and the principal may see it; 404 otherwise (and audited). */
-  private CompletionStage<DeviceSnapshot> visibleSnapshot(Principal p, String serial) {
+  CompletionStage<DeviceSnapshot> visibleSnapshot(Principal p, String serial) {
     if (!Serials.isValid(serial)) {
       return CompletableFuture.failedFuture(ApiException.notFound("no device " + abbreviate(serial)));
     }
@@ -207,7 +210,10 @@ final class DeviceRoutes extends ApiDirectives {
         health(s.online(), s.connectionLost(), s.status(), s.temperatureHigh()),
         s.firmware(),
         t == null ? null : new DeviceView.Telemetry(t.receivedAt(), t.deviceTime(), t.seq(), t.clockSkewed(), t.values()),
-        new PlanView(s.plan().plan().name(), s.plan().source(), s.plan().startedAt(), s.plan().endsAt()));
+        new PlanView(s.plan().plan().name(), s.plan().source(), s.plan().startedAt(), s.plan().endsAt()),
+        new DeviceView.Sensitivity(s.desiredSensitivity(),
+            t == null ? null : t.text(io.upsfleet.cluster.device.TelemetryVariable.INPUT_SENSITIVITY)),
+        s.firmwareAvailable());
   }
 
   static DeviceSummary summary(DeviceDirectory.Entry e) {

@@ -86,7 +86,9 @@ public final class HttpApi extends AllDirectives implements AutoCloseable {
                   pathPrefix("license-orders", licenses::orders),
                   pathPrefix("activation-codes", licenses::codes),
                   pathPrefix("assignments", licenses::assignments),
-                  pathPrefix("skus", licenses::skus)))),
+                  pathPrefix("skus", licenses::skus),
+                  pathPrefix("firmware-rollouts", new RolloutRoutes(ctx)::routes),
+                  pathPrefix("firmware", () -> new CommandRoutes(ctx, null).firmware())))),
               ops.routes()))));
     }
   }

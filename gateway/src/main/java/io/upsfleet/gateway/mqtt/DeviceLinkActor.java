@@ -22,6 +22,12 @@ final class DeviceLinkActor {
               DeviceLink.TAKEN_OVER.equals(m.reason()) ? DisconnectReason.TAKEN_OVER : DisconnectReason.REFUSED));
           return Behaviors.same();
         })
+        .onMessage(DeviceLink.Deliver.class, m -> {
+          session.channel.eventLoop().execute(() -> {
+            if (session.translator != null) session.translator.deliver(session, m.command());
+          });
+          return Behaviors.same();
+        })
         .onMessageEquals(ChannelClosed.INSTANCE, Behaviors::stopped)
         .build();
   }

@@ -50,6 +50,23 @@ final class DeviceSession {
   final ArrayDeque<MqttMessage> early = new ArrayDeque<>();
   final ArrayDeque<PendingAck> acks = new ArrayDeque<>();
   int inFlight;
+  /** The translator of this connection (set when the session phase starts). */
+  MqttTranslator translator;
+  /** Whether the device subscribed to its command topic; commands wait (bounded) until it has. */
+  boolean commandsSubscribed;
+  final ArrayDeque<io.upsfleet.cluster.command.CommandMessage> undelivered = new ArrayDeque<>();
+  /** Command publishes awaiting the device's PUBACK: packet id to command id. */
+  final java.util.Map<Integer, String> outboundCommands = new java.util.HashMap<>();
+  private int lastPacketId;
+
+  /** The next free packet id for a server publish (1..65535, skipping ids still in flight). */
+  int nextPacketId() {
+    for (int i = 0; i < 65535; i++) {
+      lastPacketId = lastPacketId % 65535 + 1;
+      if (!outboundCommands.containsKey(lastPacketId)) return lastPacketId;
+    }
+    throw new IllegalStateException("no free packet id");
+  }
   /** Counts read pauses, so a stall check knows whether the pause it watches is still the same one. */
   long pauses;
 

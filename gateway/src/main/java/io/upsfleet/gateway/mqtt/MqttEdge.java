@@ -17,6 +17,7 @@ final class MqttEdge {
   final DeviceAuthenticator authenticator;
   final TelemetryParser telemetryParser;
   final DeviceEventParser eventParser;
+  final CommandResultParser commandResultParser;
   final MqttMetrics metrics;
   final Clock clock;
   final String nodeId;
@@ -30,6 +31,7 @@ final class MqttEdge {
     this.authenticator = new DeviceAuthenticator(cluster.credentials(), settings.credentialCacheSize());
     this.telemetryParser = new TelemetryParser(settings.maxPacketBytes(), settings.maxClockSkew());
     this.eventParser = new DeviceEventParser(settings.maxPacketBytes(), settings.maxClockSkew());
+    this.commandResultParser = new CommandResultParser(settings.maxPacketBytes(), settings.maxClockSkew());
     this.metrics = metrics;
     this.clock = clock;
     this.nodeId = cluster.nodeId();

@@ -49,6 +49,13 @@ final class MqttMetrics {
         .description("PUBLISH packets received, by topic kind").register(registry)).increment();
   }
 
+  private final Map<String, Counter> messagesOut = new ConcurrentHashMap<>();
+
+  void messageOut(String kind) {
+    messagesOut.computeIfAbsent(kind, k -> Counter.builder("mqtt_messages_out").tag("kind", k)
+        .description("PUBLISH packets sent to devices, by kind").register(registry)).increment();
+  }
+
   void rejected(PayloadRejection reason) {
     rejections.get(reason).increment();
   }

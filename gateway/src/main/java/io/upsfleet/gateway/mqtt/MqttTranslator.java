@@ -1,6 +1,8 @@
 package io.upsfleet.gateway.mqtt;
 
 import io.upsfleet.api.mqtt.DeviceTopic;
+import io.upsfleet.cluster.command.CommandMessage;
+import io.upsfleet.cluster.command.CommandReport;
 import io.upsfleet.cluster.device.DeviceEventReport;
 import io.upsfleet.cluster.device.Telemetry;
 import io.upsfleet.cluster.device.TelemetryVariable;
@@ -18,6 +20,7 @@ import org.slf4j.LoggerFactory;
  */
 final class MqttTranslator {
   private static final Logger log = LoggerFactory.getLogger(MqttTranslator.class);
+  private static final int MAX_UNDELIVERED = 32;
   private final MqttEdge edge;
   private final SessionHandler handler;
 
@@ -31,12 +34,66 @@ final class MqttTranslator {
     switch (topic.kind()) {
       case TELEMETRY -> onTelemetry(session, payload, now, ack);
       case EVENTS -> onEvent(session, payload, now, ack);
-      // command results arrive with the remote-operations capability; acknowledged and counted until then
-      default -> {
-        edge.metrics.messageIn("command_result");
-        handler.acknowledge(session, ack);
-      }
+      case COMMAND_RESULTS -> onCommandResult(session, payload, now, ack);
+      default -> handler.acknowledge(session, ack); // not publishable by devices: refused before this point
     }
+  }
+
+  /** A device's report on a command: acknowledged once persisted, like an event. */
+  private void onCommandResult(DeviceSession session, byte[] payload, Instant now, DeviceSession.PendingAck ack) {
+    edge.metrics.messageIn("command_result");
+    ParseResult<CommandReport> result = edge.commandResultParser.parse(payload, now);
+    if (result instanceof ParseResult.Rejected<CommandReport> r) {
+      edge.metrics.rejected(r.reason());
+      log.debug("command result of {} rejected: {} {}", session.serial, r.reason(), r.detail());
+      handler.acknowledge(session, ack);
+      return;
+    }
+    CommandReport report = ((ParseResult.Accepted<CommandReport>) result).value();
+    handler.inFlightStarted(session);
+    edge.devices.recordCommandResult(session.serial, session.epoch, report).whenComplete((reply, err) ->
+        session.channel.eventLoop().execute(() -> {
+          handler.inFlightEnded(session);
+          if (session.phase != DeviceSession.Phase.CONNECTED) return;
+          if (reply != null) {
+            // Accepted, or refused for good (an unknown id): either way the device must not re-send it.
+            handler.acknowledge(session, ack);
+          } else {
+            log.warn("command result of {} not persisted: {}", session.serial, err);
+            session.close(DisconnectReason.PERSIST_FAILED);
+          }
+        }));
+  }
+
+  /** Publishes a command to the device (QoS 1), or holds it until the device subscribes to its command topic. */
+  void deliver(DeviceSession session, CommandMessage command) {
+    if (session.phase != DeviceSession.Phase.CONNECTED) return; // the entity re-sends on reconnect
+    if (!session.commandsSubscribed) {
+      if (session.undelivered.size() >= MAX_UNDELIVERED) session.undelivered.poll();
+      session.undelivered.add(command);
+      return;
+    }
+    int packetId = session.nextPacketId();
+    session.outboundCommands.put(packetId, command.id());
+    byte[] json = CommandJson.render(command);
+    session.channel.writeAndFlush(io.netty.handler.codec.mqtt.MqttMessageBuilders.publish()
+        .topicName(DeviceTopic.commands(session.serial).topic())
+        .qos(io.netty.handler.codec.mqtt.MqttQoS.AT_LEAST_ONCE)
+        .retained(false)
+        .messageId(packetId)
+        .payload(io.netty.buffer.Unpooled.wrappedBuffer(json))
+        .build());
+    edge.metrics.messageOut("command");
+  }
+
+  void onCommandsSubscribed(DeviceSession session) {
+    session.commandsSubscribed = true;
+    while (!session.undelivered.isEmpty()) deliver(session, session.undelivered.poll());
+  }
+
+  void onCommandAck(DeviceSession session, int packetId) {
+    String commandId = session.outboundCommands.remove(packetId);
+    if (commandId != null) edge.devices.commandDelivered(session.serial, session.epoch, commandId);
   }
 
   private void onTelemetry(DeviceSession session, byte[] payload, Instant now, DeviceSession.PendingAck ack) {

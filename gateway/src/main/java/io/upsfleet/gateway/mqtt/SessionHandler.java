@@ -40,6 +40,13 @@ final class SessionHandler extends ChannelInboundHandlerAdapter {
   }
 
   @Override
+  public void channelActive(ChannelHandlerContext ctx) {
+    DeviceSession session = ctx.channel().attr(DeviceSession.KEY).get();
+    if (session != null) session.translator = translator;
+    ctx.fireChannelActive();
+  }
+
+  @Override
   public void channelRead(ChannelHandlerContext ctx, Object msg) {
     DeviceSession session = ctx.channel().attr(DeviceSession.KEY).get();
     MqttMessage m = (MqttMessage) msg;
@@ -59,7 +66,8 @@ final class SessionHandler extends ChannelInboundHandlerAdapter {
               new MqttFixedHeader(MqttMessageType.PINGRESP, false, MqttQoS.AT_MOST_ONCE, false, 0)));
           throttleIfUnread(session);
         }
-        case PUBACK -> { } // acknowledgements of commands sent to the device (none are tracked yet)
+        case PUBACK -> translator.onCommandAck(session,
+            ((io.netty.handler.codec.mqtt.MqttPubAckMessage) m).variableHeader().messageId());
         case DISCONNECT -> session.close(DisconnectReason.CLIENT_DISCONNECT);
         // a second CONNECT, server-only packets, and QoS 2 flow packets
         default -> session.close(DisconnectReason.PROTOCOL_VIOLATION);
@@ -98,12 +106,14 @@ final class SessionHandler extends ChannelInboundHandlerAdapter {
 
   private void onSubscribe(ChannelHandlerContext ctx, DeviceSession session, MqttSubscribeMessage s) {
     List<Integer> granted = new ArrayList<>();
+    boolean subscribedNow = false;
     for (MqttTopicSubscription sub : s.payload().topicSubscriptions()) {
       var topic = DeviceTopic.parse(sub.topicFilter());
       boolean own = topic.isPresent() && topic.get().serial().equals(session.serial)
           && topic.get().subscribableByDevice();
       if (own) {
         granted.add(Math.min(sub.qualityOfService().value(), MqttQoS.AT_LEAST_ONCE.value()));
+        subscribedNow = true;
       } else {
         granted.add(MqttQoS.FAILURE.value());
         edge.audit.record("device:" + session.serial, session.accountId, "mqtt.subscribe",
@@ -115,6 +125,7 @@ final class SessionHandler extends ChannelInboundHandlerAdapter {
         .addGrantedQoses(granted.stream().map(MqttQoS::valueOf).toArray(MqttQoS[]::new))
         .build();
     ctx.writeAndFlush(ack);
+    if (subscribedNow) translator.onCommandsSubscribed(session);
   }
 
   private void onUnsubscribe(ChannelHandlerContext ctx, MqttUnsubscribeMessage u) {
