@@ -9,7 +9,7 @@ package io.upsfleet.api.rest;
  *   <li>{@code SET_INPUT_SENSITIVITY}: {@code sensitivity} = {@code high|medium|low};</li>
  *   <li>{@code SELF_TEST}: nothing more.</li>
  * </ul>
- * {@code ttlSeconds} (60–604800, default 3600): a command the device has not received by then expires and
+ * {@code ttlSeconds} (10–604800, default 3600): a command the device has not received by then expires and
  * is never sent.
  */
 public record CommandRequest(String type, Integer group, Integer offDelaySeconds, Integer onDelaySeconds,

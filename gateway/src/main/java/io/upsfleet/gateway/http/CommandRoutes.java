@@ -71,7 +71,7 @@ final class CommandRoutes extends ApiDirectives {
     Optional<CommandType> type = Arrays.stream(CommandType.values()).filter(t -> t.name().equals(req.type())).findFirst();
     v.require(type.isPresent(), "type", "must be one of " + Arrays.toString(CommandType.values()));
     int ttl = req.ttlSeconds() == null ? 3600 : req.ttlSeconds();
-    v.require(ttl >= 60 && ttl <= 604_800, "ttlSeconds", "must be 60 to 604800");
+    v.require(ttl >= 10 && ttl <= 604_800, "ttlSeconds", "must be 10 to 604800");
     v.require(key.isEmpty() || (key.get().length() <= 128 && !key.get().isBlank()), "Idempotency-Key",
         "must be 1 to 128 characters");
     TreeMap<String, String> params = new TreeMap<>();
