@@ -9,6 +9,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigParseOptions;
+import io.upsfleet.cluster.command.CommandMessage;
+import io.upsfleet.cluster.command.CommandReport;
+import io.upsfleet.cluster.command.CommandStatus;
+import io.upsfleet.cluster.command.CommandType;
+import io.upsfleet.cluster.command.DeviceCommand;
 import io.upsfleet.cluster.device.DeviceEventReport;
 import io.upsfleet.cluster.device.DeviceLink;
 import io.upsfleet.cluster.device.DeviceSnapshot;
@@ -19,10 +24,21 @@ import io.upsfleet.cluster.device.Severity;
 import io.upsfleet.cluster.device.StatusFlag;
 import io.upsfleet.cluster.device.Telemetry;
 import io.upsfleet.cluster.device.UpsDevice;
+import io.upsfleet.cluster.licensing.Grant;
+import io.upsfleet.cluster.licensing.LicenseOrder;
+import io.upsfleet.cluster.licensing.OrderLine;
+import io.upsfleet.cluster.licensing.Reservation;
+import io.upsfleet.cluster.plan.PlanRecord;
+import io.upsfleet.cluster.plan.PlanTerm;
+import io.upsfleet.cluster.plan.PlanTimeline;
+import io.upsfleet.cluster.plan.Sku;
+import io.upsfleet.cluster.plan.TermSource;
 import java.lang.reflect.Constructor;
 import java.lang.reflect.Modifier;
 import java.lang.reflect.RecordComponent;
+import java.time.Duration;
 import java.time.Instant;
+import java.time.Period;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.HashMap;
@@ -32,6 +48,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.SortedMap;
 import java.util.TreeMap;
+import java.util.UUID;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
@@ -78,6 +95,9 @@ class SerializationTest {
   private static final TestProbe<UpsDevice.Confirmation> confirmations = testKit.createTestProbe();
   private static final TestProbe<UpsDevice.AttachReply> attachReplies = testKit.createTestProbe();
   private static final TestProbe<DeviceSnapshot> snapshots = testKit.createTestProbe();
+  private static final TestProbe<UpsDevice.PlanReply> planReplies = testKit.createTestProbe();
+  private static final TestProbe<UpsDevice.CommandReply> commandReplies = testKit.createTestProbe();
+  private static final TestProbe<LicenseOrder.Reply> orderReplies = testKit.createTestProbe();
 
   private static final Instant AT = Instant.parse("2025-03-10T08:15:30.123456789Z");
   private static final Instant DEVICE_TIME = Instant.parse("2025-03-10T08:15:29.5Z");
@@ -123,6 +143,13 @@ class SerializationTest {
     values.put("temperatureHigh", true);
     values.put("firmware", "UPS 15.5");
     values.put("recentReports", List.of("7|SELF_TEST_PASSED|2025-03-10T08:15:29.500Z", "8|BATTERY_REPLACE|null"));
+    values.put("timeline", timeline());
+    values.put("warrantyEnds", Instant.parse("2028-03-10T08:15:30.123456789Z"));
+    values.put("batteryWarrantyEnds", Instant.parse("2028-03-10T08:15:30.123456789Z"));
+    values.put("planCheckedUntil", AT);
+    values.put("commands", List.of(command(CommandStatus.SENT), command(CommandStatus.SUCCEEDED)));
+    values.put("desiredSensitivity", "low");
+    values.put("firmwareOffered", "UPS 15.6 / ID=20");
     return build(UpsDevice.State.class, values);
   }
 
@@ -137,6 +164,124 @@ class SerializationTest {
         Map.of("serial", "AS1234567890", "model", "SMT1500RMI2UC", "accountId", "acct-42", "at", AT));
   }
 
+  /** Registered as written since the plan engine: trial end and warranty dates set. */
+  private static UpsDevice.Registered registeredWithDates() {
+    return new UpsDevice.Registered("AS1234567890", "SMT1500RMI2UC", "acct-42", AT,
+        Instant.parse("2025-09-10T08:15:30.123456789Z"), Instant.parse("2028-03-10T08:15:30.123456789Z"),
+        Instant.parse("2028-03-10T08:15:30.123456789Z"));
+  }
+
+  // ---------------------------------------------------------------------------------- plan samples
+
+  private static Sku sku(String code) {
+    return Sku.parse(code).orElseThrow();
+  }
+
+  /** A license, its promotion bonus and an extended warranty. */
+  private static List<Grant> grants() {
+    Sku adv = sku("SMARTCONNECT-ADVANCED-1Y");
+    return List.of(
+        new Grant(adv, TermSource.LICENSE, null),
+        new Grant(new Sku(adv.code(), Sku.Kind.LICENSE, adv.plan(), Period.ofMonths(18)), TermSource.PROMOTION,
+            "advanced-2024"),
+        new Grant(sku("WBEXTWAR-3Y"), TermSource.WARRANTY, null));
+  }
+
+  /** A trial interrupted by an upgrade: the split trial, the Advanced year, the resumed remainder. */
+  private static PlanTimeline timeline() {
+    return PlanTimeline.empty()
+        .assign(Plan.STANDARD, Period.ofMonths(6), TermSource.TRIAL, "trial", null, AT)
+        .assign(Plan.ADVANCED, Period.ofYears(1), TermSource.LICENSE, "asg-1", "SMARTCONNECT-ADVANCED-1Y",
+            AT.plus(Duration.ofDays(31)).plusNanos(1));
+  }
+
+  private static PlanRecord planRecord() {
+    return new PlanRecord(Plan.ADVANCED, AT.plus(Duration.ofDays(365)), AT.plus(Duration.ofDays(500)),
+        AT.plus(Duration.ofDays(275)), Instant.parse("2028-03-10T08:15:30.123456789Z"), null);
+  }
+
+  private static UpsDevice.PlanSummary planSummary() {
+    PlanTimeline t = timeline();
+    PlanTerm adv = t.terms().get(1);
+    return new UpsDevice.PlanSummary("AS1234567890", "acct-42",
+        new PlanStatus(Plan.ADVANCED, "LICENSE", adv.start(), adv.end()), t.coveredUntil(adv.start()).orElseThrow(),
+        t.terms(), Instant.parse("2028-03-10T08:15:30.123456789Z"), Instant.parse("2027-03-10T08:15:30Z"), AT);
+  }
+
+  // ---------------------------------------------------------------------------------- command samples
+
+  private static DeviceCommand command(CommandStatus status) {
+    return new DeviceCommand("cmd-" + status, CommandType.OUTLET_GROUP_REBOOT,
+        new TreeMap<>(Map.of("group", "1", "offDelay", "5", "onDelay", "10")), "alice", AT, AT.plusSeconds(600),
+        status == CommandStatus.SENT ? "idem-1" : null, status, status == CommandStatus.SENT ? "rebooting" : null,
+        null, status == CommandStatus.PENDING ? null : AT.plusSeconds(1), AT.plusSeconds(2), 3);
+  }
+
+  private static CommandReport commandReport() {
+    return new CommandReport("cmd-1", CommandReport.Status.IN_PROGRESS, "downloading", 40, null, null, DEVICE_TIME, AT);
+  }
+
+  // ---------------------------------------------------------------------------------- license order samples
+
+  private static final UUID ACCOUNT = UUID.fromString("3f2504e0-4f89-11d3-9a0c-0305e82c3301");
+
+  private static List<OrderLine> lines() {
+    return List.of(new OrderLine("SMARTCONNECT-STANDARD-1Y", 11, 1, "volume-2024"),
+        new OrderLine("WEXTWAR", 2, 0, null));
+  }
+
+  private static Reservation reservation(String id) {
+    return new Reservation(id, "AS1234567890", "SMARTCONNECT-ADVANCED-1Y", grants());
+  }
+
+  private static LicenseOrder.State orderState() {
+    Map<String, Reservation> pending = new HashMap<>();
+    pending.put("asg-2", reservation("asg-2"));
+    pending.put("asg-3", reservation("asg-3"));
+    return new LicenseOrder.State("order-1", "PO-4711", lines(), "partner", "installer@example.com",
+        "7KQ2M-XW9RT-0HC4D-J8NVB-3FPZS", "support", AT, ACCOUNT, AT.plusSeconds(60), pending,
+        Map.of("asg-1", reservation("asg-1")), 2);
+  }
+
+  private static LicenseOrder.OrderView orderView() {
+    Map<String, Integer> available = new java.util.LinkedHashMap<>();
+    available.put("SMARTCONNECT-STANDARD-1Y", 10);
+    available.put("WEXTWAR", 2);
+    return new LicenseOrder.OrderView("order-1", "PO-4711", lines(), "partner", "installer@example.com",
+        "7KQ2M-XW9RT-0HC4D-J8NVB-3FPZS", ACCOUNT, AT, available, Map.of("SMARTCONNECT-STANDARD-1Y", 1, "WEXTWAR", 0),
+        Map.of("SMARTCONNECT-STANDARD-1Y", 1, "WEXTWAR", 0), AT, "support", 1, List.of(reservation("asg-1")));
+  }
+
+  static Stream<Arguments> licenseOrderMessages() {
+    return named(
+        new LicenseOrder.Create("PO-4711", lines(), "partner", "installer@example.com", "7KQ2M-XW9RT-0HC4D-J8NVB-3FPZS",
+            "support", orderReplies.ref()),
+        new LicenseOrder.Redeem(ACCOUNT, "alice", orderReplies.ref()),
+        new LicenseOrder.Reserve(ACCOUNT, List.of(reservation("asg-1"), reservation("asg-2")), "alice",
+            orderReplies.ref()),
+        new LicenseOrder.Complete("asg-1"),
+        new LicenseOrder.Release("asg-2", "DEVICE_NOT_FOUND"),
+        new LicenseOrder.RequestEmail("support", orderReplies.ref()),
+        new LicenseOrder.Get(orderReplies.ref()),
+        new LicenseOrder.Wake(),
+        internal(LicenseOrder.class, "RetryPending"),
+        internal(LicenseOrder.class, "Redriven", "asg-1", true, null),
+        internal(LicenseOrder.class, "Redriven", "asg-2", false, "DEVICE_NOT_FOUND"),
+        new LicenseOrder.Done(orderView()),
+        new LicenseOrder.Rejected(LicenseOrder.Reason.INSUFFICIENT, "the code has 0 WEXTWAR left, 1 requested"),
+        new LicenseOrder.OrderCreated("order-1", "PO-4711", lines(), "partner", "installer@example.com",
+            "7KQ2M-XW9RT-0HC4D-J8NVB-3FPZS", "support", AT),
+        new LicenseOrder.CodeRedeemed(ACCOUNT, "alice", AT),
+        new LicenseOrder.EntitlementsReserved(List.of(reservation("asg-1"), reservation("asg-2")), "alice", AT),
+        new LicenseOrder.EntitlementApplied("asg-1", AT),
+        new LicenseOrder.ReservationReleased("asg-2", "DEVICE_NOT_FOUND", AT),
+        new LicenseOrder.CodeEmailRequested("support", AT),
+        orderState(),
+        new LicenseOrder.State("order-0", null, List.of(), null, null, null, null, null, null, null, Map.of(), Map.of(),
+            0),
+        orderView());
+  }
+
   static Stream<Arguments> commands() {
     return named(
         new UpsDevice.Register("SMT1500RMI2UC", "acct-42", confirmations.ref()),
@@ -145,6 +290,17 @@ class SerializationTest {
         new UpsDevice.RecordTelemetry(3, telemetry()),
         new UpsDevice.RecordEvent(3, report(), confirmations.ref()),
         new UpsDevice.GetSnapshot(snapshots.ref()),
+        new UpsDevice.ApplyEntitlements("asg-1", grants(), "alice", planReplies.ref()),
+        new UpsDevice.PreviewEntitlements(grants(), planReplies.ref()),
+        new UpsDevice.GetPlan(planReplies.ref()),
+        new UpsDevice.RequestCommand(CommandType.OUTLET_GROUP_REBOOT, new TreeMap<>(Map.of("group", "0")),
+            Duration.ofMinutes(10), "alice", "idem-1", commandReplies.ref()),
+        new UpsDevice.RequestCommand(CommandType.SELF_TEST, new TreeMap<>(), Duration.ofSeconds(10), "bob", null,
+            commandReplies.ref()),
+        new UpsDevice.CancelCommand("cmd-1", "alice", commandReplies.ref()),
+        new UpsDevice.GetCommands(commandReplies.ref()),
+        new UpsDevice.CommandDelivered(3, "cmd-1"),
+        new UpsDevice.RecordCommandResult(3, commandReport(), confirmations.ref()),
         new UpsDevice.Wake(),
         internal("LinkTerminated", 3L),
         internal("CheckDeadlines"),
@@ -160,15 +316,35 @@ class SerializationTest {
         new DeviceSnapshot("AS1234567890", true, "SMT1500RMI2UC", "acct-42", AT, true, AT, null, "192.0.2.10:51234",
             AT, false, ON_BATTERY, true, "UPS 15.5", telemetry(), trial(), "low", "UPS 15.6 / ID=20"),
         new DeviceSnapshot("AS0000000001", false, null, null, null, false, null, null, null, null, false, Set.of(),
-            false, null, null, new PlanStatus(Plan.BASIC, "NONE", null, null), null, null));
+            false, null, null, new PlanStatus(Plan.BASIC, "NONE", null, null), null, null),
+        planSummary(),
+        new UpsDevice.PlanSummary("AS0000000001", "acct-42", new PlanStatus(Plan.BASIC, "NONE", null, null), null,
+            List.of(), null, null, AT),
+        new UpsDevice.CommandAccepted(command(CommandStatus.PENDING), "acct-42"),
+        new UpsDevice.CommandRefused(UpsDevice.RefusalReason.PLAN,
+            "remote outlet-group reboot needs the Advanced plan; the device is on Standard", Plan.ADVANCED, "acct-42"),
+        new UpsDevice.CommandRefused(UpsDevice.RefusalReason.NOT_REGISTERED, "not registered", null, null),
+        new UpsDevice.CommandList(List.of(command(CommandStatus.SENT), command(CommandStatus.SUCCEEDED)), "acct-42"));
   }
 
   static Stream<Arguments> events() {
     TreeMap<String, String> details = new TreeMap<>();
     details.put("to", "UPS 15.5");
     details.put("from", "UPS 15.0");
+    TreeMap<String, String> reminder = new TreeMap<>();
+    reminder.put("plan", "STANDARD");
+    reminder.put("endsAt", "2025-09-10T08:15:30.123456789Z");
+    reminder.put("days", "7");
     return named(
         registered(),
+        registeredWithDates(),
+        new UpsDevice.EntitlementsApplied("asg-1", grants(), "alice", planRecord(), AT),
+        new UpsDevice.PlanChecked(AT, planRecord(), AT),
+        new UpsDevice.PlanChecked(AT, new PlanRecord(Plan.BASIC, null, null, null, AT, AT), AT),
+        new UpsDevice.EventRaised(EventType.PLAN_EXPIRING, Severity.WARNING, null, null, -1, reminder, true, AT),
+        new UpsDevice.CommandRequested(command(CommandStatus.PENDING), AT.plusSeconds(600), AT),
+        new UpsDevice.CommandUpdated("cmd-1", CommandStatus.FAILED, "installing", "battery low", 3, null, AT),
+        new UpsDevice.FirmwareOffered("UPS 15.6 / ID=20", AT),
         new UpsDevice.Connected(3, "192.0.2.10:51234", "node-1", link.ref(), AT),
         new UpsDevice.Disconnected(2, DeviceLink.TAKEN_OVER, AT.plusSeconds(120), AT),
         new UpsDevice.ConnectionLost(AT),
@@ -187,6 +363,13 @@ class SerializationTest {
         state(),
         emptyState(),
         new DeviceLink.Close(DeviceLink.TAKEN_OVER),
+        new DeviceLink.Deliver(CommandMessage.of(command(CommandStatus.PENDING))),
+        timeline(),
+        PlanTimeline.empty(),
+        planRecord(),
+        grants().get(1),
+        reservation("asg-1"),
+        commandReport(),
         telemetry(),
         report(),
         trial());
@@ -213,6 +396,12 @@ class SerializationTest {
   }
 
   @ParameterizedTest(name = "{0}")
+  @MethodSource("licenseOrderMessages")
+  void everyLicenseOrderMessageAndItsStateRoundTripThroughJacksonCbor(String name, Object message) {
+    assertRoundTrip(message);
+  }
+
+  @ParameterizedTest(name = "{0}")
   @MethodSource("others")
   void stateAndValueRecordsRoundTripThroughJacksonCbor(String name, Object value) {
     assertRoundTrip(value);
@@ -220,7 +409,7 @@ class SerializationTest {
 
   @Test
   void theSamplesCoverEverySubtypeOfTheSealedProtocols() {
-    Set<Class<?>> sampled = Stream.of(commands(), replies(), events(), others())
+    Set<Class<?>> sampled = Stream.of(commands(), replies(), events(), others(), licenseOrderMessages())
         .flatMap(s -> s)
         .map(a -> a.get()[1].getClass())
         .collect(Collectors.toSet());
@@ -229,7 +418,18 @@ class SerializationTest {
     for (Class<?> nested : UpsDevice.class.getDeclaredClasses()) {
       if (nested.isInterface() && nested.isSealed()) roots.add(nested);
     }
-    assertTrue(roots.containsAll(List.of(UpsDevice.Command.class, UpsDevice.AttachReply.class, UpsDevice.Event.class)));
+    assertTrue(roots.containsAll(List.of(UpsDevice.Command.class, UpsDevice.AttachReply.class, UpsDevice.Event.class,
+        UpsDevice.PlanReply.class)));
+    int deviceRoots = roots.size();
+    for (Class<?> nested : LicenseOrder.class.getDeclaredClasses()) {
+      if (nested.isInterface() && nested.isSealed()) roots.add(nested);
+    }
+    assertTrue(roots.subList(deviceRoots, roots.size()).containsAll(
+        List.of(LicenseOrder.Command.class, LicenseOrder.Reply.class, LicenseOrder.Event.class)));
+    // The persisted state and the view replies carry are not in a sealed protocol: sample them by name.
+    roots.add(LicenseOrder.State.class);
+    roots.add(LicenseOrder.OrderView.class);
+    roots.add(UpsDevice.State.class);
     Set<Class<?>> required = new HashSet<>();
     for (Class<?> root : roots) collectConcrete(root, required);
     required.removeAll(sampled);
@@ -271,6 +471,33 @@ class SerializationTest {
         EventType.FIRMWARE_UPDATED, Severity.INFO, null, null, -1, details, true, AT));
     SortedMap<String, String> backDetails = raised.details();
     assertEquals(List.of("attempt", "from", "to"), new ArrayList<>(backDetails.keySet()));
+  }
+
+  @Test
+  void periodsUuidsTimelinesAndReplyRefsSurviveTheRoundTrip() {
+    var applied = (UpsDevice.EntitlementsApplied) assertRoundTrip(
+        new UpsDevice.EntitlementsApplied("asg-1", grants(), "alice", planRecord(), AT));
+    assertEquals(Period.ofMonths(18), applied.grants().get(1).sku().term());
+    assertEquals(Sku.Kind.BATTERY_WARRANTY, applied.grants().get(2).sku().kind());
+
+    var summary = (UpsDevice.PlanSummary) assertRoundTrip(planSummary());
+    assertEquals(List.of("trial", "asg-1", "trial"), summary.terms().stream().map(PlanTerm::assignmentId).toList());
+    assertEquals(AT.plus(Duration.ofDays(31)).plusNanos(1), summary.terms().get(1).start(),
+        "nanoseconds of a term boundary survive");
+    assertEquals(new PlanTimeline(summary.terms()), timeline());
+
+    var state = (LicenseOrder.State) assertRoundTrip(orderState());
+    assertEquals(ACCOUNT, state.accountId());
+    assertEquals(Set.of("asg-2", "asg-3"), state.pending().keySet());
+
+    var reserve = (LicenseOrder.Reserve) assertRoundTrip(
+        new LicenseOrder.Reserve(ACCOUNT, List.of(reservation("asg-1")), "alice", orderReplies.ref()));
+    reserve.replyTo().tell(new LicenseOrder.Rejected(LicenseOrder.Reason.NOT_FOUND, "no such order"));
+    orderReplies.expectMessage(new LicenseOrder.Rejected(LicenseOrder.Reason.NOT_FOUND, "no such order"));
+    var apply = (UpsDevice.ApplyEntitlements) assertRoundTrip(
+        new UpsDevice.ApplyEntitlements("asg-1", grants(), "alice", planReplies.ref()));
+    apply.replyTo().tell(planSummary());
+    planReplies.expectMessage(planSummary());
   }
 
   @Test
@@ -319,14 +546,19 @@ class SerializationTest {
 
   /** The package-private internal commands of {@link UpsDevice}, built reflectively from outside their package. */
   private static Object internal(String simpleName, Object... args) {
+    return internal(UpsDevice.class, simpleName, args);
+  }
+
+  /** A package-private nested record of {@code outer}, built reflectively. */
+  private static Object internal(Class<?> outer, String simpleName, Object... args) {
     try {
-      Class<?> type = Class.forName(UpsDevice.class.getName() + "$" + simpleName);
+      Class<?> type = Class.forName(outer.getName() + "$" + simpleName);
       Class<?>[] types = Stream.of(type.getRecordComponents()).map(RecordComponent::getType).toArray(Class<?>[]::new);
       Constructor<?> constructor = type.getDeclaredConstructor(types);
       constructor.setAccessible(true);
       return constructor.newInstance(args);
     } catch (ReflectiveOperationException e) {
-      throw new AssertionError("cannot build UpsDevice." + simpleName, e);
+      throw new AssertionError("cannot build " + outer.getSimpleName() + "." + simpleName, e);
     }
   }
 

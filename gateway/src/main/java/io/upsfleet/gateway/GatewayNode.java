@@ -45,7 +45,7 @@ public final class GatewayNode implements AutoCloseable {
   public static GatewayNode start(Config config, DatabaseSettings db, String bootstrapPassword, Clock clock) {
     MqttSettings mqttSettings = MqttSettings.fromConfig(config);
     HttpSettings httpSettings = HttpSettings.fromConfig(config);
-    HikariDataSource ds = DataSources.create(db, "upsfleet-read");
+    HikariDataSource ds = awaitDatabase(db, config.getDuration("upsfleet.gateway.startup.database-wait"));
     UpsfleetCluster cluster = null;
     MqttServer mqtt = null;
     try {
@@ -70,6 +70,32 @@ public final class GatewayNode implements AutoCloseable {
       ds.close();
       if (e instanceof RuntimeException re) throw re;
       throw new IllegalStateException("node failed to start: " + e, e);
+    }
+  }
+
+  /**
+   * Opens the pool, retrying while the database is unreachable (a node may start before its database):
+   * the process stays up and says so in the log, and gives up after {@code wait}.
+   */
+  private static HikariDataSource awaitDatabase(DatabaseSettings db, Duration wait) {
+    long deadline = System.nanoTime() + wait.toNanos();
+    long backoff = 1000;
+    while (true) {
+      try {
+        return DataSources.create(db, "upsfleet-read");
+      } catch (RuntimeException e) {
+        if (System.nanoTime() > deadline) {
+          throw new IllegalStateException("the database " + db + " stayed unreachable for " + wait + ": " + e.getMessage(), e);
+        }
+        log.warn("database {} not reachable ({}); retrying in {} ms", db, e.getMessage(), backoff);
+        try {
+          Thread.sleep(backoff);
+        } catch (InterruptedException ie) {
+          Thread.currentThread().interrupt();
+          throw new IllegalStateException("interrupted while waiting for the database", ie);
+        }
+        backoff = Math.min(backoff * 2, 10_000);
+      }
     }
   }
 

@@ -225,6 +225,20 @@ class UpsDevicePlanTest {
     }
 
     @Test
+    void aNodeWithASkewedClockRecoversTheSameTermsAndDatesFromThePersistedUtcInstants() {
+      register(LEAD_ACID);
+      clock.set(Instant.parse("2025-05-10T08:00:00Z"));
+      apply("up-1", license("SMARTCONNECT-ADVANCED-1Y"));
+      apply("std-1", license("SMARTCONNECT-STANDARD-3Y"), warranty("WBEXTWAR"));
+      State before = kit.getState();
+      clock.set(Instant.parse("2025-04-01T00:00:00Z")); // this node's clock is five weeks behind
+      State recovered = kit.restart().state();
+      assertThat(recovered.timeline()).isEqualTo(before.timeline());
+      assertThat(recovered.batteryWarrantyEnds()).isEqualTo(before.batteryWarrantyEnds());
+      assertThat(recovered).isEqualTo(before);
+    }
+
+    @Test
     void anUpgradeIsEffectiveImmediatelyAndLogsPlanChanged() {
       register(LEAD_ACID);
       clock.set(Instant.parse("2025-05-10T08:00:00Z"));
