@@ -213,8 +213,10 @@ public final class LicenseOrder
     }
 
     private State withReservations(Map<String, Reservation> p, Map<String, Reservation> a) {
+      // Insertion order matters: a device's stacked SKUs are applied in the order they were reserved.
       return new State(orderId, poNumber, lines, channel, installerEmail, code, createdBy, createdAt, accountId,
-          redeemedAt, Map.copyOf(p), Map.copyOf(a), emailsRequested);
+          redeemedAt, java.util.Collections.unmodifiableMap(p), java.util.Collections.unmodifiableMap(a),
+          emailsRequested);
     }
 
     OrderView view() {
@@ -371,7 +373,10 @@ public final class LicenseOrder
 
   private ReplyEffect<Event, State> onRetry(State s) {
     Instant now = clock.instant();
+    java.util.Set<String> serialsInTurn = new java.util.HashSet<>();
     for (Reservation r : s.pending().values()) {
+      // One reservation per device at a time, in reservation order, so stacked terms keep their order.
+      if (!serialsInTurn.add(r.serial())) continue;
       Instant last = lastAttempt.get(r.assignmentId());
       if (last != null && Duration.between(last, now).compareTo(retryAfter) < 0) continue;
       lastAttempt.put(r.assignmentId(), now);

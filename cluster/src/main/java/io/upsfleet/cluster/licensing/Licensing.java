@@ -119,8 +119,21 @@ public final class Licensing {
 
   /** Makes a code {@code accountId}'s. */
   public CompletionStage<LicenseOrder.OrderView> redeem(String typed, UUID accountId, String by) {
-    return orderOfCode(typed).thenCompose(id -> order(id).<LicenseOrder.Reply>ask(
+    return accountExists(accountId).thenCompose(v -> orderOfCode(typed)).thenCompose(id -> order(id).<LicenseOrder.Reply>ask(
         r -> new LicenseOrder.Redeem(accountId, by, r), askTimeout)).thenApply(Licensing::done);
+  }
+
+  /** Fails NOT_FOUND unless the account exists: a code redeemed for a mistyped account would be lost. */
+  private CompletionStage<Void> accountExists(UUID accountId) {
+    return jdbc.run(c -> {
+      try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM accounts WHERE id = ?")) {
+        ps.setObject(1, accountId);
+        try (ResultSet rs = ps.executeQuery()) {
+          if (!rs.next()) throw new LicensingException(LicenseOrder.Reason.NOT_FOUND, "no account " + accountId);
+          return null;
+        }
+      }
+    });
   }
 
   /** What one device got (or would get) from an assignment. */

@@ -12,19 +12,20 @@ import org.apache.pekko.http.javadsl.server.Route;
  * {@code POST /api/v1/auth/logout} (revokes the presented token).
  */
 final class AuthRoutes extends ApiDirectives {
-  private final RateLimiter loginLimiter;
+  private final FailureThrottle failedLogins;
 
   AuthRoutes(ApiContext api) {
     super(api);
-    // Slow hashing already costs ~0.3 s a try; this bounds guessing further: 10 at once, then 1 every 6 s.
-    this.loginLimiter = new RateLimiter(1.0 / 6, 10);
+    // Slow hashing already costs ~0.3 s a try; failed sign-ins from one address are bounded further:
+    // 10 free, then one every 6 s. Successful sign-ins cost nothing, so users behind one NAT are unaffected.
+    this.failedLogins = new FailureThrottle(10, java.time.Duration.ofSeconds(6));
   }
 
   Route routes() {
     return concat(
         path("token", () -> post(() -> extractClientIP(ip -> {
           String who = ip.getAddress().map(InetAddress::getHostAddress).orElse("unknown");
-          OptionalInt wait = loginLimiter.acquire("ip:" + who);
+          OptionalInt wait = failedLogins.check("ip:" + who);
           if (wait.isPresent()) return failWith(ApiException.tooManyRequests(wait.getAsInt()));
           return jsonBody(TokenRequest.class, req -> {
             new Validation()
@@ -36,6 +37,7 @@ final class AuthRoutes extends ApiDirectives {
             return onComplete(api.cluster.accounts().issueToken(req.username(), req.password()), t -> {
               if (t.isFailure()) return failWith(t.failed().get());
               if (t.get().isEmpty()) {
+                failedLogins.failed("ip:" + who);
                 api.cluster.audit().record(req.username(), null, "auth.token", req.username(), "DENIED",
                     "wrong username or password from " + who);
                 return failWith(ApiException.unauthorized());

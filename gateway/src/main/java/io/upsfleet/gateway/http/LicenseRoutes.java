@@ -74,6 +74,10 @@ final class LicenseRoutes extends ApiDirectives {
       guard(p);
       return optionalBody(RedeemRequest.class, req -> {
         UUID account = accountFor(p, req == null ? null : req.accountId());
+        if (p.role() == Role.ACCOUNT_VIEWER) {
+          api.cluster.audit().record(p.username(), account, "license.redeem", null, "FORBIDDEN", "viewer");
+          throw ApiException.forbidden("viewers cannot redeem codes");
+        }
         return completeOk(audited(p, account, "license.redeem", ActivationCodes.normalize(code).map(ActivationCodes::hint)
             .orElse("?"), licensing().redeem(code, account, p.username()).thenApply(o -> view(o, false))));
       });
