@@ -28,6 +28,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 
@@ -98,6 +99,13 @@ public final class UpsfleetClient {
         new TypeReference<DeviceRegistration>() {});
   }
 
+  /** Registers up to 1000 devices of one account at once. */
+  public io.upsfleet.api.rest.BulkRegistrationResult registerDevices(String accountId,
+      List<io.upsfleet.api.rest.BulkRegistrationRequest.Device> devices) {
+    return send("POST", "/api/v1/devices/bulk", new io.upsfleet.api.rest.BulkRegistrationRequest(accountId, devices),
+        new TypeReference<io.upsfleet.api.rest.BulkRegistrationResult>() {});
+  }
+
   public DeviceView device(String serial) {
     return send("GET", "/api/v1/devices/" + encode(serial), null, new TypeReference<DeviceView>() {});
   }
@@ -115,7 +123,7 @@ public final class UpsfleetClient {
 
   private <T> T send(String method, String path, Object body, TypeReference<T> type) {
     try {
-      HttpRequest.Builder b = HttpRequest.newBuilder(base.resolve(path)).timeout(Duration.ofSeconds(30));
+      HttpRequest.Builder b = HttpRequest.newBuilder(base.resolve(path)).timeout(Duration.ofSeconds(120));
       if (token != null) b.header("Authorization", "Bearer " + token);
       if (body != null) {
         b.header("Content-Type", "application/json");

@@ -314,8 +314,11 @@ public final class UpsDevice
    * @param batteryWarrantyEnds end of the battery warranty
    * @param planCheckedUntil plan changes and reminders up to here have been raised
    * @param commands the unfinished commands and the latest finished ones, newest last
-   * @param desiredSensitivity the input sensitivity last asked for (the device's "shadow"), or null
+   * @param desiredSensitivity the input sensitivity last set by a successful command (the device's
+   *     "shadow"), or null
    * @param firmwareOffered the firmware version last offered with FIRMWARE_AVAILABLE, or null
+   * @param appliedAssignments every license assignment applied (they must apply once, forever); null in
+   *     old snapshots
    */
   public record State(
       String serial,
@@ -341,14 +344,15 @@ public final class UpsDevice
       Instant planCheckedUntil,
       List<DeviceCommand> commands,
       String desiredSensitivity,
-      String firmwareOffered)
+      String firmwareOffered,
+      Set<String> appliedAssignments)
       implements CborSerializable {
 
     static final int RECENT_REPORTS = 64;
 
     static State empty(String serial) {
       return new State(serial, null, null, null, 0, false, null, null, null, null, null, null, false,
-          Set.of(), false, null, List.of(), PlanTimeline.empty(), null, null, null, List.of(), null, null);
+          Set.of(), false, null, List.of(), PlanTimeline.empty(), null, null, null, List.of(), null, null, Set.of());
     }
 
     boolean registered() {
@@ -358,46 +362,46 @@ public final class UpsDevice
     State registered(Registered e, PlanTimeline trial, Instant warranty, Instant battery) {
       return new State(serial, e.model(), e.accountId(), e.at(), epoch, online, link, remoteAddress, node,
           connectedSince, disconnectedAt, offlineDeadline, connectionLost, status, temperatureHigh, firmware,
-          recentReports, trial, warranty, battery, e.at(), commands, desiredSensitivity, firmwareOffered);
+          recentReports, trial, warranty, battery, e.at(), commands, desiredSensitivity, firmwareOffered, appliedAssignments);
     }
 
     State withTimeline(PlanTimeline t, Instant warranty, Instant battery, Instant checkedUntil) {
       return new State(serial, model, accountId, registeredAt, epoch, online, link, remoteAddress, node,
           connectedSince, disconnectedAt, offlineDeadline, connectionLost, status, temperatureHigh, firmware,
-          recentReports, t, warranty, battery, checkedUntil, commands, desiredSensitivity, firmwareOffered);
+          recentReports, t, warranty, battery, checkedUntil, commands, desiredSensitivity, firmwareOffered, appliedAssignments);
     }
 
     State connected(Connected e) {
       return new State(serial, model, accountId, registeredAt, e.epoch(), true, e.link(), e.remoteAddress(),
-          e.node(), e.at(), null, null, false, status, temperatureHigh, firmware, recentReports, timeline, warrantyEnds, batteryWarrantyEnds, planCheckedUntil, commands, desiredSensitivity, firmwareOffered);
+          e.node(), e.at(), null, null, false, status, temperatureHigh, firmware, recentReports, timeline, warrantyEnds, batteryWarrantyEnds, planCheckedUntil, commands, desiredSensitivity, firmwareOffered, appliedAssignments);
     }
 
     State disconnected(Disconnected e) {
       return new State(serial, model, accountId, registeredAt, epoch, false, null, remoteAddress, node,
           connectedSince, e.at(), e.offlineDeadline(), connectionLost, status, temperatureHigh, firmware,
-          recentReports, timeline, warrantyEnds, batteryWarrantyEnds, planCheckedUntil, commands, desiredSensitivity, firmwareOffered);
+          recentReports, timeline, warrantyEnds, batteryWarrantyEnds, planCheckedUntil, commands, desiredSensitivity, firmwareOffered, appliedAssignments);
     }
 
     State lost() {
       return new State(serial, model, accountId, registeredAt, epoch, online, link, remoteAddress, node,
-          connectedSince, disconnectedAt, null, true, status, temperatureHigh, firmware, recentReports, timeline, warrantyEnds, batteryWarrantyEnds, planCheckedUntil, commands, desiredSensitivity, firmwareOffered);
+          connectedSince, disconnectedAt, null, true, status, temperatureHigh, firmware, recentReports, timeline, warrantyEnds, batteryWarrantyEnds, planCheckedUntil, commands, desiredSensitivity, firmwareOffered, appliedAssignments);
     }
 
     State withStatus(Set<StatusFlag> to) {
       return new State(serial, model, accountId, registeredAt, epoch, online, link, remoteAddress, node,
           connectedSince, disconnectedAt, offlineDeadline, connectionLost, Set.copyOf(to), temperatureHigh,
-          firmware, recentReports, timeline, warrantyEnds, batteryWarrantyEnds, planCheckedUntil, commands, desiredSensitivity, firmwareOffered);
+          firmware, recentReports, timeline, warrantyEnds, batteryWarrantyEnds, planCheckedUntil, commands, desiredSensitivity, firmwareOffered, appliedAssignments);
     }
 
     State withTemperatureHigh(boolean high) {
       return new State(serial, model, accountId, registeredAt, epoch, online, link, remoteAddress, node,
-          connectedSince, disconnectedAt, offlineDeadline, connectionLost, status, high, firmware, recentReports, timeline, warrantyEnds, batteryWarrantyEnds, planCheckedUntil, commands, desiredSensitivity, firmwareOffered);
+          connectedSince, disconnectedAt, offlineDeadline, connectionLost, status, high, firmware, recentReports, timeline, warrantyEnds, batteryWarrantyEnds, planCheckedUntil, commands, desiredSensitivity, firmwareOffered, appliedAssignments);
     }
 
     State withFirmware(String to) {
       return new State(serial, model, accountId, registeredAt, epoch, online, link, remoteAddress, node,
           connectedSince, disconnectedAt, offlineDeadline, connectionLost, status, temperatureHigh, to,
-          recentReports, timeline, warrantyEnds, batteryWarrantyEnds, planCheckedUntil, commands, desiredSensitivity, firmwareOffered);
+          recentReports, timeline, warrantyEnds, batteryWarrantyEnds, planCheckedUntil, commands, desiredSensitivity, firmwareOffered, appliedAssignments);
     }
 
     static final int FINISHED_KEPT = 50;
@@ -413,7 +417,20 @@ public final class UpsDevice
       return new State(serial, model, accountId, registeredAt, epoch, online, link, remoteAddress, node,
           connectedSince, disconnectedAt, offlineDeadline, connectionLost, status, temperatureHigh, firmware,
           recentReports, timeline, warrantyEnds, batteryWarrantyEnds, planCheckedUntil, List.copyOf(kept), desired,
-          offered);
+          offered, appliedAssignments);
+    }
+
+    boolean applied(String assignmentId) {
+      return (appliedAssignments != null && appliedAssignments.contains(assignmentId)) || timeline.contains(assignmentId);
+    }
+
+    State withAssignment(String assignmentId) {
+      java.util.Set<String> ids = new java.util.HashSet<>(appliedAssignments == null ? Set.of() : appliedAssignments);
+      ids.add(assignmentId);
+      return new State(serial, model, accountId, registeredAt, epoch, online, link, remoteAddress, node,
+          connectedSince, disconnectedAt, offlineDeadline, connectionLost, status, temperatureHigh, firmware,
+          recentReports, timeline, warrantyEnds, batteryWarrantyEnds, planCheckedUntil, commands, desiredSensitivity,
+          firmwareOffered, Set.copyOf(ids));
     }
 
     java.util.Optional<DeviceCommand> command(String id) {
@@ -428,13 +445,17 @@ public final class UpsDevice
     State requested(DeviceCommand c) {
       List<DeviceCommand> cmds = new ArrayList<>(commands);
       cmds.add(c);
-      String desired = c.type() == CommandType.SET_INPUT_SENSITIVITY ? c.params().get("sensitivity") : desiredSensitivity;
-      return withCommands(cmds, desired, firmwareOffered);
+      return withCommands(cmds, desiredSensitivity, firmwareOffered);
     }
 
     State updated(CommandUpdated e) {
       List<DeviceCommand> cmds = new ArrayList<>();
+      String desired = desiredSensitivity;
       for (DeviceCommand c : commands) {
+        if (c.id().equals(e.commandId()) && e.status() == CommandStatus.SUCCEEDED
+            && c.type() == CommandType.SET_INPUT_SENSITIVITY) {
+          desired = c.params().get("sensitivity"); // the shadow holds what the device confirmed it was asked
+        }
         if (!c.id().equals(e.commandId())) {
           cmds.add(c);
         } else if (e.status() == CommandStatus.SENT) {
@@ -443,7 +464,7 @@ public final class UpsDevice
           cmds.add(c.with(e.status(), e.progress() != null ? e.progress() : c.progress(), e.reason(), e.at(), e.epoch()));
         }
       }
-      return withCommands(cmds, desiredSensitivity, firmwareOffered);
+      return withCommands(cmds, desired, firmwareOffered);
     }
 
     State offered(String version) {
@@ -466,7 +487,7 @@ public final class UpsDevice
       while (keys.size() > RECENT_REPORTS) keys.removeFirst();
       return new State(serial, model, accountId, registeredAt, epoch, online, link, remoteAddress, node,
           connectedSince, disconnectedAt, offlineDeadline, connectionLost, status, temperatureHigh, firmware,
-          List.copyOf(keys), timeline, warrantyEnds, batteryWarrantyEnds, planCheckedUntil, commands, desiredSensitivity, firmwareOffered);
+          List.copyOf(keys), timeline, warrantyEnds, batteryWarrantyEnds, planCheckedUntil, commands, desiredSensitivity, firmwareOffered, appliedAssignments);
     }
   }
 
@@ -601,14 +622,18 @@ public final class UpsDevice
     Instant now = clock.instant();
     Instant trialEnds = plus(now, settings.trialLength());
     Instant warranty = plus(now, settings.warranty());
-    // A lead-acid device registered for the trial gets a year more battery warranty; lithium does not.
-    Period battery = DeviceModels.chemistryOf(c.model()) == DeviceModels.Chemistry.LEAD_ACID
-        ? settings.batteryWarranty().plus(settings.trialBatteryBonus()) : settings.batteryWarranty();
-    Registered e = new Registered(serial, c.model(), c.accountId(), now, trialEnds, warranty, plus(now, battery));
+    Registered e = new Registered(serial, c.model(), c.accountId(), now, trialEnds, warranty,
+        plus(now, batteryWarrantyFor(c.model())));
     State after = applyRegistered(State.empty(serial), e);
     return Effect().persist(List.of(e, new PlanChecked(now, planRecord(after, now), now)))
         .thenRun(this::armPlanDeadline)
         .thenReply(c.replyTo(), st -> new Confirmation.Accepted());
+  }
+
+  /** A lead-acid device registered for the trial gets a year more battery warranty; lithium does not. */
+  private Period batteryWarrantyFor(String model) {
+    return DeviceModels.chemistryOf(model) == DeviceModels.Chemistry.LEAD_ACID
+        ? settings.batteryWarranty().plus(settings.trialBatteryBonus()) : settings.batteryWarranty();
   }
 
   private static Instant plus(Instant at, Period p) {
@@ -857,17 +882,20 @@ public final class UpsDevice
     touch();
     if (!s.registered()) return Effect().reply(c.replyTo(), notRegistered());
     Instant now = clock.instant();
-    if (s.timeline().contains(c.assignmentId()) || s.recentReports().contains("assignment|" + c.assignmentId())) {
+    if (s.applied(c.assignmentId())) {
       return Effect().reply(c.replyTo(), planSummary(s, now)); // applied before: exactly once
     }
-    State after = applyGrants(s, c.assignmentId(), c.grants(), now);
-    List<Event> events = new ArrayList<>();
+    // What fell due before this assignment (a lapse while the entity slept) is raised first.
+    List<Event> events = new ArrayList<>(planEventsUntil(s, now));
+    State before = s;
+    for (Event e : events) before = eventHandler().apply(before, e);
+    State after = applyGrants(before, c.assignmentId(), c.grants(), now);
     events.add(new EntitlementsApplied(c.assignmentId(), c.grants(), c.by(), planRecord(after, now), now));
-    Plan before = s.timeline().planAt(now);
+    Plan planBefore = before.timeline().planAt(now);
     Plan nowPlan = after.timeline().planAt(now);
-    if (before != nowPlan) {
+    if (planBefore != nowPlan) {
       TreeMap<String, String> details = new TreeMap<>();
-      details.put("from", before.name());
+      details.put("from", planBefore.name());
       details.put("to", nowPlan.name());
       details.put("assignment", c.assignmentId());
       events.add(new EventRaised(EventType.PLAN_CHANGED, EventType.PLAN_CHANGED.severity(), null, null, -1, details,
@@ -1017,6 +1045,7 @@ public final class UpsDevice
     boolean underWay = s.commands().stream()
         .anyMatch(c -> c.type() == CommandType.SET_INPUT_SENSITIVITY && !c.status().isFinal());
     if (reported.equals(s.desiredSensitivity()) || underWay || s.activeFirmwareUpgrade().isPresent()) return null;
+    if (!Feature.INPUT_SENSITIVITY.allowedOn(planAt(s, t.receivedAt()).plan())) return null;
     TreeMap<String, String> params = new TreeMap<>();
     params.put("sensitivity", s.desiredSensitivity());
     Instant now = t.receivedAt();
@@ -1271,7 +1300,8 @@ public final class UpsDevice
             TermSource.TRIAL, "trial", null, e.at())
         : PlanTimeline.empty();
     Instant warranty = e.warrantyEnds() != null ? e.warrantyEnds() : plus(e.at(), settings.warranty());
-    Instant battery = e.batteryWarrantyEnds() != null ? e.batteryWarrantyEnds() : plus(e.at(), settings.batteryWarranty());
+    Instant battery = e.batteryWarrantyEnds() != null ? e.batteryWarrantyEnds()
+        : plus(e.at(), batteryWarrantyFor(e.model()));
     return s.registered(e, trial, warranty, battery);
   }
 
@@ -1309,7 +1339,7 @@ public final class UpsDevice
         .onEvent(CommandUpdated.class, (s, e) -> s.updated(e))
         .onEvent(FirmwareOffered.class, (s, e) -> s.offered(e.version()))
         .onEvent(EntitlementsApplied.class, (s, e) ->
-            applyGrants(s, e.assignmentId(), e.grants(), e.at()).withReport("assignment|" + e.assignmentId()))
+            applyGrants(s, e.assignmentId(), e.grants(), e.at()).withAssignment(e.assignmentId()))
         .onEvent(PlanChecked.class, (s, e) -> s.withTimeline(s.timeline(), s.warrantyEnds(), s.batteryWarrantyEnds(),
             later(s.planCheckedUntil(), e.checkedUntil())))
         .onEvent(Connected.class, (s, e) -> s.connected(e))

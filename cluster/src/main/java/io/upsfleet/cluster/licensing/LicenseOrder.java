@@ -349,8 +349,10 @@ public final class LicenseOrder
     }
     Map<String, Integer> wanted = new HashMap<>();
     List<Reservation> fresh = new ArrayList<>();
+    java.util.Set<String> seen = new java.util.HashSet<>();
     for (Reservation r : c.reservations()) {
       if (s.pending().containsKey(r.assignmentId()) || s.applied().containsKey(r.assignmentId())) continue;
+      if (!seen.add(r.assignmentId())) continue; // the same id twice in one request is one reservation
       wanted.merge(r.sku(), 1, Integer::sum);
       fresh.add(r);
     }
@@ -380,7 +382,13 @@ public final class LicenseOrder
       Instant last = lastAttempt.get(r.assignmentId());
       if (last != null && Duration.between(last, now).compareTo(retryAfter) < 0) continue;
       lastAttempt.put(r.assignmentId(), now);
-      ctx.pipeToSelf(applier.apply(r), (applied, err) ->
+      CompletionStage<Boolean> attempt;
+      try {
+        attempt = applier.apply(r);
+      } catch (RuntimeException e) {
+        attempt = java.util.concurrent.CompletableFuture.failedFuture(e); // retried like any transient failure
+      }
+      ctx.pipeToSelf(attempt, (applied, err) ->
           new Redriven(r.assignmentId(), err == null && applied, err == null ? (applied ? null : "DEVICE_NOT_FOUND") : null));
     }
     if (!s.pending().isEmpty()) timers.startSingleTimer(RETRY_TIMER, new RetryPending(), retryAfter);

@@ -26,6 +26,7 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeoutException;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
 import org.apache.pekko.http.javadsl.server.Route;
 
@@ -52,6 +53,7 @@ final class DeviceRoutes extends ApiDirectives {
         pathEnd(() -> concat(
             post(() -> jsonBody(RegisterDeviceRequest.class, req -> register(p, req))),
             get(() -> list(p)))),
+        path("bulk", () -> post(() -> jsonBody(io.upsfleet.api.rest.BulkRegistrationRequest.class, req -> bulk(p, req)))),
         pathPrefix(serial -> concat(
             pathEnd(() -> get(() -> completeOk(visibleSnapshot(p, serial).thenApply(DeviceRoutes::view)))),
             path("events", () -> get(() -> events(p, serial))),
@@ -81,8 +83,72 @@ final class DeviceRoutes extends ApiDirectives {
       api.cluster.audit().record(p.username(), p.accountId(), "device.register", req.serial(), "FORBIDDEN", null);
       throw ApiException.forbidden("only support or the account's admin register devices");
     }
+    return completeJson(StatusCodes.CREATED, registerOne(p, account, req.serial(), req.model()));
+  }
+
+  private static final int MAX_BULK = 1000;
+
+  /** Registers many devices of one account, a few at a time; each outcome is reported, none aborts the rest. */
+  private Route bulk(Principal p, io.upsfleet.api.rest.BulkRegistrationRequest req) {
+    Validation v = new Validation();
+    v.require(req.devices() != null && !req.devices().isEmpty() && req.devices().size() <= MAX_BULK, "devices",
+        "1 to " + MAX_BULK + " devices are required");
+    if (req.devices() != null) {
+      for (var d : req.devices()) {
+        v.require(d != null && d.serial() != null && Serials.isValid(d.serial()), "devices.serial",
+            "must match " + Serials.PATTERN + (d == null ? "" : ": " + abbreviate(String.valueOf(d.serial()))));
+        v.require(d != null && d.model() != null && d.model().matches(MODEL), "devices.model", "must match " + MODEL);
+      }
+    }
+    UUID account = null;
+    if (req.accountId() != null) {
+      try {
+        account = UUID.fromString(req.accountId());
+      } catch (IllegalArgumentException e) {
+        v.require(false, "accountId", "must be a UUID");
+      }
+    } else if (p.role().isSupport()) {
+      v.require(false, "accountId", "is required for support users");
+    } else {
+      account = p.accountId();
+    }
+    v.throwIfInvalid();
+    if (!p.canSee(account)) throw ApiException.notFound("no account " + account);
+    if (p.role() != Role.SUPPORT && p.role() != Role.ACCOUNT_ADMIN) {
+      throw ApiException.forbidden("only support or the account's admin register devices");
+    }
     UUID accountId = account;
-    String serial = req.serial();
+    List<DeviceRegistration> registered = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+    List<io.upsfleet.api.rest.BulkRegistrationResult.Failure> failed =
+        java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+    // Eight at a time: fast, yet it leaves the database to everyone else too.
+    List<io.upsfleet.api.rest.BulkRegistrationRequest.Device> all = req.devices();
+    int lanes = 8;
+    List<CompletableFuture<Void>> laneDone = new java.util.ArrayList<>();
+    for (int lane = 0; lane < lanes; lane++) {
+      CompletableFuture<Void> c = CompletableFuture.completedFuture(null);
+      for (int i = lane; i < all.size(); i += lanes) {
+        var d = all.get(i);
+        c = c.thenCompose(x -> registerOne(p, accountId, d.serial(), d.model()).<Void>handle((r, err) -> {
+          if (r != null) {
+            registered.add(r);
+          } else {
+            Throwable e = Problems.unwrap(err);
+            failed.add(new io.upsfleet.api.rest.BulkRegistrationResult.Failure(d.serial(),
+                e instanceof ApiException || e instanceof TimeoutException ? e.getMessage() : "internal error"));
+          }
+          return null;
+        }).toCompletableFuture());
+      }
+      laneDone.add(c);
+    }
+    CompletableFuture<Void> chain = CompletableFuture.allOf(laneDone.toArray(CompletableFuture[]::new));
+    return completeOk(chain.thenApply(x -> new io.upsfleet.api.rest.BulkRegistrationResult(List.copyOf(registered),
+        List.copyOf(failed))));
+  }
+
+  private CompletionStage<DeviceRegistration> registerOne(Principal p, UUID accountId, String serial, String model) {
+    RegisterDeviceRequest req = new RegisterDeviceRequest(serial, model, accountId.toString());
     CompletionStage<DeviceRegistration> done = api.cluster.accounts().account(accountId).thenCompose(a -> {
       if (a.isEmpty()) throw ApiException.notFound("no account " + accountId);
       return api.cluster.credentials().create(serial, accountId);
@@ -105,7 +171,7 @@ final class DeviceRoutes extends ApiDirectives {
           new DeviceRegistration.MqttConnection(serial, serial, DeviceTopic.telemetry(serial).topic(),
               DeviceTopic.events(serial).topic(), DeviceTopic.commands(serial).topic()));
     });
-    return completeJson(StatusCodes.CREATED, done);
+    return done;
   }
 
   private Route list(Principal p) {

@@ -1,0 +1,72 @@
+package io.upsfleet.ui.gateway;
+
+import io.upsfleet.api.rest.AccountView;
+import io.upsfleet.api.rest.AssignmentRequest;
+import io.upsfleet.api.rest.AssignmentResult;
+import io.upsfleet.api.rest.CommandRequest;
+import io.upsfleet.api.rest.CommandView;
+import io.upsfleet.api.rest.CreateUserRequest;
+import io.upsfleet.api.rest.DeviceEventView;
+import io.upsfleet.api.rest.DevicePlanView;
+import io.upsfleet.api.rest.DeviceSummary;
+import io.upsfleet.api.rest.DeviceView;
+import io.upsfleet.api.rest.EntitlementView;
+import io.upsfleet.api.rest.FirmwareRelease;
+import io.upsfleet.api.rest.LicenseOrderRequest;
+import io.upsfleet.api.rest.LicenseOrderView;
+import io.upsfleet.api.rest.PageView;
+import io.upsfleet.api.rest.UserView;
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * The gateway's HTTP API as one signed-in user sees it. Every method is a blocking call that either returns
+ * the answer or throws {@link GatewayException} (with the server's problem details, or a transport failure
+ * as status 0). Implementations are thread-safe, so a view may hand its client to the shared scheduler.
+ */
+public interface GatewayClient {
+
+  /** Revokes this client's token ({@code POST /api/v1/auth/logout}). */
+  void signOut();
+
+  /** A page of accounts (support: all; customers: their own). */
+  PageView<AccountView> accounts(int page, int size);
+
+  AccountView createAccount(String name);
+
+  List<UserView> users(String accountId);
+
+  UserView createUser(String accountId, CreateUserRequest request);
+
+  /** A page of the device directory; see {@link DeviceQuery} for what the API can filter on. */
+  PageView<DeviceSummary> devices(DeviceQuery query);
+
+  /** The live view of one device (asked of its entity). */
+  DeviceView device(String serial);
+
+  /** A page of a device's event log between {@code from} and {@code to}, newest first. */
+  PageView<DeviceEventView> events(String serial, Instant from, Instant to, int page, int size);
+
+  DevicePlanView plan(String serial);
+
+  /** The device's commands, newest first. */
+  List<CommandView> commands(String serial);
+
+  /** Asks for a command; the gateway answers 202 with the command in its first state. */
+  CommandView sendCommand(String serial, CommandRequest request);
+
+  List<LicenseOrderView> licenseOrders();
+
+  LicenseOrderView createLicenseOrder(LicenseOrderRequest request);
+
+  /** Redeems an activation code; support names the account, customers pass null. */
+  LicenseOrderView redeem(String code, String accountId);
+
+  AssignmentResult assign(AssignmentRequest request);
+
+  List<EntitlementView> entitlements(String accountId);
+
+  List<SkuView> skus();
+
+  List<FirmwareRelease> firmware();
+}

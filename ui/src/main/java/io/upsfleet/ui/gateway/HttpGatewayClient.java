@@ -1,0 +1,150 @@
+package io.upsfleet.ui.gateway;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.upsfleet.api.rest.AccountView;
+import io.upsfleet.api.rest.AssignmentRequest;
+import io.upsfleet.api.rest.AssignmentResult;
+import io.upsfleet.api.rest.CommandRequest;
+import io.upsfleet.api.rest.CommandView;
+import io.upsfleet.api.rest.CreateAccountRequest;
+import io.upsfleet.api.rest.CreateUserRequest;
+import io.upsfleet.api.rest.DeviceEventView;
+import io.upsfleet.api.rest.DevicePlanView;
+import io.upsfleet.api.rest.DeviceSummary;
+import io.upsfleet.api.rest.DeviceView;
+import io.upsfleet.api.rest.EntitlementView;
+import io.upsfleet.api.rest.FirmwareRelease;
+import io.upsfleet.api.rest.LicenseOrderRequest;
+import io.upsfleet.api.rest.LicenseOrderView;
+import io.upsfleet.api.rest.PageView;
+import io.upsfleet.api.rest.RedeemRequest;
+import io.upsfleet.api.rest.UserView;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** {@link GatewayClient} over {@link GatewayHttp}, bound to one bearer token. Thread-safe. */
+final class HttpGatewayClient implements GatewayClient {
+  private static final TypeReference<PageView<DeviceSummary>> DEVICE_PAGE = new TypeReference<>() {};
+  private static final TypeReference<PageView<DeviceEventView>> EVENT_PAGE = new TypeReference<>() {};
+  private static final TypeReference<PageView<AccountView>> ACCOUNT_PAGE = new TypeReference<>() {};
+  private static final TypeReference<PageView<LicenseOrderView>> ORDER_PAGE = new TypeReference<>() {};
+
+  private final GatewayHttp http;
+  private final String token;
+
+  HttpGatewayClient(GatewayHttp http, String token) {
+    this.http = http;
+    this.token = token;
+  }
+
+  @Override
+  public void signOut() {
+    http.call("POST", "/api/v1/auth/logout", null, token, null, null);
+  }
+
+  @Override
+  public PageView<AccountView> accounts(int page, int size) {
+    return get("/api/v1/accounts" + GatewayHttp.query(Map.of("page", "" + page, "size", "" + size)), ACCOUNT_PAGE);
+  }
+
+  @Override
+  public AccountView createAccount(String name) {
+    return post("/api/v1/accounts", new CreateAccountRequest(name), new TypeReference<>() {});
+  }
+
+  @Override
+  public List<UserView> users(String accountId) {
+    return get("/api/v1/accounts/" + GatewayHttp.encode(accountId) + "/users", new TypeReference<>() {});
+  }
+
+  @Override
+  public UserView createUser(String accountId, CreateUserRequest request) {
+    return post("/api/v1/accounts/" + GatewayHttp.encode(accountId) + "/users", request, new TypeReference<>() {});
+  }
+
+  @Override
+  public PageView<DeviceSummary> devices(DeviceQuery query) {
+    return get("/api/v1/devices" + GatewayHttp.query(query.parameters()), DEVICE_PAGE);
+  }
+
+  @Override
+  public DeviceView device(String serial) {
+    return get("/api/v1/devices/" + GatewayHttp.encode(serial), new TypeReference<>() {});
+  }
+
+  @Override
+  public PageView<DeviceEventView> events(String serial, Instant from, Instant to, int page, int size) {
+    Map<String, String> q = new LinkedHashMap<>();
+    if (from != null) q.put("from", from.toString());
+    if (to != null) q.put("to", to.toString());
+    q.put("page", Integer.toString(page));
+    q.put("size", Integer.toString(size));
+    return get("/api/v1/devices/" + GatewayHttp.encode(serial) + "/events" + GatewayHttp.query(q), EVENT_PAGE);
+  }
+
+  @Override
+  public DevicePlanView plan(String serial) {
+    return get("/api/v1/devices/" + GatewayHttp.encode(serial) + "/plan", new TypeReference<>() {});
+  }
+
+  @Override
+  public List<CommandView> commands(String serial) {
+    return get("/api/v1/devices/" + GatewayHttp.encode(serial) + "/commands", new TypeReference<>() {});
+  }
+
+  @Override
+  public CommandView sendCommand(String serial, CommandRequest request) {
+    return post("/api/v1/devices/" + GatewayHttp.encode(serial) + "/commands", request, new TypeReference<>() {});
+  }
+
+  @Override
+  public List<LicenseOrderView> licenseOrders() {
+    return get("/api/v1/license-orders" + GatewayHttp.query(Map.of("size", "500")), ORDER_PAGE).items();
+  }
+
+  @Override
+  public LicenseOrderView createLicenseOrder(LicenseOrderRequest request) {
+    return post("/api/v1/license-orders", request, new TypeReference<>() {});
+  }
+
+  @Override
+  public LicenseOrderView redeem(String code, String accountId) {
+    return post("/api/v1/activation-codes/" + GatewayHttp.encode(code.trim()) + "/redeem",
+        new RedeemRequest(accountId), new TypeReference<>() {});
+  }
+
+  @Override
+  public AssignmentResult assign(AssignmentRequest request) {
+    return post("/api/v1/assignments", request, new TypeReference<>() {});
+  }
+
+  @Override
+  public List<EntitlementView> entitlements(String accountId) {
+    return get("/api/v1/accounts/" + GatewayHttp.encode(accountId) + "/entitlements", new TypeReference<>() {});
+  }
+
+  @Override
+  public List<SkuView> skus() {
+    return get("/api/v1/skus", new TypeReference<>() {});
+  }
+
+  @Override
+  public List<FirmwareRelease> firmware() {
+    return get("/api/v1/firmware", new TypeReference<>() {});
+  }
+
+  private <T> T get(String path, TypeReference<T> type) {
+    return http.call("GET", path, null, token, null, type);
+  }
+
+  private <T> T post(String path, Object body, TypeReference<T> type) {
+    return http.call("POST", path, body, token, null, type);
+  }
+
+  static ObjectMapper json() {
+    return GatewayHttp.JSON;
+  }
+}

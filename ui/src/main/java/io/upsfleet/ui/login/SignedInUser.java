@@ -1,0 +1,39 @@
+package io.upsfleet.ui.login;
+
+import io.upsfleet.api.rest.TokenResponse;
+import io.upsfleet.ui.gateway.GatewayClient;
+import java.time.Instant;
+
+/**
+ * Who is signed in to this session and the gateway client acting as them. The token lives only here, on the
+ * server. Immutable.
+ */
+public record SignedInUser(String username, Role role, String accountId, Instant expiresAt, GatewayClient client) {
+
+  /** The gateway's roles. */
+  public enum Role {
+    SUPPORT, ACCOUNT_ADMIN, ACCOUNT_VIEWER;
+
+    /** Readable name for the header. */
+    public String label() {
+      return switch (this) {
+        case SUPPORT -> "Support";
+        case ACCOUNT_ADMIN -> "Account admin";
+        case ACCOUNT_VIEWER -> "Viewer";
+      };
+    }
+  }
+
+  static SignedInUser of(TokenResponse t, GatewayClient client) {
+    return new SignedInUser(t.username(), Role.valueOf(t.role()), t.accountId(), t.expiresAt(), client);
+  }
+
+  public boolean isSupport() {
+    return role == Role.SUPPORT;
+  }
+
+  /** Whether this user may operate devices and assign licenses (not viewers). */
+  public boolean canOperate() {
+    return role != Role.ACCOUNT_VIEWER;
+  }
+}

@@ -1,0 +1,66 @@
+package io.upsfleet.ui.shell;
+
+import com.vaadin.flow.component.applayout.AppLayout;
+import com.vaadin.flow.component.applayout.DrawerToggle;
+import com.vaadin.flow.component.button.Button;
+import com.vaadin.flow.component.button.ButtonVariant;
+import com.vaadin.flow.component.html.Span;
+import com.vaadin.flow.component.icon.VaadinIcon;
+import com.vaadin.flow.component.orderedlayout.HorizontalLayout;
+import com.vaadin.flow.component.sidenav.SideNav;
+import com.vaadin.flow.component.sidenav.SideNavItem;
+import com.vaadin.flow.router.AfterNavigationEvent;
+import com.vaadin.flow.router.AfterNavigationObserver;
+import com.vaadin.flow.router.PageTitle;
+import io.upsfleet.ui.account.AccountsView;
+import io.upsfleet.ui.device.DeviceListView;
+import io.upsfleet.ui.license.LicensesView;
+import io.upsfleet.ui.login.CurrentUser;
+import io.upsfleet.ui.login.SignOut;
+import io.upsfleet.ui.login.SignedInUser;
+import io.upsfleet.ui.overview.OverviewView;
+
+/**
+ * The frame of every signed-in page: a header with the page title, who is signed in and sign-out, and the
+ * navigation (only what the user's role may open). On a narrow screen the navigation folds into a drawer.
+ */
+public class MainLayout extends AppLayout implements AfterNavigationObserver {
+  private final Span title = new Span();
+
+  public MainLayout() {
+    SignedInUser user = CurrentUser.require();
+    setPrimarySection(Section.DRAWER);
+
+    title.addClassName("view-title");
+    Span who = new Span(user.username() + " · " + user.role().label());
+    who.setId("current-user");
+    who.addClassName("current-user");
+    Button signOut = new Button("Sign out", VaadinIcon.SIGN_OUT.create(), e -> SignOut.now(true));
+    signOut.setId("sign-out");
+    signOut.addThemeVariants(ButtonVariant.LUMO_TERTIARY);
+    HorizontalLayout header = new HorizontalLayout(new DrawerToggle(), title, who, signOut);
+    header.addClassName("app-header");
+    header.setDefaultVerticalComponentAlignment(HorizontalLayout.Alignment.CENTER);
+    header.expand(title);
+    header.setWidthFull();
+    addToNavbar(header);
+
+    Span brand = new Span("upsfleet");
+    brand.addClassName("brand");
+    SideNav nav = new SideNav();
+    nav.addItem(new SideNavItem("Overview", OverviewView.class, VaadinIcon.DASHBOARD.create()));
+    nav.addItem(new SideNavItem("Devices", DeviceListView.class, VaadinIcon.PLUG.create()));
+    nav.addItem(new SideNavItem("Licenses", LicensesView.class, VaadinIcon.KEY.create()));
+    if (user.role() != SignedInUser.Role.ACCOUNT_VIEWER) {
+      nav.addItem(new SideNavItem(user.isSupport() ? "Accounts" : "Users", AccountsView.class,
+          VaadinIcon.USERS.create()));
+    }
+    addToDrawer(brand, nav);
+  }
+
+  @Override
+  public void afterNavigation(AfterNavigationEvent event) {
+    PageTitle t = getContent() == null ? null : getContent().getClass().getAnnotation(PageTitle.class);
+    title.setText(t == null ? "" : t.value().replace(" · upsfleet", ""));
+  }
+}
