@@ -3,3 +3,6 @@ import './vaadin-featureflags.js';
 import './index';
 
 import './vaadin-react.js';
+import './theme-upsfleet.global.generated.js';
+import { applyTheme } from './theme.js';
+applyTheme(document);

@@ -102,9 +102,9 @@ final class EventLogPanel extends Div {
     total = page.total();
     String keepType = type.getValue();
     String keepSeverity = severity.getValue();
-    type.setItems(loaded.stream().map(DeviceEventView::type).collect(Collectors.toCollection(TreeSet::new)));
-    severity.setItems(loaded.stream().map(DeviceEventView::severity).filter(Objects::nonNull)
-        .collect(Collectors.toCollection(TreeSet::new)));
+    type.setItems(List.copyOf(loaded.stream().map(DeviceEventView::type).collect(Collectors.toCollection(TreeSet::new))));
+    severity.setItems(List.copyOf(loaded.stream().map(DeviceEventView::severity).filter(Objects::nonNull)
+        .collect(Collectors.toCollection(TreeSet::new))));
     if (keepType != null && loaded.stream().anyMatch(e -> keepType.equals(e.type()))) type.setValue(keepType);
     if (keepSeverity != null && loaded.stream().anyMatch(e -> keepSeverity.equals(e.severity()))) {
       severity.setValue(keepSeverity);

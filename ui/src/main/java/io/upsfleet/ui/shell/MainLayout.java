@@ -11,6 +11,7 @@ import com.vaadin.flow.component.sidenav.SideNav;
 import com.vaadin.flow.component.sidenav.SideNavItem;
 import com.vaadin.flow.router.AfterNavigationEvent;
 import com.vaadin.flow.router.AfterNavigationObserver;
+import com.vaadin.flow.router.HasDynamicTitle;
 import com.vaadin.flow.router.PageTitle;
 import io.upsfleet.ui.account.AccountsView;
 import io.upsfleet.ui.device.DeviceListView;
@@ -60,7 +61,12 @@ public class MainLayout extends AppLayout implements AfterNavigationObserver {
 
   @Override
   public void afterNavigation(AfterNavigationEvent event) {
-    PageTitle t = getContent() == null ? null : getContent().getClass().getAnnotation(PageTitle.class);
-    title.setText(t == null ? "" : t.value().replace(" · upsfleet", ""));
+    String text = "";
+    if (getContent() instanceof HasDynamicTitle d) {
+      text = d.getPageTitle();
+    } else if (getContent() != null && getContent().getClass().getAnnotation(PageTitle.class) != null) {
+      text = getContent().getClass().getAnnotation(PageTitle.class).value();
+    }
+    title.setText(text.replace(" · upsfleet", ""));
   }
 }

@@ -1,0 +1,246 @@
+package io.upsfleet.ui;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.upsfleet.api.client.UpsfleetClient;
+import io.upsfleet.api.rest.AccountView;
+import io.upsfleet.api.rest.AssignmentRequest;
+import io.upsfleet.api.rest.DeviceRegistration;
+import io.upsfleet.api.rest.LicenseOrderRequest;
+import io.upsfleet.api.rest.LicenseOrderView;
+import io.upsfleet.ui.gateway.Gateway;
+import io.upsfleet.ui.gateway.GatewayClient;
+import java.io.File;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.openqa.selenium.By;
+import org.openqa.selenium.Dimension;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.Keys;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.TakesScreenshot;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.WebDriverWait;
+import org.springframework.boot.SpringApplication;
+import org.springframework.context.ConfigurableApplicationContext;
+
+/**
+ * The console in real headless Chromium against a real gateway (child process, embedded PostgreSQL) with
+ * simulated UPSs over MQTT: sign-in, finding a device, a live value changing by push, a command that
+ * succeeds, and what a viewer may not do or see. Screenshots of each main view go to target/screenshots.
+ */
+@Timeout(value = 10, unit = java.util.concurrent.TimeUnit.MINUTES)
+class ConsoleBrowserIT {
+  private static final Path TARGET = Path.of("target");
+  private static final Path SHOTS = TARGET.resolve("screenshots");
+  private static final String VIEWER = "viewer-acme";
+  private static final String VIEWER_PASSWORD = "viewer-password-1";
+  private static final String ADVANCED = "AS1036000001";
+  private static final String STANDARD = "AS1036000002";
+  private static final String OTHER = "BS2040000001";
+
+  private static GatewayProcess gateway;
+  private static final List<SimulatedUps> devices = new ArrayList<>();
+  private static SimulatedUps advanced;
+  private static ConfigurableApplicationContext console;
+  private static String consoleUrl;
+  private static WebDriver driver;
+  private static WebDriverWait wait;
+
+  @BeforeAll
+  static void startEverything() throws Exception {
+    Files.createDirectories(SHOTS);
+    Path work = Files.createTempDirectory(Files.createDirectories(TARGET), "browser-it-");
+    gateway = GatewayProcess.start(work, Duration.ofSeconds(180));
+
+    UpsfleetClient support = new UpsfleetClient(gateway.url());
+    support.signIn("support", GatewayProcess.PASSWORD);
+    AccountView acme = support.createAccount("Acme Hospital");
+    AccountView other = support.createAccount("Other Corp");
+    support.createUser(acme.id(), VIEWER, VIEWER_PASSWORD, "ACCOUNT_VIEWER");
+    DeviceRegistration a = support.registerDevice(ADVANCED, "SMT1500C", acme.id());
+    DeviceRegistration s = support.registerDevice(STANDARD, "SMX3000RMHV2U", acme.id());
+    DeviceRegistration o = support.registerDevice(OTHER, "SMT750I", other.id());
+
+    // Make the first device Advanced the way a customer would: order, redeem, assign.
+    GatewayClient licensing = new Gateway(gateway.url(), Duration.ofSeconds(5), Duration.ofSeconds(30))
+        .client(support.token());
+    LicenseOrderView order = licensing.createLicenseOrder(new LicenseOrderRequest("PO-1", "SMARTCONNECT-ADVANCED-1Y",
+        1, null, "ONLINE", "i@example.com"));
+    licensing.redeem(order.code(), acme.id());
+    licensing.assign(new AssignmentRequest(order.code(), List.of(ADVANCED), null, false, acme.id()));
+
+    advanced = new SimulatedUps(ADVANCED, a.secret(), gateway.mqttPort);
+    SimulatedUps standard = new SimulatedUps(STANDARD, s.secret(), gateway.mqttPort);
+    SimulatedUps otherUps = new SimulatedUps(OTHER, o.secret(), gateway.mqttPort);
+    devices.addAll(List.of(advanced, standard, otherUps));
+    advanced.telemetry("OB DISCHRG", 23, 97, 3000, 0, 31.5);
+    standard.telemetry("OL CHRG", 41, 100, 5400, 229.5, 29);
+    otherUps.telemetry("OL", 12, 100, 7200, 231, 27);
+
+    console = SpringApplication.run(ConsoleApplication.class, "--server.port=0",
+        "--upsfleet.ui.gateway-url=" + gateway.url(), "--upsfleet.ui.live-interval=1s");
+    consoleUrl = "http://127.0.0.1:" + console.getEnvironment().getProperty("local.server.port") + "/";
+    driver = chrome(Files.createTempDirectory(work, "chrome-"));
+    wait = new WebDriverWait(driver, Duration.ofSeconds(30), Duration.ofMillis(200));
+  }
+
+  @AfterAll
+  static void stopEverything() {
+    if (driver != null) driver.quit();
+    if (console != null) console.close();
+    devices.forEach(SimulatedUps::close);
+    if (gateway != null) gateway.close();
+  }
+
+  @BeforeEach
+  void signedOut() {
+    driver.manage().window().setSize(new Dimension(1280, 800));
+    driver.get(consoleUrl + "login");
+    driver.manage().deleteAllCookies();
+  }
+
+  @Test
+  void supportFindsADeviceAndWatchesItsLoadChangeByPush() throws Exception {
+    signIn("support", GatewayProcess.PASSWORD);
+    waitText(By.id("count-ALL"), "3");
+    waitText(By.id("attention-grid"), ADVANCED);
+    screenshot("overview");
+
+    driver.get(consoleUrl + "devices");
+    type(By.cssSelector("#device-search input"), "AS1036");
+    waitText(By.id("device-count"), "2 devices");
+    screenshot("device-list");
+    assertThat(driver.getCurrentUrl()).endsWith("devices?q=AS1036");   // the URL can be shared
+    wait.until(ExpectedConditions.elementToBeClickable(By.cssSelector("#device-grid a[href='devices/" + ADVANCED + "']")))
+        .click();
+
+    waitText(By.id("value-load"), "23 %");
+    waitText(By.id("value-charge"), "97 %");
+    ((JavascriptExecutor) driver).executeScript("window.__samePage = true;");
+    advanced.telemetry("OB DISCHRG", 57, 95, 2800, 0, 32);
+    waitText(By.id("value-load"), "57 %");
+    assertThat(((JavascriptExecutor) driver).executeScript("return window.__samePage === true;"))
+        .as("the value changed by push, without a reload").isEqualTo(true);
+    waitText(By.id("plan-current"), "Advanced");
+    screenshot("device-detail");
+
+    driver.manage().window().setSize(new Dimension(390, 844));
+    waitText(By.id("value-load"), "57 %");
+    screenshot("device-detail-narrow");
+  }
+
+  @Test
+  void supportRunsAnOutletRebootAndSeesItSucceed() {
+    signIn("support", GatewayProcess.PASSWORD);
+    driver.get(consoleUrl + "devices/" + STANDARD);
+    waitText(By.id("reason-OUTLET_GROUP_REBOOT"), "Needs the Advanced plan");
+    assertThat(driver.findElement(By.id("cmd-OUTLET_GROUP_REBOOT")).getAttribute("disabled")).isNotNull();
+
+    driver.get(consoleUrl + "devices/" + ADVANCED);
+    WebElement reboot = wait.until(ExpectedConditions.presenceOfElementLocated(By.id("cmd-OUTLET_GROUP_REBOOT")));
+    wait.until(d -> reboot.getAttribute("disabled") == null);
+    reboot.click();
+    waitText(By.id("confirm-text"), "Outlet group 1 will be switched off");
+    driver.findElement(By.id("confirm-command")).click();
+    waitText(By.id("command-grid"), "SUCCEEDED");
+    screenshot("device-command-succeeded");
+  }
+
+  @Test
+  void viewerCannotOperateDevicesNorSeeAnotherAccountsDevice() {
+    signIn(VIEWER, VIEWER_PASSWORD);
+    driver.get(consoleUrl + "devices");
+    waitText(By.id("device-count"), "2 devices");
+    assertThat(driver.findElements(By.cssSelector("#device-grid a[href='devices/" + OTHER + "']"))).isEmpty();
+
+    driver.get(consoleUrl + "devices/" + ADVANCED);
+    waitText(By.id("reason-SELF_TEST"), "Viewers cannot operate devices.");
+    for (String c : List.of("OUTLET_GROUP_REBOOT", "FIRMWARE_UPGRADE", "SET_INPUT_SENSITIVITY", "SELF_TEST")) {
+      assertThat(driver.findElement(By.id("cmd-" + c)).getAttribute("disabled")).as(c).isNotNull();
+    }
+    assertThat(driver.findElements(By.cssSelector("vaadin-side-nav-item[path='accounts']"))).isEmpty();
+
+    driver.get(consoleUrl + "devices/" + OTHER);
+    waitText(By.id("device-not-found"), "There is no device " + OTHER + " that you can see.");
+  }
+
+  @Test
+  void supportSeesOrdersAndPreviewsAnAssignment() {
+    signIn("support", GatewayProcess.PASSWORD);
+    driver.get(consoleUrl + "licenses");
+    waitText(By.id("order-grid"), "PO-1");
+    screenshot("licenses");
+    driver.get(consoleUrl + "accounts");
+    waitText(By.id("account-grid"), "Acme Hospital");
+    screenshot("accounts");
+  }
+
+  @Test
+  void wrongPasswordShowsTheReasonAndStaysOnSignIn() {
+    driver.get(consoleUrl + "devices?status=ON_BATTERY");
+    waitText(By.id("sign-in"), "Sign in");
+    type(By.cssSelector("#username input"), "support");
+    type(By.cssSelector("#password input"), "not-the-password");
+    driver.findElement(By.cssSelector("#password input")).sendKeys(Keys.ENTER);
+    waitText(By.id("login-error"), "Wrong username or password.");
+    assertThat(driver.getCurrentUrl()).contains("login");
+  }
+
+  private static void signIn(String user, String password) {
+    driver.get(consoleUrl + "login");
+    type(By.cssSelector("#username input"), user);
+    type(By.cssSelector("#password input"), password);
+    driver.findElement(By.cssSelector("#password input")).sendKeys(Keys.ENTER);
+    wait.until(ExpectedConditions.presenceOfElementLocated(By.id("current-user")));
+  }
+
+  private static void type(By field, String text) {
+    WebElement e = wait.until(ExpectedConditions.elementToBeClickable(field));
+    e.clear();
+    e.sendKeys(text);
+  }
+
+  private static void waitText(By by, String text) {
+    wait.withMessage(() -> by + " to contain '" + text + "'")
+        .until(d -> d.findElements(by).stream().anyMatch(e -> e.getText().contains(text)));
+  }
+
+  private static void screenshot(String name) {
+    try {
+      // let the last push round-trip paint before the picture
+      wait.until(d -> "complete".equals(((JavascriptExecutor) d).executeScript("return document.readyState")));
+      File f = ((TakesScreenshot) driver).getScreenshotAs(OutputType.FILE);
+      Files.copy(f.toPath(), SHOTS.resolve(name + ".png"), StandardCopyOption.REPLACE_EXISTING);
+    } catch (Exception e) {
+      throw new IllegalStateException("screenshot " + name, e);
+    }
+  }
+
+  private static WebDriver chrome(Path profile) {
+    ChromeOptions o = new ChromeOptions();
+    o.setBinary("/usr/bin/chromium");
+    o.addArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+        "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run",
+        "--window-size=1280,800", "--user-data-dir=" + profile);
+    ChromeDriverService svc = new ChromeDriverService.Builder()
+        .usingDriverExecutable(new File("/usr/bin/chromedriver")).usingAnyFreePort().build();
+    // explicit binary and driver: Selenium Manager never runs, nothing is downloaded
+    return new ChromeDriver(svc, o);
+  }
+
+}
