@@ -154,9 +154,9 @@ class ConsoleBrowserIT {
     driver.get(consoleUrl + "devices/" + ADVANCED);
     WebElement reboot = wait.until(ExpectedConditions.presenceOfElementLocated(By.id("cmd-OUTLET_GROUP_REBOOT")));
     wait.until(d -> reboot.getAttribute("disabled") == null);
-    reboot.click();
+    click(reboot);
     waitText(By.id("confirm-text"), "Outlet group 1 will be switched off");
-    driver.findElement(By.id("confirm-command")).click();
+    click(wait.until(ExpectedConditions.elementToBeClickable(By.id("confirm-command"))));
     waitText(By.id("command-grid"), "SUCCEEDED");
     screenshot("device-command-succeeded");
   }
@@ -207,6 +207,12 @@ class ConsoleBrowserIT {
     type(By.cssSelector("#password input"), password);
     driver.findElement(By.cssSelector("#password input")).sendKeys(Keys.ENTER);
     wait.until(ExpectedConditions.presenceOfElementLocated(By.id("current-user")));
+  }
+
+  /** Clicks after scrolling the element to the middle (the app layout scrolls its content, not the window). */
+  private static void click(WebElement e) {
+    ((JavascriptExecutor) driver).executeScript("arguments[0].scrollIntoView({block: 'center'});", e);
+    wait.until(ExpectedConditions.elementToBeClickable(e)).click();
   }
 
   private static void type(By field, String text) {

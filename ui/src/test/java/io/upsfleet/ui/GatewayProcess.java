@@ -27,9 +27,11 @@ final class GatewayProcess implements AutoCloseable {
   final int mqttPort;
   final Path log;
   private final Process process;
+  private final Path dataDir;
 
-  private GatewayProcess(Process process, int httpPort, int mqttPort, Path log) {
+  private GatewayProcess(Process process, int httpPort, int mqttPort, Path log, Path dataDir) {
     this.process = process;
+    this.dataDir = dataDir;
     this.httpPort = httpPort;
     this.mqttPort = mqttPort;
     this.log = log;
@@ -69,7 +71,7 @@ final class GatewayProcess implements AutoCloseable {
     pb.environment().put("UPSFLEET_MQTT_HOST", "127.0.0.1");
     pb.environment().put("UPSFLEET_BOOTSTRAP_PASSWORD", PASSWORD);
     pb.redirectErrorStream(true).redirectOutput(log.toFile());
-    GatewayProcess g = new GatewayProcess(pb.start(), http, mqtt, log);
+    GatewayProcess g = new GatewayProcess(pb.start(), http, mqtt, log, data);
     try {
       g.awaitReady(readyTimeout);
     } catch (RuntimeException | InterruptedException e) {
@@ -111,6 +113,12 @@ final class GatewayProcess implements AutoCloseable {
     for (ProcessHandle h : children) {
       if (h.isAlive()) h.destroyForcibly();
     }
+    // The embedded PostgreSQL runs under `unshare` and is re-parented, so it is no descendant: find it by
+    // its data directory, which is ours alone. Normally the gateway's shutdown hook has stopped it already.
+    String dir = dataDir.toAbsolutePath().toString();
+    ProcessHandle.allProcesses()
+        .filter(h -> h.info().commandLine().map(c -> c.contains("postgres") && c.contains(dir)).orElse(false))
+        .forEach(ProcessHandle::destroyForcibly);
   }
 
   private static int freePort() throws IOException {

@@ -192,8 +192,7 @@ public final class FirmwareRollout
         .onCommand(Pause.class, (s, c) -> phase(s, c.replyTo(), Phase.PAUSED, c.by(), Phase.RUNNING))
         .onCommand(Resume.class, (s, c) -> phase(s, c.replyTo(), Phase.RUNNING, c.by(), Phase.PAUSED))
         .onCommand(Abort.class, (s, c) -> phase(s, c.replyTo(), Phase.ABORTED, c.by(), Phase.RUNNING, Phase.PAUSED))
-        .onCommand(Get.class, (s, c) -> Effect().reply(c.replyTo(), s.exists() ? new View(s.view())
-            : new Refused("no such rollout")))
+        .onCommand(Get.class, (s, c) -> s.exists() ? Effect().reply(c.replyTo(), new View(s.view())) : unknown(c.replyTo()))
         .onCommand(Tick.class, this::onTick)
         .onCommand(Started.class, this::onStarted)
         .onCommand(Finished.class, this::onFinished)
@@ -213,8 +212,14 @@ public final class FirmwareRollout
         .thenReply(c.replyTo(), st -> new View(st.view()));
   }
 
+  /** An id nobody started: answered, and the entity goes away so that nothing is remembered for it. */
+  private ReplyEffect<Event, State> unknown(ActorRef<Reply> replyTo) {
+    shard.tell(new ClusterSharding.Passivate<>(ctx.getSelf()));
+    return Effect().reply(replyTo, new Refused("no such rollout"));
+  }
+
   private ReplyEffect<Event, State> phase(State s, ActorRef<Reply> replyTo, Phase to, String by, Phase... from) {
-    if (!s.exists()) return Effect().reply(replyTo, new Refused("no such rollout"));
+    if (!s.exists()) return unknown(replyTo);
     if (!List.of(from).contains(s.phase())) {
       return Effect().reply(replyTo, new Refused("the rollout is " + s.phase() + "; it cannot become " + to));
     }

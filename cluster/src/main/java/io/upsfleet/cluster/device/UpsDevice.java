@@ -794,7 +794,7 @@ public final class UpsDevice
   private void succeeded(State s, DeviceCommand cmd, CommandReport r, Instant now, List<Event> events) {
     switch (cmd.type()) {
       case FIRMWARE_UPGRADE -> {
-        if (cmd.params().get("version").equals(s.firmware())) {
+        if (sameFirmware(cmd.params().get("version"), s.firmware())) {
           events.add(new CommandUpdated(cmd.id(), CommandStatus.SUCCEEDED, "done", null, s.epoch(), null, now));
         } else {
           // The device's word alone is not enough: success is the new version reported in telemetry.
@@ -1108,7 +1108,7 @@ public final class UpsDevice
     if (upgrade.isPresent()) {
       DeviceCommand cmd = upgrade.get();
       String target = cmd.params().get("version");
-      if (firmware.equals(target)) {
+      if (sameFirmware(firmware, target)) {
         events.add(new CommandUpdated(cmd.id(), CommandStatus.SUCCEEDED, "done", null, s.epoch(), null, now));
       } else if (cmd.status() == CommandStatus.ACKNOWLEDGED && cmd.epoch() < s.epoch()
           && cmd.progress() != null && (cmd.progress().startsWith("rebooting") || cmd.progress().startsWith("verifying"))) {
@@ -1131,6 +1131,14 @@ public final class UpsDevice
         events.add(raised(s, EventType.FIRMWARE_AVAILABLE, null, now, details));
       }
     });
+  }
+
+  /** Whether two firmware strings name the same version ({@code UPS 09.8} and {@code UPS 9.8} do). */
+  private static boolean sameFirmware(String a, String b) {
+    if (a == null || b == null) return false;
+    var va = FirmwareCatalog.parse(a);
+    var vb = FirmwareCatalog.parse(b);
+    return va.isPresent() && vb.isPresent() ? va.get().equals(vb.get()) : a.equals(b);
   }
 
   /** What explains an alarm that is not a real fault: a self-test, a calibration or a firmware upgrade. */

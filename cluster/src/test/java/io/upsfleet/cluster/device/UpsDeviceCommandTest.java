@@ -802,8 +802,7 @@ class UpsDeviceCommandTest {
 
     /**
      * A sensitivity change the user cancelled before it was sent must not reach the UPS by the back door of
-     * the shadow. PRODUCTION BUG (see report): the desired value is set when a command is requested and kept
-     * when it is cancelled.
+     * the shadow: the desired value is only what the device confirmed.
      */
     @Test
     void aCancelledSensitivityChangeIsNotSentByTheShadow() {
@@ -822,7 +821,7 @@ class UpsDeviceCommandTest {
 
     /**
      * A sensitivity change whose TTL passed is never executed (DOMAIN.md §6): not even as a fresh system
-     * command with a new TTL. PRODUCTION BUG (see report).
+     * command with a new TTL.
      */
     @Test
     void anExpiredSensitivityChangeIsNotSentByTheShadow() {
@@ -842,7 +841,7 @@ class UpsDeviceCommandTest {
 
     /**
      * Remote input sensitivity is a Standard feature (DOMAIN.md §4): a device fallen back to Basic gets no
-     * sensitivity command, not even from the shadow. PRODUCTION BUG (see report): the shadow skips the plan.
+     * sensitivity command, not even from the shadow.
      */
     @Test
     void theShadowSendsNothingToADeviceOnBasic() {

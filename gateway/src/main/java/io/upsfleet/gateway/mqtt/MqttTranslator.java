@@ -67,8 +67,9 @@ final class MqttTranslator {
 
   /** Publishes a command to the device (QoS 1), or holds it until the device subscribes to its command topic. */
   void deliver(DeviceSession session, CommandMessage command) {
-    if (session.phase != DeviceSession.Phase.CONNECTED) return; // the entity re-sends on reconnect
-    if (!session.commandsSubscribed) {
+    if (session.phase == DeviceSession.Phase.CLOSED) return; // the entity re-sends on reconnect
+    // During CONNECT the entity re-sends before the CONNACK: such commands wait here for the SUBSCRIBE.
+    if (session.phase != DeviceSession.Phase.CONNECTED || !session.commandsSubscribed) {
       if (session.undelivered.size() >= MAX_UNDELIVERED) session.undelivered.poll();
       session.undelivered.add(command);
       return;

@@ -140,7 +140,10 @@ public class DeviceDetailView extends VerticalLayout implements BeforeEnterObser
     title.setText(d.serial() + " · " + d.model());
     badges.removeAll();
     badges.add(DeviceFormat.badge(d.health()));
-    if (d.status() != null) d.status().forEach(f -> badges.add(DeviceFormat.badge(f)));
+    if (d.status() != null) {
+      d.status().stream().filter(f -> !DeviceFormat.label(f).equals(DeviceFormat.label(d.health())))
+          .forEach(f -> badges.add(DeviceFormat.badge(f)));
+    }
     if (d.plan() != null) {
       Span p = new Span(CommandPolicy.title(d.plan().plan()) + " plan");
       p.addClassNames("badge", "badge-plan");

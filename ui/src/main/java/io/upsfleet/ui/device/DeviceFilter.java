@@ -38,11 +38,22 @@ public record DeviceFilter(String status, String search, String accountId) {
   }
 
   public QueryParameters toUrl() {
+    return QueryParameters.simple(ordered());
+  }
+
+  /** The URL query in a stable order (status, q, account), empty without filters: the shareable form. */
+  public String queryString() {
+    return ordered().entrySet().stream()
+        .map(e -> e.getKey() + "=" + java.net.URLEncoder.encode(e.getValue(), java.nio.charset.StandardCharsets.UTF_8))
+        .collect(java.util.stream.Collectors.joining("&"));
+  }
+
+  private Map<String, String> ordered() {
     Map<String, String> m = new LinkedHashMap<>();
     if (status != null) m.put("status", status);
     if (search != null) m.put("q", search);
     if (accountId != null) m.put("account", accountId);
-    return QueryParameters.simple(m);
+    return m;
   }
 
   /** The API request for one page under this filter. */

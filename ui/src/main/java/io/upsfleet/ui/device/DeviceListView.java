@@ -156,7 +156,7 @@ public class DeviceListView extends VerticalLayout implements BeforeEnterObserve
     pages.setFilter(f);
     data.refreshAll();
     getUI().ifPresent(ui -> ui.getPage().getHistory().replaceState(null,
-        f.toUrl().getParameters().isEmpty() ? "devices" : "devices?" + f.toUrl().getQueryString()));
+        f.queryString().isEmpty() ? "devices" : "devices?" + f.queryString()));
   }
 
   private Stream<DeviceSummary> fetch(int offset, int limit) {

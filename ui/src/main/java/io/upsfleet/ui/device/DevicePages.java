@@ -46,7 +46,7 @@ final class DevicePages {
       List<DeviceSummary> items = page.items();
       int from = p == firstPage ? offset - p * PAGE_SIZE : 0;
       for (int i = from; i < items.size() && out.size() < limit; i++) out.add(items.get(i));
-      if (items.size() < PAGE_SIZE) break;   // the end of the list
+      if (items.size() < PAGE_SIZE || (long) (p + 1) * PAGE_SIZE >= lastTotal) break;   // the end of the list
     }
     return out;
   }
