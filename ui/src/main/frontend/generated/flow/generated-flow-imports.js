@@ -47,17 +47,17 @@ import 'Frontend/generated/jar-resources/ReactRouterOutletElement.tsx';
 
 const loadOnDemand = (key) => {
   const pending = [];
-  if (key === '5f4758e4fc3b8d0df049fb9473822004b7d1afe490c4944600298eda63adca03') {
-    pending.push(import('./chunks/chunk-2302e7502970cbacf441c958e3ccd1c482a924bae15faf5c60b0b31e57578ace.js'));
-  }
-  if (key === '9a9cf629c316398e17201c7307e77ac49f33dfdcea349300e5fc047eba92ca51') {
-    pending.push(import('./chunks/chunk-839302da68d6773ba388276433cc2dcca9d74c84265d5d378525dc057a091aa3.js'));
+  if (key === '24517aafd62ec3e99fbbd181dc7fbd1c4c1578837f31f77f1d077ed69f1e5d07') {
+    pending.push(import('./chunks/chunk-a3ceb8de7cf19312ee404697c0c74ef41400a95dd19170abb8e130340c0ba01b.js'));
   }
   if (key === 'fa9f09e9b6a59c17a596cffdce82dd6d51d40600b3a6fa4b752cc27f25064676') {
     pending.push(import('./chunks/chunk-2b29b4a786553470011eb996e3191ed6fc5045f4393428a27c8fe7ef793054c0.js'));
   }
-  if (key === '24517aafd62ec3e99fbbd181dc7fbd1c4c1578837f31f77f1d077ed69f1e5d07') {
-    pending.push(import('./chunks/chunk-a3ceb8de7cf19312ee404697c0c74ef41400a95dd19170abb8e130340c0ba01b.js'));
+  if (key === '9a9cf629c316398e17201c7307e77ac49f33dfdcea349300e5fc047eba92ca51') {
+    pending.push(import('./chunks/chunk-839302da68d6773ba388276433cc2dcca9d74c84265d5d378525dc057a091aa3.js'));
+  }
+  if (key === '5f4758e4fc3b8d0df049fb9473822004b7d1afe490c4944600298eda63adca03') {
+    pending.push(import('./chunks/chunk-2302e7502970cbacf441c958e3ccd1c482a924bae15faf5c60b0b31e57578ace.js'));
   }
   return Promise.all(pending);
 }

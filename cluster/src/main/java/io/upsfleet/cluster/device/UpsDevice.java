@@ -679,8 +679,13 @@ public final class UpsDevice
     switch (c.type()) {
       case OUTLET_GROUP_REBOOT -> {
         int groups = DeviceModels.find(s.model()).map(DeviceModels.Model::outletGroups).orElse(3);
-        int group = Integer.parseInt(params.getOrDefault("group", "0"));
-        if (group >= groups) {
+        int group;
+        try {
+          group = Integer.parseInt(params.getOrDefault("group", "0"));
+        } catch (NumberFormatException e) {
+          group = -1;
+        }
+        if (group < 0 || group >= groups) {
           return refuse(s, c, RefusalReason.UNSUPPORTED, "model " + s.model() + " has outlet groups 0.." + (groups - 1)
               + " (0 is the main outlet group)", null);
         }
