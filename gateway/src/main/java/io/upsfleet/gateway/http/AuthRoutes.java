@@ -21,13 +21,29 @@ final class AuthRoutes extends ApiDirectives {
     this.failedLogins = new FailureThrottle(10, java.time.Duration.ofSeconds(6));
   }
 
+  /**
+   * The client's address: the socket's peer, or — only when that peer is a trusted proxy such as the
+   * console — the last address it put in {@code X-Forwarded-For}. Anyone else's header is ignored.
+   */
+  private String clientAddress(org.apache.pekko.http.javadsl.model.HttpRequest request) {
+    String peer = request.getAttribute(org.apache.pekko.http.javadsl.model.AttributeKeys.remoteAddress)
+        .flatMap(a -> a.getAddress()).map(InetAddress::getHostAddress).orElse("unknown");
+    if (!api.http.trustedProxies().contains(peer)) return peer;
+    return request.getHeader("X-Forwarded-For").map(h -> {
+      String[] hops = h.value().split(",");
+      String last = hops[hops.length - 1].trim();
+      return last.isEmpty() || last.length() > 64 ? peer : last;
+    }).orElse(peer);
+  }
+
   Route routes() {
     return concat(
-        path("token", () -> post(() -> extractClientIP(ip -> {
-          String who = ip.getAddress().map(InetAddress::getHostAddress).orElse("unknown");
-          OptionalInt wait = failedLogins.check("ip:" + who);
-          if (wait.isPresent()) return failWith(ApiException.tooManyRequests(wait.getAsInt()));
+        path("token", () -> post(() -> extractRequest(request -> {
+          String who = clientAddress(request);
           return jsonBody(TokenRequest.class, req -> {
+            String key = "ip:" + who + "|user:" + String.valueOf(req.username()).toLowerCase(java.util.Locale.ROOT);
+            OptionalInt wait = failedLogins.check(key);
+            if (wait.isPresent()) return failWith(ApiException.tooManyRequests(wait.getAsInt()));
             new Validation()
                 .require(req.username() != null && !req.username().isBlank() && req.username().length() <= 100,
                     "username", "is required (at most 100 characters)")
@@ -37,7 +53,7 @@ final class AuthRoutes extends ApiDirectives {
             return onComplete(api.cluster.accounts().issueToken(req.username(), req.password()), t -> {
               if (t.isFailure()) return failWith(t.failed().get());
               if (t.get().isEmpty()) {
-                failedLogins.failed("ip:" + who);
+                failedLogins.failed(key);
                 api.cluster.audit().record(req.username(), null, "auth.token", req.username(), "DENIED",
                     "wrong username or password from " + who);
                 return failWith(ApiException.unauthorized());

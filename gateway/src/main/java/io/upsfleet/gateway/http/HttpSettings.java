@@ -13,10 +13,12 @@ import java.time.Duration;
  * @param burst requests a principal may make at once above the sustained rate
  * @param tokenCacheTtl how long a resolved token is trusted without asking the database (bounds revocation delay)
  * @param maxPageSize largest page a list may return
+ * @param trustedProxies peer addresses whose {@code X-Forwarded-For} is believed (e.g. the console's)
  */
 public record HttpSettings(
     String host, int port, long maxBodyBytes, double requestsPerSecond, int burst, Duration tokenCacheTtl,
-    int maxPageSize) {
+    int maxPageSize,
+    java.util.List<String> trustedProxies) {
 
   public HttpSettings {
     check(port >= 0 && port <= 65535, "port", "must be 0..65535");
@@ -31,7 +33,7 @@ public record HttpSettings(
     Config c = root.getConfig("upsfleet.gateway.http");
     return new HttpSettings(c.getString("host"), c.getInt("port"), c.getBytes("max-body-size"),
         c.getDouble("requests-per-second"), c.getInt("burst"), c.getDuration("token-cache-ttl"),
-        c.getInt("max-page-size"));
+        c.getInt("max-page-size"), c.getStringList("trusted-proxies"));
   }
 
   private static void check(boolean ok, String key, String message) {
