@@ -17,6 +17,8 @@ import io.upsfleet.cluster.licensing.LicensingProjection;
 import io.upsfleet.cluster.licensing.Promotions;
 import io.upsfleet.cluster.notify.EmailDispatcher;
 import io.upsfleet.cluster.notify.MailSettings;
+import io.upsfleet.cluster.telemetry.TelemetryHistory;
+import io.upsfleet.cluster.telemetry.TelemetryHistorySettings;
 import io.upsfleet.persistence.DatabaseSettings;
 import java.time.Clock;
 import java.time.Duration;
@@ -45,10 +47,11 @@ public final class UpsfleetCluster implements AutoCloseable {
   private final Jdbc jdbc;
   private final Licensing licensing;
   private final FirmwareRollouts rollouts;
+  private final TelemetryHistory telemetryHistory;
 
   private UpsfleetCluster(ActorSystem<Void> system, UpsDevices devices, DeviceDirectory directory,
       DeviceCredentials credentials, Accounts accounts, AuditLog audit, Jdbc jdbc, Licensing licensing,
-      FirmwareRollouts rollouts) {
+      FirmwareRollouts rollouts, TelemetryHistory telemetryHistory) {
     this.system = system;
     this.devices = devices;
     this.directory = directory;
@@ -58,6 +61,7 @@ public final class UpsfleetCluster implements AutoCloseable {
     this.jdbc = jdbc;
     this.licensing = licensing;
     this.rollouts = rollouts;
+    this.telemetryHistory = telemetryHistory;
   }
 
   public FirmwareRollouts rollouts() {
@@ -102,6 +106,7 @@ public final class UpsfleetCluster implements AutoCloseable {
       Jdbc jdbc = new Jdbc(dataSource,
           system.dispatchers().lookup(DispatcherSelector.fromConfig("upsfleet.jdbc-dispatcher")));
       DeviceSettings deviceSettings = DeviceSettings.fromConfig(config);
+      TelemetryHistorySettings historySettings = TelemetryHistorySettings.fromConfig(config);
       UpsDevices devices = UpsDevices.init(system, deviceSettings, clock);
       DeviceDirectory directory = new DeviceDirectory(jdbc);
       DeviceProjection.init(system, dataSource, deviceSettings.tagSlices());
@@ -119,8 +124,9 @@ public final class UpsfleetCluster implements AutoCloseable {
       Accounts accounts = new Accounts(jdbc,
           new PasswordHasher(config.getInt("upsfleet.accounts.password-iterations")),
           config.getDuration("upsfleet.accounts.token-lifetime"), clock);
+      TelemetryHistory history = TelemetryHistory.start(system, jdbc, historySettings, clock);
       return new UpsfleetCluster(system, devices, directory, new DeviceCredentials(jdbc, clock), accounts,
-          new AuditLog(jdbc, clock), jdbc, licensing, rollouts);
+          new AuditLog(jdbc, clock), jdbc, licensing, rollouts, history);
     } catch (RuntimeException e) {
       system.terminate();
       throw e;
@@ -155,6 +161,11 @@ public final class UpsfleetCluster implements AutoCloseable {
     return jdbc;
   }
 
+  /** The downsampled telemetry history: the edge offers accepted samples, the API reads it. */
+  public TelemetryHistory telemetryHistory() {
+    return telemetryHistory;
+  }
+
   /** This node's identity as recorded with each connection it serves. */
   public String nodeId() {
     return DeviceWatchdog.nodeId(system);
@@ -167,6 +178,8 @@ public final class UpsfleetCluster implements AutoCloseable {
 
   /** Leaves the cluster and terminates the actor system, waiting up to {@code timeout}. */
   public void close(Duration timeout) {
+    // Queued history points go out while the JDBC executor still runs.
+    telemetryHistory.close(timeout.compareTo(Duration.ofSeconds(5)) < 0 ? timeout : Duration.ofSeconds(5));
     system.terminate();
     try {
       system.getWhenTerminated().toCompletableFuture().get(timeout.toMillis(), TimeUnit.MILLISECONDS);

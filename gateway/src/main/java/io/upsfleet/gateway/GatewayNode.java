@@ -60,6 +60,7 @@ public final class GatewayNode implements AutoCloseable {
       }
       PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
       EntityCountGauge.register(registry, cluster);
+      registerHistoryMeters(registry, cluster.telemetryHistory());
       mqtt = MqttServer.start(mqttSettings, cluster, registry, clock);
       MqttServer listening = mqtt;
       HttpApi http = HttpApi.start(httpSettings, cluster, registry, () -> listening != null, clock);
@@ -118,5 +119,18 @@ public final class GatewayNode implements AutoCloseable {
     mqtt.close();
     cluster.close(Duration.ofSeconds(20));
     dataSource.close();
+  }
+
+  private static void registerHistoryMeters(io.micrometer.core.instrument.MeterRegistry registry,
+      io.upsfleet.cluster.telemetry.TelemetryHistory history) {
+    io.micrometer.core.instrument.FunctionCounter.builder("telemetry.history.dropped", history,
+            io.upsfleet.cluster.telemetry.TelemetryHistory::dropped)
+        .description("telemetry history points dropped because the write queue was full").register(registry);
+    io.micrometer.core.instrument.FunctionCounter.builder("telemetry.history.failed", history,
+            io.upsfleet.cluster.telemetry.TelemetryHistory::failed)
+        .description("telemetry history points lost to a failed batch write").register(registry);
+    io.micrometer.core.instrument.Gauge.builder("telemetry.history.queued", history,
+            io.upsfleet.cluster.telemetry.TelemetryHistory::queued)
+        .description("telemetry history points waiting to be written").register(registry);
   }
 }

@@ -50,6 +50,93 @@ public final class DeviceDirectory {
     }
   }
 
+  /** An order of the device list; each ends with serial ascending, so pages are stable. */
+  public enum Sort {
+    SERIAL("serial", "serial"),
+    SERIAL_DESC("-serial", "serial DESC"),
+    UPDATED_AT("updatedAt", "updated_at, serial"),
+    UPDATED_AT_DESC("-updatedAt", "updated_at DESC, serial"),
+    MODEL("model", "model, serial"),
+    MODEL_DESC("-model", "model DESC, serial");
+
+    private final String wireName;
+    private final String orderBy;
+
+    Sort(String wireName, String orderBy) {
+      this.wireName = wireName;
+      this.orderBy = orderBy;
+    }
+
+    /** The API's spelling ({@code serial}, {@code -updatedAt}, …). */
+    public String wireName() {
+      return wireName;
+    }
+
+    /** The order named {@code wireName}, or empty. */
+    public static Optional<Sort> fromWire(String wireName) {
+      for (Sort s : values()) if (s.wireName.equals(wireName)) return Optional.of(s);
+      return Optional.empty();
+    }
+
+    /** Every API spelling, in declaration order. */
+    public static List<String> wireNames() {
+      return java.util.Arrays.stream(values()).map(Sort::wireName).toList();
+    }
+  }
+
+  /**
+   * What the device list shows: every filter is optional and they combine with AND.
+   *
+   * @param account restricts to one account
+   * @param status a status filter
+   * @param text serial prefix or model substring (case-insensitive)
+   * @param plan the device's current plan
+   * @param model the exact model
+   * @param firmwareOutdated whether newer firmware was offered and not yet installed
+   * @param sort the order (never null)
+   */
+  public record Query(
+      Optional<UUID> account,
+      Optional<StatusFilter> status,
+      Optional<String> text,
+      Optional<Plan> plan,
+      Optional<String> model,
+      Optional<Boolean> firmwareOutdated,
+      Sort sort) {
+    public Query {
+      java.util.Objects.requireNonNull(sort, "sort");
+    }
+
+    /** No filter, ordered by serial. */
+    public static Query all() {
+      return new Query(Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(),
+          Optional.empty(), Sort.SERIAL);
+    }
+  }
+
+  /** The health words of the device list, in order of urgency (as {@code health} of the API). */
+  public static final List<String> HEALTHS = List.of("OFFLINE", "CONNECTION_LOST", "LOW_BATTERY", "ON_BATTERY",
+      "OVERLOAD", "TEMPERATURE_HIGH", "REPLACE_BATTERY", "OK");
+
+  /** The same decision as the API's {@code health}, as SQL over one directory row. */
+  private static final String HEALTH_SQL = "CASE WHEN NOT online THEN"
+      + " (CASE WHEN connection_lost THEN 'CONNECTION_LOST' ELSE 'OFFLINE' END)"
+      + " WHEN 'LB' = ANY(status_flags) THEN 'LOW_BATTERY'"
+      + " WHEN 'OB' = ANY(status_flags) THEN 'ON_BATTERY'"
+      + " WHEN 'OVER' = ANY(status_flags) THEN 'OVERLOAD'"
+      + " WHEN temperature_high THEN 'TEMPERATURE_HIGH'"
+      + " WHEN 'RB' = ANY(status_flags) THEN 'REPLACE_BATTERY'"
+      + " ELSE 'OK' END";
+
+  /**
+   * Counts over the directory.
+   *
+   * @param byHealth every word of {@link #HEALTHS}, in that order, with its count (zeros included)
+   * @param byPlan every {@link Plan}, lowest first, with its count (zeros included)
+   * @param firmwareOutdated devices offered firmware they have not installed
+   */
+  public record Counts(long total, Map<String, Long> byHealth, Map<String, Long> byPlan, long firmwareOutdated) {}
+
   /** One row of the directory. */
   public record Entry(
       String serial,
@@ -63,7 +150,9 @@ public final class DeviceDirectory {
       String firmware,
       Instant connectedSince,
       Instant disconnectedAt,
-      Instant updatedAt) {}
+      Instant updatedAt,
+      Plan plan,
+      String firmwareAvailable) {}
 
   /** One entry of the event log. */
   public record LoggedEvent(
@@ -88,19 +177,14 @@ public final class DeviceDirectory {
    */
   public CompletionStage<Page<Entry>> page(
       Optional<UUID> account, Optional<StatusFilter> status, Optional<String> query, int page, int size) {
-    StringBuilder where = new StringBuilder(" WHERE true");
+    return page(new Query(account, status, query, Optional.empty(), Optional.empty(), Optional.empty(), Sort.SERIAL),
+        page, size);
+  }
+
+  /** A page of the devices {@code query} selects, in its order, and the total number of matches. */
+  public CompletionStage<Page<Entry>> page(Query query, int page, int size) {
     List<Object> args = new ArrayList<>();
-    account.ifPresent(a -> {
-      where.append(" AND account_id = ?");
-      args.add(a);
-    });
-    status.ifPresent(s -> where.append(" AND ").append(s.predicate));
-    query.filter(q -> !q.isBlank()).ifPresent(q -> {
-      where.append(" AND (serial LIKE ? ESCAPE '\\' OR model ILIKE ? ESCAPE '\\')");
-      String escaped = escapeLike(q.trim());
-      args.add(escaped.toUpperCase(java.util.Locale.ROOT) + "%");
-      args.add("%" + escaped + "%");
-    });
+    String where = where(query, args);
     return jdbc.run(c -> {
       long total;
       try (PreparedStatement ps = c.prepareStatement("SELECT count(*) FROM device_directory" + where)) {
@@ -113,8 +197,8 @@ public final class DeviceDirectory {
       List<Entry> items = new ArrayList<>();
       try (PreparedStatement ps = c.prepareStatement(
           "SELECT serial, account_id, model, registered_at, online, connection_lost, status_flags, temperature_high,"
-              + " firmware, connected_since, disconnected_at, updated_at FROM device_directory" + where
-              + " ORDER BY serial OFFSET ? LIMIT ?")) {
+              + " firmware, connected_since, disconnected_at, updated_at, plan, firmware_available"
+              + " FROM device_directory" + where + " ORDER BY " + query.sort().orderBy + " OFFSET ? LIMIT ?")) {
         int i = bind(ps, args);
         ps.setLong(i++, (long) page * size);
         ps.setInt(i, size);
@@ -124,6 +208,60 @@ public final class DeviceDirectory {
       }
       return new Page<>(items, page, size, total);
     });
+  }
+
+  /** Counts by health, by plan and of outdated firmware over one account's devices, or all when empty. */
+  public CompletionStage<Counts> counts(Optional<UUID> account) {
+    return jdbc.run(c -> {
+      Map<String, Long> byHealth = new java.util.LinkedHashMap<>();
+      HEALTHS.forEach(h -> byHealth.put(h, 0L));
+      Map<String, Long> byPlan = new java.util.LinkedHashMap<>();
+      for (Plan p : Plan.values()) byPlan.put(p.name(), 0L);
+      long total = 0;
+      long outdated = 0;
+      try (PreparedStatement ps = c.prepareStatement("SELECT " + HEALTH_SQL + " AS health, plan,"
+          + " count(*) AS n, count(firmware_available) AS outdated FROM device_directory"
+          + (account.isPresent() ? " WHERE account_id = ?" : "") + " GROUP BY 1, 2")) {
+        if (account.isPresent()) ps.setObject(1, account.get());
+        try (ResultSet rs = ps.executeQuery()) {
+          while (rs.next()) {
+            long n = rs.getLong(3);
+            byHealth.merge(rs.getString(1), n, Long::sum);
+            byPlan.merge(rs.getString(2), n, Long::sum);
+            total += n;
+            outdated += rs.getLong(4);
+          }
+        }
+      }
+      return new Counts(total, java.util.Collections.unmodifiableMap(byHealth),
+          java.util.Collections.unmodifiableMap(byPlan), outdated);
+    });
+  }
+
+  private static String where(Query query, List<Object> args) {
+    StringBuilder where = new StringBuilder(" WHERE true");
+    query.account().ifPresent(a -> {
+      where.append(" AND account_id = ?");
+      args.add(a);
+    });
+    query.status().ifPresent(s -> where.append(" AND ").append(s.predicate));
+    query.text().filter(q -> !q.isBlank()).ifPresent(q -> {
+      where.append(" AND (serial LIKE ? ESCAPE '\\' OR model ILIKE ? ESCAPE '\\')");
+      String escaped = escapeLike(q.trim());
+      args.add(escaped.toUpperCase(java.util.Locale.ROOT) + "%");
+      args.add("%" + escaped + "%");
+    });
+    query.plan().ifPresent(p -> {
+      where.append(" AND plan = ?");
+      args.add(p.name());
+    });
+    query.model().ifPresent(m -> {
+      where.append(" AND model = ?");
+      args.add(m);
+    });
+    query.firmwareOutdated().ifPresent(o ->
+        where.append(o ? " AND firmware_available IS NOT NULL" : " AND firmware_available IS NULL"));
+    return where.toString();
   }
 
   /** A page of a device's event log, newest first, within {@code [from, to)}. */
@@ -220,7 +358,15 @@ public final class DeviceDirectory {
     for (Object o : (Object[]) arr.getArray()) StatusFlag.fromToken((String) o).ifPresent(flags::add);
     return new Entry(rs.getString(1), rs.getObject(2, UUID.class), rs.getString(3), instant(rs, 4),
         rs.getBoolean(5), rs.getBoolean(6), flags, rs.getBoolean(8), rs.getString(9), instant(rs, 10),
-        instant(rs, 11), instant(rs, 12));
+        instant(rs, 11), instant(rs, 12), plan(rs.getString(13)), rs.getString(14));
+  }
+
+  private static Plan plan(String name) {
+    try {
+      return name == null ? Plan.BASIC : Plan.valueOf(name);
+    } catch (IllegalArgumentException e) {
+      return Plan.BASIC;
+    }
   }
 
   private static Instant instant(ResultSet rs, int col) throws SQLException {

@@ -112,8 +112,13 @@ public final class DeviceProjection {
       update(c, "UPDATE device_directory SET temperature_high = ?, updated_at = ? WHERE serial = ?",
           e.high(), ts(e.at()), serial);
     } else if (event instanceof UpsDevice.FirmwareChanged e) {
-      update(c, "UPDATE device_directory SET firmware = ?, updated_at = ? WHERE serial = ?",
-          e.to(), ts(e.at()), serial);
+      // Installing the offered version settles the offer; another version leaves it open.
+      update(c, "UPDATE device_directory SET firmware = ?, firmware_available = CASE WHEN firmware_available = ?"
+          + " THEN NULL ELSE firmware_available END, updated_at = ? WHERE serial = ?",
+          e.to(), e.to(), ts(e.at()), serial);
+    } else if (event instanceof UpsDevice.FirmwareOffered e) {
+      update(c, "UPDATE device_directory SET firmware_available = ?, updated_at = ? WHERE serial = ?",
+          e.version(), ts(e.at()), serial);
     } else if (event instanceof UpsDevice.CommandRequested e) {
       update(c, "UPDATE device_directory SET command_deadline = ? WHERE serial = ?", ts(e.nextCommandDeadline()), serial);
     } else if (event instanceof UpsDevice.CommandUpdated e) {

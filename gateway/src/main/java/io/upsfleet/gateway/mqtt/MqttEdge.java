@@ -3,6 +3,7 @@ package io.upsfleet.gateway.mqtt;
 import io.upsfleet.cluster.UpsfleetCluster;
 import io.upsfleet.cluster.audit.AuditLog;
 import io.upsfleet.cluster.device.UpsDevices;
+import io.upsfleet.cluster.telemetry.TelemetryHistory;
 import java.time.Clock;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -13,6 +14,7 @@ import org.apache.pekko.actor.typed.Props;
 final class MqttEdge {
   final MqttSettings settings;
   final UpsDevices devices;
+  final TelemetryHistory history;
   final AuditLog audit;
   final DeviceAuthenticator authenticator;
   final TelemetryParser telemetryParser;
@@ -27,6 +29,7 @@ final class MqttEdge {
   MqttEdge(MqttSettings settings, UpsfleetCluster cluster, MqttMetrics metrics, Clock clock) {
     this.settings = settings;
     this.devices = cluster.devices();
+    this.history = cluster.telemetryHistory();
     this.audit = cluster.audit();
     this.authenticator = new DeviceAuthenticator(cluster.credentials(), settings.credentialCacheSize());
     this.telemetryParser = new TelemetryParser(settings.maxPacketBytes(), settings.maxClockSkew());

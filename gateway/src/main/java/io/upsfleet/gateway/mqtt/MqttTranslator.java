@@ -108,6 +108,8 @@ final class MqttTranslator {
       log.debug("telemetry of {} rejected: ups.serial names {}", session.serial, claimed);
     } else if (result instanceof ParseResult.Accepted<Telemetry> a) {
       edge.devices.recordTelemetry(session.serial, session.epoch, a.value());
+      // Non-blocking: a full history queue drops the point (counted), the event loop never waits.
+      edge.history.offer(session.serial, a.value());
     } else if (result instanceof ParseResult.Rejected<Telemetry> r) {
       edge.metrics.rejected(r.reason());
       log.debug("telemetry of {} rejected: {} {}", session.serial, r.reason(), r.detail());

@@ -107,6 +107,8 @@ class ConcurrentAssignmentIT {
     });
     await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
       EntitlementView e = api.entitlement(t.admin(), t.accountId(), STANDARD_1Y);
+      // The account's entitlements come from a read model that trails the order by a moment.
+      org.junit.jupiter.api.Assertions.assertNotNull(e, "the account's entitlements are not projected yet");
       assertEquals(List.of(quantity, quantity, 0, 0), List.of(e.quantity(), e.used(), e.pending(), e.available()),
           e::toString);
     });
