@@ -207,6 +207,7 @@ public final class EmbeddedDatabase implements AutoCloseable {
       DataDirectory directory, int port, String superuserPassword) {
     Redirect log = Redirect.appendTo(directory.logFile().toFile());
     return EmbeddedPostgres.builder()
+        .setPgBinaryResolver(PgBinaries.resolver())
         .setDataDirectory(directory.path())
         .setCleanDataDirectory(false)
         .setPort(port)

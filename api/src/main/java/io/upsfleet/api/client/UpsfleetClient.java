@@ -110,9 +110,27 @@ public final class UpsfleetClient {
     return send("GET", "/api/v1/devices/" + encode(serial), null, new TypeReference<DeviceView>() {});
   }
 
-  /** A page of devices; {@code query} holds optional {@code status}, {@code q}, {@code page}, {@code size}. */
+  /**
+   * A page of devices; {@code query} holds optional {@code status}, {@code q}, {@code plan}, {@code model},
+   * {@code firmwareOutdated}, {@code sort}, {@code accountId}, {@code page}, {@code size}.
+   */
   public PageView<DeviceSummary> devices(Map<String, String> query) {
     return send("GET", "/api/v1/devices" + queryString(query), null, new TypeReference<PageView<DeviceSummary>>() {});
+  }
+
+  /** Counts by health, by plan and of outdated firmware; {@code accountId} may be null (support: every account). */
+  public io.upsfleet.api.rest.DeviceCounts deviceCounts(String accountId) {
+    return send("GET", "/api/v1/devices/summary" + (accountId == null ? "" : queryString(Map.of("accountId", accountId))),
+        null, new TypeReference<io.upsfleet.api.rest.DeviceCounts>() {});
+  }
+
+  /**
+   * A device's downsampled telemetry, oldest first; {@code query} holds optional {@code from}, {@code to}
+   * (ISO-8601 instants; default the last 24 h) and {@code maxPoints} (1..1440).
+   */
+  public io.upsfleet.api.rest.TelemetryHistoryView telemetryHistory(String serial, Map<String, String> query) {
+    return send("GET", "/api/v1/devices/" + encode(serial) + "/telemetry" + queryString(query), null,
+        new TypeReference<io.upsfleet.api.rest.TelemetryHistoryView>() {});
   }
 
   /** A page of a device's event log; {@code query} holds optional {@code from}, {@code to}, {@code page}, {@code size}. */

@@ -2,6 +2,7 @@ package io.upsfleet.gateway.http;
 
 import io.upsfleet.api.Serials;
 import io.upsfleet.api.mqtt.DeviceTopic;
+import io.upsfleet.api.rest.DeviceCounts;
 import io.upsfleet.api.rest.DeviceEventView;
 import io.upsfleet.api.rest.DeviceRegistration;
 import io.upsfleet.api.rest.DeviceSummary;
@@ -9,12 +10,15 @@ import io.upsfleet.api.rest.DeviceView;
 import io.upsfleet.api.rest.PageView;
 import io.upsfleet.api.rest.PlanView;
 import io.upsfleet.api.rest.RegisterDeviceRequest;
+import io.upsfleet.api.rest.TelemetryHistoryView;
 import io.upsfleet.cluster.account.Principal;
 import io.upsfleet.cluster.account.Role;
 import io.upsfleet.cluster.device.DeviceDirectory;
 import io.upsfleet.cluster.device.DeviceSnapshot;
+import io.upsfleet.cluster.device.Plan;
 import io.upsfleet.cluster.device.StatusFlag;
 import io.upsfleet.cluster.device.UpsDevice;
+import io.upsfleet.cluster.telemetry.TelemetryHistory;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
@@ -32,12 +36,15 @@ import org.apache.pekko.http.javadsl.server.Route;
 
 /**
  * {@code /api/v1/devices}: registration (returns the device secret once), the live view of one device
- * (asked of its entity), the paged and filtered list and each device's event log (from read models).
+ * (asked of its entity), the paged, filtered and sorted list, the overview's counts, each device's event
+ * log (from read models) and its downsampled telemetry history.
  * A device of another account is a 404, as if it did not exist.
  */
 final class DeviceRoutes extends ApiDirectives {
   private static final String MODEL = "[A-Z0-9]{3,24}";
   private static final Duration DEFAULT_EVENT_WINDOW = Duration.ofDays(30);
+  private static final Duration DEFAULT_TELEMETRY_WINDOW = Duration.ofHours(24);
+  private static final int MAX_TELEMETRY_POINTS = 1440;
 
   private final LicenseRoutes licenses;
   private final CommandRoutes commands;
@@ -53,10 +60,12 @@ final class DeviceRoutes extends ApiDirectives {
         pathEnd(() -> concat(
             post(() -> jsonBody(RegisterDeviceRequest.class, req -> register(p, req))),
             get(() -> list(p)))),
+        path("summary", () -> get(() -> counts(p))),
         path("bulk", () -> post(() -> jsonBody(io.upsfleet.api.rest.BulkRegistrationRequest.class, req -> bulk(p, req)))),
         pathPrefix(serial -> concat(
             pathEnd(() -> get(() -> completeOk(visibleSnapshot(p, serial).thenApply(DeviceRoutes::view)))),
             path("events", () -> get(() -> events(p, serial))),
+            path("telemetry", () -> get(() -> telemetry(p, serial))),
             path("plan", () -> get(() -> licenses.devicePlan(p, serial))),
             pathPrefix("commands", () -> commands.routes(p, serial))))));
   }
@@ -175,35 +184,96 @@ final class DeviceRoutes extends ApiDirectives {
   }
 
   private Route list(Principal p) {
-    return paging((page, size) -> parameterOptional("status", status -> parameterOptional("q", q ->
-        parameterOptional("accountId", accountParam -> {
-          Validation v = new Validation();
-          Optional<DeviceDirectory.StatusFilter> filter = Optional.empty();
-          if (status.isPresent()) {
-            try {
-              filter = Optional.of(DeviceDirectory.StatusFilter.valueOf(status.get().toUpperCase(Locale.ROOT)));
-            } catch (IllegalArgumentException e) {
-              v.require(false, "status", "must be one of " + Arrays.toString(DeviceDirectory.StatusFilter.values()));
-            }
-          }
-          v.require(q.isEmpty() || q.get().length() <= 64, "q", "must be at most 64 characters");
-          Optional<UUID> account = p.restrictedTo();
-          if (accountParam.isPresent()) {
-            try {
-              UUID wanted = UUID.fromString(accountParam.get());
-              if (account.isPresent() && !account.get().equals(wanted)) {
-                v.require(false, "accountId", "is not an account you can see");
-              }
-              account = Optional.of(wanted);
-            } catch (IllegalArgumentException e) {
-              v.require(false, "accountId", "must be a UUID");
-            }
-          }
-          v.throwIfInvalid();
-          return completeOk(api.cluster.directory().page(account, filter, q, page, size)
-              .thenApply(pg -> new PageView<>(pg.items().stream().map(DeviceRoutes::summary).toList(),
-                  pg.page(), pg.size(), pg.total())));
-        }))));
+    return paging((page, size) -> parameterMap(params -> {
+      Validation v = new Validation();
+      Optional<DeviceDirectory.StatusFilter> status = enumParam(v, params, "status", DeviceDirectory.StatusFilter.class);
+      Optional<String> q = Optional.ofNullable(params.get("q"));
+      v.require(q.isEmpty() || q.get().length() <= 64, "q", "must be at most 64 characters");
+      Optional<Plan> plan = enumParam(v, params, "plan", Plan.class);
+      Optional<String> model = Optional.ofNullable(params.get("model"));
+      v.require(model.isEmpty() || model.get().matches(MODEL), "model", "must match " + MODEL + ", e.g. SMT1500C");
+      Optional<Boolean> outdated = Optional.empty();
+      String rawOutdated = params.get("firmwareOutdated");
+      if (rawOutdated != null) {
+        if (rawOutdated.equals("true") || rawOutdated.equals("false")) {
+          outdated = Optional.of(Boolean.parseBoolean(rawOutdated));
+        } else {
+          v.require(false, "firmwareOutdated", "must be one of [true, false]");
+        }
+      }
+      DeviceDirectory.Sort sort = DeviceDirectory.Sort.SERIAL;
+      if (params.containsKey("sort")) {
+        Optional<DeviceDirectory.Sort> wanted = DeviceDirectory.Sort.fromWire(params.get("sort"));
+        v.require(wanted.isPresent(), "sort", "must be one of " + DeviceDirectory.Sort.wireNames());
+        sort = wanted.orElse(sort);
+      }
+      Optional<UUID> account = accountScope(v, p, Optional.ofNullable(params.get("accountId")));
+      v.throwIfInvalid();
+      var query = new DeviceDirectory.Query(account, status, q, plan, model, outdated, sort);
+      return completeOk(api.cluster.directory().page(query, page, size)
+          .thenApply(pg -> new PageView<>(pg.items().stream().map(DeviceRoutes::summary).toList(),
+              pg.page(), pg.size(), pg.total())));
+    }));
+  }
+
+  /** Counts for the overview, over the principal's account (support: every account, or {@code accountId}). */
+  private Route counts(Principal p) {
+    return parameterOptional("accountId", accountParam -> {
+      Validation v = new Validation();
+      Optional<UUID> account = accountScope(v, p, accountParam);
+      v.throwIfInvalid();
+      return completeOk(api.cluster.directory().counts(account).thenApply(c ->
+          new DeviceCounts(c.total(), c.byHealth(), c.byPlan(), c.firmwareOutdated())));
+    });
+  }
+
+  /** The downsampled telemetry of one device, oldest first (default: the last 24 hours). */
+  private Route telemetry(Principal p, String serial) {
+    return parameterOptional("from", from -> parameterOptional("to", to -> parameterOptional("maxPoints", max -> {
+      Validation v = new Validation();
+      Instant now = api.clock.instant();
+      Instant toI = instantParam(v, "to", to).orElse(now.plusSeconds(1));
+      Instant fromI = instantParam(v, "from", from).orElse(toI.minus(DEFAULT_TELEMETRY_WINDOW));
+      v.require(!fromI.isAfter(toI), "from", "must not be after 'to'");
+      int maxPoints = v.intParam("maxPoints", max, MAX_TELEMETRY_POINTS, 1, MAX_TELEMETRY_POINTS);
+      v.throwIfInvalid();
+      return completeOk(visibleSnapshot(p, serial)
+          .thenCompose(s -> api.cluster.telemetryHistory().read(serial, fromI, toI, maxPoints))
+          .thenApply(points -> new TelemetryHistoryView(serial, points.stream().map(DeviceRoutes::view).toList())));
+    })));
+  }
+
+  /**
+   * The account a list or count covers: the principal's own for customers (naming another is a 400, as
+   * before), the named one or every account for support.
+   */
+  private static Optional<UUID> accountScope(Validation v, Principal p, Optional<String> accountParam) {
+    Optional<UUID> account = p.restrictedTo();
+    if (accountParam.isPresent()) {
+      try {
+        UUID wanted = UUID.fromString(accountParam.get());
+        if (account.isPresent() && !account.get().equals(wanted)) {
+          v.require(false, "accountId", "is not an account you can see");
+        }
+        account = Optional.of(wanted);
+      } catch (IllegalArgumentException e) {
+        v.require(false, "accountId", "must be a UUID");
+      }
+    }
+    return account;
+  }
+
+  /** An enum parameter matched case-insensitively; a 400 listing the allowed values otherwise. */
+  private static <E extends Enum<E>> Optional<E> enumParam(Validation v, java.util.Map<String, String> params,
+      String name, Class<E> type) {
+    String raw = params.get(name);
+    if (raw == null) return Optional.empty();
+    try {
+      return Optional.of(Enum.valueOf(type, raw.toUpperCase(Locale.ROOT)));
+    } catch (IllegalArgumentException e) {
+      v.require(false, name, "must be one of " + Arrays.toString(type.getEnumConstants()));
+      return Optional.empty();
+    }
   }
 
   private Route events(Principal p, String serial) {
@@ -285,7 +355,12 @@ final class DeviceRoutes extends ApiDirectives {
   static DeviceSummary summary(DeviceDirectory.Entry e) {
     return new DeviceSummary(e.serial(), e.model(), e.accountId().toString(), e.registeredAt(), e.online(),
         e.connectionLost(), flags(e.status()), health(e.online(), e.connectionLost(), e.status(), e.temperatureHigh()),
-        e.firmware(), e.updatedAt());
+        e.firmware(), e.updatedAt(), e.plan().name(), e.firmwareAvailable());
+  }
+
+  static TelemetryHistoryView.Point view(TelemetryHistory.Point t) {
+    return new TelemetryHistoryView.Point(t.at(), t.load(), t.charge(), t.runtime(), t.batteryTemperature(),
+        t.inputVoltage(), t.outputVoltage(), t.status());
   }
 
   static DeviceEventView view(DeviceDirectory.LoggedEvent e) {

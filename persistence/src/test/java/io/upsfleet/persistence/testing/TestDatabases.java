@@ -152,6 +152,7 @@ public final class TestDatabases {
         Path dataDirectory = Files.createTempDirectory("upsfleet-test-postgres");
         postgres =
             EmbeddedPostgres.builder()
+                .setPgBinaryResolver(io.upsfleet.persistence.PgBinaries.resolver())
                 .setDataDirectory(dataDirectory)
                 .setCleanDataDirectory(true)
                 .setRegisterShutdownHook(false)

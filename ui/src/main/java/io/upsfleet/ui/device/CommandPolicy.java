@@ -94,7 +94,8 @@ public final class CommandPolicy {
     };
   }
 
-  static String title(String plan) {
+  /** A plan name as a title ({@code STANDARD} → {@code Standard}). */
+  public static String title(String plan) {
     String p = plan.toLowerCase(Locale.ROOT);
     return Character.toUpperCase(p.charAt(0)) + p.substring(1);
   }

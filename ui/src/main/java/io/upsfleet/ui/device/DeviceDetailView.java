@@ -32,7 +32,7 @@ import java.util.Map;
 
 /**
  * One device: live values updated by server push while the page is open (one poll on the shared scheduler),
- * a chart of the samples observed since, commands with their live progress, plan and warranty, firmware and
+ * a chart of the last 24 hours (the gateway's telemetry history, then the live samples), commands with their live progress, plan and warranty, firmware and
  * the event log. A device of another account looks exactly like a missing one.
  */
 @Route(value = "devices/:serial", layout = MainLayout.class)
@@ -173,8 +173,8 @@ public class DeviceDetailView extends VerticalLayout implements BeforeEnterObser
 
     Div liveCard = new Div(new H3("Live values"), values);
     liveCard.addClassNames("card", "live-card");
-    Paragraph chartNote = new Paragraph("The chart shows the samples observed while this page is open (at most "
-        + "24 hours); the gateway offers no telemetry history yet.");
+    Paragraph chartNote = new Paragraph("The last 24 hours: one point a minute from the gateway's history, then "
+        + "every sample received while this page is open.");
     chartNote.addClassName("note");
     chart.setHtmlContent(chartHtml());
     Div chartCard = new Div(new H3("Load, charge and temperature"), chart, chartNote);
@@ -192,6 +192,18 @@ public class DeviceDetailView extends VerticalLayout implements BeforeEnterObser
     getUI().ifPresent(ui -> live.load(ui, () -> user.client().plan(serial), plan::show,
         e -> plan.showError(e instanceof GatewayException g ? g.userMessage() : "The plan could not be loaded.")));
     events.load();
+    loadHistory();
+  }
+
+  /** The last 24 hours from the gateway, put before the live samples already drawn. */
+  private void loadHistory() {
+    getUI().ifPresent(ui -> live.load(ui, () -> {
+      java.time.Instant now = java.time.Instant.now();
+      return user.client().telemetryHistory(serial, now.minus(TelemetryHistory.WINDOW), now, 1440);
+    }, h -> {
+      history.addHistory(h.points());
+      chart.setHtmlContent(chartHtml());
+    }, e -> Toasts.error(e)));
   }
 
   private String chartHtml() {

@@ -3,6 +3,7 @@ package io.upsfleet.ui.device;
 import com.vaadin.flow.component.AttachEvent;
 import com.vaadin.flow.component.combobox.ComboBox;
 import com.vaadin.flow.component.grid.Grid;
+import com.vaadin.flow.component.grid.GridSortOrder;
 import com.vaadin.flow.component.grid.GridVariant;
 import com.vaadin.flow.component.html.Paragraph;
 import com.vaadin.flow.component.html.Span;
@@ -11,6 +12,8 @@ import com.vaadin.flow.component.orderedlayout.FlexLayout;
 import com.vaadin.flow.component.orderedlayout.VerticalLayout;
 import com.vaadin.flow.component.textfield.TextField;
 import com.vaadin.flow.data.provider.CallbackDataProvider;
+import com.vaadin.flow.data.provider.QuerySortOrder;
+import com.vaadin.flow.data.provider.SortDirection;
 import com.vaadin.flow.data.renderer.ComponentRenderer;
 import com.vaadin.flow.data.renderer.LitRenderer;
 import com.vaadin.flow.data.value.ValueChangeMode;
@@ -34,8 +37,8 @@ import java.util.stream.Stream;
 
 /**
  * The device list: a lazy grid over the API's pages (50 rows a call; scrolling asks for the next page),
- * filters by status, account (support) and serial prefix or model, and a URL that reproduces the view.
- * The API orders by serial and cannot sort otherwise, so columns are not sortable.
+ * filters by status, plan, exact model, firmware state, account (support) and serial prefix or model, columns
+ * sorted by the API (serial, model, last change), and a URL that reproduces the view.
  */
 @Route(value = "devices", layout = MainLayout.class)
 @PageTitle("Devices · upsfleet")
@@ -48,6 +51,10 @@ public class DeviceListView extends VerticalLayout implements BeforeEnterObserve
   private final TextField search = new TextField();
   private final ComboBox<String> status = new ComboBox<>("Status");
   private final ComboBox<AccountView> account = new ComboBox<>("Account");
+  private final ComboBox<String> plan = new ComboBox<>("Plan");
+  private final TextField model = new TextField("Model");
+  private final ComboBox<Boolean> firmware = new ComboBox<>("Firmware");
+  private final Map<String, Grid.Column<DeviceSummary>> sortable = new java.util.HashMap<>();
   private final Span count = new Span();
   private final Paragraph empty = new Paragraph("No device matches these filters.");
   private final Map<String, String> accountNames = new ConcurrentHashMap<>();
@@ -83,18 +90,46 @@ public class DeviceListView extends VerticalLayout implements BeforeEnterObserve
       if (!applying) apply(pages.filter().withAccount(e.getValue() == null ? null : e.getValue().id()));
     });
 
+    plan.setId("plan-filter");
+    plan.setItems(DeviceFilter.PLANS);
+    plan.setItemLabelGenerator(CommandPolicy::title);
+    plan.setClearButtonVisible(true);
+    plan.setPlaceholder("Any");
+    plan.addValueChangeListener(e -> { if (!applying) apply(pages.filter().withPlan(e.getValue())); });
+
+    model.setId("model-filter");
+    model.setPlaceholder("exact, e.g. SMT1500C");
+    model.setClearButtonVisible(true);
+    model.setValueChangeMode(ValueChangeMode.LAZY);
+    model.setValueChangeTimeout(350);
+    model.addValueChangeListener(e -> { if (!applying) apply(pages.filter().withModel(e.getValue())); });
+
+    firmware.setId("firmware-filter");
+    firmware.setItems(Boolean.TRUE, Boolean.FALSE);
+    firmware.setItemLabelGenerator(b -> b ? "Update available" : "Up to date");
+    firmware.setClearButtonVisible(true);
+    firmware.setPlaceholder("Any");
+    firmware.addValueChangeListener(e -> {
+      if (!applying) apply(pages.filter().withFirmwareOutdated(e.getValue()));
+    });
+
     count.setId("device-count");
     count.addClassName("result-count");
-    FlexLayout filters = new FlexLayout(search, status, account, count);
+    FlexLayout filters = new FlexLayout(search, status, plan, model, firmware, account, count);
     filters.addClassName("filter-bar");
 
     grid.setId("device-grid");
     grid.addThemeVariants(GridVariant.LUMO_ROW_STRIPES);
     grid.setPageSize(DevicePages.PAGE_SIZE);
-    grid.addColumn(LitRenderer.<DeviceSummary>of("<a router-link href=\"devices/${item.serial}\">${item.serial}</a>")
+    grid.setMultiSort(false);
+    sortable.put("serial", grid.addColumn(LitRenderer.<DeviceSummary>of(
+            "<a router-link href=\"devices/${item.serial}\">${item.serial}</a>")
         .withProperty("serial", DeviceSummary::serial)).setHeader("Serial").setAutoWidth(true).setFlexGrow(0)
-        .setFrozen(true);
-    grid.addColumn(DeviceSummary::model).setHeader("Model").setAutoWidth(true);
+        .setFrozen(true).setKey("serial").setSortProperty("serial"));
+    sortable.put("model", grid.addColumn(DeviceSummary::model).setHeader("Model").setAutoWidth(true)
+        .setKey("model").setSortProperty("model"));
+    grid.addColumn(d -> d.plan() == null ? "—" : CommandPolicy.title(d.plan())).setHeader("Plan")
+        .setAutoWidth(true);
     if (user.isSupport()) {
       grid.addColumn(d -> accountNames.getOrDefault(d.accountId(), shortId(d.accountId())))
           .setHeader("Account").setAutoWidth(true);
@@ -103,19 +138,24 @@ public class DeviceListView extends VerticalLayout implements BeforeEnterObserve
         .setAutoWidth(true);
     grid.addColumn(d -> d.status() == null ? "" : String.join(" ", d.status())).setHeader("Status flags")
         .setAutoWidth(true);
-    grid.addColumn(d -> d.firmware() == null ? "—" : d.firmware()).setHeader("Firmware").setAutoWidth(true);
-    grid.addColumn(d -> DeviceFormat.ago(d.updatedAt(), Instant.now())).setHeader("Last change");
+    grid.addColumn(d -> d.firmware() == null ? "—" : d.firmwareAvailable() == null ? d.firmware()
+        : d.firmware() + " (update: " + d.firmwareAvailable() + ")").setHeader("Firmware").setAutoWidth(true);
+    sortable.put("updatedAt", grid.addColumn(d -> DeviceFormat.ago(d.updatedAt(), Instant.now()))
+        .setHeader("Last change").setKey("updatedAt").setSortProperty("updatedAt"));
     grid.addItemClickListener(e -> grid.getUI().ifPresent(ui -> ui.navigate("devices/" + e.getItem().serial())));
-    data = new CallbackDataProvider<>(q -> fetch(q.getOffset(), q.getLimit()), q -> count());
+    data = new CallbackDataProvider<>(q -> {
+      sortBy(q.getSortOrders());
+      return fetch(q.getOffset(), q.getLimit());
+    }, q -> {
+      sortBy(q.getSortOrders());
+      return count();
+    });
     grid.setItems(data);
     grid.setSizeFull();
     empty.addClassName("empty-state");
     empty.setVisible(false);
 
-    Paragraph sorted = new Paragraph("Sorted by serial. Filters by plan and firmware state, and other sort "
-        + "orders, need support in the gateway API.");
-    sorted.addClassName("note");
-    add(filters, grid, empty, sorted);
+    add(filters, grid, empty);
     setFlexGrow(1, grid);
   }
 
@@ -126,10 +166,14 @@ public class DeviceListView extends VerticalLayout implements BeforeEnterObserve
     try {
       search.setValue(f.search() == null ? "" : f.search());
       status.setValue(f.status());
+      plan.setValue(f.plan());
+      model.setValue(f.model() == null ? "" : f.model());
+      firmware.setValue(f.firmwareOutdated());
     } finally {
       applying = false;
     }
     pages.setFilter(f);
+    showSort(f.sort());
     data.refreshAll();
   }
 
@@ -157,6 +201,31 @@ public class DeviceListView extends VerticalLayout implements BeforeEnterObserve
     data.refreshAll();
     getUI().ifPresent(ui -> ui.getPage().getHistory().replaceState(null,
         f.queryString().isEmpty() ? "devices" : "devices?" + f.queryString()));
+  }
+
+  /** Follows the grid's sort indicator (one column at a time); no indicator is the API's default, serial. */
+  private void sortBy(List<QuerySortOrder> orders) {
+    String sort = orders.isEmpty() ? null
+        : (orders.get(0).getDirection() == SortDirection.DESCENDING ? "-" : "") + orders.get(0).getSorted();
+    String current = pages.filter().sort();
+    if (java.util.Objects.equals(current, new DeviceFilter(null, null, null, null, null, null, sort).sort())) return;
+    pages.setSort(sort);
+    DeviceFilter f = pages.filter();
+    getUI().ifPresent(ui -> ui.getPage().getHistory().replaceState(null,
+        f.queryString().isEmpty() ? "devices" : "devices?" + f.queryString()));
+  }
+
+  /** Shows the URL's order on its column, without a round trip through the data provider. */
+  private void showSort(String sort) {
+    if (sort == null) {
+      grid.sort(List.of());
+      return;
+    }
+    boolean descending = sort.startsWith("-");
+    Grid.Column<DeviceSummary> column = sortable.get(descending ? sort.substring(1) : sort);
+    if (column != null) {
+      grid.sort(List.of(new GridSortOrder<>(column, descending ? SortDirection.DESCENDING : SortDirection.ASCENDING)));
+    }
   }
 
   private Stream<DeviceSummary> fetch(int offset, int limit) {

@@ -30,11 +30,16 @@ final class DevicePages {
     this.lastTotal = -1;
   }
 
+  /** Changes only the order: the number of matches stays known. */
+  void setSort(String sort) {
+    this.filter = filter.withSort(sort);
+  }
+
   DeviceFilter filter() {
     return filter;
   }
 
-  /** The devices at {@code [offset, offset + limit)} of the filtered, serial-ordered list. */
+  /** The devices at {@code [offset, offset + limit)} of the filtered list, in the filter's order. */
   List<DeviceSummary> window(int offset, int limit) {
     List<DeviceSummary> out = new ArrayList<>(limit);
     if (limit <= 0) return out;

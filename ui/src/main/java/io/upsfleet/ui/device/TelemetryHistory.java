@@ -1,6 +1,7 @@
 package io.upsfleet.ui.device;
 
 import io.upsfleet.api.rest.DeviceView;
+import io.upsfleet.api.rest.TelemetryHistoryView;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
@@ -9,10 +10,10 @@ import java.util.Deque;
 import java.util.List;
 
 /**
- * The samples one open device page has observed, for its chart. The gateway has no history endpoint yet, so
- * this is all the chart can draw: at most {@link #MAX_SAMPLES} samples and none older than 24 hours; a sample
- * is kept only when the device sent a new one (same {@code receivedAt} = same sample). Not thread-safe: one
- * per view, used on the UI thread.
+ * The samples of one open device page's chart: the gateway's downsampled history of the last 24 hours
+ * (loaded once when the page opens, see {@link #addHistory}) followed by the live samples observed since. At
+ * most {@link #MAX_SAMPLES} samples and none older than 24 hours; a live sample is kept only when the device
+ * sent a new one (same {@code receivedAt} = same sample). Not thread-safe: one per view, used on the UI thread.
  */
 public final class TelemetryHistory {
   public static final int MAX_SAMPLES = 2880;
@@ -34,6 +35,28 @@ public final class TelemetryHistory {
     Instant oldest = t.receivedAt().minus(WINDOW);
     while (!samples.isEmpty() && samples.peekFirst().at().isBefore(oldest)) samples.removeFirst();
     return true;
+  }
+
+  /**
+   * Puts the gateway's history before the live samples: only points older than the first live sample are
+   * taken (a live sample is more precise than the point of its minute), oldest first.
+   */
+  public void addHistory(List<TelemetryHistoryView.Point> points) {
+    if (points == null || points.isEmpty()) return;
+    Sample firstLive = samples.peekFirst();
+    List<Sample> older = new ArrayList<>();
+    for (TelemetryHistoryView.Point p : points) {
+      if (p.at() == null || (firstLive != null && !p.at().isBefore(firstLive.at()))) continue;
+      older.add(new Sample(p.at(), p.load(), p.charge(), p.batteryTemperature()));
+    }
+    older.sort(java.util.Comparator.comparing(Sample::at));
+    for (int i = older.size() - 1; i >= 0; i--) samples.addFirst(older.get(i));
+    while (samples.size() > MAX_SAMPLES) samples.removeFirst();
+    Sample last = samples.peekLast();
+    if (last != null) {
+      Instant oldest = last.at().minus(WINDOW);
+      while (!samples.isEmpty() && samples.peekFirst().at().isBefore(oldest)) samples.removeFirst();
+    }
   }
 
   public List<Sample> samples() {

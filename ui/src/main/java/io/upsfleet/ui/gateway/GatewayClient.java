@@ -6,6 +6,7 @@ import io.upsfleet.api.rest.AssignmentResult;
 import io.upsfleet.api.rest.CommandRequest;
 import io.upsfleet.api.rest.CommandView;
 import io.upsfleet.api.rest.CreateUserRequest;
+import io.upsfleet.api.rest.DeviceCounts;
 import io.upsfleet.api.rest.DeviceEventView;
 import io.upsfleet.api.rest.DevicePlanView;
 import io.upsfleet.api.rest.DeviceSummary;
@@ -15,6 +16,7 @@ import io.upsfleet.api.rest.FirmwareRelease;
 import io.upsfleet.api.rest.LicenseOrderRequest;
 import io.upsfleet.api.rest.LicenseOrderView;
 import io.upsfleet.api.rest.PageView;
+import io.upsfleet.api.rest.TelemetryHistoryView;
 import io.upsfleet.api.rest.UserView;
 import java.time.Instant;
 import java.util.List;
@@ -40,6 +42,12 @@ public interface GatewayClient {
 
   /** A page of the device directory; see {@link DeviceQuery} for what the API can filter on. */
   PageView<DeviceSummary> devices(DeviceQuery query);
+
+  /** Counts by health, by plan and of outdated firmware ({@code accountId} null: every account the user sees). */
+  DeviceCounts deviceCounts(String accountId);
+
+  /** A device's downsampled telemetry in {@code [from, to)}, oldest first, at most {@code maxPoints} points. */
+  TelemetryHistoryView telemetryHistory(String serial, Instant from, Instant to, int maxPoints);
 
   /** The live view of one device (asked of its entity). */
   DeviceView device(String serial);

@@ -9,6 +9,7 @@ import io.upsfleet.api.rest.CommandRequest;
 import io.upsfleet.api.rest.CommandView;
 import io.upsfleet.api.rest.CreateAccountRequest;
 import io.upsfleet.api.rest.CreateUserRequest;
+import io.upsfleet.api.rest.DeviceCounts;
 import io.upsfleet.api.rest.DeviceEventView;
 import io.upsfleet.api.rest.DevicePlanView;
 import io.upsfleet.api.rest.DeviceSummary;
@@ -19,6 +20,7 @@ import io.upsfleet.api.rest.LicenseOrderRequest;
 import io.upsfleet.api.rest.LicenseOrderView;
 import io.upsfleet.api.rest.PageView;
 import io.upsfleet.api.rest.RedeemRequest;
+import io.upsfleet.api.rest.TelemetryHistoryView;
 import io.upsfleet.api.rest.UserView;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -68,6 +70,22 @@ final class HttpGatewayClient implements GatewayClient {
   @Override
   public PageView<DeviceSummary> devices(DeviceQuery query) {
     return get("/api/v1/devices" + GatewayHttp.query(query.parameters()), DEVICE_PAGE);
+  }
+
+  @Override
+  public DeviceCounts deviceCounts(String accountId) {
+    Map<String, String> q = accountId == null ? Map.of() : Map.of("accountId", accountId);
+    return get("/api/v1/devices/summary" + GatewayHttp.query(q), new TypeReference<>() {});
+  }
+
+  @Override
+  public TelemetryHistoryView telemetryHistory(String serial, Instant from, Instant to, int maxPoints) {
+    Map<String, String> q = new LinkedHashMap<>();
+    if (from != null) q.put("from", from.toString());
+    if (to != null) q.put("to", to.toString());
+    q.put("maxPoints", Integer.toString(maxPoints));
+    return get("/api/v1/devices/" + GatewayHttp.encode(serial) + "/telemetry" + GatewayHttp.query(q),
+        new TypeReference<>() {});
   }
 
   @Override

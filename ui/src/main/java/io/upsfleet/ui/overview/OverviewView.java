@@ -16,6 +16,8 @@ import com.vaadin.flow.data.renderer.LitRenderer;
 import com.vaadin.flow.router.PageTitle;
 import com.vaadin.flow.router.Route;
 import com.vaadin.flow.shared.Registration;
+import io.upsfleet.ui.device.CommandPolicy;
+import io.upsfleet.ui.device.DeviceFilter;
 import io.upsfleet.ui.device.DeviceFormat;
 import io.upsfleet.ui.live.LiveUpdates;
 import io.upsfleet.ui.login.CurrentUser;
@@ -24,10 +26,11 @@ import io.upsfleet.ui.shell.MainLayout;
 import io.upsfleet.ui.shell.Toasts;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.List;
 
-/** The fleet at a glance: status counts (each a link to the filtered list) and who needs attention first. */
+/**
+ * The fleet at a glance: counts by health, by plan and of outdated firmware (each a link to the filtered list)
+ * and who needs attention first.
+ */
 @Route(value = "", layout = MainLayout.class)
 @PageTitle("Overview · upsfleet")
 public class OverviewView extends VerticalLayout {
@@ -35,6 +38,7 @@ public class OverviewView extends VerticalLayout {
   private final LiveUpdates live;
   private final SignedInUser user = CurrentUser.require();
   private final Div cards = new Div();
+  private final Div planCards = new Div();
   private final ProgressBar loading = new ProgressBar();
   private final Grid<FleetOverview.Attention> attention = new Grid<>();
   private final Paragraph empty = new Paragraph("No device needs attention right now.");
@@ -45,6 +49,8 @@ public class OverviewView extends VerticalLayout {
     addClassName("overview-view");
     cards.addClassName("stat-cards");
     cards.setId("status-cards");
+    planCards.addClassName("stat-cards");
+    planCards.setId("plan-cards");
     loading.setIndeterminate(true);
 
     attention.setId("attention-grid");
@@ -60,10 +66,11 @@ public class OverviewView extends VerticalLayout {
     empty.addClassName("empty-state");
     empty.setVisible(false);
 
-    Paragraph gaps = new Paragraph("Counts by plan and by firmware state need aggregates the gateway API "
-        + "does not offer yet; they will appear here once it does.");
-    gaps.addClassName("note");
-    add(loading, new H2("Devices by status"), cards, new H2("Needs attention first"), attention, empty, gaps);
+    Paragraph note = new Paragraph("Each device counts once, under its most urgent health; a status link may "
+        + "list more devices (a device on low battery is also on battery).");
+    note.addClassName("note");
+    add(loading, new H2("Devices by health"), cards, new H2("Plans and firmware"), planCards,
+        new H2("Needs attention first"), attention, empty, note);
   }
 
   @Override
@@ -83,18 +90,21 @@ public class OverviewView extends VerticalLayout {
     loading.setVisible(false);
     cards.removeAll();
     cards.add(card("All devices", s.total(), "devices", "neutral", "count-ALL"));
-    List<String> order = new ArrayList<>(List.of("ONLINE", "ON_BATTERY", "LOW_BATTERY", "REPLACE_BATTERY",
-        "OFFLINE", "CONNECTION_LOST", "OVERLOAD", "TEMPERATURE_HIGH"));
-    for (String status : order) {
-      Long n = s.byStatus().get(status);
-      if (n != null) {
-        cards.add(card(DeviceFormat.label(status), n, "devices?status=" + status, n > 0 ? DeviceFormat.tone(status)
-            : "neutral", "count-" + status));
-      }
-    }
+    s.byHealth().forEach((health, n) -> cards.add(card(DeviceFormat.label(health), n, healthLink(health),
+        n > 0 ? DeviceFormat.tone(health) : "neutral", "count-" + health)));
+    planCards.removeAll();
+    s.byPlan().forEach((plan, n) -> planCards.add(card(CommandPolicy.title(plan) + " plan", n,
+        "devices?plan=" + plan, "neutral", "plan-" + plan)));
+    planCards.add(card("Firmware outdated", s.firmwareOutdated(), "devices?firmware=outdated",
+        s.firmwareOutdated() > 0 ? "warning" : "neutral", "count-FIRMWARE_OUTDATED"));
     attention.setItems(s.attention());
     attention.setVisible(!s.attention().isEmpty());
     empty.setVisible(s.attention().isEmpty());
+  }
+
+  /** The list behind a health count: its status filter, or the whole list for OK (no such filter). */
+  private static String healthLink(String health) {
+    return DeviceFilter.STATUSES.contains(health) ? "devices?status=" + health : "devices";
   }
 
   private static Anchor card(String label, long count, String href, String tone, String id) {

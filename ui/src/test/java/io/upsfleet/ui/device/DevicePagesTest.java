@@ -21,7 +21,7 @@ class DevicePagesTest {
     int from = q.page() * q.size();
     List<DeviceSummary> items = IntStream.range(from, Math.min(FLEET, from + q.size()))
         .mapToObj(i -> new DeviceSummary(String.format("AS%010d", i), "SMT1500C", null, null, true, false,
-            List.of("OL"), "OK", null, null)).toList();
+            List.of("OL"), "OK", null, null, "STANDARD", null)).toList();
     return new PageView<>(items, q.page(), q.size(), FLEET);
   }
 

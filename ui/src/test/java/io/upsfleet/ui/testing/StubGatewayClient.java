@@ -6,6 +6,7 @@ import io.upsfleet.api.rest.AssignmentResult;
 import io.upsfleet.api.rest.CommandRequest;
 import io.upsfleet.api.rest.CommandView;
 import io.upsfleet.api.rest.CreateUserRequest;
+import io.upsfleet.api.rest.DeviceCounts;
 import io.upsfleet.api.rest.DeviceEventView;
 import io.upsfleet.api.rest.DevicePlanView;
 import io.upsfleet.api.rest.DeviceSummary;
@@ -15,6 +16,7 @@ import io.upsfleet.api.rest.FirmwareRelease;
 import io.upsfleet.api.rest.LicenseOrderRequest;
 import io.upsfleet.api.rest.LicenseOrderView;
 import io.upsfleet.api.rest.PageView;
+import io.upsfleet.api.rest.TelemetryHistoryView;
 import io.upsfleet.api.rest.UserView;
 import io.upsfleet.ui.gateway.DeviceQuery;
 import io.upsfleet.ui.gateway.GatewayClient;
@@ -34,6 +36,8 @@ public class StubGatewayClient implements GatewayClient {
   @Override public List<UserView> users(String accountId) { throw no(); }
   @Override public UserView createUser(String accountId, CreateUserRequest request) { throw no(); }
   @Override public PageView<DeviceSummary> devices(DeviceQuery query) { throw no(); }
+  @Override public DeviceCounts deviceCounts(String accountId) { throw no(); }
+  @Override public TelemetryHistoryView telemetryHistory(String serial, Instant from, Instant to, int maxPoints) { throw no(); }
   @Override public DeviceView device(String serial) { throw no(); }
   @Override public PageView<DeviceEventView> events(String serial, Instant from, Instant to, int page, int size) { throw no(); }
   @Override public DevicePlanView plan(String serial) { throw no(); }
