@@ -139,7 +139,13 @@ public final class Main implements Runnable {
       if (Files.exists(state)) {
         members = Provisioner.read(state);
       } else {
-        members = Provisioner.provision(gw.signIn(), "DM", devices, accounts, 42, n -> { });
+        UpsfleetClient support = gw.signIn();
+        List<String> accountIds = new ArrayList<>();
+        members = Provisioner.provision(support, "DM", devices, accounts, 42, n -> { }, accountIds);
+        // Every tenth device of the first account gets Advanced, so outlet-group reboots can be tried at once.
+        List<Member> first = members.subList(0, Math.max(1, members.size() / Math.max(1, accounts)));
+        int advanced = Provisioner.makeAdvanced(support, first, accountIds.get(0), 10);
+        System.out.printf("  registered %d devices; %d of them on Advanced%n", members.size(), advanced);
         Provisioner.write(state, members);
       }
       DeviceConnection.Options options = new DeviceConnection.Options(interval, true, Duration.ofSeconds(2), 60, true, true);

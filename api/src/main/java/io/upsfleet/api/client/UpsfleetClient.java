@@ -106,6 +106,26 @@ public final class UpsfleetClient {
         new TypeReference<io.upsfleet.api.rest.BulkRegistrationResult>() {});
   }
 
+  /** Creates a purchase order (support); the answer carries the activation code. */
+  public io.upsfleet.api.rest.LicenseOrderView createOrder(String poNumber, String sku, int quantity, String channel,
+      String installerEmail) {
+    return send("POST", "/api/v1/license-orders", new io.upsfleet.api.rest.LicenseOrderRequest(poNumber, sku, quantity,
+        null, channel, installerEmail), new TypeReference<io.upsfleet.api.rest.LicenseOrderView>() {});
+  }
+
+  /** Redeems a code for an account ({@code accountId} is for support; customers pass null). */
+  public io.upsfleet.api.rest.LicenseOrderView redeem(String code, String accountId) {
+    return send("POST", "/api/v1/activation-codes/" + encode(code) + "/redeem",
+        new io.upsfleet.api.rest.RedeemRequest(accountId), new TypeReference<io.upsfleet.api.rest.LicenseOrderView>() {});
+  }
+
+  /** Assigns one entitlement of each SKU to each device (or previews it). */
+  public io.upsfleet.api.rest.AssignmentResult assign(String code, List<String> serials, List<String> skus,
+      boolean preview, String accountId) {
+    return send("POST", "/api/v1/assignments", new io.upsfleet.api.rest.AssignmentRequest(code, serials, skus, preview,
+        accountId), new TypeReference<io.upsfleet.api.rest.AssignmentResult>() {});
+  }
+
   public DeviceView device(String serial) {
     return send("GET", "/api/v1/devices/" + encode(serial), null, new TypeReference<DeviceView>() {});
   }

@@ -26,11 +26,18 @@ public final class Provisioner {
    */
   public static List<Member> provision(UpsfleetClient support, String prefix, int devices, int accounts, long seed,
       java.util.function.IntConsumer progress) {
+    return provision(support, prefix, devices, accounts, seed, progress, new ArrayList<>());
+  }
+
+  /** Like {@link #provision(UpsfleetClient, String, int, int, long, java.util.function.IntConsumer)}, collecting the accounts. */
+  public static List<Member> provision(UpsfleetClient support, String prefix, int devices, int accounts, long seed,
+      java.util.function.IntConsumer progress, List<String> accountIdsOut) {
     Random random = new Random(seed);
     List<String> accountIds = new ArrayList<>();
     for (int a = 0; a < accounts; a++) {
       accountIds.add(support.createAccount("Fleet " + prefix + "-" + (a + 1) + "-" + Long.toHexString(seed)).id());
     }
+    accountIdsOut.addAll(accountIds);
     List<Member> out = new ArrayList<>();
     int perAccount = (devices + accounts - 1) / accounts;
     int n = 0;
@@ -53,6 +60,21 @@ public final class Provisioner {
       n += mine;
     }
     return out;
+  }
+
+  /**
+   * Makes every {@code every}-th device of the first account Advanced (an order, redeemed and assigned
+   * through the API), so a demo fleet has devices that can reboot outlet groups.
+   */
+  public static int makeAdvanced(UpsfleetClient support, List<Member> members, String accountId, int every) {
+    List<String> serials = new ArrayList<>();
+    for (int i = 0; i < members.size(); i += every) serials.add(members.get(i).serial());
+    if (serials.isEmpty()) return 0;
+    var order = support.createOrder("DEMO-ADVANCED", "SMARTCONNECT-ADVANCED-1Y", serials.size(), "ONLINE",
+        "installer@example.com");
+    support.redeem(order.code(), accountId);
+    support.assign(order.code(), serials, List.of(), false, accountId);
+    return serials.size();
   }
 
   static String serial(String prefix, int n) {
