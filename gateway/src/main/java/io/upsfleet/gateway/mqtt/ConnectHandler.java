@@ -140,8 +140,27 @@ final class ConnectHandler extends ChannelInboundHandlerAdapter {
     }
     int keepAlive = clampKeepAlive(header.keepAliveTimeSeconds());
     ctx.channel().config().setAutoRead(false);
-    edge.authenticator.authenticate(clientId, payload.passwordInBytes()).whenComplete((account, err) ->
+    byte[] password = payload.passwordInBytes();
+    boolean admitted = edge.attachGate.enter(() -> ctx.executor().execute(() -> {
+      if (session.phase != DeviceSession.Phase.AUTHENTICATING) {
+        edge.attachGate.leave(); // the client went away while it waited
+        return;
+      }
+      authenticateAndAttach(ctx, session, clientId, password, received, keepAlive);
+    }));
+    if (!admitted) {
+      refuseLater(ctx, session, received, MqttConnectReturnCode.CONNECTION_REFUSED_SERVER_UNAVAILABLE, "overloaded");
+    }
+  }
+
+  /** Runs inside the attach gate: every path out of it leaves the gate exactly once. */
+  private void authenticateAndAttach(ChannelHandlerContext ctx, DeviceSession session, String clientId,
+      byte[] password, Instant received, int keepAlive) {
+    edge.authenticator.authenticate(clientId, password).whenComplete((account, err) ->
         ctx.executor().execute(() -> {
+          if (session.phase != DeviceSession.Phase.AUTHENTICATING || err != null || account.isEmpty()) {
+            edge.attachGate.leave();
+          }
           if (session.phase != DeviceSession.Phase.AUTHENTICATING) return;
           if (err != null) {
             log.warn("credential lookup failed for {}: {}", clientId, err.toString());
@@ -159,6 +178,7 @@ final class ConnectHandler extends ChannelInboundHandlerAdapter {
     session.link = edge.spawnLink(session);
     edge.devices.attach(session.serial, session.remoteAddress, edge.nodeId, session.link.narrow())
         .whenComplete((reply, err) -> ctx.executor().execute(() -> {
+          edge.attachGate.leave();
           if (reply instanceof UpsDevice.Attachment a) {
             session.epoch = a.epoch();
             if (session.phase != DeviceSession.Phase.AUTHENTICATING) {

@@ -21,6 +21,7 @@ final class MqttEdge {
   final DeviceEventParser eventParser;
   final CommandResultParser commandResultParser;
   final MqttMetrics metrics;
+  final AttachGate attachGate;
   final Clock clock;
   final String nodeId;
   private final ActorSystem<?> system;
@@ -36,6 +37,7 @@ final class MqttEdge {
     this.eventParser = new DeviceEventParser(settings.maxPacketBytes(), settings.maxClockSkew());
     this.commandResultParser = new CommandResultParser(settings.maxPacketBytes(), settings.maxClockSkew());
     this.metrics = metrics;
+    this.attachGate = new AttachGate(settings.maxConcurrentAttaches(), settings.maxWaitingAttaches());
     this.clock = clock;
     this.nodeId = cluster.nodeId();
     this.system = cluster.system();

@@ -18,6 +18,8 @@ import java.time.Duration;
  * @param maxClockSkew device clock difference beyond which a sample is flagged
  * @param credentialCacheSize device credentials kept in memory
  * @param workerThreads Netty worker threads (0 = number of cores)
+ * @param maxConcurrentAttaches CONNECTs authenticated and attached at once; the rest wait in line
+ * @param maxWaitingAttaches CONNECTs that may wait in that line before new ones are refused (0x03)
  */
 public record MqttSettings(
     String host,
@@ -30,7 +32,9 @@ public record MqttSettings(
     Duration refusalDelay,
     Duration maxClockSkew,
     int credentialCacheSize,
-    int workerThreads) {
+    int workerThreads,
+    int maxConcurrentAttaches,
+    int maxWaitingAttaches) {
 
   public MqttSettings {
     check(port >= 0 && port <= 65535, "port", "must be 0..65535");
@@ -43,6 +47,8 @@ public record MqttSettings(
     check(!maxClockSkew.isNegative(), "max-clock-skew", "must not be negative");
     check(credentialCacheSize >= 0, "credential-cache-size", "must not be negative");
     check(workerThreads >= 0 && workerThreads <= 256, "worker-threads", "must be 0..256");
+    check(maxConcurrentAttaches >= 1 && maxConcurrentAttaches <= 10_000, "max-concurrent-attaches", "must be 1..10000");
+    check(maxWaitingAttaches >= 0 && maxWaitingAttaches <= 1_000_000, "max-waiting-attaches", "must be 0..1000000");
   }
 
   public static MqttSettings fromConfig(Config root) {
@@ -58,7 +64,9 @@ public record MqttSettings(
         c.getDuration("refusal-delay"),
         c.getDuration("max-clock-skew"),
         c.getInt("credential-cache-size"),
-        c.getInt("worker-threads"));
+        c.getInt("worker-threads"),
+        c.getInt("max-concurrent-attaches"),
+        c.getInt("max-waiting-attaches"));
   }
 
   private static void check(boolean ok, String key, String message) {
