@@ -209,6 +209,14 @@ public final class Main implements Runnable {
     @Option(names = "--report", description = "write the JSON report here")
     Path report;
 
+    @Option(names = "--outage-share", defaultValue = "0",
+        description = "S3: after the steady window, this share of the fleet loses mains at once (0 = no wave)")
+    double outageShare;
+
+    @Option(names = "--outage-duration", defaultValue = "60s", converter = DurationConverter.class,
+        description = "how long the wave lasts (default ${DEFAULT-VALUE})")
+    Duration outageDuration;
+
     @Override
     public Integer call() throws Exception {
       List<Member> members = Provisioner.read(devicesFile);
@@ -228,7 +236,8 @@ public final class Main implements Runnable {
         Map<String, Object> doc = new LinkedHashMap<>();
         doc.put("environment", Summary.environment());
         doc.put("settings", Map.of("devices", members.size(), "interval", interval.toString(), "qos", qos,
-            "connectRate", connectRate, "warmup", warmup.toString(), "duration", duration.toString()));
+            "connectRate", connectRate, "warmup", warmup.toString(), "duration", duration.toString(),
+            "outageShare", outageShare));
         doc.put("runs", results);
         new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(report.toFile(), doc);
         System.out.println("  report: " + report.toAbsolutePath());
@@ -267,6 +276,8 @@ public final class Main implements Runnable {
           long cpuSelfUsed = CpuClock.self() - cpuSelf;
           long cpuTargetUsed = targetPid > 0 ? CpuClock.of(targetPid) - cpuTarget : -1;
           Histogram pubAck = stats.takePubAck("telemetry");
+          Map<String, Object> wave = outageShare > 0 && mosquitto == null
+              ? outageWave(gw, outageShare, outageDuration, fleet, stats) : null;
           Map<String, Object> r = new LinkedHashMap<>();
           r.put("target", target);
           r.put("round", round + 1);
@@ -284,12 +295,51 @@ public final class Main implements Runnable {
           r.put("disconnects", stats.disconnects());
           r.put("refusals", stats.refusals());
           r.put("behindSchedule", stats.behindSchedule());
+          if (wave != null) r.put("outageWave", wave);
           return r;
         }
       } finally {
         if (mosquitto != null) mosquitto.close();
       }
     }
+  }
+
+  /**
+   * S3: a share of the fleet loses mains at once; measures how long until the gateway's read model shows
+   * every one of them on battery (each status change committed and projected), and the PUBACK latency of
+   * everyone meanwhile.
+   */
+  static Map<String, Object> outageWave(GatewayOptions gw, double outageShare, Duration outageDuration, Fleet fleet,
+      Stats stats) throws InterruptedException {
+    UpsfleetClient support = gw.signIn();
+    long before = onBattery(support);
+    stats.takePubAck("telemetry");
+    long t0 = System.nanoTime();
+    int hit = fleet.outage(outageShare, outageDuration);
+    System.out.printf("  [gateway] outage wave: %d devices lost mains%n", hit);
+    long deadline = t0 + outageDuration.toNanos();
+    long seen = 0;
+    double committed = -1;
+    while (System.nanoTime() < deadline) {
+      seen = onBattery(support) - before;
+      if (seen >= hit) {
+        committed = (System.nanoTime() - t0) / 1e9;
+        break;
+      }
+      Thread.sleep(100);
+    }
+    Histogram during = stats.takePubAck("telemetry");
+    Map<String, Object> w = new LinkedHashMap<>();
+    w.put("devices", hit);
+    w.put("seenOnBattery", seen);
+    w.put("allCommittedSeconds", committed < 0 ? null : round1(committed));
+    w.put("pubAckMsDuringWave", Summary.percentiles(during));
+    return w;
+  }
+
+  private static long onBattery(UpsfleetClient support) {
+    var counts = support.deviceCounts(null).byHealth();
+    return counts.getOrDefault("ON_BATTERY", 0L) + counts.getOrDefault("LOW_BATTERY", 0L);
   }
 
   static double round1(double v) {

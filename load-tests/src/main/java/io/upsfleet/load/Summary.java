@@ -47,6 +47,13 @@ final class Summary {
           p.get("p99"), p.get("p999"), r.get("targetCpuMicrosPerMessage"), r.get("simulatorCpuMicrosPerMessage"),
           r.get("behindSchedule"));
     }
+    for (Map<String, Object> r : runs) {
+      if (r.get("outageWave") instanceof Map<?, ?> w) {
+        Map<String, Object> p = (Map<String, Object>) w.get("pubAckMsDuringWave");
+        out.printf("  outage wave: %s devices on battery at once; all committed and visible in %s s; PUBACK p99 %s ms"
+            + " during the wave%n", w.get("devices"), w.get("allCommittedSeconds"), p.get("p99"));
+      }
+    }
     double g = median(runs, "gateway");
     double m = median(runs, "mosquitto");
     if (g > 0 && m > 0) {
