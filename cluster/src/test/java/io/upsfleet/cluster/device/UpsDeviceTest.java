@@ -1,5 +1,6 @@
 package io.upsfleet.cluster.device;
 
+import io.upsfleet.cluster.testing.TestClock;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -31,11 +32,9 @@ import io.upsfleet.cluster.device.UpsDevice.State;
 import io.upsfleet.cluster.device.UpsDevice.StatusChanged;
 import io.upsfleet.cluster.device.UpsDevice.TemperatureAlarmChanged;
 import io.upsfleet.cluster.device.UpsDevice.Wake;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
-import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.Arrays;
 import java.util.EnumSet;
@@ -45,7 +44,6 @@ import java.util.Set;
 import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.SerializationTestKit;
@@ -61,7 +59,7 @@ import org.junit.jupiter.api.Test;
 /**
  * Drives {@link UpsDevice} through its real seam, the {@link EventSourcedBehaviorTestKit}, with an in-memory
  * journal. Every command, event, reply and state the kit sees is round-tripped through the jackson-cbor
- * binding of {@code upsfleet-cluster.conf} and compared for equality. Time is a {@link MutableClock}, so
+ * binding of {@code upsfleet-cluster.conf} and compared for equality. Time is a {@link TestClock}, so
  * offline grace and trial expiry are tested without waiting.
  */
 class UpsDeviceTest {
@@ -110,7 +108,7 @@ class UpsDeviceTest {
   private static final String ACCOUNT = "acct-42";
 
   private final String serial = String.format("AS%08dX", IDS.incrementAndGet());
-  private final MutableClock clock = new MutableClock(Instant.parse("2025-03-10T08:00:00Z"));
+  private final TestClock clock = new TestClock(Instant.parse("2025-03-10T08:00:00Z"));
   private final TestProbe<ClusterSharding.ShardCommand> shard = testKit.createTestProbe();
   private final EventSourcedBehaviorTestKit<Command, Event, State> kit = EventSourcedBehaviorTestKit.create(
       testKit.system(),
@@ -867,35 +865,4 @@ class UpsDeviceTest {
         .count();
   }
 
-  /** A clock the test moves by hand; read by the entity's thread, so the instant is held atomically. */
-  static final class MutableClock extends Clock {
-    private final AtomicReference<Instant> now;
-
-    MutableClock(Instant start) {
-      this.now = new AtomicReference<>(start);
-    }
-
-    void set(Instant instant) {
-      now.set(instant);
-    }
-
-    void advance(Duration duration) {
-      now.updateAndGet(i -> i.plus(duration));
-    }
-
-    @Override
-    public Instant instant() {
-      return now.get();
-    }
-
-    @Override
-    public ZoneId getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(ZoneId zone) {
-      return this;
-    }
-  }
 }

@@ -1,5 +1,6 @@
 package io.upsfleet.cluster.licensing;
 
+import io.upsfleet.cluster.testing.TestClock;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.typesafe.config.Config;
@@ -28,11 +29,8 @@ import io.upsfleet.cluster.licensing.LicenseOrder.State;
 import io.upsfleet.cluster.licensing.LicenseOrder.Wake;
 import io.upsfleet.cluster.plan.Sku;
 import io.upsfleet.cluster.plan.TermSource;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -684,31 +682,4 @@ class LicenseOrderTest {
     return (Rejected) reply;
   }
 
-  /** A clock the test moves by hand; read on the entity's thread, so the instant is held atomically. */
-  static final class TestClock extends Clock {
-    private final AtomicReference<Instant> now;
-
-    TestClock(Instant start) {
-      this.now = new AtomicReference<>(start);
-    }
-
-    void advance(Duration d) {
-      now.updateAndGet(i -> i.plus(d));
-    }
-
-    @Override
-    public Instant instant() {
-      return now.get();
-    }
-
-    @Override
-    public ZoneId getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(ZoneId zone) {
-      return this;
-    }
-  }
 }
