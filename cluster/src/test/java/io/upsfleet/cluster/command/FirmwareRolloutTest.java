@@ -1,11 +1,11 @@
 package io.upsfleet.cluster.command;
 
+import io.upsfleet.cluster.testing.EntityTestConfig;
 import io.upsfleet.cluster.testing.TestClock;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
-import com.typesafe.config.ConfigParseOptions;
 import io.upsfleet.cluster.command.FirmwareRollout.Phase;
 import io.upsfleet.cluster.command.FirmwareRollout.Refused;
 import io.upsfleet.cluster.command.FirmwareRollout.Reply;
@@ -54,21 +54,13 @@ import org.junit.jupiter.api.Test;
 class FirmwareRolloutTest {
 
   static Config testConfig() {
-    Config upsfleet = ConfigFactory.parseResources(
-            FirmwareRolloutTest.class.getClassLoader(), "upsfleet-cluster.conf",
-            ConfigParseOptions.defaults().setAllowMissing(false))
-        .withoutPath("pekko.persistence")
-        .withoutPath("pekko.projection");
-    return ConfigFactory.load(
-        ConfigFactory.parseString("""
-                pekko.actor.provider = cluster
-                pekko.remote.artery.canonical.hostname = "127.0.0.1"
-                pekko.remote.artery.canonical.port = 0
-                pekko.cluster.jmx.multi-mbeans-in-same-jvm = on
-                pekko.cluster.sharding.remember-entities = off
-                """)
-            .withFallback(EventSourcedBehaviorTestKit.config())
-            .withFallback(upsfleet));
+    return EntityTestConfig.testkit("""
+        pekko.actor.provider = cluster
+        pekko.remote.artery.canonical.hostname = "127.0.0.1"
+        pekko.remote.artery.canonical.port = 0
+        pekko.cluster.jmx.multi-mbeans-in-same-jvm = on
+        pekko.cluster.sharding.remember-entities = off
+        """);
   }
 
   private static final ActorTestKit testKit = ActorTestKit.create("FirmwareRolloutTest", testConfig());

@@ -1,11 +1,11 @@
 package io.upsfleet.cluster.device;
 
+import io.upsfleet.cluster.testing.EntityTestConfig;
 import io.upsfleet.cluster.testing.TestClock;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
-import com.typesafe.config.ConfigParseOptions;
 import io.upsfleet.cluster.command.CommandMessage;
 import io.upsfleet.cluster.command.CommandReport;
 import io.upsfleet.cluster.command.CommandStatus;
@@ -74,15 +74,7 @@ import org.junit.jupiter.api.Test;
 class UpsDeviceCommandTest {
 
   static Config testConfig() {
-    Config upsfleet = ConfigFactory.parseResources(
-            UpsDeviceCommandTest.class.getClassLoader(), "upsfleet-cluster.conf",
-            ConfigParseOptions.defaults().setAllowMissing(false))
-        .withoutPath("pekko.persistence")
-        .withoutPath("pekko.projection");
-    return ConfigFactory.load(
-        ConfigFactory.parseString("pekko.actor.provider = local")
-            .withFallback(EventSourcedBehaviorTestKit.config())
-            .withFallback(upsfleet));
+    return EntityTestConfig.testkit();
   }
 
   private static final ActorTestKit testKit = ActorTestKit.create("UpsDeviceCommandTest", testConfig());

@@ -1,11 +1,11 @@
 package io.upsfleet.cluster.device;
 
+import io.upsfleet.cluster.testing.EntityTestConfig;
 import io.upsfleet.cluster.testing.TestClock;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
-import com.typesafe.config.ConfigParseOptions;
 import io.upsfleet.cluster.device.UpsDevice.ApplyEntitlements;
 import io.upsfleet.cluster.device.UpsDevice.AttachReply;
 import io.upsfleet.cluster.device.UpsDevice.Attachment;
@@ -54,15 +54,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 class UpsDevicePlanTest {
 
   static Config testConfig() {
-    Config upsfleet = ConfigFactory.parseResources(
-            UpsDevicePlanTest.class.getClassLoader(), "upsfleet-cluster.conf",
-            ConfigParseOptions.defaults().setAllowMissing(false))
-        .withoutPath("pekko.persistence")
-        .withoutPath("pekko.projection");
-    return ConfigFactory.load(
-        ConfigFactory.parseString("pekko.actor.provider = local")
-            .withFallback(EventSourcedBehaviorTestKit.config())
-            .withFallback(upsfleet));
+    return EntityTestConfig.testkit();
   }
 
   private static final ActorTestKit testKit = ActorTestKit.create("UpsDevicePlanTest", testConfig());

@@ -1,5 +1,6 @@
 package io.upsfleet.cluster.device;
 
+import io.upsfleet.cluster.testing.EntityTestConfig;
 import io.upsfleet.cluster.testing.TestClock;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -10,7 +11,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
-import com.typesafe.config.ConfigParseOptions;
 import io.upsfleet.cluster.device.UpsDevice.Attach;
 import io.upsfleet.cluster.device.UpsDevice.AttachReply;
 import io.upsfleet.cluster.device.UpsDevice.Attachment;
@@ -64,21 +64,8 @@ import org.junit.jupiter.api.Test;
  */
 class UpsDeviceTest {
 
-  /**
-   * The testkit's in-memory journal and snapshot store, the serialization settings of
-   * {@code upsfleet-cluster.conf} (its JDBC persistence plugins and projection settings removed), and a
-   * local provider instead of the cluster one.
-   */
   static Config testConfig() {
-    Config upsfleet = ConfigFactory.parseResources(
-            UpsDeviceTest.class.getClassLoader(), "upsfleet-cluster.conf",
-            ConfigParseOptions.defaults().setAllowMissing(false))
-        .withoutPath("pekko.persistence")
-        .withoutPath("pekko.projection");
-    return ConfigFactory.load(
-        ConfigFactory.parseString("pekko.actor.provider = local")
-            .withFallback(EventSourcedBehaviorTestKit.config())
-            .withFallback(upsfleet));
+    return EntityTestConfig.testkit();
   }
 
   private static final ActorTestKit testKit = ActorTestKit.create("UpsDeviceTest", testConfig());

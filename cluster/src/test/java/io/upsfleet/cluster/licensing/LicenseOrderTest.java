@@ -1,11 +1,10 @@
 package io.upsfleet.cluster.licensing;
 
+import io.upsfleet.cluster.testing.EntityTestConfig;
 import io.upsfleet.cluster.testing.TestClock;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.typesafe.config.Config;
-import com.typesafe.config.ConfigFactory;
-import com.typesafe.config.ConfigParseOptions;
 import io.upsfleet.cluster.licensing.LicenseOrder.CodeRedeemed;
 import io.upsfleet.cluster.licensing.LicenseOrder.Command;
 import io.upsfleet.cluster.licensing.LicenseOrder.Complete;
@@ -60,15 +59,7 @@ import org.junit.jupiter.api.Test;
 class LicenseOrderTest {
 
   static Config testConfig() {
-    Config upsfleet = ConfigFactory.parseResources(
-            LicenseOrderTest.class.getClassLoader(), "upsfleet-cluster.conf",
-            ConfigParseOptions.defaults().setAllowMissing(false))
-        .withoutPath("pekko.persistence")
-        .withoutPath("pekko.projection");
-    return ConfigFactory.load(
-        ConfigFactory.parseString("pekko.actor.provider = local")
-            .withFallback(EventSourcedBehaviorTestKit.config())
-            .withFallback(upsfleet));
+    return EntityTestConfig.testkit();
   }
 
   private static final ActorTestKit testKit = ActorTestKit.create("LicenseOrderTest", testConfig());
