@@ -36,8 +36,14 @@ public final class AuditLog {
    */
   public CompletionStage<Void> record(
       String actor, UUID accountId, String action, String target, String outcome, String details) {
-    log.info("audit actor={} account={} action={} target={} outcome={} details={}",
-        actor, accountId, action, target, outcome, details);
+    // Refusals are worth a line in the log; routine successes live in the table (a fleet registers in bulk).
+    if ("OK".equals(outcome)) {
+      log.debug("audit actor={} account={} action={} target={} outcome={} details={}",
+          actor, accountId, action, target, outcome, details);
+    } else {
+      log.info("audit actor={} account={} action={} target={} outcome={} details={}",
+          actor, accountId, action, target, outcome, details);
+    }
     CompletionStage<Void> written = jdbc.run(c -> {
       try (PreparedStatement ps = c.prepareStatement(
           "INSERT INTO audit_log (at, actor, account_id, action, target, outcome, details) VALUES (?, ?, ?, ?, ?, ?, ?)")) {
