@@ -209,6 +209,10 @@ public final class Main implements Runnable {
     @Option(names = "--report", description = "write the JSON report here")
     Path report;
 
+    @Option(names = "--command-rate", defaultValue = "0",
+        description = "S4: command round trips per second through the API during the steady window (0 = none)")
+    double commandRate;
+
     @Option(names = "--outage-share", defaultValue = "0",
         description = "S3: after the steady window, this share of the fleet loses mains at once (0 = no wave)")
     double outageShare;
@@ -266,10 +270,19 @@ public final class Main implements Runnable {
           stats.takePubAck("telemetry");
           long sentBefore = stats.published("telemetry");
           long ackedBefore = stats.acknowledged("telemetry");
+          CommandProbe probe = commandRate > 0 && mosquitto == null
+              ? new CommandProbe(gw.gateway, gw.signIn().token(), members, commandRate) : null;
           long cpuSelf = CpuClock.self();
           long cpuTarget = CpuClock.of(targetPid);
           long m0 = System.nanoTime();
           Thread.sleep(duration.toMillis());
+          Map<String, Object> commands = null;
+          if (probe != null) {
+            probe.close();
+            commands = new LinkedHashMap<>(Summary.percentiles(probe.take()));
+            commands.put("failed", probe.failed());
+            commands.put("perSecond", commandRate);
+          }
           double seconds = (System.nanoTime() - m0) / 1e9;
           long sent = stats.published("telemetry") - sentBefore;
           long acked = stats.acknowledged("telemetry") - ackedBefore;
@@ -296,6 +309,7 @@ public final class Main implements Runnable {
           r.put("refusals", stats.refusals());
           r.put("behindSchedule", stats.behindSchedule());
           if (wave != null) r.put("outageWave", wave);
+          if (commands != null) r.put("commandRoundTripMs", commands);
           return r;
         }
       } finally {

@@ -54,6 +54,12 @@ final class Summary {
             + " during the wave%n", w.get("devices"), w.get("allCommittedSeconds"), p.get("p99"));
       }
     }
+    for (Map<String, Object> r : runs) {
+      if (r.get("commandRoundTripMs") instanceof Map<?, ?> c) {
+        out.printf("  command round trip (%s/s): p50 %s / p99 %s / p99.9 %s / max %s ms over %s commands, %s failed%n",
+            c.get("perSecond"), c.get("p50"), c.get("p99"), c.get("p999"), c.get("max"), c.get("count"), c.get("failed"));
+      }
+    }
     double g = median(runs, "gateway");
     double m = median(runs, "mosquitto");
     if (g > 0 && m > 0) {
