@@ -18,6 +18,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.Set;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -155,7 +157,7 @@ public final class Main implements Runnable {
         while (!Thread.currentThread().isInterrupted()) {
           Thread.sleep(5_000);
           if (!outageEvery.isZero() && System.nanoTime() - lastOutage > outageEvery.toNanos()) {
-            int hit = fleet.outage(0.02, Duration.ofSeconds(30 + (long) (Math.random() * 90)));
+            int hit = fleet.outage(0.02, Duration.ofSeconds(30 + (long) (Math.random() * 90))).size();
             System.out.printf("  %s: %d devices lost mains; %d online%n", Instant.now(), hit, fleet.stats().online());
             lastOutage = System.nanoTime();
           }
@@ -326,17 +328,17 @@ public final class Main implements Runnable {
   static Map<String, Object> outageWave(GatewayOptions gw, double outageShare, Duration outageDuration, Fleet fleet,
       Stats stats) throws InterruptedException {
     UpsfleetClient support = gw.signIn();
-    long before = onBattery(support);
     stats.takePubAck("telemetry");
     long t0 = System.nanoTime();
-    int hit = fleet.outage(outageShare, outageDuration);
-    System.out.printf("  [gateway] outage wave: %d devices lost mains%n", hit);
+    Set<String> hit = new HashSet<>(fleet.outage(outageShare, outageDuration));
+    System.out.printf("  [gateway] outage wave: %d devices lost mains%n", hit.size());
     long deadline = t0 + outageDuration.toNanos();
-    long seen = 0;
+    Set<String> seen = new HashSet<>();
     double committed = -1;
     while (System.nanoTime() < deadline) {
-      seen = onBattery(support) - before;
-      if (seen >= hit) {
+      seen = onBattery(support);
+      seen.retainAll(hit);
+      if (seen.size() == hit.size()) {
         committed = (System.nanoTime() - t0) / 1e9;
         break;
       }
@@ -344,16 +346,24 @@ public final class Main implements Runnable {
     }
     Histogram during = stats.takePubAck("telemetry");
     Map<String, Object> w = new LinkedHashMap<>();
-    w.put("devices", hit);
-    w.put("seenOnBattery", seen);
+    w.put("devices", hit.size());
+    w.put("seenOnBattery", seen.size());
     w.put("allCommittedSeconds", committed < 0 ? null : round1(committed));
     w.put("pubAckMsDuringWave", Summary.percentiles(during));
     return w;
   }
 
-  private static long onBattery(UpsfleetClient support) {
-    var counts = support.deviceCounts(null).byHealth();
-    return counts.getOrDefault("ON_BATTERY", 0L) + counts.getOrDefault("LOW_BATTERY", 0L);
+  /** Every device the gateway's directory shows on battery (or on low battery), page by page. */
+  private static Set<String> onBattery(UpsfleetClient support) {
+    Set<String> out = new HashSet<>();
+    for (String status : List.of("ON_BATTERY", "LOW_BATTERY")) {
+      for (int page = 0; ; page++) {
+        var p = support.devices(Map.of("status", status, "size", "500", "page", Integer.toString(page)));
+        p.items().forEach(d -> out.add(d.serial()));
+        if ((long) (page + 1) * 500 >= p.total()) break;
+      }
+    }
+    return out;
   }
 
   static double round1(double v) {

@@ -82,9 +82,16 @@ public final class SimulatedUps {
     }
   }
 
-  /** Fault injection: shares of commands that fail, and whether the device goes silent. */
-  public record Faults(double commandFailureShare, double upgradeInterruptShare) {
-    public static final Faults NONE = new Faults(0, 0);
+  /**
+   * Fault injection and environment: shares of commands that fail and of firmware upgrades interrupted,
+   * and whether the mains suffers random brownouts (on in a realistic fleet, off where a test counts
+   * exactly which devices are on battery).
+   */
+  public record Faults(double commandFailureShare, double upgradeInterruptShare, boolean brownouts) {
+    /** No injected faults; realistic mains. */
+    public static final Faults NONE = new Faults(0, 0, true);
+    /** No injected faults and a perfect mains: only the outages a test causes. */
+    public static final Faults QUIET = new Faults(0, 0, false);
   }
 
   public SimulatedUps(String serial, SimulatedModel model, long seed, Faults faults) {
@@ -174,7 +181,7 @@ public final class SimulatedUps {
       case "medium" -> 0.0006;
       default -> 0.0012;
     } * seconds;
-    if (mains && random.nextDouble() < brownoutChance) loseMains(now, Duration.ofSeconds(3 + random.nextInt(20)));
+    if (faults.brownouts() && mains && random.nextDouble() < brownoutChance) loseMains(now, Duration.ofSeconds(3 + random.nextInt(20)));
     inputVoltage = mains ? model.nominalVolts() * (0.97 + random.nextDouble() * 0.06) : 0;
     if (mains) {
       charge = Math.min(100, charge + seconds * 0.05);

@@ -90,17 +90,17 @@ public final class Fleet implements AutoCloseable {
     return connections.size();
   }
 
-  /** Mains fails for {@code share} of the fleet at once, for {@code duration} (an outage wave). */
-  public int outage(double share, Duration duration) {
-    int n = 0;
+  /** Mains fails for {@code share} of the fleet at once, for {@code duration} (an outage wave); the serials hit. */
+  public List<String> outage(double share, Duration duration) {
+    List<String> hit = new ArrayList<>();
     Instant now = Instant.now();
     for (DeviceConnection c : connections) {
       if (random.nextDouble() < share) {
         c.onLoop(d -> d.loseMains(now, duration));
-        n++;
+        hit.add(c.device().serial());
       }
     }
-    return n;
+    return hit;
   }
 
   @Override

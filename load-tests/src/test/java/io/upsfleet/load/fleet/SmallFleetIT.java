@@ -27,13 +27,13 @@ class SmallFleetIT {
       DeviceConnection.Options options = new DeviceConnection.Options(Duration.ofSeconds(2), true,
           Duration.ofMillis(500), 30, true, true);
       try (Fleet fleet = Fleet.start(members, new InetSocketAddress("127.0.0.1", gw.mqttPort()), options, 1, 100,
-          SimulatedUps.Faults.NONE, 1)) {
+          SimulatedUps.Faults.QUIET, 1)) {
         await().atMost(Duration.ofSeconds(20)).until(() -> fleet.stats().online() == 50);
         await().atMost(Duration.ofSeconds(20)).untilAsserted(() ->
             assertThat(support.devices(Map.of("status", "ONLINE", "q", "SF", "size", "100")).total()).isEqualTo(50));
         await().atMost(Duration.ofSeconds(10)).until(() -> fleet.stats().acknowledged("telemetry") >= 50);
 
-        int hit = fleet.outage(0.2, Duration.ofSeconds(30));
+        int hit = fleet.outage(0.2, Duration.ofSeconds(30)).size();
         assertThat(hit).isPositive();
         await().atMost(Duration.ofSeconds(15)).untilAsserted(() ->
             assertThat(support.devices(Map.of("status", "ON_BATTERY", "q", "SF")).total()).isEqualTo(hit));
