@@ -74,10 +74,19 @@ final class DeviceRoutes extends ApiDirectives {
     Validation v = new Validation();
     v.require(req.serial() != null && Serials.isValid(req.serial()), "serial", "must match " + Serials.PATTERN);
     v.require(req.model() != null && req.model().matches(MODEL), "model", "must match " + MODEL + ", e.g. SMT1500C");
+    UUID account = registrationAccount(p, req.accountId(), v, req.serial());
+    return completeJson(StatusCodes.CREATED, registerOne(p, account, req.serial(), req.model()));
+  }
+
+  /**
+   * The account devices are registered into: the one named, or a customer's own (support must name one).
+   * Throws the collected field errors, 404 for an account the principal cannot see, 403 for a viewer.
+   */
+  private UUID registrationAccount(Principal p, String requested, Validation v, String target) {
     UUID account = null;
-    if (req.accountId() != null) {
+    if (requested != null) {
       try {
-        account = UUID.fromString(req.accountId());
+        account = UUID.fromString(requested);
       } catch (IllegalArgumentException e) {
         v.require(false, "accountId", "must be a UUID");
       }
@@ -89,10 +98,10 @@ final class DeviceRoutes extends ApiDirectives {
     v.throwIfInvalid();
     if (!p.canSee(account)) throw ApiException.notFound("no account " + account);
     if (p.role() != Role.SUPPORT && p.role() != Role.ACCOUNT_ADMIN) {
-      api.cluster.audit().record(p.username(), p.accountId(), "device.register", req.serial(), "FORBIDDEN", null);
+      api.cluster.audit().record(p.username(), p.accountId(), "device.register", target, "FORBIDDEN", null);
       throw ApiException.forbidden("only support or the account's admin register devices");
     }
-    return completeJson(StatusCodes.CREATED, registerOne(p, account, req.serial(), req.model()));
+    return account;
   }
 
   private static final int MAX_BULK = 1000;
@@ -109,24 +118,7 @@ final class DeviceRoutes extends ApiDirectives {
         v.require(d != null && d.model() != null && d.model().matches(MODEL), "devices.model", "must match " + MODEL);
       }
     }
-    UUID account = null;
-    if (req.accountId() != null) {
-      try {
-        account = UUID.fromString(req.accountId());
-      } catch (IllegalArgumentException e) {
-        v.require(false, "accountId", "must be a UUID");
-      }
-    } else if (p.role().isSupport()) {
-      v.require(false, "accountId", "is required for support users");
-    } else {
-      account = p.accountId();
-    }
-    v.throwIfInvalid();
-    if (!p.canSee(account)) throw ApiException.notFound("no account " + account);
-    if (p.role() != Role.SUPPORT && p.role() != Role.ACCOUNT_ADMIN) {
-      throw ApiException.forbidden("only support or the account's admin register devices");
-    }
-    UUID accountId = account;
+    UUID accountId = registrationAccount(p, req.accountId(), v, "bulk");
     List<DeviceRegistration> registered = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
     List<io.upsfleet.api.rest.BulkRegistrationResult.Failure> failed =
         java.util.Collections.synchronizedList(new java.util.ArrayList<>());
