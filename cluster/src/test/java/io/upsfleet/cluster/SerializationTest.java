@@ -52,6 +52,7 @@ import java.util.UUID;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import org.apache.pekko.actor.typed.ActorRefResolver;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
 import org.apache.pekko.serialization.Serialization;
 import org.apache.pekko.serialization.SerializationExtension;
@@ -135,7 +136,7 @@ class SerializationTest {
     values.put("registeredAt", AT);
     values.put("epoch", 3L);
     values.put("online", true);
-    values.put("link", link.ref());
+    values.put("link", ActorRefResolver.get(testKit.system()).toSerializationFormat(link.ref()));
     values.put("remoteAddress", "192.0.2.10:51234");
     values.put("node", "node-1");
     values.put("connectedSince", AT);
@@ -345,7 +346,7 @@ class SerializationTest {
         new UpsDevice.CommandRequested(command(CommandStatus.PENDING), AT.plusSeconds(600), AT),
         new UpsDevice.CommandUpdated("cmd-1", CommandStatus.FAILED, "installing", "battery low", 3, null, AT),
         new UpsDevice.FirmwareOffered("UPS 15.6 / ID=20", AT),
-        new UpsDevice.Connected(3, "192.0.2.10:51234", "node-1", link.ref(), AT),
+        new UpsDevice.Connected(3, "192.0.2.10:51234", "node-1", ActorRefResolver.get(testKit.system()).toSerializationFormat(link.ref()), AT),
         new UpsDevice.Disconnected(2, DeviceLink.TAKEN_OVER, AT.plusSeconds(120), AT),
         new UpsDevice.ConnectionLost(AT),
         new UpsDevice.StatusChanged(Set.of(), ON_BATTERY, AT),
@@ -437,6 +438,32 @@ class SerializationTest {
   }
 
   @Test
+  void eventsWrittenWithInstantsAsTextStillRead() throws Exception {
+    // Journals written before instants became numbers hold them as ISO-8601 text, and the session link as an
+    // actor path text: both must still replay.
+    String linkPath = ActorRefResolver.get(testKit.system()).toSerializationFormat(link.ref());
+    Map<String, Object> old = new java.util.LinkedHashMap<>();
+    old.put("epoch", 3);
+    old.put("remoteAddress", "192.0.2.10:51234");
+    old.put("node", "node-1");
+    old.put("link", linkPath);
+    old.put("at", "2025-03-10T08:15:30.123456789Z");
+    byte[] bytes = new com.fasterxml.jackson.dataformat.cbor.databind.CBORMapper().writeValueAsBytes(old);
+    Serialization serialization = SerializationExtension.get(testKit.system().classicSystem());
+    Object back = serialization.deserialize(bytes, JACKSON_CBOR_ID, UpsDevice.Connected.class.getName()).get();
+    assertEquals(new UpsDevice.Connected(3, "192.0.2.10:51234", "node-1", linkPath,
+        Instant.parse("2025-03-10T08:15:30.123456789Z")), back);
+  }
+
+  @Test
+  void instantsAreWrittenAsNumbers() {
+    Serialization serialization = SerializationExtension.get(testKit.system().classicSystem());
+    byte[] bytes = serialization.serialize(new UpsDevice.ConnectionLost(AT)).get();
+    String text = new String(bytes, java.nio.charset.StandardCharsets.ISO_8859_1);
+    assertFalse(text.contains("2025-"), "an instant written as text: " + text);
+  }
+
+  @Test
   void actorRefsStillReachTheirActorAfterARoundTrip() {
     var attach = (UpsDevice.Attach) assertRoundTrip(
         new UpsDevice.Attach("192.0.2.10:51234", "node-1", link.ref(), attachReplies.ref()));
@@ -446,7 +473,8 @@ class SerializationTest {
     attachReplies.expectMessage(new UpsDevice.Attachment(1));
 
     var recovered = (UpsDevice.State) assertRoundTrip(state());
-    recovered.link().tell(new DeviceLink.Close("BYE"));
+    ActorRefResolver.get(testKit.system()).<DeviceLink.Message>resolveActorRef(recovered.link())
+        .tell(new DeviceLink.Close("BYE"));
     link.expectMessage(new DeviceLink.Close("BYE"));
   }
 

@@ -31,6 +31,7 @@ import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.UUID;
 import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.ActorRefResolver;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.SupervisorStrategy;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
@@ -246,8 +247,12 @@ public final class UpsDevice
   /** The plan was examined up to {@code checkedUntil} (changes and reminders before it are done). */
   public record PlanChecked(Instant checkedUntil, PlanRecord plan, Instant at) implements Event {}
 
-  /** Session {@code epoch} started from {@code remoteAddress}, served by the edge on {@code node}. */
-  public record Connected(long epoch, String remoteAddress, String node, ActorRef<DeviceLink.Message> link, Instant at)
+  /**
+   * Session {@code epoch} started from {@code remoteAddress}, served by the edge on {@code node}; {@code link}
+   * is the session's link actor in {@link ActorRefResolver} form, resolved only when it is used (replaying a
+   * device's history resolves none).
+   */
+  public record Connected(long epoch, String remoteAddress, String node, String link, Instant at)
       implements Event {}
 
   /** Session {@code epoch} ended; {@code offlineDeadline} is when it counts as lost. */
@@ -298,7 +303,7 @@ public final class UpsDevice
    * @param registeredAt null until registered
    * @param epoch the latest session epoch (0 = never connected)
    * @param online whether session {@code epoch} is open
-   * @param link the link of the open session, or null
+   * @param link the link of the open session in {@link ActorRefResolver} form, or null
    * @param remoteAddress where the latest session came from
    * @param node the node whose edge serves the latest session
    * @param connectedSince start of the open session, or of the latest one
@@ -327,7 +332,7 @@ public final class UpsDevice
       Instant registeredAt,
       long epoch,
       boolean online,
-      ActorRef<DeviceLink.Message> link,
+      String link,
       String remoteAddress,
       String node,
       Instant connectedSince,
@@ -507,6 +512,7 @@ public final class UpsDevice
 
   private static final Object DEADLINE_TIMER = "deadline";
   private static final Object IDLE_TIMER = "idle";
+  static final int SNAPSHOT_EVERY = 20;
 
   private final String serial;
   private final ActorRef<ClusterSharding.ShardCommand> shard;
@@ -515,11 +521,15 @@ public final class UpsDevice
   private final ActorContext<Command> ctx;
   private final TimerScheduler<Command> timers;
   private final String tag;
+  private final ActorRefResolver resolver;
 
   /** In memory only: the latest sample and when anything was last heard from the device. */
   private Telemetry latest;
   private Instant lastSeen;
   private Instant lastActivity;
+  /** In memory: the firmware string and offer last looked up in the catalogue. */
+  private String catalogCheckedFirmware;
+  private String catalogCheckedOffer;
 
   private UpsDevice(
       String serial,
@@ -538,6 +548,7 @@ public final class UpsDevice
     this.ctx = ctx;
     this.timers = timers;
     this.tag = tagFor(serial, settings.tagSlices());
+    this.resolver = ActorRefResolver.get(ctx.getSystem());
     this.lastActivity = clock.instant();
   }
 
@@ -550,7 +561,9 @@ public final class UpsDevice
 
   @Override
   public RetentionCriteria retentionCriteria() {
-    return RetentionCriteria.snapshotEvery(100, 2);
+    // A device's recovery replays at most this many events after its latest snapshot: a reconnect storm
+    // recovers every entity at once, and replaying (deserializing) was its largest cost (BENCHMARKS.md).
+    return RetentionCriteria.snapshotEvery(SNAPSHOT_EVERY, 2);
   }
 
   @Override
@@ -565,10 +578,15 @@ public final class UpsDevice
         .build();
   }
 
+  /** The link of the open session, or null. */
+  private ActorRef<DeviceLink.Message> linkOf(State s) {
+    return s.link() == null ? null : resolver.resolveActorRef(s.link());
+  }
+
   private void onRecovered(State state) {
     if (state.online() && state.link() != null) {
       // After a restart or rebalance the link may live on a node that is gone: watching it tells.
-      ctx.watchWith(state.link(), new LinkTerminated(state.epoch()));
+      ctx.watchWith(linkOf(state), new LinkTerminated(state.epoch()));
     }
     armDeadline(state);
     armPlanDeadline(state);
@@ -722,7 +740,7 @@ public final class UpsDevice
         true, now));
     boolean send = s.online() && s.link() != null;
     if (send) events.add(new CommandUpdated(cmd.id(), CommandStatus.SENT, null, null, s.epoch(), null, now));
-    ActorRef<DeviceLink.Message> link = s.link();
+    ActorRef<DeviceLink.Message> link = linkOf(s);
     return Effect().persist(stampDeadlines(s, events))
         .thenRun(st -> {
           if (send) link.tell(new DeviceLink.Deliver(CommandMessage.of(cmd)));
@@ -960,7 +978,7 @@ public final class UpsDevice
     if (s.online()) {
       events.add(new Disconnected(s.epoch(), DeviceLink.TAKEN_OVER, now.plus(settings.offlineGrace()), now));
     }
-    events.add(new Connected(epoch, c.remoteAddress(), c.node(), c.link(), now));
+    events.add(new Connected(epoch, c.remoteAddress(), c.node(), resolver.toSerializationFormat(c.link()), now));
     if (s.connectionLost()) {
       events.add(raised(s, EventType.CONNECTION_RESTORED, null, now));
     }
@@ -980,7 +998,7 @@ public final class UpsDevice
       events.add(new CommandUpdated(cmd.id(), CommandStatus.SENT, null, null, epoch, null, now));
       resend.add(CommandMessage.of(cmd));
     }
-    ActorRef<DeviceLink.Message> previous = s.online() ? s.link() : null;
+    ActorRef<DeviceLink.Message> previous = s.online() ? linkOf(s) : null;
     return Effect()
         .persist(stampDeadlines(s, events))
         .thenRun(st -> {
@@ -1002,7 +1020,7 @@ public final class UpsDevice
       return Effect().none().thenNoReply(); // a late disconnect of an older session
     }
     Instant now = clock.instant();
-    ActorRef<DeviceLink.Message> link = s.link();
+    ActorRef<DeviceLink.Message> link = linkOf(s);
     return Effect()
         .persist(new Disconnected(epoch, reason, now.plus(settings.offlineGrace()), now))
         .thenRun(st -> {
@@ -1027,7 +1045,7 @@ public final class UpsDevice
       events.add(new CommandUpdated(shadow.id(), CommandStatus.SENT, null, null, s.epoch(), null, t.receivedAt()));
     }
     if (events.isEmpty()) return Effect().none().thenNoReply();
-    ActorRef<DeviceLink.Message> link = s.link();
+    ActorRef<DeviceLink.Message> link = linkOf(s);
     return Effect().persist(stampDeadlines(s, events))
         .thenRun(st -> {
           if (shadow != null && link != null) link.tell(new DeviceLink.Deliver(CommandMessage.of(shadow)));
@@ -1122,6 +1140,13 @@ public final class UpsDevice
         events.add(raised(s, EventType.FIRMWARE_FAILED, null, now, details(cmd, "reason", reason)));
       }
     }
+    // Telemetry repeats the same firmware string sample after sample: look it up in the catalogue only when
+    // the firmware or the offer changed (in memory; a recovered entity looks once more).
+    if (firmware.equals(catalogCheckedFirmware) && java.util.Objects.equals(s.firmwareOffered(), catalogCheckedOffer)) {
+      return;
+    }
+    catalogCheckedFirmware = firmware;
+    catalogCheckedOffer = s.firmwareOffered();
     FirmwareCatalog.upgradeFor(familyOf(s.model()), firmware).ifPresent(release -> {
       String version = release.version().render();
       if (!version.equals(s.firmwareOffered()) && !firmware.equals(version)) {

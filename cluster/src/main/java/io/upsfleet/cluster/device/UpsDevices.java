@@ -66,6 +66,25 @@ public final class UpsDevices {
     ref(serial).tell(new UpsDevice.RecordTelemetry(epoch, telemetry));
   }
 
+  /** A handle on one device's entity for a connection's hot path (made once per connection, not per sample). */
+  public Handle handle(String serial) {
+    return new Handle(ref(serial));
+  }
+
+  /** See {@link #handle}. Thread-safe. */
+  public static final class Handle {
+    private final EntityRef<UpsDevice.Command> ref;
+
+    private Handle(EntityRef<UpsDevice.Command> ref) {
+      this.ref = ref;
+    }
+
+    /** Hands a validated sample to the entity. */
+    public void recordTelemetry(long epoch, Telemetry telemetry) {
+      ref.tell(new UpsDevice.RecordTelemetry(epoch, telemetry));
+    }
+  }
+
   /** Persists a device-reported event; completes once it is persisted (or refused). */
   public CompletionStage<UpsDevice.Confirmation> recordEvent(String serial, long epoch, DeviceEventReport report) {
     return ref(serial).ask(r -> new UpsDevice.RecordEvent(epoch, report, r), settings.askTimeout());

@@ -46,6 +46,7 @@ import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import org.apache.pekko.actor.typed.ActorRefResolver;
 import org.apache.pekko.actor.testkit.typed.javadsl.SerializationTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
@@ -173,11 +174,11 @@ class UpsDeviceTest {
     Instant now = clock.instant();
     var result = kit.<AttachReply>runCommand(r -> new Attach("10.0.0.7:50000", "node-1", link.ref(), r));
     assertEquals(new Attachment(1), result.reply());
-    assertEquals(List.of(new Connected(1, "10.0.0.7:50000", "node-1", link.ref(), now)), result.events());
+    assertEquals(List.of(new Connected(1, "10.0.0.7:50000", "node-1", ActorRefResolver.get(testKit.system()).toSerializationFormat(link.ref()), now)), result.events());
     State s = result.state();
     assertTrue(s.online());
     assertEquals(1, s.epoch());
-    assertEquals(link.ref(), s.link());
+    assertEquals(link.ref(), ActorRefResolver.get(testKit.system()).resolveActorRef(s.link()));
     assertEquals(now, s.connectedSince());
     assertNull(s.offlineDeadline());
   }
@@ -196,14 +197,14 @@ class UpsDeviceTest {
     assertEquals(new Attachment(2), result.reply());
     assertEquals(List.of(
             new Disconnected(1, DeviceLink.TAKEN_OVER, now.plus(SETTINGS.offlineGrace()), now),
-            new Connected(2, "10.0.0.8:50001", "node-2", newLink.ref(), now)),
+            new Connected(2, "10.0.0.8:50001", "node-2", ActorRefResolver.get(testKit.system()).toSerializationFormat(newLink.ref()), now)),
         result.events());
     oldLink.expectMessage(new DeviceLink.Close("TAKEN_OVER"));
     newLink.expectNoMessage(Duration.ofMillis(100));
     State s = result.state();
     assertTrue(s.online());
     assertEquals(2, s.epoch());
-    assertEquals(newLink.ref(), s.link());
+    assertEquals(newLink.ref(), ActorRefResolver.get(testKit.system()).resolveActorRef(s.link()));
     assertNull(s.offlineDeadline(), "a takeover leaves no offline deadline behind");
   }
 
@@ -577,7 +578,7 @@ class UpsDeviceTest {
     var result = kit.<AttachReply>runCommand(r -> new Attach("10.0.0.9:40000", "node-1", link.ref(), r));
     assertEquals(new Attachment(2), result.reply());
     assertEquals(List.of(
-            new Connected(2, "10.0.0.9:40000", "node-1", link.ref(), now),
+            new Connected(2, "10.0.0.9:40000", "node-1", ActorRefResolver.get(testKit.system()).toSerializationFormat(link.ref()), now),
             alarm(EventType.CONNECTION_RESTORED, Severity.INFO, null, now)),
         result.events());
     assertFalse(result.state().connectionLost());

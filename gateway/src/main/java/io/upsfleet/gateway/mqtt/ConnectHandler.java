@@ -175,6 +175,7 @@ final class ConnectHandler extends ChannelInboundHandlerAdapter {
 
   private void attach(ChannelHandlerContext ctx, DeviceSession session, UUID account, int keepAlive) {
     session.accountId = account;
+    session.device = edge.devices.handle(session.serial);
     session.link = edge.spawnLink(session);
     edge.devices.attach(session.serial, session.remoteAddress, edge.nodeId, session.link.narrow())
         .whenComplete((reply, err) -> ctx.executor().execute(() -> {

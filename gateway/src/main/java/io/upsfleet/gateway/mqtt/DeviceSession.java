@@ -44,6 +44,8 @@ final class DeviceSession {
   String claimed;
   UUID accountId;
   long epoch;
+  /** The device's entity, for the per-sample path (set once authenticated). */
+  io.upsfleet.cluster.device.UpsDevices.Handle device;
   ActorRef<Object> link;
   DisconnectReason closeReason;
   /** Packets that arrived behind CONNECT before it was answered (clients may pipeline). */

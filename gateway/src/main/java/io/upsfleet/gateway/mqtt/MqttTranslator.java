@@ -107,7 +107,7 @@ final class MqttTranslator {
       edge.metrics.rejected(PayloadRejection.INVALID_VALUE);
       log.debug("telemetry of {} rejected: ups.serial names {}", session.serial, claimed);
     } else if (result instanceof ParseResult.Accepted<Telemetry> a) {
-      edge.devices.recordTelemetry(session.serial, session.epoch, a.value());
+      session.device.recordTelemetry(session.epoch, a.value());
       // Non-blocking: a full history queue drops the point (counted), the event loop never waits.
       edge.history.offer(session.serial, a.value());
     } else if (result instanceof ParseResult.Rejected<Telemetry> r) {
