@@ -18,6 +18,34 @@ final class CpuClock {
     return -1;
   }
 
+  /**
+   * CPU time of every process whose command name is {@code comm} (e.g. all {@code postgres} back ends, which come
+   * and go with connections), in nanoseconds; processes that end between two readings drop out, so read it
+   * over windows in which the connection pool is stable.
+   */
+  static long ofCommand(String comm) {
+    long total = 0;
+    try (var dirs = Files.list(Path.of("/proc"))) {
+      for (Path d : (Iterable<Path>) dirs::iterator) {
+        String name = d.getFileName().toString();
+        if (!name.chars().allMatch(Character::isDigit)) continue;
+        try {
+          String stat = Files.readString(d.resolve("stat"));
+          int open = stat.indexOf('(');
+          int close = stat.lastIndexOf(')');
+          if (open < 0 || close < open || !stat.substring(open + 1, close).equals(comm)) continue;
+          String[] f = stat.substring(close + 2).split(" ");
+          total += (long) ((Long.parseLong(f[11]) + Long.parseLong(f[12])) * TICK_NANOS);
+        } catch (IOException | RuntimeException gone) {
+          // the process ended while we looked
+        }
+      }
+    } catch (IOException e) {
+      return -1;
+    }
+    return total;
+  }
+
   /** Another process's CPU time (user + system) in nanoseconds, or -1 when unknown. */
   static long of(long pid) {
     if (pid <= 0) return -1;

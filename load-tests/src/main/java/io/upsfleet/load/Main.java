@@ -67,9 +67,21 @@ public final class Main implements Runnable {
     String password;
 
     InetSocketAddress mqttAddress() {
-      int colon = mqtt.lastIndexOf(':');
-      if (colon < 0) throw new CommandLine.ParameterException(new CommandLine(this), "--mqtt must be host:port");
-      return new InetSocketAddress(mqtt.substring(0, colon), Integer.parseInt(mqtt.substring(colon + 1)));
+      return parseHostPort(mqtt, "--mqtt");
+    }
+
+    static InetSocketAddress parseHostPort(String value, String option) {
+      int colon = value.lastIndexOf(':');
+      int port;
+      try {
+        port = colon < 0 ? -1 : Integer.parseInt(value.substring(colon + 1));
+      } catch (NumberFormatException e) {
+        port = -1;
+      }
+      if (colon <= 0 || port < 1 || port > 65535) {
+        throw new IllegalArgumentException(option + " must be host:port, not " + value);
+      }
+      return new InetSocketAddress(value.substring(0, colon), port);
     }
 
     UpsfleetClient signIn() {
@@ -168,8 +180,10 @@ public final class Main implements Runnable {
   }
 
   @Command(name = "run", mixinStandardHelpOptions = true,
-      description = "Measure a scenario: connect the fleet at a fixed rate, warm up, then measure steady telemetry "
-          + "(and optionally an outage wave) for a bounded time. --target both alternates gateway and Mosquitto.")
+      description = "Measure a scenario: connect the fleet at a fixed rate (S1), warm up, then measure steady telemetry "
+          + "(S2) for a bounded time, optionally with command round trips (S4), an outage wave afterwards (S3) or a "
+          + "node killed with SIGKILL during the window (S5). --target both alternates gateway and Mosquitto; "
+          + "--rounds repeats everything and the summary gives the median and min-max of every figure.")
   static final class Run implements Callable<Integer> {
     @CommandLine.Mixin GatewayOptions gw = new GatewayOptions();
 
@@ -182,15 +196,34 @@ public final class Main implements Runnable {
     @Option(names = "--target", defaultValue = "gateway", description = "gateway, mosquitto or both (default ${DEFAULT-VALUE})")
     String target;
 
-    @Option(names = "--rounds", defaultValue = "1", description = "with --target both: A/B rounds (default ${DEFAULT-VALUE})")
+    @Option(names = "--rounds", defaultValue = "1",
+        description = "repetitions (with --target both: A/B rounds, gateway first) (default ${DEFAULT-VALUE})")
     int rounds;
 
     @Option(names = "--gateway-pid", defaultValue = "0", description = "gateway process id, to count its CPU")
     long gatewayPid;
 
+    @Option(names = "--mqtt-nodes", split = ",",
+        description = "S5: several gateway nodes' MQTT host:port (comma-separated); devices spread over them and move "
+            + "to the next one when a connection fails (overrides --mqtt for the gateway target)")
+    List<String> mqttNodes;
+
+    @Option(names = "--kill-pid", defaultValue = "0",
+        description = "S5: SIGKILL this process (a gateway node) during the measured window")
+    long killPid;
+
+    @Option(names = "--kill-after", defaultValue = "30s", converter = DurationConverter.class,
+        description = "S5: how far into the measured window (default ${DEFAULT-VALUE})")
+    Duration killAfter;
+
     @Option(names = "--interval", defaultValue = "30s", converter = DurationConverter.class,
         description = "telemetry interval per device (default ${DEFAULT-VALUE})")
     Duration interval;
+
+    @Option(names = "--tick", defaultValue = "1s", converter = DurationConverter.class,
+        description = "how often a simulated device looks at its mains, load and commands, whatever the telemetry "
+            + "interval (a status change is reported at once) (default ${DEFAULT-VALUE})")
+    Duration tick;
 
     @Option(names = "--qos", defaultValue = "1", description = "telemetry QoS, 0 or 1 (default ${DEFAULT-VALUE})")
     int qos;
@@ -198,7 +231,7 @@ public final class Main implements Runnable {
     @Option(names = "--connect-rate", defaultValue = "2000", description = "CONNECTs per second (default ${DEFAULT-VALUE})")
     double connectRate;
 
-    @Option(names = "--warmup", defaultValue = "30s", converter = DurationConverter.class, description = "(default ${DEFAULT-VALUE})")
+    @Option(names = "--warmup", defaultValue = "60s", converter = DurationConverter.class, description = "(default ${DEFAULT-VALUE})")
     Duration warmup;
 
     @Option(names = "--duration", defaultValue = "120s", converter = DurationConverter.class,
@@ -210,6 +243,9 @@ public final class Main implements Runnable {
 
     @Option(names = "--report", description = "write the JSON report here")
     Path report;
+
+    @Option(names = "--html", description = "write the HTML report (charts, no network resources) here")
+    Path html;
 
     @Option(names = "--command-rate", defaultValue = "0",
         description = "S4: command round trips per second through the API during the steady window (0 = none)")
@@ -225,6 +261,9 @@ public final class Main implements Runnable {
 
     @Override
     public Integer call() throws Exception {
+      if (qos != 0 && qos != 1) throw new IllegalArgumentException("--qos must be 0 or 1");
+      if (rounds < 1 || rounds > 20) throw new IllegalArgumentException("--rounds must be 1..20");
+      if (tick.isZero() || tick.isNegative()) throw new IllegalArgumentException("--tick must be positive");
       List<Member> members = Provisioner.read(devicesFile);
       if (devices != null) members = members.subList(0, Math.min(devices, members.size()));
       List<Map<String, Object>> results = new ArrayList<>();
@@ -234,38 +273,72 @@ public final class Main implements Runnable {
         case "both" -> List.of("gateway", "mosquitto");
         default -> throw new IllegalArgumentException("--target must be gateway, mosquitto or both");
       };
-      for (int round = 0; round < (target.equals("both") ? rounds : 1); round++) {
+      if (killPid > 0 && rounds > 1) throw new IllegalArgumentException("--kill-pid needs --rounds 1");
+      for (int round = 0; round < rounds; round++) {
         for (String t : order) results.add(measure(t, members, round));
       }
-      Summary.print(results, System.out);
+      Map<String, Object> summary = Summary.aggregate(results);
+      Summary.print(results, summary, System.out);
+      Map<String, Object> doc = new LinkedHashMap<>();
+      doc.put("environment", Summary.environment(gatewayPid));
+      Map<String, Object> settings = new LinkedHashMap<>();
+      settings.put("devices", members.size());
+      settings.put("target", target);
+      settings.put("rounds", rounds);
+      settings.put("interval", interval.toString());
+      settings.put("tick", tick.toString());
+      settings.put("qos", qos);
+      settings.put("connectRate", connectRate);
+      settings.put("warmup", warmup.toString());
+      settings.put("duration", duration.toString());
+      settings.put("commandRate", commandRate);
+      settings.put("outageShare", outageShare);
+      settings.put("outageDuration", outageDuration.toString());
+      settings.put("mqttNodes", mqttNodes == null ? 1 : mqttNodes.size());
+      if (killPid > 0) settings.put("killAfter", killAfter.toString());
+      doc.put("settings", settings);
+      doc.put("summary", summary);
+      doc.put("runs", results);
       if (report != null) {
-        Map<String, Object> doc = new LinkedHashMap<>();
-        doc.put("environment", Summary.environment());
-        doc.put("settings", Map.of("devices", members.size(), "interval", interval.toString(), "qos", qos,
-            "connectRate", connectRate, "warmup", warmup.toString(), "duration", duration.toString(),
-            "outageShare", outageShare));
-        doc.put("runs", results);
         new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(report.toFile(), doc);
         System.out.println("  report: " + report.toAbsolutePath());
       }
+      if (html != null) {
+        HtmlReport.write(doc, html);
+        System.out.println("  HTML report: " + html.toAbsolutePath());
+      }
       return 0;
+    }
+
+    private List<InetSocketAddress> gatewayServers() {
+      if (mqttNodes == null || mqttNodes.isEmpty()) return List.of(gw.mqttAddress());
+      List<InetSocketAddress> out = new ArrayList<>();
+      for (String n : mqttNodes) out.add(GatewayOptions.parseHostPort(n.trim(), "--mqtt-nodes"));
+      return out;
     }
 
     private Map<String, Object> measure(String target, List<Member> members, int round) throws Exception {
       Mosquitto mosquitto = target.equals("mosquitto") ? Mosquitto.start() : null;
       try {
-        InetSocketAddress server = mosquitto != null ? mosquitto.address() : gw.mqttAddress();
+        List<InetSocketAddress> servers = mosquitto != null ? List.of(mosquitto.address()) : gatewayServers();
         long targetPid = mosquitto != null ? mosquitto.pid() : gatewayPid;
-        DeviceConnection.Options options = new DeviceConnection.Options(interval, qos == 1, interval, 120,
+        Duration deviceTick = tick.compareTo(interval) < 0 ? tick : interval;
+        DeviceConnection.Options options = new DeviceConnection.Options(interval, qos == 1, deviceTick, 120,
             mosquitto == null, mosquitto == null);
         System.out.printf("  [%s round %d] connecting %d devices at %.0f/s%n", target, round + 1, members.size(), connectRate);
         long t0 = System.nanoTime();
-        try (Fleet fleet = Fleet.start(members, server, options, threads, connectRate, SimulatedUps.Faults.NONE, round)) {
+        try (Fleet fleet = Fleet.start(members, servers, options, threads, connectRate, SimulatedUps.Faults.NONE, round)) {
           Stats stats = fleet.stats();
           long deadline = t0 + TimeUnit.SECONDS.toNanos(Math.max(60, (long) (members.size() / connectRate * 3)));
-          while (stats.online() < members.size() && System.nanoTime() < deadline) Thread.sleep(100);
+          List<Map<String, Object>> connectTimeline = new ArrayList<>();
+          while (stats.online() < members.size() && System.nanoTime() < deadline) {
+            Thread.sleep(500);
+            connectTimeline.add(Map.of("second", round1((System.nanoTime() - t0) / 1e9), "online", stats.online()));
+            Progress.line("[%s] connecting: %d/%d online", target, stats.online(), members.size());
+          }
           double connectSeconds = (System.nanoTime() - t0) / 1e9;
           Histogram connAck = stats.takeConnAck();
+          Progress.done();
           System.out.printf("  [%s] %d/%d connected in %.1f s; warming up %s%n", target, stats.online(),
               members.size(), connectSeconds, warmup);
           Thread.sleep(warmup.toMillis());
@@ -276,8 +349,34 @@ public final class Main implements Runnable {
               ? new CommandProbe(gw.gateway, gw.signIn().token(), members, commandRate) : null;
           long cpuSelf = CpuClock.self();
           long cpuTarget = CpuClock.of(targetPid);
+          long cpuPostgres = mosquitto == null ? CpuClock.ofCommand("postgres") : -1;
+          Failover failover = killPid > 0 && mosquitto == null ? new Failover(killPid, killAfter) : null;
           long m0 = System.nanoTime();
-          Thread.sleep(duration.toMillis());
+          Histogram pubAck = new Histogram(Stats.MAX_NANOS, 3);
+          List<Map<String, Object>> timeline = new ArrayList<>();
+          long lastSent = sentBefore;
+          long lastAcked = ackedBefore;
+          for (int second = 1; second <= duration.toSeconds(); second++) {
+            Thread.sleep(Math.max(0, m0 + TimeUnit.SECONDS.toNanos(second) - System.nanoTime()) / 1_000_000);
+            Histogram h = stats.takePubAck("telemetry");
+            pubAck.add(h);
+            long sentNow = stats.published("telemetry");
+            long ackedNow = stats.acknowledged("telemetry");
+            Map<String, Object> point = new LinkedHashMap<>();
+            point.put("second", second);
+            point.put("sent", sentNow - lastSent);
+            point.put("acked", ackedNow - lastAcked);
+            point.put("p50", h.getTotalCount() == 0 ? null : Summary.ms(h.getValueAtPercentile(50)));
+            point.put("p99", h.getTotalCount() == 0 ? null : Summary.ms(h.getValueAtPercentile(99)));
+            point.put("online", stats.online());
+            timeline.add(point);
+            lastSent = sentNow;
+            lastAcked = ackedNow;
+            if (failover != null) failover.observe(second, stats.online(), members.size());
+            Progress.line("[%s] %3d/%d s: %d msg/s acked, p99 %s ms, %d online", target, second, duration.toSeconds(),
+                point.get("acked"), point.get("p99"), stats.online());
+          }
+          Progress.done();
           Map<String, Object> commands = null;
           if (probe != null) {
             probe.close();
@@ -289,8 +388,8 @@ public final class Main implements Runnable {
           long sent = stats.published("telemetry") - sentBefore;
           long acked = stats.acknowledged("telemetry") - ackedBefore;
           long cpuSelfUsed = CpuClock.self() - cpuSelf;
-          long cpuTargetUsed = targetPid > 0 ? CpuClock.of(targetPid) - cpuTarget : -1;
-          Histogram pubAck = stats.takePubAck("telemetry");
+          long cpuTargetUsed = targetPid > 0 && cpuTarget >= 0 && failover == null ? CpuClock.of(targetPid) - cpuTarget : -1;
+          long cpuPostgresUsed = cpuPostgres >= 0 ? CpuClock.ofCommand("postgres") - cpuPostgres : -1;
           Map<String, Object> wave = outageShare > 0 && mosquitto == null
               ? outageWave(gw, outageShare, outageDuration, fleet, stats) : null;
           Map<String, Object> r = new LinkedHashMap<>();
@@ -306,17 +405,62 @@ public final class Main implements Runnable {
           r.put("pubAckMs", Summary.percentiles(pubAck));
           r.put("simulatorCpuMicrosPerMessage", sent == 0 ? null : round1(cpuSelfUsed / 1e3 / sent));
           r.put("targetCpuMicrosPerMessage", cpuTargetUsed < 0 || sent == 0 ? null : round1(cpuTargetUsed / 1e3 / sent));
+          r.put("postgresCpuMicrosPerMessage", cpuPostgresUsed < 0 || sent == 0 ? null : round1(cpuPostgresUsed / 1e3 / sent));
           r.put("simulatorCpuShare", round1(cpuSelfUsed / 1e9 / seconds));
           r.put("disconnects", stats.disconnects());
           r.put("refusals", stats.refusals());
           r.put("behindSchedule", stats.behindSchedule());
+          r.put("connectTimeline", connectTimeline);
+          r.put("timeline", timeline);
           if (wave != null) r.put("outageWave", wave);
           if (commands != null) r.put("commandRoundTripMs", commands);
+          if (failover != null) r.put("failover", failover.result());
           return r;
         }
       } finally {
         if (mosquitto != null) mosquitto.close();
       }
+    }
+  }
+
+  /**
+   * S5: kills a gateway node with SIGKILL at a point of the measured window and follows the fleet until every
+   * device is connected (attached to its entity on a surviving node) again.
+   */
+  static final class Failover {
+    private final long pid;
+    private final long killAtSecond;
+    private long killedAtNanos = -1;
+    private int onlineAfterKillLow = Integer.MAX_VALUE;
+    private double servedAgainSeconds = -1;
+
+    Failover(long pid, Duration after) {
+      this.pid = pid;
+      this.killAtSecond = Math.max(1, after.toSeconds());
+    }
+
+    void observe(int second, long online, int devices) {
+      if (killedAtNanos < 0 && second >= killAtSecond) {
+        ProcessHandle.of(pid).ifPresentOrElse(ProcessHandle::destroyForcibly,
+            () -> { throw new IllegalStateException("no process " + pid + " to kill"); });
+        killedAtNanos = System.nanoTime();
+        System.out.printf("%n  [gateway] S5: killed process %d (SIGKILL) at second %d%n", pid, second);
+        return;
+      }
+      if (killedAtNanos < 0) return;
+      onlineAfterKillLow = (int) Math.min(onlineAfterKillLow, online);
+      if (servedAgainSeconds < 0 && onlineAfterKillLow < devices && online >= devices) {
+        servedAgainSeconds = round1((System.nanoTime() - killedAtNanos) / 1e9);
+      }
+    }
+
+    Map<String, Object> result() {
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("killedPid", pid);
+      m.put("killedAtSecond", killAtSecond);
+      m.put("lowestOnlineAfterKill", onlineAfterKillLow == Integer.MAX_VALUE ? null : onlineAfterKillLow);
+      m.put("allServedAgainSeconds", servedAgainSeconds < 0 ? null : servedAgainSeconds);
+      return m;
     }
   }
 

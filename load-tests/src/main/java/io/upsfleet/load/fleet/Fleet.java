@@ -49,6 +49,15 @@ public final class Fleet implements AutoCloseable {
    */
   public static Fleet start(List<Member> members, InetSocketAddress server, DeviceConnection.Options options,
       int threads, double connectRate, SimulatedUps.Faults faults, long seed) {
+    return start(members, List.of(server), options, threads, connectRate, faults, seed);
+  }
+
+  /** Like {@link #start(List, InetSocketAddress, DeviceConnection.Options, int, double, SimulatedUps.Faults, long)},
+   * with the devices spread round-robin over several gateway nodes (each moves on to the next node when its
+   * connection fails). */
+  public static Fleet start(List<Member> members, List<InetSocketAddress> servers, DeviceConnection.Options options,
+      int threads, double connectRate, SimulatedUps.Faults faults, long seed) {
+    InetSocketAddress server = servers.get(0);
     EventLoopGroup group = new MultiThreadIoEventLoopGroup(threads, NioIoHandler.newFactory());
     Bootstrap bootstrap = new Bootstrap().group(group).channel(NioSocketChannel.class)
         .option(ChannelOption.TCP_NODELAY, true)
@@ -63,7 +72,7 @@ public final class Fleet implements AutoCloseable {
           .orElse(SimulatedModel.RANGE.get(1));
       InetSocketAddress local = spread ? new InetSocketAddress("127.0.0." + (2 + i / DEVICES_PER_SOURCE_ADDRESS), 0) : null;
       connections.add(new DeviceConnection(new SimulatedUps(m.serial(), model, seed + i, faults), m.secret(), bootstrap,
-          server, local, options, stats));
+          servers, i, local, options, stats));
     }
     ScheduledExecutorService starter = Executors.newSingleThreadScheduledExecutor(r -> {
       Thread t = new Thread(r, "fleet-starter");

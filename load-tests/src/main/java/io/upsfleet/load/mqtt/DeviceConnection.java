@@ -54,7 +54,8 @@ public final class DeviceConnection {
   private final SimulatedUps device;
   private final String secret;
   private final Bootstrap bootstrap;
-  private final InetSocketAddress server;
+  private final java.util.List<InetSocketAddress> servers;
+  private int serverIndex;
   private final InetSocketAddress local;
   private final Options options;
   private final Stats stats;
@@ -72,10 +73,21 @@ public final class DeviceConnection {
 
   public DeviceConnection(SimulatedUps device, String secret, Bootstrap bootstrap, InetSocketAddress server,
       InetSocketAddress local, Options options, Stats stats) {
+    this(device, secret, bootstrap, java.util.List.of(server), 0, local, options, stats);
+  }
+
+  /**
+   * A device that knows several gateway nodes: it starts with {@code servers[first % n]} and moves on to the
+   * next one whenever a connection attempt fails or an open connection drops (a node went away).
+   */
+  public DeviceConnection(SimulatedUps device, String secret, Bootstrap bootstrap,
+      java.util.List<InetSocketAddress> servers, int first, InetSocketAddress local, Options options, Stats stats) {
+    if (servers.isEmpty()) throw new IllegalArgumentException("no server");
     this.device = device;
     this.secret = secret;
     this.bootstrap = bootstrap;
-    this.server = server;
+    this.servers = java.util.List.copyOf(servers);
+    this.serverIndex = Math.floorMod(first, servers.size());
     this.local = local;
     this.options = options;
     this.stats = stats;
@@ -99,7 +111,7 @@ public final class DeviceConnection {
             ch.pipeline().addLast(new MqttDecoder(256 * 1024), MqttEncoder.INSTANCE, new Handler());
           }
         })
-        .connect(server);
+        .connect(servers.get(serverIndex));
     channel = f.channel();
     f.addListener(done -> {
       if (!done.isSuccess()) {
@@ -132,6 +144,7 @@ public final class DeviceConnection {
 
   private void scheduleReconnect() {
     if (stopped) return;
+    serverIndex = (serverIndex + 1) % servers.size();
     long jitter = ThreadLocalRandom.current().nextLong(backoffMillis / 2 + 1);
     long delay = backoffMillis / 2 + jitter;
     backoffMillis = Math.min(backoffMillis * 2, 60_000);

@@ -15,7 +15,7 @@ public final class Stats {
   public static final int EVENT = 1;
   public static final int RESULT = 2;
   private static final String[] KINDS = {"telemetry", "event", "result"};
-  private static final long MAX_NANOS = TimeUnit.MINUTES.toNanos(5);
+  public static final long MAX_NANOS = TimeUnit.MINUTES.toNanos(5);
 
   private final Recorder connAck = new Recorder(MAX_NANOS, 3);
   private final Recorder[] pubAck = {new Recorder(MAX_NANOS, 3), new Recorder(MAX_NANOS, 3), new Recorder(MAX_NANOS, 3)};
