@@ -68,10 +68,13 @@ final class TelemetryParser {
       Optional<TelemetryVariable> known = TelemetryVariable.fromWireName(name);
       if (known.isEmpty()) return false;
       TelemetryVariable variable = known.get();
+      // The variable's own (constant) name is the key: the parsed one is a fresh string per sample, and the
+      // latest sample of every device stays in memory.
+      String key = variable.wireName();
       switch (variable.kind()) {
-        case FLAGS -> status = flags(PayloadReader.string(parser, name, true));
-        case NUMBER -> measurements.put(name, checked(variable, PayloadReader.number(parser, name)));
-        default -> readings.put(name, checked(variable, PayloadReader.string(parser, name, false)));
+        case FLAGS -> status = flags(PayloadReader.string(parser, key, true));
+        case NUMBER -> measurements.put(key, checked(variable, PayloadReader.number(parser, key)));
+        default -> readings.put(key, checked(variable, PayloadReader.string(parser, key, false)));
       }
       return true;
     }
