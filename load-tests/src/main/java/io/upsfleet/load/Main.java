@@ -36,7 +36,7 @@ import picocli.CommandLine.Option;
  * against Mosquitto, or both alternately with the ratio ({@code --target both}).
  */
 @Command(name = "upsfleet-load", mixinStandardHelpOptions = true,
-    subcommands = {Main.Provision.class, Main.FleetCommand.class, Main.Run.class},
+    subcommands = {Main.Provision.class, Main.FleetCommand.class, Main.Run.class, Main.Report.class},
     description = "Simulated UPS fleets for upsfleet: provision, run a living fleet, measure scenarios.")
 public final class Main implements Runnable {
 
@@ -325,6 +325,7 @@ public final class Main implements Runnable {
         Duration deviceTick = tick.compareTo(interval) < 0 ? tick : interval;
         DeviceConnection.Options options = new DeviceConnection.Options(interval, qos == 1, deviceTick, 120,
             mosquitto == null, mosquitto == null);
+        long heapBefore = HeapProbe.usedAfterGc(targetPid);
         System.out.printf("  [%s round %d] connecting %d devices at %.0f/s%n", target, round + 1, members.size(), connectRate);
         long t0 = System.nanoTime();
         try (Fleet fleet = Fleet.start(members, servers, options, threads, connectRate, SimulatedUps.Faults.NONE, round)) {
@@ -339,8 +340,12 @@ public final class Main implements Runnable {
           double connectSeconds = (System.nanoTime() - t0) / 1e9;
           Histogram connAck = stats.takeConnAck();
           Progress.done();
-          System.out.printf("  [%s] %d/%d connected in %.1f s; warming up %s%n", target, stats.online(),
-              members.size(), connectSeconds, warmup);
+          long heapAfter = stats.online() == members.size() ? HeapProbe.usedAfterGc(targetPid) : -1;
+          Double heapPerDeviceKb = heapBefore > 0 && heapAfter > 0 && mosquitto == null
+              ? round1((heapAfter - heapBefore) / 1024.0 / members.size()) : null;
+          System.out.printf("  [%s] %d/%d connected in %.1f s%s; warming up %s%n", target, stats.online(),
+              members.size(), connectSeconds, heapPerDeviceKb == null ? "" : ", heap +" + heapPerDeviceKb + " KB per device",
+              warmup);
           Thread.sleep(warmup.toMillis());
           stats.takePubAck("telemetry");
           long sentBefore = stats.published("telemetry");
@@ -399,6 +404,8 @@ public final class Main implements Runnable {
           r.put("connected", stats.online());
           r.put("connectSeconds", round1(connectSeconds));
           r.put("connAckMs", Summary.percentiles(connAck));
+          r.put("heapPerDeviceKb", heapPerDeviceKb);
+          r.put("heapUsedAfterGcMb", heapAfter > 0 ? round1(heapAfter / 1048576.0) : null);
           r.put("messages", sent);
           r.put("messagesPerSecond", round1(sent / seconds));
           r.put("acknowledged", acked);
@@ -420,6 +427,50 @@ public final class Main implements Runnable {
       } finally {
         if (mosquitto != null) mosquitto.close();
       }
+    }
+  }
+
+  @Command(name = "report", mixinStandardHelpOptions = true,
+      description = "Combine JSON reports of separate runs (e.g. one per gateway restart) into one: every run, the "
+          + "median and min-max of every figure, and optionally the HTML report.")
+  static final class Report implements Callable<Integer> {
+    @CommandLine.Parameters(arity = "1..*", description = "JSON reports written by 'run --report'")
+    List<Path> reports;
+
+    @Option(names = "--out", description = "write the combined JSON report here")
+    Path out;
+
+    @Option(names = "--html", description = "write the combined HTML report here")
+    Path html;
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public Integer call() throws IOException {
+      ObjectMapper json = new ObjectMapper();
+      List<Map<String, Object>> runs = new ArrayList<>();
+      Map<String, Object> first = null;
+      int round = 0;
+      for (Path p : reports) {
+        Map<String, Object> doc = json.readValue(p.toFile(), Map.class);
+        if (first == null) first = doc;
+        if (!(doc.get("runs") instanceof List<?> list)) throw new IllegalArgumentException(p + " has no runs");
+        for (Object r : list) {
+          Map<String, Object> run = new LinkedHashMap<>((Map<String, Object>) r);
+          run.put("round", ++round);
+          run.put("source", p.getFileName().toString());
+          runs.add(run);
+        }
+      }
+      Map<String, Object> summary = Summary.aggregate(runs);
+      Summary.print(runs, summary, System.out);
+      Map<String, Object> doc = new LinkedHashMap<>();
+      doc.put("environment", first.get("environment"));
+      doc.put("settings", first.get("settings"));
+      doc.put("summary", summary);
+      doc.put("runs", runs);
+      if (out != null) json.enable(SerializationFeature.INDENT_OUTPUT).writeValue(out.toFile(), doc);
+      if (html != null) HtmlReport.write(doc, html);
+      return 0;
     }
   }
 

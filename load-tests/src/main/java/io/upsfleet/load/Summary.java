@@ -22,6 +22,7 @@ final class Summary {
   static {
     FIGURES.put("connectSeconds", r -> r.get("connectSeconds"));
     FIGURES.put("connAckP99Ms", r -> at(r, "connAckMs", "p99"));
+    FIGURES.put("heapPerDeviceKb", r -> r.get("heapPerDeviceKb"));
     FIGURES.put("messagesPerSecond", r -> r.get("messagesPerSecond"));
     FIGURES.put("pubAckP50Ms", r -> at(r, "pubAckMs", "p50"));
     FIGURES.put("pubAckP99Ms", r -> at(r, "pubAckMs", "p99"));
