@@ -2,6 +2,7 @@ package io.upsfleet.cluster;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
+import com.typesafe.config.ConfigValueFactory;
 import io.upsfleet.cluster.account.Accounts;
 import io.upsfleet.cluster.account.PasswordHasher;
 import io.upsfleet.cluster.audit.AuditLog;
@@ -22,8 +23,12 @@ import io.upsfleet.cluster.telemetry.TelemetryHistorySettings;
 import io.upsfleet.persistence.DatabaseSettings;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import javax.sql.DataSource;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.DispatcherSelector;
@@ -72,12 +77,63 @@ public final class UpsfleetCluster implements AutoCloseable {
     return licensing;
   }
 
+  /** Environment variable listing the seed nodes, comma-separated; see {@link #loadConfig(Config, Map)}. */
+  public static final String SEED_NODES_ENV = "UPSFLEET_SEED_NODES";
+
+  /** {@code pekko://system@host:port}, host a name, an IPv4 address or a bracketed IPv6 address. */
+  private static final Pattern SEED_NODE = Pattern.compile("pekko://([^@/:]+)@([^@/:\\[\\]]+|\\[[0-9A-Fa-f:.]+\\]):(\\d{1,5})");
+
   /**
    * The complete configuration of a node: {@code app} (the application's own config and overrides) over
-   * upsfleet's Pekko settings over every library's {@code reference.conf}, resolved.
+   * upsfleet's Pekko settings over every library's {@code reference.conf}, resolved; then the seed nodes
+   * of the environment variable {@value #SEED_NODES_ENV}, when set.
    */
   public static Config loadConfig(Config app) {
-    return ConfigFactory.load(app.withFallback(ConfigFactory.parseResources("upsfleet-cluster.conf")));
+    return loadConfig(app, System.getenv());
+  }
+
+  /**
+   * As {@link #loadConfig(Config)}, with {@code env} as the environment. A non-blank
+   * {@value #SEED_NODES_ENV} (comma-separated addresses such as
+   * {@code pekko://upsfleet@10.0.0.1:25520,pekko://upsfleet@10.0.0.2:25520}) replaces
+   * {@code pekko.cluster.seed-nodes}: a HOCON substitution cannot turn one string into a list.
+   *
+   * @throws IllegalArgumentException naming the variable and the entry when an entry is not a Pekko
+   *     address {@code pekko://<system>@<host>:<port>} of this cluster's actor system
+   */
+  public static Config loadConfig(Config app, Map<String, String> env) {
+    Config config = ConfigFactory.load(app.withFallback(ConfigFactory.parseResources("upsfleet-cluster.conf")));
+    String seeds = env.get(SEED_NODES_ENV);
+    if (seeds == null || seeds.isBlank()) return config;
+    List<String> list = seedNodes(seeds, config.getString("upsfleet.cluster.system-name"));
+    return config.withValue("pekko.cluster.seed-nodes", ConfigValueFactory.fromIterable(list));
+  }
+
+  private static List<String> seedNodes(String value, String systemName) {
+    List<String> list = new ArrayList<>();
+    for (String raw : value.split(",", -1)) {
+      String entry = raw.trim();
+      if (entry.isEmpty()) {
+        throw new IllegalArgumentException(SEED_NODES_ENV + " has an empty entry in '" + value
+            + "'; expected comma-separated addresses like pekko://" + systemName + "@10.0.0.1:25520");
+      }
+      if (!entry.startsWith("pekko://")) {
+        throw new IllegalArgumentException(SEED_NODES_ENV + " entry '" + entry + "' does not start with pekko://;"
+            + " expected an address like pekko://" + systemName + "@10.0.0.1:25520");
+      }
+      Matcher m = SEED_NODE.matcher(entry);
+      if (!m.matches() || Integer.parseInt(m.group(3)) < 1 || Integer.parseInt(m.group(3)) > 65535) {
+        throw new IllegalArgumentException(SEED_NODES_ENV + " entry '" + entry + "' is not a Pekko address"
+            + " pekko://<system>@<host>:<port> (port 1-65535), e.g. pekko://" + systemName + "@10.0.0.1:25520");
+      }
+      if (!m.group(1).equals(systemName)) {
+        throw new IllegalArgumentException(SEED_NODES_ENV + " entry '" + entry + "' names the actor system '"
+            + m.group(1) + "', but this node's is '" + systemName + "' (upsfleet.cluster.system-name):"
+            + " nodes of one cluster must use the same name");
+      }
+      list.add(entry);
+    }
+    return List.copyOf(list);
   }
 
   /**
