@@ -13,7 +13,7 @@ cd "$(dirname "$0")/../.."
 data=$(realpath "$1"); devices_csv=$2; devices=${3:-10000}; interval=${4:-3s}
 jar=gateway/target/upsfleet-gateway.jar
 load=load-tests/target/upsfleet-load.jar
-seeds="-Dpekko.cluster.seed-nodes.0=pekko://upsfleet@127.0.0.1:25520 -Dpekko.cluster.seed-nodes.1=pekko://upsfleet@127.0.0.1:25521"
+export UPSFLEET_SEED_NODES=pekko://upsfleet@127.0.0.1:25520,pekko://upsfleet@127.0.0.1:25521
 pids=()
 cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; }
 trap cleanup EXIT
@@ -31,14 +31,14 @@ wait_ready() {
 }
 
 UPSFLEET_DATA_DIR="$data" UPSFLEET_HTTP_PORT=38081 UPSFLEET_MQTT_PORT=31884 UPSFLEET_CLUSTER_PORT=25520 \
-  java -Xms1g -Xmx2g $seeds -jar "$jar" demo > "$data/node-1.log" 2>&1 &
+  java -Xms1g -Xmx2g -XX:+UseZGC -jar "$jar" demo > "$data/node-1.log" 2>&1 &
 pids+=($!)
 wait_ready 38081
 pg_port=$(sed -n 4p "$data/postgres/postmaster.pid")
 for n in 2 3; do
   UPSFLEET_DB_URL="jdbc:postgresql://127.0.0.1:$pg_port/upsfleet" UPSFLEET_DATA_DIR="$data" \
     UPSFLEET_HTTP_PORT=3808$n UPSFLEET_MQTT_PORT=3188$((3 + n)) UPSFLEET_CLUSTER_PORT=2552$((n - 1)) \
-    java -Xms1g -Xmx2g $seeds -jar "$jar" node > "$data/node-$n.log" 2>&1 &
+    java -Xms1g -Xmx2g -XX:+UseZGC -jar "$jar" node > "$data/node-$n.log" 2>&1 &
   pids+=($!)
 done
 wait_ready 38082

@@ -21,7 +21,7 @@ gw=
 trap '[ -n "$gw" ] && kill $gw 2>/dev/null; wait 2>/dev/null || true' EXIT
 for round in $(seq "$rounds"); do
   UPSFLEET_DATA_DIR="$data" UPSFLEET_HTTP_PORT=38080 UPSFLEET_MQTT_PORT=31883 \
-    java ${UPSFLEET_JAVA_OPTS:--Xms2g -Xmx4g -XX:MaxGCPauseMillis=20} -jar "$jar" demo > "$out/gateway-$round.log" 2>&1 &
+    java ${UPSFLEET_JAVA_OPTS:--Xms2g -Xmx4g -XX:+UseZGC} -jar "$jar" demo > "$out/gateway-$round.log" 2>&1 &
   gw=$!
   for _ in $(seq 120); do curl -sf http://127.0.0.1:38080/health/ready > /dev/null && break; sleep 1; done
   java -Xmx3g -jar "$load" run --devices-file "$devices_csv" --devices "$devices" \

@@ -287,6 +287,7 @@ class SerializationTest {
     return named(
         new UpsDevice.Register("SMT1500RMI2UC", "acct-42", confirmations.ref()),
         new UpsDevice.Attach("192.0.2.10:51234", "node-1", link.ref(), attachReplies.ref()),
+        new UpsDevice.Attach("192.0.2.10:51234", "node-1", link.ref(), AT.plusSeconds(5), attachReplies.ref()),
         new UpsDevice.Detach(3, "KEEP_ALIVE_TIMEOUT"),
         new UpsDevice.RecordTelemetry(3, telemetry()),
         new UpsDevice.RecordEvent(3, report(), confirmations.ref()),

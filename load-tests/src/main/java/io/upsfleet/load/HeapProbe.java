@@ -17,7 +17,10 @@ final class HeapProbe {
 
   private HeapProbe() {}
 
-  /** Used heap in bytes after a full GC, or -1 when it cannot be read (no jcmd, other user, not a JVM). */
+  /**
+   * Used heap in bytes after a full GC, or -1 when it cannot be read (no jcmd, other user). Only for a JVM:
+   * jcmd signals its target with SIGQUIT, which ends most other processes.
+   */
   static long usedAfterGc(long pid) {
     if (pid <= 0) return -1;
     try {

@@ -274,8 +274,17 @@ public final class Main implements Runnable {
         default -> throw new IllegalArgumentException("--target must be gateway, mosquitto or both");
       };
       if (killPid > 0 && rounds > 1) throw new IllegalArgumentException("--kill-pid needs --rounds 1");
+      List<Map<String, Object>> failed = new ArrayList<>();
       for (int round = 0; round < rounds; round++) {
-        for (String t : order) results.add(measure(t, members, round));
+        for (String t : order) {
+          try {
+            results.add(measure(t, members, round));
+          } catch (IllegalStateException e) {
+            // A round that could not run is reported as such, never as a measurement of zero.
+            System.out.printf("  [%s round %d] FAILED: %s%n", t, round + 1, e.getMessage());
+            failed.add(Map.of("target", t, "round", round + 1, "reason", String.valueOf(e.getMessage())));
+          }
+        }
       }
       Map<String, Object> summary = Summary.aggregate(results);
       Summary.print(results, summary, System.out);
@@ -299,6 +308,7 @@ public final class Main implements Runnable {
       doc.put("settings", settings);
       doc.put("summary", summary);
       doc.put("runs", results);
+      if (!failed.isEmpty()) doc.put("failedRuns", failed);
       if (report != null) {
         new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(report.toFile(), doc);
         System.out.println("  report: " + report.toAbsolutePath());
@@ -325,7 +335,8 @@ public final class Main implements Runnable {
         Duration deviceTick = tick.compareTo(interval) < 0 ? tick : interval;
         DeviceConnection.Options options = new DeviceConnection.Options(interval, qos == 1, deviceTick, 120,
             mosquitto == null, mosquitto == null);
-        long heapBefore = HeapProbe.usedAfterGc(targetPid);
+        // Only ever at a JVM: jcmd signals its target with SIGQUIT, which ends a Mosquitto broker.
+        long heapBefore = mosquitto == null ? HeapProbe.usedAfterGc(targetPid) : -1;
         System.out.printf("  [%s round %d] connecting %d devices at %.0f/s%n", target, round + 1, members.size(), connectRate);
         long t0 = System.nanoTime();
         try (Fleet fleet = Fleet.start(members, servers, options, threads, connectRate, SimulatedUps.Faults.NONE, round)) {
@@ -338,9 +349,13 @@ public final class Main implements Runnable {
             Progress.line("[%s] connecting: %d/%d online", target, stats.online(), members.size());
           }
           double connectSeconds = (System.nanoTime() - t0) / 1e9;
+          if (stats.online() == 0) {
+            throw new IllegalStateException("no device could connect to " + target + " " + servers
+                + " (refusals " + stats.refusals() + ")");
+          }
           Histogram connAck = stats.takeConnAck();
           Progress.done();
-          long heapAfter = stats.online() == members.size() ? HeapProbe.usedAfterGc(targetPid) : -1;
+          long heapAfter = stats.online() == members.size() && heapBefore > 0 ? HeapProbe.usedAfterGc(targetPid) : -1;
           Double heapPerDeviceKb = heapBefore > 0 && heapAfter > 0 && mosquitto == null
               ? round1((heapAfter - heapBefore) / 1024.0 / members.size()) : null;
           System.out.printf("  [%s] %d/%d connected in %.1f s%s; warming up %s%n", target, stats.online(),
@@ -600,25 +615,39 @@ public final class Main implements Runnable {
       if (!Files.isExecutable(binary)) {
         throw new IllegalStateException("mosquitto is not installed (apt-get install mosquitto)");
       }
-      int port;
-      try (ServerSocket s = new ServerSocket(0)) {
-        port = s.getLocalPort();
-      }
+      // A port below Linux's ephemeral range: a free ephemeral port can be taken by one of the simulator's own
+      // outgoing connections, and a connect to a port nobody listens on can even connect to itself.
+      int port = freePortBelowEphemeralRange();
       Path conf = Files.createTempFile("mosquitto", ".conf");
+      Path log = Files.createTempFile("mosquitto", ".log");
       Files.writeString(conf, "listener " + port + " 127.0.0.1\nallow_anonymous true\npersistence false\n"
           + "max_queued_messages 1000\nlog_type error\n");
       Process p = new ProcessBuilder(binary.toString(), "-c", conf.toString()).redirectErrorStream(true)
-          .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+          .redirectOutput(log.toFile()).start();
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-      while (System.nanoTime() < deadline) {
+      while (System.nanoTime() < deadline && p.isAlive()) {
         try (java.net.Socket s = new java.net.Socket("127.0.0.1", port)) {
-          return new Mosquitto(p, port);
+          if (p.isAlive()) return new Mosquitto(p, port);
         } catch (IOException notYet) {
           Thread.sleep(50);
         }
       }
       p.destroyForcibly();
-      throw new IllegalStateException("mosquitto did not start on port " + port);
+      throw new IllegalStateException("mosquitto did not start on port " + port + ": " + Files.readString(log));
+    }
+
+    private static int freePortBelowEphemeralRange() throws IOException {
+      java.util.Random random = new java.util.Random();
+      for (int attempt = 0; attempt < 100; attempt++) {
+        int port = 20_000 + random.nextInt(12_000);
+        try (ServerSocket s = new ServerSocket()) {
+          s.bind(new InetSocketAddress("127.0.0.1", port));
+          return port;
+        } catch (IOException taken) {
+          // try another
+        }
+      }
+      throw new IOException("no free port in 20000-32000");
     }
 
     InetSocketAddress address() {

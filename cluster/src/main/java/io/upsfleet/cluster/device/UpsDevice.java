@@ -82,11 +82,18 @@ public final class UpsDevice
 
   /**
    * Opens a session for an authenticated connection. Replies {@link Attachment} with the session epoch,
-   * or {@link Confirmation.Rejected} when the device is not registered.
+   * or {@link Confirmation.Rejected} when the device is not registered, or ({@code STALE_SESSION}) when it
+   * arrives after {@code notAfter}: the edge has given up on it by then (an attach held up while its shard
+   * moved to another node must not take over the device's newer session). {@code notAfter} may be null.
    */
-  public record Attach(
-      String remoteAddress, String node, ActorRef<DeviceLink.Message> link, ActorRef<AttachReply> replyTo)
-      implements Command {}
+  public record Attach(String remoteAddress, String node, ActorRef<DeviceLink.Message> link, Instant notAfter,
+      ActorRef<AttachReply> replyTo) implements Command {
+
+    /** An attach without a deadline. */
+    public Attach(String remoteAddress, String node, ActorRef<DeviceLink.Message> link, ActorRef<AttachReply> replyTo) {
+      this(remoteAddress, node, link, null, replyTo);
+    }
+  }
 
   /** The session {@code epoch} ended; ignored when a newer session took over. */
   public record Detach(long epoch, String reason) implements Command {}
@@ -973,6 +980,10 @@ public final class UpsDevice
           new Confirmation.Rejected(Confirmation.Reason.NOT_REGISTERED, "device " + serial + " is not registered"));
     }
     Instant now = clock.instant();
+    if (c.notAfter() != null && now.isAfter(c.notAfter())) {
+      return Effect().reply(c.replyTo(), new Confirmation.Rejected(Confirmation.Reason.STALE_SESSION,
+          "the attach arrived after its deadline " + c.notAfter() + "; the edge has given up on it"));
+    }
     long epoch = s.epoch() + 1;
     List<Event> events = new ArrayList<>(3);
     if (s.online()) {

@@ -21,11 +21,13 @@ public final class UpsDevices {
   private final ActorSystem<?> system;
   private final ClusterSharding sharding;
   private final DeviceSettings settings;
+  private final Clock clock;
 
-  private UpsDevices(ActorSystem<?> system, ClusterSharding sharding, DeviceSettings settings) {
+  private UpsDevices(ActorSystem<?> system, ClusterSharding sharding, DeviceSettings settings, Clock clock) {
     this.system = system;
     this.sharding = sharding;
     this.settings = settings;
+    this.clock = clock;
   }
 
   /** Starts the device shard region on this node. */
@@ -34,7 +36,7 @@ public final class UpsDevices {
     sharding.init(
         Entity.of(UpsDevice.ENTITY_TYPE_KEY,
             ctx -> UpsDevice.create(ctx.getEntityId(), ctx.getShard(), settings, clock)));
-    return new UpsDevices(system, sharding, settings);
+    return new UpsDevices(system, sharding, settings, clock);
   }
 
   public DeviceSettings settings() {
@@ -53,7 +55,9 @@ public final class UpsDevices {
   /** Opens a session; completes with {@link UpsDevice.Attachment} or a rejection. */
   public CompletionStage<UpsDevice.AttachReply> attach(
       String serial, String remoteAddress, String node, ActorRef<DeviceLink.Message> link) {
-    return ref(serial).ask(r -> new UpsDevice.Attach(remoteAddress, node, link, r), settings.askTimeout());
+    // The entity refuses the attach once the ask has timed out here: by then the edge has refused the CONNECT.
+    java.time.Instant notAfter = clock.instant().plus(settings.askTimeout());
+    return ref(serial).ask(r -> new UpsDevice.Attach(remoteAddress, node, link, notAfter, r), settings.askTimeout());
   }
 
   /** Ends session {@code epoch}. */

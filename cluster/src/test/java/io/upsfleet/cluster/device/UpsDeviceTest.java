@@ -209,6 +209,35 @@ class UpsDeviceTest {
   }
 
   @Test
+  void anAttachPastItsDeadlineIsRefusedAndDoesNotTakeOverTheCurrentSession() {
+    register();
+    TestProbe<DeviceLink.Message> current = testKit.createTestProbe();
+    attach(current);
+    TestProbe<DeviceLink.Message> late = testKit.createTestProbe();
+    Instant deadline = clock.instant();
+    clock.advance(Duration.ofSeconds(6)); // held up while its shard moved: the edge gave up at the deadline
+
+    var result = kit.<AttachReply>runCommand(r -> new Attach("10.0.0.8:50001", "node-2", late.ref(), deadline, r));
+
+    Confirmation.Rejected rejected = assertInstanceOf(Confirmation.Rejected.class, result.reply());
+    assertEquals(Confirmation.Reason.STALE_SESSION, rejected.reason());
+    assertTrue(result.hasNoEvents());
+    assertEquals(1, result.state().epoch());
+    assertTrue(result.state().online());
+    current.expectNoMessage(Duration.ofMillis(100));
+    late.expectNoMessage(Duration.ofMillis(100));
+  }
+
+  @Test
+  void anAttachWithinItsDeadlineOpensTheSession() {
+    register();
+    TestProbe<DeviceLink.Message> link = testKit.createTestProbe();
+    Instant deadline = clock.instant().plusSeconds(5);
+    var result = kit.<AttachReply>runCommand(r -> new Attach("10.0.0.7:50000", "node-1", link.ref(), deadline, r));
+    assertEquals(new Attachment(1), result.reply());
+  }
+
+  @Test
   void aLateDetachOrLinkStopOfAnOlderEpochIsIgnored() {
     register();
     attach(testKit.createTestProbe());
