@@ -20,11 +20,7 @@ trap cleanup EXIT
 
 wait_ready() {
   for _ in $(seq 120); do
-    if exec 3<>"/dev/tcp/127.0.0.1/$1" 2>/dev/null; then
-      printf 'GET /health/ready HTTP/1.0\r\n\r\n' >&3
-      if head -1 <&3 | grep -q " 200"; then exec 3>&-; return 0; fi
-      exec 3>&-
-    fi
+    curl -sf "http://127.0.0.1:$1/health/ready" > /dev/null && return 0
     sleep 1
   done
   echo "node on HTTP port $1 did not become ready" >&2; return 1

@@ -13,7 +13,12 @@ import java.util.regex.Pattern;
  * fleet, divided by its size, is the heap per connected device (connection + session + entity).
  */
 final class HeapProbe {
-  private static final Pattern USED = Pattern.compile("heap\\s+total\\s+\\d+K, used (\\d+)K");
+  /**
+   * G1: {@code garbage-first heap total 2097152K, used 215432K}; ZGC: {@code ZHeap used 226M, capacity ...}.
+   * Other collectors report generations separately and read as unknown.
+   */
+  private static final Pattern USED =
+      Pattern.compile("(?:garbage-first heap\\s+total\\s+\\d+K, used (\\d+)K)|(?:ZHeap\\s+used (\\d+)M)");
 
   private HeapProbe() {}
 
@@ -25,14 +30,20 @@ final class HeapProbe {
     if (pid <= 0) return -1;
     try {
       jcmd(pid, "GC.run");
-      Matcher m = USED.matcher(jcmd(pid, "GC.heap_info"));
-      return m.find() ? Long.parseLong(m.group(1)) * 1024 : -1;
+      return parseUsed(jcmd(pid, "GC.heap_info"));
     } catch (IOException | RuntimeException e) {
       return -1;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       return -1;
     }
+  }
+
+  /** The used heap in bytes from {@code GC.heap_info} output, or -1. */
+  static long parseUsed(String heapInfo) {
+    Matcher m = USED.matcher(heapInfo);
+    if (!m.find()) return -1;
+    return m.group(1) != null ? Long.parseLong(m.group(1)) * 1024 : Long.parseLong(m.group(2)) * 1024 * 1024;
   }
 
   private static String jcmd(long pid, String command) throws IOException, InterruptedException {

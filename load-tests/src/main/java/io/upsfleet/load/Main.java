@@ -231,6 +231,11 @@ public final class Main implements Runnable {
     @Option(names = "--connect-rate", defaultValue = "2000", description = "CONNECTs per second (default ${DEFAULT-VALUE})")
     double connectRate;
 
+    @Option(names = "--connect-deadline", defaultValue = "180s", converter = DurationConverter.class,
+        description = "S1: how long to wait for every device to connect before warming up regardless "
+            + "(default ${DEFAULT-VALUE})")
+    Duration connectDeadline;
+
     @Option(names = "--warmup", defaultValue = "60s", converter = DurationConverter.class, description = "(default ${DEFAULT-VALUE})")
     Duration warmup;
 
@@ -341,7 +346,7 @@ public final class Main implements Runnable {
         long t0 = System.nanoTime();
         try (Fleet fleet = Fleet.start(members, servers, options, threads, connectRate, SimulatedUps.Faults.NONE, round)) {
           Stats stats = fleet.stats();
-          long deadline = t0 + TimeUnit.SECONDS.toNanos(Math.max(60, (long) (members.size() / connectRate * 3)));
+          long deadline = t0 + connectDeadline.toNanos();
           List<Map<String, Object>> connectTimeline = new ArrayList<>();
           while (stats.online() < members.size() && System.nanoTime() < deadline) {
             Thread.sleep(500);
