@@ -3,9 +3,9 @@ package io.upsfleet.api;
 import java.util.regex.Pattern;
 
 /**
- * The one definition of a valid UPS serial number (DOMAIN.md §1): an opaque string of 8 to 20 upper-case
- * ASCII letters and digits, e.g. {@code AS1036123456}. Every topic, route and form that carries a serial
- * validates it here. Thread-safe; no instances.
+ * The one definition of a valid UPS serial number (DOMAIN.md §1): an opaque string of 8 to 20
+ * upper-case ASCII letters and digits, e.g. {@code AS1036123456}. Every topic, route and form that
+ * carries a serial validates it here. Thread-safe; no instances.
  */
 public final class Serials {
 

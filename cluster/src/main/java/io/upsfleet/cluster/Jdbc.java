@@ -9,8 +9,9 @@ import java.util.concurrent.Executor;
 import javax.sql.DataSource;
 
 /**
- * Runs blocking JDBC work on a dedicated executor (never on an actor or event-loop thread) and returns a
- * {@link CompletionStage}. A {@link SQLException} completes the stage exceptionally with it.
+ * Runs blocking JDBC work on a dedicated executor (never on an actor or event-loop thread) and
+ * returns a {@link CompletionStage}. A {@link SQLException} completes the stage exceptionally with
+ * it.
  */
 public final class Jdbc {
   /** Work against one connection. */
@@ -33,29 +34,34 @@ public final class Jdbc {
 
   /** Runs {@code work} in one auto-commit connection. */
   public <T> CompletionStage<T> run(Work<T> work) {
-    return CompletableFuture.supplyAsync(() -> {
-      try (Connection c = dataSource.getConnection()) {
-        return work.apply(c);
-      } catch (SQLException e) {
-        throw new CompletionException(e);
-      }
-    }, executor);
+    return CompletableFuture.supplyAsync(
+        () -> {
+          try (Connection c = dataSource.getConnection()) {
+            return work.apply(c);
+          } catch (SQLException e) {
+            throw new CompletionException(e);
+          }
+        },
+        executor);
   }
 
-  /** Runs {@code work} in one transaction, committed when it returns and rolled back when it throws. */
+  /**
+   * Runs {@code work} in one transaction, committed when it returns and rolled back when it throws.
+   */
   public <T> CompletionStage<T> inTransaction(Work<T> work) {
-    return run(c -> {
-      c.setAutoCommit(false);
-      try {
-        T result = work.apply(c);
-        c.commit();
-        return result;
-      } catch (SQLException | RuntimeException e) {
-        c.rollback();
-        throw e;
-      } finally {
-        c.setAutoCommit(true);
-      }
-    });
+    return run(
+        c -> {
+          c.setAutoCommit(false);
+          try {
+            T result = work.apply(c);
+            c.commit();
+            return result;
+          } catch (SQLException | RuntimeException e) {
+            c.rollback();
+            throw e;
+          } finally {
+            c.setAutoCommit(true);
+          }
+        });
   }
 }

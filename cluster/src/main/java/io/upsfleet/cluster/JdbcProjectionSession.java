@@ -6,7 +6,10 @@ import javax.sql.DataSource;
 import org.apache.pekko.japi.function.Function;
 import org.apache.pekko.projection.jdbc.JdbcSession;
 
-/** A projection's transaction: one pooled connection with auto-commit off, closed after commit/rollback. */
+/**
+ * A projection's transaction: one pooled connection with auto-commit off, closed after
+ * commit/rollback.
+ */
 public final class JdbcProjectionSession implements JdbcSession {
   private final Connection connection;
 
@@ -15,7 +18,8 @@ public final class JdbcProjectionSession implements JdbcSession {
       this.connection = dataSource.getConnection();
       this.connection.setAutoCommit(false);
     } catch (SQLException e) {
-      throw new IllegalStateException("no database connection for the projection: " + e.getMessage(), e);
+      throw new IllegalStateException(
+          "no database connection for the projection: " + e.getMessage(), e);
     }
   }
 

@@ -54,9 +54,17 @@ public final class UpsfleetCluster implements AutoCloseable {
   private final FirmwareRollouts rollouts;
   private final TelemetryHistory telemetryHistory;
 
-  private UpsfleetCluster(ActorSystem<Void> system, UpsDevices devices, DeviceDirectory directory,
-      DeviceCredentials credentials, Accounts accounts, AuditLog audit, Jdbc jdbc, Licensing licensing,
-      FirmwareRollouts rollouts, TelemetryHistory telemetryHistory) {
+  private UpsfleetCluster(
+      ActorSystem<Void> system,
+      UpsDevices devices,
+      DeviceDirectory directory,
+      DeviceCredentials credentials,
+      Accounts accounts,
+      AuditLog audit,
+      Jdbc jdbc,
+      Licensing licensing,
+      FirmwareRollouts rollouts,
+      TelemetryHistory telemetryHistory) {
     this.system = system;
     this.devices = devices;
     this.directory = directory;
@@ -77,32 +85,37 @@ public final class UpsfleetCluster implements AutoCloseable {
     return licensing;
   }
 
-  /** Environment variable listing the seed nodes, comma-separated; see {@link #loadConfig(Config, Map)}. */
+  /**
+   * Environment variable listing the seed nodes, comma-separated; see {@link #loadConfig(Config,
+   * Map)}.
+   */
   public static final String SEED_NODES_ENV = "UPSFLEET_SEED_NODES";
 
   /** {@code pekko://system@host:port}, host a name, an IPv4 address or a bracketed IPv6 address. */
-  private static final Pattern SEED_NODE = Pattern.compile("pekko://([^@/:]+)@([^@/:\\[\\]]+|\\[[0-9A-Fa-f:.]+\\]):(\\d{1,5})");
+  private static final Pattern SEED_NODE =
+      Pattern.compile("pekko://([^@/:]+)@([^@/:\\[\\]]+|\\[[0-9A-Fa-f:.]+\\]):(\\d{1,5})");
 
   /**
-   * The complete configuration of a node: {@code app} (the application's own config and overrides) over
-   * upsfleet's Pekko settings over every library's {@code reference.conf}, resolved; then the seed nodes
-   * of the environment variable {@value #SEED_NODES_ENV}, when set.
+   * The complete configuration of a node: {@code app} (the application's own config and overrides)
+   * over upsfleet's Pekko settings over every library's {@code reference.conf}, resolved; then the
+   * seed nodes of the environment variable {@value #SEED_NODES_ENV}, when set.
    */
   public static Config loadConfig(Config app) {
     return loadConfig(app, System.getenv());
   }
 
   /**
-   * As {@link #loadConfig(Config)}, with {@code env} as the environment. A non-blank
-   * {@value #SEED_NODES_ENV} (comma-separated addresses such as
-   * {@code pekko://upsfleet@10.0.0.1:25520,pekko://upsfleet@10.0.0.2:25520}) replaces
-   * {@code pekko.cluster.seed-nodes}: a HOCON substitution cannot turn one string into a list.
+   * As {@link #loadConfig(Config)}, with {@code env} as the environment. A non-blank {@value
+   * #SEED_NODES_ENV} (comma-separated addresses such as {@code
+   * pekko://upsfleet@10.0.0.1:25520,pekko://upsfleet@10.0.0.2:25520}) replaces {@code
+   * pekko.cluster.seed-nodes}: a HOCON substitution cannot turn one string into a list.
    *
    * @throws IllegalArgumentException naming the variable and the entry when an entry is not a Pekko
    *     address {@code pekko://<system>@<host>:<port>} of this cluster's actor system
    */
   public static Config loadConfig(Config app, Map<String, String> env) {
-    Config config = ConfigFactory.load(app.withFallback(ConfigFactory.parseResources("upsfleet-cluster.conf")));
+    Config config =
+        ConfigFactory.load(app.withFallback(ConfigFactory.parseResources("upsfleet-cluster.conf")));
     String seeds = env.get(SEED_NODES_ENV);
     if (seeds == null || seeds.isBlank()) return config;
     List<String> list = seedNodes(seeds, config.getString("upsfleet.cluster.system-name"));
@@ -114,22 +127,48 @@ public final class UpsfleetCluster implements AutoCloseable {
     for (String raw : value.split(",", -1)) {
       String entry = raw.trim();
       if (entry.isEmpty()) {
-        throw new IllegalArgumentException(SEED_NODES_ENV + " has an empty entry in '" + value
-            + "'; expected comma-separated addresses like pekko://" + systemName + "@10.0.0.1:25520");
+        throw new IllegalArgumentException(
+            SEED_NODES_ENV
+                + " has an empty entry in '"
+                + value
+                + "'; expected comma-separated addresses like pekko://"
+                + systemName
+                + "@10.0.0.1:25520");
       }
       if (!entry.startsWith("pekko://")) {
-        throw new IllegalArgumentException(SEED_NODES_ENV + " entry '" + entry + "' does not start with pekko://;"
-            + " expected an address like pekko://" + systemName + "@10.0.0.1:25520");
+        throw new IllegalArgumentException(
+            SEED_NODES_ENV
+                + " entry '"
+                + entry
+                + "' does not start with pekko://;"
+                + " expected an address like pekko://"
+                + systemName
+                + "@10.0.0.1:25520");
       }
       Matcher m = SEED_NODE.matcher(entry);
-      if (!m.matches() || Integer.parseInt(m.group(3)) < 1 || Integer.parseInt(m.group(3)) > 65535) {
-        throw new IllegalArgumentException(SEED_NODES_ENV + " entry '" + entry + "' is not a Pekko address"
-            + " pekko://<system>@<host>:<port> (port 1-65535), e.g. pekko://" + systemName + "@10.0.0.1:25520");
+      if (!m.matches()
+          || Integer.parseInt(m.group(3)) < 1
+          || Integer.parseInt(m.group(3)) > 65535) {
+        throw new IllegalArgumentException(
+            SEED_NODES_ENV
+                + " entry '"
+                + entry
+                + "' is not a Pekko address"
+                + " pekko://<system>@<host>:<port> (port 1-65535), e.g. pekko://"
+                + systemName
+                + "@10.0.0.1:25520");
       }
       if (!m.group(1).equals(systemName)) {
-        throw new IllegalArgumentException(SEED_NODES_ENV + " entry '" + entry + "' names the actor system '"
-            + m.group(1) + "', but this node's is '" + systemName + "' (upsfleet.cluster.system-name):"
-            + " nodes of one cluster must use the same name");
+        throw new IllegalArgumentException(
+            SEED_NODES_ENV
+                + " entry '"
+                + entry
+                + "' names the actor system '"
+                + m.group(1)
+                + "', but this node's is '"
+                + systemName
+                + "' (upsfleet.cluster.system-name):"
+                + " nodes of one cluster must use the same name");
       }
       list.add(entry);
     }
@@ -144,14 +183,20 @@ public final class UpsfleetCluster implements AutoCloseable {
    * @param dataSource the pool for the read side
    * @param clock the clock every date decision uses
    */
-  public static UpsfleetCluster start(Config config, DatabaseSettings db, DataSource dataSource, Clock clock) {
-    Config withDb = ConfigFactory.parseMap(Map.of(
-            "pekko-persistence-jdbc.shared-databases.slick.db.url", db.url(),
-            "pekko-persistence-jdbc.shared-databases.slick.db.user", db.user(),
-            "pekko-persistence-jdbc.shared-databases.slick.db.password", db.password(),
-            "pekko-persistence-jdbc.shared-databases.slick.db.connectionTimeout",
-            db.connectionTimeout().toMillis()))
-        .withFallback(config);
+  public static UpsfleetCluster start(
+      Config config, DatabaseSettings db, DataSource dataSource, Clock clock) {
+    Config withDb =
+        ConfigFactory.parseMap(
+                Map.of(
+                    "pekko-persistence-jdbc.shared-databases.slick.db.url",
+                    db.url(),
+                    "pekko-persistence-jdbc.shared-databases.slick.db.user",
+                    db.user(),
+                    "pekko-persistence-jdbc.shared-databases.slick.db.password",
+                    db.password(),
+                    "pekko-persistence-jdbc.shared-databases.slick.db.connectionTimeout",
+                    db.connectionTimeout().toMillis()))
+            .withFallback(config);
     String name = config.getString("upsfleet.cluster.system-name");
     ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), name, withDb);
     try {
@@ -159,30 +204,56 @@ public final class UpsfleetCluster implements AutoCloseable {
       if (config.getStringList("pekko.cluster.seed-nodes").isEmpty()) {
         cluster.manager().tell(Join.create(cluster.selfMember().address()));
       }
-      Jdbc jdbc = new Jdbc(dataSource,
-          system.dispatchers().lookup(DispatcherSelector.fromConfig("upsfleet.jdbc-dispatcher")));
+      Jdbc jdbc =
+          new Jdbc(
+              dataSource,
+              system
+                  .dispatchers()
+                  .lookup(DispatcherSelector.fromConfig("upsfleet.jdbc-dispatcher")));
       DeviceSettings deviceSettings = DeviceSettings.fromConfig(config);
       TelemetryHistorySettings historySettings = TelemetryHistorySettings.fromConfig(config);
       UpsDevices devices = UpsDevices.init(system, deviceSettings, clock);
       DeviceDirectory directory = new DeviceDirectory(jdbc);
       DeviceProjection.init(system, dataSource, deviceSettings.tagSlices());
       Duration retryAfter = config.getDuration("upsfleet.licensing.retry-after");
-      Licensing licensing = Licensing.init(system, devices, jdbc, Promotions.fromConfig(config), retryAfter, clock);
+      Licensing licensing =
+          Licensing.init(system, devices, jdbc, Promotions.fromConfig(config), retryAfter, clock);
       LicensingProjection.init(system, dataSource);
       FirmwareRollouts rollouts = FirmwareRollouts.init(system, devices, clock);
       EmailDispatcher.init(system, jdbc, MailSettings.fromConfig(config), clock);
-      DeviceWatchdog.init(system, devices, directory, config.getDuration("upsfleet.watchdog.interval"),
-          config.getDuration("upsfleet.event-log.retention"), clock,
-          () -> licensing.stalled(retryAfter.multipliedBy(2), 1000).thenApply(ids -> {
-            ids.forEach(licensing::wake);
-            return ids.size();
-          }));
-      Accounts accounts = new Accounts(jdbc,
-          new PasswordHasher(config.getInt("upsfleet.accounts.password-iterations")),
-          config.getDuration("upsfleet.accounts.token-lifetime"), clock);
+      DeviceWatchdog.init(
+          system,
+          devices,
+          directory,
+          config.getDuration("upsfleet.watchdog.interval"),
+          config.getDuration("upsfleet.event-log.retention"),
+          clock,
+          () ->
+              licensing
+                  .stalled(retryAfter.multipliedBy(2), 1000)
+                  .thenApply(
+                      ids -> {
+                        ids.forEach(licensing::wake);
+                        return ids.size();
+                      }));
+      Accounts accounts =
+          new Accounts(
+              jdbc,
+              new PasswordHasher(config.getInt("upsfleet.accounts.password-iterations")),
+              config.getDuration("upsfleet.accounts.token-lifetime"),
+              clock);
       TelemetryHistory history = TelemetryHistory.start(system, jdbc, historySettings, clock);
-      return new UpsfleetCluster(system, devices, directory, new DeviceCredentials(jdbc, clock), accounts,
-          new AuditLog(jdbc, clock), jdbc, licensing, rollouts, history);
+      return new UpsfleetCluster(
+          system,
+          devices,
+          directory,
+          new DeviceCredentials(jdbc, clock),
+          accounts,
+          new AuditLog(jdbc, clock),
+          jdbc,
+          licensing,
+          rollouts,
+          history);
     } catch (RuntimeException e) {
       system.terminate();
       throw e;
@@ -235,10 +306,14 @@ public final class UpsfleetCluster implements AutoCloseable {
   /** Leaves the cluster and terminates the actor system, waiting up to {@code timeout}. */
   public void close(Duration timeout) {
     // Queued history points go out while the JDBC executor still runs.
-    telemetryHistory.close(timeout.compareTo(Duration.ofSeconds(5)) < 0 ? timeout : Duration.ofSeconds(5));
+    telemetryHistory.close(
+        timeout.compareTo(Duration.ofSeconds(5)) < 0 ? timeout : Duration.ofSeconds(5));
     system.terminate();
     try {
-      system.getWhenTerminated().toCompletableFuture().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+      system
+          .getWhenTerminated()
+          .toCompletableFuture()
+          .get(timeout.toMillis(), TimeUnit.MILLISECONDS);
     } catch (Exception e) {
       // the JVM is going down or the caller moves on; nothing more to release here
     }

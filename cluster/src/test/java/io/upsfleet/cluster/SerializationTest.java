@@ -52,8 +52,8 @@ import java.util.UUID;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
-import org.apache.pekko.actor.typed.ActorRefResolver;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
+import org.apache.pekko.actor.typed.ActorRefResolver;
 import org.apache.pekko.serialization.Serialization;
 import org.apache.pekko.serialization.SerializationExtension;
 import org.apache.pekko.serialization.Serializer;
@@ -66,26 +66,34 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * Every message that may cross nodes or be persisted round-trips through the serializer Pekko picks for it
- * with the bindings of {@code upsfleet-cluster.conf}, and that serializer is jackson-cbor. The samples carry
- * the awkward parts: {@code ActorRef}s, {@code Set<StatusFlag>}, sorted maps, nanosecond {@code Instant}s
- * and nulls. A completeness check fails when a new command, reply or event has no sample here.
+ * Every message that may cross nodes or be persisted round-trips through the serializer Pekko picks
+ * for it with the bindings of {@code upsfleet-cluster.conf}, and that serializer is jackson-cbor.
+ * The samples carry the awkward parts: {@code ActorRef}s, {@code Set<StatusFlag>}, sorted maps,
+ * nanosecond {@code Instant}s and nulls. A completeness check fails when a new command, reply or
+ * event has no sample here.
  */
 class SerializationTest {
 
   private static final int JACKSON_CBOR_ID = 33;
 
-  /** The serialization settings of {@code upsfleet-cluster.conf} on a local provider, without JDBC plugins. */
+  /**
+   * The serialization settings of {@code upsfleet-cluster.conf} on a local provider, without JDBC
+   * plugins.
+   */
   private static Config testConfig() {
-    Config upsfleet = ConfigFactory.parseResources(
-            SerializationTest.class.getClassLoader(), "upsfleet-cluster.conf",
-            ConfigParseOptions.defaults().setAllowMissing(false))
-        .withoutPath("pekko.persistence")
-        .withoutPath("pekko.projection");
-    return ConfigFactory.load(ConfigFactory.parseString("pekko.actor.provider = local").withFallback(upsfleet));
+    Config upsfleet =
+        ConfigFactory.parseResources(
+                SerializationTest.class.getClassLoader(),
+                "upsfleet-cluster.conf",
+                ConfigParseOptions.defaults().setAllowMissing(false))
+            .withoutPath("pekko.persistence")
+            .withoutPath("pekko.projection");
+    return ConfigFactory.load(
+        ConfigFactory.parseString("pekko.actor.provider = local").withFallback(upsfleet));
   }
 
-  private static final ActorTestKit testKit = ActorTestKit.create("SerializationTest", testConfig());
+  private static final ActorTestKit testKit =
+      ActorTestKit.create("SerializationTest", testConfig());
 
   @AfterAll
   static void shutdownTestKit() {
@@ -102,7 +110,8 @@ class SerializationTest {
 
   private static final Instant AT = Instant.parse("2025-03-10T08:15:30.123456789Z");
   private static final Instant DEVICE_TIME = Instant.parse("2025-03-10T08:15:29.5Z");
-  private static final Set<StatusFlag> ON_BATTERY = EnumSet.of(StatusFlag.OB, StatusFlag.DISCHRG, StatusFlag.LB);
+  private static final Set<StatusFlag> ON_BATTERY =
+      EnumSet.of(StatusFlag.OB, StatusFlag.DISCHRG, StatusFlag.LB);
 
   // ---------------------------------------------------------------------------------- samples
 
@@ -120,12 +129,18 @@ class SerializationTest {
   }
 
   private static DeviceEventReport report() {
-    return new DeviceEventReport(DEVICE_TIME, AT, 12, EventType.SELF_TEST_FAILED,
-        new TreeMap<>(Map.of("result", "failed", "code", "B3")), false);
+    return new DeviceEventReport(
+        DEVICE_TIME,
+        AT,
+        12,
+        EventType.SELF_TEST_FAILED,
+        new TreeMap<>(Map.of("result", "failed", "code", "B3")),
+        false);
   }
 
   private static PlanStatus trial() {
-    return new PlanStatus(Plan.STANDARD, "TRIAL", AT, Instant.parse("2025-09-10T08:15:30.123456789Z"));
+    return new PlanStatus(
+        Plan.STANDARD, "TRIAL", AT, Instant.parse("2025-09-10T08:15:30.123456789Z"));
   }
 
   private static UpsDevice.State state() {
@@ -143,7 +158,9 @@ class SerializationTest {
     values.put("status", ON_BATTERY);
     values.put("temperatureHigh", true);
     values.put("firmware", "UPS 15.5");
-    values.put("recentReports", List.of("7|SELF_TEST_PASSED|2025-03-10T08:15:29.500Z", "8|BATTERY_REPLACE|null"));
+    values.put(
+        "recentReports",
+        List.of("7|SELF_TEST_PASSED|2025-03-10T08:15:29.500Z", "8|BATTERY_REPLACE|null"));
     values.put("timeline", timeline());
     values.put("warrantyEnds", Instant.parse("2028-03-10T08:15:30.123456789Z"));
     values.put("batteryWarrantyEnds", Instant.parse("2028-03-10T08:15:30.123456789Z"));
@@ -156,19 +173,27 @@ class SerializationTest {
 
   /** Like {@code UpsDevice.State.empty}, which is package-private. */
   private static UpsDevice.State emptyState() {
-    return build(UpsDevice.State.class,
+    return build(
+        UpsDevice.State.class,
         Map.of("serial", "AS0000000001", "status", Set.of(), "recentReports", List.of()));
   }
 
   private static UpsDevice.Registered registered() {
-    return build(UpsDevice.Registered.class,
-        Map.of("serial", "AS1234567890", "model", "SMT1500RMI2UC", "accountId", "acct-42", "at", AT));
+    return build(
+        UpsDevice.Registered.class,
+        Map.of(
+            "serial", "AS1234567890", "model", "SMT1500RMI2UC", "accountId", "acct-42", "at", AT));
   }
 
   /** Registered as written since the plan engine: trial end and warranty dates set. */
   private static UpsDevice.Registered registeredWithDates() {
-    return new UpsDevice.Registered("AS1234567890", "SMT1500RMI2UC", "acct-42", AT,
-        Instant.parse("2025-09-10T08:15:30.123456789Z"), Instant.parse("2028-03-10T08:15:30.123456789Z"),
+    return new UpsDevice.Registered(
+        "AS1234567890",
+        "SMT1500RMI2UC",
+        "acct-42",
+        AT,
+        Instant.parse("2025-09-10T08:15:30.123456789Z"),
+        Instant.parse("2028-03-10T08:15:30.123456789Z"),
         Instant.parse("2028-03-10T08:15:30.123456789Z"));
   }
 
@@ -183,51 +208,85 @@ class SerializationTest {
     Sku adv = sku("SMARTCONNECT-ADVANCED-1Y");
     return List.of(
         new Grant(adv, TermSource.LICENSE, null),
-        new Grant(new Sku(adv.code(), Sku.Kind.LICENSE, adv.plan(), Period.ofMonths(18)), TermSource.PROMOTION,
+        new Grant(
+            new Sku(adv.code(), Sku.Kind.LICENSE, adv.plan(), Period.ofMonths(18)),
+            TermSource.PROMOTION,
             "advanced-2024"),
         new Grant(sku("WBEXTWAR-3Y"), TermSource.WARRANTY, null));
   }
 
-  /** A trial interrupted by an upgrade: the split trial, the Advanced year, the resumed remainder. */
+  /**
+   * A trial interrupted by an upgrade: the split trial, the Advanced year, the resumed remainder.
+   */
   private static PlanTimeline timeline() {
     return PlanTimeline.empty()
         .assign(Plan.STANDARD, Period.ofMonths(6), TermSource.TRIAL, "trial", null, AT)
-        .assign(Plan.ADVANCED, Period.ofYears(1), TermSource.LICENSE, "asg-1", "SMARTCONNECT-ADVANCED-1Y",
+        .assign(
+            Plan.ADVANCED,
+            Period.ofYears(1),
+            TermSource.LICENSE,
+            "asg-1",
+            "SMARTCONNECT-ADVANCED-1Y",
             AT.plus(Duration.ofDays(31)).plusNanos(1));
   }
 
   private static PlanRecord planRecord() {
-    return new PlanRecord(Plan.ADVANCED, AT.plus(Duration.ofDays(365)), AT.plus(Duration.ofDays(500)),
-        AT.plus(Duration.ofDays(275)), Instant.parse("2028-03-10T08:15:30.123456789Z"), null);
+    return new PlanRecord(
+        Plan.ADVANCED,
+        AT.plus(Duration.ofDays(365)),
+        AT.plus(Duration.ofDays(500)),
+        AT.plus(Duration.ofDays(275)),
+        Instant.parse("2028-03-10T08:15:30.123456789Z"),
+        null);
   }
 
   private static UpsDevice.PlanSummary planSummary() {
     PlanTimeline t = timeline();
     PlanTerm adv = t.terms().get(1);
-    return new UpsDevice.PlanSummary("AS1234567890", "acct-42",
-        new PlanStatus(Plan.ADVANCED, "LICENSE", adv.start(), adv.end()), t.coveredUntil(adv.start()).orElseThrow(),
-        t.terms(), Instant.parse("2028-03-10T08:15:30.123456789Z"), Instant.parse("2027-03-10T08:15:30Z"), AT);
+    return new UpsDevice.PlanSummary(
+        "AS1234567890",
+        "acct-42",
+        new PlanStatus(Plan.ADVANCED, "LICENSE", adv.start(), adv.end()),
+        t.coveredUntil(adv.start()).orElseThrow(),
+        t.terms(),
+        Instant.parse("2028-03-10T08:15:30.123456789Z"),
+        Instant.parse("2027-03-10T08:15:30Z"),
+        AT);
   }
 
-  // ---------------------------------------------------------------------------------- command samples
+  // ---------------------------------------------------------------------------------- command
+  // samples
 
   private static DeviceCommand command(CommandStatus status) {
-    return new DeviceCommand("cmd-" + status, CommandType.OUTLET_GROUP_REBOOT,
-        new TreeMap<>(Map.of("group", "1", "offDelay", "5", "onDelay", "10")), "alice", AT, AT.plusSeconds(600),
-        status == CommandStatus.SENT ? "idem-1" : null, status, status == CommandStatus.SENT ? "rebooting" : null,
-        null, status == CommandStatus.PENDING ? null : AT.plusSeconds(1), AT.plusSeconds(2), 3);
+    return new DeviceCommand(
+        "cmd-" + status,
+        CommandType.OUTLET_GROUP_REBOOT,
+        new TreeMap<>(Map.of("group", "1", "offDelay", "5", "onDelay", "10")),
+        "alice",
+        AT,
+        AT.plusSeconds(600),
+        status == CommandStatus.SENT ? "idem-1" : null,
+        status,
+        status == CommandStatus.SENT ? "rebooting" : null,
+        null,
+        status == CommandStatus.PENDING ? null : AT.plusSeconds(1),
+        AT.plusSeconds(2),
+        3);
   }
 
   private static CommandReport commandReport() {
-    return new CommandReport("cmd-1", CommandReport.Status.IN_PROGRESS, "downloading", 40, null, null, DEVICE_TIME, AT);
+    return new CommandReport(
+        "cmd-1", CommandReport.Status.IN_PROGRESS, "downloading", 40, null, null, DEVICE_TIME, AT);
   }
 
-  // ---------------------------------------------------------------------------------- license order samples
+  // ---------------------------------------------------------------------------------- license
+  // order samples
 
   private static final UUID ACCOUNT = UUID.fromString("3f2504e0-4f89-11d3-9a0c-0305e82c3301");
 
   private static List<OrderLine> lines() {
-    return List.of(new OrderLine("SMARTCONNECT-STANDARD-1Y", 11, 1, "volume-2024"),
+    return List.of(
+        new OrderLine("SMARTCONNECT-STANDARD-1Y", 11, 1, "volume-2024"),
         new OrderLine("WEXTWAR", 2, 0, null));
   }
 
@@ -239,26 +298,59 @@ class SerializationTest {
     Map<String, Reservation> pending = new HashMap<>();
     pending.put("asg-2", reservation("asg-2"));
     pending.put("asg-3", reservation("asg-3"));
-    return new LicenseOrder.State("order-1", "PO-4711", lines(), "partner", "installer@example.com",
-        "7KQ2M-XW9RT-0HC4D-J8NVB-3FPZS", "support", AT, ACCOUNT, AT.plusSeconds(60), pending,
-        Map.of("asg-1", reservation("asg-1")), 2);
+    return new LicenseOrder.State(
+        "order-1",
+        "PO-4711",
+        lines(),
+        "partner",
+        "installer@example.com",
+        "7KQ2M-XW9RT-0HC4D-J8NVB-3FPZS",
+        "support",
+        AT,
+        ACCOUNT,
+        AT.plusSeconds(60),
+        pending,
+        Map.of("asg-1", reservation("asg-1")),
+        2);
   }
 
   private static LicenseOrder.OrderView orderView() {
     Map<String, Integer> available = new java.util.LinkedHashMap<>();
     available.put("SMARTCONNECT-STANDARD-1Y", 10);
     available.put("WEXTWAR", 2);
-    return new LicenseOrder.OrderView("order-1", "PO-4711", lines(), "partner", "installer@example.com",
-        "7KQ2M-XW9RT-0HC4D-J8NVB-3FPZS", ACCOUNT, AT, available, Map.of("SMARTCONNECT-STANDARD-1Y", 1, "WEXTWAR", 0),
-        Map.of("SMARTCONNECT-STANDARD-1Y", 1, "WEXTWAR", 0), AT, "support", 1, List.of(reservation("asg-1")));
+    return new LicenseOrder.OrderView(
+        "order-1",
+        "PO-4711",
+        lines(),
+        "partner",
+        "installer@example.com",
+        "7KQ2M-XW9RT-0HC4D-J8NVB-3FPZS",
+        ACCOUNT,
+        AT,
+        available,
+        Map.of("SMARTCONNECT-STANDARD-1Y", 1, "WEXTWAR", 0),
+        Map.of("SMARTCONNECT-STANDARD-1Y", 1, "WEXTWAR", 0),
+        AT,
+        "support",
+        1,
+        List.of(reservation("asg-1")));
   }
 
   static Stream<Arguments> licenseOrderMessages() {
     return named(
-        new LicenseOrder.Create("PO-4711", lines(), "partner", "installer@example.com", "7KQ2M-XW9RT-0HC4D-J8NVB-3FPZS",
-            "support", orderReplies.ref()),
+        new LicenseOrder.Create(
+            "PO-4711",
+            lines(),
+            "partner",
+            "installer@example.com",
+            "7KQ2M-XW9RT-0HC4D-J8NVB-3FPZS",
+            "support",
+            orderReplies.ref()),
         new LicenseOrder.Redeem(ACCOUNT, "alice", orderReplies.ref()),
-        new LicenseOrder.Reserve(ACCOUNT, List.of(reservation("asg-1"), reservation("asg-2")), "alice",
+        new LicenseOrder.Reserve(
+            ACCOUNT,
+            List.of(reservation("asg-1"), reservation("asg-2")),
+            "alice",
             orderReplies.ref()),
         new LicenseOrder.Complete("asg-1"),
         new LicenseOrder.Release("asg-2", "DEVICE_NOT_FOUND"),
@@ -269,17 +361,27 @@ class SerializationTest {
         internal(LicenseOrder.class, "Redriven", "asg-1", true, null),
         internal(LicenseOrder.class, "Redriven", "asg-2", false, "DEVICE_NOT_FOUND"),
         new LicenseOrder.Done(orderView()),
-        new LicenseOrder.Rejected(LicenseOrder.Reason.INSUFFICIENT, "the code has 0 WEXTWAR left, 1 requested"),
-        new LicenseOrder.OrderCreated("order-1", "PO-4711", lines(), "partner", "installer@example.com",
-            "7KQ2M-XW9RT-0HC4D-J8NVB-3FPZS", "support", AT),
+        new LicenseOrder.Rejected(
+            LicenseOrder.Reason.INSUFFICIENT, "the code has 0 WEXTWAR left, 1 requested"),
+        new LicenseOrder.OrderCreated(
+            "order-1",
+            "PO-4711",
+            lines(),
+            "partner",
+            "installer@example.com",
+            "7KQ2M-XW9RT-0HC4D-J8NVB-3FPZS",
+            "support",
+            AT),
         new LicenseOrder.CodeRedeemed(ACCOUNT, "alice", AT),
-        new LicenseOrder.EntitlementsReserved(List.of(reservation("asg-1"), reservation("asg-2")), "alice", AT),
+        new LicenseOrder.EntitlementsReserved(
+            List.of(reservation("asg-1"), reservation("asg-2")), "alice", AT),
         new LicenseOrder.EntitlementApplied("asg-1", AT),
         new LicenseOrder.ReservationReleased("asg-2", "DEVICE_NOT_FOUND", AT),
         new LicenseOrder.CodeEmailRequested("support", AT),
         orderState(),
-        new LicenseOrder.State("order-0", null, List.of(), null, null, null, null, null, null, null, Map.of(), Map.of(),
-            0),
+        new LicenseOrder.State(
+            "order-0", null, List.of(), null, null, null, null, null, null, null, Map.of(),
+            Map.of(), 0),
         orderView());
   }
 
@@ -287,7 +389,8 @@ class SerializationTest {
     return named(
         new UpsDevice.Register("SMT1500RMI2UC", "acct-42", confirmations.ref()),
         new UpsDevice.Attach("192.0.2.10:51234", "node-1", link.ref(), attachReplies.ref()),
-        new UpsDevice.Attach("192.0.2.10:51234", "node-1", link.ref(), AT.plusSeconds(5), attachReplies.ref()),
+        new UpsDevice.Attach(
+            "192.0.2.10:51234", "node-1", link.ref(), AT.plusSeconds(5), attachReplies.ref()),
         new UpsDevice.Detach(3, "KEEP_ALIVE_TIMEOUT"),
         new UpsDevice.RecordTelemetry(3, telemetry()),
         new UpsDevice.RecordEvent(3, report(), confirmations.ref()),
@@ -295,9 +398,19 @@ class SerializationTest {
         new UpsDevice.ApplyEntitlements("asg-1", grants(), "alice", planReplies.ref()),
         new UpsDevice.PreviewEntitlements(grants(), planReplies.ref()),
         new UpsDevice.GetPlan(planReplies.ref()),
-        new UpsDevice.RequestCommand(CommandType.OUTLET_GROUP_REBOOT, new TreeMap<>(Map.of("group", "0")),
-            Duration.ofMinutes(10), "alice", "idem-1", commandReplies.ref()),
-        new UpsDevice.RequestCommand(CommandType.SELF_TEST, new TreeMap<>(), Duration.ofSeconds(10), "bob", null,
+        new UpsDevice.RequestCommand(
+            CommandType.OUTLET_GROUP_REBOOT,
+            new TreeMap<>(Map.of("group", "0")),
+            Duration.ofMinutes(10),
+            "alice",
+            "idem-1",
+            commandReplies.ref()),
+        new UpsDevice.RequestCommand(
+            CommandType.SELF_TEST,
+            new TreeMap<>(),
+            Duration.ofSeconds(10),
+            "bob",
+            null,
             commandReplies.ref()),
         new UpsDevice.CancelCommand("cmd-1", "alice", commandReplies.ref()),
         new UpsDevice.GetCommands(commandReplies.ref()),
@@ -313,20 +426,67 @@ class SerializationTest {
     return named(
         new UpsDevice.Attachment(3),
         new UpsDevice.Confirmation.Accepted(),
-        new UpsDevice.Confirmation.Rejected(UpsDevice.Confirmation.Reason.STALE_SESSION, "session 2 is not current"),
+        new UpsDevice.Confirmation.Rejected(
+            UpsDevice.Confirmation.Reason.STALE_SESSION, "session 2 is not current"),
         new UpsDevice.Confirmation.Rejected(UpsDevice.Confirmation.Reason.INVALID, null),
-        new DeviceSnapshot("AS1234567890", true, "SMT1500RMI2UC", "acct-42", AT, true, AT, null, "192.0.2.10:51234",
-            AT, false, ON_BATTERY, true, "UPS 15.5", telemetry(), trial(), "low", "UPS 15.6 / ID=20"),
-        new DeviceSnapshot("AS0000000001", false, null, null, null, false, null, null, null, null, false, Set.of(),
-            false, null, null, new PlanStatus(Plan.BASIC, "NONE", null, null), null, null),
+        new DeviceSnapshot(
+            "AS1234567890",
+            true,
+            "SMT1500RMI2UC",
+            "acct-42",
+            AT,
+            true,
+            AT,
+            null,
+            "192.0.2.10:51234",
+            AT,
+            false,
+            ON_BATTERY,
+            true,
+            "UPS 15.5",
+            telemetry(),
+            trial(),
+            "low",
+            "UPS 15.6 / ID=20"),
+        new DeviceSnapshot(
+            "AS0000000001",
+            false,
+            null,
+            null,
+            null,
+            false,
+            null,
+            null,
+            null,
+            null,
+            false,
+            Set.of(),
+            false,
+            null,
+            null,
+            new PlanStatus(Plan.BASIC, "NONE", null, null),
+            null,
+            null),
         planSummary(),
-        new UpsDevice.PlanSummary("AS0000000001", "acct-42", new PlanStatus(Plan.BASIC, "NONE", null, null), null,
-            List.of(), null, null, AT),
+        new UpsDevice.PlanSummary(
+            "AS0000000001",
+            "acct-42",
+            new PlanStatus(Plan.BASIC, "NONE", null, null),
+            null,
+            List.of(),
+            null,
+            null,
+            AT),
         new UpsDevice.CommandAccepted(command(CommandStatus.PENDING), "acct-42"),
-        new UpsDevice.CommandRefused(UpsDevice.RefusalReason.PLAN,
-            "remote outlet-group reboot needs the Advanced plan; the device is on Standard", Plan.ADVANCED, "acct-42"),
-        new UpsDevice.CommandRefused(UpsDevice.RefusalReason.NOT_REGISTERED, "not registered", null, null),
-        new UpsDevice.CommandList(List.of(command(CommandStatus.SENT), command(CommandStatus.SUCCEEDED)), "acct-42"));
+        new UpsDevice.CommandRefused(
+            UpsDevice.RefusalReason.PLAN,
+            "remote outlet-group reboot needs the Advanced plan; the device is on Standard",
+            Plan.ADVANCED,
+            "acct-42"),
+        new UpsDevice.CommandRefused(
+            UpsDevice.RefusalReason.NOT_REGISTERED, "not registered", null, null),
+        new UpsDevice.CommandList(
+            List.of(command(CommandStatus.SENT), command(CommandStatus.SUCCEEDED)), "acct-42"));
   }
 
   static Stream<Arguments> events() {
@@ -343,11 +503,18 @@ class SerializationTest {
         new UpsDevice.EntitlementsApplied("asg-1", grants(), "alice", planRecord(), AT),
         new UpsDevice.PlanChecked(AT, planRecord(), AT),
         new UpsDevice.PlanChecked(AT, new PlanRecord(Plan.BASIC, null, null, null, AT, AT), AT),
-        new UpsDevice.EventRaised(EventType.PLAN_EXPIRING, Severity.WARNING, null, null, -1, reminder, true, AT),
+        new UpsDevice.EventRaised(
+            EventType.PLAN_EXPIRING, Severity.WARNING, null, null, -1, reminder, true, AT),
         new UpsDevice.CommandRequested(command(CommandStatus.PENDING), AT.plusSeconds(600), AT),
-        new UpsDevice.CommandUpdated("cmd-1", CommandStatus.FAILED, "installing", "battery low", 3, null, AT),
+        new UpsDevice.CommandUpdated(
+            "cmd-1", CommandStatus.FAILED, "installing", "battery low", 3, null, AT),
         new UpsDevice.FirmwareOffered("UPS 15.6 / ID=20", AT),
-        new UpsDevice.Connected(3, "192.0.2.10:51234", "node-1", ActorRefResolver.get(testKit.system()).toSerializationFormat(link.ref()), AT),
+        new UpsDevice.Connected(
+            3,
+            "192.0.2.10:51234",
+            "node-1",
+            ActorRefResolver.get(testKit.system()).toSerializationFormat(link.ref()),
+            AT),
         new UpsDevice.Disconnected(2, DeviceLink.TAKEN_OVER, AT.plusSeconds(120), AT),
         new UpsDevice.ConnectionLost(AT),
         new UpsDevice.StatusChanged(Set.of(), ON_BATTERY, AT),
@@ -355,9 +522,17 @@ class SerializationTest {
         new UpsDevice.TemperatureAlarmChanged(true, 51.25, AT),
         new UpsDevice.FirmwareChanged(null, "UPS 15.0", AT),
         new UpsDevice.FirmwareChanged("UPS 15.0", "UPS 15.5", AT),
-        new UpsDevice.EventRaised(EventType.FIRMWARE_UPDATED, Severity.INFO, null, null, -1, details, true, AT),
-        new UpsDevice.EventRaised(EventType.SELF_TEST_FAILED, Severity.WARNING, "SELF_TEST", DEVICE_TIME, 12,
-            new TreeMap<>(), false, AT));
+        new UpsDevice.EventRaised(
+            EventType.FIRMWARE_UPDATED, Severity.INFO, null, null, -1, details, true, AT),
+        new UpsDevice.EventRaised(
+            EventType.SELF_TEST_FAILED,
+            Severity.WARNING,
+            "SELF_TEST",
+            DEVICE_TIME,
+            12,
+            new TreeMap<>(),
+            false,
+            AT));
   }
 
   static Stream<Arguments> others() {
@@ -411,24 +586,38 @@ class SerializationTest {
 
   @Test
   void theSamplesCoverEverySubtypeOfTheSealedProtocols() {
-    Set<Class<?>> sampled = Stream.of(commands(), replies(), events(), others(), licenseOrderMessages())
-        .flatMap(s -> s)
-        .map(a -> a.get()[1].getClass())
-        .collect(Collectors.toSet());
-    // Every sealed protocol nested in the entity (commands, replies, events) and the link's messages.
+    Set<Class<?>> sampled =
+        Stream.of(commands(), replies(), events(), others(), licenseOrderMessages())
+            .flatMap(s -> s)
+            .map(a -> a.get()[1].getClass())
+            .collect(Collectors.toSet());
+    // Every sealed protocol nested in the entity (commands, replies, events) and the link's
+    // messages.
     List<Class<?>> roots = new ArrayList<>(List.of(DeviceLink.Message.class));
     for (Class<?> nested : UpsDevice.class.getDeclaredClasses()) {
       if (nested.isInterface() && nested.isSealed()) roots.add(nested);
     }
-    assertTrue(roots.containsAll(List.of(UpsDevice.Command.class, UpsDevice.AttachReply.class, UpsDevice.Event.class,
-        UpsDevice.PlanReply.class)));
+    assertTrue(
+        roots.containsAll(
+            List.of(
+                UpsDevice.Command.class,
+                UpsDevice.AttachReply.class,
+                UpsDevice.Event.class,
+                UpsDevice.PlanReply.class)));
     int deviceRoots = roots.size();
     for (Class<?> nested : LicenseOrder.class.getDeclaredClasses()) {
       if (nested.isInterface() && nested.isSealed()) roots.add(nested);
     }
-    assertTrue(roots.subList(deviceRoots, roots.size()).containsAll(
-        List.of(LicenseOrder.Command.class, LicenseOrder.Reply.class, LicenseOrder.Event.class)));
-    // The persisted state and the view replies carry are not in a sealed protocol: sample them by name.
+    assertTrue(
+        roots
+            .subList(deviceRoots, roots.size())
+            .containsAll(
+                List.of(
+                    LicenseOrder.Command.class,
+                    LicenseOrder.Reply.class,
+                    LicenseOrder.Event.class)));
+    // The persisted state and the view replies carry are not in a sealed protocol: sample them by
+    // name.
     roots.add(LicenseOrder.State.class);
     roots.add(LicenseOrder.OrderView.class);
     roots.add(UpsDevice.State.class);
@@ -440,7 +629,8 @@ class SerializationTest {
 
   @Test
   void eventsWrittenWithInstantsAsTextStillRead() throws Exception {
-    // Journals written before instants became numbers hold them as ISO-8601 text, and the session link as an
+    // Journals written before instants became numbers hold them as ISO-8601 text, and the session
+    // link as an
     // actor path text: both must still replay.
     String linkPath = ActorRefResolver.get(testKit.system()).toSerializationFormat(link.ref());
     Map<String, Object> old = new java.util.LinkedHashMap<>();
@@ -449,11 +639,21 @@ class SerializationTest {
     old.put("node", "node-1");
     old.put("link", linkPath);
     old.put("at", "2025-03-10T08:15:30.123456789Z");
-    byte[] bytes = new com.fasterxml.jackson.dataformat.cbor.databind.CBORMapper().writeValueAsBytes(old);
+    byte[] bytes =
+        new com.fasterxml.jackson.dataformat.cbor.databind.CBORMapper().writeValueAsBytes(old);
     Serialization serialization = SerializationExtension.get(testKit.system().classicSystem());
-    Object back = serialization.deserialize(bytes, JACKSON_CBOR_ID, UpsDevice.Connected.class.getName()).get();
-    assertEquals(new UpsDevice.Connected(3, "192.0.2.10:51234", "node-1", linkPath,
-        Instant.parse("2025-03-10T08:15:30.123456789Z")), back);
+    Object back =
+        serialization
+            .deserialize(bytes, JACKSON_CBOR_ID, UpsDevice.Connected.class.getName())
+            .get();
+    assertEquals(
+        new UpsDevice.Connected(
+            3,
+            "192.0.2.10:51234",
+            "node-1",
+            linkPath,
+            Instant.parse("2025-03-10T08:15:30.123456789Z")),
+        back);
   }
 
   @Test
@@ -466,52 +666,72 @@ class SerializationTest {
 
   @Test
   void actorRefsStillReachTheirActorAfterARoundTrip() {
-    var attach = (UpsDevice.Attach) assertRoundTrip(
-        new UpsDevice.Attach("192.0.2.10:51234", "node-1", link.ref(), attachReplies.ref()));
+    var attach =
+        (UpsDevice.Attach)
+            assertRoundTrip(
+                new UpsDevice.Attach(
+                    "192.0.2.10:51234", "node-1", link.ref(), attachReplies.ref()));
     attach.link().tell(new DeviceLink.Close("TAKEN_OVER"));
     link.expectMessage(new DeviceLink.Close("TAKEN_OVER"));
     attach.replyTo().tell(new UpsDevice.Attachment(1));
     attachReplies.expectMessage(new UpsDevice.Attachment(1));
 
     var recovered = (UpsDevice.State) assertRoundTrip(state());
-    ActorRefResolver.get(testKit.system()).<DeviceLink.Message>resolveActorRef(recovered.link())
+    ActorRefResolver.get(testKit.system())
+        .<DeviceLink.Message>resolveActorRef(recovered.link())
         .tell(new DeviceLink.Close("BYE"));
     link.expectMessage(new DeviceLink.Close("BYE"));
   }
 
   @Test
   void flagSetsSortedMapsAndInstantsKeepTheirValuesAndOrder() {
-    var back = (UpsDevice.RecordTelemetry) assertRoundTrip(new UpsDevice.RecordTelemetry(3, telemetry()));
+    var back =
+        (UpsDevice.RecordTelemetry) assertRoundTrip(new UpsDevice.RecordTelemetry(3, telemetry()));
     Telemetry t = back.telemetry();
     assertEquals(AT, t.receivedAt());
     assertEquals(123_456_789, t.receivedAt().getNano(), "nanoseconds survive");
     assertEquals(ON_BATTERY, t.status());
-    assertEquals(List.of("battery.charge", "battery.runtime", "input.frequency", "ups.load"),
+    assertEquals(
+        List.of("battery.charge", "battery.runtime", "input.frequency", "ups.load"),
         new ArrayList<>(t.measurements().keySet()));
     assertEquals(49.98, t.number(io.upsfleet.cluster.device.TelemetryVariable.INPUT_FREQUENCY));
-    assertEquals("LowInputVoltage", t.text(io.upsfleet.cluster.device.TelemetryVariable.INPUT_TRANSFER_REASON));
+    assertEquals(
+        "LowInputVoltage",
+        t.text(io.upsfleet.cluster.device.TelemetryVariable.INPUT_TRANSFER_REASON));
 
-    var changed = (UpsDevice.StatusChanged) assertRoundTrip(
-        new UpsDevice.StatusChanged(EnumSet.of(StatusFlag.OL), EnumSet.of(StatusFlag.OB, StatusFlag.TEST), AT));
+    var changed =
+        (UpsDevice.StatusChanged)
+            assertRoundTrip(
+                new UpsDevice.StatusChanged(
+                    EnumSet.of(StatusFlag.OL), EnumSet.of(StatusFlag.OB, StatusFlag.TEST), AT));
     assertEquals(Set.of(StatusFlag.OB, StatusFlag.TEST), changed.to());
 
     TreeMap<String, String> details = new TreeMap<>(Map.of("to", "b", "from", "a", "attempt", "2"));
-    var raised = (UpsDevice.EventRaised) assertRoundTrip(new UpsDevice.EventRaised(
-        EventType.FIRMWARE_UPDATED, Severity.INFO, null, null, -1, details, true, AT));
+    var raised =
+        (UpsDevice.EventRaised)
+            assertRoundTrip(
+                new UpsDevice.EventRaised(
+                    EventType.FIRMWARE_UPDATED, Severity.INFO, null, null, -1, details, true, AT));
     SortedMap<String, String> backDetails = raised.details();
     assertEquals(List.of("attempt", "from", "to"), new ArrayList<>(backDetails.keySet()));
   }
 
   @Test
   void periodsUuidsTimelinesAndReplyRefsSurviveTheRoundTrip() {
-    var applied = (UpsDevice.EntitlementsApplied) assertRoundTrip(
-        new UpsDevice.EntitlementsApplied("asg-1", grants(), "alice", planRecord(), AT));
+    var applied =
+        (UpsDevice.EntitlementsApplied)
+            assertRoundTrip(
+                new UpsDevice.EntitlementsApplied("asg-1", grants(), "alice", planRecord(), AT));
     assertEquals(Period.ofMonths(18), applied.grants().get(1).sku().term());
     assertEquals(Sku.Kind.BATTERY_WARRANTY, applied.grants().get(2).sku().kind());
 
     var summary = (UpsDevice.PlanSummary) assertRoundTrip(planSummary());
-    assertEquals(List.of("trial", "asg-1", "trial"), summary.terms().stream().map(PlanTerm::assignmentId).toList());
-    assertEquals(AT.plus(Duration.ofDays(31)).plusNanos(1), summary.terms().get(1).start(),
+    assertEquals(
+        List.of("trial", "asg-1", "trial"),
+        summary.terms().stream().map(PlanTerm::assignmentId).toList());
+    assertEquals(
+        AT.plus(Duration.ofDays(31)).plusNanos(1),
+        summary.terms().get(1).start(),
         "nanoseconds of a term boundary survive");
     assertEquals(new PlanTimeline(summary.terms()), timeline());
 
@@ -519,12 +739,20 @@ class SerializationTest {
     assertEquals(ACCOUNT, state.accountId());
     assertEquals(Set.of("asg-2", "asg-3"), state.pending().keySet());
 
-    var reserve = (LicenseOrder.Reserve) assertRoundTrip(
-        new LicenseOrder.Reserve(ACCOUNT, List.of(reservation("asg-1")), "alice", orderReplies.ref()));
-    reserve.replyTo().tell(new LicenseOrder.Rejected(LicenseOrder.Reason.NOT_FOUND, "no such order"));
-    orderReplies.expectMessage(new LicenseOrder.Rejected(LicenseOrder.Reason.NOT_FOUND, "no such order"));
-    var apply = (UpsDevice.ApplyEntitlements) assertRoundTrip(
-        new UpsDevice.ApplyEntitlements("asg-1", grants(), "alice", planReplies.ref()));
+    var reserve =
+        (LicenseOrder.Reserve)
+            assertRoundTrip(
+                new LicenseOrder.Reserve(
+                    ACCOUNT, List.of(reservation("asg-1")), "alice", orderReplies.ref()));
+    reserve
+        .replyTo()
+        .tell(new LicenseOrder.Rejected(LicenseOrder.Reason.NOT_FOUND, "no such order"));
+    orderReplies.expectMessage(
+        new LicenseOrder.Rejected(LicenseOrder.Reason.NOT_FOUND, "no such order"));
+    var apply =
+        (UpsDevice.ApplyEntitlements)
+            assertRoundTrip(
+                new UpsDevice.ApplyEntitlements("asg-1", grants(), "alice", planReplies.ref()));
     apply.replyTo().tell(planSummary());
     planReplies.expectMessage(planSummary());
   }
@@ -532,21 +760,33 @@ class SerializationTest {
   @Test
   void onlyCborSerializableTypesAreSerializable() {
     Serialization serialization = SerializationExtension.get(testKit.system().classicSystem());
-    assertEquals("jackson-cbor", testKit.system().settings().config()
-        .getString("pekko.actor.serialization-bindings.\"io.upsfleet.cluster.CborSerializable\""));
-    assertFalse(testKit.system().settings().config().getBoolean("pekko.actor.allow-java-serialization"));
+    assertEquals(
+        "jackson-cbor",
+        testKit
+            .system()
+            .settings()
+            .config()
+            .getString(
+                "pekko.actor.serialization-bindings.\"io.upsfleet.cluster.CborSerializable\""));
+    assertFalse(
+        testKit.system().settings().config().getBoolean("pekko.actor.allow-java-serialization"));
     record NotBound(String value) {}
-    assertTrue(serialization.serialize(new NotBound("x")).isFailure(),
+    assertTrue(
+        serialization.serialize(new NotBound("x")).isFailure(),
         "a record outside CborSerializable must not silently fall back to another serializer");
   }
 
   // ---------------------------------------------------------------------------------- helpers
 
-  /** Serializes with the serializer Pekko picks, checks it is jackson-cbor, and deserializes to an equal object. */
+  /**
+   * Serializes with the serializer Pekko picks, checks it is jackson-cbor, and deserializes to an
+   * equal object.
+   */
   private static Object assertRoundTrip(Object message) {
     Serialization serialization = SerializationExtension.get(testKit.system().classicSystem());
     Serializer serializer = serialization.findSerializerFor(message);
-    assertInstanceOf(JacksonCborSerializer.class, serializer, "serializer of " + message.getClass().getName());
+    assertInstanceOf(
+        JacksonCborSerializer.class, serializer, "serializer of " + message.getClass().getName());
     assertEquals(JACKSON_CBOR_ID, serializer.identifier());
 
     byte[] bytes = serialization.serialize(message).get();
@@ -562,7 +802,8 @@ class SerializationTest {
   }
 
   private static Stream<Arguments> named(Object... samples) {
-    return Stream.of(samples).map(s -> Arguments.of(s.getClass().getName().replace("io.upsfleet.cluster.", ""), s));
+    return Stream.of(samples)
+        .map(s -> Arguments.of(s.getClass().getName().replace("io.upsfleet.cluster.", ""), s));
   }
 
   private static void collectConcrete(Class<?> type, Set<Class<?>> into) {
@@ -573,7 +814,10 @@ class SerializationTest {
     }
   }
 
-  /** The package-private internal commands of {@link UpsDevice}, built reflectively from outside their package. */
+  /**
+   * The package-private internal commands of {@link UpsDevice}, built reflectively from outside
+   * their package.
+   */
   private static Object internal(String simpleName, Object... args) {
     return internal(UpsDevice.class, simpleName, args);
   }
@@ -582,7 +826,10 @@ class SerializationTest {
   private static Object internal(Class<?> outer, String simpleName, Object... args) {
     try {
       Class<?> type = Class.forName(outer.getName() + "$" + simpleName);
-      Class<?>[] types = Stream.of(type.getRecordComponents()).map(RecordComponent::getType).toArray(Class<?>[]::new);
+      Class<?>[] types =
+          Stream.of(type.getRecordComponents())
+              .map(RecordComponent::getType)
+              .toArray(Class<?>[]::new);
       Constructor<?> constructor = type.getDeclaredConstructor(types);
       constructor.setAccessible(true);
       return constructor.newInstance(args);
@@ -592,9 +839,10 @@ class SerializationTest {
   }
 
   /**
-   * Builds a record by component name; components not named get null, 0 or false. Keeps the samples of
-   * the wide {@code State} and {@code Registered} readable and lets components be added with defaults (the
-   * rule for persisted types) without touching this test; a renamed or removed component fails here.
+   * Builds a record by component name; components not named get null, 0 or false. Keeps the samples
+   * of the wide {@code State} and {@code Registered} readable and lets components be added with
+   * defaults (the rule for persisted types) without touching this test; a renamed or removed
+   * component fails here.
    */
   private static <R extends Record> R build(Class<R> type, Map<String, Object> values) {
     RecordComponent[] components = type.getRecordComponents();

@@ -7,8 +7,9 @@ import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * {@code device_entities}: the device entities this node holds in memory. Sharding is asked every few
- * seconds from the actor system's scheduler (never on a scrape, so scrapes stay cheap and bounded).
+ * {@code device_entities}: the device entities this node holds in memory. Sharding is asked every
+ * few seconds from the actor system's scheduler (never on a scrape, so scrapes stay cheap and
+ * bounded).
  */
 final class EntityCountGauge {
   private EntityCountGauge() {}
@@ -16,9 +17,15 @@ final class EntityCountGauge {
   static void register(MeterRegistry registry, UpsfleetCluster cluster) {
     AtomicInteger count = new AtomicInteger();
     Gauge.builder("device_entities", count, AtomicInteger::get)
-        .description("device entities held in memory on this node").register(registry);
-    cluster.system().scheduler().scheduleWithFixedDelay(Duration.ofSeconds(1), Duration.ofSeconds(5),
-        () -> cluster.devices().localEntityCount().thenAccept(count::set),
-        cluster.system().executionContext());
+        .description("device entities held in memory on this node")
+        .register(registry);
+    cluster
+        .system()
+        .scheduler()
+        .scheduleWithFixedDelay(
+            Duration.ofSeconds(1),
+            Duration.ofSeconds(5),
+            () -> cluster.devices().localEntityCount().thenAccept(count::set),
+            cluster.system().executionContext());
   }
 }

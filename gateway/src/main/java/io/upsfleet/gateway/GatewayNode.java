@@ -19,8 +19,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One running gateway node: database pool and migrations, the cluster node, the MQTT edge and the HTTP
- * API, started in that order and closed in reverse. Settings are validated before anything starts.
+ * One running gateway node: database pool and migrations, the cluster node, the MQTT edge and the
+ * HTTP API, started in that order and closed in reverse. Settings are validated before anything
+ * starts.
  */
 public final class GatewayNode implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(GatewayNode.class);
@@ -29,7 +30,8 @@ public final class GatewayNode implements AutoCloseable {
   private final MqttServer mqtt;
   private final HttpApi http;
 
-  private GatewayNode(HikariDataSource dataSource, UpsfleetCluster cluster, MqttServer mqtt, HttpApi http) {
+  private GatewayNode(
+      HikariDataSource dataSource, UpsfleetCluster cluster, MqttServer mqtt, HttpApi http) {
     this.dataSource = dataSource;
     this.cluster = cluster;
     this.mqtt = mqtt;
@@ -40,12 +42,15 @@ public final class GatewayNode implements AutoCloseable {
    * Starts a node against {@code db}.
    *
    * @param config a config from {@link UpsfleetCluster#loadConfig}
-   * @param bootstrapPassword password of the bootstrap support user to create if missing, or null for none
+   * @param bootstrapPassword password of the bootstrap support user to create if missing, or null
+   *     for none
    */
-  public static GatewayNode start(Config config, DatabaseSettings db, String bootstrapPassword, Clock clock) {
+  public static GatewayNode start(
+      Config config, DatabaseSettings db, String bootstrapPassword, Clock clock) {
     MqttSettings mqttSettings = MqttSettings.fromConfig(config);
     HttpSettings httpSettings = HttpSettings.fromConfig(config);
-    HikariDataSource ds = awaitDatabase(db, config.getDuration("upsfleet.gateway.startup.database-wait"));
+    HikariDataSource ds =
+        awaitDatabase(db, config.getDuration("upsfleet.gateway.startup.database-wait"));
     UpsfleetCluster cluster = null;
     MqttServer mqtt = null;
     try {
@@ -54,8 +59,12 @@ public final class GatewayNode implements AutoCloseable {
       cluster = UpsfleetCluster.start(config, db, ds, clock);
       if (bootstrapPassword != null && !bootstrapPassword.isEmpty()) {
         String user = config.getString("upsfleet.gateway.bootstrap.user");
-        boolean created = cluster.accounts().ensureSupportUser(user, bootstrapPassword)
-            .toCompletableFuture().get(30, TimeUnit.SECONDS);
+        boolean created =
+            cluster
+                .accounts()
+                .ensureSupportUser(user, bootstrapPassword)
+                .toCompletableFuture()
+                .get(30, TimeUnit.SECONDS);
         if (created) log.info("created support user '{}'", user);
       }
       PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
@@ -75,8 +84,8 @@ public final class GatewayNode implements AutoCloseable {
   }
 
   /**
-   * Opens the pool, retrying while the database is unreachable (a node may start before its database):
-   * the process stays up and says so in the log, and gives up after {@code wait}.
+   * Opens the pool, retrying while the database is unreachable (a node may start before its
+   * database): the process stays up and says so in the log, and gives up after {@code wait}.
    */
   private static HikariDataSource awaitDatabase(DatabaseSettings db, Duration wait) {
     long deadline = System.nanoTime() + wait.toNanos();
@@ -86,7 +95,8 @@ public final class GatewayNode implements AutoCloseable {
         return DataSources.create(db, "upsfleet-read");
       } catch (RuntimeException e) {
         if (System.nanoTime() > deadline) {
-          throw new IllegalStateException("the database " + db + " stayed unreachable for " + wait + ": " + e.getMessage(), e);
+          throw new IllegalStateException(
+              "the database " + db + " stayed unreachable for " + wait + ": " + e.getMessage(), e);
         }
         log.warn("database {} not reachable ({}); retrying in {} ms", db, e.getMessage(), backoff);
         try {
@@ -121,16 +131,26 @@ public final class GatewayNode implements AutoCloseable {
     dataSource.close();
   }
 
-  private static void registerHistoryMeters(io.micrometer.core.instrument.MeterRegistry registry,
+  private static void registerHistoryMeters(
+      io.micrometer.core.instrument.MeterRegistry registry,
       io.upsfleet.cluster.telemetry.TelemetryHistory history) {
-    io.micrometer.core.instrument.FunctionCounter.builder("telemetry.history.dropped", history,
+    io.micrometer.core.instrument.FunctionCounter.builder(
+            "telemetry.history.dropped",
+            history,
             io.upsfleet.cluster.telemetry.TelemetryHistory::dropped)
-        .description("telemetry history points dropped because the write queue was full").register(registry);
-    io.micrometer.core.instrument.FunctionCounter.builder("telemetry.history.failed", history,
+        .description("telemetry history points dropped because the write queue was full")
+        .register(registry);
+    io.micrometer.core.instrument.FunctionCounter.builder(
+            "telemetry.history.failed",
+            history,
             io.upsfleet.cluster.telemetry.TelemetryHistory::failed)
-        .description("telemetry history points lost to a failed batch write").register(registry);
-    io.micrometer.core.instrument.Gauge.builder("telemetry.history.queued", history,
+        .description("telemetry history points lost to a failed batch write")
+        .register(registry);
+    io.micrometer.core.instrument.Gauge.builder(
+            "telemetry.history.queued",
+            history,
             io.upsfleet.cluster.telemetry.TelemetryHistory::queued)
-        .description("telemetry history points waiting to be written").register(registry);
+        .description("telemetry history points waiting to be written")
+        .register(registry);
   }
 }

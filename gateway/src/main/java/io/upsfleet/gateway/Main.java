@@ -18,9 +18,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * {@code upsfleet demo}: an embedded PostgreSQL under the data directory, one gateway node, and a support
- * login printed on start (data survives restarts). {@code upsfleet node}: a production node against the
- * PostgreSQL named by {@code UPSFLEET_DB_URL}.
+ * {@code upsfleet demo}: an embedded PostgreSQL under the data directory, one gateway node, and a
+ * support login printed on start (data survives restarts). {@code upsfleet node}: a production node
+ * against the PostgreSQL named by {@code UPSFLEET_DB_URL}.
  */
 public final class Main {
   private static final Logger log = LoggerFactory.getLogger(Main.class);
@@ -30,9 +30,10 @@ public final class Main {
   public static void main(String[] args) {
     String mode = args.length == 0 ? "" : args[0];
     if (!mode.equals("demo") && !mode.equals("node")) {
-      System.err.println("usage: upsfleet demo | node\n"
-          + "  demo  embedded PostgreSQL under UPSFLEET_DATA_DIR (default ./data), one node, a printed login\n"
-          + "  node  a node against UPSFLEET_DB_URL / UPSFLEET_DB_USER / UPSFLEET_DB_PASSWORD");
+      System.err.println(
+          "usage: upsfleet demo | node\n"
+              + "  demo  embedded PostgreSQL under UPSFLEET_DATA_DIR (default ./data), one node, a printed login\n"
+              + "  node  a node against UPSFLEET_DB_URL / UPSFLEET_DB_USER / UPSFLEET_DB_PASSWORD");
       System.exit(2);
     }
     try {
@@ -44,16 +45,20 @@ public final class Main {
   }
 
   private static void run(boolean demo) {
-    Config config = UpsfleetCluster.loadConfig(ConfigFactory.parseResourcesAnySyntax("application"));
+    Config config =
+        UpsfleetCluster.loadConfig(ConfigFactory.parseResourcesAnySyntax("application"));
     DatabaseSettings db = DatabaseSettings.fromConfig(config);
     EmbeddedDatabase embedded = null;
     if (db.embedded()) {
-      if (!demo) throw new IllegalStateException("node needs UPSFLEET_DB_URL (use 'demo' for an embedded database)");
+      if (!demo)
+        throw new IllegalStateException(
+            "node needs UPSFLEET_DB_URL (use 'demo' for an embedded database)");
       embedded = EmbeddedDatabase.start(config);
       db = embedded.settings();
     }
     String password = config.getString("upsfleet.gateway.bootstrap.password");
-    if (password.isEmpty() && demo) password = demoPassword(Path.of(config.getString("upsfleet.data-dir")));
+    if (password.isEmpty() && demo)
+      password = demoPassword(Path.of(config.getString("upsfleet.data-dir")));
     GatewayNode node;
     try {
       node = GatewayNode.start(config, db, password.isEmpty() ? null : password, Clock.systemUTC());
@@ -63,22 +68,31 @@ public final class Main {
     }
     EmbeddedDatabase toClose = embedded;
     CountDownLatch stopped = new CountDownLatch(1);
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      log.info("stopping");
-      node.close();
-      if (toClose != null) toClose.close();
-      stopped.countDown();
-    }, "upsfleet-shutdown"));
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  log.info("stopping");
+                  node.close();
+                  if (toClose != null) toClose.close();
+                  stopped.countDown();
+                },
+                "upsfleet-shutdown"));
     String user = config.getString("upsfleet.gateway.bootstrap.user");
     System.out.printf("%n  upsfleet %s is running%n", demo ? "demo" : "node");
-    System.out.printf("  HTTP API   http://127.0.0.1:%d/api/v1   (health: /health/ready, metrics: /metrics)%n", node.httpPort());
+    System.out.printf(
+        "  HTTP API   http://127.0.0.1:%d/api/v1   (health: /health/ready, metrics: /metrics)%n",
+        node.httpPort());
     System.out.printf("  MQTT       tcp://127.0.0.1:%d%n", node.mqttPort());
-    if (!password.isEmpty()) System.out.printf("  Sign in    user '%s', password '%s'%n", user, password);
+    if (!password.isEmpty())
+      System.out.printf("  Sign in    user '%s', password '%s'%n", user, password);
     if (config.getString("upsfleet.mail.smtp.host").isEmpty()) {
-      System.out.printf("  Mail       written as .eml files to %s (set UPSFLEET_SMTP_HOST to send)%n",
+      System.out.printf(
+          "  Mail       written as .eml files to %s (set UPSFLEET_SMTP_HOST to send)%n",
           Path.of(config.getString("upsfleet.mail.file-dir")).toAbsolutePath().normalize());
     }
-    System.out.printf("  Token      curl -s -X POST -H 'Content-Type: application/json' -d '{\"username\":\"%s\",\"password\":\"...\"}' http://127.0.0.1:%d/api/v1/auth/token%n%n",
+    System.out.printf(
+        "  Token      curl -s -X POST -H 'Content-Type: application/json' -d '{\"username\":\"%s\",\"password\":\"...\"}' http://127.0.0.1:%d/api/v1/auth/token%n%n",
         user, node.httpPort());
     try {
       stopped.await();
@@ -87,7 +101,10 @@ public final class Main {
     }
   }
 
-  /** The demo's support password: generated at first start and kept (owner-only) in the data directory. */
+  /**
+   * The demo's support password: generated at first start and kept (owner-only) in the data
+   * directory.
+   */
   private static String demoPassword(Path dataDir) {
     Path file = dataDir.resolve("support-password.txt");
     try {
@@ -100,7 +117,8 @@ public final class Main {
       Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
       return pw;
     } catch (IOException e) {
-      throw new IllegalStateException("cannot keep the demo password in " + file + ": " + e.getMessage(), e);
+      throw new IllegalStateException(
+          "cannot keep the demo password in " + file + ": " + e.getMessage(), e);
     }
   }
 }

@@ -14,49 +14,88 @@ class ArchitectureTest {
 
   @BeforeAll
   static void importClasses() {
-    classes = new ClassFileImporter()
-        .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
-        .importPackages("io.upsfleet");
+    classes =
+        new ClassFileImporter()
+            .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+            .importPackages("io.upsfleet");
   }
 
   @Test
   void clusterKnowsNoTransportNorWebNorApi() {
-    noClasses().that().resideInAPackage("io.upsfleet.cluster..")
-        .should().dependOnClassesThat().resideInAnyPackage(
-            "io.netty..", "org.apache.pekko.http..", "com.vaadin..", "io.upsfleet.gateway..", "io.upsfleet.api..")
+    noClasses()
+        .that()
+        .resideInAPackage("io.upsfleet.cluster..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage(
+            "io.netty..",
+            "org.apache.pekko.http..",
+            "com.vaadin..",
+            "io.upsfleet.gateway..",
+            "io.upsfleet.api..")
         .check(classes);
   }
 
   @Test
   void persistenceKnowsNothingOfDevicesOrActors() {
-    noClasses().that().resideInAPackage("io.upsfleet.persistence..")
-        .should().dependOnClassesThat().resideInAnyPackage(
-            "io.upsfleet.cluster..", "io.upsfleet.gateway..", "io.upsfleet.api..", "org.apache.pekko..", "io.netty..")
+    noClasses()
+        .that()
+        .resideInAPackage("io.upsfleet.persistence..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage(
+            "io.upsfleet.cluster..",
+            "io.upsfleet.gateway..",
+            "io.upsfleet.api..",
+            "org.apache.pekko..",
+            "io.netty..")
         .check(classes);
   }
 
   @Test
   void apiIsFreeOfFrameworks() {
-    noClasses().that().resideInAPackage("io.upsfleet.api..")
-        .should().dependOnClassesThat().resideInAnyPackage(
-            "io.upsfleet.cluster..", "io.upsfleet.gateway..", "io.upsfleet.persistence..",
-            "org.apache.pekko..", "io.netty..", "scala..", "com.typesafe..")
+    noClasses()
+        .that()
+        .resideInAPackage("io.upsfleet.api..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage(
+            "io.upsfleet.cluster..",
+            "io.upsfleet.gateway..",
+            "io.upsfleet.persistence..",
+            "org.apache.pekko..",
+            "io.netty..",
+            "scala..",
+            "com.typesafe..")
         .check(classes);
   }
 
   @Test
   void httpAndMqttEdgesDoNotReachIntoEachOther() {
-    noClasses().that().resideInAPackage("io.upsfleet.gateway.http..")
-        .should().dependOnClassesThat().resideInAPackage("io.netty..").check(classes);
-    noClasses().that().resideInAPackage("io.upsfleet.gateway.mqtt..")
-        .should().dependOnClassesThat().resideInAPackage("io.upsfleet.gateway.http..").check(classes);
+    noClasses()
+        .that()
+        .resideInAPackage("io.upsfleet.gateway.http..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAPackage("io.netty..")
+        .check(classes);
+    noClasses()
+        .that()
+        .resideInAPackage("io.upsfleet.gateway.mqtt..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAPackage("io.upsfleet.gateway.http..")
+        .check(classes);
   }
 
   @Test
   void entitiesAreReachedOnlyThroughTheirFacade() {
-    noClasses().that().resideOutsideOfPackage("io.upsfleet.cluster..")
-        .should().dependOnClassesThat().haveFullyQualifiedName(
-            "org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey")
+    noClasses()
+        .that()
+        .resideOutsideOfPackage("io.upsfleet.cluster..")
+        .should()
+        .dependOnClassesThat()
+        .haveFullyQualifiedName("org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey")
         .check(classes);
   }
 }

@@ -17,7 +17,10 @@ import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-/** Everything a node knows comes back from PostgreSQL after a restart: devices, plans, events, logins. */
+/**
+ * Everything a node knows comes back from PostgreSQL after a restart: devices, plans, events,
+ * logins.
+ */
 class RestartIT {
 
   @Test
@@ -28,15 +31,29 @@ class RestartIT {
       String serial = GatewayFixture.uniqueSerial();
       DeviceRegistration reg = support.registerDevice(serial, "SMT1500C", account);
       Mqtt3BlockingClient device = connect(gw, reg);
-      device.publishWith().topic(reg.mqtt().telemetryTopic()).qos(MqttQos.AT_LEAST_ONCE)
-          .payload("{\"ts\":\"2026-11-28T10:00:00Z\",\"seq\":1,\"ups.status\":\"OB DISCHRG\",\"ups.firmware\":\"UPS 09.2 / ID=18\"}"
-              .getBytes(StandardCharsets.UTF_8)).send();
-      device.publishWith().topic(reg.mqtt().eventsTopic()).qos(MqttQos.AT_LEAST_ONCE)
-          .payload("{\"ts\":\"2026-11-28T10:00:01Z\",\"seq\":2,\"type\":\"SELF_TEST_FAILED\"}".getBytes(StandardCharsets.UTF_8))
+      device
+          .publishWith()
+          .topic(reg.mqtt().telemetryTopic())
+          .qos(MqttQos.AT_LEAST_ONCE)
+          .payload(
+              "{\"ts\":\"2026-11-28T10:00:00Z\",\"seq\":1,\"ups.status\":\"OB DISCHRG\",\"ups.firmware\":\"UPS 09.2 / ID=18\"}"
+                  .getBytes(StandardCharsets.UTF_8))
           .send();
-      await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
-          assertThat(support.events(serial, Map.of()).items()).extracting(e -> e.type())
-              .contains("ON_BATTERY", "SELF_TEST_FAILED"));
+      device
+          .publishWith()
+          .topic(reg.mqtt().eventsTopic())
+          .qos(MqttQos.AT_LEAST_ONCE)
+          .payload(
+              "{\"ts\":\"2026-11-28T10:00:01Z\",\"seq\":2,\"type\":\"SELF_TEST_FAILED\"}"
+                  .getBytes(StandardCharsets.UTF_8))
+          .send();
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .untilAsserted(
+              () ->
+                  assertThat(support.events(serial, Map.of()).items())
+                      .extracting(e -> e.type())
+                      .contains("ON_BATTERY", "SELF_TEST_FAILED"));
       DeviceView before = support.device(serial);
 
       gw.restart();
@@ -49,7 +66,8 @@ class RestartIT {
       assertEquals(before.status(), after.status());
       assertEquals("UPS 09.2 / ID=18", after.firmware());
       assertFalse(after.connection().online());
-      assertThat(again.events(serial, Map.of()).items()).extracting(e -> e.type())
+      assertThat(again.events(serial, Map.of()).items())
+          .extracting(e -> e.type())
           .contains("ON_BATTERY", "SELF_TEST_FAILED");
       assertThat(again.devices(Map.of("q", serial)).items()).hasSize(1);
 
@@ -61,9 +79,16 @@ class RestartIT {
   }
 
   private static Mqtt3BlockingClient connect(GatewayFixture gw, DeviceRegistration reg) {
-    Mqtt3BlockingClient c = Mqtt3Client.builder().identifier(reg.serial()).serverHost("127.0.0.1")
-        .serverPort(gw.mqttPort()).simpleAuth().username(reg.serial())
-        .password(reg.secret().getBytes(StandardCharsets.UTF_8)).applySimpleAuth().buildBlocking();
+    Mqtt3BlockingClient c =
+        Mqtt3Client.builder()
+            .identifier(reg.serial())
+            .serverHost("127.0.0.1")
+            .serverPort(gw.mqttPort())
+            .simpleAuth()
+            .username(reg.serial())
+            .password(reg.secret().getBytes(StandardCharsets.UTF_8))
+            .applySimpleAuth()
+            .buildBlocking();
     c.connect();
     return c;
   }

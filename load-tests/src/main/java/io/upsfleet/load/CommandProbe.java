@@ -18,19 +18,23 @@ import org.HdrHistogram.Histogram;
 import org.HdrHistogram.Recorder;
 
 /**
- * S4: command round trips at a fixed rate — API → entity → device → result → entity → API. Each probe
- * posts an input-sensitivity change (the simulated device answers at once) to a random device and polls
- * the command every 10 ms until it ends; the latency (from the intended start, open loop) includes that
- * polling granularity.
+ * S4: command round trips at a fixed rate — API → entity → device → result → entity → API. Each
+ * probe posts an input-sensitivity change (the simulated device answers at once) to a random device
+ * and polls the command every 10 ms until it ends; the latency (from the intended start, open loop)
+ * includes that polling granularity.
  */
 final class CommandProbe implements AutoCloseable {
   private static final ObjectMapper JSON = new ObjectMapper();
-  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-  private final ScheduledExecutorService pool = Executors.newScheduledThreadPool(4, r -> {
-    Thread t = new Thread(r, "command-probe");
-    t.setDaemon(true);
-    return t;
-  });
+  private final HttpClient http =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  private final ScheduledExecutorService pool =
+      Executors.newScheduledThreadPool(
+          4,
+          r -> {
+            Thread t = new Thread(r, "command-probe");
+            t.setDaemon(true);
+            return t;
+          });
   private final Recorder latency = new Recorder(TimeUnit.MINUTES.toNanos(2), 3);
   private final AtomicLong failed = new AtomicLong();
   private final URI base;
@@ -49,10 +53,17 @@ final class CommandProbe implements AutoCloseable {
     Member m = members.get(ThreadLocalRandom.current().nextInt(members.size()));
     String value = ThreadLocalRandom.current().nextBoolean() ? "low" : "medium";
     try {
-      HttpResponse<String> r = http.send(HttpRequest.newBuilder(base.resolve("/api/v1/devices/" + m.serial() + "/commands"))
-          .header("Authorization", "Bearer " + token).header("Content-Type", "application/json")
-          .POST(HttpRequest.BodyPublishers.ofString("{\"type\":\"SET_INPUT_SENSITIVITY\",\"sensitivity\":\"" + value + "\"}"))
-          .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+      HttpResponse<String> r =
+          http.send(
+              HttpRequest.newBuilder(base.resolve("/api/v1/devices/" + m.serial() + "/commands"))
+                  .header("Authorization", "Bearer " + token)
+                  .header("Content-Type", "application/json")
+                  .POST(
+                      HttpRequest.BodyPublishers.ofString(
+                          "{\"type\":\"SET_INPUT_SENSITIVITY\",\"sensitivity\":\"" + value + "\"}"))
+                  .timeout(Duration.ofSeconds(10))
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
       if (r.statusCode() != 202) {
         failed.incrementAndGet();
         return;
@@ -60,17 +71,22 @@ final class CommandProbe implements AutoCloseable {
       String id = JSON.readTree(r.body()).path("id").asText();
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
       while (System.nanoTime() < deadline) {
-        HttpResponse<String> g = http.send(HttpRequest.newBuilder(
-                base.resolve("/api/v1/devices/" + m.serial() + "/commands/" + id))
-            .header("Authorization", "Bearer " + token).timeout(Duration.ofSeconds(10)).build(),
-            HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> g =
+            http.send(
+                HttpRequest.newBuilder(
+                        base.resolve("/api/v1/devices/" + m.serial() + "/commands/" + id))
+                    .header("Authorization", "Bearer " + token)
+                    .timeout(Duration.ofSeconds(10))
+                    .build(),
+                HttpResponse.BodyHandlers.ofString());
         JsonNode c = JSON.readTree(g.body());
         String status = c.path("status").asText();
         if (status.equals("SUCCEEDED")) {
           latency.recordValue(Math.min(System.nanoTime() - intended, TimeUnit.MINUTES.toNanos(2)));
           return;
         }
-        if (!status.equals("PENDING") && !status.equals("SENT") && !status.equals("ACKNOWLEDGED")) break;
+        if (!status.equals("PENDING") && !status.equals("SENT") && !status.equals("ACKNOWLEDGED"))
+          break;
         Thread.sleep(10);
       }
       failed.incrementAndGet();

@@ -19,9 +19,9 @@ final class CpuClock {
   }
 
   /**
-   * CPU time of every process whose command name is {@code comm} (e.g. all {@code postgres} back ends, which come
-   * and go with connections), in nanoseconds; processes that end between two readings drop out, so read it
-   * over windows in which the connection pool is stable.
+   * CPU time of every process whose command name is {@code comm} (e.g. all {@code postgres} back
+   * ends, which come and go with connections), in nanoseconds; processes that end between two
+   * readings drop out, so read it over windows in which the connection pool is stable.
    */
   static long ofCommand(String comm) {
     long total = 0;

@@ -15,25 +15,29 @@ import java.util.Set;
 import java.util.function.ToDoubleFunction;
 
 /**
- * The self-contained HTML report of a benchmark: the same document as the JSON report, rendered as one page with
- * inline CSS and inline SVG charts. It loads nothing (no scripts, fonts, style sheets or images), so it opens offline
- * in any browser and can be attached to an issue or archived as is.
+ * The self-contained HTML report of a benchmark: the same document as the JSON report, rendered as
+ * one page with inline CSS and inline SVG charts. It loads nothing (no scripts, fonts, style sheets
+ * or images), so it opens offline in any browser and can be attached to an issue or archived as is.
  *
- * <p>The document is the Jackson tree the harness writes: maps, lists, strings, numbers, booleans and nulls. Every key
- * may be missing or null; what is missing is shown as a dash, and a chart no run has data for is replaced by a note.
+ * <p>The document is the Jackson tree the harness writes: maps, lists, strings, numbers, booleans
+ * and nulls. Every key may be missing or null; what is missing is shown as a dash, and a chart no
+ * run has data for is replaced by a note.
  */
 final class HtmlReport {
   private HtmlReport() {}
 
   private static final String DASH = "–";
 
-  /** Colour families per target (the first target seen gets the first family), a shade per run of that target. */
+  /**
+   * Colour families per target (the first target seen gets the first family), a shade per run of
+   * that target.
+   */
   private static final String[][] PALETTE = {
-      {"#1f6fb4", "#5aa3e0", "#0b4274", "#8cc4f0"}, // blues
-      {"#e6550d", "#f59b52", "#a33a05", "#fdc08a"}, // oranges
-      {"#2ca02c", "#7bcf6a", "#19631a", "#b2e6a4"}, // greens
-      {"#8e44ad", "#c08bd8", "#5b2a70", "#dcc1ea"}, // purples
-      {"#7f7f7f", "#b5b5b5", "#4d4d4d", "#d6d6d6"}, // greys
+    {"#1f6fb4", "#5aa3e0", "#0b4274", "#8cc4f0"}, // blues
+    {"#e6550d", "#f59b52", "#a33a05", "#fdc08a"}, // oranges
+    {"#2ca02c", "#7bcf6a", "#19631a", "#b2e6a4"}, // greens
+    {"#8e44ad", "#c08bd8", "#5b2a70", "#dcc1ea"}, // purples
+    {"#7f7f7f", "#b5b5b5", "#4d4d4d", "#d6d6d6"}, // greys
   };
 
   /** Writes the page for {@code doc} (the JSON report's tree) to {@code file}, in UTF-8. */
@@ -50,8 +54,11 @@ final class HtmlReport {
     Html h = new Html();
     h.raw("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n")
         .raw("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n")
-        .raw("<title>upsfleet load report").text(env.get("date") == null ? "" : " " + text(env.get("date")))
-        .raw("</title>\n<style>").raw(CSS).raw("</style>\n</head>\n<body>\n");
+        .raw("<title>upsfleet load report")
+        .text(env.get("date") == null ? "" : " " + text(env.get("date")))
+        .raw("</title>\n<style>")
+        .raw(CSS)
+        .raw("</style>\n</head>\n<body>\n");
     h.raw("<h1>upsfleet load report</h1>\n");
     h.raw("<p class=\"sub\">").text(subtitle(env, runs)).raw("</p>\n");
 
@@ -127,8 +134,10 @@ final class HtmlReport {
       String target = r.get("target") == null ? "run" : text(r.get("target"));
       int family = families.computeIfAbsent(target, t -> families.size()) % PALETTE.length;
       int shade = shades.merge(target, 1, Integer::sum) - 1;
-      String label = r.get("target") == null ? "run " + (runs.size() + 1)
-          : target + (r.get("round") == null ? "" : " #" + text(r.get("round")));
+      String label =
+          r.get("target") == null
+              ? "run " + (runs.size() + 1)
+              : target + (r.get("round") == null ? "" : " #" + text(r.get("round")));
       runs.add(new Run(r, label, PALETTE[family][shade % PALETTE[family].length]));
     }
     return runs;
@@ -142,7 +151,10 @@ final class HtmlReport {
     return String.join(" · ", parts);
   }
 
-  /** The ratio of the median target CPU per message, gateway over Mosquitto, when both were measured. */
+  /**
+   * The ratio of the median target CPU per message, gateway over Mosquitto, when both were
+   * measured.
+   */
   private static void cpuRatio(Html h, List<Run> runs) {
     double g = median(runs, "gateway");
     double m = median(runs, "mosquitto");
@@ -150,16 +162,31 @@ final class HtmlReport {
     h.raw("<p class=\"ratio\">").text(ratioText(g, m)).raw("</p>\n");
   }
 
-  /** The sentence {@link #cpuRatio} shows, for medians {@code g} (gateway) and {@code m} (Mosquitto). */
+  /**
+   * The sentence {@link #cpuRatio} shows, for medians {@code g} (gateway) and {@code m}
+   * (Mosquitto).
+   */
   private static String ratioText(double g, double m) {
-    return String.format(Locale.ROOT, "gateway / mosquitto target CPU per message (medians): %.1f / %.1f µs = %.2f×",
-        g, m, g / m);
+    return String.format(
+        Locale.ROOT,
+        "gateway / mosquitto target CPU per message (medians): %.1f / %.1f µs = %.2f×",
+        g,
+        m,
+        g / m);
   }
 
-  /** The median of targetCpuMicrosPerMessage over the runs against {@code target}; NaN when there is none. */
+  /**
+   * The median of targetCpuMicrosPerMessage over the runs against {@code target}; NaN when there is
+   * none.
+   */
   private static double median(List<Run> runs, String target) {
-    double[] v = runs.stream().filter(r -> target.equals(r.data.get("target")))
-        .mapToDouble(r -> r.num("targetCpuMicrosPerMessage")).filter(Double::isFinite).sorted().toArray();
+    double[] v =
+        runs.stream()
+            .filter(r -> target.equals(r.data.get("target")))
+            .mapToDouble(r -> r.num("targetCpuMicrosPerMessage"))
+            .filter(Double::isFinite)
+            .sorted()
+            .toArray();
     if (v.length == 0) return Double.NaN;
     return v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
   }
@@ -171,18 +198,36 @@ final class HtmlReport {
     }
     h.raw("<div class=\"scroll\"><table class=\"runs\">\n")
         .raw("<thead><tr><th rowspan=\"2\">target</th><th rowspan=\"2\">round</th>")
-        .raw("<th rowspan=\"2\">devices</th><th rowspan=\"2\">connected</th><th rowspan=\"2\">connect s</th>")
-        .raw("<th rowspan=\"2\">msg/s</th><th colspan=\"4\">PUBACK ms</th><th colspan=\"3\">CPU µs/msg</th>")
+        .raw(
+            "<th rowspan=\"2\">devices</th><th rowspan=\"2\">connected</th><th rowspan=\"2\">connect s</th>")
+        .raw(
+            "<th rowspan=\"2\">msg/s</th><th colspan=\"4\">PUBACK ms</th><th colspan=\"3\">CPU µs/msg</th>")
         .raw("<th rowspan=\"2\">disconnects</th><th rowspan=\"2\">refusals</th>")
-        .raw("<th rowspan=\"2\">behind<br>schedule</th></tr>\n<tr><th>p50</th><th>p99</th><th>p99.9</th><th>max</th>")
+        .raw(
+            "<th rowspan=\"2\">behind<br>schedule</th></tr>\n<tr><th>p50</th><th>p99</th><th>p99.9</th><th>max</th>")
         .raw("<th>target</th><th>PostgreSQL</th><th>simulator</th></tr></thead>\n<tbody>\n");
     for (Run r : runs) {
       Map<String, Object> p = r.sub("pubAckMs");
-      h.raw("<tr><td class=\"name\">").swatch(r.colour).text(cell(r.data.get("target"))).raw("</td>");
-      cells(h, r.data.get("round"), r.data.get("devices"), r.data.get("connected"), r.data.get("connectSeconds"),
-          r.data.get("messagesPerSecond"), p.get("p50"), p.get("p99"), p.get("p999"), p.get("max"),
-          r.data.get("targetCpuMicrosPerMessage"), r.data.get("postgresCpuMicrosPerMessage"),
-          r.data.get("simulatorCpuMicrosPerMessage"), r.data.get("disconnects"), r.data.get("refusals"),
+      h.raw("<tr><td class=\"name\">")
+          .swatch(r.colour)
+          .text(cell(r.data.get("target")))
+          .raw("</td>");
+      cells(
+          h,
+          r.data.get("round"),
+          r.data.get("devices"),
+          r.data.get("connected"),
+          r.data.get("connectSeconds"),
+          r.data.get("messagesPerSecond"),
+          p.get("p50"),
+          p.get("p99"),
+          p.get("p999"),
+          p.get("max"),
+          r.data.get("targetCpuMicrosPerMessage"),
+          r.data.get("postgresCpuMicrosPerMessage"),
+          r.data.get("simulatorCpuMicrosPerMessage"),
+          r.data.get("disconnects"),
+          r.data.get("refusals"),
           r.data.get("behindSchedule"));
       h.raw("</tr>\n");
     }
@@ -199,8 +244,15 @@ final class HtmlReport {
       Map<String, Object> w = r.sub("outageWave");
       Map<String, Object> p = map(w.get("pubAckMsDuringWave"));
       h.raw("<tr><td class=\"name\">").swatch(r.colour).text(r.label).raw("</td>");
-      cells(h, w.get("devices"), w.get("seenOnBattery"), w.get("allCommittedSeconds"), p.get("p50"), p.get("p99"),
-          p.get("p999"), p.get("max"));
+      cells(
+          h,
+          w.get("devices"),
+          w.get("seenOnBattery"),
+          w.get("allCommittedSeconds"),
+          p.get("p50"),
+          p.get("p99"),
+          p.get("p999"),
+          p.get("max"));
       h.raw("</tr>\n");
     }
     h.raw("</tbody></table>\n");
@@ -208,13 +260,21 @@ final class HtmlReport {
 
   private static void commandTable(Html h, List<Run> runs) {
     h.raw("<table>\n<thead><tr><th rowspan=\"2\">run</th><th rowspan=\"2\">commands/s</th>")
-        .raw("<th rowspan=\"2\">commands</th><th rowspan=\"2\">failed</th><th colspan=\"4\">round trip ms</th></tr>\n")
+        .raw(
+            "<th rowspan=\"2\">commands</th><th rowspan=\"2\">failed</th><th colspan=\"4\">round trip ms</th></tr>\n")
         .raw("<tr><th>p50</th><th>p99</th><th>p99.9</th><th>max</th></tr></thead>\n<tbody>\n");
     for (Run r : runs) {
       if (!(r.data.get("commandRoundTripMs") instanceof Map<?, ?>)) continue;
       Map<String, Object> c = r.sub("commandRoundTripMs");
       h.raw("<tr><td class=\"name\">").swatch(r.colour).text(r.label).raw("</td>");
-      cells(h, c.get("perSecond"), c.get("count"), c.get("failed"), c.get("p50"), c.get("p99"), c.get("p999"),
+      cells(
+          h,
+          c.get("perSecond"),
+          c.get("count"),
+          c.get("failed"),
+          c.get("p50"),
+          c.get("p99"),
+          c.get("p999"),
           c.get("max"));
       h.raw("</tr>\n");
     }
@@ -230,23 +290,29 @@ final class HtmlReport {
       return;
     }
     h.raw("<table class=\"kv\"><tbody>\n");
-    m.forEach((k, v) -> h.raw("<tr><th>").text(k).raw("</th><td>").text(cell(v)).raw("</td></tr>\n"));
+    m.forEach(
+        (k, v) -> h.raw("<tr><th>").text(k).raw("</th><td>").text(cell(v)).raw("</td></tr>\n"));
     h.raw("</tbody></table>\n");
   }
 
-  /** Scalars as key/value rows; statistics such as {"median":x,"min":y,"max":z} as rows of a second table. */
+  /**
+   * Scalars as key/value rows; statistics such as {"median":x,"min":y,"max":z} as rows of a second
+   * table.
+   */
   private static void summaryTable(Html h, Map<String, Object> summary) {
     Map<String, Object> scalars = new LinkedHashMap<>();
     Map<String, Map<String, Object>> stats = new LinkedHashMap<>();
-    Set<String> columns = new LinkedHashSet<>(List.of("median", "min", "max")); // the usual three first
-    summary.forEach((k, v) -> {
-      if (v instanceof Map<?, ?>) {
-        stats.put(k, map(v));
-        columns.addAll(map(v).keySet());
-      } else {
-        scalars.put(k, v);
-      }
-    });
+    Set<String> columns =
+        new LinkedHashSet<>(List.of("median", "min", "max")); // the usual three first
+    summary.forEach(
+        (k, v) -> {
+          if (v instanceof Map<?, ?>) {
+            stats.put(k, map(v));
+            columns.addAll(map(v).keySet());
+          } else {
+            scalars.put(k, v);
+          }
+        });
     if (summary.isEmpty()) h.raw("<p class=\"note\">Empty.</p>\n");
     if (!scalars.isEmpty()) keyValueTable(h, scalars);
     if (stats.isEmpty()) return;
@@ -254,11 +320,12 @@ final class HtmlReport {
     h.raw("<table>\n<thead><tr><th></th>");
     columns.forEach(c -> h.raw("<th>").text(c).raw("</th>"));
     h.raw("</tr></thead>\n<tbody>\n");
-    stats.forEach((k, s) -> {
-      h.raw("<tr><th>").text(k).raw("</th>");
-      cells(h, columns.stream().map(s::get).toArray());
-      h.raw("</tr>\n");
-    });
+    stats.forEach(
+        (k, s) -> {
+          h.raw("<tr><th>").text(k).raw("</th>");
+          cells(h, columns.stream().map(s::get).toArray());
+          h.raw("</tr>\n");
+        });
     h.raw("</tbody></table>\n");
   }
 
@@ -280,7 +347,9 @@ final class HtmlReport {
   }
 
   private static void latencyChart(Html h, List<Run> runs) {
-    LineChart c = new LineChart("second of the measured window", "PUBACK ms (log scale; p99 solid, p50 dashed)", true);
+    LineChart c =
+        new LineChart(
+            "second of the measured window", "PUBACK ms (log scale; p99 solid, p50 dashed)", true);
     for (Run r : runs) {
       List<Map<String, Object>> t = r.points("timeline");
       c.series(r.label, r.colour, false, t, p -> num(p.get("p99")));
@@ -312,13 +381,16 @@ final class HtmlReport {
 
   /** Geometry shared by the charts: a plot area with the legend to its right. */
   private static final int WIDTH = 960;
+
   private static final int HEIGHT = 340;
   private static final int LEFT = 72;
   private static final int RIGHT = 770;
   private static final int TOP = 16;
   private static final int BOTTOM = 290;
 
-  /** A line chart of y over x per series, y from zero or on a log axis; gaps (NaN) break the line. */
+  /**
+   * A line chart of y over x per series, y from zero or on a log axis; gaps (NaN) break the line.
+   */
   private static final class LineChart {
     private record Series(String label, String colour, boolean dashed, double[] xs, double[] ys) {
       boolean hasData() {
@@ -338,8 +410,15 @@ final class HtmlReport {
       this.log = log;
     }
 
-    /** Adds a series of the points' "second" (or position) against {@code y}; a null label keeps it off the legend. */
-    void series(String label, String colour, boolean dashed, List<Map<String, Object>> points,
+    /**
+     * Adds a series of the points' "second" (or position) against {@code y}; a null label keeps it
+     * off the legend.
+     */
+    void series(
+        String label,
+        String colour,
+        boolean dashed,
+        List<Map<String, Object>> points,
         ToDoubleFunction<Map<String, Object>> y) {
       double[] xs = new double[points.size()];
       double[] ys = new double[points.size()];
@@ -375,8 +454,10 @@ final class HtmlReport {
         return;
       }
       Axis x = Axis.linear(minX, maxX, 10);
-      Axis y = log && minPositive < Double.POSITIVE_INFINITY ? Axis.log(minPositive, maxY)
-          : Axis.linear(minY, maxY, 6);
+      Axis y =
+          log && minPositive < Double.POSITIVE_INFINITY
+              ? Axis.log(minPositive, maxY)
+              : Axis.linear(minY, maxY, 6);
       h.svgOpen(yTitle);
       frame(h, x, y, xTitle, yTitle);
       for (Series s : series) {
@@ -387,31 +468,54 @@ final class HtmlReport {
             pen = false;
             continue;
           }
-          double v = y.isLog() ? Math.max(s.ys[i], y.lo) : s.ys[i]; // zero sits on a log axis's floor
+          double v =
+              y.isLog() ? Math.max(s.ys[i], y.lo) : s.ys[i]; // zero sits on a log axis's floor
           d.append(pen ? 'L' : 'M').append(px(x, s.xs[i])).append(',').append(py(y, v));
           pen = true;
         }
         if (d.length() == 0) continue;
-        h.raw("<path d=\"").raw(d.toString()).raw("\" fill=\"none\" stroke=\"").raw(s.colour)
-            .raw(s.dashed ? "\" stroke-width=\"1.2\" stroke-dasharray=\"5 3\"" : "\" stroke-width=\"1.6\"")
+        h.raw("<path d=\"")
+            .raw(d.toString())
+            .raw("\" fill=\"none\" stroke=\"")
+            .raw(s.colour)
+            .raw(
+                s.dashed
+                    ? "\" stroke-width=\"1.2\" stroke-dasharray=\"5 3\""
+                    : "\" stroke-width=\"1.6\"")
             .raw(" stroke-linejoin=\"round\" stroke-linecap=\"round\"/>\n");
       }
       List<Series> legend = new ArrayList<>();
-      series.stream().filter(s -> s.label != null && s.hasData()).forEach(legend::add); // runs without data left out
+      series.stream()
+          .filter(s -> s.label != null && s.hasData())
+          .forEach(legend::add); // runs without data left out
       legend.addAll(notes);
       int row = 0;
       for (Series s : legend) {
         double ly = legendY(row++, legend.size());
-        h.raw("<line x1=\"" + (RIGHT + 24) + "\" y1=\"" + ly + "\" x2=\"" + (RIGHT + 48) + "\" y2=\"" + ly
-            + "\" stroke=\"").raw(s.colour).raw(s.dashed ? "\" stroke-dasharray=\"5 3\"" : "\"")
+        h.raw(
+                "<line x1=\""
+                    + (RIGHT + 24)
+                    + "\" y1=\""
+                    + ly
+                    + "\" x2=\""
+                    + (RIGHT + 48)
+                    + "\" y2=\""
+                    + ly
+                    + "\" stroke=\"")
+            .raw(s.colour)
+            .raw(s.dashed ? "\" stroke-dasharray=\"5 3\"" : "\"")
             .raw(" stroke-width=\"2.5\"/>");
-        h.raw("<text x=\"" + (RIGHT + 56) + "\" y=\"" + (ly + 4) + "\">").text(s.label).raw("</text>\n");
+        h.raw("<text x=\"" + (RIGHT + 56) + "\" y=\"" + (ly + 4) + "\">")
+            .text(s.label)
+            .raw("</text>\n");
       }
       h.raw("</svg>\n");
     }
   }
 
-  /** Bars grouped by category (e.g. percentile), one bar per series in each group, on a log axis. */
+  /**
+   * Bars grouped by category (e.g. percentile), one bar per series in each group, on a log axis.
+   */
   private static final class BarChart {
     private record Series(String label, String colour, double[] values) {
       boolean hasData() {
@@ -460,24 +564,63 @@ final class HtmlReport {
           if (!Double.isFinite(v)) continue;
           double top = py(y, Math.max(v, y.lo));
           double bx = round1(x0 + i * barWidth);
-          h.raw("<rect x=\"" + bx + "\" y=\"" + top + "\" width=\"" + round1(barWidth - 2) + "\" height=\""
-              + round1(BOTTOM - top) + "\" fill=\"").raw(s.colour).raw("\"><title>")
-              .text(s.label + " " + groups.get(g) + ": " + fmt(v) + " ms").raw("</title></rect>");
+          h.raw(
+                  "<rect x=\""
+                      + bx
+                      + "\" y=\""
+                      + top
+                      + "\" width=\""
+                      + round1(barWidth - 2)
+                      + "\" height=\""
+                      + round1(BOTTOM - top)
+                      + "\" fill=\"")
+              .raw(s.colour)
+              .raw("\"><title>")
+              .text(s.label + " " + groups.get(g) + ": " + fmt(v) + " ms")
+              .raw("</title></rect>");
           double cx = round1(bx + (barWidth - 2) / 2);
-          h.raw("<text class=\"val\" x=\"" + cx + "\" y=\"" + round1(top - 4) + "\" text-anchor=\"middle\">")
-              .text(fmt(v)).raw("</text>\n");
+          h.raw(
+                  "<text class=\"val\" x=\""
+                      + cx
+                      + "\" y=\""
+                      + round1(top - 4)
+                      + "\" text-anchor=\"middle\">")
+              .text(fmt(v))
+              .raw("</text>\n");
         }
-        h.raw("<text x=\"" + round1(LEFT + (g + 0.5) * groupWidth) + "\" y=\"" + (BOTTOM + 20)
-            + "\" text-anchor=\"middle\" class=\"group\">").text(groups.get(g)).raw("</text>\n");
+        h.raw(
+                "<text x=\""
+                    + round1(LEFT + (g + 0.5) * groupWidth)
+                    + "\" y=\""
+                    + (BOTTOM + 20)
+                    + "\" text-anchor=\"middle\" class=\"group\">")
+            .text(groups.get(g))
+            .raw("</text>\n");
       }
-      h.raw("<line class=\"axis\" x1=\"" + LEFT + "\" y1=\"" + BOTTOM + "\" x2=\"" + RIGHT + "\" y2=\"" + BOTTOM
-          + "\"/>\n");
+      h.raw(
+          "<line class=\"axis\" x1=\""
+              + LEFT
+              + "\" y1=\""
+              + BOTTOM
+              + "\" x2=\""
+              + RIGHT
+              + "\" y2=\""
+              + BOTTOM
+              + "\"/>\n");
       int row = 0;
       for (Series s : shown) {
         double ly = legendY(row++, shown.size());
-        h.raw("<rect x=\"" + (RIGHT + 24) + "\" y=\"" + (ly - 6) + "\" width=\"24\" height=\"12\" fill=\"")
-            .raw(s.colour).raw("\"/>");
-        h.raw("<text x=\"" + (RIGHT + 56) + "\" y=\"" + (ly + 4) + "\">").text(s.label).raw("</text>\n");
+        h.raw(
+                "<rect x=\""
+                    + (RIGHT + 24)
+                    + "\" y=\""
+                    + (ly - 6)
+                    + "\" width=\"24\" height=\"12\" fill=\"")
+            .raw(s.colour)
+            .raw("\"/>");
+        h.raw("<text x=\"" + (RIGHT + 56) + "\" y=\"" + (ly + 4) + "\">")
+            .text(s.label)
+            .raw("</text>\n");
       }
       h.raw("</svg>\n");
     }
@@ -488,31 +631,83 @@ final class HtmlReport {
     yAxis(h, y, yTitle);
     for (double t : x.ticks()) {
       double tx = px(x, t);
-      h.raw("<line class=\"grid\" x1=\"" + tx + "\" y1=\"" + TOP + "\" x2=\"" + tx + "\" y2=\"" + BOTTOM + "\"/>");
-      h.raw("<text x=\"" + tx + "\" y=\"" + (BOTTOM + 16) + "\" text-anchor=\"middle\">").text(x.label(t))
+      h.raw(
+          "<line class=\"grid\" x1=\""
+              + tx
+              + "\" y1=\""
+              + TOP
+              + "\" x2=\""
+              + tx
+              + "\" y2=\""
+              + BOTTOM
+              + "\"/>");
+      h.raw("<text x=\"" + tx + "\" y=\"" + (BOTTOM + 16) + "\" text-anchor=\"middle\">")
+          .text(x.label(t))
           .raw("</text>\n");
     }
-    h.raw("<line class=\"axis\" x1=\"" + LEFT + "\" y1=\"" + BOTTOM + "\" x2=\"" + RIGHT + "\" y2=\"" + BOTTOM
-        + "\"/>\n");
-    h.raw("<text class=\"title\" x=\"" + (LEFT + RIGHT) / 2 + "\" y=\"" + (BOTTOM + 38)
-        + "\" text-anchor=\"middle\">").text(xTitle).raw("</text>\n");
+    h.raw(
+        "<line class=\"axis\" x1=\""
+            + LEFT
+            + "\" y1=\""
+            + BOTTOM
+            + "\" x2=\""
+            + RIGHT
+            + "\" y2=\""
+            + BOTTOM
+            + "\"/>\n");
+    h.raw(
+            "<text class=\"title\" x=\""
+                + (LEFT + RIGHT) / 2
+                + "\" y=\""
+                + (BOTTOM + 38)
+                + "\" text-anchor=\"middle\">")
+        .text(xTitle)
+        .raw("</text>\n");
   }
 
   /** Horizontal grid lines with labels, the y axis line and its title. */
   private static void yAxis(Html h, Axis y, String title) {
     for (double t : y.ticks()) {
       double ty = py(y, t);
-      h.raw("<line class=\"grid\" x1=\"" + LEFT + "\" y1=\"" + ty + "\" x2=\"" + RIGHT + "\" y2=\"" + ty + "\"/>");
-      h.raw("<text x=\"" + (LEFT - 6) + "\" y=\"" + (ty + 4) + "\" text-anchor=\"end\">").text(y.label(t))
+      h.raw(
+          "<line class=\"grid\" x1=\""
+              + LEFT
+              + "\" y1=\""
+              + ty
+              + "\" x2=\""
+              + RIGHT
+              + "\" y2=\""
+              + ty
+              + "\"/>");
+      h.raw("<text x=\"" + (LEFT - 6) + "\" y=\"" + (ty + 4) + "\" text-anchor=\"end\">")
+          .text(y.label(t))
           .raw("</text>\n");
     }
-    h.raw("<line class=\"axis\" x1=\"" + LEFT + "\" y1=\"" + TOP + "\" x2=\"" + LEFT + "\" y2=\"" + BOTTOM + "\"/>\n");
+    h.raw(
+        "<line class=\"axis\" x1=\""
+            + LEFT
+            + "\" y1=\""
+            + TOP
+            + "\" x2=\""
+            + LEFT
+            + "\" y2=\""
+            + BOTTOM
+            + "\"/>\n");
     int cy = (TOP + BOTTOM) / 2;
-    h.raw("<text class=\"title\" x=\"16\" y=\"" + cy + "\" text-anchor=\"middle\" transform=\"rotate(-90 16 " + cy
-        + ")\">").text(title).raw("</text>\n");
+    h.raw(
+            "<text class=\"title\" x=\"16\" y=\""
+                + cy
+                + "\" text-anchor=\"middle\" transform=\"rotate(-90 16 "
+                + cy
+                + ")\">")
+        .text(title)
+        .raw("</text>\n");
   }
 
-  /** The baseline of legend entry {@code row} of {@code rows}: 20 px apart, closer when that would not fit. */
+  /**
+   * The baseline of legend entry {@code row} of {@code rows}: 20 px apart, closer when that would
+   * not fit.
+   */
   private static double legendY(int row, int rows) {
     return round1(TOP + 8 + row * Math.min(20.0, (double) (BOTTOM - TOP) / Math.max(1, rows)));
   }
@@ -526,8 +721,9 @@ final class HtmlReport {
   }
 
   /**
-   * An axis from {@code lo} to {@code hi}: linear with ticks every {@code step} (1, 2 or 5 times a power of ten), or
-   * logarithmic (step 0) with ticks at 1, 2 and 5 times each power of ten (only the powers when the range is wide).
+   * An axis from {@code lo} to {@code hi}: linear with ticks every {@code step} (1, 2 or 5 times a
+   * power of ten), or logarithmic (step 0) with ticks at 1, 2 and 5 times each power of ten (only
+   * the powers when the range is wide).
    */
   private record Axis(double lo, double hi, double step) {
     static Axis linear(double min, double max, int ticks) {
@@ -540,7 +736,10 @@ final class HtmlReport {
       return new Axis(Math.floor(min / step) * step, Math.ceil(max / step) * step, step);
     }
 
-    /** A log axis from the 1-2-5 value at or below {@code min} (> 0) to the one at or above {@code max}. */
+    /**
+     * A log axis from the 1-2-5 value at or below {@code min} (> 0) to the one at or above {@code
+     * max}.
+     */
     static Axis log(double min, double max) {
       double lo = floor125(min);
       double hi = niceStep(max);
@@ -571,7 +770,8 @@ final class HtmlReport {
 
     List<Double> ticks() {
       List<Double> ticks = new ArrayList<>();
-      if (isLog()) { // 1, 2 and 5 per decade; only the powers of ten (and the ends) when that would be crowded
+      if (isLog()) { // 1, 2 and 5 per decade; only the powers of ten (and the ends) when that would
+        // be crowded
         boolean wide = Math.log10(hi / lo) > 3;
         for (int k = (int) Math.floor(Math.log10(lo)); Math.pow(10, k) <= hi * 1.0001; k++) {
           for (int m : new int[] {1, 2, 5}) {
@@ -588,8 +788,10 @@ final class HtmlReport {
     }
 
     String label(double v) {
-      int decimals = isLog() ? Math.max(0, (int) -Math.floor(Math.log10(v) + 1e-9))
-          : Math.max(0, (int) -Math.floor(Math.log10(step) + 1e-9));
+      int decimals =
+          isLog()
+              ? Math.max(0, (int) -Math.floor(Math.log10(v) + 1e-9))
+              : Math.max(0, (int) -Math.floor(Math.log10(step) + 1e-9));
       return String.format(Locale.ROOT, "%,." + decimals + "f", v);
     }
   }
@@ -636,7 +838,10 @@ final class HtmlReport {
     return String.valueOf(o);
   }
 
-  /** A number for people: thousands separated, at most three significant decimals, no trailing zeros. */
+  /**
+   * A number for people: thousands separated, at most three significant decimals, no trailing
+   * zeros.
+   */
   static String fmt(double v) {
     if (!Double.isFinite(v)) return DASH;
     if (v == Math.rint(v) && Math.abs(v) < 1e15) return String.format(Locale.ROOT, "%,d", (long) v);
@@ -666,7 +871,10 @@ final class HtmlReport {
     return b.toString();
   }
 
-  /** The page being built: {@link #raw} for our own markup, {@link #text} for anything from the document. */
+  /**
+   * The page being built: {@link #raw} for our own markup, {@link #text} for anything from the
+   * document.
+   */
   private static final class Html {
     private final StringBuilder b = new StringBuilder(64 * 1024);
 
@@ -685,8 +893,13 @@ final class HtmlReport {
     }
 
     Html svgOpen(String label) {
-      return raw("<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 " + WIDTH + " " + HEIGHT
-          + "\" role=\"img\" aria-label=\"").text(label).raw("\">\n");
+      return raw("<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 "
+              + WIDTH
+              + " "
+              + HEIGHT
+              + "\" role=\"img\" aria-label=\"")
+          .text(label)
+          .raw("\">\n");
     }
 
     @Override
@@ -695,7 +908,8 @@ final class HtmlReport {
     }
   }
 
-  private static final String CSS = """
+  private static final String CSS =
+      """
       body{font:14px/1.4 system-ui,-apple-system,"Segoe UI",Roboto,Helvetica,Arial,sans-serif;color:#222;
         margin:24px auto;max-width:1240px;padding:0 16px}
       h1{font-size:24px;margin:0 0 2px}

@@ -19,10 +19,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
-import java.util.Set;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import org.HdrHistogram.Histogram;
@@ -31,13 +31,21 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * The fleet simulator and load harness. {@code provision} registers devices through the API; {@code fleet}
- * keeps a living fleet connected (the demo's); {@code run} measures a scenario against the gateway or
- * against Mosquitto, or both alternately with the ratio ({@code --target both}).
+ * The fleet simulator and load harness. {@code provision} registers devices through the API; {@code
+ * fleet} keeps a living fleet connected (the demo's); {@code run} measures a scenario against the
+ * gateway or against Mosquitto, or both alternately with the ratio ({@code --target both}).
  */
-@Command(name = "upsfleet-load", mixinStandardHelpOptions = true,
-    subcommands = {Main.Provision.class, Main.FleetCommand.class, Main.Run.class, Main.Report.class},
-    description = "Simulated UPS fleets for upsfleet: provision, run a living fleet, measure scenarios.")
+@Command(
+    name = "upsfleet-load",
+    mixinStandardHelpOptions = true,
+    subcommands = {
+      Main.Provision.class,
+      Main.FleetCommand.class,
+      Main.Run.class,
+      Main.Report.class
+    },
+    description =
+        "Simulated UPS fleets for upsfleet: provision, run a living fleet, measure scenarios.")
 public final class Main implements Runnable {
 
   public static void main(String[] args) {
@@ -51,18 +59,27 @@ public final class Main implements Runnable {
 
   /** Options shared by the commands that talk to a gateway. */
   static class GatewayOptions {
-    @Option(names = "--gateway", description = "gateway HTTP base URL (default ${DEFAULT-VALUE})",
+    @Option(
+        names = "--gateway",
+        description = "gateway HTTP base URL (default ${DEFAULT-VALUE})",
         defaultValue = "http://127.0.0.1:8080")
     URI gateway;
 
-    @Option(names = "--mqtt", description = "MQTT host:port of the target (default ${DEFAULT-VALUE})",
+    @Option(
+        names = "--mqtt",
+        description = "MQTT host:port of the target (default ${DEFAULT-VALUE})",
         defaultValue = "127.0.0.1:1883")
     String mqtt;
 
-    @Option(names = "--user", description = "support user (default ${DEFAULT-VALUE})", defaultValue = "support")
+    @Option(
+        names = "--user",
+        description = "support user (default ${DEFAULT-VALUE})",
+        defaultValue = "support")
     String user;
 
-    @Option(names = "--password", description = "its password (or env UPSFLEET_LOAD_PASSWORD)",
+    @Option(
+        names = "--password",
+        description = "its password (or env UPSFLEET_LOAD_PASSWORD)",
         defaultValue = "${env:UPSFLEET_LOAD_PASSWORD}")
     String password;
 
@@ -94,56 +111,93 @@ public final class Main implements Runnable {
     }
   }
 
-  @Command(name = "provision", mixinStandardHelpOptions = true,
-      description = "Register devices through the API (bulk) and write their serials and secrets to a CSV file.")
+  @Command(
+      name = "provision",
+      mixinStandardHelpOptions = true,
+      description =
+          "Register devices through the API (bulk) and write their serials and secrets to a CSV file.")
   static final class Provision implements Callable<Integer> {
     @CommandLine.Mixin GatewayOptions gw = new GatewayOptions();
 
     @Option(names = "--devices", required = true, description = "how many devices")
     int devices;
 
-    @Option(names = "--accounts", defaultValue = "5", description = "spread over this many new accounts (default ${DEFAULT-VALUE})")
+    @Option(
+        names = "--accounts",
+        defaultValue = "5",
+        description = "spread over this many new accounts (default ${DEFAULT-VALUE})")
     int accounts;
 
-    @Option(names = "--prefix", defaultValue = "LT", description = "serial prefix, 2 letters/digits (default ${DEFAULT-VALUE})")
+    @Option(
+        names = "--prefix",
+        defaultValue = "LT",
+        description = "serial prefix, 2 letters/digits (default ${DEFAULT-VALUE})")
     String prefix;
 
-    @Option(names = "--out", defaultValue = "devices.csv", description = "CSV file to write (default ${DEFAULT-VALUE})")
+    @Option(
+        names = "--out",
+        defaultValue = "devices.csv",
+        description = "CSV file to write (default ${DEFAULT-VALUE})")
     Path out;
 
     @Override
     public Integer call() throws IOException {
       validatePrefix(prefix);
       long started = System.nanoTime();
-      List<Member> members = Provisioner.provision(gw.signIn(), prefix, devices, accounts, System.nanoTime(),
-          n -> System.out.printf("\r  registered %d/%d", n, devices));
+      List<Member> members =
+          Provisioner.provision(
+              gw.signIn(),
+              prefix,
+              devices,
+              accounts,
+              System.nanoTime(),
+              n -> System.out.printf("\r  registered %d/%d", n, devices));
       Provisioner.write(out, members);
-      System.out.printf("%n  %d devices in %.1f s, written to %s%n", members.size(),
-          (System.nanoTime() - started) / 1e9, out.toAbsolutePath());
+      System.out.printf(
+          "%n  %d devices in %.1f s, written to %s%n",
+          members.size(), (System.nanoTime() - started) / 1e9, out.toAbsolutePath());
       return 0;
     }
   }
 
-  @Command(name = "fleet", mixinStandardHelpOptions = true,
-      description = "Keep a living simulated fleet connected (registering it first, unless --state holds one), with "
-          + "occasional outages, until stopped.")
+  @Command(
+      name = "fleet",
+      mixinStandardHelpOptions = true,
+      description =
+          "Keep a living simulated fleet connected (registering it first, unless --state holds one), with "
+              + "occasional outages, until stopped.")
   static final class FleetCommand implements Callable<Integer> {
     @CommandLine.Mixin GatewayOptions gw = new GatewayOptions();
 
-    @Option(names = "--devices", defaultValue = "300", description = "devices (default ${DEFAULT-VALUE})")
+    @Option(
+        names = "--devices",
+        defaultValue = "300",
+        description = "devices (default ${DEFAULT-VALUE})")
     int devices;
 
-    @Option(names = "--accounts", defaultValue = "4", description = "accounts (default ${DEFAULT-VALUE})")
+    @Option(
+        names = "--accounts",
+        defaultValue = "4",
+        description = "accounts (default ${DEFAULT-VALUE})")
     int accounts;
 
-    @Option(names = "--state", defaultValue = "fleet.csv", description = "CSV of the fleet, reused across runs")
+    @Option(
+        names = "--state",
+        defaultValue = "fleet.csv",
+        description = "CSV of the fleet, reused across runs")
     Path state;
 
-    @Option(names = "--interval", defaultValue = "15s", converter = DurationConverter.class,
+    @Option(
+        names = "--interval",
+        defaultValue = "15s",
+        converter = DurationConverter.class,
         description = "telemetry interval per device (default ${DEFAULT-VALUE})")
     Duration interval;
 
-    @Option(names = "--outage-every", defaultValue = "90s", converter = DurationConverter.class,
+    @Option(
+        names = "--outage-every",
+        defaultValue = "90s",
+        converter = DurationConverter.class,
         description = "how often a few devices lose mains (default ${DEFAULT-VALUE}; 0 for never)")
     Duration outageEvery;
 
@@ -155,22 +209,30 @@ public final class Main implements Runnable {
       } else {
         UpsfleetClient support = gw.signIn();
         List<String> accountIds = new ArrayList<>();
-        members = Provisioner.provision(support, "DM", devices, accounts, 42, n -> { }, accountIds);
-        // Every tenth device of the first account gets Advanced, so outlet-group reboots can be tried at once.
-        List<Member> first = members.subList(0, Math.max(1, members.size() / Math.max(1, accounts)));
+        members = Provisioner.provision(support, "DM", devices, accounts, 42, n -> {}, accountIds);
+        // Every tenth device of the first account gets Advanced, so outlet-group reboots can be
+        // tried at once.
+        List<Member> first =
+            members.subList(0, Math.max(1, members.size() / Math.max(1, accounts)));
         int advanced = Provisioner.makeAdvanced(support, first, accountIds.get(0), 10);
-        System.out.printf("  registered %d devices; %d of them on Advanced%n", members.size(), advanced);
+        System.out.printf(
+            "  registered %d devices; %d of them on Advanced%n", members.size(), advanced);
         Provisioner.write(state, members);
       }
-      DeviceConnection.Options options = new DeviceConnection.Options(interval, true, Duration.ofSeconds(2), 60, true, true);
-      try (Fleet fleet = Fleet.start(members, gw.mqttAddress(), options, 2, 200, SimulatedUps.Faults.NONE, 42)) {
+      DeviceConnection.Options options =
+          new DeviceConnection.Options(interval, true, Duration.ofSeconds(2), 60, true, true);
+      try (Fleet fleet =
+          Fleet.start(members, gw.mqttAddress(), options, 2, 200, SimulatedUps.Faults.NONE, 42)) {
         System.out.printf("  simulated fleet: %d devices on %s%n", members.size(), gw.mqtt);
         long lastOutage = System.nanoTime();
         while (!Thread.currentThread().isInterrupted()) {
           Thread.sleep(5_000);
           if (!outageEvery.isZero() && System.nanoTime() - lastOutage > outageEvery.toNanos()) {
-            int hit = fleet.outage(0.02, Duration.ofSeconds(30 + (long) (Math.random() * 90))).size();
-            System.out.printf("  %s: %d devices lost mains; %d online%n", Instant.now(), hit, fleet.stats().online());
+            int hit =
+                fleet.outage(0.02, Duration.ofSeconds(30 + (long) (Math.random() * 90))).size();
+            System.out.printf(
+                "  %s: %d devices lost mains; %d online%n",
+                Instant.now(), hit, fleet.stats().online());
             lastOutage = System.nanoTime();
           }
         }
@@ -179,11 +241,14 @@ public final class Main implements Runnable {
     }
   }
 
-  @Command(name = "run", mixinStandardHelpOptions = true,
-      description = "Measure a scenario: connect the fleet at a fixed rate (S1), warm up, then measure steady telemetry "
-          + "(S2) for a bounded time, optionally with command round trips (S4), an outage wave afterwards (S3) or a "
-          + "node killed with SIGKILL during the window (S5). --target both alternates gateway and Mosquitto; "
-          + "--rounds repeats everything and the summary gives the median and min-max of every figure.")
+  @Command(
+      name = "run",
+      mixinStandardHelpOptions = true,
+      description =
+          "Measure a scenario: connect the fleet at a fixed rate (S1), warm up, then measure steady telemetry "
+              + "(S2) for a bounded time, optionally with command round trips (S4), an outage wave afterwards (S3) or a "
+              + "node killed with SIGKILL during the window (S5). --target both alternates gateway and Mosquitto; "
+              + "--rounds repeats everything and the summary gives the median and min-max of every figure.")
   static final class Run implements Callable<Integer> {
     @CommandLine.Mixin GatewayOptions gw = new GatewayOptions();
 
@@ -193,74 +258,129 @@ public final class Main implements Runnable {
     @Option(names = "--devices", description = "use only the first N devices of the file")
     Integer devices;
 
-    @Option(names = "--target", defaultValue = "gateway", description = "gateway, mosquitto or both (default ${DEFAULT-VALUE})")
+    @Option(
+        names = "--target",
+        defaultValue = "gateway",
+        description = "gateway, mosquitto or both (default ${DEFAULT-VALUE})")
     String target;
 
-    @Option(names = "--rounds", defaultValue = "1",
-        description = "repetitions (with --target both: A/B rounds, gateway first) (default ${DEFAULT-VALUE})")
+    @Option(
+        names = "--rounds",
+        defaultValue = "1",
+        description =
+            "repetitions (with --target both: A/B rounds, gateway first) (default ${DEFAULT-VALUE})")
     int rounds;
 
-    @Option(names = "--gateway-pid", defaultValue = "0", description = "gateway process id, to count its CPU")
+    @Option(
+        names = "--gateway-pid",
+        defaultValue = "0",
+        description = "gateway process id, to count its CPU")
     long gatewayPid;
 
-    @Option(names = "--mqtt-nodes", split = ",",
-        description = "S5: several gateway nodes' MQTT host:port (comma-separated); devices spread over them and move "
-            + "to the next one when a connection fails (overrides --mqtt for the gateway target)")
+    @Option(
+        names = "--mqtt-nodes",
+        split = ",",
+        description =
+            "S5: several gateway nodes' MQTT host:port (comma-separated); devices spread over them and move "
+                + "to the next one when a connection fails (overrides --mqtt for the gateway target)")
     List<String> mqttNodes;
 
-    @Option(names = "--kill-pid", defaultValue = "0",
+    @Option(
+        names = "--kill-pid",
+        defaultValue = "0",
         description = "S5: SIGKILL this process (a gateway node) during the measured window")
     long killPid;
 
-    @Option(names = "--kill-after", defaultValue = "30s", converter = DurationConverter.class,
+    @Option(
+        names = "--kill-after",
+        defaultValue = "30s",
+        converter = DurationConverter.class,
         description = "S5: how far into the measured window (default ${DEFAULT-VALUE})")
     Duration killAfter;
 
-    @Option(names = "--interval", defaultValue = "30s", converter = DurationConverter.class,
+    @Option(
+        names = "--interval",
+        defaultValue = "30s",
+        converter = DurationConverter.class,
         description = "telemetry interval per device (default ${DEFAULT-VALUE})")
     Duration interval;
 
-    @Option(names = "--tick", defaultValue = "1s", converter = DurationConverter.class,
-        description = "how often a simulated device looks at its mains, load and commands, whatever the telemetry "
-            + "interval (a status change is reported at once) (default ${DEFAULT-VALUE})")
+    @Option(
+        names = "--tick",
+        defaultValue = "1s",
+        converter = DurationConverter.class,
+        description =
+            "how often a simulated device looks at its mains, load and commands, whatever the telemetry "
+                + "interval (a status change is reported at once) (default ${DEFAULT-VALUE})")
     Duration tick;
 
-    @Option(names = "--qos", defaultValue = "1", description = "telemetry QoS, 0 or 1 (default ${DEFAULT-VALUE})")
+    @Option(
+        names = "--qos",
+        defaultValue = "1",
+        description = "telemetry QoS, 0 or 1 (default ${DEFAULT-VALUE})")
     int qos;
 
-    @Option(names = "--connect-rate", defaultValue = "2000", description = "CONNECTs per second (default ${DEFAULT-VALUE})")
+    @Option(
+        names = "--connect-rate",
+        defaultValue = "2000",
+        description = "CONNECTs per second (default ${DEFAULT-VALUE})")
     double connectRate;
 
-    @Option(names = "--connect-deadline", defaultValue = "180s", converter = DurationConverter.class,
-        description = "S1: how long to wait for every device to connect before warming up regardless "
-            + "(default ${DEFAULT-VALUE})")
+    @Option(
+        names = "--connect-deadline",
+        defaultValue = "180s",
+        converter = DurationConverter.class,
+        description =
+            "S1: how long to wait for every device to connect before warming up regardless "
+                + "(default ${DEFAULT-VALUE})")
     Duration connectDeadline;
 
-    @Option(names = "--warmup", defaultValue = "60s", converter = DurationConverter.class, description = "(default ${DEFAULT-VALUE})")
+    @Option(
+        names = "--warmup",
+        defaultValue = "60s",
+        converter = DurationConverter.class,
+        description = "(default ${DEFAULT-VALUE})")
     Duration warmup;
 
-    @Option(names = "--duration", defaultValue = "120s", converter = DurationConverter.class,
+    @Option(
+        names = "--duration",
+        defaultValue = "120s",
+        converter = DurationConverter.class,
         description = "measured time (default ${DEFAULT-VALUE})")
     Duration duration;
 
-    @Option(names = "--threads", defaultValue = "2", description = "simulator event loops (default ${DEFAULT-VALUE})")
+    @Option(
+        names = "--threads",
+        defaultValue = "2",
+        description = "simulator event loops (default ${DEFAULT-VALUE})")
     int threads;
 
     @Option(names = "--report", description = "write the JSON report here")
     Path report;
 
-    @Option(names = "--html", description = "write the HTML report (charts, no network resources) here")
+    @Option(
+        names = "--html",
+        description = "write the HTML report (charts, no network resources) here")
     Path html;
 
-    @Option(names = "--command-rate", defaultValue = "0",
-        description = "S4: command round trips per second through the API during the steady window (0 = none)")
+    @Option(
+        names = "--command-rate",
+        defaultValue = "0",
+        description =
+            "S4: command round trips per second through the API during the steady window (0 = none)")
     double commandRate;
 
-    @Option(names = "--outage-share", defaultValue = "0",
-        description = "S3: after the steady window, this share of the fleet loses mains at once (0 = no wave)")
+    @Option(
+        names = "--outage-share",
+        defaultValue = "0",
+        description =
+            "S3: after the steady window, this share of the fleet loses mains at once (0 = no wave)")
     double outageShare;
 
-    @Option(names = "--outage-duration", defaultValue = "60s", converter = DurationConverter.class,
+    @Option(
+        names = "--outage-duration",
+        defaultValue = "60s",
+        converter = DurationConverter.class,
         description = "how long the wave lasts (default ${DEFAULT-VALUE})")
     Duration outageDuration;
 
@@ -268,17 +388,21 @@ public final class Main implements Runnable {
     public Integer call() throws Exception {
       if (qos != 0 && qos != 1) throw new IllegalArgumentException("--qos must be 0 or 1");
       if (rounds < 1 || rounds > 20) throw new IllegalArgumentException("--rounds must be 1..20");
-      if (tick.isZero() || tick.isNegative()) throw new IllegalArgumentException("--tick must be positive");
+      if (tick.isZero() || tick.isNegative())
+        throw new IllegalArgumentException("--tick must be positive");
       List<Member> members = Provisioner.read(devicesFile);
       if (devices != null) members = members.subList(0, Math.min(devices, members.size()));
       List<Map<String, Object>> results = new ArrayList<>();
-      List<String> order = switch (target) {
-        case "gateway" -> List.of("gateway");
-        case "mosquitto" -> List.of("mosquitto");
-        case "both" -> List.of("gateway", "mosquitto");
-        default -> throw new IllegalArgumentException("--target must be gateway, mosquitto or both");
-      };
-      if (killPid > 0 && rounds > 1) throw new IllegalArgumentException("--kill-pid needs --rounds 1");
+      List<String> order =
+          switch (target) {
+            case "gateway" -> List.of("gateway");
+            case "mosquitto" -> List.of("mosquitto");
+            case "both" -> List.of("gateway", "mosquitto");
+            default ->
+                throw new IllegalArgumentException("--target must be gateway, mosquitto or both");
+          };
+      if (killPid > 0 && rounds > 1)
+        throw new IllegalArgumentException("--kill-pid needs --rounds 1");
       List<Map<String, Object>> failed = new ArrayList<>();
       for (int round = 0; round < rounds; round++) {
         for (String t : order) {
@@ -287,7 +411,8 @@ public final class Main implements Runnable {
           } catch (IllegalStateException e) {
             // A round that could not run is reported as such, never as a measurement of zero.
             System.out.printf("  [%s round %d] FAILED: %s%n", t, round + 1, e.getMessage());
-            failed.add(Map.of("target", t, "round", round + 1, "reason", String.valueOf(e.getMessage())));
+            failed.add(
+                Map.of("target", t, "round", round + 1, "reason", String.valueOf(e.getMessage())));
           }
         }
       }
@@ -315,7 +440,9 @@ public final class Main implements Runnable {
       doc.put("runs", results);
       if (!failed.isEmpty()) doc.put("failedRuns", failed);
       if (report != null) {
-        new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(report.toFile(), doc);
+        new ObjectMapper()
+            .enable(SerializationFeature.INDENT_OUTPUT)
+            .writeValue(report.toFile(), doc);
         System.out.println("  report: " + report.toAbsolutePath());
       }
       if (html != null) {
@@ -332,57 +459,85 @@ public final class Main implements Runnable {
       return out;
     }
 
-    private Map<String, Object> measure(String target, List<Member> members, int round) throws Exception {
+    private Map<String, Object> measure(String target, List<Member> members, int round)
+        throws Exception {
       Mosquitto mosquitto = target.equals("mosquitto") ? Mosquitto.start() : null;
       try {
-        List<InetSocketAddress> servers = mosquitto != null ? List.of(mosquitto.address()) : gatewayServers();
+        List<InetSocketAddress> servers =
+            mosquitto != null ? List.of(mosquitto.address()) : gatewayServers();
         long targetPid = mosquitto != null ? mosquitto.pid() : gatewayPid;
         Duration deviceTick = tick.compareTo(interval) < 0 ? tick : interval;
-        DeviceConnection.Options options = new DeviceConnection.Options(interval, qos == 1, deviceTick, 120,
-            mosquitto == null, mosquitto == null);
+        DeviceConnection.Options options =
+            new DeviceConnection.Options(
+                interval, qos == 1, deviceTick, 120, mosquitto == null, mosquitto == null);
         // Only ever at a JVM: jcmd signals its target with SIGQUIT, which ends a Mosquitto broker.
         long heapBefore = mosquitto == null ? HeapProbe.usedAfterGc(targetPid) : -1;
-        System.out.printf("  [%s round %d] connecting %d devices at %.0f/s%n", target, round + 1, members.size(), connectRate);
+        System.out.printf(
+            "  [%s round %d] connecting %d devices at %.0f/s%n",
+            target, round + 1, members.size(), connectRate);
         long t0 = System.nanoTime();
-        try (Fleet fleet = Fleet.start(members, servers, options, threads, connectRate, SimulatedUps.Faults.NONE, round)) {
+        try (Fleet fleet =
+            Fleet.start(
+                members, servers, options, threads, connectRate, SimulatedUps.Faults.NONE, round)) {
           Stats stats = fleet.stats();
           long deadline = t0 + connectDeadline.toNanos();
           List<Map<String, Object>> connectTimeline = new ArrayList<>();
           while (stats.online() < members.size() && System.nanoTime() < deadline) {
             Thread.sleep(500);
-            connectTimeline.add(Map.of("second", round1((System.nanoTime() - t0) / 1e9), "online", stats.online()));
+            connectTimeline.add(
+                Map.of("second", round1((System.nanoTime() - t0) / 1e9), "online", stats.online()));
             Progress.line("[%s] connecting: %d/%d online", target, stats.online(), members.size());
           }
           double connectSeconds = (System.nanoTime() - t0) / 1e9;
           if (stats.online() == 0) {
-            throw new IllegalStateException("no device could connect to " + target + " " + servers
-                + " (refusals " + stats.refusals() + ")");
+            throw new IllegalStateException(
+                "no device could connect to "
+                    + target
+                    + " "
+                    + servers
+                    + " (refusals "
+                    + stats.refusals()
+                    + ")");
           }
           Histogram connAck = stats.takeConnAck();
           Progress.done();
-          long heapAfter = stats.online() == members.size() && heapBefore > 0 ? HeapProbe.usedAfterGc(targetPid) : -1;
-          Double heapPerDeviceKb = heapBefore > 0 && heapAfter > 0 && mosquitto == null
-              ? round1((heapAfter - heapBefore) / 1024.0 / members.size()) : null;
-          System.out.printf("  [%s] %d/%d connected in %.1f s%s; warming up %s%n", target, stats.online(),
-              members.size(), connectSeconds, heapPerDeviceKb == null ? "" : ", heap +" + heapPerDeviceKb + " KB per device",
+          long heapAfter =
+              stats.online() == members.size() && heapBefore > 0
+                  ? HeapProbe.usedAfterGc(targetPid)
+                  : -1;
+          Double heapPerDeviceKb =
+              heapBefore > 0 && heapAfter > 0 && mosquitto == null
+                  ? round1((heapAfter - heapBefore) / 1024.0 / members.size())
+                  : null;
+          System.out.printf(
+              "  [%s] %d/%d connected in %.1f s%s; warming up %s%n",
+              target,
+              stats.online(),
+              members.size(),
+              connectSeconds,
+              heapPerDeviceKb == null ? "" : ", heap +" + heapPerDeviceKb + " KB per device",
               warmup);
           Thread.sleep(warmup.toMillis());
           stats.takePubAck("telemetry");
           long sentBefore = stats.published("telemetry");
           long ackedBefore = stats.acknowledged("telemetry");
-          CommandProbe probe = commandRate > 0 && mosquitto == null
-              ? new CommandProbe(gw.gateway, gw.signIn().token(), members, commandRate) : null;
+          CommandProbe probe =
+              commandRate > 0 && mosquitto == null
+                  ? new CommandProbe(gw.gateway, gw.signIn().token(), members, commandRate)
+                  : null;
           long cpuSelf = CpuClock.self();
           long cpuTarget = CpuClock.of(targetPid);
           long cpuPostgres = mosquitto == null ? CpuClock.ofCommand("postgres") : -1;
-          Failover failover = killPid > 0 && mosquitto == null ? new Failover(killPid, killAfter) : null;
+          Failover failover =
+              killPid > 0 && mosquitto == null ? new Failover(killPid, killAfter) : null;
           long m0 = System.nanoTime();
           Histogram pubAck = new Histogram(Stats.MAX_NANOS, 3);
           List<Map<String, Object>> timeline = new ArrayList<>();
           long lastSent = sentBefore;
           long lastAcked = ackedBefore;
           for (int second = 1; second <= duration.toSeconds(); second++) {
-            Thread.sleep(Math.max(0, m0 + TimeUnit.SECONDS.toNanos(second) - System.nanoTime()) / 1_000_000);
+            Thread.sleep(
+                Math.max(0, m0 + TimeUnit.SECONDS.toNanos(second) - System.nanoTime()) / 1_000_000);
             Histogram h = stats.takePubAck("telemetry");
             pubAck.add(h);
             long sentNow = stats.published("telemetry");
@@ -391,15 +546,23 @@ public final class Main implements Runnable {
             point.put("second", second);
             point.put("sent", sentNow - lastSent);
             point.put("acked", ackedNow - lastAcked);
-            point.put("p50", h.getTotalCount() == 0 ? null : Summary.ms(h.getValueAtPercentile(50)));
-            point.put("p99", h.getTotalCount() == 0 ? null : Summary.ms(h.getValueAtPercentile(99)));
+            point.put(
+                "p50", h.getTotalCount() == 0 ? null : Summary.ms(h.getValueAtPercentile(50)));
+            point.put(
+                "p99", h.getTotalCount() == 0 ? null : Summary.ms(h.getValueAtPercentile(99)));
             point.put("online", stats.online());
             timeline.add(point);
             lastSent = sentNow;
             lastAcked = ackedNow;
             if (failover != null) failover.observe(second, stats.online(), members.size());
-            Progress.line("[%s] %3d/%d s: %d msg/s acked, p99 %s ms, %d online", target, second, duration.toSeconds(),
-                point.get("acked"), point.get("p99"), stats.online());
+            Progress.line(
+                "[%s] %3d/%d s: %d msg/s acked, p99 %s ms, %d online",
+                target,
+                second,
+                duration.toSeconds(),
+                point.get("acked"),
+                point.get("p99"),
+                stats.online());
           }
           Progress.done();
           Map<String, Object> commands = null;
@@ -413,10 +576,16 @@ public final class Main implements Runnable {
           long sent = stats.published("telemetry") - sentBefore;
           long acked = stats.acknowledged("telemetry") - ackedBefore;
           long cpuSelfUsed = CpuClock.self() - cpuSelf;
-          long cpuTargetUsed = targetPid > 0 && cpuTarget >= 0 && failover == null ? CpuClock.of(targetPid) - cpuTarget : -1;
-          long cpuPostgresUsed = cpuPostgres >= 0 ? CpuClock.ofCommand("postgres") - cpuPostgres : -1;
-          Map<String, Object> wave = outageShare > 0 && mosquitto == null
-              ? outageWave(gw, outageShare, outageDuration, fleet, stats) : null;
+          long cpuTargetUsed =
+              targetPid > 0 && cpuTarget >= 0 && failover == null
+                  ? CpuClock.of(targetPid) - cpuTarget
+                  : -1;
+          long cpuPostgresUsed =
+              cpuPostgres >= 0 ? CpuClock.ofCommand("postgres") - cpuPostgres : -1;
+          Map<String, Object> wave =
+              outageShare > 0 && mosquitto == null
+                  ? outageWave(gw, outageShare, outageDuration, fleet, stats)
+                  : null;
           Map<String, Object> r = new LinkedHashMap<>();
           r.put("target", target);
           r.put("round", round + 1);
@@ -430,9 +599,14 @@ public final class Main implements Runnable {
           r.put("messagesPerSecond", round1(sent / seconds));
           r.put("acknowledged", acked);
           r.put("pubAckMs", Summary.percentiles(pubAck));
-          r.put("simulatorCpuMicrosPerMessage", sent == 0 ? null : round1(cpuSelfUsed / 1e3 / sent));
-          r.put("targetCpuMicrosPerMessage", cpuTargetUsed < 0 || sent == 0 ? null : round1(cpuTargetUsed / 1e3 / sent));
-          r.put("postgresCpuMicrosPerMessage", cpuPostgresUsed < 0 || sent == 0 ? null : round1(cpuPostgresUsed / 1e3 / sent));
+          r.put(
+              "simulatorCpuMicrosPerMessage", sent == 0 ? null : round1(cpuSelfUsed / 1e3 / sent));
+          r.put(
+              "targetCpuMicrosPerMessage",
+              cpuTargetUsed < 0 || sent == 0 ? null : round1(cpuTargetUsed / 1e3 / sent));
+          r.put(
+              "postgresCpuMicrosPerMessage",
+              cpuPostgresUsed < 0 || sent == 0 ? null : round1(cpuPostgresUsed / 1e3 / sent));
           r.put("simulatorCpuShare", round1(cpuSelfUsed / 1e9 / seconds));
           r.put("disconnects", stats.disconnects());
           r.put("refusals", stats.refusals());
@@ -450,9 +624,12 @@ public final class Main implements Runnable {
     }
   }
 
-  @Command(name = "report", mixinStandardHelpOptions = true,
-      description = "Combine JSON reports of separate runs (e.g. one per gateway restart) into one: every run, the "
-          + "median and min-max of every figure, and optionally the HTML report.")
+  @Command(
+      name = "report",
+      mixinStandardHelpOptions = true,
+      description =
+          "Combine JSON reports of separate runs (e.g. one per gateway restart) into one: every run, the "
+              + "median and min-max of every figure, and optionally the HTML report.")
   static final class Report implements Callable<Integer> {
     @CommandLine.Parameters(arity = "1..*", description = "JSON reports written by 'run --report'")
     List<Path> reports;
@@ -473,7 +650,8 @@ public final class Main implements Runnable {
       for (Path p : reports) {
         Map<String, Object> doc = json.readValue(p.toFile(), Map.class);
         if (first == null) first = doc;
-        if (!(doc.get("runs") instanceof List<?> list)) throw new IllegalArgumentException(p + " has no runs");
+        if (!(doc.get("runs") instanceof List<?> list))
+          throw new IllegalArgumentException(p + " has no runs");
         for (Object r : list) {
           Map<String, Object> run = new LinkedHashMap<>((Map<String, Object>) r);
           run.put("round", ++round);
@@ -488,15 +666,16 @@ public final class Main implements Runnable {
       doc.put("settings", first.get("settings"));
       doc.put("summary", summary);
       doc.put("runs", runs);
-      if (out != null) json.enable(SerializationFeature.INDENT_OUTPUT).writeValue(out.toFile(), doc);
+      if (out != null)
+        json.enable(SerializationFeature.INDENT_OUTPUT).writeValue(out.toFile(), doc);
       if (html != null) HtmlReport.write(doc, html);
       return 0;
     }
   }
 
   /**
-   * S5: kills a gateway node with SIGKILL at a point of the measured window and follows the fleet until every
-   * device is connected (attached to its entity on a surviving node) again.
+   * S5: kills a gateway node with SIGKILL at a point of the measured window and follows the fleet
+   * until every device is connected (attached to its entity on a surviving node) again.
    */
   static final class Failover {
     private final long pid;
@@ -512,10 +691,15 @@ public final class Main implements Runnable {
 
     void observe(int second, long online, int devices) {
       if (killedAtNanos < 0 && second >= killAtSecond) {
-        ProcessHandle.of(pid).ifPresentOrElse(ProcessHandle::destroyForcibly,
-            () -> { throw new IllegalStateException("no process " + pid + " to kill"); });
+        ProcessHandle.of(pid)
+            .ifPresentOrElse(
+                ProcessHandle::destroyForcibly,
+                () -> {
+                  throw new IllegalStateException("no process " + pid + " to kill");
+                });
         killedAtNanos = System.nanoTime();
-        System.out.printf("%n  [gateway] S5: killed process %d (SIGKILL) at second %d%n", pid, second);
+        System.out.printf(
+            "%n  [gateway] S5: killed process %d (SIGKILL) at second %d%n", pid, second);
         return;
       }
       if (killedAtNanos < 0) return;
@@ -529,19 +713,22 @@ public final class Main implements Runnable {
       Map<String, Object> m = new LinkedHashMap<>();
       m.put("killedPid", pid);
       m.put("killedAtSecond", killAtSecond);
-      m.put("lowestOnlineAfterKill", onlineAfterKillLow == Integer.MAX_VALUE ? null : onlineAfterKillLow);
+      m.put(
+          "lowestOnlineAfterKill",
+          onlineAfterKillLow == Integer.MAX_VALUE ? null : onlineAfterKillLow);
       m.put("allServedAgainSeconds", servedAgainSeconds < 0 ? null : servedAgainSeconds);
       return m;
     }
   }
 
   /**
-   * S3: a share of the fleet loses mains at once; measures how long until the gateway's read model shows
-   * every one of them on battery (each status change committed and projected), and the PUBACK latency of
-   * everyone meanwhile.
+   * S3: a share of the fleet loses mains at once; measures how long until the gateway's read model
+   * shows every one of them on battery (each status change committed and projected), and the PUBACK
+   * latency of everyone meanwhile.
    */
-  static Map<String, Object> outageWave(GatewayOptions gw, double outageShare, Duration outageDuration, Fleet fleet,
-      Stats stats) throws InterruptedException {
+  static Map<String, Object> outageWave(
+      GatewayOptions gw, double outageShare, Duration outageDuration, Fleet fleet, Stats stats)
+      throws InterruptedException {
     UpsfleetClient support = gw.signIn();
     stats.takePubAck("telemetry");
     long t0 = System.nanoTime();
@@ -573,7 +760,9 @@ public final class Main implements Runnable {
     Set<String> out = new HashSet<>();
     for (String status : List.of("ON_BATTERY", "LOW_BATTERY")) {
       for (int page = 0; ; page++) {
-        var p = support.devices(Map.of("status", status, "size", "500", "page", Integer.toString(page)));
+        var p =
+            support.devices(
+                Map.of("status", status, "size", "500", "page", Integer.toString(page)));
         p.items().forEach(d -> out.add(d.serial()));
         if ((long) (page + 1) * 500 >= p.total()) break;
       }
@@ -586,7 +775,8 @@ public final class Main implements Runnable {
   }
 
   static void validatePrefix(String prefix) {
-    if (!prefix.matches("[A-Z0-9]{2}")) throw new IllegalArgumentException("--prefix must be 2 of A-Z0-9");
+    if (!prefix.matches("[A-Z0-9]{2}"))
+      throw new IllegalArgumentException("--prefix must be 2 of A-Z0-9");
   }
 
   /** Parses {@code 30s}, {@code 2m}, {@code 1h}, {@code 500ms} or ISO-8601 durations. */
@@ -594,18 +784,24 @@ public final class Main implements Runnable {
     @Override
     public Duration convert(String v) {
       if (v.startsWith("P") || v.startsWith("p")) return Duration.parse(v);
-      if (v.endsWith("ms")) return Duration.ofMillis(Long.parseLong(v.substring(0, v.length() - 2)));
+      if (v.endsWith("ms"))
+        return Duration.ofMillis(Long.parseLong(v.substring(0, v.length() - 2)));
       long n = Long.parseLong(v.substring(0, v.length() - 1));
       return switch (v.charAt(v.length() - 1)) {
         case 's' -> Duration.ofSeconds(n);
         case 'm' -> Duration.ofMinutes(n);
         case 'h' -> Duration.ofHours(n);
-        default -> throw new CommandLine.TypeConversionException("use 500ms, 30s, 2m, 1h or ISO-8601: " + v);
+        default ->
+            throw new CommandLine.TypeConversionException(
+                "use 500ms, 30s, 2m, 1h or ISO-8601: " + v);
       };
     }
   }
 
-  /** A Mosquitto broker (Debian package) on a free loopback port, persistence off: the pure-broker baseline. */
+  /**
+   * A Mosquitto broker (Debian package) on a free loopback port, persistence off: the pure-broker
+   * baseline.
+   */
   static final class Mosquitto implements AutoCloseable {
     private final Process process;
     private final int port;
@@ -620,15 +816,23 @@ public final class Main implements Runnable {
       if (!Files.isExecutable(binary)) {
         throw new IllegalStateException("mosquitto is not installed (apt-get install mosquitto)");
       }
-      // A port below Linux's ephemeral range: a free ephemeral port can be taken by one of the simulator's own
+      // A port below Linux's ephemeral range: a free ephemeral port can be taken by one of the
+      // simulator's own
       // outgoing connections, and a connect to a port nobody listens on can even connect to itself.
       int port = freePortBelowEphemeralRange();
       Path conf = Files.createTempFile("mosquitto", ".conf");
       Path log = Files.createTempFile("mosquitto", ".log");
-      Files.writeString(conf, "listener " + port + " 127.0.0.1\nallow_anonymous true\npersistence false\n"
-          + "max_queued_messages 1000\nlog_type error\n");
-      Process p = new ProcessBuilder(binary.toString(), "-c", conf.toString()).redirectErrorStream(true)
-          .redirectOutput(log.toFile()).start();
+      Files.writeString(
+          conf,
+          "listener "
+              + port
+              + " 127.0.0.1\nallow_anonymous true\npersistence false\n"
+              + "max_queued_messages 1000\nlog_type error\n");
+      Process p =
+          new ProcessBuilder(binary.toString(), "-c", conf.toString())
+              .redirectErrorStream(true)
+              .redirectOutput(log.toFile())
+              .start();
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
       while (System.nanoTime() < deadline && p.isAlive()) {
         try (java.net.Socket s = new java.net.Socket("127.0.0.1", port)) {
@@ -638,7 +842,8 @@ public final class Main implements Runnable {
         }
       }
       p.destroyForcibly();
-      throw new IllegalStateException("mosquitto did not start on port " + port + ": " + Files.readString(log));
+      throw new IllegalStateException(
+          "mosquitto did not start on port " + port + ": " + Files.readString(log));
     }
 
     private static int freePortBelowEphemeralRange() throws IOException {

@@ -1,8 +1,8 @@
 package io.upsfleet.load;
 
 /**
- * The progress display of a running scenario: one line rewritten in place on a terminal, or a line every ten
- * seconds when the output goes to a file or a pipe.
+ * The progress display of a running scenario: one line rewritten in place on a terminal, or a line
+ * every ten seconds when the output goes to a file or a pipe.
  */
 final class Progress {
   private static final long QUIET_NANOS = 10_000_000_000L;

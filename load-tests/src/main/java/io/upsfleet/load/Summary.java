@@ -14,10 +14,14 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import org.HdrHistogram.Histogram;
 
-/** The human summary of a run, the median and min-max over repeated rounds, and the recorded environment. */
+/**
+ * The human summary of a run, the median and min-max over repeated rounds, and the recorded
+ * environment.
+ */
 final class Summary {
   /** The figures aggregated over rounds: name and where it is in a run's map. */
-  private static final Map<String, Function<Map<String, Object>, Object>> FIGURES = new LinkedHashMap<>();
+  private static final Map<String, Function<Map<String, Object>, Object>> FIGURES =
+      new LinkedHashMap<>();
 
   static {
     FIGURES.put("connectSeconds", r -> r.get("connectSeconds"));
@@ -57,8 +61,8 @@ final class Summary {
   }
 
   /**
-   * Per target, every figure's median and min-max over the rounds ({@code {"median", "min", "max", "n"}}), and
-   * the gateway / Mosquitto ratio of the median CPU per message when both ran.
+   * Per target, every figure's median and min-max over the rounds ({@code {"median", "min", "max",
+   * "n"}}), and the gateway / Mosquitto ratio of the median CPU per message when both ran.
    */
   static Map<String, Object> aggregate(List<Map<String, Object>> runs) {
     Map<String, Object> out = new LinkedHashMap<>();
@@ -67,7 +71,8 @@ final class Summary {
       for (var f : FIGURES.entrySet()) {
         List<Double> values = new ArrayList<>();
         for (Map<String, Object> r : runs) {
-          if (target.equals(r.get("target")) && f.getValue().apply(r) instanceof Number n) values.add(n.doubleValue());
+          if (target.equals(r.get("target")) && f.getValue().apply(r) instanceof Number n)
+            values.add(n.doubleValue());
         }
         if (values.isEmpty()) continue;
         values.sort(Double::compare);
@@ -82,7 +87,8 @@ final class Summary {
     }
     Double g = medianOf(out, "gateway", "targetCpuMicrosPerMessage");
     Double m = medianOf(out, "mosquitto", "targetCpuMicrosPerMessage");
-    if (g != null && m != null && m > 0) out.put("cpuRatioGatewayToMosquitto", Math.round(g / m * 100) / 100.0);
+    if (g != null && m != null && m > 0)
+      out.put("cpuRatioGatewayToMosquitto", Math.round(g / m * 100) / 100.0);
     return out;
   }
 
@@ -94,7 +100,8 @@ final class Summary {
 
   @SuppressWarnings("unchecked")
   private static Double medianOf(Map<String, Object> summary, String target, String figure) {
-    if (summary.get(target) instanceof Map<?, ?> t && t.get(figure) instanceof Map<?, ?> f
+    if (summary.get(target) instanceof Map<?, ?> t
+        && t.get(figure) instanceof Map<?, ?> f
         && f.get("median") instanceof Number n) {
       return n.doubleValue();
     }
@@ -110,7 +117,10 @@ final class Summary {
     return v;
   }
 
-  /** The date, JVM, machine, commit and the gateway's command line (its JVM flags), recorded with every result. */
+  /**
+   * The date, JVM, machine, commit and the gateway's command line (its JVM flags), recorded with
+   * every result.
+   */
   static Map<String, Object> environment(long gatewayPid) {
     Map<String, Object> e = new LinkedHashMap<>();
     e.put("date", Instant.now().toString());
@@ -132,7 +142,10 @@ final class Summary {
 
   private static String commit() {
     try {
-      Process p = new ProcessBuilder("git", "rev-parse", "--short", "HEAD").redirectErrorStream(true).start();
+      Process p =
+          new ProcessBuilder("git", "rev-parse", "--short", "HEAD")
+              .redirectErrorStream(true)
+              .start();
       String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
       return p.waitFor(5, TimeUnit.SECONDS) && p.exitValue() == 0 ? out : "unknown";
     } catch (IOException | RuntimeException e) {
@@ -145,28 +158,65 @@ final class Summary {
 
   @SuppressWarnings("unchecked")
   static void print(List<Map<String, Object>> runs, Map<String, Object> summary, PrintStream out) {
-    out.printf("%n  %-10s %5s %8s %9s %9s %10s %9s %9s %9s %11s %9s %11s %6s%n", "target", "round", "devices",
-        "connect s", "msg/s", "acked", "p50 ms", "p99 ms", "p99.9 ms", "target µs/m", "pg µs/m", "sim µs/msg", "behind");
+    out.printf(
+        "%n  %-10s %5s %8s %9s %9s %10s %9s %9s %9s %11s %9s %11s %6s%n",
+        "target",
+        "round",
+        "devices",
+        "connect s",
+        "msg/s",
+        "acked",
+        "p50 ms",
+        "p99 ms",
+        "p99.9 ms",
+        "target µs/m",
+        "pg µs/m",
+        "sim µs/msg",
+        "behind");
     for (Map<String, Object> r : runs) {
       Map<String, Object> p = (Map<String, Object>) r.get("pubAckMs");
-      out.printf("  %-10s %5s %8s %9s %9s %10s %9s %9s %9s %11s %9s %11s %6s%n", r.get("target"), r.get("round"),
-          r.get("devices"), r.get("connectSeconds"), r.get("messagesPerSecond"), r.get("acknowledged"), p.get("p50"),
-          p.get("p99"), p.get("p999"), r.get("targetCpuMicrosPerMessage"), r.get("postgresCpuMicrosPerMessage"),
-          r.get("simulatorCpuMicrosPerMessage"), r.get("behindSchedule"));
+      out.printf(
+          "  %-10s %5s %8s %9s %9s %10s %9s %9s %9s %11s %9s %11s %6s%n",
+          r.get("target"),
+          r.get("round"),
+          r.get("devices"),
+          r.get("connectSeconds"),
+          r.get("messagesPerSecond"),
+          r.get("acknowledged"),
+          p.get("p50"),
+          p.get("p99"),
+          p.get("p999"),
+          r.get("targetCpuMicrosPerMessage"),
+          r.get("postgresCpuMicrosPerMessage"),
+          r.get("simulatorCpuMicrosPerMessage"),
+          r.get("behindSchedule"));
     }
     for (Map<String, Object> r : runs) {
       if (r.get("outageWave") instanceof Map<?, ?> w) {
         Map<String, Object> p = (Map<String, Object>) w.get("pubAckMsDuringWave");
-        out.printf("  outage wave: %s devices on battery at once; all committed and visible in %s s; PUBACK p99 %s ms"
-            + " during the wave%n", w.get("devices"), w.get("allCommittedSeconds"), p.get("p99"));
+        out.printf(
+            "  outage wave: %s devices on battery at once; all committed and visible in %s s; PUBACK p99 %s ms"
+                + " during the wave%n",
+            w.get("devices"), w.get("allCommittedSeconds"), p.get("p99"));
       }
       if (r.get("commandRoundTripMs") instanceof Map<?, ?> c) {
-        out.printf("  command round trip (%s/s): p50 %s / p99 %s / p99.9 %s / max %s ms over %s commands, %s failed%n",
-            c.get("perSecond"), c.get("p50"), c.get("p99"), c.get("p999"), c.get("max"), c.get("count"), c.get("failed"));
+        out.printf(
+            "  command round trip (%s/s): p50 %s / p99 %s / p99.9 %s / max %s ms over %s commands, %s failed%n",
+            c.get("perSecond"),
+            c.get("p50"),
+            c.get("p99"),
+            c.get("p999"),
+            c.get("max"),
+            c.get("count"),
+            c.get("failed"));
       }
       if (r.get("failover") instanceof Map<?, ?> f) {
-        out.printf("  failover: killed %s at second %s; lowest online afterwards %s; every device served again after %s s%n",
-            f.get("killedPid"), f.get("killedAtSecond"), f.get("lowestOnlineAfterKill"), f.get("allServedAgainSeconds"));
+        out.printf(
+            "  failover: killed %s at second %s; lowest online afterwards %s; every device served again after %s s%n",
+            f.get("killedPid"),
+            f.get("killedAtSecond"),
+            f.get("lowestOnlineAfterKill"),
+            f.get("allServedAgainSeconds"));
       }
     }
     if (runs.size() > 1) {
@@ -175,8 +225,9 @@ final class Summary {
         if (!(t.getValue() instanceof Map<?, ?> figures)) continue;
         for (var f : figures.entrySet()) {
           Map<String, Object> a = (Map<String, Object>) f.getValue();
-          out.printf("  %-10s %-30s %10s  [%s - %s]  n=%s%n", t.getKey(), f.getKey(), a.get("median"), a.get("min"),
-              a.get("max"), a.get("n"));
+          out.printf(
+              "  %-10s %-30s %10s  [%s - %s]  n=%s%n",
+              t.getKey(), f.getKey(), a.get("median"), a.get("min"), a.get("max"), a.get("n"));
         }
       }
     }

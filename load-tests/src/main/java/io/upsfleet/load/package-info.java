@@ -1,5 +1,5 @@
 /**
- * The load harness's command line (picocli): provisioning, the demo's living fleet, and measured scenarios
- * against the gateway and against Mosquitto, with human and JSON reports.
+ * The load harness's command line (picocli): provisioning, the demo's living fleet, and measured
+ * scenarios against the gateway and against Mosquitto, with human and JSON reports.
  */
 package io.upsfleet.load;

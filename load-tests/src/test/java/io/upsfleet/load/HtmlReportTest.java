@@ -17,8 +17,7 @@ import org.junit.jupiter.api.io.TempDir;
 class HtmlReportTest {
   private static final String ATTACK = "<script>alert(1)</script>";
 
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   @Test
   void fullReportHasChartsTablesAndTheCpuRatio() throws Exception {
@@ -30,10 +29,15 @@ class HtmlReportTest {
     assertThat(html).startsWith("<!DOCTYPE html>").endsWith("</html>\n");
     // four charts: throughput, latency, connect, percentile bars
     assertThat(html.split("<svg", -1)).hasSize(5);
-    assertThat(html).contains("acknowledged msg/s", "PUBACK ms (log scale; p99 solid, p50 dashed)", "devices online",
-        "PUBACK ms (log scale)");
+    assertThat(html)
+        .contains(
+            "acknowledged msg/s",
+            "PUBACK ms (log scale; p99 solid, p50 dashed)",
+            "devices online",
+            "PUBACK ms (log scale)");
     // medians: gateway (70.0 + 74.4) / 2 = 72.2, mosquitto (54.0 + 56.0) / 2 = 55.0
-    assertThat(html).contains("gateway / mosquitto target CPU per message (medians): 72.2 / 55.0 µs = 1.31×");
+    assertThat(html)
+        .contains("gateway / mosquitto target CPU per message (medians): 72.2 / 55.0 µs = 1.31×");
     assertThat(html).contains("gateway #1", "mosquitto #2", "Outage wave", "Command round trip");
     assertThat(html).contains("10,006.2"); // msg/s formatted with Locale.ROOT
     assertThat(html.indexOf("<th>median</th><th>min</th><th>max</th>")).isPositive();
@@ -45,7 +49,9 @@ class HtmlReportTest {
   void stringsFromTheDocumentAreEscaped() throws Exception {
     Map<String, Object> doc = fullDoc();
     String html = render(doc);
-    assertThat(html).doesNotContain(ATTACK).doesNotContain("<script")
+    assertThat(html)
+        .doesNotContain(ATTACK)
+        .doesNotContain("<script")
         .contains("&lt;script&gt;alert(1)&lt;/script&gt;")
         .contains("a &amp; b &quot;quoted&quot; &#39;single&#39;");
   }
@@ -53,9 +59,17 @@ class HtmlReportTest {
   @Test
   void emptyDocumentStillGivesAPage() throws Exception {
     String html = render(Map.of());
-    assertThat(html).startsWith("<!DOCTYPE html>").endsWith("</html>\n").contains("No runs in this report.")
-        .contains("throughput chart skipped", "latency chart skipped", "connect chart skipped", "bar chart skipped")
-        .doesNotContain("<svg").doesNotContain("CPU per message (medians)");
+    assertThat(html)
+        .startsWith("<!DOCTYPE html>")
+        .endsWith("</html>\n")
+        .contains("No runs in this report.")
+        .contains(
+            "throughput chart skipped",
+            "latency chart skipped",
+            "connect chart skipped",
+            "bar chart skipped")
+        .doesNotContain("<svg")
+        .doesNotContain("CPU per message (medians)");
     assertSelfContained(html);
   }
 
@@ -70,8 +84,14 @@ class HtmlReportTest {
     runs.add(Map.of());
     runs.add(null);
     runs.add("not a run");
-    runs.add(Map.of("target", "mosquitto", "timeline", List.of(Map.of("second", 1)),
-        "connectTimeline", List.of()));
+    runs.add(
+        Map.of(
+            "target",
+            "mosquitto",
+            "timeline",
+            List.of(Map.of("second", 1)),
+            "connectTimeline",
+            List.of()));
     Map<String, Object> doc = new HashMap<>();
     doc.put("environment", null);
     doc.put("settings", "odd");
@@ -79,7 +99,9 @@ class HtmlReportTest {
     doc.put("summary", Map.of());
 
     String html = render(doc);
-    assertThat(html).endsWith("</html>\n").contains("gateway", "mosquitto", "Not recorded.", "chart skipped")
+    assertThat(html)
+        .endsWith("</html>\n")
+        .contains("gateway", "mosquitto", "Not recorded.", "chart skipped")
         .doesNotContain("NaN");
     assertSelfContained(html);
   }
@@ -99,7 +121,10 @@ class HtmlReportTest {
     Map<String, Object> withData = new LinkedHashMap<>(run("gateway", 1, 70.0, 1.0));
     Map<String, Object> without = Map.of("target", "mosquitto", "round", 1);
     String html = render(Map.of("runs", List.of(withData, without)));
-    assertThat(html).contains("gateway #1").doesNotContain("mosquitto #1").doesNotContain("chart skipped")
+    assertThat(html)
+        .contains("gateway #1")
+        .doesNotContain("mosquitto #1")
+        .doesNotContain("chart skipped")
         .doesNotContain("CPU per message (medians)");
   }
 
@@ -112,8 +137,14 @@ class HtmlReportTest {
   /** No URL but the SVG namespace, no scripts, no style sheets or other linked resources. */
   private static void assertSelfContained(String html) {
     String withoutNamespace = html.replace("xmlns=\"http://www.w3.org/2000/svg\"", "");
-    assertThat(withoutNamespace).doesNotContain("http://").doesNotContain("https://").doesNotContain("<script")
-        .doesNotContain("<link").doesNotContain("src=").doesNotContain("@import").doesNotContain("url(");
+    assertThat(withoutNamespace)
+        .doesNotContain("http://")
+        .doesNotContain("https://")
+        .doesNotContain("<script")
+        .doesNotContain("<link")
+        .doesNotContain("src=")
+        .doesNotContain("@import")
+        .doesNotContain("url(");
   }
 
   private static Map<String, Object> fullDoc() {
@@ -138,8 +169,12 @@ class HtmlReportTest {
     summary.put("rounds", 2);
     summary.put("gatewayCpuMicrosPerMessage", Map.of("median", 72.2, "min", 70.0, "max", 74.4));
 
-    List<Object> runs = List.of(run("gateway", 1, 70.0, 1.0), run("mosquitto", 1, 54.0, 0.8),
-        run("gateway", 2, 74.4, 1.1), run("mosquitto", 2, 56.0, 0.7));
+    List<Object> runs =
+        List.of(
+            run("gateway", 1, 70.0, 1.0),
+            run("mosquitto", 1, 54.0, 0.8),
+            run("gateway", 2, 74.4, 1.1),
+            run("mosquitto", 2, 56.0, 0.7));
     Map<String, Object> doc = new LinkedHashMap<>();
     doc.put("environment", env);
     doc.put("settings", settings);
@@ -169,19 +204,41 @@ class HtmlReportTest {
     r.put("behindSchedule", 12);
     List<Object> connect = new ArrayList<>();
     for (int i = 1; i <= 20; i++) {
-      connect.add(Map.of("second", i * 0.5, "online", Math.min(10_000, (int) (i * 0.5 * 1100 * scale))));
+      connect.add(
+          Map.of("second", i * 0.5, "online", Math.min(10_000, (int) (i * 0.5 * 1100 * scale))));
     }
     r.put("connectTimeline", connect);
     List<Object> timeline = new ArrayList<>();
     for (int s = 1; s <= 120; s++) {
       double wobble = Math.sin(s / 7.0 + round) * 40 * scale;
-      timeline.add(Map.of("second", s, "sent", 10_000 + (int) wobble, "acked", 10_000 + (int) wobble - 2,
-          "p50", 0.5 * scale, "p99", 12.3 * scale + Math.abs(wobble) / 4, "online", 10_000));
+      timeline.add(
+          Map.of(
+              "second",
+              s,
+              "sent",
+              10_000 + (int) wobble,
+              "acked",
+              10_000 + (int) wobble - 2,
+              "p50",
+              0.5 * scale,
+              "p99",
+              12.3 * scale + Math.abs(wobble) / 4,
+              "online",
+              10_000));
     }
     r.put("timeline", timeline);
     if ("gateway".equals(target)) {
-      r.put("outageWave", Map.of("devices", 1047, "seenOnBattery", 1047, "allCommittedSeconds", 3.2,
-          "pubAckMsDuringWave", percentiles(0.9, 80.0, 140.0, 190.0)));
+      r.put(
+          "outageWave",
+          Map.of(
+              "devices",
+              1047,
+              "seenOnBattery",
+              1047,
+              "allCommittedSeconds",
+              3.2,
+              "pubAckMsDuringWave",
+              percentiles(0.9, 80.0, 140.0, 190.0)));
       Map<String, Object> commands = percentiles(18.5, 91.0, 278.0, 300.0);
       commands.put("count", 601);
       commands.put("failed", 0);

@@ -5,8 +5,8 @@ import com.typesafe.config.ConfigException;
 import java.time.Duration;
 
 /**
- * Reads single values from a {@link Config} and turns every problem (missing key, wrong type) into an
- * {@link IllegalArgumentException} that names the full key, so settings fail fast at start-up.
+ * Reads single values from a {@link Config} and turns every problem (missing key, wrong type) into
+ * an {@link IllegalArgumentException} that names the full key, so settings fail fast at start-up.
  */
 final class ConfigReader {
 

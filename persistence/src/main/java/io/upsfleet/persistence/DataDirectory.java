@@ -31,8 +31,10 @@ import org.slf4j.LoggerFactory;
 final class DataDirectory {
 
   static final String SUPERUSER_PASSWORD_FILE = "upsfleet-superuser-password";
+
   /** The lock file zonky's EmbeddedPostgres holds while it runs a server in the directory. */
   private static final String ZONKY_LOCK_FILE = "epg-lock";
+
   private static final String POSTMASTER_PID_FILE = "postmaster.pid";
   private static final long MAX_LOG_BYTES = 10L * 1024 * 1024;
   private static final Duration ORPHAN_STOP_TIMEOUT = Duration.ofSeconds(30);
@@ -109,7 +111,9 @@ final class DataDirectory {
   private static Path ownerOnlyFile(Path directory, String content) throws IOException {
     Path file =
         Files.createTempFile(
-            directory, "." + SUPERUSER_PASSWORD_FILE, ".tmp",
+            directory,
+            "." + SUPERUSER_PASSWORD_FILE,
+            ".tmp",
             PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
     Files.writeString(file, content + "\n", StandardCharsets.UTF_8);
     return file;
@@ -126,7 +130,8 @@ final class DataDirectory {
       file.seek(Math.min(offset, file.length()));
       String line;
       while ((line = file.readLine()) != null) {
-        lines.addLast(new String(line.getBytes(StandardCharsets.ISO_8859_1), StandardCharsets.UTF_8));
+        lines.addLast(
+            new String(line.getBytes(StandardCharsets.ISO_8859_1), StandardCharsets.UTF_8));
         if (lines.size() > maxLines) {
           lines.removeFirst();
         }
@@ -142,11 +147,17 @@ final class DataDirectory {
     long self = new UnixSystem().getUid();
     if (owner != self) {
       throw new IllegalStateException(
-          "The embedded PostgreSQL data directory " + path + " belongs to user id " + owner
-              + ", but this process runs as user id " + self + ". PostgreSQL only uses a data"
+          "The embedded PostgreSQL data directory "
+              + path
+              + " belongs to user id "
+              + owner
+              + ", but this process runs as user id "
+              + self
+              + ". PostgreSQL only uses a data"
               + " directory owned by the user that runs it (also when run as root: then it must"
               + " belong to root). Run as its owner, change its owner (chown -R), or point "
-              + EmbeddedSettings.CONFIG_PATH + ".data-dir (UPSFLEET_DB_EMBEDDED_DATA_DIR) at"
+              + EmbeddedSettings.CONFIG_PATH
+              + ".data-dir (UPSFLEET_DB_EMBEDDED_DATA_DIR) at"
               + " another directory.");
     }
   }
@@ -156,16 +167,18 @@ final class DataDirectory {
    *
    * <p>A process that is killed (kill -9, OOM killer) cannot stop its server, which keeps running
    * on the old port and blocks every later start here. Holding zonky's lock proves that no live
-   * EmbeddedPostgres owns the directory, so a postmaster still running in it is such an orphan: stop
-   * it (SIGTERM, PostgreSQL's "smart" shutdown) before starting anew. After a reboot or container
-   * restart the recorded PID may instead belong to another program of the same user (always the
-   * case as root), which PostgreSQL would take for a running server and refuse to start: that file
-   * is stale and is removed. Every other case is left to PostgreSQL's own checks.
+   * EmbeddedPostgres owns the directory, so a postmaster still running in it is such an orphan:
+   * stop it (SIGTERM, PostgreSQL's "smart" shutdown) before starting anew. After a reboot or
+   * container restart the recorded PID may instead belong to another program of the same user
+   * (always the case as root), which PostgreSQL would take for a running server and refuse to
+   * start: that file is stale and is removed. Every other case is left to PostgreSQL's own checks.
    */
   private void handleLeftoverServer() throws IOException {
     try (FileChannel channel =
             FileChannel.open(
-                path.resolve(ZONKY_LOCK_FILE), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+                path.resolve(ZONKY_LOCK_FILE),
+                StandardOpenOption.CREATE,
+                StandardOpenOption.WRITE);
         FileLock lock = tryLock(channel)) {
       if (lock == null) {
         throw inUse("another process");
@@ -187,9 +200,15 @@ final class DataDirectory {
 
   private IllegalStateException inUse(String user) {
     return new IllegalStateException(
-        "The embedded PostgreSQL data directory " + path + " is in use by " + user
-            + " (it holds " + path.resolve(ZONKY_LOCK_FILE) + "). Stop it first, or point "
-            + EmbeddedSettings.CONFIG_PATH + ".data-dir (UPSFLEET_DB_EMBEDDED_DATA_DIR) at another"
+        "The embedded PostgreSQL data directory "
+            + path
+            + " is in use by "
+            + user
+            + " (it holds "
+            + path.resolve(ZONKY_LOCK_FILE)
+            + "). Stop it first, or point "
+            + EmbeddedSettings.CONFIG_PATH
+            + ".data-dir (UPSFLEET_DB_EMBEDDED_DATA_DIR) at another"
             + " directory.");
   }
 
@@ -211,8 +230,7 @@ final class DataDirectory {
       return;
     }
     if (!command.get().endsWith("/postgres")) {
-      LOG.warn(
-          "Removing the stale {}: its PID {} now belongs to {}", pidFile, pid, command.get());
+      LOG.warn("Removing the stale {}: its PID {} now belongs to {}", pidFile, pid, command.get());
       Files.delete(pidFile);
       return;
     }
@@ -226,15 +244,23 @@ final class DataDirectory {
     LOG.warn(
         "A PostgreSQL server (pid {}) is still running in {}: the process that started it ended"
             + " without stopping it. Stopping it now.",
-        postmaster.pid(), path);
+        postmaster.pid(),
+        path);
     postmaster.destroy();
     try {
       postmaster.onExit().get(ORPHAN_STOP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
     } catch (TimeoutException | ExecutionException e) {
       throw new IllegalStateException(
-          "The PostgreSQL server (pid " + postmaster.pid() + ") left running in " + path
-              + " did not stop within " + ORPHAN_STOP_TIMEOUT.toSeconds() + "s; stop it (kill -INT "
-              + postmaster.pid() + ") and start again.", e);
+          "The PostgreSQL server (pid "
+              + postmaster.pid()
+              + ") left running in "
+              + path
+              + " did not stop within "
+              + ORPHAN_STOP_TIMEOUT.toSeconds()
+              + "s; stop it (kill -INT "
+              + postmaster.pid()
+              + ") and start again.",
+          e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("Interrupted while stopping PostgreSQL in " + path, e);

@@ -32,8 +32,8 @@ public final class DataSources {
    *     connections show in {@code pg_stat_activity}; not blank
    * @return an open pool holding at least one live connection; the caller closes it
    * @throws IllegalArgumentException if the URL is empty or the pool name blank
-   * @throws com.zaxxer.hikari.pool.HikariPool.PoolInitializationException if no connection could
-   *     be opened within the connection timeout
+   * @throws com.zaxxer.hikari.pool.HikariPool.PoolInitializationException if no connection could be
+   *     opened within the connection timeout
    */
   public static HikariDataSource create(DatabaseSettings settings, String poolName) {
     Objects.requireNonNull(settings, "settings");

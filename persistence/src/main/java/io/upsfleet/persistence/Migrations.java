@@ -14,9 +14,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Migrating is idempotent: a second call applies nothing. Several nodes may migrate the same
  * database at once; Flyway serialises them with a PostgreSQL advisory lock. Each migration runs in
- * its own transaction, so a failing one leaves no half-applied schema. Released migration files must
- * never be edited (Flyway validates their checksums and refuses to run); change a schema with a new
- * migration.
+ * its own transaction, so a failing one leaves no half-applied schema. Released migration files
+ * must never be edited (Flyway validates their checksums and refuses to run); change a schema with
+ * a new migration.
  */
 public final class Migrations {
 
@@ -29,7 +29,8 @@ public final class Migrations {
    * Applies every pending migration.
    *
    * @param dataSource the database to migrate; its user must be allowed to create tables in the
-   *     {@code public} schema (in PostgreSQL 15 and later: own the database). Not closed by this call.
+   *     {@code public} schema (in PostgreSQL 15 and later: own the database). Not closed by this
+   *     call.
    * @return how many migrations were applied by this call: 0 if the schema was already current
    * @throws org.flywaydb.core.api.FlywayException if the database cannot be reached, a migration
    *     fails, or an applied migration no longer matches its file
@@ -45,7 +46,9 @@ public final class Migrations {
             .migrate();
     LOG.info(
         "Database schema at version {} ({} migration(s) applied now)",
-        result.targetSchemaVersion != null ? result.targetSchemaVersion : result.initialSchemaVersion,
+        result.targetSchemaVersion != null
+            ? result.targetSchemaVersion
+            : result.initialSchemaVersion,
         result.migrationsExecuted);
     return result.migrationsExecuted;
   }

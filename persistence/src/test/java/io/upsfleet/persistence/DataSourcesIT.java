@@ -40,7 +40,10 @@ class DataSourcesIT {
     }
     DatabaseSettings unreachable =
         new DatabaseSettings(
-            "jdbc:postgresql://127.0.0.1:" + closedPort + "/none", "u", "p", 2,
+            "jdbc:postgresql://127.0.0.1:" + closedPort + "/none",
+            "u",
+            "p",
+            2,
             Duration.ofSeconds(1));
 
     long started = System.nanoTime();

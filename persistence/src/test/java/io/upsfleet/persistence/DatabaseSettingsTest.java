@@ -130,7 +130,11 @@ class DatabaseSettingsTest {
   void toStringMasksThePasswordAndUrlParameters() {
     DatabaseSettings settings =
         new DatabaseSettings(
-            "jdbc:postgresql://db/fleet?password=hidden", "app", "secret", 5, Duration.ofSeconds(3));
+            "jdbc:postgresql://db/fleet?password=hidden",
+            "app",
+            "secret",
+            5,
+            Duration.ofSeconds(3));
 
     String text = settings.toString();
 

@@ -56,7 +56,8 @@ class EmbeddedDatabaseIT {
         EmbeddedDatabase.start(temp.resolve("postgres"), 0, APPLICATION)) {
       assertEquals("on", query(database, "SHOW fsync"));
       assertEquals("on", query(database, "SHOW synchronous_commit"));
-      assertEquals("C", query(database, "SELECT datcollate FROM pg_database WHERE datname = 'upsfleet'"));
+      assertEquals(
+          "C", query(database, "SELECT datcollate FROM pg_database WHERE datname = 'upsfleet'"));
     }
   }
 
@@ -79,10 +80,12 @@ class EmbeddedDatabaseIT {
 
       assertThrows(
           SQLException.class,
-          () -> DriverManager.getConnection(database.settings().url(), "upsfleet", "wrong").close());
+          () ->
+              DriverManager.getConnection(database.settings().url(), "upsfleet", "wrong").close());
       assertThrows(
           SQLException.class, () -> DriverManager.getConnection(admin, "postgres", "").close());
-      try (Connection connection = DriverManager.getConnection(admin, "postgres", superuserPassword)) {
+      try (Connection connection =
+          DriverManager.getConnection(admin, "postgres", superuserPassword)) {
         assertTrue(connection.isValid(1));
       }
     }
@@ -121,7 +124,8 @@ class EmbeddedDatabaseIT {
           assertThrows(
               IllegalStateException.class,
               () ->
-                  EmbeddedDatabase.start(temp.resolve("postgres"), taken.getLocalPort(), APPLICATION)
+                  EmbeddedDatabase.start(
+                          temp.resolve("postgres"), taken.getLocalPort(), APPLICATION)
                       .close());
 
       assertTrue(
@@ -172,8 +176,11 @@ class EmbeddedDatabaseIT {
     Path java = Path.of(System.getProperty("java.home"), "bin", "java");
     Process child =
         new ProcessBuilder(
-                java.toString(), "-cp", System.getProperty("java.class.path"),
-                ServerOwner.class.getName(), dataDirectory.toString())
+                java.toString(),
+                "-cp",
+                System.getProperty("java.class.path"),
+                ServerOwner.class.getName(),
+                dataDirectory.toString())
             .redirectErrorStream(true)
             .start();
     BufferedReader output =

@@ -49,7 +49,8 @@ class EmbeddedSettingsTest {
     IllegalArgumentException failure =
         assertThrows(
             IllegalArgumentException.class,
-            () -> EmbeddedSettings.fromConfig(config("upsfleet.database.embedded.data-dir = \"\"")));
+            () ->
+                EmbeddedSettings.fromConfig(config("upsfleet.database.embedded.data-dir = \"\"")));
 
     assertEquals("upsfleet.database.embedded.data-dir must not be empty", failure.getMessage());
   }

@@ -17,8 +17,12 @@ class MigrationsIT {
 
   private static final Set<String> PEKKO_TABLES =
       Set.of(
-          "event_journal", "event_tag", "snapshot", "durable_state",
-          "pekko_projection_offset_store", "pekko_projection_management");
+          "event_journal",
+          "event_tag",
+          "snapshot",
+          "durable_state",
+          "pekko_projection_offset_store",
+          "pekko_projection_management");
 
   @Test
   void createsThePekkoTablesOnceAndThenHasNothingToDo() throws SQLException {
@@ -42,7 +46,8 @@ class MigrationsIT {
       try (Connection connection = dataSource.getConnection();
           Statement statement = connection.createStatement();
           ResultSet rows =
-              statement.executeQuery("SELECT indexname FROM pg_indexes WHERE schemaname = 'public'")) {
+              statement.executeQuery(
+                  "SELECT indexname FROM pg_indexes WHERE schemaname = 'public'")) {
         while (rows.next()) {
           indexes.add(rows.getString(1));
         }
@@ -50,7 +55,9 @@ class MigrationsIT {
       assertTrue(
           indexes.containsAll(
               Set.of(
-                  "event_journal_ordering_idx", "state_tag_idx", "state_global_offset_idx",
+                  "event_journal_ordering_idx",
+                  "state_tag_idx",
+                  "state_global_offset_idx",
                   "projection_name_index")),
           "indexes: " + indexes);
     }

@@ -11,8 +11,9 @@ import org.springframework.boot.context.properties.EnableConfigurationProperties
 import org.springframework.context.annotation.Bean;
 
 /**
- * The console's entry point and app shell: server push on (live values arrive without reloading), the
- * {@code upsfleet} theme (plain CSS, no frontend build), and the two shared beans every view uses.
+ * The console's entry point and app shell: server push on (live values arrive without reloading),
+ * the {@code upsfleet} theme (plain CSS, no frontend build), and the two shared beans every view
+ * uses.
  */
 @SpringBootApplication
 @EnableConfigurationProperties(UiSettings.class)

@@ -27,13 +27,16 @@ public record UiSettings(
 
   public UiSettings {
     if (gatewayUrl == null || gatewayUrl.getScheme() == null || gatewayUrl.getHost() == null) {
-      throw new IllegalArgumentException("upsfleet.ui.gateway-url must be an absolute http(s) URL, was " + gatewayUrl);
+      throw new IllegalArgumentException(
+          "upsfleet.ui.gateway-url must be an absolute http(s) URL, was " + gatewayUrl);
     }
     if (liveInterval.isNegative() || liveInterval.toMillis() < 200) {
-      throw new IllegalArgumentException("upsfleet.ui.live-interval must be at least 200ms, was " + liveInterval);
+      throw new IllegalArgumentException(
+          "upsfleet.ui.live-interval must be at least 200ms, was " + liveInterval);
     }
     if (schedulerThreads < 1 || schedulerThreads > 64) {
-      throw new IllegalArgumentException("upsfleet.ui.scheduler-threads must be 1..64, was " + schedulerThreads);
+      throw new IllegalArgumentException(
+          "upsfleet.ui.scheduler-threads must be 1..64, was " + schedulerThreads);
     }
   }
 }

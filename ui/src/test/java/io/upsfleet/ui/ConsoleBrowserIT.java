@@ -39,9 +39,10 @@ import org.springframework.boot.SpringApplication;
 import org.springframework.context.ConfigurableApplicationContext;
 
 /**
- * The console in real headless Chromium against a real gateway (child process, embedded PostgreSQL) with
- * simulated UPSs over MQTT: sign-in, finding a device, a live value changing by push, a command that
- * succeeds, and what a viewer may not do or see. Screenshots of each main view go to target/screenshots.
+ * The console in real headless Chromium against a real gateway (child process, embedded PostgreSQL)
+ * with simulated UPSs over MQTT: sign-in, finding a device, a live value changing by push, a
+ * command that succeeds, and what a viewer may not do or see. Screenshots of each main view go to
+ * target/screenshots.
  */
 @Timeout(value = 10, unit = java.util.concurrent.TimeUnit.MINUTES)
 class ConsoleBrowserIT {
@@ -77,12 +78,16 @@ class ConsoleBrowserIT {
     DeviceRegistration o = support.registerDevice(OTHER, "SMT750I", other.id());
 
     // Make the first device Advanced the way a customer would: order, redeem, assign.
-    GatewayClient licensing = new Gateway(gateway.url(), Duration.ofSeconds(5), Duration.ofSeconds(30))
-        .client(support.token());
-    LicenseOrderView order = licensing.createLicenseOrder(new LicenseOrderRequest("PO-1", "SMARTCONNECT-ADVANCED-1Y",
-        1, null, "ONLINE", "i@example.com"));
+    GatewayClient licensing =
+        new Gateway(gateway.url(), Duration.ofSeconds(5), Duration.ofSeconds(30))
+            .client(support.token());
+    LicenseOrderView order =
+        licensing.createLicenseOrder(
+            new LicenseOrderRequest(
+                "PO-1", "SMARTCONNECT-ADVANCED-1Y", 1, null, "ONLINE", "i@example.com"));
     licensing.redeem(order.code(), acme.id());
-    licensing.assign(new AssignmentRequest(order.code(), List.of(ADVANCED), null, false, acme.id()));
+    licensing.assign(
+        new AssignmentRequest(order.code(), List.of(ADVANCED), null, false, acme.id()));
 
     advanced = new SimulatedUps(ADVANCED, a.secret(), gateway.mqttPort);
     SimulatedUps standard = new SimulatedUps(STANDARD, s.secret(), gateway.mqttPort);
@@ -92,9 +97,14 @@ class ConsoleBrowserIT {
     standard.telemetry("OL CHRG", 41, 100, 5400, 229.5, 29);
     otherUps.telemetry("OL", 12, 100, 7200, 231, 27);
 
-    console = SpringApplication.run(ConsoleApplication.class, "--server.port=0",
-        "--upsfleet.ui.gateway-url=" + gateway.url(), "--upsfleet.ui.live-interval=1s");
-    consoleUrl = "http://127.0.0.1:" + console.getEnvironment().getProperty("local.server.port") + "/";
+    console =
+        SpringApplication.run(
+            ConsoleApplication.class,
+            "--server.port=0",
+            "--upsfleet.ui.gateway-url=" + gateway.url(),
+            "--upsfleet.ui.live-interval=1s");
+    consoleUrl =
+        "http://127.0.0.1:" + console.getEnvironment().getProperty("local.server.port") + "/";
     driver = chrome(Files.createTempDirectory(work, "chrome-"));
     wait = new WebDriverWait(driver, Duration.ofSeconds(30), Duration.ofMillis(200));
   }
@@ -125,8 +135,10 @@ class ConsoleBrowserIT {
     type(By.cssSelector("#device-search input"), "AS1036");
     waitText(By.id("device-count"), "2 devices");
     screenshot("device-list");
-    assertThat(driver.getCurrentUrl()).endsWith("devices?q=AS1036");   // the URL can be shared
-    wait.until(ExpectedConditions.elementToBeClickable(By.cssSelector("#device-grid a[href='devices/" + ADVANCED + "']")))
+    assertThat(driver.getCurrentUrl()).endsWith("devices?q=AS1036"); // the URL can be shared
+    wait.until(
+            ExpectedConditions.elementToBeClickable(
+                By.cssSelector("#device-grid a[href='devices/" + ADVANCED + "']")))
         .click();
 
     waitText(By.id("value-load"), "23 %");
@@ -135,7 +147,8 @@ class ConsoleBrowserIT {
     advanced.telemetry("OB DISCHRG", 57, 95, 2800, 0, 32);
     waitText(By.id("value-load"), "57 %");
     assertThat(((JavascriptExecutor) driver).executeScript("return window.__samePage === true;"))
-        .as("the value changed by push, without a reload").isEqualTo(true);
+        .as("the value changed by push, without a reload")
+        .isEqualTo(true);
     waitText(By.id("plan-current"), "Advanced");
     screenshot("device-detail");
 
@@ -149,10 +162,12 @@ class ConsoleBrowserIT {
     signIn("support", GatewayProcess.PASSWORD);
     driver.get(consoleUrl + "devices/" + STANDARD);
     waitText(By.id("reason-OUTLET_GROUP_REBOOT"), "Needs the Advanced plan");
-    assertThat(driver.findElement(By.id("cmd-OUTLET_GROUP_REBOOT")).getAttribute("disabled")).isNotNull();
+    assertThat(driver.findElement(By.id("cmd-OUTLET_GROUP_REBOOT")).getAttribute("disabled"))
+        .isNotNull();
 
     driver.get(consoleUrl + "devices/" + ADVANCED);
-    WebElement reboot = wait.until(ExpectedConditions.presenceOfElementLocated(By.id("cmd-OUTLET_GROUP_REBOOT")));
+    WebElement reboot =
+        wait.until(ExpectedConditions.presenceOfElementLocated(By.id("cmd-OUTLET_GROUP_REBOOT")));
     wait.until(d -> reboot.getAttribute("disabled") == null);
     click(reboot);
     waitText(By.id("confirm-text"), "Outlet group 1 will be switched off");
@@ -166,14 +181,17 @@ class ConsoleBrowserIT {
     signIn(VIEWER, VIEWER_PASSWORD);
     driver.get(consoleUrl + "devices");
     waitText(By.id("device-count"), "2 devices");
-    assertThat(driver.findElements(By.cssSelector("#device-grid a[href='devices/" + OTHER + "']"))).isEmpty();
+    assertThat(driver.findElements(By.cssSelector("#device-grid a[href='devices/" + OTHER + "']")))
+        .isEmpty();
 
     driver.get(consoleUrl + "devices/" + ADVANCED);
     waitText(By.id("reason-SELF_TEST"), "Viewers cannot operate devices.");
-    for (String c : List.of("OUTLET_GROUP_REBOOT", "FIRMWARE_UPGRADE", "SET_INPUT_SENSITIVITY", "SELF_TEST")) {
+    for (String c :
+        List.of("OUTLET_GROUP_REBOOT", "FIRMWARE_UPGRADE", "SET_INPUT_SENSITIVITY", "SELF_TEST")) {
       assertThat(driver.findElement(By.id("cmd-" + c)).getAttribute("disabled")).as(c).isNotNull();
     }
-    assertThat(driver.findElements(By.cssSelector("vaadin-side-nav-item[path='accounts']"))).isEmpty();
+    assertThat(driver.findElements(By.cssSelector("vaadin-side-nav-item[path='accounts']")))
+        .isEmpty();
 
     driver.get(consoleUrl + "devices/" + OTHER);
     waitText(By.id("device-not-found"), "There is no device " + OTHER + " that you can see.");
@@ -209,9 +227,13 @@ class ConsoleBrowserIT {
     wait.until(ExpectedConditions.presenceOfElementLocated(By.id("current-user")));
   }
 
-  /** Clicks after scrolling the element to the middle (the app layout scrolls its content, not the window). */
+  /**
+   * Clicks after scrolling the element to the middle (the app layout scrolls its content, not the
+   * window).
+   */
   private static void click(WebElement e) {
-    ((JavascriptExecutor) driver).executeScript("arguments[0].scrollIntoView({block: 'center'});", e);
+    ((JavascriptExecutor) driver)
+        .executeScript("arguments[0].scrollIntoView({block: 'center'});", e);
     wait.until(ExpectedConditions.elementToBeClickable(e)).click();
   }
 
@@ -229,7 +251,10 @@ class ConsoleBrowserIT {
   private static void screenshot(String name) {
     try {
       // let the last push round-trip paint before the picture
-      wait.until(d -> "complete".equals(((JavascriptExecutor) d).executeScript("return document.readyState")));
+      wait.until(
+          d ->
+              "complete"
+                  .equals(((JavascriptExecutor) d).executeScript("return document.readyState")));
       File f = ((TakesScreenshot) driver).getScreenshotAs(OutputType.FILE);
       Files.copy(f.toPath(), SHOTS.resolve(name + ".png"), StandardCopyOption.REPLACE_EXISTING);
     } catch (Exception e) {
@@ -240,13 +265,23 @@ class ConsoleBrowserIT {
   private static WebDriver chrome(Path profile) {
     ChromeOptions o = new ChromeOptions();
     o.setBinary("/usr/bin/chromium");
-    o.addArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run",
-        "--window-size=1280,800", "--user-data-dir=" + profile);
-    ChromeDriverService svc = new ChromeDriverService.Builder()
-        .usingDriverExecutable(new File("/usr/bin/chromedriver")).usingAnyFreePort().build();
+    o.addArguments(
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-dev-shm-usage",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--no-first-run",
+        "--window-size=1280,800",
+        "--user-data-dir=" + profile);
+    ChromeDriverService svc =
+        new ChromeDriverService.Builder()
+            .usingDriverExecutable(new File("/usr/bin/chromedriver"))
+            .usingAnyFreePort()
+            .build();
     // explicit binary and driver: Selenium Manager never runs, nothing is downloaded
     return new ChromeDriver(svc, o);
   }
-
 }

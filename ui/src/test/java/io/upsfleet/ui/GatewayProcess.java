@@ -15,9 +15,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 /**
- * A real gateway (`upsfleet-gateway.jar demo`: embedded PostgreSQL, one node) as a child process for the
- * browser tests, on free ports and a fresh data directory. {@link #close()} stops it and everything it
- * started (PostgreSQL), forcibly when it does not stop in time.
+ * A real gateway (`upsfleet-gateway.jar demo`: embedded PostgreSQL, one node) as a child process
+ * for the browser tests, on free ports and a fresh data directory. {@link #close()} stops it and
+ * everything it started (PostgreSQL), forcibly when it does not stop in time.
  */
 final class GatewayProcess implements AutoCloseable {
   static final String PASSWORD = "support-it-password";
@@ -42,19 +42,24 @@ final class GatewayProcess implements AutoCloseable {
   }
 
   /** Starts the gateway and waits (bounded) until {@code /health/ready} answers 200. */
-  static GatewayProcess start(Path workDir, Duration readyTimeout) throws IOException, InterruptedException {
+  static GatewayProcess start(Path workDir, Duration readyTimeout)
+      throws IOException, InterruptedException {
     if (!Files.isRegularFile(JAR)) {
-      throw new IllegalStateException("The browser tests need the gateway jar at " + JAR.toAbsolutePath().normalize()
-          + ". Build it first: ./mvnw -B install -DskipTests -pl api,persistence,cluster,gateway "
-          + "(a reactor build of the whole project builds it before ui).");
+      throw new IllegalStateException(
+          "The browser tests need the gateway jar at "
+              + JAR.toAbsolutePath().normalize()
+              + ". Build it first: ./mvnw -B install -DskipTests -pl api,persistence,cluster,gateway "
+              + "(a reactor build of the whole project builds it before ui).");
     }
-    // A private copy, so that a rebuild of the gateway during the test cannot pull classes out from under it.
+    // A private copy, so that a rebuild of the gateway during the test cannot pull classes out from
+    // under it.
     Path copy = workDir.resolve("gateway");
     Files.createDirectories(copy.resolve("lib"));
     Files.copy(JAR, copy.resolve(JAR.getFileName()), StandardCopyOption.REPLACE_EXISTING);
     try (Stream<Path> libs = Files.list(JAR.resolveSibling("lib"))) {
       for (Path p : (Iterable<Path>) libs::iterator) {
-        Files.copy(p, copy.resolve("lib").resolve(p.getFileName()), StandardCopyOption.REPLACE_EXISTING);
+        Files.copy(
+            p, copy.resolve("lib").resolve(p.getFileName()), StandardCopyOption.REPLACE_EXISTING);
       }
     }
     int http = freePort();
@@ -62,8 +67,9 @@ final class GatewayProcess implements AutoCloseable {
     Path data = Files.createDirectories(workDir.resolve("data"));
     Path log = workDir.resolve("gateway.log");
     String java = ProcessHandle.current().info().command().orElse("java");
-    ProcessBuilder pb = new ProcessBuilder(List.of(java, "-Xmx512m", "-jar",
-        copy.resolve(JAR.getFileName()).toString(), "demo"));
+    ProcessBuilder pb =
+        new ProcessBuilder(
+            List.of(java, "-Xmx512m", "-jar", copy.resolve(JAR.getFileName()).toString(), "demo"));
     pb.environment().put("UPSFLEET_DATA_DIR", data.toString());
     pb.environment().put("UPSFLEET_HTTP_PORT", Integer.toString(http));
     pb.environment().put("UPSFLEET_HTTP_HOST", "127.0.0.1");
@@ -83,11 +89,15 @@ final class GatewayProcess implements AutoCloseable {
 
   private void awaitReady(Duration timeout) throws InterruptedException {
     HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
-    HttpRequest ready = HttpRequest.newBuilder(url().resolve("/health/ready")).timeout(Duration.ofSeconds(3)).build();
+    HttpRequest ready =
+        HttpRequest.newBuilder(url().resolve("/health/ready"))
+            .timeout(Duration.ofSeconds(3))
+            .build();
     long deadline = System.nanoTime() + timeout.toNanos();
     while (System.nanoTime() < deadline) {
       if (!process.isAlive()) {
-        throw new IllegalStateException("the gateway exited with " + process.exitValue() + "; see " + log);
+        throw new IllegalStateException(
+            "the gateway exited with " + process.exitValue() + "; see " + log);
       }
       try {
         if (client.send(ready, HttpResponse.BodyHandlers.discarding()).statusCode() == 200) return;
@@ -103,9 +113,10 @@ final class GatewayProcess implements AutoCloseable {
   @Override
   public void close() {
     List<ProcessHandle> children = process.descendants().toList();
-    process.destroy();   // SIGTERM: the gateway's shutdown hook stops PostgreSQL
+    process.destroy(); // SIGTERM: the gateway's shutdown hook stops PostgreSQL
     try {
-      if (!process.waitFor(30, TimeUnit.SECONDS)) process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+      if (!process.waitFor(30, TimeUnit.SECONDS))
+        process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       process.destroyForcibly();
@@ -113,11 +124,18 @@ final class GatewayProcess implements AutoCloseable {
     for (ProcessHandle h : children) {
       if (h.isAlive()) h.destroyForcibly();
     }
-    // The embedded PostgreSQL runs under `unshare` and is re-parented, so it is no descendant: find it by
-    // its data directory, which is ours alone. Normally the gateway's shutdown hook has stopped it already.
+    // The embedded PostgreSQL runs under `unshare` and is re-parented, so it is no descendant: find
+    // it by
+    // its data directory, which is ours alone. Normally the gateway's shutdown hook has stopped it
+    // already.
     String dir = dataDir.toAbsolutePath().toString();
     ProcessHandle.allProcesses()
-        .filter(h -> h.info().commandLine().map(c -> c.contains("postgres") && c.contains(dir)).orElse(false))
+        .filter(
+            h ->
+                h.info()
+                    .commandLine()
+                    .map(c -> c.contains("postgres") && c.contains(dir))
+                    .orElse(false))
         .forEach(ProcessHandle::destroyForcibly);
   }
 
@@ -127,5 +145,4 @@ final class GatewayProcess implements AutoCloseable {
       return s.getLocalPort();
     }
   }
-
 }

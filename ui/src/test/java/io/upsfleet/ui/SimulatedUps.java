@@ -13,8 +13,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * One simulated UPS for the browser tests: a real MQTT 3.1.1 client (HiveMQ) that connects as the device,
- * publishes telemetry on demand and answers every command it receives with {@code SUCCEEDED}.
+ * One simulated UPS for the browser tests: a real MQTT 3.1.1 client (HiveMQ) that connects as the
+ * device, publishes telemetry on demand and answers every command it receives with {@code
+ * SUCCEEDED}.
  */
 final class SimulatedUps implements AutoCloseable {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -24,16 +25,29 @@ final class SimulatedUps implements AutoCloseable {
 
   SimulatedUps(String serial, String secret, int port) throws Exception {
     this.serial = serial;
-    this.client = Mqtt3Client.builder().identifier(serial).serverHost("127.0.0.1").serverPort(port)
-        .simpleAuth().username(serial).password(secret.getBytes(StandardCharsets.UTF_8)).applySimpleAuth()
-        .buildAsync();
+    this.client =
+        Mqtt3Client.builder()
+            .identifier(serial)
+            .serverHost("127.0.0.1")
+            .serverPort(port)
+            .simpleAuth()
+            .username(serial)
+            .password(secret.getBytes(StandardCharsets.UTF_8))
+            .applySimpleAuth()
+            .buildAsync();
     client.connectWith().cleanSession(true).keepAlive(30).send().get(15, TimeUnit.SECONDS);
-    client.subscribeWith().topicFilter("ups/" + serial + "/commands").qos(MqttQos.AT_LEAST_ONCE)
-        .callback(p -> answer(p.getPayloadAsBytes())).send().get(15, TimeUnit.SECONDS);
+    client
+        .subscribeWith()
+        .topicFilter("ups/" + serial + "/commands")
+        .qos(MqttQos.AT_LEAST_ONCE)
+        .callback(p -> answer(p.getPayloadAsBytes()))
+        .send()
+        .get(15, TimeUnit.SECONDS);
   }
 
   /** Publishes one telemetry sample (QoS 1) and waits for its PUBACK. */
-  void telemetry(String status, int load, int charge, int runtime, double inputVoltage, double temperature)
+  void telemetry(
+      String status, int load, int charge, int runtime, double inputVoltage, double temperature)
       throws Exception {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("ts", Instant.now().toString());
@@ -61,15 +75,24 @@ final class SimulatedUps implements AutoCloseable {
       r.put("status", "SUCCEEDED");
       if ("SELF_TEST".equals(cmd.path("type").asText())) r.put("result", "passed");
       // Never block here: this callback runs on the client's I/O thread.
-      client.publishWith().topic("ups/" + serial + "/commands/result").qos(MqttQos.AT_LEAST_ONCE)
-          .payload(JSON.writeValueAsBytes(r)).send();
+      client
+          .publishWith()
+          .topic("ups/" + serial + "/commands/result")
+          .qos(MqttQos.AT_LEAST_ONCE)
+          .payload(JSON.writeValueAsBytes(r))
+          .send();
     } catch (Exception e) {
       throw new IllegalStateException("the simulated UPS could not answer a command", e);
     }
   }
 
   private void publish(String topic, Map<String, Object> body) throws Exception {
-    client.publishWith().topic(topic).qos(MqttQos.AT_LEAST_ONCE).payload(JSON.writeValueAsBytes(body)).send()
+    client
+        .publishWith()
+        .topic(topic)
+        .qos(MqttQos.AT_LEAST_ONCE)
+        .payload(JSON.writeValueAsBytes(body))
+        .send()
         .get(15, TimeUnit.SECONDS);
   }
 

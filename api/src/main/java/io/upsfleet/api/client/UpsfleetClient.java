@@ -33,22 +33,25 @@ import java.util.Map;
 import java.util.stream.Collectors;
 
 /**
- * A small blocking client of the upsfleet REST API ({@code /api/v1}), on {@link HttpClient}. Sign in with
- * {@link #signIn}; later calls carry the token. A non-2xx answer throws {@link ApiError} with the
- * problem the server sent. Thread-safe once signed in.
+ * A small blocking client of the upsfleet REST API ({@code /api/v1}), on {@link HttpClient}. Sign
+ * in with {@link #signIn}; later calls carry the token. A non-2xx answer throws {@link ApiError}
+ * with the problem the server sent. Thread-safe once signed in.
  */
 public final class UpsfleetClient {
-  private static final ObjectMapper JSON = JsonMapper.builder()
-      .addModule(new JavaTimeModule())
-      .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
-      .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-      .build();
+  private static final ObjectMapper JSON =
+      JsonMapper.builder()
+          .addModule(new JavaTimeModule())
+          .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
+          .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+          .build();
 
   private final URI base;
   private final HttpClient http;
   private volatile String token;
 
-  /** @param base the gateway's base URL, e.g. {@code http://127.0.0.1:8080} */
+  /**
+   * @param base the gateway's base URL, e.g. {@code http://127.0.0.1:8080}
+   */
   public UpsfleetClient(URI base) {
     this.base = base;
     this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
@@ -60,7 +63,11 @@ public final class UpsfleetClient {
     private final transient Problem problem;
 
     ApiError(int status, Problem problem, String body) {
-      super("HTTP " + status + ": " + (problem != null ? problem.title() + " - " + problem.detail() : body));
+      super(
+          "HTTP "
+              + status
+              + ": "
+              + (problem != null ? problem.title() + " - " + problem.detail() : body));
       this.status = status;
       this.problem = problem;
     }
@@ -75,8 +82,12 @@ public final class UpsfleetClient {
   }
 
   public TokenResponse signIn(String username, String password) {
-    TokenResponse t = send("POST", "/api/v1/auth/token", new TokenRequest(username, password),
-        new TypeReference<TokenResponse>() {});
+    TokenResponse t =
+        send(
+            "POST",
+            "/api/v1/auth/token",
+            new TokenRequest(username, password),
+            new TypeReference<TokenResponse>() {});
     this.token = t.token();
     return t;
   }
@@ -86,82 +97,128 @@ public final class UpsfleetClient {
   }
 
   public AccountView createAccount(String name) {
-    return send("POST", "/api/v1/accounts", new CreateAccountRequest(name), new TypeReference<AccountView>() {});
+    return send(
+        "POST",
+        "/api/v1/accounts",
+        new CreateAccountRequest(name),
+        new TypeReference<AccountView>() {});
   }
 
   public UserView createUser(String accountId, String username, String password, String role) {
-    return send("POST", "/api/v1/accounts/" + accountId + "/users", new CreateUserRequest(username, password, role),
+    return send(
+        "POST",
+        "/api/v1/accounts/" + accountId + "/users",
+        new CreateUserRequest(username, password, role),
         new TypeReference<UserView>() {});
   }
 
   public DeviceRegistration registerDevice(String serial, String model, String accountId) {
-    return send("POST", "/api/v1/devices", new RegisterDeviceRequest(serial, model, accountId),
+    return send(
+        "POST",
+        "/api/v1/devices",
+        new RegisterDeviceRequest(serial, model, accountId),
         new TypeReference<DeviceRegistration>() {});
   }
 
   /** Registers up to 1000 devices of one account at once. */
-  public io.upsfleet.api.rest.BulkRegistrationResult registerDevices(String accountId,
-      List<io.upsfleet.api.rest.BulkRegistrationRequest.Device> devices) {
-    return send("POST", "/api/v1/devices/bulk", new io.upsfleet.api.rest.BulkRegistrationRequest(accountId, devices),
+  public io.upsfleet.api.rest.BulkRegistrationResult registerDevices(
+      String accountId, List<io.upsfleet.api.rest.BulkRegistrationRequest.Device> devices) {
+    return send(
+        "POST",
+        "/api/v1/devices/bulk",
+        new io.upsfleet.api.rest.BulkRegistrationRequest(accountId, devices),
         new TypeReference<io.upsfleet.api.rest.BulkRegistrationResult>() {});
   }
 
   /** Creates a purchase order (support); the answer carries the activation code. */
-  public io.upsfleet.api.rest.LicenseOrderView createOrder(String poNumber, String sku, int quantity, String channel,
-      String installerEmail) {
-    return send("POST", "/api/v1/license-orders", new io.upsfleet.api.rest.LicenseOrderRequest(poNumber, sku, quantity,
-        null, channel, installerEmail), new TypeReference<io.upsfleet.api.rest.LicenseOrderView>() {});
+  public io.upsfleet.api.rest.LicenseOrderView createOrder(
+      String poNumber, String sku, int quantity, String channel, String installerEmail) {
+    return send(
+        "POST",
+        "/api/v1/license-orders",
+        new io.upsfleet.api.rest.LicenseOrderRequest(
+            poNumber, sku, quantity, null, channel, installerEmail),
+        new TypeReference<io.upsfleet.api.rest.LicenseOrderView>() {});
   }
 
   /** Redeems a code for an account ({@code accountId} is for support; customers pass null). */
   public io.upsfleet.api.rest.LicenseOrderView redeem(String code, String accountId) {
-    return send("POST", "/api/v1/activation-codes/" + encode(code) + "/redeem",
-        new io.upsfleet.api.rest.RedeemRequest(accountId), new TypeReference<io.upsfleet.api.rest.LicenseOrderView>() {});
+    return send(
+        "POST",
+        "/api/v1/activation-codes/" + encode(code) + "/redeem",
+        new io.upsfleet.api.rest.RedeemRequest(accountId),
+        new TypeReference<io.upsfleet.api.rest.LicenseOrderView>() {});
   }
 
   /** Assigns one entitlement of each SKU to each device (or previews it). */
-  public io.upsfleet.api.rest.AssignmentResult assign(String code, List<String> serials, List<String> skus,
-      boolean preview, String accountId) {
-    return send("POST", "/api/v1/assignments", new io.upsfleet.api.rest.AssignmentRequest(code, serials, skus, preview,
-        accountId), new TypeReference<io.upsfleet.api.rest.AssignmentResult>() {});
+  public io.upsfleet.api.rest.AssignmentResult assign(
+      String code, List<String> serials, List<String> skus, boolean preview, String accountId) {
+    return send(
+        "POST",
+        "/api/v1/assignments",
+        new io.upsfleet.api.rest.AssignmentRequest(code, serials, skus, preview, accountId),
+        new TypeReference<io.upsfleet.api.rest.AssignmentResult>() {});
   }
 
   public DeviceView device(String serial) {
-    return send("GET", "/api/v1/devices/" + encode(serial), null, new TypeReference<DeviceView>() {});
+    return send(
+        "GET", "/api/v1/devices/" + encode(serial), null, new TypeReference<DeviceView>() {});
   }
 
   /**
-   * A page of devices; {@code query} holds optional {@code status}, {@code q}, {@code plan}, {@code model},
-   * {@code firmwareOutdated}, {@code sort}, {@code accountId}, {@code page}, {@code size}.
+   * A page of devices; {@code query} holds optional {@code status}, {@code q}, {@code plan}, {@code
+   * model}, {@code firmwareOutdated}, {@code sort}, {@code accountId}, {@code page}, {@code size}.
    */
   public PageView<DeviceSummary> devices(Map<String, String> query) {
-    return send("GET", "/api/v1/devices" + queryString(query), null, new TypeReference<PageView<DeviceSummary>>() {});
-  }
-
-  /** Counts by health, by plan and of outdated firmware; {@code accountId} may be null (support: every account). */
-  public io.upsfleet.api.rest.DeviceCounts deviceCounts(String accountId) {
-    return send("GET", "/api/v1/devices/summary" + (accountId == null ? "" : queryString(Map.of("accountId", accountId))),
-        null, new TypeReference<io.upsfleet.api.rest.DeviceCounts>() {});
+    return send(
+        "GET",
+        "/api/v1/devices" + queryString(query),
+        null,
+        new TypeReference<PageView<DeviceSummary>>() {});
   }
 
   /**
-   * A device's downsampled telemetry, oldest first; {@code query} holds optional {@code from}, {@code to}
-   * (ISO-8601 instants; default the last 24 h) and {@code maxPoints} (1..1440).
+   * Counts by health, by plan and of outdated firmware; {@code accountId} may be null (support:
+   * every account).
    */
-  public io.upsfleet.api.rest.TelemetryHistoryView telemetryHistory(String serial, Map<String, String> query) {
-    return send("GET", "/api/v1/devices/" + encode(serial) + "/telemetry" + queryString(query), null,
+  public io.upsfleet.api.rest.DeviceCounts deviceCounts(String accountId) {
+    return send(
+        "GET",
+        "/api/v1/devices/summary"
+            + (accountId == null ? "" : queryString(Map.of("accountId", accountId))),
+        null,
+        new TypeReference<io.upsfleet.api.rest.DeviceCounts>() {});
+  }
+
+  /**
+   * A device's downsampled telemetry, oldest first; {@code query} holds optional {@code from},
+   * {@code to} (ISO-8601 instants; default the last 24 h) and {@code maxPoints} (1..1440).
+   */
+  public io.upsfleet.api.rest.TelemetryHistoryView telemetryHistory(
+      String serial, Map<String, String> query) {
+    return send(
+        "GET",
+        "/api/v1/devices/" + encode(serial) + "/telemetry" + queryString(query),
+        null,
         new TypeReference<io.upsfleet.api.rest.TelemetryHistoryView>() {});
   }
 
-  /** A page of a device's event log; {@code query} holds optional {@code from}, {@code to}, {@code page}, {@code size}. */
+  /**
+   * A page of a device's event log; {@code query} holds optional {@code from}, {@code to}, {@code
+   * page}, {@code size}.
+   */
   public PageView<DeviceEventView> events(String serial, Map<String, String> query) {
-    return send("GET", "/api/v1/devices/" + encode(serial) + "/events" + queryString(query), null,
+    return send(
+        "GET",
+        "/api/v1/devices/" + encode(serial) + "/events" + queryString(query),
+        null,
         new TypeReference<PageView<DeviceEventView>>() {});
   }
 
   private <T> T send(String method, String path, Object body, TypeReference<T> type) {
     try {
-      HttpRequest.Builder b = HttpRequest.newBuilder(base.resolve(path)).timeout(Duration.ofSeconds(120));
+      HttpRequest.Builder b =
+          HttpRequest.newBuilder(base.resolve(path)).timeout(Duration.ofSeconds(120));
       if (token != null) b.header("Authorization", "Bearer " + token);
       if (body != null) {
         b.header("Content-Type", "application/json");
@@ -190,9 +247,11 @@ public final class UpsfleetClient {
 
   private static String queryString(Map<String, String> query) {
     if (query == null || query.isEmpty()) return "";
-    return "?" + new LinkedHashMap<>(query).entrySet().stream()
-        .map(e -> encode(e.getKey()) + "=" + encode(e.getValue()))
-        .collect(Collectors.joining("&"));
+    return "?"
+        + new LinkedHashMap<>(query)
+            .entrySet().stream()
+                .map(e -> encode(e.getKey()) + "=" + encode(e.getValue()))
+                .collect(Collectors.joining("&"));
   }
 
   private static String encode(String s) {

@@ -9,10 +9,11 @@ import java.util.Optional;
  * {@code ups/{serial}/commands} or {@code ups/{serial}/commands/result}. Immutable and thread-safe.
  *
  * <p>{@link #parse(String)} accepts exactly these four shapes with a {@link Serials#isValid valid}
- * serial, and nothing else: no wildcards ({@code +}, {@code #}), no {@code $SYS} topics, no empty levels,
- * no trailing slash, no other case. A topic filter from a SUBSCRIBE parses only when it names one concrete
- * topic. The constructor and the factories throw {@link IllegalArgumentException} for an invalid
- * serial, so a {@code DeviceTopic} always names a real topic.
+ * serial, and nothing else: no wildcards ({@code +}, {@code #}), no {@code $SYS} topics, no empty
+ * levels, no trailing slash, no other case. A topic filter from a SUBSCRIBE parses only when it
+ * names one concrete topic. The constructor and the factories throw {@link
+ * IllegalArgumentException} for an invalid serial, so a {@code DeviceTopic} always names a real
+ * topic.
  *
  * @param serial the device's serial number, never null and always valid
  * @param kind which of the device's topics, never null
@@ -47,7 +48,8 @@ public record DeviceTopic(String serial, Kind kind) {
 
   private static final String PREFIX = "ups/";
 
-  // The longest valid topic is ups/ + 20-char serial + /commands/result (40 chars); anything longer is
+  // The longest valid topic is ups/ + 20-char serial + /commands/result (40 chars); anything longer
+  // is
   // refused before it is scanned, so a hostile 64 KiB topic costs nothing.
   private static final int MAX_LENGTH = 64;
 
@@ -56,13 +58,17 @@ public record DeviceTopic(String serial, Kind kind) {
     Objects.requireNonNull(kind, "kind");
   }
 
-  /** The topic of {@code topic}, or empty when it is not exactly one device topic; null gives empty. */
+  /**
+   * The topic of {@code topic}, or empty when it is not exactly one device topic; null gives empty.
+   */
   public static Optional<DeviceTopic> parse(String topic) {
-    if (topic == null || topic.length() > MAX_LENGTH || !topic.startsWith(PREFIX)) return Optional.empty();
+    if (topic == null || topic.length() > MAX_LENGTH || !topic.startsWith(PREFIX))
+      return Optional.empty();
     int slash = topic.indexOf('/', PREFIX.length());
     if (slash < 0) return Optional.empty();
     String serial = topic.substring(PREFIX.length(), slash);
-    // The serial pattern excludes wildcards, NUL and empty levels; the suffix must match a kind exactly,
+    // The serial pattern excludes wildcards, NUL and empty levels; the suffix must match a kind
+    // exactly,
     // which excludes trailing slashes and anything after the known levels.
     if (!Serials.isValid(serial)) return Optional.empty();
     return Kind.fromSuffix(topic.substring(slash + 1)).map(kind -> new DeviceTopic(serial, kind));
@@ -84,7 +90,10 @@ public record DeviceTopic(String serial, Kind kind) {
     return new DeviceTopic(serial, Kind.COMMAND_RESULTS);
   }
 
-  /** The topic name on the wire, e.g. {@code ups/AS1036123456/telemetry}; {@link #parse} gives it back. */
+  /**
+   * The topic name on the wire, e.g. {@code ups/AS1036123456/telemetry}; {@link #parse} gives it
+   * back.
+   */
   public String topic() {
     return PREFIX + serial + '/' + kind.suffix();
   }

@@ -3,8 +3,8 @@ package io.upsfleet.api.rest;
 import java.util.List;
 
 /**
- * Body of {@code POST /api/v1/devices/bulk}: up to 1000 devices of one account ({@code accountId}: support
- * must name it, an account admin may omit it).
+ * Body of {@code POST /api/v1/devices/bulk}: up to 1000 devices of one account ({@code accountId}:
+ * support must name it, an account admin may omit it).
  */
 public record BulkRegistrationRequest(String accountId, List<Device> devices) {
 

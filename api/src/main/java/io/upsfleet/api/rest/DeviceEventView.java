@@ -9,5 +9,11 @@ import java.util.Map;
  * @param cause why an alarm is not a real fault ({@code SELF_TEST}, {@code CALIBRATION}), or null
  */
 public record DeviceEventView(
-    long id, String serial, String type, String severity, String cause, Instant occurredAt, Instant deviceTime,
+    long id,
+    String serial,
+    String type,
+    String severity,
+    String cause,
+    Instant occurredAt,
+    Instant deviceTime,
     Map<String, String> details) {}

@@ -32,8 +32,13 @@ public record DeviceView(
    * @param lastSeen when anything was last received
    * @param connectionLost offline past the grace period
    */
-  public record Connection(boolean online, Instant since, Instant disconnectedAt, String remoteAddress,
-      Instant lastSeen, boolean connectionLost) {}
+  public record Connection(
+      boolean online,
+      Instant since,
+      Instant disconnectedAt,
+      String remoteAddress,
+      Instant lastSeen,
+      boolean connectionLost) {}
 
   /**
    * The latest sample: values by NUT name ({@code ups.status}, {@code battery.charge}…).
@@ -42,6 +47,10 @@ public record DeviceView(
    * @param deviceTime the device's own time
    * @param clockSkewed the device clock is far from the server's
    */
-  public record Telemetry(Instant receivedAt, Instant deviceTime, long seq, boolean clockSkewed,
+  public record Telemetry(
+      Instant receivedAt,
+      Instant deviceTime,
+      long seq,
+      boolean clockSkewed,
       Map<String, Object> values) {}
 }

@@ -13,7 +13,8 @@ import java.util.List;
  * @param errors field-level errors of a request body or query, when there are any
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public record Problem(String type, String title, int status, String detail, List<FieldError> errors) {
+public record Problem(
+    String type, String title, int status, String detail, List<FieldError> errors) {
 
   /** One invalid field and why. */
   public record FieldError(String field, String message) {}

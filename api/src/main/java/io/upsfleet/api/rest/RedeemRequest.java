@@ -1,4 +1,6 @@
 package io.upsfleet.api.rest;
 
-/** Optional body of {@code POST /api/v1/activation-codes/{code}/redeem}: support names the account. */
+/**
+ * Optional body of {@code POST /api/v1/activation-codes/{code}/redeem}: support names the account.
+ */
 public record RedeemRequest(String accountId) {}

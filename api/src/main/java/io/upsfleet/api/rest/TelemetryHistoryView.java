@@ -4,14 +4,14 @@ import java.time.Instant;
 import java.util.List;
 
 /**
- * A device's downsampled telemetry ({@code GET /api/v1/devices/{serial}/telemetry}): at most one point per
- * interval (one minute by default), oldest first.
+ * A device's downsampled telemetry ({@code GET /api/v1/devices/{serial}/telemetry}): at most one
+ * point per interval (one minute by default), oldest first.
  */
 public record TelemetryHistoryView(String serial, List<Point> points) {
 
   /**
-   * One point: the start of its interval and the values of the first sample received in it; a value the
-   * sample did not carry is null.
+   * One point: the start of its interval and the values of the first sample received in it; a value
+   * the sample did not carry is null.
    *
    * @param load {@code ups.load} (%)
    * @param charge {@code battery.charge} (%)

@@ -19,9 +19,15 @@ class DeviceTopicTest {
 
   @Test
   void parsesEachDeviceTopic() {
-    assertEquals(Optional.of(new DeviceTopic(SERIAL, Kind.TELEMETRY)), DeviceTopic.parse("ups/AS1036123456/telemetry"));
-    assertEquals(Optional.of(new DeviceTopic(SERIAL, Kind.EVENTS)), DeviceTopic.parse("ups/AS1036123456/events"));
-    assertEquals(Optional.of(new DeviceTopic(SERIAL, Kind.COMMANDS)), DeviceTopic.parse("ups/AS1036123456/commands"));
+    assertEquals(
+        Optional.of(new DeviceTopic(SERIAL, Kind.TELEMETRY)),
+        DeviceTopic.parse("ups/AS1036123456/telemetry"));
+    assertEquals(
+        Optional.of(new DeviceTopic(SERIAL, Kind.EVENTS)),
+        DeviceTopic.parse("ups/AS1036123456/events"));
+    assertEquals(
+        Optional.of(new DeviceTopic(SERIAL, Kind.COMMANDS)),
+        DeviceTopic.parse("ups/AS1036123456/commands"));
     assertEquals(
         Optional.of(new DeviceTopic(SERIAL, Kind.COMMAND_RESULTS)),
         DeviceTopic.parse("ups/AS1036123456/commands/result"));
@@ -99,7 +105,8 @@ class DeviceTopicTest {
 
   @Test
   void rejectsAVeryLongTopic() {
-    assertEquals(Optional.empty(), DeviceTopic.parse("ups/AS1036123456/telemetry" + "/x".repeat(50_000)));
+    assertEquals(
+        Optional.empty(), DeviceTopic.parse("ups/AS1036123456/telemetry" + "/x".repeat(50_000)));
     assertEquals(Optional.empty(), DeviceTopic.parse("ups/" + "A".repeat(100_000) + "/telemetry"));
   }
 

@@ -19,9 +19,9 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 
 /**
- * Accounts, users and bearer tokens, kept in PostgreSQL. Passwords are hashed slowly
- * ({@link PasswordHasher}); tokens are 256-bit random strings stored as SHA-256. Thread-safe; every
- * method runs its JDBC on the blocking executor of {@link Jdbc}. Refusals complete exceptionally with
+ * Accounts, users and bearer tokens, kept in PostgreSQL. Passwords are hashed slowly ({@link
+ * PasswordHasher}); tokens are 256-bit random strings stored as SHA-256. Thread-safe; every method
+ * runs its JDBC on the blocking executor of {@link Jdbc}. Refusals complete exceptionally with
  * {@link AccountException}.
  */
 public final class Accounts {
@@ -45,123 +45,156 @@ public final class Accounts {
   /** Creates an account; refused with NAME_TAKEN when the name (case-insensitive) exists. */
   public CompletionStage<Account> createAccount(String name, String createdBy) {
     Account a = new Account(UUID.randomUUID(), name, clock.instant());
-    return jdbc.run(c -> {
-      try (PreparedStatement ps = c.prepareStatement(
-          "INSERT INTO accounts (id, name, created_at, created_by) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING")) {
-        ps.setObject(1, a.id());
-        ps.setString(2, a.name());
-        ps.setTimestamp(3, Timestamp.from(a.createdAt()));
-        ps.setString(4, createdBy);
-        if (ps.executeUpdate() == 0) {
-          throw new AccountException(AccountException.Reason.NAME_TAKEN, "an account named '" + name + "' exists");
-        }
-      }
-      return a;
-    });
+    return jdbc.run(
+        c -> {
+          try (PreparedStatement ps =
+              c.prepareStatement(
+                  "INSERT INTO accounts (id, name, created_at, created_by) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING")) {
+            ps.setObject(1, a.id());
+            ps.setString(2, a.name());
+            ps.setTimestamp(3, Timestamp.from(a.createdAt()));
+            ps.setString(4, createdBy);
+            if (ps.executeUpdate() == 0) {
+              throw new AccountException(
+                  AccountException.Reason.NAME_TAKEN, "an account named '" + name + "' exists");
+            }
+          }
+          return a;
+        });
   }
 
   public CompletionStage<Optional<Account>> account(UUID id) {
-    return jdbc.run(c -> {
-      try (PreparedStatement ps = c.prepareStatement("SELECT id, name, created_at FROM accounts WHERE id = ?")) {
-        ps.setObject(1, id);
-        try (ResultSet rs = ps.executeQuery()) {
-          return rs.next() ? Optional.of(account(rs)) : Optional.<Account>empty();
-        }
-      }
-    });
+    return jdbc.run(
+        c -> {
+          try (PreparedStatement ps =
+              c.prepareStatement("SELECT id, name, created_at FROM accounts WHERE id = ?")) {
+            ps.setObject(1, id);
+            try (ResultSet rs = ps.executeQuery()) {
+              return rs.next() ? Optional.of(account(rs)) : Optional.<Account>empty();
+            }
+          }
+        });
   }
 
   /** Accounts ordered by name; {@code only} restricts to one account (customers). */
   public CompletionStage<List<Account>> accounts(Optional<UUID> only, int offset, int limit) {
-    return jdbc.run(c -> {
-      String sql = "SELECT id, name, created_at FROM accounts"
-          + (only.isPresent() ? " WHERE id = ?" : "") + " ORDER BY lower(name), id OFFSET ? LIMIT ?";
-      try (PreparedStatement ps = c.prepareStatement(sql)) {
-        int i = 1;
-        if (only.isPresent()) ps.setObject(i++, only.get());
-        ps.setInt(i++, offset);
-        ps.setInt(i, limit);
-        List<Account> out = new ArrayList<>();
-        try (ResultSet rs = ps.executeQuery()) {
-          while (rs.next()) out.add(account(rs));
-        }
-        return out;
-      }
-    });
+    return jdbc.run(
+        c -> {
+          String sql =
+              "SELECT id, name, created_at FROM accounts"
+                  + (only.isPresent() ? " WHERE id = ?" : "")
+                  + " ORDER BY lower(name), id OFFSET ? LIMIT ?";
+          try (PreparedStatement ps = c.prepareStatement(sql)) {
+            int i = 1;
+            if (only.isPresent()) ps.setObject(i++, only.get());
+            ps.setInt(i++, offset);
+            ps.setInt(i, limit);
+            List<Account> out = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+              while (rs.next()) out.add(account(rs));
+            }
+            return out;
+          }
+        });
   }
 
   /** How many accounts {@link #accounts} can list ({@code only} restricts to one account). */
   public CompletionStage<Long> countAccounts(Optional<UUID> only) {
-    return jdbc.run(c -> {
-      try (PreparedStatement ps = c.prepareStatement(
-          "SELECT count(*) FROM accounts" + (only.isPresent() ? " WHERE id = ?" : ""))) {
-        if (only.isPresent()) ps.setObject(1, only.get());
-        try (ResultSet rs = ps.executeQuery()) {
-          rs.next();
-          return rs.getLong(1);
-        }
-      }
-    });
+    return jdbc.run(
+        c -> {
+          try (PreparedStatement ps =
+              c.prepareStatement(
+                  "SELECT count(*) FROM accounts" + (only.isPresent() ? " WHERE id = ?" : ""))) {
+            if (only.isPresent()) ps.setObject(1, only.get());
+            try (ResultSet rs = ps.executeQuery()) {
+              rs.next();
+              return rs.getLong(1);
+            }
+          }
+        });
   }
 
   /**
    * Creates a user. Support users have no account; customer users need an existing account (else
    * ACCOUNT_NOT_FOUND). Refused with USERNAME_TAKEN when the name exists (case-insensitive).
    */
-  public CompletionStage<User> createUser(String username, String password, Role role, UUID accountId) {
+  public CompletionStage<User> createUser(
+      String username, String password, Role role, UUID accountId) {
     String hash = hasher.hash(password);
-    User u = new User(UUID.randomUUID(), username, role, role.isSupport() ? null : accountId, clock.instant());
-    return jdbc.run(c -> {
-      if (u.accountId() != null && !exists(c, u.accountId())) {
-        throw new AccountException(AccountException.Reason.ACCOUNT_NOT_FOUND, "no account " + accountId);
-      }
-      try (PreparedStatement ps = c.prepareStatement(
-          "INSERT INTO users (id, username, password_hash, role, account_id, created_at) VALUES (?, ?, ?, ?, ?, ?)"
-              + " ON CONFLICT DO NOTHING")) {
-        ps.setObject(1, u.id());
-        ps.setString(2, u.username());
-        ps.setString(3, hash);
-        ps.setString(4, u.role().name());
-        ps.setObject(5, u.accountId());
-        ps.setTimestamp(6, Timestamp.from(u.createdAt()));
-        if (ps.executeUpdate() == 0) {
-          throw new AccountException(AccountException.Reason.USERNAME_TAKEN, "username '" + username + "' is taken");
-        }
-      }
-      return u;
-    });
+    User u =
+        new User(
+            UUID.randomUUID(),
+            username,
+            role,
+            role.isSupport() ? null : accountId,
+            clock.instant());
+    return jdbc.run(
+        c -> {
+          if (u.accountId() != null && !exists(c, u.accountId())) {
+            throw new AccountException(
+                AccountException.Reason.ACCOUNT_NOT_FOUND, "no account " + accountId);
+          }
+          try (PreparedStatement ps =
+              c.prepareStatement(
+                  "INSERT INTO users (id, username, password_hash, role, account_id, created_at) VALUES (?, ?, ?, ?, ?, ?)"
+                      + " ON CONFLICT DO NOTHING")) {
+            ps.setObject(1, u.id());
+            ps.setString(2, u.username());
+            ps.setString(3, hash);
+            ps.setString(4, u.role().name());
+            ps.setObject(5, u.accountId());
+            ps.setTimestamp(6, Timestamp.from(u.createdAt()));
+            if (ps.executeUpdate() == 0) {
+              throw new AccountException(
+                  AccountException.Reason.USERNAME_TAKEN, "username '" + username + "' is taken");
+            }
+          }
+          return u;
+        });
   }
 
   /** Users of an account, or every user when {@code accountId} is empty. */
   public CompletionStage<List<User>> users(Optional<UUID> accountId) {
-    return jdbc.run(c -> {
-      String sql = "SELECT id, username, role, account_id, created_at FROM users"
-          + (accountId.isPresent() ? " WHERE account_id = ?" : "") + " ORDER BY lower(username)";
-      try (PreparedStatement ps = c.prepareStatement(sql)) {
-        if (accountId.isPresent()) ps.setObject(1, accountId.get());
-        List<User> out = new ArrayList<>();
-        try (ResultSet rs = ps.executeQuery()) {
-          while (rs.next()) {
-            out.add(new User(rs.getObject(1, UUID.class), rs.getString(2), Role.valueOf(rs.getString(3)),
-                rs.getObject(4, UUID.class), rs.getTimestamp(5).toInstant()));
+    return jdbc.run(
+        c -> {
+          String sql =
+              "SELECT id, username, role, account_id, created_at FROM users"
+                  + (accountId.isPresent() ? " WHERE account_id = ?" : "")
+                  + " ORDER BY lower(username)";
+          try (PreparedStatement ps = c.prepareStatement(sql)) {
+            if (accountId.isPresent()) ps.setObject(1, accountId.get());
+            List<User> out = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+              while (rs.next()) {
+                out.add(
+                    new User(
+                        rs.getObject(1, UUID.class),
+                        rs.getString(2),
+                        Role.valueOf(rs.getString(3)),
+                        rs.getObject(4, UUID.class),
+                        rs.getTimestamp(5).toInstant()));
+              }
+            }
+            return out;
           }
-        }
-        return out;
-      }
-    });
+        });
   }
 
-  /** Creates the support user {@code username} unless a user of that name exists; true when created. */
+  /**
+   * Creates the support user {@code username} unless a user of that name exists; true when created.
+   */
   public CompletionStage<Boolean> ensureSupportUser(String username, String password) {
     return createUser(username, password, Role.SUPPORT, null)
         .thenApply(u -> true)
-        .exceptionally(e -> {
-          Throwable cause = e instanceof CompletionException ? e.getCause() : e;
-          if (cause instanceof AccountException ae && ae.reason() == AccountException.Reason.USERNAME_TAKEN) {
-            return false;
-          }
-          throw e instanceof CompletionException ce ? ce : new CompletionException(e);
-        });
+        .exceptionally(
+            e -> {
+              Throwable cause = e instanceof CompletionException ? e.getCause() : e;
+              if (cause instanceof AccountException ae
+                  && ae.reason() == AccountException.Reason.USERNAME_TAKEN) {
+                return false;
+              }
+              throw e instanceof CompletionException ce ? ce : new CompletionException(e);
+            });
   }
 
   /**
@@ -169,37 +202,44 @@ public final class Accounts {
    * disabled. Unknown users cost the same hashing time as known ones.
    */
   public CompletionStage<Optional<IssuedToken>> issueToken(String username, String password) {
-    return jdbc.run(c -> {
-      Principal p = null;
-      String hash = dummyHash;
-      try (PreparedStatement ps = c.prepareStatement(
-          "SELECT id, username, role, account_id, password_hash, disabled FROM users WHERE lower(username) = lower(?)")) {
-        ps.setString(1, username);
-        try (ResultSet rs = ps.executeQuery()) {
-          if (rs.next() && !rs.getBoolean(6)) {
-            p = new Principal(rs.getObject(1, UUID.class), rs.getString(2), Role.valueOf(rs.getString(3)),
-                rs.getObject(4, UUID.class));
-            hash = rs.getString(5);
+    return jdbc.run(
+        c -> {
+          Principal p = null;
+          String hash = dummyHash;
+          try (PreparedStatement ps =
+              c.prepareStatement(
+                  "SELECT id, username, role, account_id, password_hash, disabled FROM users WHERE lower(username) = lower(?)")) {
+            ps.setString(1, username);
+            try (ResultSet rs = ps.executeQuery()) {
+              if (rs.next() && !rs.getBoolean(6)) {
+                p =
+                    new Principal(
+                        rs.getObject(1, UUID.class),
+                        rs.getString(2),
+                        Role.valueOf(rs.getString(3)),
+                        rs.getObject(4, UUID.class));
+                hash = rs.getString(5);
+              }
+            }
           }
-        }
-      }
-      boolean ok = hasher.verify(password, hash);
-      if (!ok || p == null) return Optional.<IssuedToken>empty();
-      byte[] raw = new byte[32];
-      RANDOM.nextBytes(raw);
-      String token = TOKEN_PREFIX + Base64.getUrlEncoder().withoutPadding().encodeToString(raw);
-      Instant now = clock.instant();
-      Instant expires = now.plus(tokenLifetime);
-      try (PreparedStatement ps = c.prepareStatement(
-          "INSERT INTO api_tokens (token_hash, user_id, issued_at, expires_at) VALUES (?, ?, ?, ?)")) {
-        ps.setBytes(1, PasswordHasher.sha256(token));
-        ps.setObject(2, p.userId());
-        ps.setTimestamp(3, Timestamp.from(now));
-        ps.setTimestamp(4, Timestamp.from(expires));
-        ps.executeUpdate();
-      }
-      return Optional.of(new IssuedToken(token, expires, p));
-    });
+          boolean ok = hasher.verify(password, hash);
+          if (!ok || p == null) return Optional.<IssuedToken>empty();
+          byte[] raw = new byte[32];
+          RANDOM.nextBytes(raw);
+          String token = TOKEN_PREFIX + Base64.getUrlEncoder().withoutPadding().encodeToString(raw);
+          Instant now = clock.instant();
+          Instant expires = now.plus(tokenLifetime);
+          try (PreparedStatement ps =
+              c.prepareStatement(
+                  "INSERT INTO api_tokens (token_hash, user_id, issued_at, expires_at) VALUES (?, ?, ?, ?)")) {
+            ps.setBytes(1, PasswordHasher.sha256(token));
+            ps.setObject(2, p.userId());
+            ps.setTimestamp(3, Timestamp.from(now));
+            ps.setTimestamp(4, Timestamp.from(expires));
+            ps.executeUpdate();
+          }
+          return Optional.of(new IssuedToken(token, expires, p));
+        });
   }
 
   /** The principal of a valid, unexpired, unrevoked token of an enabled user, with its expiry. */
@@ -207,32 +247,40 @@ public final class Accounts {
     if (!token.startsWith(TOKEN_PREFIX) || token.length() > 100) {
       return java.util.concurrent.CompletableFuture.completedFuture(Optional.empty());
     }
-    return jdbc.run(c -> {
-      try (PreparedStatement ps = c.prepareStatement(
-          "SELECT u.id, u.username, u.role, u.account_id, t.expires_at FROM api_tokens t JOIN users u ON u.id = t.user_id"
-              + " WHERE t.token_hash = ? AND t.revoked_at IS NULL AND t.expires_at > ? AND NOT u.disabled")) {
-        ps.setBytes(1, PasswordHasher.sha256(token));
-        ps.setTimestamp(2, Timestamp.from(clock.instant()));
-        try (ResultSet rs = ps.executeQuery()) {
-          if (!rs.next()) return Optional.<TokenGrant>empty();
-          Principal p = new Principal(rs.getObject(1, UUID.class), rs.getString(2), Role.valueOf(rs.getString(3)),
-              rs.getObject(4, UUID.class));
-          return Optional.of(new TokenGrant(p, rs.getTimestamp(5).toInstant()));
-        }
-      }
-    });
+    return jdbc.run(
+        c -> {
+          try (PreparedStatement ps =
+              c.prepareStatement(
+                  "SELECT u.id, u.username, u.role, u.account_id, t.expires_at FROM api_tokens t JOIN users u ON u.id = t.user_id"
+                      + " WHERE t.token_hash = ? AND t.revoked_at IS NULL AND t.expires_at > ? AND NOT u.disabled")) {
+            ps.setBytes(1, PasswordHasher.sha256(token));
+            ps.setTimestamp(2, Timestamp.from(clock.instant()));
+            try (ResultSet rs = ps.executeQuery()) {
+              if (!rs.next()) return Optional.<TokenGrant>empty();
+              Principal p =
+                  new Principal(
+                      rs.getObject(1, UUID.class),
+                      rs.getString(2),
+                      Role.valueOf(rs.getString(3)),
+                      rs.getObject(4, UUID.class));
+              return Optional.of(new TokenGrant(p, rs.getTimestamp(5).toInstant()));
+            }
+          }
+        });
   }
 
   /** Revokes a token (sign-out); true when it was valid. */
   public CompletionStage<Boolean> revokeToken(String token) {
-    return jdbc.run(c -> {
-      try (PreparedStatement ps = c.prepareStatement(
-          "UPDATE api_tokens SET revoked_at = ? WHERE token_hash = ? AND revoked_at IS NULL")) {
-        ps.setTimestamp(1, Timestamp.from(clock.instant()));
-        ps.setBytes(2, PasswordHasher.sha256(token));
-        return ps.executeUpdate() > 0;
-      }
-    });
+    return jdbc.run(
+        c -> {
+          try (PreparedStatement ps =
+              c.prepareStatement(
+                  "UPDATE api_tokens SET revoked_at = ? WHERE token_hash = ? AND revoked_at IS NULL")) {
+            ps.setTimestamp(1, Timestamp.from(clock.instant()));
+            ps.setBytes(2, PasswordHasher.sha256(token));
+            return ps.executeUpdate() > 0;
+          }
+        });
   }
 
   /** A resolved token: who it belongs to and until when it is valid. */
@@ -248,6 +296,7 @@ public final class Accounts {
   }
 
   private static Account account(ResultSet rs) throws SQLException {
-    return new Account(rs.getObject(1, UUID.class), rs.getString(2), rs.getTimestamp(3).toInstant());
+    return new Account(
+        rs.getObject(1, UUID.class), rs.getString(2), rs.getTimestamp(3).toInstant());
   }
 }

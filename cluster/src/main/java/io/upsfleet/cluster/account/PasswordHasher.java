@@ -10,15 +10,17 @@ import javax.crypto.SecretKeyFactory;
 import javax.crypto.spec.PBEKeySpec;
 
 /**
- * Slow hashing of human passwords: PBKDF2-HMAC-SHA256 with a random salt, encoded as
- * {@code pbkdf2-sha256$iterations$salt$hash}. Thread-safe.
+ * Slow hashing of human passwords: PBKDF2-HMAC-SHA256 with a random salt, encoded as {@code
+ * pbkdf2-sha256$iterations$salt$hash}. Thread-safe.
  */
 public final class PasswordHasher {
   private static final String PREFIX = "pbkdf2-sha256";
   private static final SecureRandom RANDOM = new SecureRandom();
   private final int iterations;
 
-  /** @param iterations PBKDF2 iterations (OWASP 2023 recommends 600 000; tests may use fewer) */
+  /**
+   * @param iterations PBKDF2 iterations (OWASP 2023 recommends 600 000; tests may use fewer)
+   */
   public PasswordHasher(int iterations) {
     if (iterations < 1000) throw new IllegalArgumentException("iterations must be at least 1000");
     this.iterations = iterations;
@@ -28,7 +30,12 @@ public final class PasswordHasher {
     byte[] salt = new byte[16];
     RANDOM.nextBytes(salt);
     Base64.Encoder b64 = Base64.getEncoder().withoutPadding();
-    return PREFIX + "$" + iterations + "$" + b64.encodeToString(salt) + "$"
+    return PREFIX
+        + "$"
+        + iterations
+        + "$"
+        + b64.encodeToString(salt)
+        + "$"
         + b64.encodeToString(derive(password, salt, iterations));
   }
 
@@ -46,7 +53,9 @@ public final class PasswordHasher {
     }
   }
 
-  /** A hash to verify against when the user does not exist, so that both cases take the same time. */
+  /**
+   * A hash to verify against when the user does not exist, so that both cases take the same time.
+   */
   public String dummyHash() {
     return hash("not-a-password-" + new String(new char[] {'x'}).repeat(8));
   }

@@ -20,7 +20,8 @@ public record Principal(UUID userId, String username, Role role, UUID accountId)
 
   /** Whether this principal may change resources of {@code account}. */
   public boolean canManage(UUID account) {
-    return role.isSupport() || (role == Role.ACCOUNT_ADMIN && accountId != null && accountId.equals(account));
+    return role.isSupport()
+        || (role == Role.ACCOUNT_ADMIN && accountId != null && accountId.equals(account));
   }
 
   /** The account a customer is restricted to; empty for support. */

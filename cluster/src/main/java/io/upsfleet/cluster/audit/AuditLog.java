@@ -10,9 +10,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Who did what, when: support actions, refused and cross-tenant attempts, MQTT ACL violations. Writes
- * are asynchronous; a failed write is logged (an audit record must never fail the action it records,
- * but it must not vanish silently either).
+ * Who did what, when: support actions, refused and cross-tenant attempts, MQTT ACL violations.
+ * Writes are asynchronous; a failed write is logged (an audit record must never fail the action it
+ * records, but it must not vanish silently either).
  */
 public final class AuditLog {
   private static final Logger log = LoggerFactory.getLogger("upsfleet.audit");
@@ -36,31 +36,48 @@ public final class AuditLog {
    */
   public CompletionStage<Void> record(
       String actor, UUID accountId, String action, String target, String outcome, String details) {
-    // Refusals are worth a line in the log; routine successes live in the table (a fleet registers in bulk).
+    // Refusals are worth a line in the log; routine successes live in the table (a fleet registers
+    // in bulk).
     if ("OK".equals(outcome)) {
-      log.debug("audit actor={} account={} action={} target={} outcome={} details={}",
-          actor, accountId, action, target, outcome, details);
+      log.debug(
+          "audit actor={} account={} action={} target={} outcome={} details={}",
+          actor,
+          accountId,
+          action,
+          target,
+          outcome,
+          details);
     } else {
-      log.info("audit actor={} account={} action={} target={} outcome={} details={}",
-          actor, accountId, action, target, outcome, details);
+      log.info(
+          "audit actor={} account={} action={} target={} outcome={} details={}",
+          actor,
+          accountId,
+          action,
+          target,
+          outcome,
+          details);
     }
-    CompletionStage<Void> written = jdbc.run(c -> {
-      try (PreparedStatement ps = c.prepareStatement(
-          "INSERT INTO audit_log (at, actor, account_id, action, target, outcome, details) VALUES (?, ?, ?, ?, ?, ?, ?)")) {
-        ps.setTimestamp(1, Timestamp.from(clock.instant()));
-        ps.setString(2, truncate(actor));
-        ps.setObject(3, accountId);
-        ps.setString(4, action);
-        ps.setString(5, truncate(target));
-        ps.setString(6, outcome);
-        ps.setString(7, truncate(details));
-        ps.executeUpdate();
-        return null;
-      }
-    });
-    return written.whenComplete((ok, e) -> {
-      if (e != null) log.warn("audit record could not be written: {}", e.toString());
-    });
+    CompletionStage<Void> written =
+        jdbc.run(
+            c -> {
+              try (PreparedStatement ps =
+                  c.prepareStatement(
+                      "INSERT INTO audit_log (at, actor, account_id, action, target, outcome, details) VALUES (?, ?, ?, ?, ?, ?, ?)")) {
+                ps.setTimestamp(1, Timestamp.from(clock.instant()));
+                ps.setString(2, truncate(actor));
+                ps.setObject(3, accountId);
+                ps.setString(4, action);
+                ps.setString(5, truncate(target));
+                ps.setString(6, outcome);
+                ps.setString(7, truncate(details));
+                ps.executeUpdate();
+                return null;
+              }
+            });
+    return written.whenComplete(
+        (ok, e) -> {
+          if (e != null) log.warn("audit record could not be written: {}", e.toString());
+        });
   }
 
   private static String truncate(String s) {

@@ -1,8 +1,8 @@
 package io.upsfleet.cluster.command;
 
 /**
- * A command's lifecycle: {@code PENDING} (accepted, waiting for the device) → {@code SENT} (published to
- * the device) → {@code ACKNOWLEDGED} (the device has it) → one of the final states.
+ * A command's lifecycle: {@code PENDING} (accepted, waiting for the device) → {@code SENT}
+ * (published to the device) → {@code ACKNOWLEDGED} (the device has it) → one of the final states.
  */
 public enum CommandStatus {
   PENDING,

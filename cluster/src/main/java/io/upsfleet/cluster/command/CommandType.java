@@ -4,8 +4,8 @@ import io.upsfleet.cluster.plan.Feature;
 import java.time.Duration;
 
 /**
- * The remote operations a device accepts (DOMAIN.md §6), each with the feature (and so the plan) it needs
- * and how long the device may take to finish it once it has it.
+ * The remote operations a device accepts (DOMAIN.md §6), each with the feature (and so the plan) it
+ * needs and how long the device may take to finish it once it has it.
  */
 public enum CommandType {
   OUTLET_GROUP_REBOOT(Feature.OUTLET_GROUP_REBOOT, Duration.ofMinutes(10)),

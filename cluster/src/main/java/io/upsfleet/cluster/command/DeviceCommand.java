@@ -14,7 +14,8 @@ import java.util.TreeMap;
  * @param params its validated parameters, as strings
  * @param requestedBy who asked
  * @param requestedAt when
- * @param expiresAt the time-to-live's end: a command not delivered by then is EXPIRED and never sent
+ * @param expiresAt the time-to-live's end: a command not delivered by then is EXPIRED and never
+ *     sent
  * @param idempotencyKey the API's Idempotency-Key, or null
  * @param status where it stands
  * @param progress the device's latest progress (e.g. {@code downloading 40%}), or null
@@ -43,17 +44,45 @@ public record DeviceCommand(
     params = Collections.unmodifiableSortedMap(new TreeMap<>(params));
   }
 
-  public DeviceCommand with(CommandStatus newStatus, String newProgress, String newReason, Instant at, long inEpoch) {
-    return new DeviceCommand(id, type, params, requestedBy, requestedAt, expiresAt, idempotencyKey, newStatus,
-        newProgress, newReason, sentAt, at, inEpoch);
+  public DeviceCommand with(
+      CommandStatus newStatus, String newProgress, String newReason, Instant at, long inEpoch) {
+    return new DeviceCommand(
+        id,
+        type,
+        params,
+        requestedBy,
+        requestedAt,
+        expiresAt,
+        idempotencyKey,
+        newStatus,
+        newProgress,
+        newReason,
+        sentAt,
+        at,
+        inEpoch);
   }
 
   public DeviceCommand sent(Instant at, long inEpoch) {
-    return new DeviceCommand(id, type, params, requestedBy, requestedAt, expiresAt, idempotencyKey,
-        status == CommandStatus.PENDING ? CommandStatus.SENT : status, progress, reason, at, at, inEpoch);
+    return new DeviceCommand(
+        id,
+        type,
+        params,
+        requestedBy,
+        requestedAt,
+        expiresAt,
+        idempotencyKey,
+        status == CommandStatus.PENDING ? CommandStatus.SENT : status,
+        progress,
+        reason,
+        at,
+        at,
+        inEpoch);
   }
 
-  /** When this command needs attention if nothing happens: its TTL while pending, its execution timeout once sent. */
+  /**
+   * When this command needs attention if nothing happens: its TTL while pending, its execution
+   * timeout once sent.
+   */
   public Instant deadline() {
     if (status.isFinal()) return null;
     return status == CommandStatus.PENDING ? expiresAt : sentAt.plus(type.executionTimeout());

@@ -14,13 +14,14 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Firmware available per model family and hardware platform id, versioned reference data in
- * {@code reference/firmware.csv}. A device's firmware string ({@code UPS 09.2 / ID=18}) names its
- * controller revision and platform; the catalogue offers only a release of the same family and platform,
- * compared on (major, minor). Never another family's.
+ * Firmware available per model family and hardware platform id, versioned reference data in {@code
+ * reference/firmware.csv}. A device's firmware string ({@code UPS 09.2 / ID=18}) names its
+ * controller revision and platform; the catalogue offers only a release of the same family and
+ * platform, compared on (major, minor). Never another family's.
  */
 public final class FirmwareCatalog {
-  private static final Pattern FIRMWARE = Pattern.compile("UPS (\\d{1,3})\\.(\\d{1,3}) / ID=(\\d{1,6})");
+  private static final Pattern FIRMWARE =
+      Pattern.compile("UPS (\\d{1,3})\\.(\\d{1,3}) / ID=(\\d{1,6})");
 
   /** A parsed firmware string. */
   public record Version(int major, int minor, int platformId) implements Comparable<Version> {
@@ -36,7 +37,11 @@ public final class FirmwareCatalog {
   }
 
   /** One release: for {@code family} on {@code platformId}. */
-  public record Release(String family, int platformId, Version version, String releaseNotes,
+  public record Release(
+      String family,
+      int platformId,
+      Version version,
+      String releaseNotes,
       boolean loadUnprotectedDuringUpgrade) {}
 
   private static final List<Release> RELEASES = load();
@@ -51,8 +56,11 @@ public final class FirmwareCatalog {
     if (firmware == null) return Optional.empty();
     Matcher m = FIRMWARE.matcher(firmware.trim());
     if (!m.matches()) return Optional.empty();
-    return Optional.of(new Version(Integer.parseInt(m.group(1)), Integer.parseInt(m.group(2)),
-        Integer.parseInt(m.group(3))));
+    return Optional.of(
+        new Version(
+            Integer.parseInt(m.group(1)),
+            Integer.parseInt(m.group(2)),
+            Integer.parseInt(m.group(3))));
   }
 
   /** The newest release for a family and platform. */
@@ -62,15 +70,19 @@ public final class FirmwareCatalog {
         .max((a, b) -> a.version().compareTo(b.version()));
   }
 
-  /** The release a device running {@code firmware} of {@code family} should get, when it is newer. */
+  /**
+   * The release a device running {@code firmware} of {@code family} should get, when it is newer.
+   */
   public static Optional<Release> upgradeFor(String family, String firmware) {
-    return parse(firmware).flatMap(v -> latest(family, v.platformId()).filter(r -> r.version().compareTo(v) > 0));
+    return parse(firmware)
+        .flatMap(v -> latest(family, v.platformId()).filter(r -> r.version().compareTo(v) > 0));
   }
 
   private static List<Release> load() {
     List<Release> out = new ArrayList<>();
     try (InputStream in = FirmwareCatalog.class.getResourceAsStream("/reference/firmware.csv")) {
-      if (in == null) throw new IllegalStateException("reference/firmware.csv is missing from the classpath");
+      if (in == null)
+        throw new IllegalStateException("reference/firmware.csv is missing from the classpath");
       BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
       String line;
       int n = 0;
@@ -78,10 +90,16 @@ public final class FirmwareCatalog {
         n++;
         if (line.isBlank() || line.startsWith("#")) continue;
         String[] f = line.split(",", 5);
-        if (f.length != 5) throw new IllegalStateException("reference/firmware.csv line " + n + ": 5 fields expected");
+        if (f.length != 5)
+          throw new IllegalStateException(
+              "reference/firmware.csv line " + n + ": 5 fields expected");
         int lineNo = n;
-        Version v = parse(f[2]).orElseThrow(() -> new IllegalStateException("reference/firmware.csv line " + lineNo
-            + ": bad version"));
+        Version v =
+            parse(f[2])
+                .orElseThrow(
+                    () ->
+                        new IllegalStateException(
+                            "reference/firmware.csv line " + lineNo + ": bad version"));
         out.add(new Release(f[0], Integer.parseInt(f[1]), v, f[4], Boolean.parseBoolean(f[3])));
       }
     } catch (IOException e) {

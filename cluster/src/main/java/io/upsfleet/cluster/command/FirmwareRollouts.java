@@ -13,8 +13,8 @@ import org.apache.pekko.cluster.sharding.typed.javadsl.Entity;
 import org.apache.pekko.cluster.sharding.typed.javadsl.EntityRef;
 
 /**
- * The way into {@link FirmwareRollout} entities (remembered, so running rollouts resume after a restart).
- * Thread-safe; asks complete with the rollout's view or a refusal.
+ * The way into {@link FirmwareRollout} entities (remembered, so running rollouts resume after a
+ * restart). Thread-safe; asks complete with the rollout's view or a refusal.
  */
 public final class FirmwareRollouts {
   private final ClusterSharding sharding;
@@ -27,9 +27,11 @@ public final class FirmwareRollouts {
 
   public static FirmwareRollouts init(ActorSystem<?> system, UpsDevices devices, Clock clock) {
     ClusterSharding sharding = ClusterSharding.get(system);
-    sharding.init(Entity.of(FirmwareRollout.ENTITY_TYPE_KEY,
-            ctx -> FirmwareRollout.create(ctx.getEntityId(), ctx.getShard(), devices, clock))
-        .withSettings(ClusterShardingSettings.create(system).withRememberEntities(true)));
+    sharding.init(
+        Entity.of(
+                FirmwareRollout.ENTITY_TYPE_KEY,
+                ctx -> FirmwareRollout.create(ctx.getEntityId(), ctx.getShard(), devices, clock))
+            .withSettings(ClusterShardingSettings.create(system).withRememberEntities(true)));
     return new FirmwareRollouts(sharding, devices.settings().askTimeout());
   }
 
@@ -37,11 +39,15 @@ public final class FirmwareRollouts {
     return sharding.entityRefFor(FirmwareRollout.ENTITY_TYPE_KEY, id);
   }
 
-  public CompletionStage<FirmwareRollout.Reply> start(String accountId, List<String> serials, int concurrency,
-      int abortAfterFailures, String by) {
+  public CompletionStage<FirmwareRollout.Reply> start(
+      String accountId, List<String> serials, int concurrency, int abortAfterFailures, String by) {
     String id = UUID.randomUUID().toString();
-    return ref(id).ask(r -> new FirmwareRollout.Start(accountId, serials, concurrency, abortAfterFailures, by, r),
-        askTimeout);
+    return ref(id)
+        .ask(
+            r ->
+                new FirmwareRollout.Start(
+                    accountId, serials, concurrency, abortAfterFailures, by, r),
+            askTimeout);
   }
 
   public CompletionStage<FirmwareRollout.Reply> get(String id) {

@@ -13,9 +13,10 @@ import java.util.UUID;
 import java.util.concurrent.CompletionStage;
 
 /**
- * The secrets devices authenticate with. A secret is 256 random bits, shown once at registration; only
- * its SHA-256 is stored. A fast hash is right here: the secret is machine-generated and long, so brute
- * force is hopeless, and a slow hash would let a reconnect storm burn the CPU. Thread-safe.
+ * The secrets devices authenticate with. A secret is 256 random bits, shown once at registration;
+ * only its SHA-256 is stored. A fast hash is right here: the secret is machine-generated and long,
+ * so brute force is hopeless, and a slow hash would let a reconnect storm burn the CPU.
+ * Thread-safe.
  */
 public final class DeviceCredentials {
   private static final SecureRandom RANDOM = new SecureRandom();
@@ -30,47 +31,55 @@ public final class DeviceCredentials {
   /** A stored credential: the owning account and the secret's hash. */
   public record Credential(String serial, UUID accountId, byte[] secretHash) {}
 
-  /** Creates a credential; empty when the serial already has one. Completes with the clear secret. */
+  /**
+   * Creates a credential; empty when the serial already has one. Completes with the clear secret.
+   */
   public CompletionStage<Optional<String>> create(String serial, UUID accountId) {
     byte[] raw = new byte[32];
     RANDOM.nextBytes(raw);
     String secret = Base64.getUrlEncoder().withoutPadding().encodeToString(raw);
-    return jdbc.run(c -> {
-      try (PreparedStatement ps = c.prepareStatement(
-          "INSERT INTO device_credentials (serial, account_id, secret_hash, created_at) VALUES (?, ?, ?, ?)"
-              + " ON CONFLICT DO NOTHING")) {
-        ps.setString(1, serial);
-        ps.setObject(2, accountId);
-        ps.setBytes(3, hash(secret));
-        ps.setTimestamp(4, Timestamp.from(clock.instant()));
-        return ps.executeUpdate() == 1 ? Optional.of(secret) : Optional.<String>empty();
-      }
-    });
+    return jdbc.run(
+        c -> {
+          try (PreparedStatement ps =
+              c.prepareStatement(
+                  "INSERT INTO device_credentials (serial, account_id, secret_hash, created_at) VALUES (?, ?, ?, ?)"
+                      + " ON CONFLICT DO NOTHING")) {
+            ps.setString(1, serial);
+            ps.setObject(2, accountId);
+            ps.setBytes(3, hash(secret));
+            ps.setTimestamp(4, Timestamp.from(clock.instant()));
+            return ps.executeUpdate() == 1 ? Optional.of(secret) : Optional.<String>empty();
+          }
+        });
   }
 
   /** Removes a credential (compensation when registration could not complete). */
   public CompletionStage<Void> delete(String serial) {
-    return jdbc.run(c -> {
-      try (PreparedStatement ps = c.prepareStatement("DELETE FROM device_credentials WHERE serial = ?")) {
-        ps.setString(1, serial);
-        ps.executeUpdate();
-        return null;
-      }
-    });
+    return jdbc.run(
+        c -> {
+          try (PreparedStatement ps =
+              c.prepareStatement("DELETE FROM device_credentials WHERE serial = ?")) {
+            ps.setString(1, serial);
+            ps.executeUpdate();
+            return null;
+          }
+        });
   }
 
   public CompletionStage<Optional<Credential>> find(String serial) {
-    return jdbc.run(c -> {
-      try (PreparedStatement ps = c.prepareStatement(
-          "SELECT account_id, secret_hash FROM device_credentials WHERE serial = ?")) {
-        ps.setString(1, serial);
-        try (ResultSet rs = ps.executeQuery()) {
-          return rs.next()
-              ? Optional.of(new Credential(serial, rs.getObject(1, UUID.class), rs.getBytes(2)))
-              : Optional.<Credential>empty();
-        }
-      }
-    });
+    return jdbc.run(
+        c -> {
+          try (PreparedStatement ps =
+              c.prepareStatement(
+                  "SELECT account_id, secret_hash FROM device_credentials WHERE serial = ?")) {
+            ps.setString(1, serial);
+            try (ResultSet rs = ps.executeQuery()) {
+              return rs.next()
+                  ? Optional.of(new Credential(serial, rs.getObject(1, UUID.class), rs.getBytes(2)))
+                  : Optional.<Credential>empty();
+            }
+          }
+        });
   }
 
   /** The stored form of a secret. */

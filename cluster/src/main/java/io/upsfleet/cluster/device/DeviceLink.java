@@ -3,9 +3,9 @@ package io.upsfleet.cluster.device;
 import io.upsfleet.cluster.CborSerializable;
 
 /**
- * The protocol of the small per-connection actor through which a {@link UpsDevice} entity reaches its
- * device. The gateway's MQTT edge implements it; the entity only holds its {@code ActorRef}, which works
- * across nodes. The entity watches the link: when it stops, the device is disconnected.
+ * The protocol of the small per-connection actor through which a {@link UpsDevice} entity reaches
+ * its device. The gateway's MQTT edge implements it; the entity only holds its {@code ActorRef},
+ * which works across nodes. The entity watches the link: when it stops, the device is disconnected.
  */
 public final class DeviceLink {
   private DeviceLink() {}
@@ -16,7 +16,10 @@ public final class DeviceLink {
   /** Close the connection, e.g. because a newer session of the same serial took over. */
   public record Close(String reason) implements Message {}
 
-  /** Publish a command to the device (QoS 1); the edge reports the device's PUBACK as CommandDelivered. */
+  /**
+   * Publish a command to the device (QoS 1); the edge reports the device's PUBACK as
+   * CommandDelivered.
+   */
   public record Deliver(io.upsfleet.cluster.command.CommandMessage command) implements Message {}
 
   /** Why a link closes, as told to the entity in {@code Detach}. */

@@ -28,10 +28,11 @@ import org.apache.pekko.projection.jdbc.javadsl.JdbcHandler;
 import org.apache.pekko.projection.jdbc.javadsl.JdbcProjection;
 
 /**
- * Feeds the device read models from the journal: {@code device_directory} (one row per device, for lists
- * and searches) and {@code device_events} (the event log). One projection instance per tag slice, run as
- * a sharded daemon process so the slices spread over the cluster. Exactly-once: each batch and its
- * offset commit in one transaction; the writes are idempotent as well (replays change nothing).
+ * Feeds the device read models from the journal: {@code device_directory} (one row per device, for
+ * lists and searches) and {@code device_events} (the event log). One projection instance per tag
+ * slice, run as a sharded daemon process so the slices spread over the cluster. Exactly-once: each
+ * batch and its offset commit in one transaction; the writes are idempotent as well (replays change
+ * nothing).
  */
 public final class DeviceProjection {
   static final String NAME = "device-read-models";
@@ -41,13 +42,14 @@ public final class DeviceProjection {
 
   /** Starts the projection instances on the cluster. */
   public static void init(ActorSystem<?> system, DataSource dataSource, int slices) {
-    ShardedDaemonProcess.get(system).init(
-        ProjectionBehavior.Command.class,
-        NAME,
-        slices,
-        i -> ProjectionBehavior.create(projection(system, dataSource, slices, i)),
-        ShardedDaemonProcessSettings.create(system),
-        Optional.of(ProjectionBehavior.stopMessage()));
+    ShardedDaemonProcess.get(system)
+        .init(
+            ProjectionBehavior.Command.class,
+            NAME,
+            slices,
+            i -> ProjectionBehavior.create(projection(system, dataSource, slices, i)),
+            ShardedDaemonProcessSettings.create(system),
+            Optional.of(ProjectionBehavior.stopMessage()));
   }
 
   private static GroupedProjection<Offset, EventEnvelope<UpsDevice.Event>> projection(
@@ -65,17 +67,20 @@ public final class DeviceProjection {
   }
 
   /** Applies a batch of events to the read models. */
-  static final class Handler extends JdbcHandler<List<EventEnvelope<UpsDevice.Event>>, JdbcProjectionSession> {
+  static final class Handler
+      extends JdbcHandler<List<EventEnvelope<UpsDevice.Event>>, JdbcProjectionSession> {
     @Override
-    public void process(JdbcProjectionSession session, List<EventEnvelope<UpsDevice.Event>> envelopes)
+    public void process(
+        JdbcProjectionSession session, List<EventEnvelope<UpsDevice.Event>> envelopes)
         throws Exception {
-      session.withConnection(c -> {
-        for (EventEnvelope<UpsDevice.Event> env : envelopes) {
-          String serial = serialOf(env.persistenceId());
-          apply(c, serial, env.sequenceNr(), env.event());
-        }
-        return null;
-      });
+      session.withConnection(
+          c -> {
+            for (EventEnvelope<UpsDevice.Event> env : envelopes) {
+              String serial = serialOf(env.persistenceId());
+              apply(c, serial, env.sequenceNr(), env.event());
+            }
+            return null;
+          });
     }
   }
 
@@ -84,64 +89,126 @@ public final class DeviceProjection {
     return bar < 0 ? persistenceId : persistenceId.substring(bar + 1);
   }
 
-  static void apply(Connection c, String serial, long seqNr, UpsDevice.Event event) throws SQLException {
+  static void apply(Connection c, String serial, long seqNr, UpsDevice.Event event)
+      throws SQLException {
     if (event instanceof UpsDevice.Registered e) {
-      update(c, "INSERT INTO device_directory (serial, account_id, model, registered_at, updated_at)"
-          + " VALUES (?, ?::uuid, ?, ?, ?) ON CONFLICT (serial) DO NOTHING",
-          serial, e.accountId(), e.model(), ts(e.at()), ts(e.at()));
+      update(
+          c,
+          "INSERT INTO device_directory (serial, account_id, model, registered_at, updated_at)"
+              + " VALUES (?, ?::uuid, ?, ?, ?) ON CONFLICT (serial) DO NOTHING",
+          serial,
+          e.accountId(),
+          e.model(),
+          ts(e.at()),
+          ts(e.at()));
     } else if (event instanceof UpsDevice.Connected e) {
-      update(c, "UPDATE device_directory SET online = true, connection_lost = false, node = ?, remote_address = ?,"
-          + " connected_since = ?, disconnected_at = NULL, offline_deadline = NULL, updated_at = ? WHERE serial = ?",
-          e.node(), e.remoteAddress(), ts(e.at()), ts(e.at()), serial);
+      update(
+          c,
+          "UPDATE device_directory SET online = true, connection_lost = false, node = ?, remote_address = ?,"
+              + " connected_since = ?, disconnected_at = NULL, offline_deadline = NULL, updated_at = ? WHERE serial = ?",
+          e.node(),
+          e.remoteAddress(),
+          ts(e.at()),
+          ts(e.at()),
+          serial);
     } else if (event instanceof UpsDevice.Disconnected e) {
-      update(c, "UPDATE device_directory SET online = false, disconnected_at = ?, offline_deadline = ?,"
-          + " updated_at = ? WHERE serial = ?",
-          ts(e.at()), ts(e.offlineDeadline()), ts(e.at()), serial);
+      update(
+          c,
+          "UPDATE device_directory SET online = false, disconnected_at = ?, offline_deadline = ?,"
+              + " updated_at = ? WHERE serial = ?",
+          ts(e.at()),
+          ts(e.offlineDeadline()),
+          ts(e.at()),
+          serial);
     } else if (event instanceof UpsDevice.ConnectionLost e) {
-      update(c, "UPDATE device_directory SET connection_lost = true, offline_deadline = NULL, updated_at = ?"
-          + " WHERE serial = ?", ts(e.at()), serial);
+      update(
+          c,
+          "UPDATE device_directory SET connection_lost = true, offline_deadline = NULL, updated_at = ?"
+              + " WHERE serial = ?",
+          ts(e.at()),
+          serial);
     } else if (event instanceof UpsDevice.StatusChanged e) {
-      try (PreparedStatement ps = c.prepareStatement(
-          "UPDATE device_directory SET status_flags = ?, updated_at = ? WHERE serial = ?")) {
+      try (PreparedStatement ps =
+          c.prepareStatement(
+              "UPDATE device_directory SET status_flags = ?, updated_at = ? WHERE serial = ?")) {
         ps.setArray(1, c.createArrayOf("text", flags(e.to())));
         ps.setTimestamp(2, ts(e.at()));
         ps.setString(3, serial);
         ps.executeUpdate();
       }
     } else if (event instanceof UpsDevice.TemperatureAlarmChanged e) {
-      update(c, "UPDATE device_directory SET temperature_high = ?, updated_at = ? WHERE serial = ?",
-          e.high(), ts(e.at()), serial);
+      update(
+          c,
+          "UPDATE device_directory SET temperature_high = ?, updated_at = ? WHERE serial = ?",
+          e.high(),
+          ts(e.at()),
+          serial);
     } else if (event instanceof UpsDevice.FirmwareChanged e) {
       // Installing the offered version settles the offer; another version leaves it open.
-      update(c, "UPDATE device_directory SET firmware = ?, firmware_available = CASE WHEN firmware_available = ?"
-          + " THEN NULL ELSE firmware_available END, updated_at = ? WHERE serial = ?",
-          e.to(), e.to(), ts(e.at()), serial);
+      update(
+          c,
+          "UPDATE device_directory SET firmware = ?, firmware_available = CASE WHEN firmware_available = ?"
+              + " THEN NULL ELSE firmware_available END, updated_at = ? WHERE serial = ?",
+          e.to(),
+          e.to(),
+          ts(e.at()),
+          serial);
     } else if (event instanceof UpsDevice.FirmwareOffered e) {
-      update(c, "UPDATE device_directory SET firmware_available = ?, updated_at = ? WHERE serial = ?",
-          e.version(), ts(e.at()), serial);
+      update(
+          c,
+          "UPDATE device_directory SET firmware_available = ?, updated_at = ? WHERE serial = ?",
+          e.version(),
+          ts(e.at()),
+          serial);
     } else if (event instanceof UpsDevice.CommandRequested e) {
-      update(c, "UPDATE device_directory SET command_deadline = ? WHERE serial = ?", ts(e.nextCommandDeadline()), serial);
+      update(
+          c,
+          "UPDATE device_directory SET command_deadline = ? WHERE serial = ?",
+          ts(e.nextCommandDeadline()),
+          serial);
     } else if (event instanceof UpsDevice.CommandUpdated e) {
-      update(c, "UPDATE device_directory SET command_deadline = ? WHERE serial = ?", ts(e.nextCommandDeadline()), serial);
+      update(
+          c,
+          "UPDATE device_directory SET command_deadline = ? WHERE serial = ?",
+          ts(e.nextCommandDeadline()),
+          serial);
     } else if (event instanceof UpsDevice.PlanChecked e) {
       updatePlan(c, serial, e.plan(), e.at());
     } else if (event instanceof UpsDevice.EntitlementsApplied e) {
       updatePlan(c, serial, e.plan(), e.at());
     } else if (event instanceof UpsDevice.EventRaised e && e.logged()) {
-      update(c, "INSERT INTO device_events (serial, seq_nr, account_id, type, severity, cause, occurred_at,"
-          + " device_time, details) SELECT ?, ?, d.account_id, ?, ?, ?, ?, ?, ?::jsonb FROM device_directory d"
-          + " WHERE d.serial = ? ON CONFLICT (serial, seq_nr) DO NOTHING",
-          serial, seqNr, e.type().name(), e.severity().name(), e.cause(), ts(e.at()),
-          e.deviceTime() == null ? null : ts(e.deviceTime()), json(e), serial);
+      update(
+          c,
+          "INSERT INTO device_events (serial, seq_nr, account_id, type, severity, cause, occurred_at,"
+              + " device_time, details) SELECT ?, ?, d.account_id, ?, ?, ?, ?, ?, ?::jsonb FROM device_directory d"
+              + " WHERE d.serial = ? ON CONFLICT (serial, seq_nr) DO NOTHING",
+          serial,
+          seqNr,
+          e.type().name(),
+          e.severity().name(),
+          e.cause(),
+          ts(e.at()),
+          e.deviceTime() == null ? null : ts(e.deviceTime()),
+          json(e),
+          serial);
     }
   }
 
-  private static void updatePlan(Connection c, String serial, io.upsfleet.cluster.plan.PlanRecord p, Instant at)
+  private static void updatePlan(
+      Connection c, String serial, io.upsfleet.cluster.plan.PlanRecord p, Instant at)
       throws SQLException {
-    update(c, "UPDATE device_directory SET plan = ?, plan_ends_at = ?, covered_until = ?, plan_deadline = ?,"
-        + " warranty_ends_at = ?, battery_warranty_ends_at = ?, updated_at = ? WHERE serial = ?",
-        p.plan().name(), ts(p.planEndsAt()), ts(p.coveredUntil()), ts(p.nextDeadline()), ts(p.warrantyEnds()),
-        ts(p.batteryWarrantyEnds()), ts(at), serial);
+    update(
+        c,
+        "UPDATE device_directory SET plan = ?, plan_ends_at = ?, covered_until = ?, plan_deadline = ?,"
+            + " warranty_ends_at = ?, battery_warranty_ends_at = ?, updated_at = ? WHERE serial = ?",
+        p.plan().name(),
+        ts(p.planEndsAt()),
+        ts(p.coveredUntil()),
+        ts(p.nextDeadline()),
+        ts(p.warrantyEnds()),
+        ts(p.batteryWarrantyEnds()),
+        ts(at),
+        serial);
   }
 
   private static String[] flags(Set<StatusFlag> flags) {

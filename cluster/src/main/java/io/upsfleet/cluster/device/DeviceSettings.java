@@ -4,20 +4,22 @@ import com.typesafe.config.Config;
 import java.time.Duration;
 
 /**
- * Typed settings of the device entities, block {@code upsfleet.devices} of {@code reference.conf}. Built
- * once at start-up; a bad value fails fast naming its key.
+ * Typed settings of the device entities, block {@code upsfleet.devices} of {@code reference.conf}.
+ * Built once at start-up; a bad value fails fast naming its key.
  *
  * @param offlineGrace how long a device may be offline before {@code CONNECTION_LOST} is raised
  * @param idlePassivation how long a disconnected device's entity stays in memory without messages
  * @param trialLength length of the Standard trial that starts at registration
- * @param temperatureHigh battery/UPS temperature (°C) above which {@code TEMPERATURE_HIGH} is raised
+ * @param temperatureHigh battery/UPS temperature (°C) above which {@code TEMPERATURE_HIGH} is
+ *     raised
  * @param temperatureClear temperature (°C) below which the alarm clears (hysteresis)
  * @param askTimeout how long callers wait for an entity's reply
  * @param tagSlices number of event tags (and projection instances) the journal is split into
  * @param warranty electronics warranty from registration
  * @param batteryWarranty battery warranty from registration
  * @param trialBatteryBonus extra battery warranty for a lead-acid device registered for the trial
- * @param warrantyMonitoringCutoff extended warranties extend monitoring only for devices registered before it
+ * @param warrantyMonitoringCutoff extended warranties extend monitoring only for devices registered
+ *     before it
  */
 public record DeviceSettings(
     Duration offlineGrace,
@@ -33,10 +35,15 @@ public record DeviceSettings(
     java.time.Instant warrantyMonitoringCutoff) {
 
   public DeviceSettings {
-    require(!offlineGrace.isNegative() && !offlineGrace.isZero(), "offline-grace", "must be positive");
-    require(idlePassivation.compareTo(Duration.ofSeconds(1)) >= 0, "idle-passivation", "must be at least 1s");
+    require(
+        !offlineGrace.isNegative() && !offlineGrace.isZero(), "offline-grace", "must be positive");
+    require(
+        idlePassivation.compareTo(Duration.ofSeconds(1)) >= 0,
+        "idle-passivation",
+        "must be at least 1s");
     require(!trialLength.isNegative(), "trial-length", "must not be negative");
-    require(temperatureClear < temperatureHigh, "temperature-clear", "must be below temperature-high");
+    require(
+        temperatureClear < temperatureHigh, "temperature-clear", "must be below temperature-high");
     require(!askTimeout.isNegative() && !askTimeout.isZero(), "ask-timeout", "must be positive");
     require(tagSlices >= 1 && tagSlices <= 64, "tag-slices", "must be between 1 and 64");
   }
@@ -62,7 +69,8 @@ public record DeviceSettings(
     try {
       return java.time.Instant.parse(c.getString(key));
     } catch (java.time.format.DateTimeParseException e) {
-      throw new IllegalArgumentException("upsfleet.devices." + key + " must be an ISO-8601 instant", e);
+      throw new IllegalArgumentException(
+          "upsfleet.devices." + key + " must be an ISO-8601 instant", e);
     }
   }
 

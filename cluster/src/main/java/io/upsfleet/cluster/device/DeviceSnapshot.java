@@ -16,7 +16,8 @@ import java.util.Set;
  * @param connectedSince start of the open (or latest) session, or null
  * @param disconnectedAt end of the latest session while offline, or null
  * @param remoteAddress where the latest session came from, or null
- * @param lastSeen when anything was last received from the device since this entity started, or null
+ * @param lastSeen when anything was last received from the device since this entity started, or
+ *     null
  * @param connectionLost whether the device is offline past its grace period
  * @param status the latest status flags
  * @param temperatureHigh whether the temperature alarm is raised

@@ -3,8 +3,9 @@ package io.upsfleet.cluster.device;
 import java.util.Optional;
 
 /**
- * The vocabulary of UPS events (DOMAIN.md §3) with their severity. A device may report the types marked
- * {@link #reportable()} on {@code ups/{serial}/events}; the others are derived by the gateway itself.
+ * The vocabulary of UPS events (DOMAIN.md §3) with their severity. A device may report the types
+ * marked {@link #reportable()} on {@code ups/{serial}/events}; the others are derived by the
+ * gateway itself.
  */
 public enum EventType {
   ON_BATTERY(Severity.WARNING, false),
@@ -40,7 +41,9 @@ public enum EventType {
     return severity;
   }
 
-  /** Whether a device may publish this type itself (the rest are derived from telemetry or state). */
+  /**
+   * Whether a device may publish this type itself (the rest are derived from telemetry or state).
+   */
   public boolean reportable() {
     return reportable;
   }

@@ -51,7 +51,8 @@ public enum StatusFlag {
   /** Renders flags the way NUT does: space separated, in declaration order. */
   public static String render(Set<StatusFlag> flags) {
     StringBuilder sb = new StringBuilder();
-    for (StatusFlag f : EnumSet.copyOf(flags.isEmpty() ? EnumSet.noneOf(StatusFlag.class) : flags)) {
+    for (StatusFlag f :
+        EnumSet.copyOf(flags.isEmpty() ? EnumSet.noneOf(StatusFlag.class) : flags)) {
       if (sb.length() > 0) sb.append(' ');
       sb.append(f.name());
     }

@@ -19,7 +19,8 @@ import java.util.TreeMap;
  * @param status the {@code ups.status} flags
  * @param measurements numeric variables by NUT name
  * @param readings string variables by NUT name (enums, text, dates)
- * @param clockSkewed whether {@code deviceTime} differs from {@code receivedAt} by more than the allowed skew
+ * @param clockSkewed whether {@code deviceTime} differs from {@code receivedAt} by more than the
+ *     allowed skew
  */
 public record Telemetry(
     Instant deviceTime,

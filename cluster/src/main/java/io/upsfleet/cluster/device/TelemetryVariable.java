@@ -8,9 +8,10 @@ import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
- * The telemetry variables a UPS may report, named as in Network UPS Tools (DOMAIN.md §2), each with its
- * kind and the bounds that a value must respect to be accepted. Bounds are physical plausibility limits
- * (a little wider than the realistic ranges) so that a real device is never refused while garbage is.
+ * The telemetry variables a UPS may report, named as in Network UPS Tools (DOMAIN.md §2), each with
+ * its kind and the bounds that a value must respect to be accepted. Bounds are physical
+ * plausibility limits (a little wider than the realistic ranges) so that a real device is never
+ * refused while garbage is.
  */
 public enum TelemetryVariable {
   UPS_STATUS("ups.status", Kind.FLAGS),
@@ -21,7 +22,8 @@ public enum TelemetryVariable {
   UPS_FIRMWARE("ups.firmware", Pattern.compile("[ -~]{1,64}")),
   UPS_MODEL("ups.model", Pattern.compile("[A-Za-z0-9 .\\-]{1,32}")),
   UPS_SERIAL("ups.serial", Pattern.compile("[A-Z0-9]{8,20}")),
-  UPS_TEST_RESULT("ups.test.result", List.of("passed", "failed", "in progress", "refused", "aborted")),
+  UPS_TEST_RESULT(
+      "ups.test.result", List.of("passed", "failed", "in progress", "refused", "aborted")),
   BATTERY_CHARGE("battery.charge", 0, 100),
   BATTERY_RUNTIME("battery.runtime", 0, 172_800),
   BATTERY_VOLTAGE("battery.voltage", 0, 100),
@@ -84,7 +86,8 @@ public enum TelemetryVariable {
     this(wireName, kind, 0, 0, List.of(), null);
   }
 
-  TelemetryVariable(String wireName, Kind kind, double min, double max, List<String> allowed, Pattern pattern) {
+  TelemetryVariable(
+      String wireName, Kind kind, double min, double max, List<String> allowed, Pattern pattern) {
     this.wireName = wireName;
     this.kind = kind;
     this.min = min;

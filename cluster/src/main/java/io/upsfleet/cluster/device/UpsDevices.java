@@ -12,10 +12,10 @@ import org.apache.pekko.cluster.sharding.typed.javadsl.Entity;
 import org.apache.pekko.cluster.sharding.typed.javadsl.EntityRef;
 
 /**
- * The one way into the {@link UpsDevice} entities: sharding set-up, fire-and-forget tells and typed asks
- * with the configured timeout. Thread-safe; every method may be called from any thread, including a
- * Netty event loop (nothing blocks). Asks complete exceptionally with a {@code TimeoutException} when the
- * entity does not answer in time.
+ * The one way into the {@link UpsDevice} entities: sharding set-up, fire-and-forget tells and typed
+ * asks with the configured timeout. Thread-safe; every method may be called from any thread,
+ * including a Netty event loop (nothing blocks). Asks complete exceptionally with a {@code
+ * TimeoutException} when the entity does not answer in time.
  */
 public final class UpsDevices {
   private final ActorSystem<?> system;
@@ -23,7 +23,8 @@ public final class UpsDevices {
   private final DeviceSettings settings;
   private final Clock clock;
 
-  private UpsDevices(ActorSystem<?> system, ClusterSharding sharding, DeviceSettings settings, Clock clock) {
+  private UpsDevices(
+      ActorSystem<?> system, ClusterSharding sharding, DeviceSettings settings, Clock clock) {
     this.system = system;
     this.sharding = sharding;
     this.settings = settings;
@@ -34,7 +35,8 @@ public final class UpsDevices {
   public static UpsDevices init(ActorSystem<?> system, DeviceSettings settings, Clock clock) {
     ClusterSharding sharding = ClusterSharding.get(system);
     sharding.init(
-        Entity.of(UpsDevice.ENTITY_TYPE_KEY,
+        Entity.of(
+            UpsDevice.ENTITY_TYPE_KEY,
             ctx -> UpsDevice.create(ctx.getEntityId(), ctx.getShard(), settings, clock)));
     return new UpsDevices(system, sharding, settings, clock);
   }
@@ -48,16 +50,21 @@ public final class UpsDevices {
   }
 
   /** Registers a device; completes with Accepted or Rejected(ALREADY_REGISTERED). */
-  public CompletionStage<UpsDevice.Confirmation> register(String serial, String model, String accountId) {
+  public CompletionStage<UpsDevice.Confirmation> register(
+      String serial, String model, String accountId) {
     return ref(serial).ask(r -> new UpsDevice.Register(model, accountId, r), settings.askTimeout());
   }
 
   /** Opens a session; completes with {@link UpsDevice.Attachment} or a rejection. */
   public CompletionStage<UpsDevice.AttachReply> attach(
       String serial, String remoteAddress, String node, ActorRef<DeviceLink.Message> link) {
-    // The entity refuses the attach once the ask has timed out here: by then the edge has refused the CONNECT.
+    // The entity refuses the attach once the ask has timed out here: by then the edge has refused
+    // the CONNECT.
     java.time.Instant notAfter = clock.instant().plus(settings.askTimeout());
-    return ref(serial).ask(r -> new UpsDevice.Attach(remoteAddress, node, link, notAfter, r), settings.askTimeout());
+    return ref(serial)
+        .ask(
+            r -> new UpsDevice.Attach(remoteAddress, node, link, notAfter, r),
+            settings.askTimeout());
   }
 
   /** Ends session {@code epoch}. */
@@ -70,7 +77,10 @@ public final class UpsDevices {
     ref(serial).tell(new UpsDevice.RecordTelemetry(epoch, telemetry));
   }
 
-  /** A handle on one device's entity for a connection's hot path (made once per connection, not per sample). */
+  /**
+   * A handle on one device's entity for a connection's hot path (made once per connection, not per
+   * sample).
+   */
   public Handle handle(String serial) {
     return new Handle(ref(serial));
   }
@@ -90,7 +100,8 @@ public final class UpsDevices {
   }
 
   /** Persists a device-reported event; completes once it is persisted (or refused). */
-  public CompletionStage<UpsDevice.Confirmation> recordEvent(String serial, long epoch, DeviceEventReport report) {
+  public CompletionStage<UpsDevice.Confirmation> recordEvent(
+      String serial, long epoch, DeviceEventReport report) {
     return ref(serial).ask(r -> new UpsDevice.RecordEvent(epoch, report, r), settings.askTimeout());
   }
 
@@ -99,16 +110,26 @@ public final class UpsDevices {
     return ref(serial).ask(UpsDevice.GetSnapshot::new, settings.askTimeout());
   }
 
-  /** Applies an assignment's grants exactly once; completes with the plan, or Rejected(NOT_REGISTERED). */
+  /**
+   * Applies an assignment's grants exactly once; completes with the plan, or
+   * Rejected(NOT_REGISTERED).
+   */
   public CompletionStage<UpsDevice.PlanReply> applyEntitlements(
-      String serial, String assignmentId, java.util.List<io.upsfleet.cluster.licensing.Grant> grants, String by) {
-    return ref(serial).ask(r -> new UpsDevice.ApplyEntitlements(assignmentId, grants, by, r), settings.askTimeout());
+      String serial,
+      String assignmentId,
+      java.util.List<io.upsfleet.cluster.licensing.Grant> grants,
+      String by) {
+    return ref(serial)
+        .ask(
+            r -> new UpsDevice.ApplyEntitlements(assignmentId, grants, by, r),
+            settings.askTimeout());
   }
 
   /** What the grants would give, without applying them. */
   public CompletionStage<UpsDevice.PlanReply> previewEntitlements(
       String serial, java.util.List<io.upsfleet.cluster.licensing.Grant> grants) {
-    return ref(serial).ask(r -> new UpsDevice.PreviewEntitlements(grants, r), settings.askTimeout());
+    return ref(serial)
+        .ask(r -> new UpsDevice.PreviewEntitlements(grants, r), settings.askTimeout());
   }
 
   /** The plan timeline and warranty, or Rejected(NOT_REGISTERED). */
@@ -117,16 +138,24 @@ public final class UpsDevices {
   }
 
   /** Requests a remote operation; completes with CommandAccepted or CommandRefused. */
-  public CompletionStage<UpsDevice.CommandReply> requestCommand(String serial,
-      io.upsfleet.cluster.command.CommandType type, java.util.SortedMap<String, String> params, java.time.Duration ttl,
-      String by, String idempotencyKey) {
-    return ref(serial).ask(r -> new UpsDevice.RequestCommand(type, params, ttl, by, idempotencyKey, r),
-        settings.askTimeout());
+  public CompletionStage<UpsDevice.CommandReply> requestCommand(
+      String serial,
+      io.upsfleet.cluster.command.CommandType type,
+      java.util.SortedMap<String, String> params,
+      java.time.Duration ttl,
+      String by,
+      String idempotencyKey) {
+    return ref(serial)
+        .ask(
+            r -> new UpsDevice.RequestCommand(type, params, ttl, by, idempotencyKey, r),
+            settings.askTimeout());
   }
 
   /** Cancels a pending command; completes with CommandAccepted or CommandRefused. */
-  public CompletionStage<UpsDevice.CommandReply> cancelCommand(String serial, String commandId, String by) {
-    return ref(serial).ask(r -> new UpsDevice.CancelCommand(commandId, by, r), settings.askTimeout());
+  public CompletionStage<UpsDevice.CommandReply> cancelCommand(
+      String serial, String commandId, String by) {
+    return ref(serial)
+        .ask(r -> new UpsDevice.CancelCommand(commandId, by, r), settings.askTimeout());
   }
 
   /** The device's commands, newest first. */
@@ -140,19 +169,24 @@ public final class UpsDevices {
   }
 
   /** Persists a device's report on a command; completes once persisted (or refused). */
-  public CompletionStage<UpsDevice.Confirmation> recordCommandResult(String serial, long epoch,
-      io.upsfleet.cluster.command.CommandReport report) {
-    return ref(serial).ask(r -> new UpsDevice.RecordCommandResult(epoch, report, r), settings.askTimeout());
+  public CompletionStage<UpsDevice.Confirmation> recordCommandResult(
+      String serial, long epoch, io.upsfleet.cluster.command.CommandReport report) {
+    return ref(serial)
+        .ask(r -> new UpsDevice.RecordCommandResult(epoch, report, r), settings.askTimeout());
   }
 
   /** How many device entities this node holds in memory right now. */
   public CompletionStage<Integer> localEntityCount() {
-    return AskPattern.<org.apache.pekko.cluster.sharding.typed.ClusterShardingQuery, ShardRegion.CurrentShardRegionState>ask(
-            sharding.shardState(),
-            replyTo -> new GetShardRegionState(UpsDevice.ENTITY_TYPE_KEY, replyTo),
-            settings.askTimeout(),
-            system.scheduler())
-        .thenApply(state -> state.getShards().stream().mapToInt(s -> s.getEntityIds().size()).sum());
+    return AskPattern
+        .<org.apache.pekko.cluster.sharding.typed.ClusterShardingQuery,
+            ShardRegion.CurrentShardRegionState>
+            ask(
+                sharding.shardState(),
+                replyTo -> new GetShardRegionState(UpsDevice.ENTITY_TYPE_KEY, replyTo),
+                settings.askTimeout(),
+                system.scheduler())
+        .thenApply(
+            state -> state.getShards().stream().mapToInt(s -> s.getEntityIds().size()).sum());
   }
 
   /** Wakes an entity so that it re-checks its persisted deadlines and its link. */

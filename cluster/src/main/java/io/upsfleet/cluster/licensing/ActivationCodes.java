@@ -13,8 +13,8 @@ import java.util.UUID;
 import java.util.concurrent.CompletionStage;
 
 /**
- * Activation codes: 25 random Crockford base-32 characters (125 bits) in five groups, e.g.
- * {@code 7KQ2M-XW9RT-0HC4D-J8NVB-3FPZS}, looked up by their SHA-256. Input is normalised (case, dashes,
+ * Activation codes: 25 random Crockford base-32 characters (125 bits) in five groups, e.g. {@code
+ * 7KQ2M-XW9RT-0HC4D-J8NVB-3FPZS}, looked up by their SHA-256. Input is normalised (case, dashes,
  * spaces, and the look-alikes O→0, I/L→1) so a code typed from an e-mail works. Thread-safe.
  */
 public final class ActivationCodes {
@@ -43,11 +43,12 @@ public final class ActivationCodes {
     StringBuilder sb = new StringBuilder();
     for (char ch : input.toUpperCase(Locale.ROOT).toCharArray()) {
       if (ch == '-' || ch == ' ') continue;
-      char c = switch (ch) {
-        case 'O' -> '0';
-        case 'I', 'L' -> '1';
-        default -> ch;
-      };
+      char c =
+          switch (ch) {
+            case 'O' -> '0';
+            case 'I', 'L' -> '1';
+            default -> ch;
+          };
       if (new String(ALPHABET).indexOf(c) < 0) return Optional.empty();
       sb.append(c);
     }
@@ -63,27 +64,31 @@ public final class ActivationCodes {
 
   /** Records a code for an order. */
   public CompletionStage<Void> register(String code, UUID orderId, Instant at) {
-    return jdbc.run(c -> {
-      try (PreparedStatement ps = c.prepareStatement(
-          "INSERT INTO activation_codes (code_hash, order_id, created_at) VALUES (?, ?, ?)")) {
-        ps.setBytes(1, PasswordHasher.sha256(code));
-        ps.setObject(2, orderId);
-        ps.setTimestamp(3, Timestamp.from(at));
-        ps.executeUpdate();
-        return null;
-      }
-    });
+    return jdbc.run(
+        c -> {
+          try (PreparedStatement ps =
+              c.prepareStatement(
+                  "INSERT INTO activation_codes (code_hash, order_id, created_at) VALUES (?, ?, ?)")) {
+            ps.setBytes(1, PasswordHasher.sha256(code));
+            ps.setObject(2, orderId);
+            ps.setTimestamp(3, Timestamp.from(at));
+            ps.executeUpdate();
+            return null;
+          }
+        });
   }
 
   /** The order of a (normalised) code. */
   public CompletionStage<Optional<UUID>> orderOf(String code) {
-    return jdbc.run(c -> {
-      try (PreparedStatement ps = c.prepareStatement("SELECT order_id FROM activation_codes WHERE code_hash = ?")) {
-        ps.setBytes(1, PasswordHasher.sha256(code));
-        try (ResultSet rs = ps.executeQuery()) {
-          return rs.next() ? Optional.of(rs.getObject(1, UUID.class)) : Optional.<UUID>empty();
-        }
-      }
-    });
+    return jdbc.run(
+        c -> {
+          try (PreparedStatement ps =
+              c.prepareStatement("SELECT order_id FROM activation_codes WHERE code_hash = ?")) {
+            ps.setBytes(1, PasswordHasher.sha256(code));
+            try (ResultSet rs = ps.executeQuery()) {
+              return rs.next() ? Optional.of(rs.getObject(1, UUID.class)) : Optional.<UUID>empty();
+            }
+          }
+        });
   }
 }

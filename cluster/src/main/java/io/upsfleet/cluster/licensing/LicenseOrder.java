@@ -31,45 +31,61 @@ import org.apache.pekko.persistence.typed.javadsl.RetentionCriteria;
 import org.apache.pekko.persistence.typed.javadsl.SignalHandler;
 
 /**
- * One purchase order and its activation code: the single writer of how many entitlements the code has
- * left, so a code can never be over-assigned, whatever the concurrency.
+ * One purchase order and its activation code: the single writer of how many entitlements the code
+ * has left, so a code can never be over-assigned, whatever the concurrency.
  *
- * <p>Lifecycle: {@link Create}d by support (the code is emailed to the installer); {@link Redeem}ed by the
- * first account that enters it (then it is that account's only); its entitlements are {@link Reserve}d for
- * devices (all of a request or none), each reservation a persisted intent that is applied to its device
- * exactly once (devices de-duplicate by assignment id) and then marked {@link Complete}. Reservations not
- * completed in time — the node died in between — are re-driven by the entity itself, from a timer that is
- * re-armed on recovery; the watchdog wakes orders with pending reservations after a restart.
+ * <p>Lifecycle: {@link Create}d by support (the code is emailed to the installer); {@link Redeem}ed
+ * by the first account that enters it (then it is that account's only); its entitlements are {@link
+ * Reserve}d for devices (all of a request or none), each reservation a persisted intent that is
+ * applied to its device exactly once (devices de-duplicate by assignment id) and then marked {@link
+ * Complete}. Reservations not completed in time — the node died in between — are re-driven by the
+ * entity itself, from a timer that is re-armed on recovery; the watchdog wakes orders with pending
+ * reservations after a restart.
  *
- * <p>Persisted: the order (with its code, so it can be re-sent), redemption, reservations, applications,
- * releases, e-mail requests.
+ * <p>Persisted: the order (with its code, so it can be re-sent), redemption, reservations,
+ * applications, releases, e-mail requests.
  */
 public final class LicenseOrder
-    extends EventSourcedBehaviorWithEnforcedReplies<LicenseOrder.Command, LicenseOrder.Event, LicenseOrder.State> {
+    extends EventSourcedBehaviorWithEnforcedReplies<
+        LicenseOrder.Command, LicenseOrder.Event, LicenseOrder.State> {
 
-  public static final EntityTypeKey<Command> ENTITY_TYPE_KEY = EntityTypeKey.create(Command.class, "LicenseOrder");
+  public static final EntityTypeKey<Command> ENTITY_TYPE_KEY =
+      EntityTypeKey.create(Command.class, "LicenseOrder");
   public static final String TAG = "license";
 
-  // ---------------------------------------------------------------------------------------- commands
+  // ----------------------------------------------------------------------------------------
+  // commands
 
   /** A message the entity handles. */
   public sealed interface Command extends CborSerializable {}
 
   /** Creates the order with its code. */
-  public record Create(String poNumber, List<OrderLine> lines, String channel, String installerEmail, String code,
-      String createdBy, ActorRef<Reply> replyTo) implements Command {}
+  public record Create(
+      String poNumber,
+      List<OrderLine> lines,
+      String channel,
+      String installerEmail,
+      String code,
+      String createdBy,
+      ActorRef<Reply> replyTo)
+      implements Command {}
 
-  /** Makes the code an account's; refused when another account (or this one) redeemed it already. */
+  /**
+   * Makes the code an account's; refused when another account (or this one) redeemed it already.
+   */
   public record Redeem(UUID accountId, String by, ActorRef<Reply> replyTo) implements Command {}
 
   /** Reserves one entitlement per reservation, all or none, for the redeeming account. */
-  public record Reserve(UUID accountId, List<Reservation> reservations, String by, ActorRef<Reply> replyTo)
+  public record Reserve(
+      UUID accountId, List<Reservation> reservations, String by, ActorRef<Reply> replyTo)
       implements Command {}
 
   /** The device applied the reservation. */
   public record Complete(String assignmentId) implements Command {}
 
-  /** The reservation cannot be applied (e.g. the device does not exist); its entitlement returns. */
+  /**
+   * The reservation cannot be applied (e.g. the device does not exist); its entitlement returns.
+   */
   public record Release(String assignmentId, String reason) implements Command {}
 
   /** Queues the code's e-mail to the installer again. */
@@ -87,7 +103,8 @@ public final class LicenseOrder
   /** Internal: the outcome of re-driving one reservation. */
   record Redriven(String assignmentId, boolean applied, String failure) implements Command {}
 
-  // ----------------------------------------------------------------------------------------- replies
+  // -----------------------------------------------------------------------------------------
+  // replies
 
   /** The answer to every command that has one. */
   public sealed interface Reply extends CborSerializable {}
@@ -115,34 +132,61 @@ public final class LicenseOrder
    * @param used per SKU, entitlements applied to devices
    * @param pending per SKU, entitlements reserved but not yet applied
    */
-  public record OrderView(String orderId, String poNumber, List<OrderLine> lines, String channel,
-      String installerEmail, String code, UUID accountId, Instant redeemedAt, Map<String, Integer> available,
-      Map<String, Integer> used, Map<String, Integer> pending, Instant createdAt, String createdBy,
-      int emailsRequested, List<Reservation> applied) implements CborSerializable {}
+  public record OrderView(
+      String orderId,
+      String poNumber,
+      List<OrderLine> lines,
+      String channel,
+      String installerEmail,
+      String code,
+      UUID accountId,
+      Instant redeemedAt,
+      Map<String, Integer> available,
+      Map<String, Integer> used,
+      Map<String, Integer> pending,
+      Instant createdAt,
+      String createdBy,
+      int emailsRequested,
+      List<Reservation> applied)
+      implements CborSerializable {}
 
-  // ------------------------------------------------------------------------------------------ events
+  // ------------------------------------------------------------------------------------------
+  // events
 
   /** A persisted fact about the order. Never rename or remove a component; add with defaults. */
   public sealed interface Event extends CborSerializable {
     Instant at();
   }
 
-  public record OrderCreated(String orderId, String poNumber, List<OrderLine> lines, String channel,
-      String installerEmail, String code, String createdBy, Instant at) implements Event {}
+  public record OrderCreated(
+      String orderId,
+      String poNumber,
+      List<OrderLine> lines,
+      String channel,
+      String installerEmail,
+      String code,
+      String createdBy,
+      Instant at)
+      implements Event {}
 
   public record CodeRedeemed(UUID accountId, String by, Instant at) implements Event {}
 
-  public record EntitlementsReserved(List<Reservation> reservations, String by, Instant at) implements Event {}
+  public record EntitlementsReserved(List<Reservation> reservations, String by, Instant at)
+      implements Event {}
 
   public record EntitlementApplied(String assignmentId, Instant at) implements Event {}
 
-  public record ReservationReleased(String assignmentId, String reason, Instant at) implements Event {}
+  public record ReservationReleased(String assignmentId, String reason, Instant at)
+      implements Event {}
 
   public record CodeEmailRequested(String by, Instant at) implements Event {}
 
-  // ------------------------------------------------------------------------------------------- state
+  // -------------------------------------------------------------------------------------------
+  // state
 
-  /** The persisted state; immutable. {@code pending} and {@code applied} are keyed by assignment id. */
+  /**
+   * The persisted state; immutable. {@code pending} and {@code applied} are keyed by assignment id.
+   */
   public record State(
       String orderId,
       String poNumber,
@@ -160,7 +204,9 @@ public final class LicenseOrder
       implements CborSerializable {
 
     static State empty(String orderId) {
-      return new State(orderId, null, List.of(), null, null, null, null, null, null, null, Map.of(), Map.of(), 0);
+      return new State(
+          orderId, null, List.of(), null, null, null, null, null, null, null, Map.of(), Map.of(),
+          0);
     }
 
     boolean exists() {
@@ -177,13 +223,37 @@ public final class LicenseOrder
     }
 
     State created(OrderCreated e) {
-      return new State(orderId, e.poNumber(), e.lines(), e.channel(), e.installerEmail(), e.code(), e.createdBy(),
-          e.at(), null, null, Map.of(), Map.of(), 1);
+      return new State(
+          orderId,
+          e.poNumber(),
+          e.lines(),
+          e.channel(),
+          e.installerEmail(),
+          e.code(),
+          e.createdBy(),
+          e.at(),
+          null,
+          null,
+          Map.of(),
+          Map.of(),
+          1);
     }
 
     State redeemed(CodeRedeemed e) {
-      return new State(orderId, poNumber, lines, channel, installerEmail, code, createdBy, createdAt, e.accountId(),
-          e.at(), pending, applied, emailsRequested);
+      return new State(
+          orderId,
+          poNumber,
+          lines,
+          channel,
+          installerEmail,
+          code,
+          createdBy,
+          createdAt,
+          e.accountId(),
+          e.at(),
+          pending,
+          applied,
+          emailsRequested);
     }
 
     State reserved(EntitlementsReserved e) {
@@ -208,14 +278,38 @@ public final class LicenseOrder
     }
 
     State emailed() {
-      return new State(orderId, poNumber, lines, channel, installerEmail, code, createdBy, createdAt, accountId,
-          redeemedAt, pending, applied, emailsRequested + 1);
+      return new State(
+          orderId,
+          poNumber,
+          lines,
+          channel,
+          installerEmail,
+          code,
+          createdBy,
+          createdAt,
+          accountId,
+          redeemedAt,
+          pending,
+          applied,
+          emailsRequested + 1);
     }
 
     private State withReservations(Map<String, Reservation> p, Map<String, Reservation> a) {
-      // Insertion order matters: a device's stacked SKUs are applied in the order they were reserved.
-      return new State(orderId, poNumber, lines, channel, installerEmail, code, createdBy, createdAt, accountId,
-          redeemedAt, java.util.Collections.unmodifiableMap(p), java.util.Collections.unmodifiableMap(a),
+      // Insertion order matters: a device's stacked SKUs are applied in the order they were
+      // reserved.
+      return new State(
+          orderId,
+          poNumber,
+          lines,
+          channel,
+          installerEmail,
+          code,
+          createdBy,
+          createdAt,
+          accountId,
+          redeemedAt,
+          java.util.Collections.unmodifiableMap(p),
+          java.util.Collections.unmodifiableMap(a),
           emailsRequested);
     }
 
@@ -228,21 +322,41 @@ public final class LicenseOrder
         used.put(l.sku(), count(applied, l.sku()));
         reserved.put(l.sku(), count(pending, l.sku()));
       }
-      return new OrderView(orderId, poNumber, lines, channel, installerEmail, code, accountId, redeemedAt, available,
-          used, reserved, createdAt, createdBy, emailsRequested, List.copyOf(applied.values()));
+      return new OrderView(
+          orderId,
+          poNumber,
+          lines,
+          channel,
+          installerEmail,
+          code,
+          accountId,
+          redeemedAt,
+          available,
+          used,
+          reserved,
+          createdAt,
+          createdBy,
+          emailsRequested,
+          List.copyOf(applied.values()));
     }
   }
 
-  // ----------------------------------------------------------------------------------------- factory
+  // -----------------------------------------------------------------------------------------
+  // factory
 
   /**
    * The behavior of order {@code orderId}; {@code applier} applies a reservation to its device and
    * completes with true when applied, false when it can never be (the device does not exist).
    */
-  public static Behavior<Command> create(String orderId, Function<Reservation, CompletionStage<Boolean>> applier,
-      Duration retryAfter, Clock clock) {
-    return Behaviors.setup(ctx -> Behaviors.withTimers(timers ->
-        new LicenseOrder(orderId, applier, retryAfter, clock, ctx, timers)));
+  public static Behavior<Command> create(
+      String orderId,
+      Function<Reservation, CompletionStage<Boolean>> applier,
+      Duration retryAfter,
+      Clock clock) {
+    return Behaviors.setup(
+        ctx ->
+            Behaviors.withTimers(
+                timers -> new LicenseOrder(orderId, applier, retryAfter, clock, ctx, timers)));
   }
 
   private static final Object RETRY_TIMER = "retry";
@@ -252,12 +366,19 @@ public final class LicenseOrder
   private final ActorContext<Command> ctx;
   private final TimerScheduler<Command> timers;
   private final String orderId;
+
   /** In memory: when each pending reservation was made or last re-driven. */
   private final Map<String, Instant> lastAttempt = new HashMap<>();
 
-  private LicenseOrder(String orderId, Function<Reservation, CompletionStage<Boolean>> applier, Duration retryAfter,
-      Clock clock, ActorContext<Command> ctx, TimerScheduler<Command> timers) {
-    super(PersistenceId.of(ENTITY_TYPE_KEY.name(), orderId),
+  private LicenseOrder(
+      String orderId,
+      Function<Reservation, CompletionStage<Boolean>> applier,
+      Duration retryAfter,
+      Clock clock,
+      ActorContext<Command> ctx,
+      TimerScheduler<Command> timers) {
+    super(
+        PersistenceId.of(ENTITY_TYPE_KEY.name(), orderId),
         SupervisorStrategy.restartWithBackoff(Duration.ofMillis(200), Duration.ofSeconds(10), 0.2));
     this.orderId = orderId;
     this.applier = applier;
@@ -267,7 +388,8 @@ public final class LicenseOrder
     this.timers = timers;
   }
 
-  // --------------------------------------------------------------------------------------- overrides
+  // ---------------------------------------------------------------------------------------
+  // overrides
 
   @Override
   public State emptyState() {
@@ -286,13 +408,20 @@ public final class LicenseOrder
 
   @Override
   public SignalHandler<State> signalHandler() {
-    return newSignalHandlerBuilder().onSignal(RecoveryCompleted.instance(), state -> {
-      // Pending after recovery means a node died between reservation and application: re-drive soon.
-      if (!state.pending().isEmpty()) timers.startSingleTimer(RETRY_TIMER, new RetryPending(), Duration.ofSeconds(1));
-    }).build();
+    return newSignalHandlerBuilder()
+        .onSignal(
+            RecoveryCompleted.instance(),
+            state -> {
+              // Pending after recovery means a node died between reservation and application:
+              // re-drive soon.
+              if (!state.pending().isEmpty())
+                timers.startSingleTimer(RETRY_TIMER, new RetryPending(), Duration.ofSeconds(1));
+            })
+        .build();
   }
 
-  // -------------------------------------------------------------------------------- command handlers
+  // -------------------------------------------------------------------------------- command
+  // handlers
 
   @Override
   public CommandHandlerWithReply<Command, Event, State> commandHandler() {
@@ -301,17 +430,34 @@ public final class LicenseOrder
         .onCommand(Create.class, this::onCreate)
         .onCommand(Redeem.class, this::onRedeem)
         .onCommand(Reserve.class, this::onReserve)
-        .onCommand(Complete.class, (s, c) -> s.pending().containsKey(c.assignmentId())
-            ? Effect().persist(new EntitlementApplied(c.assignmentId(), clock.instant())).thenNoReply()
-            : Effect().none().thenNoReply())
-        .onCommand(Release.class, (s, c) -> s.pending().containsKey(c.assignmentId())
-            ? Effect().persist(new ReservationReleased(c.assignmentId(), c.reason(), clock.instant())).thenNoReply()
-            : Effect().none().thenNoReply())
-        .onCommand(RequestEmail.class, (s, c) -> s.exists()
-            ? Effect().persist(new CodeEmailRequested(c.by(), clock.instant()))
-                .thenReply(c.replyTo(), st -> new Done(st.view()))
-            : Effect().reply(c.replyTo(), notFound()))
-        .onCommand(Get.class, (s, c) -> Effect().reply(c.replyTo(), s.exists() ? new Done(s.view()) : notFound()))
+        .onCommand(
+            Complete.class,
+            (s, c) ->
+                s.pending().containsKey(c.assignmentId())
+                    ? Effect()
+                        .persist(new EntitlementApplied(c.assignmentId(), clock.instant()))
+                        .thenNoReply()
+                    : Effect().none().thenNoReply())
+        .onCommand(
+            Release.class,
+            (s, c) ->
+                s.pending().containsKey(c.assignmentId())
+                    ? Effect()
+                        .persist(
+                            new ReservationReleased(c.assignmentId(), c.reason(), clock.instant()))
+                        .thenNoReply()
+                    : Effect().none().thenNoReply())
+        .onCommand(
+            RequestEmail.class,
+            (s, c) ->
+                s.exists()
+                    ? Effect()
+                        .persist(new CodeEmailRequested(c.by(), clock.instant()))
+                        .thenReply(c.replyTo(), st -> new Done(st.view()))
+                    : Effect().reply(c.replyTo(), notFound()))
+        .onCommand(
+            Get.class,
+            (s, c) -> Effect().reply(c.replyTo(), s.exists() ? new Done(s.view()) : notFound()))
         .onCommand(Wake.class, (s, c) -> onRetry(s))
         .onCommand(RetryPending.class, (s, c) -> onRetry(s))
         .onCommand(Redriven.class, this::onRedriven);
@@ -323,10 +469,20 @@ public final class LicenseOrder
   }
 
   private ReplyEffect<Event, State> onCreate(State s, Create c) {
-    if (s.exists()) return Effect().reply(c.replyTo(), new Rejected(Reason.ALREADY_EXISTS, "the order exists"));
-    if (c.lines().isEmpty()) return Effect().reply(c.replyTo(), new Rejected(Reason.INVALID, "an order needs a line"));
-    OrderCreated e = new OrderCreated(orderId, c.poNumber(), List.copyOf(c.lines()), c.channel(), c.installerEmail(),
-        c.code(), c.createdBy(), clock.instant());
+    if (s.exists())
+      return Effect().reply(c.replyTo(), new Rejected(Reason.ALREADY_EXISTS, "the order exists"));
+    if (c.lines().isEmpty())
+      return Effect().reply(c.replyTo(), new Rejected(Reason.INVALID, "an order needs a line"));
+    OrderCreated e =
+        new OrderCreated(
+            orderId,
+            c.poNumber(),
+            List.copyOf(c.lines()),
+            c.channel(),
+            c.installerEmail(),
+            c.code(),
+            c.createdBy(),
+            clock.instant());
     return Effect().persist(e).thenReply(c.replyTo(), st -> new Done(st.view()));
   }
 
@@ -334,42 +490,64 @@ public final class LicenseOrder
     if (!s.exists()) return Effect().reply(c.replyTo(), notFound());
     if (s.accountId() != null) {
       String who = s.accountId().equals(c.accountId()) ? "your account" : "another account";
-      return Effect().reply(c.replyTo(), new Rejected(Reason.ALREADY_REDEEMED, "the code was already redeemed by " + who));
+      return Effect()
+          .reply(
+              c.replyTo(),
+              new Rejected(Reason.ALREADY_REDEEMED, "the code was already redeemed by " + who));
     }
-    return Effect().persist(new CodeRedeemed(c.accountId(), c.by(), clock.instant()))
+    return Effect()
+        .persist(new CodeRedeemed(c.accountId(), c.by(), clock.instant()))
         .thenReply(c.replyTo(), st -> new Done(st.view()));
   }
 
   private ReplyEffect<Event, State> onReserve(State s, Reserve c) {
     if (!s.exists() || s.accountId() == null || !s.accountId().equals(c.accountId())) {
       // Another account's code is indistinguishable from a missing one.
-      return Effect().reply(c.replyTo(), s.exists() && s.accountId() == null
-          ? new Rejected(Reason.NOT_REDEEMED, "redeem the code before assigning it")
-          : notFound());
+      return Effect()
+          .reply(
+              c.replyTo(),
+              s.exists() && s.accountId() == null
+                  ? new Rejected(Reason.NOT_REDEEMED, "redeem the code before assigning it")
+                  : notFound());
     }
     Map<String, Integer> wanted = new HashMap<>();
     List<Reservation> fresh = new ArrayList<>();
     java.util.Set<String> seen = new java.util.HashSet<>();
     for (Reservation r : c.reservations()) {
-      if (s.pending().containsKey(r.assignmentId()) || s.applied().containsKey(r.assignmentId())) continue;
-      if (!seen.add(r.assignmentId())) continue; // the same id twice in one request is one reservation
+      if (s.pending().containsKey(r.assignmentId()) || s.applied().containsKey(r.assignmentId()))
+        continue;
+      if (!seen.add(r.assignmentId()))
+        continue; // the same id twice in one request is one reservation
       wanted.merge(r.sku(), 1, Integer::sum);
       fresh.add(r);
     }
     for (Map.Entry<String, Integer> w : wanted.entrySet()) {
       int left = s.available(w.getKey());
       if (left < w.getValue()) {
-        return Effect().reply(c.replyTo(), new Rejected(Reason.INSUFFICIENT,
-            "the code has " + left + " " + w.getKey() + " left, " + w.getValue() + " requested"));
+        return Effect()
+            .reply(
+                c.replyTo(),
+                new Rejected(
+                    Reason.INSUFFICIENT,
+                    "the code has "
+                        + left
+                        + " "
+                        + w.getKey()
+                        + " left, "
+                        + w.getValue()
+                        + " requested"));
       }
     }
-    if (fresh.isEmpty()) return Effect().reply(c.replyTo(), new Done(s.view())); // a retry of the same request
+    if (fresh.isEmpty())
+      return Effect().reply(c.replyTo(), new Done(s.view())); // a retry of the same request
     Instant now = clock.instant();
-    return Effect().persist(new EntitlementsReserved(fresh, c.by(), now))
-        .thenRun(st -> {
-          fresh.forEach(r -> lastAttempt.put(r.assignmentId(), now));
-          timers.startSingleTimer(RETRY_TIMER, new RetryPending(), retryAfter);
-        })
+    return Effect()
+        .persist(new EntitlementsReserved(fresh, c.by(), now))
+        .thenRun(
+            st -> {
+              fresh.forEach(r -> lastAttempt.put(r.assignmentId(), now));
+              timers.startSingleTimer(RETRY_TIMER, new RetryPending(), retryAfter);
+            })
         .thenReply(c.replyTo(), st -> new Done(st.view()));
   }
 
@@ -377,7 +555,8 @@ public final class LicenseOrder
     Instant now = clock.instant();
     java.util.Set<String> serialsInTurn = new java.util.HashSet<>();
     for (Reservation r : s.pending().values()) {
-      // One reservation per device at a time, in reservation order, so stacked terms keep their order.
+      // One reservation per device at a time, in reservation order, so stacked terms keep their
+      // order.
       if (!serialsInTurn.add(r.serial())) continue;
       Instant last = lastAttempt.get(r.assignmentId());
       if (last != null && Duration.between(last, now).compareTo(retryAfter) < 0) continue;
@@ -386,25 +565,39 @@ public final class LicenseOrder
       try {
         attempt = applier.apply(r);
       } catch (RuntimeException e) {
-        attempt = java.util.concurrent.CompletableFuture.failedFuture(e); // retried like any transient failure
+        attempt =
+            java.util.concurrent.CompletableFuture.failedFuture(
+                e); // retried like any transient failure
       }
-      ctx.pipeToSelf(attempt, (applied, err) ->
-          new Redriven(r.assignmentId(), err == null && applied, err == null ? (applied ? null : "DEVICE_NOT_FOUND") : null));
+      ctx.pipeToSelf(
+          attempt,
+          (applied, err) ->
+              new Redriven(
+                  r.assignmentId(),
+                  err == null && applied,
+                  err == null ? (applied ? null : "DEVICE_NOT_FOUND") : null));
     }
-    if (!s.pending().isEmpty()) timers.startSingleTimer(RETRY_TIMER, new RetryPending(), retryAfter);
+    if (!s.pending().isEmpty())
+      timers.startSingleTimer(RETRY_TIMER, new RetryPending(), retryAfter);
     return Effect().none().thenNoReply();
   }
 
   private ReplyEffect<Event, State> onRedriven(State s, Redriven c) {
     if (!s.pending().containsKey(c.assignmentId())) return Effect().none().thenNoReply();
-    if (c.applied()) return Effect().persist(new EntitlementApplied(c.assignmentId(), clock.instant())).thenNoReply();
+    if (c.applied())
+      return Effect()
+          .persist(new EntitlementApplied(c.assignmentId(), clock.instant()))
+          .thenNoReply();
     if (c.failure() != null) {
-      return Effect().persist(new ReservationReleased(c.assignmentId(), c.failure(), clock.instant())).thenNoReply();
+      return Effect()
+          .persist(new ReservationReleased(c.assignmentId(), c.failure(), clock.instant()))
+          .thenNoReply();
     }
     return Effect().none().thenNoReply(); // a transient failure: the timer tries again
   }
 
-  // ---------------------------------------------------------------------------------- event handler
+  // ---------------------------------------------------------------------------------- event
+  // handler
 
   @Override
   public EventHandler<State, Event> eventHandler() {

@@ -19,9 +19,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Sends the e-mail outbox: one per cluster (a singleton), polling for due messages, at-least-once with
- * exponential back-off (capped) and a bounded number of attempts, after which a message is marked failed
- * (visible in the table with its last error). An SMTP outage delays mail; it loses none.
+ * Sends the e-mail outbox: one per cluster (a singleton), polling for due messages, at-least-once
+ * with exponential back-off (capped) and a bounded number of attempts, after which a message is
+ * marked failed (visible in the table with its last error). An SMTP outage delays mail; it loses
+ * none.
  */
 public final class EmailDispatcher {
   private static final Logger log = LoggerFactory.getLogger(EmailDispatcher.class);
@@ -38,45 +39,61 @@ public final class EmailDispatcher {
   public static void init(ActorSystem<?> system, Jdbc jdbc, MailSettings settings, Clock clock) {
     MailTransport transport = new MailTransport(settings);
     log.info("outgoing mail goes to {}", transport.destination());
-    Behavior<Object> behavior = Behaviors.supervise(Behaviors.<Object>setup(ctx -> Behaviors.withTimers(timers -> {
-      timers.startTimerWithFixedDelay(new Tick(), settings.pollInterval());
-      boolean[] busy = {false};
-      return Behaviors.receiveMessage(msg -> {
-        if (msg instanceof Tick && !busy[0]) {
-          busy[0] = true;
-          ctx.pipeToSelf(jdbc.run(c -> sendDue(c, transport, settings, clock)), (n, err) -> {
-            if (err != null) log.warn("mail dispatch failed: {}", err.toString());
-            return new Sent(n == null ? 0 : n);
-          });
-        } else if (msg instanceof Sent) {
-          busy[0] = false;
-        }
-        return Behaviors.same();
-      });
-    }))).onFailure(SupervisorStrategy.restart());
+    Behavior<Object> behavior =
+        Behaviors.supervise(
+                Behaviors.<Object>setup(
+                    ctx ->
+                        Behaviors.withTimers(
+                            timers -> {
+                              timers.startTimerWithFixedDelay(new Tick(), settings.pollInterval());
+                              boolean[] busy = {false};
+                              return Behaviors.receiveMessage(
+                                  msg -> {
+                                    if (msg instanceof Tick && !busy[0]) {
+                                      busy[0] = true;
+                                      ctx.pipeToSelf(
+                                          jdbc.run(c -> sendDue(c, transport, settings, clock)),
+                                          (n, err) -> {
+                                            if (err != null)
+                                              log.warn("mail dispatch failed: {}", err.toString());
+                                            return new Sent(n == null ? 0 : n);
+                                          });
+                                    } else if (msg instanceof Sent) {
+                                      busy[0] = false;
+                                    }
+                                    return Behaviors.same();
+                                  });
+                            })))
+            .onFailure(SupervisorStrategy.restart());
     ClusterSingleton.get(system).init(SingletonActor.of(behavior, "email-dispatcher"));
   }
 
   /** Sends what is due (on the JDBC executor, so blocking SMTP never holds an actor thread). */
-  private static int sendDue(java.sql.Connection c, MailTransport transport, MailSettings settings, Clock clock)
+  private static int sendDue(
+      java.sql.Connection c, MailTransport transport, MailSettings settings, Clock clock)
       throws java.sql.SQLException {
     Instant now = clock.instant();
     List<Due> due = new ArrayList<>();
-    try (PreparedStatement ps = c.prepareStatement(
-        "SELECT id, recipient, subject, body, attempts FROM email_outbox WHERE sent_at IS NULL AND failed_at IS NULL"
-            + " AND next_attempt_at <= ? ORDER BY id LIMIT ?")) {
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "SELECT id, recipient, subject, body, attempts FROM email_outbox WHERE sent_at IS NULL AND failed_at IS NULL"
+                + " AND next_attempt_at <= ? ORDER BY id LIMIT ?")) {
       ps.setTimestamp(1, Timestamp.from(now));
       ps.setInt(2, BATCH);
       try (ResultSet rs = ps.executeQuery()) {
-        while (rs.next()) due.add(new Due(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getInt(5)));
+        while (rs.next())
+          due.add(
+              new Due(
+                  rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getInt(5)));
       }
     }
     int sent = 0;
     for (Due d : due) {
       try {
         transport.send(d.id(), d.to(), d.subject(), d.body());
-        try (PreparedStatement ps = c.prepareStatement(
-            "UPDATE email_outbox SET sent_at = ?, attempts = attempts + 1, last_error = NULL WHERE id = ?")) {
+        try (PreparedStatement ps =
+            c.prepareStatement(
+                "UPDATE email_outbox SET sent_at = ?, attempts = attempts + 1, last_error = NULL WHERE id = ?")) {
           ps.setTimestamp(1, Timestamp.from(clock.instant()));
           ps.setLong(2, d.id());
           ps.executeUpdate();
@@ -88,8 +105,9 @@ public final class EmailDispatcher {
         boolean giveUp = attempts >= settings.maxAttempts();
         Duration backoff = Duration.ofSeconds(5L << Math.min(attempts, 16));
         if (backoff.compareTo(settings.maxBackoff()) > 0) backoff = settings.maxBackoff();
-        try (PreparedStatement ps = c.prepareStatement(
-            "UPDATE email_outbox SET attempts = ?, next_attempt_at = ?, last_error = ?, failed_at = ? WHERE id = ?")) {
+        try (PreparedStatement ps =
+            c.prepareStatement(
+                "UPDATE email_outbox SET attempts = ?, next_attempt_at = ?, last_error = ?, failed_at = ? WHERE id = ?")) {
           ps.setInt(1, attempts);
           ps.setTimestamp(2, Timestamp.from(clock.instant().plus(backoff)));
           String err = e.toString();
@@ -98,7 +116,12 @@ public final class EmailDispatcher {
           ps.setLong(5, d.id());
           ps.executeUpdate();
         }
-        log.warn("mail {} to {} not sent (attempt {}{}): {}", d.id(), d.to(), attempts, giveUp ? ", giving up" : "",
+        log.warn(
+            "mail {} to {} not sent (attempt {}{}): {}",
+            d.id(),
+            d.to(),
+            attempts,
+            giveUp ? ", giving up" : "",
             e.toString());
       }
     }

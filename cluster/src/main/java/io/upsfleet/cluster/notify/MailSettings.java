@@ -5,11 +5,22 @@ import java.nio.file.Path;
 import java.time.Duration;
 
 /**
- * Typed settings of outgoing e-mail, block {@code upsfleet.mail}. With an empty {@code smtp.host} mail is
- * written as {@code .eml} files under {@code file-dir} instead (the demo's local mail sink).
+ * Typed settings of outgoing e-mail, block {@code upsfleet.mail}. With an empty {@code smtp.host}
+ * mail is written as {@code .eml} files under {@code file-dir} instead (the demo's local mail
+ * sink).
  */
-public record MailSettings(String from, String smtpHost, int smtpPort, String username, String password,
-    boolean startTls, Duration timeout, Path fileDir, int maxAttempts, Duration maxBackoff, Duration pollInterval) {
+public record MailSettings(
+    String from,
+    String smtpHost,
+    int smtpPort,
+    String username,
+    String password,
+    boolean startTls,
+    Duration timeout,
+    Path fileDir,
+    int maxAttempts,
+    Duration maxBackoff,
+    Duration pollInterval) {
 
   public MailSettings {
     check(from.contains("@") && from.length() <= 254, "from", "must be an e-mail address");
@@ -24,10 +35,18 @@ public record MailSettings(String from, String smtpHost, int smtpPort, String us
 
   public static MailSettings fromConfig(Config root) {
     Config c = root.getConfig("upsfleet.mail");
-    return new MailSettings(c.getString("from"), c.getString("smtp.host"), c.getInt("smtp.port"),
-        c.getString("smtp.username"), c.getString("smtp.password"), c.getBoolean("smtp.starttls"),
-        c.getDuration("smtp.timeout"), Path.of(c.getString("file-dir")), c.getInt("max-attempts"),
-        c.getDuration("max-backoff"), c.getDuration("poll-interval"));
+    return new MailSettings(
+        c.getString("from"),
+        c.getString("smtp.host"),
+        c.getInt("smtp.port"),
+        c.getString("smtp.username"),
+        c.getString("smtp.password"),
+        c.getBoolean("smtp.starttls"),
+        c.getDuration("smtp.timeout"),
+        Path.of(c.getString("file-dir")),
+        c.getInt("max-attempts"),
+        c.getDuration("max-backoff"),
+        c.getDuration("poll-interval"));
   }
 
   private static void check(boolean ok, String key, String message) {

@@ -34,24 +34,29 @@ public final class MailTransport {
     p.put("mail.smtp.writetimeout", Long.toString(settings.timeout().toMillis()));
     boolean auth = !settings.username().isEmpty();
     p.put("mail.smtp.auth", Boolean.toString(auth));
-    this.session = auth
-        ? Session.getInstance(p, new Authenticator() {
-            @Override
-            protected PasswordAuthentication getPasswordAuthentication() {
-              return new PasswordAuthentication(settings.username(), settings.password());
-            }
-          })
-        : Session.getInstance(p);
+    this.session =
+        auth
+            ? Session.getInstance(
+                p,
+                new Authenticator() {
+                  @Override
+                  protected PasswordAuthentication getPasswordAuthentication() {
+                    return new PasswordAuthentication(settings.username(), settings.password());
+                  }
+                })
+            : Session.getInstance(p);
   }
 
   /** Where mail goes, for logs: the SMTP server or the directory. */
   public String destination() {
-    return settings.smtp() ? "smtp://" + settings.smtpHost() + ":" + settings.smtpPort()
+    return settings.smtp()
+        ? "smtp://" + settings.smtpHost() + ":" + settings.smtpPort()
         : settings.fileDir().toAbsolutePath().toString();
   }
 
   /** Sends (or writes) the message; throws when it could not, so the caller retries later. */
-  public void send(long id, String to, String subject, String body) throws MessagingException, IOException {
+  public void send(long id, String to, String subject, String body)
+      throws MessagingException, IOException {
     MimeMessage m = new MimeMessage(session);
     m.setFrom(new InternetAddress(settings.from()));
     m.setRecipient(Message.RecipientType.TO, new InternetAddress(to, true));

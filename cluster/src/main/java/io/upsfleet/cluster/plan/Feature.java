@@ -5,8 +5,8 @@ import java.util.Locale;
 import java.util.Optional;
 
 /**
- * What a plan unlocks (DOMAIN.md §4), each with the lowest plan that has it. {@link #check} is the one
- * place every capability asks "may this device do X now?".
+ * What a plan unlocks (DOMAIN.md §4), each with the lowest plan that has it. {@link #check} is the
+ * one place every capability asks "may this device do X now?".
  */
 public enum Feature {
   LIVE_STATUS("connection, status and latest values", Plan.BASIC),
@@ -40,12 +40,13 @@ public enum Feature {
   }
 
   /**
-   * Empty when {@code plan} unlocks this feature; otherwise the refusal, naming the plan needed, e.g.
-   * "remote outlet-group reboot needs the Advanced plan; the device is on Standard".
+   * Empty when {@code plan} unlocks this feature; otherwise the refusal, naming the plan needed,
+   * e.g. "remote outlet-group reboot needs the Advanced plan; the device is on Standard".
    */
   public Optional<String> check(Plan plan) {
     if (allowedOn(plan)) return Optional.empty();
-    return Optional.of(description + " needs the " + title(minimum) + " plan; the device is on " + title(plan));
+    return Optional.of(
+        description + " needs the " + title(minimum) + " plan; the device is on " + title(plan));
   }
 
   private static String title(Plan p) {

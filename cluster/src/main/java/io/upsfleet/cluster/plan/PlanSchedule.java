@@ -8,12 +8,14 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * What happens to a timeline as time passes: the plan changes at term boundaries, and before every drop
- * to a lower plan (including Basic) reminders fall due {@value #REMINDER_DAYS_TEXT} days ahead. Pure
- * functions of the timeline and the instants given, so every node computes the same answer.
+ * What happens to a timeline as time passes: the plan changes at term boundaries, and before every
+ * drop to a lower plan (including Basic) reminders fall due {@value #REMINDER_DAYS_TEXT} days
+ * ahead. Pure functions of the timeline and the instants given, so every node computes the same
+ * answer.
  */
 public final class PlanSchedule {
   static final String REMINDER_DAYS_TEXT = "90/30/7/0";
+
   /** Days before a drop at which a reminder falls due, furthest first. */
   public static final List<Integer> REMINDER_DAYS = List.of(90, 30, 7, 0);
 
@@ -22,7 +24,10 @@ public final class PlanSchedule {
   /** A change of plan at {@code at}. */
   public record Change(Instant at, Plan from, Plan to) {}
 
-  /** A reminder due at {@code due}: the plan drops from {@code plan} at {@code endsAt}, {@code days} ahead. */
+  /**
+   * A reminder due at {@code due}: the plan drops from {@code plan} at {@code endsAt}, {@code days}
+   * ahead.
+   */
   public record Reminder(Instant due, Instant endsAt, int days, Plan plan) {}
 
   /** The plan changes in {@code (after, until]}, in order. */
@@ -36,8 +41,8 @@ public final class PlanSchedule {
   }
 
   /**
-   * The reminders due in {@code (after, until]}: for each drop, only the latest one due (a device that
-   * slept past several gets one, not a burst), and none for a drop already past.
+   * The reminders due in {@code (after, until]}: for each drop, only the latest one due (a device
+   * that slept past several gets one, not a burst), and none for a drop already past.
    */
   public static List<Reminder> reminders(PlanTimeline t, Instant after, Instant until) {
     List<Reminder> out = new ArrayList<>();

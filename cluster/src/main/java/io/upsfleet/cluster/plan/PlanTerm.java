@@ -6,9 +6,9 @@ import java.time.Duration;
 import java.time.Instant;
 
 /**
- * One stretch of a device's plan timeline: {@code plan} from {@code start} (inclusive) to {@code end}
- * (exclusive). A term interrupted by an upgrade is split: the part before the upgrade stays where it was,
- * the remainder becomes a new term (same {@code assignmentId}) after the higher plan.
+ * One stretch of a device's plan timeline: {@code plan} from {@code start} (inclusive) to {@code
+ * end} (exclusive). A term interrupted by an upgrade is split: the part before the upgrade stays
+ * where it was, the remainder becomes a new term (same {@code assignmentId}) after the higher plan.
  *
  * @param plan STANDARD or ADVANCED (Basic is the absence of a term)
  * @param start first instant of the term
@@ -17,7 +17,8 @@ import java.time.Instant;
  * @param assignmentId the assignment that created it (the trial's is {@code trial})
  * @param sku the SKU it was bought as, or null for the trial
  */
-public record PlanTerm(Plan plan, Instant start, Instant end, TermSource source, String assignmentId, String sku)
+public record PlanTerm(
+    Plan plan, Instant start, Instant end, TermSource source, String assignmentId, String sku)
     implements CborSerializable {
 
   public PlanTerm {

@@ -12,22 +12,24 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * A device's plan timeline: ordered, non-overlapping {@link PlanTerm}s, from which the plan at any instant
- * follows (no term = Basic). Immutable; {@link #assign} returns a new timeline.
+ * A device's plan timeline: ordered, non-overlapping {@link PlanTerm}s, from which the plan at any
+ * instant follows (no term = Basic). Immutable; {@link #assign} returns a new timeline.
  *
- * <p>The rules (DOMAIN.md §4–§5), all from one principle — <em>at every instant the highest plan paid for
- * runs, and nothing paid for is lost</em>:
+ * <p>The rules (DOMAIN.md §4–§5), all from one principle — <em>at every instant the highest plan
+ * paid for runs, and nothing paid for is lost</em>:
+ *
  * <ul>
- *   <li><b>Appending</b>: a term of the plan that runs now (or of a plan already queued) starts when the
- *       terms of that plan and higher ones end;</li>
- *   <li><b>Stacking</b>: terms assigned together follow one another (1Y + 3Y = 4 years);</li>
- *   <li><b>Upgrade</b>: a higher plan starts immediately; the remainder of the lower plan is paused and
- *       resumes after the higher plan's terms end (nothing paid for is lost);</li>
- *   <li><b>Lower plan while a higher one runs</b>: appended after the higher plan's terms.</li>
+ *   <li><b>Appending</b>: a term of the plan that runs now (or of a plan already queued) starts
+ *       when the terms of that plan and higher ones end;
+ *   <li><b>Stacking</b>: terms assigned together follow one another (1Y + 3Y = 4 years);
+ *   <li><b>Upgrade</b>: a higher plan starts immediately; the remainder of the lower plan is paused
+ *       and resumes after the higher plan's terms end (nothing paid for is lost);
+ *   <li><b>Lower plan while a higher one runs</b>: appended after the higher plan's terms.
  * </ul>
- * A term's length is fixed when it is placed: its calendar length in UTC from its start (so a 1Y term
- * placed on 2024-02-29 ends on 2025-02-28). When later terms move (an upgrade pushes them), they keep
- * their exact length.
+ *
+ * A term's length is fixed when it is placed: its calendar length in UTC from its start (so a 1Y
+ * term placed on 2024-02-29 ends on 2025-02-28). When later terms move (an upgrade pushes them),
+ * they keep their exact length.
  */
 public record PlanTimeline(List<PlanTerm> terms) implements CborSerializable {
 
@@ -35,7 +37,8 @@ public record PlanTimeline(List<PlanTerm> terms) implements CborSerializable {
     terms = List.copyOf(terms);
     for (int i = 1; i < terms.size(); i++) {
       if (terms.get(i).start().isBefore(terms.get(i - 1).end())) {
-        throw new IllegalArgumentException("terms overlap: " + terms.get(i - 1) + " and " + terms.get(i));
+        throw new IllegalArgumentException(
+            "terms overlap: " + terms.get(i - 1) + " and " + terms.get(i));
       }
     }
   }
@@ -60,7 +63,10 @@ public record PlanTimeline(List<PlanTerm> terms) implements CborSerializable {
     return terms.stream().anyMatch(t -> t.assignmentId().equals(assignmentId));
   }
 
-  /** When the paid coverage running at {@code at} ends (the end of its run of back-to-back terms), if covered. */
+  /**
+   * When the paid coverage running at {@code at} ends (the end of its run of back-to-back terms),
+   * if covered.
+   */
   public Optional<Instant> coveredUntil(Instant at) {
     Optional<PlanTerm> running = termAt(at);
     if (running.isEmpty()) return Optional.empty();
@@ -71,7 +77,10 @@ public record PlanTimeline(List<PlanTerm> terms) implements CborSerializable {
     return Optional.of(end);
   }
 
-  /** Instants after {@code after} at which the plan changes (term boundaries where the plan differs). */
+  /**
+   * Instants after {@code after} at which the plan changes (term boundaries where the plan
+   * differs).
+   */
   public List<Instant> changesAfter(Instant after) {
     List<Instant> out = new ArrayList<>();
     for (PlanTerm t : terms) {
@@ -87,13 +96,16 @@ public record PlanTimeline(List<PlanTerm> terms) implements CborSerializable {
   }
 
   /**
-   * Places a new term of {@code plan} lasting {@code period}, assigned at {@code now}, under the rules above.
+   * Places a new term of {@code plan} lasting {@code period}, assigned at {@code now}, under the
+   * rules above.
    *
    * @return the new timeline; unchanged when {@code assignmentId} is already in it
    */
-  public PlanTimeline assign(Plan plan, Period period, TermSource source, String assignmentId, String sku, Instant now) {
+  public PlanTimeline assign(
+      Plan plan, Period period, TermSource source, String assignmentId, String sku, Instant now) {
     if (plan == Plan.BASIC) throw new IllegalArgumentException("Basic cannot be assigned");
-    if (period.isNegative() || period.isZero()) throw new IllegalArgumentException("period must be positive");
+    if (period.isNegative() || period.isZero())
+      throw new IllegalArgumentException("period must be positive");
     if (contains(assignmentId)) return this;
     List<PlanTerm> past = new ArrayList<>();
     List<PlanTerm> future = new ArrayList<>(); // as queued, with their exact lengths
@@ -125,7 +137,13 @@ public record PlanTimeline(List<PlanTerm> terms) implements CborSerializable {
     return new PlanTimeline(merge(laidOut));
   }
 
-  private static Instant place(List<PlanTerm> out, Plan plan, Period period, TermSource source, String id, String sku,
+  private static Instant place(
+      List<PlanTerm> out,
+      Plan plan,
+      Period period,
+      TermSource source,
+      String id,
+      String sku,
       Instant start) {
     Instant end = start.atOffset(ZoneOffset.UTC).plus(period).toInstant();
     out.add(new PlanTerm(plan, start, end, source, id, sku));
@@ -138,7 +156,9 @@ public record PlanTimeline(List<PlanTerm> terms) implements CborSerializable {
     for (PlanTerm t : terms) {
       if (!out.isEmpty()) {
         PlanTerm last = out.get(out.size() - 1);
-        if (last.end().equals(t.start()) && last.assignmentId().equals(t.assignmentId()) && last.plan() == t.plan()) {
+        if (last.end().equals(t.start())
+            && last.assignmentId().equals(t.assignmentId())
+            && last.plan() == t.plan()) {
           out.set(out.size() - 1, last.withSpan(last.start(), t.end()));
           continue;
         }
@@ -152,7 +172,8 @@ public record PlanTimeline(List<PlanTerm> terms) implements CborSerializable {
   public Duration remainingAfter(Instant at) {
     Duration d = Duration.ZERO;
     for (PlanTerm t : terms) {
-      if (t.end().isAfter(at)) d = d.plus(Duration.between(t.start().isAfter(at) ? t.start() : at, t.end()));
+      if (t.end().isAfter(at))
+        d = d.plus(Duration.between(t.start().isAfter(at) ? t.start() : at, t.end()));
     }
     return d;
   }

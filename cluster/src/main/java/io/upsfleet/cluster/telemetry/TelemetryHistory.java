@@ -28,20 +28,22 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The downsampled telemetry history of every device. {@link #offer} keeps at most one point per device per
- * interval (stamped with the start of the interval, from the server's receive time) and puts it in a
- * bounded queue without ever blocking: when the queue is full the point is dropped and counted in
- * {@link #dropped()}. {@link #flush()} writes queued points on the JDBC executor in multi-row batches
- * ({@code INSERT … ON CONFLICT DO NOTHING}, so a point written twice, e.g. by two nodes after a takeover,
- * is stored once). Points lost to a failed write are counted in {@link #failed()}: the history is a
- * convenience, the entity's persisted facts are the record. Thread-safe.
+ * The downsampled telemetry history of every device. {@link #offer} keeps at most one point per
+ * device per interval (stamped with the start of the interval, from the server's receive time) and
+ * puts it in a bounded queue without ever blocking: when the queue is full the point is dropped and
+ * counted in {@link #dropped()}. {@link #flush()} writes queued points on the JDBC executor in
+ * multi-row batches ({@code INSERT … ON CONFLICT DO NOTHING}, so a point written twice, e.g. by two
+ * nodes after a takeover, is stored once). Points lost to a failed write are counted in {@link
+ * #failed()}: the history is a convenience, the entity's persisted facts are the record.
+ * Thread-safe.
  */
 public final class TelemetryHistory implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(TelemetryHistory.class);
   private static final int PURGE_CHUNK = 10_000;
-  private static final String INSERT = "INSERT INTO telemetry_history (serial, at, load, charge, runtime,"
-      + " battery_temperature, input_voltage, output_voltage, status) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
-      + " ON CONFLICT (serial, at) DO NOTHING";
+  private static final String INSERT =
+      "INSERT INTO telemetry_history (serial, at, load, charge, runtime,"
+          + " battery_temperature, input_voltage, output_voltage, status) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
+          + " ON CONFLICT (serial, at) DO NOTHING";
 
   /** One point of the history; a null value was not in the sample. */
   public record Point(
@@ -56,9 +58,15 @@ public final class TelemetryHistory implements AutoCloseable {
       String status) {
 
     static Point of(String serial, Instant at, Telemetry t) {
-      return new Point(serial, at, t.number(TelemetryVariable.UPS_LOAD), t.number(TelemetryVariable.BATTERY_CHARGE),
-          t.number(TelemetryVariable.BATTERY_RUNTIME), t.number(TelemetryVariable.BATTERY_TEMPERATURE),
-          t.number(TelemetryVariable.INPUT_VOLTAGE), t.number(TelemetryVariable.OUTPUT_VOLTAGE),
+      return new Point(
+          serial,
+          at,
+          t.number(TelemetryVariable.UPS_LOAD),
+          t.number(TelemetryVariable.BATTERY_CHARGE),
+          t.number(TelemetryVariable.BATTERY_RUNTIME),
+          t.number(TelemetryVariable.BATTERY_TEMPERATURE),
+          t.number(TelemetryVariable.INPUT_VOLTAGE),
+          t.number(TelemetryVariable.OUTPUT_VOLTAGE),
           StatusFlag.render(t.status()));
     }
   }
@@ -68,8 +76,13 @@ public final class TelemetryHistory implements AutoCloseable {
   private final Clock clock;
   private final long intervalMillis;
   private final ArrayBlockingQueue<Point> queue;
-  /** The last interval each device got a point for; entries older than the previous interval are swept. */
+
+  /**
+   * The last interval each device got a point for; entries older than the previous interval are
+   * swept.
+   */
   private final ConcurrentHashMap<String, Long> lastSlot = new ConcurrentHashMap<>();
+
   private final AtomicLong dropped = new AtomicLong();
   private final AtomicLong failed = new AtomicLong();
   private final AtomicLong written = new AtomicLong();
@@ -87,31 +100,39 @@ public final class TelemetryHistory implements AutoCloseable {
   }
 
   /** Creates the history and schedules its flushes and purges on {@code system}'s scheduler. */
-  public static TelemetryHistory start(ActorSystem<?> system, Jdbc jdbc, TelemetryHistorySettings settings,
-      Clock clock) {
+  public static TelemetryHistory start(
+      ActorSystem<?> system, Jdbc jdbc, TelemetryHistorySettings settings, Clock clock) {
     TelemetryHistory h = new TelemetryHistory(jdbc, settings, clock);
     var ec = system.executionContext();
-    h.timers.add(system.scheduler().scheduleWithFixedDelay(settings.flushInterval(), settings.flushInterval(),
-        h::tick, ec));
-    h.timers.add(system.scheduler().scheduleWithFixedDelay(Duration.ofMinutes(1), settings.purgeInterval(),
-        h::purgeQuietly, ec));
+    h.timers.add(
+        system
+            .scheduler()
+            .scheduleWithFixedDelay(
+                settings.flushInterval(), settings.flushInterval(), h::tick, ec));
+    h.timers.add(
+        system
+            .scheduler()
+            .scheduleWithFixedDelay(
+                Duration.ofMinutes(1), settings.purgeInterval(), h::purgeQuietly, ec));
     return h;
   }
 
   /**
-   * Takes an accepted sample of {@code serial}. Never blocks: returns at once whether a point was queued
-   * (false when this device already has a point for the sample's interval, or when the queue is full, which
-   * is counted in {@link #dropped()}).
+   * Takes an accepted sample of {@code serial}. Never blocks: returns at once whether a point was
+   * queued (false when this device already has a point for the sample's interval, or when the queue
+   * is full, which is counted in {@link #dropped()}).
    */
   public boolean offer(String serial, Telemetry sample) {
     long slot = Math.floorDiv(sample.receivedAt().toEpochMilli(), intervalMillis);
     Long previous = lastSlot.get(serial);
     if (previous != null && previous >= slot) return false;
-    boolean claimed = previous == null
-        ? lastSlot.putIfAbsent(serial, slot) == null
-        : lastSlot.replace(serial, previous, slot);
+    boolean claimed =
+        previous == null
+            ? lastSlot.putIfAbsent(serial, slot) == null
+            : lastSlot.replace(serial, previous, slot);
     if (!claimed) return false; // a concurrent sample of the same device took this interval
-    if (queue.offer(Point.of(serial, Instant.ofEpochMilli(slot * intervalMillis), sample))) return true;
+    if (queue.offer(Point.of(serial, Instant.ofEpochMilli(slot * intervalMillis), sample)))
+      return true;
     dropped.incrementAndGet();
     return false;
   }
@@ -137,8 +158,8 @@ public final class TelemetryHistory implements AutoCloseable {
   }
 
   /**
-   * Writes every queued point, in batches, on the JDBC executor; completes with the number of points sent.
-   * When a flush is already running this one starts after it.
+   * Writes every queued point, in batches, on the JDBC executor; completes with the number of
+   * points sent. When a flush is already running this one starts after it.
    */
   public CompletionStage<Integer> flush() {
     while (true) {
@@ -146,10 +167,12 @@ public final class TelemetryHistory implements AutoCloseable {
       if (!previous.isDone()) return previous.handle((n, e) -> null).thenCompose(x -> flush());
       CompletableFuture<Integer> next = new CompletableFuture<>();
       if (running.compareAndSet(previous, next)) {
-        jdbc.run(this::drain).whenComplete((n, e) -> {
-          if (e != null) next.completeExceptionally(e);
-          else next.complete(n);
-        });
+        jdbc.run(this::drain)
+            .whenComplete(
+                (n, e) -> {
+                  if (e != null) next.completeExceptionally(e);
+                  else next.complete(n);
+                });
         return next;
       }
     }
@@ -161,44 +184,62 @@ public final class TelemetryHistory implements AutoCloseable {
    */
   public CompletionStage<List<Point>> read(String serial, Instant from, Instant to, int maxPoints) {
     if (maxPoints < 1) throw new IllegalArgumentException("maxPoints must be positive");
-    return jdbc.run(c -> {
-      try (PreparedStatement ps = c.prepareStatement(
-          "SELECT at, load, charge, runtime, battery_temperature, input_voltage, output_voltage, status FROM ("
-              + " SELECT h.*, row_number() OVER (ORDER BY at) AS rn, count(*) OVER () AS n"
-              + " FROM telemetry_history h WHERE serial = ? AND at >= ? AND at < ?) s"
-              + " WHERE (rn - 1) % ((n + ? - 1) / ?) = 0 ORDER BY at")) {
-        ps.setString(1, serial);
-        ps.setTimestamp(2, Timestamp.from(from));
-        ps.setTimestamp(3, Timestamp.from(to));
-        ps.setLong(4, maxPoints);
-        ps.setLong(5, maxPoints);
-        List<Point> out = new ArrayList<>();
-        try (ResultSet rs = ps.executeQuery()) {
-          while (rs.next()) {
-            out.add(new Point(serial, rs.getTimestamp(1).toInstant(), real(rs, 2), real(rs, 3), real(rs, 4),
-                real(rs, 5), real(rs, 6), real(rs, 7), rs.getString(8)));
+    return jdbc.run(
+        c -> {
+          try (PreparedStatement ps =
+              c.prepareStatement(
+                  "SELECT at, load, charge, runtime, battery_temperature, input_voltage, output_voltage, status FROM ("
+                      + " SELECT h.*, row_number() OVER (ORDER BY at) AS rn, count(*) OVER () AS n"
+                      + " FROM telemetry_history h WHERE serial = ? AND at >= ? AND at < ?) s"
+                      + " WHERE (rn - 1) % ((n + ? - 1) / ?) = 0 ORDER BY at")) {
+            ps.setString(1, serial);
+            ps.setTimestamp(2, Timestamp.from(from));
+            ps.setTimestamp(3, Timestamp.from(to));
+            ps.setLong(4, maxPoints);
+            ps.setLong(5, maxPoints);
+            List<Point> out = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+              while (rs.next()) {
+                out.add(
+                    new Point(
+                        serial,
+                        rs.getTimestamp(1).toInstant(),
+                        real(rs, 2),
+                        real(rs, 3),
+                        real(rs, 4),
+                        real(rs, 5),
+                        real(rs, 6),
+                        real(rs, 7),
+                        rs.getString(8)));
+              }
+            }
+            return out;
           }
-        }
-        return out;
-      }
-    });
+        });
   }
 
-  /** Deletes points older than {@code before}, a chunk at a time; completes with the number deleted. */
+  /**
+   * Deletes points older than {@code before}, a chunk at a time; completes with the number deleted.
+   */
   public CompletionStage<Integer> purgeBefore(Instant before) {
-    return jdbc.run(c -> {
-      int total = 0;
-      try (PreparedStatement ps = c.prepareStatement("DELETE FROM telemetry_history WHERE ctid = ANY(ARRAY("
-          + "SELECT ctid FROM telemetry_history WHERE at < ? LIMIT " + PURGE_CHUNK + "))")) {
-        ps.setTimestamp(1, Timestamp.from(before));
-        int n;
-        do {
-          n = ps.executeUpdate();
-          total += n;
-        } while (n == PURGE_CHUNK);
-      }
-      return total;
-    });
+    return jdbc.run(
+        c -> {
+          int total = 0;
+          try (PreparedStatement ps =
+              c.prepareStatement(
+                  "DELETE FROM telemetry_history WHERE ctid = ANY(ARRAY("
+                      + "SELECT ctid FROM telemetry_history WHERE at < ? LIMIT "
+                      + PURGE_CHUNK
+                      + "))")) {
+            ps.setTimestamp(1, Timestamp.from(before));
+            int n;
+            do {
+              n = ps.executeUpdate();
+              total += n;
+            } while (n == PURGE_CHUNK);
+          }
+          return total;
+        });
   }
 
   /** Stops the timers and writes what is queued (waiting at most {@code timeout}). */
@@ -209,7 +250,8 @@ public final class TelemetryHistory implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     } catch (Exception e) {
-      log.warn("telemetry history: {} points not written at shutdown: {}", queue.size(), e.toString());
+      log.warn(
+          "telemetry history: {} points not written at shutdown: {}", queue.size(), e.toString());
     }
   }
 
@@ -218,7 +260,10 @@ public final class TelemetryHistory implements AutoCloseable {
     close(Duration.ofSeconds(5));
   }
 
-  /** The scheduled flush: skipped while one runs; also forgets devices silent for more than an interval. */
+  /**
+   * The scheduled flush: skipped while one runs; also forgets devices silent for more than an
+   * interval.
+   */
   void tick() {
     long now = Math.floorDiv(clock.millis(), intervalMillis);
     if (now != sweptSlot) {
@@ -226,16 +271,21 @@ public final class TelemetryHistory implements AutoCloseable {
       lastSlot.values().removeIf(slot -> slot < now - 1);
     }
     if (queue.isEmpty() || !running.get().isDone()) return;
-    flush().whenComplete((n, e) -> {
-      if (e != null) log.warn("telemetry history: a batch could not be written: {}", e.toString());
-    });
+    flush()
+        .whenComplete(
+            (n, e) -> {
+              if (e != null)
+                log.warn("telemetry history: a batch could not be written: {}", e.toString());
+            });
   }
 
   private void purgeQuietly() {
-    purgeBefore(clock.instant().minus(settings.retention())).whenComplete((n, e) -> {
-      if (e != null) log.warn("telemetry history: purge failed: {}", e.toString());
-      else if (n > 0) log.debug("telemetry history: purged {} points", n);
-    });
+    purgeBefore(clock.instant().minus(settings.retention()))
+        .whenComplete(
+            (n, e) -> {
+              if (e != null) log.warn("telemetry history: purge failed: {}", e.toString());
+              else if (n > 0) log.debug("telemetry history: purged {} points", n);
+            });
   }
 
   private int drain(Connection c) throws SQLException {

@@ -4,8 +4,8 @@ import com.typesafe.config.Config;
 import java.time.Duration;
 
 /**
- * The {@code upsfleet.telemetry-history} block of the configuration. Built once at start-up; an invalid
- * value fails fast naming its key.
+ * The {@code upsfleet.telemetry-history} block of the configuration. Built once at start-up; an
+ * invalid value fails fast naming its key.
  *
  * @param interval at most one point per device per interval
  * @param retention how long points are kept
@@ -15,7 +15,11 @@ import java.time.Duration;
  * @param purgeInterval how often points older than the retention are deleted
  */
 public record TelemetryHistorySettings(
-    Duration interval, Duration retention, int queueCapacity, int batchSize, Duration flushInterval,
+    Duration interval,
+    Duration retention,
+    int queueCapacity,
+    int batchSize,
+    Duration flushInterval,
     Duration purgeInterval) {
   static final String PATH = "upsfleet.telemetry-history";
 
@@ -26,18 +30,24 @@ public record TelemetryHistorySettings(
     positive(purgeInterval, "purge-interval");
     if (interval.toMillis() < 1) throw invalid("interval", "must be at least 1ms");
     if (queueCapacity < 1) throw invalid("queue-capacity", "must be at least 1");
-    if (batchSize < 1 || batchSize > 10_000) throw invalid("batch-size", "must be between 1 and 10000");
+    if (batchSize < 1 || batchSize > 10_000)
+      throw invalid("batch-size", "must be between 1 and 10000");
   }
 
   public static TelemetryHistorySettings fromConfig(Config config) {
     Config c = config.getConfig(PATH);
-    return new TelemetryHistorySettings(c.getDuration("interval"), c.getDuration("retention"),
-        c.getInt("queue-capacity"), c.getInt("batch-size"), c.getDuration("flush-interval"),
+    return new TelemetryHistorySettings(
+        c.getDuration("interval"),
+        c.getDuration("retention"),
+        c.getInt("queue-capacity"),
+        c.getInt("batch-size"),
+        c.getDuration("flush-interval"),
         c.getDuration("purge-interval"));
   }
 
   private static void positive(Duration d, String key) {
-    if (d == null || d.isNegative() || d.isZero()) throw invalid(key, "must be a positive duration");
+    if (d == null || d.isNegative() || d.isZero())
+      throw invalid(key, "must be a positive duration");
   }
 
   private static IllegalArgumentException invalid(String key, String message) {

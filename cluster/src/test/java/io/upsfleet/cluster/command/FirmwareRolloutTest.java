@@ -1,7 +1,5 @@
 package io.upsfleet.cluster.command;
 
-import io.upsfleet.cluster.testing.EntityTestConfig;
-import io.upsfleet.cluster.testing.TestClock;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.typesafe.config.Config;
@@ -18,6 +16,8 @@ import io.upsfleet.cluster.device.StatusFlag;
 import io.upsfleet.cluster.device.Telemetry;
 import io.upsfleet.cluster.device.UpsDevice;
 import io.upsfleet.cluster.device.UpsDevices;
+import io.upsfleet.cluster.testing.EntityTestConfig;
+import io.upsfleet.cluster.testing.TestClock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -45,16 +45,18 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * {@link FirmwareRollout} through the {@link EventSourcedBehaviorTestKit} (jackson-cbor verification of every
- * command, event, reply and state) against real {@link UpsDevice} entities: a one-node cluster with device
- * sharding on the in-memory journal. The devices are simulated by their links: each answers (or holds) the
- * FIRMWARE_UPGRADE it is sent through the device entity, as the MQTT edge would. The rollout's own two-second
- * tick is hurried along by sending it {@code Tick}s while waiting.
+ * {@link FirmwareRollout} through the {@link EventSourcedBehaviorTestKit} (jackson-cbor
+ * verification of every command, event, reply and state) against real {@link UpsDevice} entities: a
+ * one-node cluster with device sharding on the in-memory journal. The devices are simulated by
+ * their links: each answers (or holds) the FIRMWARE_UPGRADE it is sent through the device entity,
+ * as the MQTT edge would. The rollout's own two-second tick is hurried along by sending it {@code
+ * Tick}s while waiting.
  */
 class FirmwareRolloutTest {
 
   static Config testConfig() {
-    return EntityTestConfig.testkit("""
+    return EntityTestConfig.testkit(
+        """
         pekko.actor.provider = cluster
         pekko.remote.artery.canonical.hostname = "127.0.0.1"
         pekko.remote.artery.canonical.port = 0
@@ -63,17 +65,21 @@ class FirmwareRolloutTest {
         """);
   }
 
-  private static final ActorTestKit testKit = ActorTestKit.create("FirmwareRolloutTest", testConfig());
+  private static final ActorTestKit testKit =
+      ActorTestKit.create("FirmwareRolloutTest", testConfig());
   private static final Instant NOW = Instant.parse("2026-11-28T10:00:00Z");
   private static final TestClock clock = new TestClock(NOW);
-  private static final DeviceSettings SETTINGS = DeviceSettings.fromConfig(ConfigFactory.parseString("""
+  private static final DeviceSettings SETTINGS =
+      DeviceSettings.fromConfig(
+          ConfigFactory.parseString(
+                  """
           upsfleet.devices {
             offline-grace = 2m
             idle-passivation = 10m
             trial-length = 6m
           }""")
-      .withFallback(ConfigFactory.defaultReference())
-      .resolve());
+              .withFallback(ConfigFactory.defaultReference())
+              .resolve());
   private static final String MODEL = "SMT1500C";
   private static final String OLD_FIRMWARE = "UPS 09.2 / ID=18";
   private static final String NEW_FIRMWARE = "UPS 09.8 / ID=18";
@@ -86,10 +92,12 @@ class FirmwareRolloutTest {
     Cluster cluster = Cluster.get(testKit.system());
     cluster.manager().tell(Join.create(cluster.selfMember().address()));
     TestProbe<Object> probe = testKit.createTestProbe();
-    probe.awaitAssert(Duration.ofSeconds(20), () -> {
-      assertThat(cluster.selfMember().status()).isEqualTo(MemberStatus.up());
-      return null;
-    });
+    probe.awaitAssert(
+        Duration.ofSeconds(20),
+        () -> {
+          assertThat(cluster.selfMember().status()).isEqualTo(MemberStatus.up());
+          return null;
+        });
     devices = UpsDevices.init(testKit.system(), SETTINGS, clock);
   }
 
@@ -102,10 +110,12 @@ class FirmwareRolloutTest {
   private final String account = "acct-rollout-" + rolloutId;
   private final TestProbe<ClusterSharding.ShardCommand> shard = testKit.createTestProbe();
   private final TestProbe<Object> waiter = testKit.createTestProbe();
-  private final EventSourcedBehaviorTestKit<FirmwareRollout.Command, FirmwareRollout.Event, State> kit =
-      EventSourcedBehaviorTestKit.create(testKit.system(),
-          FirmwareRollout.create(rolloutId, shard.ref(), devices, clock),
-          EventSourcedBehaviorTestKit.enabledSerializationSettings().withVerifyEquality(true));
+  private final EventSourcedBehaviorTestKit<FirmwareRollout.Command, FirmwareRollout.Event, State>
+      kit =
+          EventSourcedBehaviorTestKit.create(
+              testKit.system(),
+              FirmwareRollout.create(rolloutId, shard.ref(), devices, clock),
+              EventSourcedBehaviorTestKit.enabledSerializationSettings().withVerifyEquality(true));
 
   // ------------------------------------------------------------------------------------ tests
 
@@ -115,7 +125,8 @@ class FirmwareRolloutTest {
     View started = start(fleet, 2, 3);
     assertThat(started.rollout().phase()).isEqualTo(Phase.RUNNING);
     assertThat(started.rollout().devices()).hasSize(5);
-    assertThat(started.rollout().devices().values()).extracting(FirmwareRollout.DeviceProgress::step)
+    assertThat(started.rollout().devices().values())
+        .extracting(FirmwareRollout.DeviceProgress::step)
         .containsOnly(Step.WAITING);
 
     int maxRunning = 0;
@@ -125,7 +136,11 @@ class FirmwareRolloutTest {
       for (int i = 0; i < 3; i++) tick(); // more ticks start nothing more while the slots are taken
       assertThat(received(fleet)).isEqualTo(expectStarted);
       maxRunning = Math.max(maxRunning, kit.getState().count(Step.RUNNING));
-      SimDevice next = fleet.stream().filter(d -> !d.commands.isEmpty() && !d.answered).findFirst().orElseThrow();
+      SimDevice next =
+          fleet.stream()
+              .filter(d -> !d.commands.isEmpty() && !d.answered)
+              .findFirst()
+              .orElseThrow();
       next.answer(true);
       int done = finished + 1;
       awaitRollout(s -> assertThat(s.count(Step.SUCCEEDED)).isEqualTo(done));
@@ -173,27 +188,36 @@ class FirmwareRolloutTest {
     List<SimDevice> fleet = fleet(8, Answer.FAIL);
     start(fleet, 2, 3);
 
-    awaitRollout(s -> {
-      assertThat(s.phase()).isEqualTo(Phase.ABORTED);
-      assertThat(s.count(Step.RUNNING)).isZero();
-    });
-    // A start decided before the limit was reached may still be on its way to its device and then fail:
-    // wait until the rollout is quiet (the same commands received twice in a row, all accounted for).
+    awaitRollout(
+        s -> {
+          assertThat(s.phase()).isEqualTo(Phase.ABORTED);
+          assertThat(s.count(Step.RUNNING)).isZero();
+        });
+    // A start decided before the limit was reached may still be on its way to its device and then
+    // fail:
+    // wait until the rollout is quiet (the same commands received twice in a row, all accounted
+    // for).
     int[] last = {-1};
-    waiter.awaitAssert(WAIT, Duration.ofMillis(400), () -> {
-      tick();
-      int now = received(fleet);
-      State st = kit.getState();
-      boolean quiet = now == last[0] && now == st.count(Step.FAILED) && st.count(Step.RUNNING) == 0;
-      last[0] = now;
-      assertThat(quiet).as("the rollout settled").isTrue();
-      return null;
-    });
+    waiter.awaitAssert(
+        WAIT,
+        Duration.ofMillis(400),
+        () -> {
+          tick();
+          int now = received(fleet);
+          State st = kit.getState();
+          boolean quiet =
+              now == last[0] && now == st.count(Step.FAILED) && st.count(Step.RUNNING) == 0;
+          last[0] = now;
+          assertThat(quiet).as("the rollout settled").isTrue();
+          return null;
+        });
     State s = kit.getState();
     assertThat(s.view().failures()).isGreaterThanOrEqualTo(3);
     // Only the devices already running when the limit was reached may finish after it: 3 + (2 - 1).
     assertThat(s.count(Step.FAILED)).isLessThanOrEqualTo(4);
-    assertThat(s.devices().get(fleet.get(0).serial).reason()).contains("FAILED").contains("flash write error");
+    assertThat(s.devices().get(fleet.get(0).serial).reason())
+        .contains("FAILED")
+        .contains("flash write error");
     int started = received(fleet);
     assertThat(started).isEqualTo(s.count(Step.FAILED));
     for (int i = 0; i < 3; i++) tick();
@@ -210,28 +234,38 @@ class FirmwareRolloutTest {
 
     View paused = (View) kit.<Reply>runCommand(r -> new FirmwareRollout.Pause("ops", r)).reply();
     assertThat(paused.rollout().phase()).isEqualTo(Phase.PAUSED);
-    Refused twice = (Refused) kit.<Reply>runCommand(r -> new FirmwareRollout.Pause("ops", r)).reply();
+    Refused twice =
+        (Refused) kit.<Reply>runCommand(r -> new FirmwareRollout.Pause("ops", r)).reply();
     assertThat(twice.reason()).contains("PAUSED");
 
     fleet.get(0).answer(true);
-    awaitRollout(s -> assertThat(s.devices().get(fleet.get(0).serial).step())
-        .as("a running device is still followed while paused").isEqualTo(Step.SUCCEEDED));
+    awaitRollout(
+        s ->
+            assertThat(s.devices().get(fleet.get(0).serial).step())
+                .as("a running device is still followed while paused")
+                .isEqualTo(Step.SUCCEEDED));
     for (int i = 0; i < 3; i++) tick();
     assertThat(received(fleet)).as("no new start while paused").isEqualTo(1);
     assertThat(kit.getState().phase()).isEqualTo(Phase.PAUSED);
 
     View resumed = (View) kit.<Reply>runCommand(r -> new FirmwareRollout.Resume("ops", r)).reply();
     assertThat(resumed.rollout().phase()).isEqualTo(Phase.RUNNING);
-    assertThat(kit.<Reply>runCommand(r -> new FirmwareRollout.Resume("ops", r)).reply()).isInstanceOf(Refused.class);
+    assertThat(kit.<Reply>runCommand(r -> new FirmwareRollout.Resume("ops", r)).reply())
+        .isInstanceOf(Refused.class);
     awaitRollout(s -> assertThat(received(fleet)).isEqualTo(2));
 
     View aborted = (View) kit.<Reply>runCommand(r -> new FirmwareRollout.Abort("ops", r)).reply();
     assertThat(aborted.rollout().phase()).isEqualTo(Phase.ABORTED);
-    assertThat(kit.<Reply>runCommand(r -> new FirmwareRollout.Abort("ops", r)).reply()).isInstanceOf(Refused.class);
-    assertThat(kit.<Reply>runCommand(r -> new FirmwareRollout.Resume("ops", r)).reply()).isInstanceOf(Refused.class);
+    assertThat(kit.<Reply>runCommand(r -> new FirmwareRollout.Abort("ops", r)).reply())
+        .isInstanceOf(Refused.class);
+    assertThat(kit.<Reply>runCommand(r -> new FirmwareRollout.Resume("ops", r)).reply())
+        .isInstanceOf(Refused.class);
     fleet.get(1).answer(true);
-    awaitRollout(s -> assertThat(s.devices().get(fleet.get(1).serial).step())
-        .as("the running one finishes after the abort").isEqualTo(Step.SUCCEEDED));
+    awaitRollout(
+        s ->
+            assertThat(s.devices().get(fleet.get(1).serial).step())
+                .as("the running one finishes after the abort")
+                .isEqualTo(Step.SUCCEEDED));
     for (int i = 0; i < 3; i++) tick();
     assertThat(received(fleet)).isEqualTo(2);
     assertThat(kit.getState().count(Step.WAITING)).isEqualTo(2);
@@ -247,20 +281,25 @@ class FirmwareRolloutTest {
     assertThat(kit.restart().state()).isEqualTo(before);
     fleet.stream().filter(d -> !d.commands.isEmpty()).forEach(d -> d.answer(true));
     // No ticks from the test: the timer re-armed on recovery drives it.
-    waiter.awaitAssert(WAIT, () -> {
-      assertThat(kit.getState().phase()).isEqualTo(Phase.RUNNING);
-      assertThat(kit.getState().count(Step.SUCCEEDED)).isEqualTo(2);
-      assertThat(received(fleet)).isEqualTo(3);
-      return null;
-    });
+    waiter.awaitAssert(
+        WAIT,
+        () -> {
+          assertThat(kit.getState().phase()).isEqualTo(Phase.RUNNING);
+          assertThat(kit.getState().count(Step.SUCCEEDED)).isEqualTo(2);
+          assertThat(received(fleet)).isEqualTo(3);
+          return null;
+        });
     fleet.get(2).answer(true);
-    waiter.awaitAssert(WAIT, () -> {
-      assertThat(kit.getState().phase()).isEqualTo(Phase.COMPLETED);
-      return null;
-    });
+    waiter.awaitAssert(
+        WAIT,
+        () -> {
+          assertThat(kit.getState().phase()).isEqualTo(Phase.COMPLETED);
+          return null;
+        });
     for (SimDevice d : fleet) {
       assertThat(d.commands).hasSize(1);
-      assertThat(commandsOf(d).stream().filter(c -> c.type() == CommandType.FIRMWARE_UPGRADE)).hasSize(1);
+      assertThat(commandsOf(d).stream().filter(c -> c.type() == CommandType.FIRMWARE_UPGRADE))
+          .hasSize(1);
     }
   }
 
@@ -268,21 +307,27 @@ class FirmwareRolloutTest {
   void aSecondStartOfTheSameRolloutIsRefused() {
     List<SimDevice> fleet = fleet(1, Answer.SUCCEED);
     start(fleet, 1, 1);
-    Reply again = kit.<Reply>runCommand(r -> new FirmwareRollout.Start(account, List.of(fleet.get(0).serial), 1, 1,
-        "ops", r)).reply();
+    Reply again =
+        kit.<Reply>runCommand(
+                r ->
+                    new FirmwareRollout.Start(
+                        account, List.of(fleet.get(0).serial), 1, 1, "ops", r))
+            .reply();
     assertThat(again).isInstanceOf(Refused.class);
   }
 
   /**
-   * Rollouts are remembered entities: every id ever asked about is started again after each restart.
-   * Asking about an id that is no rollout must leave nothing behind. PRODUCTION BUG (see report): the empty
-   * entity refuses and stays, so each GET of a made-up id adds a remembered entity for good.
+   * Rollouts are remembered entities: every id ever asked about is started again after each
+   * restart. Asking about an id that is no rollout must leave nothing behind. PRODUCTION BUG (see
+   * report): the empty entity refuses and stays, so each GET of a made-up id adds a remembered
+   * entity for good.
    */
   @Test
   void anUnknownRolloutRefusesAndPassivatesSoThatNothingIsRemembered() {
     Reply reply = kit.<Reply>runCommand(FirmwareRollout.Get::new).reply();
     assertThat(reply).isInstanceOf(Refused.class);
-    assertThat(kit.<Reply>runCommand(r -> new FirmwareRollout.Pause("x", r)).reply()).isInstanceOf(Refused.class);
+    assertThat(kit.<Reply>runCommand(r -> new FirmwareRollout.Pause("x", r)).reply())
+        .isInstanceOf(Refused.class);
     assertThat(kit.getState().exists()).isFalse();
     shard.expectMessageClass(ClusterSharding.Passivate.class, Duration.ofSeconds(3));
   }
@@ -291,8 +336,9 @@ class FirmwareRolloutTest {
 
   private View start(List<SimDevice> fleet, int concurrency, int abortAfter) {
     List<String> serials = fleet.stream().map(d -> d.serial).collect(Collectors.toList());
-    var result = kit.<Reply>runCommand(r -> new FirmwareRollout.Start(account, serials, concurrency, abortAfter,
-        "ops", r));
+    var result =
+        kit.<Reply>runCommand(
+            r -> new FirmwareRollout.Start(account, serials, concurrency, abortAfter, "ops", r));
     assertThat(result.reply()).isInstanceOf(View.class);
     return (View) result.reply();
   }
@@ -303,11 +349,14 @@ class FirmwareRolloutTest {
 
   /** Waits until {@code check} holds for the rollout's state, ticking it meanwhile. */
   private void awaitRollout(java.util.function.Consumer<State> check) {
-    waiter.awaitAssert(WAIT, Duration.ofMillis(150), () -> {
-      tick();
-      check.accept(kit.getState());
-      return null;
-    });
+    waiter.awaitAssert(
+        WAIT,
+        Duration.ofMillis(150),
+        () -> {
+          tick();
+          check.accept(kit.getState());
+          return null;
+        });
   }
 
   private static int received(List<SimDevice> fleet) {
@@ -322,7 +371,10 @@ class FirmwareRolloutTest {
   }
 
   private DeviceCommand deviceCommand(SimDevice d) {
-    return commandsOf(d).stream().filter(c -> c.id().equals(d.commands.get(0).id())).findFirst().orElseThrow();
+    return commandsOf(d).stream()
+        .filter(c -> c.id().equals(d.commands.get(0).id()))
+        .findFirst()
+        .orElseThrow();
   }
 
   private static List<DeviceCommand> commandsOf(SimDevice d) {
@@ -337,9 +389,14 @@ class FirmwareRolloutTest {
     }
   }
 
-  // ------------------------------------------------------------------------------------ simulated devices
+  // ------------------------------------------------------------------------------------ simulated
+  // devices
 
-  private enum Answer { SUCCEED, FAIL, HOLD }
+  private enum Answer {
+    SUCCEED,
+    FAIL,
+    HOLD
+  }
 
   private List<SimDevice> fleet(int n, Answer answer) {
     List<SimDevice> out = new ArrayList<>();
@@ -348,15 +405,20 @@ class FirmwareRolloutTest {
   }
 
   private SimDevice device(Answer answer, String firmware) {
-    SimDevice d = new SimDevice(rolloutId.toUpperCase().replace("-", "") + "D" + IDS.incrementAndGet(), answer);
-    assertThat(get(devices.register(d.serial, MODEL, account))).isEqualTo(new UpsDevice.Confirmation.Accepted());
+    SimDevice d =
+        new SimDevice(
+            rolloutId.toUpperCase().replace("-", "") + "D" + IDS.incrementAndGet(), answer);
+    assertThat(get(devices.register(d.serial, MODEL, account)))
+        .isEqualTo(new UpsDevice.Confirmation.Accepted());
     d.connect(firmware);
     return d;
   }
 
   /** A device registered a year ago: its trial is over, it is on Basic. */
   private SimDevice basicDevice() {
-    SimDevice d = new SimDevice(rolloutId.toUpperCase().replace("-", "") + "B" + IDS.incrementAndGet(), Answer.SUCCEED);
+    SimDevice d =
+        new SimDevice(
+            rolloutId.toUpperCase().replace("-", "") + "B" + IDS.incrementAndGet(), Answer.SUCCEED);
     synchronized (clock) {
       clock.set(NOW.minus(Duration.ofDays(365)));
       try {
@@ -392,12 +454,14 @@ class FirmwareRolloutTest {
 
     private Behavior<DeviceLink.Message> behavior() {
       return Behaviors.receive(DeviceLink.Message.class)
-          .onMessage(DeviceLink.Deliver.class, m -> {
-            commands.add(m.command());
-            if (mode == Answer.SUCCEED) answer(true);
-            if (mode == Answer.FAIL) answer(false);
-            return Behaviors.same();
-          })
+          .onMessage(
+              DeviceLink.Deliver.class,
+              m -> {
+                commands.add(m.command());
+                if (mode == Answer.SUCCEED) answer(true);
+                if (mode == Answer.FAIL) answer(false);
+                return Behaviors.same();
+              })
           .onMessage(DeviceLink.Close.class, m -> Behaviors.same())
           .build();
     }
@@ -409,19 +473,40 @@ class FirmwareRolloutTest {
       Instant now = clock.instant();
       if (ok) {
         telemetry(c.params().get("version"));
-        devices.recordCommandResult(serial, epoch,
-            new CommandReport(c.id(), CommandReport.Status.SUCCEEDED, null, -1, null, null, now, now));
+        devices.recordCommandResult(
+            serial,
+            epoch,
+            new CommandReport(
+                c.id(), CommandReport.Status.SUCCEEDED, null, -1, null, null, now, now));
       } else {
-        devices.recordCommandResult(serial, epoch, new CommandReport(c.id(), CommandReport.Status.FAILED, "installing",
-            -1, "flash write error", null, now, now));
+        devices.recordCommandResult(
+            serial,
+            epoch,
+            new CommandReport(
+                c.id(),
+                CommandReport.Status.FAILED,
+                "installing",
+                -1,
+                "flash write error",
+                null,
+                now,
+                now));
       }
     }
 
     synchronized void telemetry(String firmware) {
       Instant now = clock.instant();
-      devices.recordTelemetry(serial, epoch, new Telemetry(now, now, ++seq, Set.of(StatusFlag.OL), new TreeMap<>(),
-          new TreeMap<>(Map.of("ups.firmware", firmware)), false));
+      devices.recordTelemetry(
+          serial,
+          epoch,
+          new Telemetry(
+              now,
+              now,
+              ++seq,
+              Set.of(StatusFlag.OL),
+              new TreeMap<>(),
+              new TreeMap<>(Map.of("ups.firmware", firmware)),
+              false));
     }
   }
-
 }

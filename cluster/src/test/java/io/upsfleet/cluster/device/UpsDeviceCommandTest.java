@@ -1,7 +1,5 @@
 package io.upsfleet.cluster.device;
 
-import io.upsfleet.cluster.testing.EntityTestConfig;
-import io.upsfleet.cluster.testing.TestClock;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.typesafe.config.Config;
@@ -45,6 +43,8 @@ import io.upsfleet.cluster.device.UpsDevice.Wake;
 import io.upsfleet.cluster.licensing.Grant;
 import io.upsfleet.cluster.plan.Sku;
 import io.upsfleet.cluster.plan.TermSource;
+import io.upsfleet.cluster.testing.EntityTestConfig;
+import io.upsfleet.cluster.testing.TestClock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.EnumSet;
@@ -65,11 +65,12 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The remote operations of {@link UpsDevice} (DOMAIN.md §4 and §6, RELIABILITY.md) through the
- * {@link EventSourcedBehaviorTestKit}, with jackson-cbor verification of every command, event, reply and
- * state: a command's whole lifecycle (pending, sent, acknowledged, finished, failed, timed out, expired,
- * cancelled), the plan and model gates, one firmware upgrade at a time, idempotency keys, firmware success
- * only on the reported version, interrupted upgrades, the firmware offer, the input-sensitivity shadow, and
- * deadlines kept across a restart. Time is a hand-moved clock; the device's link is a probe.
+ * {@link EventSourcedBehaviorTestKit}, with jackson-cbor verification of every command, event,
+ * reply and state: a command's whole lifecycle (pending, sent, acknowledged, finished, failed,
+ * timed out, expired, cancelled), the plan and model gates, one firmware upgrade at a time,
+ * idempotency keys, firmware success only on the reported version, interrupted upgrades, the
+ * firmware offer, the input-sensitivity shadow, and deadlines kept across a restart. Time is a
+ * hand-moved clock; the device's link is a probe.
  */
 class UpsDeviceCommandTest {
 
@@ -77,14 +78,18 @@ class UpsDeviceCommandTest {
     return EntityTestConfig.testkit();
   }
 
-  private static final ActorTestKit testKit = ActorTestKit.create("UpsDeviceCommandTest", testConfig());
+  private static final ActorTestKit testKit =
+      ActorTestKit.create("UpsDeviceCommandTest", testConfig());
 
   @AfterAll
   static void shutdownTestKit() {
     testKit.shutdownTestKit();
   }
 
-  private static final DeviceSettings SETTINGS = DeviceSettings.fromConfig(ConfigFactory.parseString("""
+  private static final DeviceSettings SETTINGS =
+      DeviceSettings.fromConfig(
+          ConfigFactory.parseString(
+                  """
           upsfleet.devices {
             offline-grace = 2m
             idle-passivation = 10m
@@ -92,12 +97,14 @@ class UpsDeviceCommandTest {
             temperature-high = 50
             temperature-clear = 45
           }""")
-      .withFallback(ConfigFactory.defaultReference())
-      .resolve());
+              .withFallback(ConfigFactory.defaultReference())
+              .resolve());
 
   private static final AtomicInteger IDS = new AtomicInteger();
+
   /** Family SMT, two outlet groups (0 = main, 1 = switched). */
   private static final String MODEL = "SMT1500C";
+
   private static final String ACCOUNT = "acct-commands";
   private static final Instant REGISTERED = Instant.parse("2025-03-10T08:00:00Z");
   private static final String OLD_FIRMWARE = "UPS 09.2 / ID=18";
@@ -107,10 +114,11 @@ class UpsDeviceCommandTest {
   private final String serial = String.format("CM%08dX", IDS.incrementAndGet());
   private final TestClock clock = new TestClock(REGISTERED);
   private final TestProbe<ClusterSharding.ShardCommand> shard = testKit.createTestProbe();
-  private final EventSourcedBehaviorTestKit<Command, Event, State> kit = EventSourcedBehaviorTestKit.create(
-      testKit.system(),
-      UpsDevice.create(serial, shard.ref(), SETTINGS, clock),
-      EventSourcedBehaviorTestKit.enabledSerializationSettings().withVerifyEquality(true));
+  private final EventSourcedBehaviorTestKit<Command, Event, State> kit =
+      EventSourcedBehaviorTestKit.create(
+          testKit.system(),
+          UpsDevice.create(serial, shard.ref(), SETTINGS, clock),
+          EventSourcedBehaviorTestKit.enabledSerializationSettings().withVerifyEquality(true));
   private long seq;
 
   // ------------------------------------------------------------------------------------ lifecycle
@@ -130,8 +138,11 @@ class UpsDeviceCommandTest {
 
       DeviceCommand cmd = accepted(result.reply());
       assertThat(cmd.status()).isEqualTo(CommandStatus.SENT);
-      assertThat(cmd.params()).containsExactly(
-          Map.entry("group", "1"), Map.entry("offDelaySeconds", "5"), Map.entry("onDelaySeconds", "10"));
+      assertThat(cmd.params())
+          .containsExactly(
+              Map.entry("group", "1"),
+              Map.entry("offDelaySeconds", "5"),
+              Map.entry("onDelaySeconds", "10"));
       assertThat(cmd.requestedBy()).isEqualTo("alice");
       assertThat(cmd.requestedAt()).isEqualTo(now);
       assertThat(cmd.expiresAt()).isEqualTo(now.plus(HOUR));
@@ -141,17 +152,25 @@ class UpsDeviceCommandTest {
       assertThat(result.events()).hasSize(3);
       CommandRequested requested = (CommandRequested) result.events().get(0);
       assertThat(requested.command().status()).isEqualTo(CommandStatus.PENDING);
-      assertThat(requested.nextCommandDeadline()).as("stamped with the deadline after all events").isEqualTo(timeout);
+      assertThat(requested.nextCommandDeadline())
+          .as("stamped with the deadline after all events")
+          .isEqualTo(timeout);
       EventRaised action = (EventRaised) result.events().get(1);
       assertThat(action.type()).isEqualTo(EventType.USER_ACTION);
-      assertThat(action.details()).containsEntry("command", cmd.id()).containsEntry("operation", "OUTLET_GROUP_REBOOT")
-          .containsEntry("by", "alice").containsEntry("group", "1");
+      assertThat(action.details())
+          .containsEntry("command", cmd.id())
+          .containsEntry("operation", "OUTLET_GROUP_REBOOT")
+          .containsEntry("by", "alice")
+          .containsEntry("group", "1");
       assertThat(result.events().get(2))
-          .isEqualTo(new CommandUpdated(cmd.id(), CommandStatus.SENT, null, null, epoch, timeout, now));
+          .isEqualTo(
+              new CommandUpdated(cmd.id(), CommandStatus.SENT, null, null, epoch, timeout, now));
 
       DeviceLink.Deliver deliver = link.expectMessageClass(DeviceLink.Deliver.class);
-      assertThat(deliver.command()).isEqualTo(new CommandMessage(cmd.id(), CommandType.OUTLET_GROUP_REBOOT,
-          cmd.params(), now, now.plus(HOUR)));
+      assertThat(deliver.command())
+          .isEqualTo(
+              new CommandMessage(
+                  cmd.id(), CommandType.OUTLET_GROUP_REBOOT, cmd.params(), now, now.plus(HOUR)));
       assertThat(commands()).containsExactly(cmd);
     }
 
@@ -166,17 +185,28 @@ class UpsDeviceCommandTest {
       assertThat(cmd.sentAt()).isNull();
       assertThat(result.events()).noneMatch(e -> e instanceof CommandUpdated);
       assertThat(((CommandRequested) result.events().get(0)).nextCommandDeadline())
-          .as("a pending command's deadline is its TTL").isEqualTo(requestedAt.plus(HOUR));
+          .as("a pending command's deadline is its TTL")
+          .isEqualTo(requestedAt.plus(HOUR));
 
       clock.advance(Duration.ofMinutes(20));
       TestProbe<DeviceLink.Message> link = testKit.createTestProbe();
-      var attached = kit.<AttachReply>runCommand(r -> new Attach("192.0.2.1:1", "node-1", link.ref(), r));
+      var attached =
+          kit.<AttachReply>runCommand(r -> new Attach("192.0.2.1:1", "node-1", link.ref(), r));
       Instant now = clock.instant();
       assertThat(attached.events()).hasSize(2);
       assertThat(attached.events().get(0)).isInstanceOf(Connected.class);
-      assertThat(attached.events().get(1)).isEqualTo(new CommandUpdated(cmd.id(), CommandStatus.SENT, null, null, 1,
-          now.plus(CommandType.OUTLET_GROUP_REBOOT.executionTimeout()), now));
-      assertThat(link.expectMessageClass(DeviceLink.Deliver.class).command().id()).isEqualTo(cmd.id());
+      assertThat(attached.events().get(1))
+          .isEqualTo(
+              new CommandUpdated(
+                  cmd.id(),
+                  CommandStatus.SENT,
+                  null,
+                  null,
+                  1,
+                  now.plus(CommandType.OUTLET_GROUP_REBOOT.executionTimeout()),
+                  now));
+      assertThat(link.expectMessageClass(DeviceLink.Deliver.class).command().id())
+          .isEqualTo(cmd.id());
 
       // Dropped before its PUBACK: the next session gets the very same command again.
       kit.runCommand(new Detach(1, "CLIENT_DISCONNECT"));
@@ -192,8 +222,10 @@ class UpsDeviceCommandTest {
     void aPendingCommandWhoseTtlPassesExpiresAndIsNeverSentAfterwards() {
       register();
       advanced();
-      DeviceCommand cmd = accepted(request(CommandType.OUTLET_GROUP_REBOOT, reboot(1), Duration.ofMinutes(10), null)
-          .reply());
+      DeviceCommand cmd =
+          accepted(
+              request(CommandType.OUTLET_GROUP_REBOOT, reboot(1), Duration.ofMinutes(10), null)
+                  .reply());
 
       clock.advance(Duration.ofMinutes(9));
       assertThat(kit.runCommand(new CheckDeadlines()).hasNoEvents()).as("not yet").isTrue();
@@ -208,7 +240,8 @@ class UpsDeviceCommandTest {
       assertThat(commands().get(0).status()).isEqualTo(CommandStatus.EXPIRED);
 
       TestProbe<DeviceLink.Message> link = testKit.createTestProbe();
-      var attached = kit.<AttachReply>runCommand(r -> new Attach("192.0.2.1:1", "node-1", link.ref(), r));
+      var attached =
+          kit.<AttachReply>runCommand(r -> new Attach("192.0.2.1:1", "node-1", link.ref(), r));
       assertThat(attached.events()).hasSize(1).first().isInstanceOf(Connected.class);
       link.expectNoMessage(Duration.ofMillis(200));
     }
@@ -217,17 +250,21 @@ class UpsDeviceCommandTest {
     void anAttachAfterTheTtlExpiresThePendingCommandInsteadOfSendingIt() {
       register();
       advanced();
-      DeviceCommand cmd = accepted(request(CommandType.OUTLET_GROUP_REBOOT, reboot(1), Duration.ofMinutes(10), null)
-          .reply());
+      DeviceCommand cmd =
+          accepted(
+              request(CommandType.OUTLET_GROUP_REBOOT, reboot(1), Duration.ofMinutes(10), null)
+                  .reply());
       clock.advance(Duration.ofMinutes(10)); // exactly at the TTL: too late
 
       TestProbe<DeviceLink.Message> link = testKit.createTestProbe();
-      var attached = kit.<AttachReply>runCommand(r -> new Attach("192.0.2.1:1", "node-1", link.ref(), r));
+      var attached =
+          kit.<AttachReply>runCommand(r -> new Attach("192.0.2.1:1", "node-1", link.ref(), r));
       assertThat(attached.events()).hasSize(2);
       CommandUpdated expired = (CommandUpdated) attached.events().get(1);
       assertThat(expired.commandId()).isEqualTo(cmd.id());
       assertThat(expired.status()).isEqualTo(CommandStatus.EXPIRED);
-      assertThat(attached.events()).noneMatch(e -> e instanceof CommandUpdated u && u.status() == CommandStatus.SENT);
+      assertThat(attached.events())
+          .noneMatch(e -> e instanceof CommandUpdated u && u.status() == CommandStatus.SENT);
       link.expectNoMessage(Duration.ofMillis(200));
       assertThat(commands().get(0).status()).isEqualTo(CommandStatus.EXPIRED);
       assertThat(commands().get(0).sentAt()).isNull();
@@ -238,11 +275,14 @@ class UpsDeviceCommandTest {
       register();
       advanced();
       long epoch = attach(testKit.createTestProbe());
-      DeviceCommand cmd = accepted(request(CommandType.OUTLET_GROUP_REBOOT, reboot(1), HOUR, null).reply());
+      DeviceCommand cmd =
+          accepted(request(CommandType.OUTLET_GROUP_REBOOT, reboot(1), HOUR, null).reply());
 
       assertThat(kit.runCommand(new CommandDelivered(epoch - 1, cmd.id())).hasNoEvents())
-          .as("a PUBACK of an older session").isTrue();
-      assertThat(kit.runCommand(new CommandDelivered(epoch, "no-such-command")).hasNoEvents()).isTrue();
+          .as("a PUBACK of an older session")
+          .isTrue();
+      assertThat(kit.runCommand(new CommandDelivered(epoch, "no-such-command")).hasNoEvents())
+          .isTrue();
 
       clock.advance(Duration.ofSeconds(1));
       var acked = kit.runCommand(new CommandDelivered(epoch, cmd.id()));
@@ -252,7 +292,8 @@ class UpsDeviceCommandTest {
       assertThat(commands().get(0).status()).isEqualTo(CommandStatus.ACKNOWLEDGED);
 
       assertThat(kit.runCommand(new CommandDelivered(epoch, cmd.id())).hasNoEvents())
-          .as("a second PUBACK changes nothing").isTrue();
+          .as("a second PUBACK changes nothing")
+          .isTrue();
     }
 
     @Test
@@ -260,13 +301,16 @@ class UpsDeviceCommandTest {
       register();
       long epoch = attach(testKit.createTestProbe());
       firmware(epoch, OLD_FIRMWARE);
-      DeviceCommand cmd = accepted(request(CommandType.FIRMWARE_UPGRADE, Map.of(), HOUR, null).reply());
+      DeviceCommand cmd =
+          accepted(request(CommandType.FIRMWARE_UPGRADE, Map.of(), HOUR, null).reply());
 
       var accepted = report(epoch, cmd.id(), CommandReport.Status.ACCEPTED, null, -1, null, null);
       assertThat(accepted.reply()).isEqualTo(new Confirmation.Accepted());
-      assertThat(((CommandUpdated) accepted.event()).status()).isEqualTo(CommandStatus.ACKNOWLEDGED);
+      assertThat(((CommandUpdated) accepted.event()).status())
+          .isEqualTo(CommandStatus.ACKNOWLEDGED);
 
-      var downloading = report(epoch, cmd.id(), CommandReport.Status.IN_PROGRESS, "downloading", 40, null, null);
+      var downloading =
+          report(epoch, cmd.id(), CommandReport.Status.IN_PROGRESS, "downloading", 40, null, null);
       CommandUpdated update = (CommandUpdated) downloading.event();
       assertThat(update.status()).isEqualTo(CommandStatus.ACKNOWLEDGED);
       assertThat(update.progress()).isEqualTo("downloading 40%");
@@ -275,7 +319,9 @@ class UpsDeviceCommandTest {
       report(epoch, cmd.id(), CommandReport.Status.IN_PROGRESS, "installing", -1, null, null);
       assertThat(commands().get(0).progress()).isEqualTo("installing");
       report(epoch, cmd.id(), CommandReport.Status.ACCEPTED, null, -1, null, null);
-      assertThat(commands().get(0).progress()).as("a report without progress keeps the last one").isEqualTo("installing");
+      assertThat(commands().get(0).progress())
+          .as("a report without progress keeps the last one")
+          .isEqualTo("installing");
       assertThat(commands().get(0).status()).isEqualTo(CommandStatus.ACKNOWLEDGED);
     }
 
@@ -284,7 +330,8 @@ class UpsDeviceCommandTest {
       register();
       advanced();
       long epoch = attach(testKit.createTestProbe());
-      DeviceCommand cmd = accepted(request(CommandType.OUTLET_GROUP_REBOOT, reboot(1), HOUR, null).reply());
+      DeviceCommand cmd =
+          accepted(request(CommandType.OUTLET_GROUP_REBOOT, reboot(1), HOUR, null).reply());
 
       var done = report(epoch, cmd.id(), CommandReport.Status.SUCCEEDED, null, -1, null, null);
       assertThat(done.reply()).isEqualTo(new Confirmation.Accepted());
@@ -296,7 +343,9 @@ class UpsDeviceCommandTest {
       assertThat(((CommandUpdated) done.events().get(0)).nextCommandDeadline()).isNull();
 
       var resent = report(epoch, cmd.id(), CommandReport.Status.SUCCEEDED, null, -1, null, null);
-      assertThat(resent.reply()).as("a re-sent result is acknowledged again").isEqualTo(new Confirmation.Accepted());
+      assertThat(resent.reply())
+          .as("a re-sent result is acknowledged again")
+          .isEqualTo(new Confirmation.Accepted());
       assertThat(resent.hasNoEvents()).isTrue();
     }
 
@@ -304,16 +353,20 @@ class UpsDeviceCommandTest {
     void aSensitivityChangeThatSucceedsRaisesSensitivityChanged() {
       register();
       long epoch = attach(testKit.createTestProbe());
-      DeviceCommand cmd = accepted(request(CommandType.SET_INPUT_SENSITIVITY, Map.of("sensitivity", "low"), HOUR, null)
-          .reply());
-      // The shadow holds what the device confirmed: a change still under way is not yet the desired value.
+      DeviceCommand cmd =
+          accepted(
+              request(CommandType.SET_INPUT_SENSITIVITY, Map.of("sensitivity", "low"), HOUR, null)
+                  .reply());
+      // The shadow holds what the device confirmed: a change still under way is not yet the desired
+      // value.
       assertThat(kit.getState().desiredSensitivity()).isNull();
 
       var done = report(epoch, cmd.id(), CommandReport.Status.SUCCEEDED, null, -1, null, null);
       assertThat(kit.getState().desiredSensitivity()).isEqualTo("low");
       assertThat(statusOf(done.events(), cmd.id())).isEqualTo(CommandStatus.SUCCEEDED);
       assertThat(raised(done.events(), EventType.SENSITIVITY_CHANGED).details())
-          .containsEntry("sensitivity", "low").containsEntry("command", cmd.id());
+          .containsEntry("sensitivity", "low")
+          .containsEntry("command", cmd.id());
     }
 
     @Test
@@ -321,14 +374,16 @@ class UpsDeviceCommandTest {
       register();
       long epoch = attach(testKit.createTestProbe());
       DeviceCommand first = accepted(request(CommandType.SELF_TEST, Map.of(), HOUR, null).reply());
-      var passed = report(epoch, first.id(), CommandReport.Status.SUCCEEDED, null, -1, null, "passed");
+      var passed =
+          report(epoch, first.id(), CommandReport.Status.SUCCEEDED, null, -1, null, "passed");
       assertThat(statusOf(passed.events(), first.id())).isEqualTo(CommandStatus.SUCCEEDED);
       EventRaised ok = raised(passed.events(), EventType.SELF_TEST_PASSED);
       assertThat(ok.cause()).isEqualTo("SELF_TEST");
       assertThat(ok.details()).containsEntry("result", "passed");
 
       DeviceCommand second = accepted(request(CommandType.SELF_TEST, Map.of(), HOUR, null).reply());
-      var failed = report(epoch, second.id(), CommandReport.Status.SUCCEEDED, null, -1, null, "failed");
+      var failed =
+          report(epoch, second.id(), CommandReport.Status.SUCCEEDED, null, -1, null, "failed");
       assertThat(statusOf(failed.events(), second.id())).isEqualTo(CommandStatus.SUCCEEDED);
       EventRaised bad = raised(failed.events(), EventType.SELF_TEST_FAILED);
       assertThat(bad.severity()).isEqualTo(Severity.WARNING);
@@ -341,15 +396,19 @@ class UpsDeviceCommandTest {
       register();
       advanced();
       long epoch = attach(testKit.createTestProbe());
-      DeviceCommand reboot = accepted(request(CommandType.OUTLET_GROUP_REBOOT, reboot(1), HOUR, null).reply());
-      var failed = report(epoch, reboot.id(), CommandReport.Status.FAILED, null, -1, "relay stuck", null);
+      DeviceCommand reboot =
+          accepted(request(CommandType.OUTLET_GROUP_REBOOT, reboot(1), HOUR, null).reply());
+      var failed =
+          report(epoch, reboot.id(), CommandReport.Status.FAILED, null, -1, "relay stuck", null);
       CommandUpdated f = (CommandUpdated) failed.events().get(0);
       assertThat(f.status()).isEqualTo(CommandStatus.FAILED);
       assertThat(f.reason()).isEqualTo("failed: relay stuck");
       assertThat(raisedTypes(failed.events())).isEmpty();
 
       DeviceCommand test = accepted(request(CommandType.SELF_TEST, Map.of(), HOUR, null).reply());
-      var rejected = report(epoch, test.id(), CommandReport.Status.REJECTED, null, -1, "battery charging", null);
+      var rejected =
+          report(
+              epoch, test.id(), CommandReport.Status.REJECTED, null, -1, "battery charging", null);
       CommandUpdated r = (CommandUpdated) rejected.events().get(0);
       assertThat(r.status()).isEqualTo(CommandStatus.FAILED);
       assertThat(r.reason()).isEqualTo("rejected by the device: battery charging");
@@ -361,9 +420,18 @@ class UpsDeviceCommandTest {
       register();
       long epoch = attach(testKit.createTestProbe());
       firmware(epoch, OLD_FIRMWARE);
-      DeviceCommand cmd = accepted(request(CommandType.FIRMWARE_UPGRADE, Map.of(), HOUR, null).reply());
+      DeviceCommand cmd =
+          accepted(request(CommandType.FIRMWARE_UPGRADE, Map.of(), HOUR, null).reply());
       report(epoch, cmd.id(), CommandReport.Status.IN_PROGRESS, "downloading", 80, null, null);
-      var failed = report(epoch, cmd.id(), CommandReport.Status.FAILED, "downloading", 80, "checksum mismatch", null);
+      var failed =
+          report(
+              epoch,
+              cmd.id(),
+              CommandReport.Status.FAILED,
+              "downloading",
+              80,
+              "checksum mismatch",
+              null);
       assertThat(statusOf(failed.events(), cmd.id())).isEqualTo(CommandStatus.FAILED);
       assertThat(raised(failed.events(), EventType.FIRMWARE_FAILED).details())
           .containsEntry("reason", "failed: checksum mismatch");
@@ -373,9 +441,11 @@ class UpsDeviceCommandTest {
     void aReportOnAnUnknownCommandIsRefusedInvalid() {
       register();
       long epoch = attach(testKit.createTestProbe());
-      var result = report(epoch, "not-a-command", CommandReport.Status.SUCCEEDED, null, -1, null, null);
+      var result =
+          report(epoch, "not-a-command", CommandReport.Status.SUCCEEDED, null, -1, null, null);
       assertThat(result.reply()).isInstanceOf(Confirmation.Rejected.class);
-      assertThat(((Confirmation.Rejected) result.reply()).reason()).isEqualTo(Confirmation.Reason.INVALID);
+      assertThat(((Confirmation.Rejected) result.reply()).reason())
+          .isEqualTo(Confirmation.Reason.INVALID);
       assertThat(result.hasNoEvents()).isTrue();
     }
 
@@ -384,7 +454,8 @@ class UpsDeviceCommandTest {
       register();
       advanced();
       long epoch = attach(testKit.createTestProbe());
-      DeviceCommand cmd = accepted(request(CommandType.OUTLET_GROUP_REBOOT, reboot(1), HOUR, null).reply());
+      DeviceCommand cmd =
+          accepted(request(CommandType.OUTLET_GROUP_REBOOT, reboot(1), HOUR, null).reply());
       kit.runCommand(new CommandDelivered(epoch, cmd.id()));
 
       clock.advance(Duration.ofMinutes(9));
@@ -407,18 +478,21 @@ class UpsDeviceCommandTest {
       register();
       long epoch = attach(testKit.createTestProbe());
       firmware(epoch, OLD_FIRMWARE);
-      DeviceCommand cmd = accepted(request(CommandType.FIRMWARE_UPGRADE, Map.of(), HOUR, null).reply());
+      DeviceCommand cmd =
+          accepted(request(CommandType.FIRMWARE_UPGRADE, Map.of(), HOUR, null).reply());
       clock.advance(CommandType.FIRMWARE_UPGRADE.executionTimeout());
       var checked = kit.runCommand(new CheckDeadlines());
       assertThat(statusOf(checked.events(), cmd.id())).isEqualTo(CommandStatus.TIMED_OUT);
-      assertThat(raised(checked.events(), EventType.FIRMWARE_FAILED).details()).containsEntry("reason", "timed out");
+      assertThat(raised(checked.events(), EventType.FIRMWARE_FAILED).details())
+          .containsEntry("reason", "timed out");
     }
 
     @Test
     void onlyAPendingCommandCanBeCancelledAndACancelledOneIsNeverSent() {
       register();
       advanced();
-      DeviceCommand pending = accepted(request(CommandType.OUTLET_GROUP_REBOOT, reboot(1), HOUR, null).reply());
+      DeviceCommand pending =
+          accepted(request(CommandType.OUTLET_GROUP_REBOOT, reboot(1), HOUR, null).reply());
 
       var cancelled = kit.<CommandReply>runCommand(r -> new CancelCommand(pending.id(), "bob", r));
       DeviceCommand c = accepted(cancelled.reply());
@@ -427,13 +501,15 @@ class UpsDeviceCommandTest {
       assertThat(((CommandUpdated) cancelled.event()).nextCommandDeadline()).isNull();
 
       var twice = kit.<CommandReply>runCommand(r -> new CancelCommand(pending.id(), "bob", r));
-      assertThat(((CommandRefused) twice.reply()).reason()).isEqualTo(RefusalReason.NOT_CANCELLABLE);
+      assertThat(((CommandRefused) twice.reply()).reason())
+          .isEqualTo(RefusalReason.NOT_CANCELLABLE);
 
       TestProbe<DeviceLink.Message> link = testKit.createTestProbe();
       long epoch = attach(link);
       link.expectNoMessage(Duration.ofMillis(200));
 
-      DeviceCommand sent = accepted(request(CommandType.OUTLET_GROUP_REBOOT, reboot(0), HOUR, null).reply());
+      DeviceCommand sent =
+          accepted(request(CommandType.OUTLET_GROUP_REBOOT, reboot(0), HOUR, null).reply());
       assertThat(sent.status()).isEqualTo(CommandStatus.SENT);
       var refused = kit.<CommandReply>runCommand(r -> new CancelCommand(sent.id(), "bob", r));
       CommandRefused notCancellable = (CommandRefused) refused.reply();
@@ -452,10 +528,13 @@ class UpsDeviceCommandTest {
       advanced();
       DeviceCommand first = accepted(request(CommandType.SELF_TEST, Map.of(), HOUR, null).reply());
       clock.advance(Duration.ofSeconds(1));
-      DeviceCommand second = accepted(request(CommandType.OUTLET_GROUP_REBOOT, reboot(1), HOUR, null).reply());
+      DeviceCommand second =
+          accepted(request(CommandType.OUTLET_GROUP_REBOOT, reboot(1), HOUR, null).reply());
       CommandList list = (CommandList) kit.<CommandReply>runCommand(GetCommands::new).reply();
       assertThat(list.accountId()).isEqualTo(ACCOUNT);
-      assertThat(list.commands()).extracting(DeviceCommand::id).containsExactly(second.id(), first.id());
+      assertThat(list.commands())
+          .extracting(DeviceCommand::id)
+          .containsExactly(second.id(), first.id());
     }
   }
 
@@ -484,7 +563,8 @@ class UpsDeviceCommandTest {
       long epoch = attach(testKit.createTestProbe());
       firmware(epoch, OLD_FIRMWARE);
       clock.set(Instant.parse("2025-09-11T08:00:00Z")); // the trial ended the day before
-      kit.runCommand(new Wake()); // raises the plan's change, so nothing is pending behind our backs
+      kit.runCommand(
+          new Wake()); // raises the plan's change, so nothing is pending behind our backs
       assertThat(plan().current().plan()).isEqualTo(Plan.BASIC);
 
       var firmware = request(CommandType.FIRMWARE_UPGRADE, Map.of(), HOUR, null);
@@ -495,11 +575,13 @@ class UpsDeviceCommandTest {
       assertThat(firmware.hasNoEvents()).isTrue();
 
       for (CommandType type : List.of(CommandType.SELF_TEST, CommandType.SET_INPUT_SENSITIVITY)) {
-        Map<String, String> params = type == CommandType.SET_INPUT_SENSITIVITY ? Map.of("sensitivity", "low") : Map.of();
+        Map<String, String> params =
+            type == CommandType.SET_INPUT_SENSITIVITY ? Map.of("sensitivity", "low") : Map.of();
         CommandRefused r = (CommandRefused) request(type, params, HOUR, null).reply();
         assertThat(r.requiredPlan()).as(type.name()).isEqualTo(Plan.STANDARD);
       }
-      CommandRefused reboot = (CommandRefused) request(CommandType.OUTLET_GROUP_REBOOT, reboot(1), HOUR, null).reply();
+      CommandRefused reboot =
+          (CommandRefused) request(CommandType.OUTLET_GROUP_REBOOT, reboot(1), HOUR, null).reply();
       assertThat(reboot.requiredPlan()).isEqualTo(Plan.ADVANCED);
       assertThat(reboot.message()).contains("Basic");
       assertThat(commands()).isEmpty();
@@ -514,7 +596,9 @@ class UpsDeviceCommandTest {
       assertThat(refused.reason()).isEqualTo(RefusalReason.UNSUPPORTED);
       assertThat(refused.message()).contains(MODEL).contains("0..1");
       assertThat(result.hasNoEvents()).isTrue();
-      assertThat(accepted(request(CommandType.OUTLET_GROUP_REBOOT, reboot(1), HOUR, null).reply()).status())
+      assertThat(
+              accepted(request(CommandType.OUTLET_GROUP_REBOOT, reboot(1), HOUR, null).reply())
+                  .status())
           .isEqualTo(CommandStatus.PENDING);
     }
 
@@ -524,42 +608,62 @@ class UpsDeviceCommandTest {
       advanced();
       long epoch = attach(testKit.createTestProbe());
       firmware(epoch, OLD_FIRMWARE);
-      DeviceCommand upgrade = accepted(request(CommandType.FIRMWARE_UPGRADE, Map.of(), HOUR, null).reply());
+      DeviceCommand upgrade =
+          accepted(request(CommandType.FIRMWARE_UPGRADE, Map.of(), HOUR, null).reply());
 
       var second = request(CommandType.FIRMWARE_UPGRADE, Map.of(), HOUR, null);
       CommandRefused conflict = (CommandRefused) second.reply();
       assertThat(conflict.reason()).isEqualTo(RefusalReason.CONFLICT);
       assertThat(conflict.message()).contains(upgrade.id());
       assertThat(second.hasNoEvents()).isTrue();
-      assertThat(((CommandRefused) request(CommandType.OUTLET_GROUP_REBOOT, reboot(1), HOUR, null).reply()).reason())
+      assertThat(
+              ((CommandRefused)
+                      request(CommandType.OUTLET_GROUP_REBOOT, reboot(1), HOUR, null).reply())
+                  .reason())
           .isEqualTo(RefusalReason.CONFLICT);
 
       report(epoch, upgrade.id(), CommandReport.Status.FAILED, null, -1, "low battery", null);
-      assertThat(accepted(request(CommandType.FIRMWARE_UPGRADE, Map.of(), HOUR, null).reply()).status())
-          .as("once the first ended, a new upgrade may start").isEqualTo(CommandStatus.SENT);
+      assertThat(
+              accepted(request(CommandType.FIRMWARE_UPGRADE, Map.of(), HOUR, null).reply())
+                  .status())
+          .as("once the first ended, a new upgrade may start")
+          .isEqualTo(CommandStatus.SENT);
     }
 
     @Test
     void aFirmwareUpgradeNeedsAKnownNewerReleaseOfTheSameFamilyAndPlatform() {
       register();
       long epoch = attach(testKit.createTestProbe());
-      CommandRefused unknown = (CommandRefused) request(CommandType.FIRMWARE_UPGRADE, Map.of(), HOUR, null).reply();
+      CommandRefused unknown =
+          (CommandRefused) request(CommandType.FIRMWARE_UPGRADE, Map.of(), HOUR, null).reply();
       assertThat(unknown.reason()).isEqualTo(RefusalReason.UNSUPPORTED);
       assertThat(unknown.message()).contains("not reported its firmware");
 
-      firmware(epoch, "UPS 09.2 / ID=1040"); // the SMTL platform: another family's release is never offered
-      CommandRefused otherPlatform = (CommandRefused) request(CommandType.FIRMWARE_UPGRADE, Map.of(), HOUR, null).reply();
+      firmware(
+          epoch,
+          "UPS 09.2 / ID=1040"); // the SMTL platform: another family's release is never offered
+      CommandRefused otherPlatform =
+          (CommandRefused) request(CommandType.FIRMWARE_UPGRADE, Map.of(), HOUR, null).reply();
       assertThat(otherPlatform.reason()).isEqualTo(RefusalReason.UNSUPPORTED);
       assertThat(otherPlatform.message()).contains("no newer firmware");
 
       firmware(epoch, OLD_FIRMWARE);
-      CommandRefused wrongVersion = (CommandRefused) request(CommandType.FIRMWARE_UPGRADE,
-          Map.of("version", "UPS 16.6 / ID=1027"), HOUR, null).reply();
+      CommandRefused wrongVersion =
+          (CommandRefused)
+              request(
+                      CommandType.FIRMWARE_UPGRADE,
+                      Map.of("version", "UPS 16.6 / ID=1027"),
+                      HOUR,
+                      null)
+                  .reply();
       assertThat(wrongVersion.reason()).isEqualTo(RefusalReason.UNSUPPORTED);
       assertThat(wrongVersion.message()).contains(NEW_FIRMWARE);
 
-      DeviceCommand ok = accepted(request(CommandType.FIRMWARE_UPGRADE, Map.of(), HOUR, null).reply());
-      assertThat(ok.params()).containsEntry("version", NEW_FIRMWARE).containsEntry("loadUnprotected", "true");
+      DeviceCommand ok =
+          accepted(request(CommandType.FIRMWARE_UPGRADE, Map.of(), HOUR, null).reply());
+      assertThat(ok.params())
+          .containsEntry("version", NEW_FIRMWARE)
+          .containsEntry("loadUnprotected", "true");
     }
 
     @Test
@@ -568,7 +672,9 @@ class UpsDeviceCommandTest {
       advanced();
       TestProbe<DeviceLink.Message> link = testKit.createTestProbe();
       attach(link);
-      DeviceCommand first = accepted(request(CommandType.OUTLET_GROUP_REBOOT, reboot(1), HOUR, "user-1:key-1").reply());
+      DeviceCommand first =
+          accepted(
+              request(CommandType.OUTLET_GROUP_REBOOT, reboot(1), HOUR, "user-1:key-1").reply());
       link.expectMessageClass(DeviceLink.Deliver.class);
 
       clock.advance(Duration.ofSeconds(3));
@@ -578,9 +684,13 @@ class UpsDeviceCommandTest {
       link.expectNoMessage(Duration.ofMillis(200));
 
       var otherBody = request(CommandType.SELF_TEST, Map.of(), HOUR, "user-1:key-1");
-      assertThat(accepted(otherBody.reply()).id()).as("the key names the earlier command").isEqualTo(first.id());
+      assertThat(accepted(otherBody.reply()).id())
+          .as("the key names the earlier command")
+          .isEqualTo(first.id());
 
-      DeviceCommand other = accepted(request(CommandType.OUTLET_GROUP_REBOOT, reboot(1), HOUR, "user-1:key-2").reply());
+      DeviceCommand other =
+          accepted(
+              request(CommandType.OUTLET_GROUP_REBOOT, reboot(1), HOUR, "user-1:key-2").reply());
       assertThat(other.id()).isNotEqualTo(first.id());
       assertThat(commands()).hasSize(2);
     }
@@ -588,7 +698,8 @@ class UpsDeviceCommandTest {
     @Test
     void anUnregisteredDeviceRefusesCommands() {
       var result = request(CommandType.SELF_TEST, Map.of(), HOUR, null);
-      assertThat(((CommandRefused) result.reply()).reason()).isEqualTo(RefusalReason.NOT_REGISTERED);
+      assertThat(((CommandRefused) result.reply()).reason())
+          .isEqualTo(RefusalReason.NOT_REGISTERED);
       assertThat(result.hasNoEvents()).isTrue();
     }
   }
@@ -604,7 +715,8 @@ class UpsDeviceCommandTest {
       TestProbe<DeviceLink.Message> link = testKit.createTestProbe();
       long epoch = attach(link);
       firmware(epoch, OLD_FIRMWARE);
-      DeviceCommand cmd = accepted(request(CommandType.FIRMWARE_UPGRADE, Map.of(), HOUR, null).reply());
+      DeviceCommand cmd =
+          accepted(request(CommandType.FIRMWARE_UPGRADE, Map.of(), HOUR, null).reply());
       CommandMessage sent = link.expectMessageClass(DeviceLink.Deliver.class).command();
       assertThat(sent.params()).containsEntry("version", NEW_FIRMWARE);
       kit.runCommand(new CommandDelivered(epoch, cmd.id()));
@@ -621,12 +733,17 @@ class UpsDeviceCommandTest {
       kit.runCommand(new Detach(epoch, "CLIENT_DISCONNECT"));
       clock.advance(Duration.ofMinutes(2));
       long next = attach(testKit.createTestProbe());
-      var back = kit.runCommand(new RecordTelemetry(next, sample("OL", Map.of("ups.firmware", NEW_FIRMWARE))));
+      var back =
+          kit.runCommand(
+              new RecordTelemetry(next, sample("OL", Map.of("ups.firmware", NEW_FIRMWARE))));
       assertThat(statusOf(back.events(), cmd.id())).isEqualTo(CommandStatus.SUCCEEDED);
-      assertThat(back.events()).contains(new FirmwareChanged(OLD_FIRMWARE, NEW_FIRMWARE, clock.instant()));
+      assertThat(back.events())
+          .contains(new FirmwareChanged(OLD_FIRMWARE, NEW_FIRMWARE, clock.instant()));
       assertThat(raised(back.events(), EventType.FIRMWARE_UPDATED).details())
-          .containsEntry("from", OLD_FIRMWARE).containsEntry("to", NEW_FIRMWARE);
-      assertThat(raisedTypes(back.events())).doesNotContain(EventType.FIRMWARE_AVAILABLE, EventType.FIRMWARE_FAILED);
+          .containsEntry("from", OLD_FIRMWARE)
+          .containsEntry("to", NEW_FIRMWARE);
+      assertThat(raisedTypes(back.events()))
+          .doesNotContain(EventType.FIRMWARE_AVAILABLE, EventType.FIRMWARE_FAILED);
       assertThat(commands().get(0).status()).isEqualTo(CommandStatus.SUCCEEDED);
       assertThat(snapshot().firmware()).isEqualTo(NEW_FIRMWARE);
       assertThat(snapshot().firmwareAvailable()).isNull();
@@ -637,8 +754,11 @@ class UpsDeviceCommandTest {
       register();
       long epoch = attach(testKit.createTestProbe());
       firmware(epoch, OLD_FIRMWARE);
-      DeviceCommand cmd = accepted(request(CommandType.FIRMWARE_UPGRADE, Map.of(), HOUR, null).reply());
-      var reported = kit.runCommand(new RecordTelemetry(epoch, sample("OL", Map.of("ups.firmware", NEW_FIRMWARE))));
+      DeviceCommand cmd =
+          accepted(request(CommandType.FIRMWARE_UPGRADE, Map.of(), HOUR, null).reply());
+      var reported =
+          kit.runCommand(
+              new RecordTelemetry(epoch, sample("OL", Map.of("ups.firmware", NEW_FIRMWARE))));
       assertThat(statusOf(reported.events(), cmd.id())).isEqualTo(CommandStatus.SUCCEEDED);
       var late = report(epoch, cmd.id(), CommandReport.Status.SUCCEEDED, null, -1, null, null);
       assertThat(late.hasNoEvents()).isTrue();
@@ -649,23 +769,33 @@ class UpsDeviceCommandTest {
       register();
       long epoch = attach(testKit.createTestProbe());
       firmware(epoch, OLD_FIRMWARE);
-      DeviceCommand cmd = accepted(request(CommandType.FIRMWARE_UPGRADE, Map.of(), HOUR, null).reply());
+      DeviceCommand cmd =
+          accepted(request(CommandType.FIRMWARE_UPGRADE, Map.of(), HOUR, null).reply());
       kit.runCommand(new CommandDelivered(epoch, cmd.id()));
       report(epoch, cmd.id(), CommandReport.Status.IN_PROGRESS, "rebooting", -1, null, null);
 
       // Still the same session: the old version before the reboot is no failure.
-      var before = kit.runCommand(new RecordTelemetry(epoch, sample("OL", Map.of("ups.firmware", OLD_FIRMWARE))));
+      var before =
+          kit.runCommand(
+              new RecordTelemetry(epoch, sample("OL", Map.of("ups.firmware", OLD_FIRMWARE))));
       assertThat(before.hasNoEvents()).isTrue();
 
       kit.runCommand(new Detach(epoch, "CONNECTION_LOST"));
       clock.advance(Duration.ofMinutes(3));
       long next = attach(testKit.createTestProbe());
-      var back = kit.runCommand(new RecordTelemetry(next, sample("OL", Map.of("ups.firmware", OLD_FIRMWARE))));
-      CommandUpdated failed = (CommandUpdated) back.events().stream()
-          .filter(e -> e instanceof CommandUpdated).findFirst().orElseThrow();
+      var back =
+          kit.runCommand(
+              new RecordTelemetry(next, sample("OL", Map.of("ups.firmware", OLD_FIRMWARE))));
+      CommandUpdated failed =
+          (CommandUpdated)
+              back.events().stream()
+                  .filter(e -> e instanceof CommandUpdated)
+                  .findFirst()
+                  .orElseThrow();
       assertThat(failed.status()).isEqualTo(CommandStatus.FAILED);
       assertThat(failed.reason()).contains("interrupted").contains(OLD_FIRMWARE);
-      assertThat(raised(back.events(), EventType.FIRMWARE_FAILED).details().get("reason")).contains("interrupted");
+      assertThat(raised(back.events(), EventType.FIRMWARE_FAILED).details().get("reason"))
+          .contains("interrupted");
       assertThat(back.events()).noneMatch(e -> e instanceof FirmwareChanged);
       assertThat(snapshot().firmware()).isEqualTo(OLD_FIRMWARE);
       assertThat(kit.getState().activeFirmwareUpgrade()).isEmpty();
@@ -675,26 +805,49 @@ class UpsDeviceCommandTest {
     void firmwareAvailableIsRaisedOncePerCatalogueVersion() {
       register();
       long epoch = attach(testKit.createTestProbe());
-      var first = kit.runCommand(new RecordTelemetry(epoch, sample("OL", Map.of("ups.firmware", OLD_FIRMWARE))));
-      assertThat(first.events()).contains(new FirmwareChanged(null, OLD_FIRMWARE, clock.instant()),
-          new FirmwareOffered(NEW_FIRMWARE, clock.instant()));
+      var first =
+          kit.runCommand(
+              new RecordTelemetry(epoch, sample("OL", Map.of("ups.firmware", OLD_FIRMWARE))));
+      assertThat(first.events())
+          .contains(
+              new FirmwareChanged(null, OLD_FIRMWARE, clock.instant()),
+              new FirmwareOffered(NEW_FIRMWARE, clock.instant()));
       EventRaised offer = raised(first.events(), EventType.FIRMWARE_AVAILABLE);
-      assertThat(offer.details()).containsEntry("version", NEW_FIRMWARE).containsEntry("current", OLD_FIRMWARE)
-          .containsKey("notes").containsKey("warning");
+      assertThat(offer.details())
+          .containsEntry("version", NEW_FIRMWARE)
+          .containsEntry("current", OLD_FIRMWARE)
+          .containsKey("notes")
+          .containsKey("warning");
       assertThat(raisedTypes(first.events())).doesNotContain(EventType.FIRMWARE_UPDATED);
       assertThat(snapshot().firmwareAvailable()).isEqualTo(NEW_FIRMWARE);
 
-      assertThat(kit.runCommand(new RecordTelemetry(epoch, sample("OL", Map.of("ups.firmware", OLD_FIRMWARE))))
-          .hasNoEvents()).isTrue();
+      assertThat(
+              kit.runCommand(
+                      new RecordTelemetry(
+                          epoch, sample("OL", Map.of("ups.firmware", OLD_FIRMWARE))))
+                  .hasNoEvents())
+          .isTrue();
       kit.runCommand(new Detach(epoch, "CLIENT_DISCONNECT"));
       long next = attach(testKit.createTestProbe());
-      assertThat(kit.runCommand(new RecordTelemetry(next, sample("OL", Map.of("ups.firmware", OLD_FIRMWARE))))
-          .hasNoEvents()).as("a new session offers nothing again").isTrue();
+      assertThat(
+              kit.runCommand(
+                      new RecordTelemetry(next, sample("OL", Map.of("ups.firmware", OLD_FIRMWARE))))
+                  .hasNoEvents())
+          .as("a new session offers nothing again")
+          .isTrue();
       kit.restart();
       long third = attach(testKit.createTestProbe());
-      assertThat(kit.runCommand(new RecordTelemetry(third, sample("OL", Map.of("ups.firmware", OLD_FIRMWARE))))
-          .hasNoEvents()).as("nor does a restart").isTrue();
-      assertThat(journal().stream().filter(e -> e instanceof EventRaised r && r.type() == EventType.FIRMWARE_AVAILABLE))
+      assertThat(
+              kit.runCommand(
+                      new RecordTelemetry(
+                          third, sample("OL", Map.of("ups.firmware", OLD_FIRMWARE))))
+                  .hasNoEvents())
+          .as("nor does a restart")
+          .isTrue();
+      assertThat(
+              journal().stream()
+                  .filter(
+                      e -> e instanceof EventRaised r && r.type() == EventType.FIRMWARE_AVAILABLE))
           .hasSize(1);
     }
 
@@ -702,9 +855,14 @@ class UpsDeviceCommandTest {
     void noFirmwareIsOfferedForAnotherPlatformOrWhenUpToDate() {
       register();
       long epoch = attach(testKit.createTestProbe());
-      var other = kit.runCommand(new RecordTelemetry(epoch, sample("OL", Map.of("ups.firmware", "UPS 01.1 / ID=1040"))));
+      var other =
+          kit.runCommand(
+              new RecordTelemetry(
+                  epoch, sample("OL", Map.of("ups.firmware", "UPS 01.1 / ID=1040"))));
       assertThat(raisedTypes(other.events())).doesNotContain(EventType.FIRMWARE_AVAILABLE);
-      var current = kit.runCommand(new RecordTelemetry(epoch, sample("OL", Map.of("ups.firmware", NEW_FIRMWARE))));
+      var current =
+          kit.runCommand(
+              new RecordTelemetry(epoch, sample("OL", Map.of("ups.firmware", NEW_FIRMWARE))));
       assertThat(raisedTypes(current.events())).containsExactly(EventType.FIRMWARE_UPDATED);
       assertThat(snapshot().firmwareAvailable()).isNull();
     }
@@ -714,20 +872,25 @@ class UpsDeviceCommandTest {
       register();
       long epoch = attach(testKit.createTestProbe());
       firmware(epoch, OLD_FIRMWARE);
-      DeviceCommand cmd = accepted(request(CommandType.FIRMWARE_UPGRADE, Map.of(), HOUR, null).reply());
+      DeviceCommand cmd =
+          accepted(request(CommandType.FIRMWARE_UPGRADE, Map.of(), HOUR, null).reply());
       report(epoch, cmd.id(), CommandReport.Status.IN_PROGRESS, "installing", -1, null, null);
 
       var onBattery = kit.runCommand(new RecordTelemetry(epoch, sample("OB DISCHRG", Map.of())));
-      assertThat(raised(onBattery.events(), EventType.ON_BATTERY).cause()).isEqualTo("FIRMWARE_UPGRADE");
+      assertThat(raised(onBattery.events(), EventType.ON_BATTERY).cause())
+          .isEqualTo("FIRMWARE_UPGRADE");
 
       report(epoch, cmd.id(), CommandReport.Status.FAILED, null, -1, "aborted", null);
       kit.runCommand(new RecordTelemetry(epoch, sample("OL", Map.of())));
       var later = kit.runCommand(new RecordTelemetry(epoch, sample("OB DISCHRG", Map.of())));
-      assertThat(raised(later.events(), EventType.ON_BATTERY).cause()).as("no upgrade runs any more").isNull();
+      assertThat(raised(later.events(), EventType.ON_BATTERY).cause())
+          .as("no upgrade runs any more")
+          .isNull();
     }
   }
 
-  // ------------------------------------------------------------------------------------ sensitivity shadow
+  // ------------------------------------------------------------------------------------
+  // sensitivity shadow
 
   @Nested
   class SensitivityShadow {
@@ -737,8 +900,10 @@ class UpsDeviceCommandTest {
       register();
       TestProbe<DeviceLink.Message> link = testKit.createTestProbe();
       long epoch = attach(link);
-      DeviceCommand asked = accepted(request(CommandType.SET_INPUT_SENSITIVITY, Map.of("sensitivity", "low"), HOUR,
-          null).reply());
+      DeviceCommand asked =
+          accepted(
+              request(CommandType.SET_INPUT_SENSITIVITY, Map.of("sensitivity", "low"), HOUR, null)
+                  .reply());
       link.expectMessageClass(DeviceLink.Deliver.class);
       report(epoch, asked.id(), CommandReport.Status.SUCCEEDED, null, -1, null, null);
       assertThat(snapshot().desiredSensitivity()).isEqualTo("low");
@@ -747,9 +912,15 @@ class UpsDeviceCommandTest {
       kit.runCommand(new Detach(epoch, "CLIENT_DISCONNECT"));
       TestProbe<DeviceLink.Message> next = testKit.createTestProbe();
       long epoch2 = attach(next);
-      var drifted = kit.runCommand(new RecordTelemetry(epoch2, sample("OL", Map.of("input.sensitivity", "high"))));
-      CommandRequested shadow = (CommandRequested) drifted.events().stream()
-          .filter(e -> e instanceof CommandRequested).findFirst().orElseThrow();
+      var drifted =
+          kit.runCommand(
+              new RecordTelemetry(epoch2, sample("OL", Map.of("input.sensitivity", "high"))));
+      CommandRequested shadow =
+          (CommandRequested)
+              drifted.events().stream()
+                  .filter(e -> e instanceof CommandRequested)
+                  .findFirst()
+                  .orElseThrow();
       assertThat(shadow.command().type()).isEqualTo(CommandType.SET_INPUT_SENSITIVITY);
       assertThat(shadow.command().params()).containsExactly(Map.entry("sensitivity", "low"));
       assertThat(shadow.command().requestedBy()).isEqualTo("system");
@@ -758,8 +929,13 @@ class UpsDeviceCommandTest {
       CommandMessage delivered = next.expectMessageClass(DeviceLink.Deliver.class).command();
       assertThat(delivered.id()).isEqualTo(shadow.command().id());
 
-      assertThat(kit.runCommand(new RecordTelemetry(epoch2, sample("OL", Map.of("input.sensitivity", "high"))))
-          .hasNoEvents()).as("only the first sample of a session is compared").isTrue();
+      assertThat(
+              kit.runCommand(
+                      new RecordTelemetry(
+                          epoch2, sample("OL", Map.of("input.sensitivity", "high"))))
+                  .hasNoEvents())
+          .as("only the first sample of a session is compared")
+          .isTrue();
       next.expectNoMessage(Duration.ofMillis(100));
     }
 
@@ -767,15 +943,25 @@ class UpsDeviceCommandTest {
     void aSessionReportingTheDesiredSensitivityGetsNothing() {
       register();
       long epoch = attach(testKit.createTestProbe());
-      DeviceCommand asked = accepted(request(CommandType.SET_INPUT_SENSITIVITY, Map.of("sensitivity", "medium"), HOUR,
-          null).reply());
+      DeviceCommand asked =
+          accepted(
+              request(
+                      CommandType.SET_INPUT_SENSITIVITY,
+                      Map.of("sensitivity", "medium"),
+                      HOUR,
+                      null)
+                  .reply());
       report(epoch, asked.id(), CommandReport.Status.SUCCEEDED, null, -1, null, null);
       kit.runCommand(new Detach(epoch, "CLIENT_DISCONNECT"));
       TestProbe<DeviceLink.Message> link = testKit.createTestProbe();
       long epoch2 = attach(link);
       kit.runCommand(new RecordTelemetry(epoch2, sample("OL", Map.of())));
-      assertThat(kit.runCommand(new RecordTelemetry(epoch2, sample("OL", Map.of("input.sensitivity", "medium"))))
-          .hasNoEvents()).isTrue();
+      assertThat(
+              kit.runCommand(
+                      new RecordTelemetry(
+                          epoch2, sample("OL", Map.of("input.sensitivity", "medium"))))
+                  .hasNoEvents())
+          .isTrue();
       link.expectNoMessage(Duration.ofMillis(100));
     }
 
@@ -783,60 +969,79 @@ class UpsDeviceCommandTest {
     void noShadowWhileTheUsersOwnSensitivityCommandIsUnderWay() {
       register();
       long epoch = attach(testKit.createTestProbe());
-      accepted(request(CommandType.SET_INPUT_SENSITIVITY, Map.of("sensitivity", "low"), HOUR, null).reply());
-      var sample = kit.runCommand(new RecordTelemetry(epoch, sample("OL", Map.of("input.sensitivity", "high"))));
+      accepted(
+          request(CommandType.SET_INPUT_SENSITIVITY, Map.of("sensitivity", "low"), HOUR, null)
+              .reply());
+      var sample =
+          kit.runCommand(
+              new RecordTelemetry(epoch, sample("OL", Map.of("input.sensitivity", "high"))));
       assertThat(sample.events()).noneMatch(e -> e instanceof CommandRequested);
     }
 
     /**
-     * A sensitivity change the user cancelled before it was sent must not reach the UPS by the back door of
-     * the shadow: the desired value is only what the device confirmed.
+     * A sensitivity change the user cancelled before it was sent must not reach the UPS by the back
+     * door of the shadow: the desired value is only what the device confirmed.
      */
     @Test
     void aCancelledSensitivityChangeIsNotSentByTheShadow() {
       register();
-      DeviceCommand asked = accepted(request(CommandType.SET_INPUT_SENSITIVITY, Map.of("sensitivity", "low"), HOUR,
-          null).reply());
+      DeviceCommand asked =
+          accepted(
+              request(CommandType.SET_INPUT_SENSITIVITY, Map.of("sensitivity", "low"), HOUR, null)
+                  .reply());
       kit.<CommandReply>runCommand(r -> new CancelCommand(asked.id(), "alice", r));
 
       TestProbe<DeviceLink.Message> link = testKit.createTestProbe();
       long epoch = attach(link);
-      var sample = kit.runCommand(new RecordTelemetry(epoch, sample("OL", Map.of("input.sensitivity", "high"))));
-      assertThat(sample.events()).as("no command for a change the user cancelled")
+      var sample =
+          kit.runCommand(
+              new RecordTelemetry(epoch, sample("OL", Map.of("input.sensitivity", "high"))));
+      assertThat(sample.events())
+          .as("no command for a change the user cancelled")
           .noneMatch(e -> e instanceof CommandRequested);
       link.expectNoMessage(Duration.ofMillis(200));
     }
 
     /**
-     * A sensitivity change whose TTL passed is never executed (DOMAIN.md §6): not even as a fresh system
-     * command with a new TTL.
+     * A sensitivity change whose TTL passed is never executed (DOMAIN.md §6): not even as a fresh
+     * system command with a new TTL.
      */
     @Test
     void anExpiredSensitivityChangeIsNotSentByTheShadow() {
       register();
-      accepted(request(CommandType.SET_INPUT_SENSITIVITY, Map.of("sensitivity", "low"), Duration.ofMinutes(10), null)
-          .reply());
+      accepted(
+          request(
+                  CommandType.SET_INPUT_SENSITIVITY,
+                  Map.of("sensitivity", "low"),
+                  Duration.ofMinutes(10),
+                  null)
+              .reply());
       clock.advance(Duration.ofMinutes(30));
       TestProbe<DeviceLink.Message> link = testKit.createTestProbe();
       long epoch = attach(link);
       assertThat(commands().get(0).status()).isEqualTo(CommandStatus.EXPIRED);
 
-      var sample = kit.runCommand(new RecordTelemetry(epoch, sample("OL", Map.of("input.sensitivity", "high"))));
-      assertThat(sample.events()).as("the expired change must not be executed after its TTL")
+      var sample =
+          kit.runCommand(
+              new RecordTelemetry(epoch, sample("OL", Map.of("input.sensitivity", "high"))));
+      assertThat(sample.events())
+          .as("the expired change must not be executed after its TTL")
           .noneMatch(e -> e instanceof CommandRequested);
       link.expectNoMessage(Duration.ofMillis(200));
     }
 
     /**
-     * Remote input sensitivity is a Standard feature (DOMAIN.md §4): a device fallen back to Basic gets no
-     * sensitivity command, not even from the shadow.
+     * Remote input sensitivity is a Standard feature (DOMAIN.md §4): a device fallen back to Basic
+     * gets no sensitivity command, not even from the shadow.
      */
     @Test
     void theShadowSendsNothingToADeviceOnBasic() {
       register();
       long epoch = attach(testKit.createTestProbe());
-      DeviceCommand asked = accepted(request(CommandType.SET_INPUT_SENSITIVITY, Map.of("sensitivity", "low"), HOUR,
-          null).reply());
+      DeviceCommand asked =
+          accepted(
+              request(CommandType.SET_INPUT_SENSITIVITY, Map.of("sensitivity", "low"), HOUR, null)
+                  .reply());
       report(epoch, asked.id(), CommandReport.Status.SUCCEEDED, null, -1, null, null);
       kit.runCommand(new Detach(epoch, "CLIENT_DISCONNECT"));
 
@@ -845,8 +1050,11 @@ class UpsDeviceCommandTest {
       assertThat(plan().current().plan()).isEqualTo(Plan.BASIC);
       TestProbe<DeviceLink.Message> link = testKit.createTestProbe();
       long epoch2 = attach(link);
-      var sample = kit.runCommand(new RecordTelemetry(epoch2, sample("OL", Map.of("input.sensitivity", "high"))));
-      assertThat(sample.events()).as("Basic does not unlock remote sensitivity")
+      var sample =
+          kit.runCommand(
+              new RecordTelemetry(epoch2, sample("OL", Map.of("input.sensitivity", "high"))));
+      assertThat(sample.events())
+          .as("Basic does not unlock remote sensitivity")
           .noneMatch(e -> e instanceof CommandRequested);
       link.expectNoMessage(Duration.ofMillis(200));
     }
@@ -863,34 +1071,47 @@ class UpsDeviceCommandTest {
       advanced();
       long epoch = attach(testKit.createTestProbe());
       firmware(epoch, OLD_FIRMWARE);
-      DeviceCommand reboot = accepted(request(CommandType.OUTLET_GROUP_REBOOT, reboot(1), HOUR, "k-1").reply());
+      DeviceCommand reboot =
+          accepted(request(CommandType.OUTLET_GROUP_REBOOT, reboot(1), HOUR, "k-1").reply());
       report(epoch, reboot.id(), CommandReport.Status.SUCCEEDED, null, -1, null, null);
-      DeviceCommand upgrade = accepted(request(CommandType.FIRMWARE_UPGRADE, Map.of(), HOUR, null).reply());
+      DeviceCommand upgrade =
+          accepted(request(CommandType.FIRMWARE_UPGRADE, Map.of(), HOUR, null).reply());
       report(epoch, upgrade.id(), CommandReport.Status.IN_PROGRESS, "downloading", 10, null, null);
       State before = kit.getState();
 
       State after = kit.restart().state();
       assertThat(after).isEqualTo(before);
-      assertThat(accepted(request(CommandType.OUTLET_GROUP_REBOOT, reboot(1), HOUR, "k-1").reply()).id())
-          .as("the idempotency key survives the restart").isEqualTo(reboot.id());
-      assertThat(((CommandRefused) request(CommandType.FIRMWARE_UPGRADE, Map.of(), HOUR, null).reply()).reason())
-          .as("so does the running upgrade").isEqualTo(RefusalReason.CONFLICT);
+      assertThat(
+              accepted(request(CommandType.OUTLET_GROUP_REBOOT, reboot(1), HOUR, "k-1").reply())
+                  .id())
+          .as("the idempotency key survives the restart")
+          .isEqualTo(reboot.id());
+      assertThat(
+              ((CommandRefused) request(CommandType.FIRMWARE_UPGRADE, Map.of(), HOUR, null).reply())
+                  .reason())
+          .as("so does the running upgrade")
+          .isEqualTo(RefusalReason.CONFLICT);
     }
 
     @Test
     void aPendingCommandWhoseTtlPassedWhileTheEntityWasDownExpiresByItselfAfterRecovery() {
       register();
       advanced();
-      DeviceCommand cmd = accepted(request(CommandType.OUTLET_GROUP_REBOOT, reboot(1), Duration.ofMinutes(10), null)
-          .reply());
+      DeviceCommand cmd =
+          accepted(
+              request(CommandType.OUTLET_GROUP_REBOOT, reboot(1), Duration.ofMinutes(10), null)
+                  .reply());
       clock.advance(Duration.ofMinutes(30)); // passed while nobody held the entity
 
       kit.restart();
       // No CheckDeadlines from the test: the deadline re-armed on recovery fires by itself.
-      shard.awaitAssert(Duration.ofSeconds(5), () -> {
-        assertThat(kit.getState().command(cmd.id()).orElseThrow().status()).isEqualTo(CommandStatus.EXPIRED);
-        return null;
-      });
+      shard.awaitAssert(
+          Duration.ofSeconds(5),
+          () -> {
+            assertThat(kit.getState().command(cmd.id()).orElseThrow().status())
+                .isEqualTo(CommandStatus.EXPIRED);
+            return null;
+          });
       TestProbe<DeviceLink.Message> link = testKit.createTestProbe();
       attach(link);
       link.expectNoMessage(Duration.ofMillis(200));
@@ -901,15 +1122,19 @@ class UpsDeviceCommandTest {
       register();
       advanced();
       long epoch = attach(testKit.createTestProbe());
-      DeviceCommand cmd = accepted(request(CommandType.OUTLET_GROUP_REBOOT, reboot(1), HOUR, null).reply());
+      DeviceCommand cmd =
+          accepted(request(CommandType.OUTLET_GROUP_REBOOT, reboot(1), HOUR, null).reply());
       kit.runCommand(new CommandDelivered(epoch, cmd.id()));
       clock.advance(Duration.ofMinutes(15));
 
       kit.restart();
-      shard.awaitAssert(Duration.ofSeconds(5), () -> {
-        assertThat(kit.getState().command(cmd.id()).orElseThrow().status()).isEqualTo(CommandStatus.TIMED_OUT);
-        return null;
-      });
+      shard.awaitAssert(
+          Duration.ofSeconds(5),
+          () -> {
+            assertThat(kit.getState().command(cmd.id()).orElseThrow().status())
+                .isEqualTo(CommandStatus.TIMED_OUT);
+            return null;
+          });
     }
   }
 
@@ -922,8 +1147,11 @@ class UpsDeviceCommandTest {
 
   /** Assigns a one-year Advanced license (effective at once). */
   private void advanced() {
-    Grant grant = new Grant(Sku.parse("SMARTCONNECT-ADVANCED-1Y").orElseThrow(), TermSource.LICENSE, null);
-    var result = kit.<PlanReply>runCommand(r -> new ApplyEntitlements("asg-" + serial, List.of(grant), "support", r));
+    Grant grant =
+        new Grant(Sku.parse("SMARTCONNECT-ADVANCED-1Y").orElseThrow(), TermSource.LICENSE, null);
+    var result =
+        kit.<PlanReply>runCommand(
+            r -> new ApplyEntitlements("asg-" + serial, List.of(grant), "support", r));
     assertThat(((PlanSummary) result.reply()).current().plan()).isEqualTo(Plan.ADVANCED);
   }
 
@@ -932,19 +1160,29 @@ class UpsDeviceCommandTest {
   }
 
   private long attach(TestProbe<DeviceLink.Message> link) {
-    var result = kit.<AttachReply>runCommand(r -> new Attach("192.0.2.10:51234", "node-1", link.ref(), r));
+    var result =
+        kit.<AttachReply>runCommand(r -> new Attach("192.0.2.10:51234", "node-1", link.ref(), r));
     return ((Attachment) result.reply()).epoch();
   }
 
-  private EventSourcedBehaviorTestKit.CommandResultWithReply<Command, Event, State, CommandReply> request(
-      CommandType type, Map<String, String> params, Duration ttl, String idempotencyKey) {
-    return kit.runCommand(r -> new RequestCommand(type, new TreeMap<>(params), ttl, "alice", idempotencyKey, r));
+  private EventSourcedBehaviorTestKit.CommandResultWithReply<Command, Event, State, CommandReply>
+      request(CommandType type, Map<String, String> params, Duration ttl, String idempotencyKey) {
+    return kit.runCommand(
+        r -> new RequestCommand(type, new TreeMap<>(params), ttl, "alice", idempotencyKey, r));
   }
 
-  private EventSourcedBehaviorTestKit.CommandResultWithReply<Command, Event, State, Confirmation> report(
-      long epoch, String id, CommandReport.Status status, String phase, int percent, String reason, String result) {
+  private EventSourcedBehaviorTestKit.CommandResultWithReply<Command, Event, State, Confirmation>
+      report(
+          long epoch,
+          String id,
+          CommandReport.Status status,
+          String phase,
+          int percent,
+          String reason,
+          String result) {
     Instant now = clock.instant();
-    CommandReport r = new CommandReport(id, status, phase, percent, reason, result, now.minusMillis(300), now);
+    CommandReport r =
+        new CommandReport(id, status, phase, percent, reason, result, now.minusMillis(300), now);
     return kit.runCommand(replyTo -> new RecordCommandResult(epoch, r, replyTo));
   }
 
@@ -977,7 +1215,8 @@ class UpsDeviceCommandTest {
     Instant now = clock.instant();
     Set<StatusFlag> flags = EnumSet.noneOf(StatusFlag.class);
     for (String token : status.split(" ")) flags.add(StatusFlag.fromToken(token).orElseThrow());
-    return new Telemetry(now.minusMillis(400), now, ++seq, flags, new TreeMap<>(), new TreeMap<>(texts), false);
+    return new Telemetry(
+        now.minusMillis(400), now, ++seq, flags, new TreeMap<>(), new TreeMap<>(texts), false);
   }
 
   private static CommandStatus statusOf(List<Event> events, String commandId) {
@@ -990,21 +1229,23 @@ class UpsDeviceCommandTest {
   }
 
   private static EventRaised raised(List<Event> events, EventType type) {
-    List<EventRaised> found = events.stream()
-        .filter(e -> e instanceof EventRaised r && r.type() == type)
-        .map(EventRaised.class::cast)
-        .collect(Collectors.toList());
+    List<EventRaised> found =
+        events.stream()
+            .filter(e -> e instanceof EventRaised r && r.type() == type)
+            .map(EventRaised.class::cast)
+            .collect(Collectors.toList());
     assertThat(found).as(type + " in " + events).hasSize(1);
     return found.get(0);
   }
 
   private static List<EventType> raisedTypes(List<Event> events) {
-    return events.stream().filter(EventRaised.class::isInstance).map(e -> ((EventRaised) e).type())
+    return events.stream()
+        .filter(EventRaised.class::isInstance)
+        .map(e -> ((EventRaised) e).type())
         .collect(Collectors.toList());
   }
 
   private List<Object> journal() {
     return kit.persistenceTestKit().persistedInStorage(PersistenceId.of("UpsDevice", serial).id());
   }
-
 }

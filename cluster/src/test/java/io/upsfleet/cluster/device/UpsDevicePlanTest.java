@@ -1,7 +1,5 @@
 package io.upsfleet.cluster.device;
 
-import io.upsfleet.cluster.testing.EntityTestConfig;
-import io.upsfleet.cluster.testing.TestClock;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.typesafe.config.Config;
@@ -26,6 +24,8 @@ import io.upsfleet.cluster.licensing.Grant;
 import io.upsfleet.cluster.plan.PlanTerm;
 import io.upsfleet.cluster.plan.Sku;
 import io.upsfleet.cluster.plan.TermSource;
+import io.upsfleet.cluster.testing.EntityTestConfig;
+import io.upsfleet.cluster.testing.TestClock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.Period;
@@ -46,10 +46,11 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /**
- * The subscription side of {@link UpsDevice} (DOMAIN.md §4–§5) through the {@link EventSourcedBehaviorTestKit}
- * with jackson-cbor verification of every command, event, reply and state: the trial and warranties set at
- * registration, entitlements applied exactly once, upgrades effective at once, and the plan deadlines
- * (changes and 90/30/7/0-day reminders) raised from persisted state when the clock gets there.
+ * The subscription side of {@link UpsDevice} (DOMAIN.md §4–§5) through the {@link
+ * EventSourcedBehaviorTestKit} with jackson-cbor verification of every command, event, reply and
+ * state: the trial and warranties set at registration, entitlements applied exactly once, upgrades
+ * effective at once, and the plan deadlines (changes and 90/30/7/0-day reminders) raised from
+ * persisted state when the clock gets there.
  */
 class UpsDevicePlanTest {
 
@@ -57,15 +58,22 @@ class UpsDevicePlanTest {
     return EntityTestConfig.testkit();
   }
 
-  private static final ActorTestKit testKit = ActorTestKit.create("UpsDevicePlanTest", testConfig());
+  private static final ActorTestKit testKit =
+      ActorTestKit.create("UpsDevicePlanTest", testConfig());
 
   @AfterAll
   static void shutdownTestKit() {
     testKit.shutdownTestKit();
   }
 
-  /** The plan and warranty values of reference.conf, spelled out so that these tests do not drift with it. */
-  private static final DeviceSettings SETTINGS = DeviceSettings.fromConfig(ConfigFactory.parseString("""
+  /**
+   * The plan and warranty values of reference.conf, spelled out so that these tests do not drift
+   * with it.
+   */
+  private static final DeviceSettings SETTINGS =
+      DeviceSettings.fromConfig(
+          ConfigFactory.parseString(
+                  """
           upsfleet.devices {
             offline-grace = 2m
             idle-passivation = 10m
@@ -75,8 +83,8 @@ class UpsDevicePlanTest {
             trial-battery-bonus = 1y
             warranty-monitoring-cutoff = "2023-08-01T00:00:00Z"
           }""")
-      .withFallback(ConfigFactory.defaultReference())
-      .resolve());
+              .withFallback(ConfigFactory.defaultReference())
+              .resolve());
 
   private static final AtomicInteger IDS = new AtomicInteger();
   private static final String LEAD_ACID = "SMT1500C";
@@ -88,10 +96,11 @@ class UpsDevicePlanTest {
   private final String serial = String.format("PL%08dX", IDS.incrementAndGet());
   private final TestClock clock = new TestClock(REGISTERED);
   private final TestProbe<ClusterSharding.ShardCommand> shard = testKit.createTestProbe();
-  private final EventSourcedBehaviorTestKit<Command, Event, State> kit = EventSourcedBehaviorTestKit.create(
-      testKit.system(),
-      UpsDevice.create(serial, shard.ref(), SETTINGS, clock),
-      EventSourcedBehaviorTestKit.enabledSerializationSettings().withVerifyEquality(true));
+  private final EventSourcedBehaviorTestKit<Command, Event, State> kit =
+      EventSourcedBehaviorTestKit.create(
+          testKit.system(),
+          UpsDevice.create(serial, shard.ref(), SETTINGS, clock),
+          EventSourcedBehaviorTestKit.enabledSerializationSettings().withVerifyEquality(true));
   private long reportSeq;
 
   // ---------------------------------------------------------------------------------- registration
@@ -105,9 +114,11 @@ class UpsDevicePlanTest {
       Registered registered = (Registered) result.get(0);
       assertThat(registered.trialEnds()).isEqualTo(TRIAL_ENDS);
       PlanSummary plan = plan();
-      assertThat(plan.current()).isEqualTo(new PlanStatus(Plan.STANDARD, "TRIAL", REGISTERED, TRIAL_ENDS));
-      assertThat(plan.terms()).containsExactly(
-          new PlanTerm(Plan.STANDARD, REGISTERED, TRIAL_ENDS, TermSource.TRIAL, "trial", null));
+      assertThat(plan.current())
+          .isEqualTo(new PlanStatus(Plan.STANDARD, "TRIAL", REGISTERED, TRIAL_ENDS));
+      assertThat(plan.terms())
+          .containsExactly(
+              new PlanTerm(Plan.STANDARD, REGISTERED, TRIAL_ENDS, TermSource.TRIAL, "trial", null));
       assertThat(plan.coveredUntil()).isEqualTo(TRIAL_ENDS);
       assertThat(plan.registeredAt()).isEqualTo(REGISTERED);
       assertThat(plan.accountId()).isEqualTo(ACCOUNT);
@@ -116,7 +127,9 @@ class UpsDevicePlanTest {
     @Test
     void registrationRecordsWhenThePlanWasCheckedAndTheFirstReminder() {
       List<Event> events = register(LEAD_ACID);
-      PlanChecked checked = (PlanChecked) events.stream().filter(PlanChecked.class::isInstance).findFirst().orElseThrow();
+      PlanChecked checked =
+          (PlanChecked)
+              events.stream().filter(PlanChecked.class::isInstance).findFirst().orElseThrow();
       assertThat(checked.checkedUntil()).isEqualTo(REGISTERED);
       assertThat(checked.plan().plan()).isEqualTo(Plan.STANDARD);
       assertThat(checked.plan().nextDeadline()).isEqualTo(TRIAL_ENDS.minus(Duration.ofDays(90)));
@@ -124,16 +137,17 @@ class UpsDevicePlanTest {
 
     @ParameterizedTest(name = "{0} is {1}")
     @CsvSource({
-        "SMT1500C, LEAD_ACID, 3",
-        "SMT750IC, LEAD_ACID, 3",
-        "SRT2200XLIC, LEAD_ACID, 3",
-        "SMTL1500RM2UC, LITHIUM_ION, 2",
-        "SMTL1000RMI2UC, LITHIUM_ION, 2",
-        "SCL500RMI1UC, LITHIUM_ION, 2",
-        "SCL1000RMI1UC, LITHIUM_ION, 2", // not in the catalogue: lithium by its prefix
-        "SMT9999XC, LEAD_ACID, 3"})      // not in the catalogue: lead-acid by default
-    void aLeadAcidDeviceGetsAYearMoreBatteryWarrantyAtRegistrationAndLithiumDoesNot(String model,
-        DeviceModels.Chemistry chemistry, int batteryYears) {
+      "SMT1500C, LEAD_ACID, 3",
+      "SMT750IC, LEAD_ACID, 3",
+      "SRT2200XLIC, LEAD_ACID, 3",
+      "SMTL1500RM2UC, LITHIUM_ION, 2",
+      "SMTL1000RMI2UC, LITHIUM_ION, 2",
+      "SCL500RMI1UC, LITHIUM_ION, 2",
+      "SCL1000RMI1UC, LITHIUM_ION, 2", // not in the catalogue: lithium by its prefix
+      "SMT9999XC, LEAD_ACID, 3"
+    }) // not in the catalogue: lead-acid by default
+    void aLeadAcidDeviceGetsAYearMoreBatteryWarrantyAtRegistrationAndLithiumDoesNot(
+        String model, DeviceModels.Chemistry chemistry, int batteryYears) {
       assertThat(DeviceModels.chemistryOf(model)).isEqualTo(chemistry);
       Registered registered = (Registered) register(model).get(0);
       Instant battery = REGISTERED.atOffset(ZoneOffset.UTC).plusYears(batteryYears).toInstant();
@@ -147,23 +161,32 @@ class UpsDevicePlanTest {
     @Test
     void anOldRegisteredEventWithoutDatesRecoversTheTrialAndWarrantyFromTheSettings() {
       clock.set(REGISTERED);
-      kit.persistenceTestKit().persistForRecovery(persistenceId(),
-          List.of(new Registered(serial, LITHIUM, ACCOUNT, REGISTERED, null, null, null)));
+      kit.persistenceTestKit()
+          .persistForRecovery(
+              persistenceId(),
+              List.of(new Registered(serial, LITHIUM, ACCOUNT, REGISTERED, null, null, null)));
       State recovered = kit.restart().state();
-      assertThat(recovered.timeline().terms()).containsExactly(
-          new PlanTerm(Plan.STANDARD, REGISTERED, TRIAL_ENDS, TermSource.TRIAL, "trial", null));
+      assertThat(recovered.timeline().terms())
+          .containsExactly(
+              new PlanTerm(Plan.STANDARD, REGISTERED, TRIAL_ENDS, TermSource.TRIAL, "trial", null));
       assertThat(recovered.warrantyEnds()).isEqualTo(Instant.parse("2028-03-10T08:00:00Z"));
       assertThat(recovered.batteryWarrantyEnds()).isEqualTo(Instant.parse("2027-03-10T08:00:00Z"));
     }
 
-    /** PRODUCTION BUG (see report): an old event of a lead-acid device recovers without its trial battery year. */
+    /**
+     * PRODUCTION BUG (see report): an old event of a lead-acid device recovers without its trial
+     * battery year.
+     */
     @Test
     void anOldRegisteredEventOfALeadAcidDeviceRecoversWithTheTrialBatteryBonus() {
       clock.set(REGISTERED);
-      kit.persistenceTestKit().persistForRecovery(persistenceId(),
-          List.of(new Registered(serial, LEAD_ACID, ACCOUNT, REGISTERED, null, null, null)));
+      kit.persistenceTestKit()
+          .persistForRecovery(
+              persistenceId(),
+              List.of(new Registered(serial, LEAD_ACID, ACCOUNT, REGISTERED, null, null, null)));
       State recovered = kit.restart().state();
-      assertThat(recovered.batteryWarrantyEnds()).as("2y battery warranty + 1y for registering a lead-acid UPS")
+      assertThat(recovered.batteryWarrantyEnds())
+          .as("2y battery warranty + 1y for registering a lead-acid UPS")
           .isEqualTo(Instant.parse("2028-03-10T08:00:00Z"));
     }
   }
@@ -182,8 +205,15 @@ class UpsDevicePlanTest {
       PlanSummary plan = (PlanSummary) result.reply();
       assertThat(plan.current().plan()).isEqualTo(Plan.STANDARD);
       assertThat(plan.current().source()).isEqualTo("TRIAL");
-      assertThat(plan.terms().get(1)).isEqualTo(new PlanTerm(Plan.STANDARD, TRIAL_ENDS,
-          Instant.parse("2026-09-10T08:00:00Z"), TermSource.LICENSE, "asg-1", "SMARTCONNECT-STANDARD-1Y"));
+      assertThat(plan.terms().get(1))
+          .isEqualTo(
+              new PlanTerm(
+                  Plan.STANDARD,
+                  TRIAL_ENDS,
+                  Instant.parse("2026-09-10T08:00:00Z"),
+                  TermSource.LICENSE,
+                  "asg-1",
+                  "SMARTCONNECT-STANDARD-1Y"));
       assertThat(plan.coveredUntil()).isEqualTo(Instant.parse("2026-09-10T08:00:00Z"));
     }
 
@@ -201,8 +231,11 @@ class UpsDevicePlanTest {
 
       clock.advance(Duration.ofDays(3));
       var later = apply("asg-1", license("SMARTCONNECT-STANDARD-5Y"));
-      assertThat(later.hasNoEvents()).as("the same id with other grants is still the same assignment").isTrue();
-      assertThat(((PlanSummary) later.reply()).terms()).isEqualTo(((PlanSummary) first.reply()).terms());
+      assertThat(later.hasNoEvents())
+          .as("the same id with other grants is still the same assignment")
+          .isTrue();
+      assertThat(((PlanSummary) later.reply()).terms())
+          .isEqualTo(((PlanSummary) first.reply()).terms());
     }
 
     @Test
@@ -236,12 +269,15 @@ class UpsDevicePlanTest {
       var result = apply("up-1", license("SMARTCONNECT-ADVANCED-1Y"));
 
       PlanSummary plan = (PlanSummary) result.reply();
-      assertThat(plan.current()).isEqualTo(
-          new PlanStatus(Plan.ADVANCED, "LICENSE", now, Instant.parse("2026-05-10T08:00:00Z")));
+      assertThat(plan.current())
+          .isEqualTo(
+              new PlanStatus(Plan.ADVANCED, "LICENSE", now, Instant.parse("2026-05-10T08:00:00Z")));
       EventRaised changed = raised(result.events(), EventType.PLAN_CHANGED);
       assertThat(changed.logged()).isTrue();
       assertThat(changed.at()).isEqualTo(now);
-      assertThat(changed.details()).containsEntry("from", "STANDARD").containsEntry("to", "ADVANCED")
+      assertThat(changed.details())
+          .containsEntry("from", "STANDARD")
+          .containsEntry("to", "ADVANCED")
           .containsEntry("assignment", "up-1");
       EntitlementsApplied applied = (EntitlementsApplied) result.events().get(0);
       assertThat(applied.plan().plan()).isEqualTo(Plan.ADVANCED);
@@ -265,7 +301,9 @@ class UpsDevicePlanTest {
       List<Event> events = checkDeadlines();
       EventRaised changed = raised(events, EventType.PLAN_CHANGED);
       assertThat(changed.at()).isEqualTo(advEnd);
-      assertThat(changed.details()).containsEntry("from", "ADVANCED").containsEntry("to", "STANDARD");
+      assertThat(changed.details())
+          .containsEntry("from", "ADVANCED")
+          .containsEntry("to", "STANDARD");
       assertThat(raisedTypes(events)).doesNotContain(EventType.PLAN_EXPIRED);
       assertThat(plan().current().plan()).isEqualTo(Plan.STANDARD);
     }
@@ -278,25 +316,46 @@ class UpsDevicePlanTest {
       Instant now = clock.instant();
       var result = apply("asg-1", license("SMARTCONNECT-STANDARD-1Y"));
       PlanSummary plan = (PlanSummary) result.reply();
-      assertThat(plan.current()).isEqualTo(new PlanStatus(Plan.STANDARD, "LICENSE", now,
-          now.atOffset(ZoneOffset.UTC).plusYears(1).toInstant()));
+      assertThat(plan.current())
+          .isEqualTo(
+              new PlanStatus(
+                  Plan.STANDARD,
+                  "LICENSE",
+                  now,
+                  now.atOffset(ZoneOffset.UTC).plusYears(1).toInstant()));
       assertThat(raised(result.events(), EventType.PLAN_CHANGED).details())
-          .containsEntry("from", "BASIC").containsEntry("to", "STANDARD");
+          .containsEntry("from", "BASIC")
+          .containsEntry("to", "STANDARD");
     }
 
     @Test
     void aPromotionBonusIsPlacedAfterTheTermOfItsSku() {
       register(LEAD_ACID);
       Sku adv = Sku.parse("SMARTCONNECT-ADVANCED-1Y").orElseThrow();
-      Grant bonus = new Grant(new Sku(adv.code(), Sku.Kind.LICENSE, Plan.ADVANCED, Period.ofYears(1)),
-          TermSource.PROMOTION, "advanced-2024");
-      PlanSummary plan = (PlanSummary) apply("promo-1", new Grant(adv, TermSource.LICENSE, null), bonus).reply();
+      Grant bonus =
+          new Grant(
+              new Sku(adv.code(), Sku.Kind.LICENSE, Plan.ADVANCED, Period.ofYears(1)),
+              TermSource.PROMOTION,
+              "advanced-2024");
+      PlanSummary plan =
+          (PlanSummary) apply("promo-1", new Grant(adv, TermSource.LICENSE, null), bonus).reply();
       Instant now = clock.instant();
-      assertThat(plan.terms()).contains(
-          new PlanTerm(Plan.ADVANCED, now, Instant.parse("2026-03-10T08:00:00Z"), TermSource.LICENSE, "promo-1",
-              adv.code()),
-          new PlanTerm(Plan.ADVANCED, Instant.parse("2026-03-10T08:00:00Z"), Instant.parse("2027-03-10T08:00:00Z"),
-              TermSource.PROMOTION, "promo-1#1", adv.code()));
+      assertThat(plan.terms())
+          .contains(
+              new PlanTerm(
+                  Plan.ADVANCED,
+                  now,
+                  Instant.parse("2026-03-10T08:00:00Z"),
+                  TermSource.LICENSE,
+                  "promo-1",
+                  adv.code()),
+              new PlanTerm(
+                  Plan.ADVANCED,
+                  Instant.parse("2026-03-10T08:00:00Z"),
+                  Instant.parse("2027-03-10T08:00:00Z"),
+                  TermSource.PROMOTION,
+                  "promo-1#1",
+                  adv.code()));
     }
 
     @Test
@@ -304,15 +363,17 @@ class UpsDevicePlanTest {
       register(LEAD_ACID);
       clock.advance(Duration.ofDays(10));
       State before = kit.getState();
-      var preview = kit.<PlanReply>runCommand(r -> new PreviewEntitlements(
-          List.of(license("SMARTCONNECT-ADVANCED-3Y")), r));
+      var preview =
+          kit.<PlanReply>runCommand(
+              r -> new PreviewEntitlements(List.of(license("SMARTCONNECT-ADVANCED-3Y")), r));
       assertThat(preview.hasNoEvents()).isTrue();
       assertThat(preview.state()).isEqualTo(before);
       PlanSummary previewed = (PlanSummary) preview.reply();
       assertThat(previewed.current().plan()).isEqualTo(Plan.ADVANCED);
       assertThat(plan().current().plan()).as("nothing applied").isEqualTo(Plan.STANDARD);
 
-      PlanSummary applied = (PlanSummary) apply("asg-1", license("SMARTCONNECT-ADVANCED-3Y")).reply();
+      PlanSummary applied =
+          (PlanSummary) apply("asg-1", license("SMARTCONNECT-ADVANCED-3Y")).reply();
       assertThat(applied.current()).isEqualTo(previewed.current());
       assertThat(applied.coveredUntil()).isEqualTo(previewed.coveredUntil());
     }
@@ -321,16 +382,22 @@ class UpsDevicePlanTest {
     void planCommandsOfAnUnregisteredDeviceAreRefusedNotRegistered() {
       var apply = apply("asg-1", license("SMARTCONNECT-STANDARD-1Y"));
       assertThat(apply.hasNoEvents()).isTrue();
-      assertThat(apply.reply()).isInstanceOfSatisfying(Confirmation.Rejected.class,
-          r -> assertThat(r.reason()).isEqualTo(Confirmation.Reason.NOT_REGISTERED));
-      assertThat(kit.<PlanReply>runCommand(GetPlan::new).reply()).isInstanceOf(Confirmation.Rejected.class);
-      var preview = kit.<PlanReply>runCommand(r -> new PreviewEntitlements(List.of(license("SMARTCONNECT-STANDARD-1Y")), r));
+      assertThat(apply.reply())
+          .isInstanceOfSatisfying(
+              Confirmation.Rejected.class,
+              r -> assertThat(r.reason()).isEqualTo(Confirmation.Reason.NOT_REGISTERED));
+      assertThat(kit.<PlanReply>runCommand(GetPlan::new).reply())
+          .isInstanceOf(Confirmation.Rejected.class);
+      var preview =
+          kit.<PlanReply>runCommand(
+              r -> new PreviewEntitlements(List.of(license("SMARTCONNECT-STANDARD-1Y")), r));
       assertThat(preview.reply()).isInstanceOf(Confirmation.Rejected.class);
       assertThat(preview.hasNoEvents()).isTrue();
     }
   }
 
-  // ---------------------------------------------------------------------------------- extended warranties
+  // ---------------------------------------------------------------------------------- extended
+  // warranties
 
   @Nested
   class ExtendedWarranties {
@@ -345,10 +412,16 @@ class UpsDevicePlanTest {
       assertThat(plan.warrantyEnds()).isEqualTo(Instant.parse("2027-07-31T23:59:59Z"));
       assertThat(plan.batteryWarrantyEnds()).isEqualTo(Instant.parse("2027-07-31T23:59:59Z"));
       Instant trialEnd = Instant.parse("2024-01-31T23:59:59Z");
-      assertThat(plan.terms()).containsExactly(
-          new PlanTerm(Plan.STANDARD, reg, trialEnd, TermSource.TRIAL, "trial", null),
-          new PlanTerm(Plan.STANDARD, trialEnd, Instant.parse("2025-01-31T23:59:59Z"), TermSource.WARRANTY, "w-1",
-              "WEXTWAR"));
+      assertThat(plan.terms())
+          .containsExactly(
+              new PlanTerm(Plan.STANDARD, reg, trialEnd, TermSource.TRIAL, "trial", null),
+              new PlanTerm(
+                  Plan.STANDARD,
+                  trialEnd,
+                  Instant.parse("2025-01-31T23:59:59Z"),
+                  TermSource.WARRANTY,
+                  "w-1",
+                  "WEXTWAR"));
     }
 
     @Test
@@ -359,7 +432,9 @@ class UpsDevicePlanTest {
       clock.set(Instant.parse("2023-09-01T00:00:00Z"));
       var result = apply("w-1", warranty("WEXTWAR-3Y"));
       PlanSummary plan = (PlanSummary) result.reply();
-      assertThat(plan.terms()).as("monitoring is not extended").extracting(PlanTerm::source)
+      assertThat(plan.terms())
+          .as("monitoring is not extended")
+          .extracting(PlanTerm::source)
           .containsExactly(TermSource.TRIAL);
       assertThat(plan.warrantyEnds()).isEqualTo(Instant.parse("2029-08-01T00:00:00Z"));
       assertThat(plan.batteryWarrantyEnds()).isEqualTo(Instant.parse("2029-08-01T00:00:00Z"));
@@ -393,8 +468,9 @@ class UpsDevicePlanTest {
     }
 
     /**
-     * PRODUCTION BUG (see report): a warranty-only assignment is recognised only through the 64-entry
-     * re-send window shared with device reports, so a retry after 64 reports extends the warranty again.
+     * PRODUCTION BUG (see report): a warranty-only assignment is recognised only through the
+     * 64-entry re-send window shared with device reports, so a retry after 64 reports extends the
+     * warranty again.
      */
     @Test
     void aWarrantyOnlyAssignmentIsNotAppliedTwiceEvenAfterManyDeviceReports() {
@@ -455,14 +531,23 @@ class UpsDevicePlanTest {
       for (int days : List.of(90, 30, 7, 0)) {
         Instant due = TRIAL_ENDS.minus(Duration.ofDays(days));
         clock.set(due.minusSeconds(1));
-        assertThat(raisedTypes(checkDeadlines())).as("nothing yet %d days before", days)
+        assertThat(raisedTypes(checkDeadlines()))
+            .as("nothing yet %d days before", days)
             .doesNotContain(EventType.PLAN_EXPIRING);
         clock.set(due);
         EventRaised reminder = raised(checkDeadlines(), EventType.PLAN_EXPIRING);
         assertThat(reminder.at()).isEqualTo(due);
         assertThat(reminder.logged()).isTrue();
-        assertThat(reminder.details()).isEqualTo(new TreeMap<>(Map.of(
-            "days", Integer.toString(days), "endsAt", TRIAL_ENDS.toString(), "plan", "STANDARD")));
+        assertThat(reminder.details())
+            .isEqualTo(
+                new TreeMap<>(
+                    Map.of(
+                        "days",
+                        Integer.toString(days),
+                        "endsAt",
+                        TRIAL_ENDS.toString(),
+                        "plan",
+                        "STANDARD")));
         clock.advance(Duration.ofHours(1));
         assertThat(checkDeadlines()).as("once only").isEmpty();
       }
@@ -482,7 +567,8 @@ class UpsDevicePlanTest {
     void aRenewalCancelsTheRemainingReminders() {
       register(LEAD_ACID);
       clock.set(TRIAL_ENDS.minus(Duration.ofDays(30)));
-      assertThat(raised(checkDeadlines(), EventType.PLAN_EXPIRING).details()).containsEntry("days", "30");
+      assertThat(raised(checkDeadlines(), EventType.PLAN_EXPIRING).details())
+          .containsEntry("days", "30");
       clock.advance(Duration.ofDays(1));
       apply("renew", license("SMARTCONNECT-STANDARD-1Y"));
       clock.set(TRIAL_ENDS.plus(Duration.ofDays(1)));
@@ -502,20 +588,27 @@ class UpsDevicePlanTest {
     }
 
     /**
-     * PRODUCTION BUG (see report): applying entitlements moves {@code planCheckedUntil} to now without raising
-     * what fell due before, so a device whose trial lapsed unobserved never logs PLAN_EXPIRED.
+     * PRODUCTION BUG (see report): applying entitlements moves {@code planCheckedUntil} to now
+     * without raising what fell due before, so a device whose trial lapsed unobserved never logs
+     * PLAN_EXPIRED.
      */
     @Test
     void anExpiryThatFellDueBeforeAnAssignmentIsStillRaised() {
       register(LEAD_ACID);
-      clock.set(TRIAL_ENDS.plus(Duration.ofDays(10))); // the entity was passivated over the trial end
+      clock.set(
+          TRIAL_ENDS.plus(Duration.ofDays(10))); // the entity was passivated over the trial end
       var result = apply("late-renewal", license("SMARTCONNECT-STANDARD-1Y"));
-      assertThat(raised(result.events(), EventType.PLAN_CHANGED).details()).containsEntry("from", "BASIC");
+      assertThat(raised(result.events(), EventType.PLAN_CHANGED).details())
+          .containsEntry("from", "BASIC");
       checkDeadlines();
-      List<EventRaised> expired = journal().stream()
-          .filter(e -> e instanceof EventRaised r && r.type() == EventType.PLAN_EXPIRED)
-          .map(EventRaised.class::cast).toList();
-      assertThat(expired).as("the lapse at the trial end is in the event log").singleElement()
+      List<EventRaised> expired =
+          journal().stream()
+              .filter(e -> e instanceof EventRaised r && r.type() == EventType.PLAN_EXPIRED)
+              .map(EventRaised.class::cast)
+              .toList();
+      assertThat(expired)
+          .as("the lapse at the trial end is in the event log")
+          .singleElement()
           .satisfies(e -> assertThat(e.at()).isEqualTo(TRIAL_ENDS));
     }
   }
@@ -530,18 +623,25 @@ class UpsDevicePlanTest {
 
   private long attach() {
     TestProbe<DeviceLink.Message> link = testKit.createTestProbe();
-    var result = kit.<AttachReply>runCommand(r -> new UpsDevice.Attach("192.0.2.10:51234", "node-1", link.ref(), r));
+    var result =
+        kit.<AttachReply>runCommand(
+            r -> new UpsDevice.Attach("192.0.2.10:51234", "node-1", link.ref(), r));
     return ((Attachment) result.reply()).epoch();
   }
 
   private DeviceEventReport report() {
     long seq = ++reportSeq;
-    return new DeviceEventReport(clock.instant().minusSeconds(1000 - seq), clock.instant(), seq,
-        EventType.SENSITIVITY_CHANGED, new TreeMap<>(), false);
+    return new DeviceEventReport(
+        clock.instant().minusSeconds(1000 - seq),
+        clock.instant(),
+        seq,
+        EventType.SENSITIVITY_CHANGED,
+        new TreeMap<>(),
+        false);
   }
 
-  private EventSourcedBehaviorTestKit.CommandResultWithReply<Command, Event, State, PlanReply> apply(String id,
-      Grant... grants) {
+  private EventSourcedBehaviorTestKit.CommandResultWithReply<Command, Event, State, PlanReply>
+      apply(String id, Grant... grants) {
     return kit.runCommand(r -> new ApplyEntitlements(id, List.of(grants), "tester", r));
   }
 
@@ -562,8 +662,9 @@ class UpsDevicePlanTest {
   }
 
   /**
-   * Runs the internal deadline check and returns what it persisted. The entity re-checks itself after
-   * persisting; the GetPlan behind it in the mailbox makes sure that re-check ran at this same instant.
+   * Runs the internal deadline check and returns what it persisted. The entity re-checks itself
+   * after persisting; the GetPlan behind it in the mailbox makes sure that re-check ran at this
+   * same instant.
    */
   private List<Event> checkDeadlines() {
     List<Event> events = kit.runCommand(new UpsDevice.CheckDeadlines()).events();
@@ -585,16 +686,19 @@ class UpsDevicePlanTest {
   }
 
   private static EventRaised raised(List<Event> events, EventType type) {
-    List<EventRaised> found = events.stream()
-        .filter(e -> e instanceof EventRaised r && r.type() == type)
-        .map(EventRaised.class::cast)
-        .toList();
+    List<EventRaised> found =
+        events.stream()
+            .filter(e -> e instanceof EventRaised r && r.type() == type)
+            .map(EventRaised.class::cast)
+            .toList();
     assertThat(found).as(type + " in " + events).hasSize(1);
     return found.get(0);
   }
 
   private static List<EventType> raisedTypes(List<Event> events) {
-    return events.stream().filter(EventRaised.class::isInstance).map(e -> ((EventRaised) e).type()).toList();
+    return events.stream()
+        .filter(EventRaised.class::isInstance)
+        .map(e -> ((EventRaised) e).type())
+        .toList();
   }
-
 }

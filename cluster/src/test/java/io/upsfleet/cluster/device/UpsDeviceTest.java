@@ -1,7 +1,5 @@
 package io.upsfleet.cluster.device;
 
-import io.upsfleet.cluster.testing.EntityTestConfig;
-import io.upsfleet.cluster.testing.TestClock;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -32,6 +30,8 @@ import io.upsfleet.cluster.device.UpsDevice.State;
 import io.upsfleet.cluster.device.UpsDevice.StatusChanged;
 import io.upsfleet.cluster.device.UpsDevice.TemperatureAlarmChanged;
 import io.upsfleet.cluster.device.UpsDevice.Wake;
+import io.upsfleet.cluster.testing.EntityTestConfig;
+import io.upsfleet.cluster.testing.TestClock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -46,9 +46,9 @@ import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
-import org.apache.pekko.actor.typed.ActorRefResolver;
 import org.apache.pekko.actor.testkit.typed.javadsl.SerializationTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
+import org.apache.pekko.actor.typed.ActorRefResolver;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.apache.pekko.persistence.testkit.javadsl.EventSourcedBehaviorTestKit;
 import org.apache.pekko.persistence.typed.PersistenceId;
@@ -58,10 +58,10 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * Drives {@link UpsDevice} through its real seam, the {@link EventSourcedBehaviorTestKit}, with an in-memory
- * journal. Every command, event, reply and state the kit sees is round-tripped through the jackson-cbor
- * binding of {@code upsfleet-cluster.conf} and compared for equality. Time is a {@link TestClock}, so
- * offline grace and trial expiry are tested without waiting.
+ * Drives {@link UpsDevice} through its real seam, the {@link EventSourcedBehaviorTestKit}, with an
+ * in-memory journal. Every command, event, reply and state the kit sees is round-tripped through
+ * the jackson-cbor binding of {@code upsfleet-cluster.conf} and compared for equality. Time is a
+ * {@link TestClock}, so offline grace and trial expiry are tested without waiting.
  */
 class UpsDeviceTest {
 
@@ -77,10 +77,13 @@ class UpsDeviceTest {
   }
 
   /**
-   * reference.conf's {@code upsfleet.devices}, with the values these tests rely on spelled out so that an
-   * environment override ({@code UPSFLEET_OFFLINE_GRACE}) cannot change them.
+   * reference.conf's {@code upsfleet.devices}, with the values these tests rely on spelled out so
+   * that an environment override ({@code UPSFLEET_OFFLINE_GRACE}) cannot change them.
    */
-  private static final DeviceSettings SETTINGS = DeviceSettings.fromConfig(ConfigFactory.parseString("""
+  private static final DeviceSettings SETTINGS =
+      DeviceSettings.fromConfig(
+          ConfigFactory.parseString(
+                  """
           upsfleet.devices {
             offline-grace = 2m
             idle-passivation = 10m
@@ -88,8 +91,8 @@ class UpsDeviceTest {
             temperature-high = 50
             temperature-clear = 45
           }""")
-      .withFallback(ConfigFactory.defaultReference())
-      .resolve());
+              .withFallback(ConfigFactory.defaultReference())
+              .resolve());
 
   private static final AtomicInteger IDS = new AtomicInteger();
   private static final String MODEL = "SMT1500RMI2UC";
@@ -98,13 +101,15 @@ class UpsDeviceTest {
   private final String serial = String.format("AS%08dX", IDS.incrementAndGet());
   private final TestClock clock = new TestClock(Instant.parse("2025-03-10T08:00:00Z"));
   private final TestProbe<ClusterSharding.ShardCommand> shard = testKit.createTestProbe();
-  private final EventSourcedBehaviorTestKit<Command, Event, State> kit = EventSourcedBehaviorTestKit.create(
-      testKit.system(),
-      UpsDevice.create(serial, shard.ref(), SETTINGS, clock),
-      EventSourcedBehaviorTestKit.enabledSerializationSettings().withVerifyEquality(true));
+  private final EventSourcedBehaviorTestKit<Command, Event, State> kit =
+      EventSourcedBehaviorTestKit.create(
+          testKit.system(),
+          UpsDevice.create(serial, shard.ref(), SETTINGS, clock),
+          EventSourcedBehaviorTestKit.enabledSerializationSettings().withVerifyEquality(true));
   private long seq;
 
-  // ---------------------------------------------------------------------------------- the test system
+  // ---------------------------------------------------------------------------------- the test
+  // system
 
   @Test
   void theSettingsAreTheOnesTheseTestsAssume() {
@@ -119,13 +124,21 @@ class UpsDeviceTest {
   void testSystemVerifiesEveryMessageWithJacksonCbor() {
     var serialization = SerializationExtension.get(testKit.system().classicSystem());
     assertInstanceOf(JacksonCborSerializer.class, serialization.findSerializerFor(new Wake()));
-    assertInstanceOf(JacksonCborSerializer.class, serialization.findSerializerFor(new UpsDevice.CheckDeadlines()));
-    assertInstanceOf(JacksonCborSerializer.class, serialization.findSerializerFor(State.empty(serial)));
-    // Without the binding nothing else would serialize: Java serialization is not a silent fallback.
-    assertFalse(testKit.system().settings().config().getBoolean("pekko.actor.allow-java-serialization"));
+    assertInstanceOf(
+        JacksonCborSerializer.class,
+        serialization.findSerializerFor(new UpsDevice.CheckDeadlines()));
+    assertInstanceOf(
+        JacksonCborSerializer.class, serialization.findSerializerFor(State.empty(serial)));
+    // Without the binding nothing else would serialize: Java serialization is not a silent
+    // fallback.
+    assertFalse(
+        testKit.system().settings().config().getBoolean("pekko.actor.allow-java-serialization"));
     record NotBound(String value) {}
-    assertThrows(Throwable.class,
-        () -> new SerializationTestKit(testKit.system()).verifySerialization(new NotBound("x"), true));
+    assertThrows(
+        Throwable.class,
+        () ->
+            new SerializationTestKit(testKit.system())
+                .verifySerialization(new NotBound("x"), true));
   }
 
   // ---------------------------------------------------------------------------------- registration
@@ -157,7 +170,8 @@ class UpsDeviceTest {
   @Test
   void attachOfAnUnregisteredDeviceIsRefusedNotRegistered() {
     TestProbe<DeviceLink.Message> link = testKit.createTestProbe();
-    var result = kit.<AttachReply>runCommand(r -> new Attach("10.0.0.7:50000", "node-1", link.ref(), r));
+    var result =
+        kit.<AttachReply>runCommand(r -> new Attach("10.0.0.7:50000", "node-1", link.ref(), r));
     Confirmation.Rejected rejected = assertInstanceOf(Confirmation.Rejected.class, result.reply());
     assertEquals(Confirmation.Reason.NOT_REGISTERED, rejected.reason());
     assertTrue(result.hasNoEvents());
@@ -172,9 +186,18 @@ class UpsDeviceTest {
     register();
     TestProbe<DeviceLink.Message> link = testKit.createTestProbe();
     Instant now = clock.instant();
-    var result = kit.<AttachReply>runCommand(r -> new Attach("10.0.0.7:50000", "node-1", link.ref(), r));
+    var result =
+        kit.<AttachReply>runCommand(r -> new Attach("10.0.0.7:50000", "node-1", link.ref(), r));
     assertEquals(new Attachment(1), result.reply());
-    assertEquals(List.of(new Connected(1, "10.0.0.7:50000", "node-1", ActorRefResolver.get(testKit.system()).toSerializationFormat(link.ref()), now)), result.events());
+    assertEquals(
+        List.of(
+            new Connected(
+                1,
+                "10.0.0.7:50000",
+                "node-1",
+                ActorRefResolver.get(testKit.system()).toSerializationFormat(link.ref()),
+                now)),
+        result.events());
     State s = result.state();
     assertTrue(s.online());
     assertEquals(1, s.epoch());
@@ -192,12 +215,19 @@ class UpsDeviceTest {
     clock.advance(Duration.ofSeconds(30));
     Instant now = clock.instant();
 
-    var result = kit.<AttachReply>runCommand(r -> new Attach("10.0.0.8:50001", "node-2", newLink.ref(), r));
+    var result =
+        kit.<AttachReply>runCommand(r -> new Attach("10.0.0.8:50001", "node-2", newLink.ref(), r));
 
     assertEquals(new Attachment(2), result.reply());
-    assertEquals(List.of(
+    assertEquals(
+        List.of(
             new Disconnected(1, DeviceLink.TAKEN_OVER, now.plus(SETTINGS.offlineGrace()), now),
-            new Connected(2, "10.0.0.8:50001", "node-2", ActorRefResolver.get(testKit.system()).toSerializationFormat(newLink.ref()), now)),
+            new Connected(
+                2,
+                "10.0.0.8:50001",
+                "node-2",
+                ActorRefResolver.get(testKit.system()).toSerializationFormat(newLink.ref()),
+                now)),
         result.events());
     oldLink.expectMessage(new DeviceLink.Close("TAKEN_OVER"));
     newLink.expectNoMessage(Duration.ofMillis(100));
@@ -215,9 +245,12 @@ class UpsDeviceTest {
     attach(current);
     TestProbe<DeviceLink.Message> late = testKit.createTestProbe();
     Instant deadline = clock.instant();
-    clock.advance(Duration.ofSeconds(6)); // held up while its shard moved: the edge gave up at the deadline
+    clock.advance(
+        Duration.ofSeconds(6)); // held up while its shard moved: the edge gave up at the deadline
 
-    var result = kit.<AttachReply>runCommand(r -> new Attach("10.0.0.8:50001", "node-2", late.ref(), deadline, r));
+    var result =
+        kit.<AttachReply>runCommand(
+            r -> new Attach("10.0.0.8:50001", "node-2", late.ref(), deadline, r));
 
     Confirmation.Rejected rejected = assertInstanceOf(Confirmation.Rejected.class, result.reply());
     assertEquals(Confirmation.Reason.STALE_SESSION, rejected.reason());
@@ -233,7 +266,9 @@ class UpsDeviceTest {
     register();
     TestProbe<DeviceLink.Message> link = testKit.createTestProbe();
     Instant deadline = clock.instant().plusSeconds(5);
-    var result = kit.<AttachReply>runCommand(r -> new Attach("10.0.0.7:50000", "node-1", link.ref(), deadline, r));
+    var result =
+        kit.<AttachReply>runCommand(
+            r -> new Attach("10.0.0.7:50000", "node-1", link.ref(), deadline, r));
     assertEquals(new Attachment(1), result.reply());
   }
 
@@ -262,10 +297,12 @@ class UpsDeviceTest {
     Instant now = clock.instant();
 
     link.stop(); // the entity watches its link
-    shard.awaitAssert(Duration.ofSeconds(5), () -> {
-      assertFalse(kit.getState().online());
-      return null;
-    });
+    shard.awaitAssert(
+        Duration.ofSeconds(5),
+        () -> {
+          assertFalse(kit.getState().online());
+          return null;
+        });
     State s = kit.getState();
     assertEquals(1, s.epoch());
     assertEquals(now.plus(SETTINGS.offlineGrace()), s.offlineDeadline());
@@ -302,7 +339,8 @@ class UpsDeviceTest {
     clock.advance(Duration.ofSeconds(30));
     Instant t1 = clock.instant();
     var onBattery = kit.runCommand(new RecordTelemetry(epoch, sample("OB DISCHRG")));
-    assertEquals(List.of(
+    assertEquals(
+        List.of(
             new StatusChanged(flags("OL"), flags("OB DISCHRG"), t1),
             alarm(EventType.ON_BATTERY, Severity.WARNING, null, t1)),
         onBattery.events());
@@ -311,7 +349,8 @@ class UpsDeviceTest {
     clock.advance(Duration.ofSeconds(30));
     Instant t2 = clock.instant();
     var restored = kit.runCommand(new RecordTelemetry(epoch, sample("OL")));
-    assertEquals(List.of(
+    assertEquals(
+        List.of(
             new StatusChanged(flags("OB DISCHRG"), flags("OL"), t2),
             alarm(EventType.POWER_RESTORED, Severity.INFO, null, t2)),
         restored.events());
@@ -324,7 +363,8 @@ class UpsDeviceTest {
     kit.runCommand(new RecordTelemetry(epoch, sample("OB DISCHRG")));
     Instant now = clock.instant();
     var low = kit.runCommand(new RecordTelemetry(epoch, sample("OB DISCHRG LB")));
-    assertEquals(List.of(
+    assertEquals(
+        List.of(
             new StatusChanged(flags("OB DISCHRG"), flags("OB DISCHRG LB"), now),
             alarm(EventType.LOW_BATTERY, Severity.CRITICAL, null, now)),
         low.events());
@@ -348,7 +388,8 @@ class UpsDeviceTest {
     kit.runCommand(new RecordTelemetry(epoch, sample("OL")));
     Instant t1 = clock.instant();
     var over = kit.runCommand(new RecordTelemetry(epoch, sample("OL OVER")));
-    assertEquals(List.of(
+    assertEquals(
+        List.of(
             new StatusChanged(flags("OL"), flags("OL OVER"), t1),
             alarm(EventType.OVERLOAD, Severity.CRITICAL, null, t1)),
         over.events());
@@ -356,7 +397,8 @@ class UpsDeviceTest {
     clock.advance(Duration.ofSeconds(15));
     Instant t2 = clock.instant();
     var cleared = kit.runCommand(new RecordTelemetry(epoch, sample("OL")));
-    assertEquals(List.of(
+    assertEquals(
+        List.of(
             new StatusChanged(flags("OL OVER"), flags("OL"), t2),
             alarm(EventType.OVERLOAD_CLEARED, Severity.INFO, null, t2)),
         cleared.events());
@@ -372,7 +414,8 @@ class UpsDeviceTest {
 
     Instant now = clock.instant();
     var onBattery = kit.runCommand(new RecordTelemetry(epoch, sample("OB DISCHRG TEST")));
-    assertEquals(alarm(EventType.ON_BATTERY, Severity.WARNING, "SELF_TEST", now), onBattery.events().get(1));
+    assertEquals(
+        alarm(EventType.ON_BATTERY, Severity.WARNING, "SELF_TEST", now), onBattery.events().get(1));
   }
 
   @Test
@@ -382,17 +425,21 @@ class UpsDeviceTest {
     kit.runCommand(new RecordTelemetry(epoch, sample("OL CAL")));
     Instant t1 = clock.instant();
     var onBattery = kit.runCommand(new RecordTelemetry(epoch, sample("OB DISCHRG CAL")));
-    assertEquals(alarm(EventType.ON_BATTERY, Severity.WARNING, "CALIBRATION", t1), onBattery.events().get(1));
+    assertEquals(
+        alarm(EventType.ON_BATTERY, Severity.WARNING, "CALIBRATION", t1),
+        onBattery.events().get(1));
 
     var low = kit.runCommand(new RecordTelemetry(epoch, sample("OB DISCHRG CAL LB")));
-    assertEquals(alarm(EventType.LOW_BATTERY, Severity.CRITICAL, "CALIBRATION", t1), low.events().get(1));
+    assertEquals(
+        alarm(EventType.LOW_BATTERY, Severity.CRITICAL, "CALIBRATION", t1), low.events().get(1));
   }
 
   @Test
   void identicalRepeatedSamplesPersistNothing() {
     register();
     long epoch = attach(testKit.createTestProbe());
-    Map<String, Double> numbers = Map.of("battery.charge", 100.0, "battery.temperature", 30.0, "ups.load", 23.0);
+    Map<String, Double> numbers =
+        Map.of("battery.charge", 100.0, "battery.temperature", 30.0, "ups.load", 23.0);
     Map<String, String> texts = Map.of("ups.firmware", "UPS 15.0 (ID18)");
     Telemetry first = sample("OL CHRG", numbers, texts);
     var initial = kit.runCommand(new RecordTelemetry(epoch, first));
@@ -416,9 +463,15 @@ class UpsDeviceTest {
     assertTrue(temperature(epoch, 50.0).isEmpty(), "the limit itself is not above it");
 
     Instant t1 = clock.instant();
-    assertEquals(List.of(
+    assertEquals(
+        List.of(
             new TemperatureAlarmChanged(true, 51.5, t1),
-            alarm(EventType.TEMPERATURE_HIGH, Severity.CRITICAL, null, t1, Map.of("temperature", "51.5"))),
+            alarm(
+                EventType.TEMPERATURE_HIGH,
+                Severity.CRITICAL,
+                null,
+                t1,
+                Map.of("temperature", "51.5"))),
         temperature(epoch, 51.5));
     assertTrue(kit.getState().temperatureHigh());
 
@@ -431,14 +484,17 @@ class UpsDeviceTest {
     assertEquals(List.of(new TemperatureAlarmChanged(false, 44.5, t2)), temperature(epoch, 44.5));
     assertFalse(kit.getState().temperatureHigh());
 
-    assertEquals(List.of(EventType.TEMPERATURE_HIGH), raisedTypes(temperature(epoch, 52.0)), "raised again");
+    assertEquals(
+        List.of(EventType.TEMPERATURE_HIGH), raisedTypes(temperature(epoch, 52.0)), "raised again");
   }
 
   @Test
   void upsTemperatureIsUsedWhenBatteryTemperatureIsMissing() {
     register();
     long epoch = attach(testKit.createTestProbe());
-    var hot = kit.runCommand(new RecordTelemetry(epoch, sample("OL", Map.of("ups.temperature", 60.0), Map.of())));
+    var hot =
+        kit.runCommand(
+            new RecordTelemetry(epoch, sample("OL", Map.of("ups.temperature", 60.0), Map.of())));
     assertEquals(List.of(EventType.TEMPERATURE_HIGH), raisedTypes(hot.events()));
   }
 
@@ -447,19 +503,32 @@ class UpsDeviceTest {
     register();
     long epoch = attach(testKit.createTestProbe());
     Instant t0 = clock.instant();
-    var first = kit.runCommand(new RecordTelemetry(epoch, sample("", Map.of(), Map.of("ups.firmware", "UPS 15.0"))));
+    var first =
+        kit.runCommand(
+            new RecordTelemetry(epoch, sample("", Map.of(), Map.of("ups.firmware", "UPS 15.0"))));
     assertEquals(List.of(new FirmwareChanged(null, "UPS 15.0", t0)), first.events());
     assertEquals("UPS 15.0", first.state().firmware());
 
-    assertTrue(kit.runCommand(new RecordTelemetry(epoch, sample("", Map.of(), Map.of("ups.firmware", "UPS 15.0"))))
-        .hasNoEvents());
+    assertTrue(
+        kit.runCommand(
+                new RecordTelemetry(
+                    epoch, sample("", Map.of(), Map.of("ups.firmware", "UPS 15.0"))))
+            .hasNoEvents());
 
     clock.advance(Duration.ofHours(1));
     Instant t1 = clock.instant();
-    var updated = kit.runCommand(new RecordTelemetry(epoch, sample("", Map.of(), Map.of("ups.firmware", "UPS 15.5"))));
-    assertEquals(List.of(
+    var updated =
+        kit.runCommand(
+            new RecordTelemetry(epoch, sample("", Map.of(), Map.of("ups.firmware", "UPS 15.5"))));
+    assertEquals(
+        List.of(
             new FirmwareChanged("UPS 15.0", "UPS 15.5", t1),
-            alarm(EventType.FIRMWARE_UPDATED, Severity.INFO, null, t1, Map.of("from", "UPS 15.0", "to", "UPS 15.5"))),
+            alarm(
+                EventType.FIRMWARE_UPDATED,
+                Severity.INFO,
+                null,
+                t1,
+                Map.of("from", "UPS 15.0", "to", "UPS 15.5"))),
         updated.events());
     assertEquals("UPS 15.5", updated.state().firmware());
   }
@@ -468,7 +537,8 @@ class UpsDeviceTest {
   void theSnapshotShowsTheLatestSampleAndWhenTheDeviceWasLastSeen() {
     register();
     long epoch = attach(testKit.createTestProbe());
-    Telemetry t = sample("OL CHRG", Map.of("battery.charge", 87.0), Map.of("ups.firmware", "UPS 15.0"));
+    Telemetry t =
+        sample("OL CHRG", Map.of("battery.charge", 87.0), Map.of("ups.firmware", "UPS 15.0"));
     kit.runCommand(new RecordTelemetry(epoch, t));
     DeviceSnapshot snapshot = snapshot();
     assertEquals(t, snapshot.telemetry());
@@ -478,30 +548,45 @@ class UpsDeviceTest {
     assertEquals("UPS 15.0", snapshot.firmware());
   }
 
-  // ---------------------------------------------------------------------------------- device events
+  // ---------------------------------------------------------------------------------- device
+  // events
 
   @Test
   void aDeviceEventIsPersistedAndAcceptedAndAReSendIsAcknowledgedWithoutASecondEvent() {
     register();
     long epoch = attach(testKit.createTestProbe());
     Instant deviceTime = Instant.parse("2025-03-10T07:59:58.250Z");
-    DeviceEventReport report = report(deviceTime, 7, EventType.SELF_TEST_PASSED, Map.of("result", "passed"));
+    DeviceEventReport report =
+        report(deviceTime, 7, EventType.SELF_TEST_PASSED, Map.of("result", "passed"));
 
     var first = kit.<Confirmation>runCommand(r -> new RecordEvent(epoch, report, r));
     assertEquals(new Confirmation.Accepted(), first.reply());
-    assertEquals(List.of(new EventRaised(EventType.SELF_TEST_PASSED, Severity.INFO, null, deviceTime, 7,
-            new TreeMap<>(Map.of("result", "passed")), true, report.receivedAt())),
+    assertEquals(
+        List.of(
+            new EventRaised(
+                EventType.SELF_TEST_PASSED,
+                Severity.INFO,
+                null,
+                deviceTime,
+                7,
+                new TreeMap<>(Map.of("result", "passed")),
+                true,
+                report.receivedAt())),
         first.events());
 
     clock.advance(Duration.ofSeconds(5));
-    DeviceEventReport resent = report(deviceTime, 7, EventType.SELF_TEST_PASSED, Map.of("result", "passed"));
+    DeviceEventReport resent =
+        report(deviceTime, 7, EventType.SELF_TEST_PASSED, Map.of("result", "passed"));
     var second = kit.<Confirmation>runCommand(r -> new RecordEvent(epoch, resent, r));
     assertEquals(new Confirmation.Accepted(), second.reply());
     assertTrue(second.hasNoEvents());
 
     // Same counter but another type or time is another event.
-    var other = kit.<Confirmation>runCommand(
-        r -> new RecordEvent(epoch, report(deviceTime, 7, EventType.BATTERY_REPLACE, Map.of()), r));
+    var other =
+        kit.<Confirmation>runCommand(
+            r ->
+                new RecordEvent(
+                    epoch, report(deviceTime, 7, EventType.BATTERY_REPLACE, Map.of()), r));
     assertEquals(new Confirmation.Accepted(), other.reply());
     assertEquals(List.of(EventType.BATTERY_REPLACE), raisedTypes(other.events()));
   }
@@ -511,12 +596,16 @@ class UpsDeviceTest {
     register();
     long epoch = attach(testKit.createTestProbe());
     Instant deviceTime = Instant.parse("2025-03-10T07:59:58Z");
-    kit.<Confirmation>runCommand(r -> new RecordEvent(epoch, report(deviceTime, 3, EventType.FIRMWARE_FAILED, Map.of()), r));
+    kit.<Confirmation>runCommand(
+        r -> new RecordEvent(epoch, report(deviceTime, 3, EventType.FIRMWARE_FAILED, Map.of()), r));
     kit.restart();
     long next = attach(testKit.createTestProbe());
 
-    var resent = kit.<Confirmation>runCommand(
-        r -> new RecordEvent(next, report(deviceTime, 3, EventType.FIRMWARE_FAILED, Map.of()), r));
+    var resent =
+        kit.<Confirmation>runCommand(
+            r ->
+                new RecordEvent(
+                    next, report(deviceTime, 3, EventType.FIRMWARE_FAILED, Map.of()), r));
     assertEquals(new Confirmation.Accepted(), resent.reply());
     assertTrue(resent.hasNoEvents());
   }
@@ -526,8 +615,11 @@ class UpsDeviceTest {
     register();
     attach(testKit.createTestProbe());
     attach(testKit.createTestProbe());
-    var result = kit.<Confirmation>runCommand(
-        r -> new RecordEvent(1, report(clock.instant(), 1, EventType.SELF_TEST_FAILED, Map.of()), r));
+    var result =
+        kit.<Confirmation>runCommand(
+            r ->
+                new RecordEvent(
+                    1, report(clock.instant(), 1, EventType.SELF_TEST_FAILED, Map.of()), r));
     Confirmation.Rejected rejected = assertInstanceOf(Confirmation.Rejected.class, result.reply());
     assertEquals(Confirmation.Reason.STALE_SESSION, rejected.reason());
     assertTrue(result.hasNoEvents());
@@ -535,14 +627,18 @@ class UpsDeviceTest {
 
   @Test
   void aDeviceEventOfAnUnregisteredDeviceIsRefusedNotRegistered() {
-    var result = kit.<Confirmation>runCommand(
-        r -> new RecordEvent(1, report(clock.instant(), 1, EventType.SELF_TEST_FAILED, Map.of()), r));
+    var result =
+        kit.<Confirmation>runCommand(
+            r ->
+                new RecordEvent(
+                    1, report(clock.instant(), 1, EventType.SELF_TEST_FAILED, Map.of()), r));
     Confirmation.Rejected rejected = assertInstanceOf(Confirmation.Rejected.class, result.reply());
     assertEquals(Confirmation.Reason.NOT_REGISTERED, rejected.reason());
     assertTrue(result.hasNoEvents());
   }
 
-  // ---------------------------------------------------------------------------------- offline deadline
+  // ---------------------------------------------------------------------------------- offline
+  // deadline
 
   @Test
   void disconnectSetsTheOfflineDeadlineAndCheckDeadlinesRaisesConnectionLostOncePassed() {
@@ -553,7 +649,9 @@ class UpsDeviceTest {
     Instant deadline = disconnectedAt.plus(SETTINGS.offlineGrace());
 
     var detach = kit.runCommand(new Detach(epoch, "CLIENT_DISCONNECT"));
-    assertEquals(List.of(new Disconnected(epoch, "CLIENT_DISCONNECT", deadline, disconnectedAt)), detach.events());
+    assertEquals(
+        List.of(new Disconnected(epoch, "CLIENT_DISCONNECT", deadline, disconnectedAt)),
+        detach.events());
     assertEquals(deadline, detach.state().offlineDeadline());
     assertEquals(disconnectedAt, detach.state().disconnectedAt());
     assertFalse(detach.state().online());
@@ -564,7 +662,9 @@ class UpsDeviceTest {
     clock.set(deadline.plusSeconds(3));
     Instant now = clock.instant();
     var lost = kit.runCommand(new UpsDevice.CheckDeadlines());
-    assertEquals(List.of(new ConnectionLost(now), alarm(EventType.CONNECTION_LOST, Severity.WARNING, null, now)),
+    assertEquals(
+        List.of(
+            new ConnectionLost(now), alarm(EventType.CONNECTION_LOST, Severity.WARNING, null, now)),
         lost.events());
     assertTrue(lost.state().connectionLost());
     assertNull(lost.state().offlineDeadline());
@@ -586,7 +686,9 @@ class UpsDeviceTest {
     clock.advance(SETTINGS.offlineGrace());
     Instant now = clock.instant();
     var lost = kit.runCommand(new Wake());
-    assertEquals(List.of(new ConnectionLost(now), alarm(EventType.CONNECTION_LOST, Severity.WARNING, null, now)),
+    assertEquals(
+        List.of(
+            new ConnectionLost(now), alarm(EventType.CONNECTION_LOST, Severity.WARNING, null, now)),
         lost.events());
     assertTrue(kit.runCommand(new Wake()).hasNoEvents());
     assertEquals(1, countRaised(EventType.CONNECTION_LOST));
@@ -604,10 +706,17 @@ class UpsDeviceTest {
     clock.advance(Duration.ofMinutes(1));
     Instant now = clock.instant();
     TestProbe<DeviceLink.Message> link = testKit.createTestProbe();
-    var result = kit.<AttachReply>runCommand(r -> new Attach("10.0.0.9:40000", "node-1", link.ref(), r));
+    var result =
+        kit.<AttachReply>runCommand(r -> new Attach("10.0.0.9:40000", "node-1", link.ref(), r));
     assertEquals(new Attachment(2), result.reply());
-    assertEquals(List.of(
-            new Connected(2, "10.0.0.9:40000", "node-1", ActorRefResolver.get(testKit.system()).toSerializationFormat(link.ref()), now),
+    assertEquals(
+        List.of(
+            new Connected(
+                2,
+                "10.0.0.9:40000",
+                "node-1",
+                ActorRefResolver.get(testKit.system()).toSerializationFormat(link.ref()),
+                now),
             alarm(EventType.CONNECTION_RESTORED, Severity.INFO, null, now)),
         result.events());
     assertFalse(result.state().connectionLost());
@@ -620,9 +729,17 @@ class UpsDeviceTest {
     long epoch = attach(testKit.createTestProbe());
     kit.runCommand(new Detach(epoch, "CLIENT_DISCONNECT"));
     clock.advance(Duration.ofMinutes(1));
-    var back = kit.<AttachReply>runCommand(
-        r -> new Attach("10.0.0.9:40000", "node-1", testKit.<DeviceLink.Message>createTestProbe().ref(), r));
-    assertEquals(List.of(Connected.class), back.events().stream().map(Object::getClass).collect(Collectors.toList()));
+    var back =
+        kit.<AttachReply>runCommand(
+            r ->
+                new Attach(
+                    "10.0.0.9:40000",
+                    "node-1",
+                    testKit.<DeviceLink.Message>createTestProbe().ref(),
+                    r));
+    assertEquals(
+        List.of(Connected.class),
+        back.events().stream().map(Object::getClass).collect(Collectors.toList()));
     assertNull(back.state().offlineDeadline());
 
     clock.advance(Duration.ofMinutes(10));
@@ -639,10 +756,12 @@ class UpsDeviceTest {
 
     kit.restart();
     // No Wake: the deadline timer re-armed on recovery fires by itself.
-    shard.awaitAssert(Duration.ofSeconds(5), () -> {
-      assertTrue(kit.getState().connectionLost());
-      return null;
-    });
+    shard.awaitAssert(
+        Duration.ofSeconds(5),
+        () -> {
+          assertTrue(kit.getState().connectionLost());
+          return null;
+        });
     assertEquals(1, countRaised(EventType.CONNECTION_LOST));
   }
 
@@ -677,7 +796,8 @@ class UpsDeviceTest {
     clock.advance(Duration.ofDays(1));
     PlanStatus plan = snapshot().plan();
     Instant end = Instant.parse("2025-02-28T10:15:30Z");
-    assertEquals(new PlanStatus(Plan.STANDARD, "TRIAL", Instant.parse("2024-08-31T10:15:30Z"), end), plan);
+    assertEquals(
+        new PlanStatus(Plan.STANDARD, "TRIAL", Instant.parse("2024-08-31T10:15:30Z"), end), plan);
     assertEquals(LocalDate.of(2025, 2, 28), LocalDate.ofInstant(plan.endsAt(), ZoneOffset.UTC));
   }
 
@@ -686,8 +806,13 @@ class UpsDeviceTest {
     clock.set(Instant.parse("2024-02-29T23:30:00Z"));
     register();
     PlanStatus plan = snapshot().plan();
-    assertEquals(new PlanStatus(Plan.STANDARD, "TRIAL", Instant.parse("2024-02-29T23:30:00Z"),
-        Instant.parse("2024-08-29T23:30:00Z")), plan);
+    assertEquals(
+        new PlanStatus(
+            Plan.STANDARD,
+            "TRIAL",
+            Instant.parse("2024-02-29T23:30:00Z"),
+            Instant.parse("2024-08-29T23:30:00Z")),
+        plan);
   }
 
   @Test
@@ -714,23 +839,30 @@ class UpsDeviceTest {
     long epoch = attach(testKit.createTestProbe());
     kit.runCommand(new RecordTelemetry(epoch, sample("OL")));
     var trial = kit.runCommand(new RecordTelemetry(epoch, sample("OB DISCHRG")));
-    assertTrue(raised(trial.events(), EventType.ON_BATTERY).logged(), "logged during the Standard trial");
+    assertTrue(
+        raised(trial.events(), EventType.ON_BATTERY).logged(), "logged during the Standard trial");
 
     clock.advance(Duration.ofDays(200));
     assertEquals(Plan.BASIC, snapshot().plan().plan());
     var basic = kit.runCommand(new RecordTelemetry(epoch, sample("OL")));
     assertFalse(raised(basic.events(), EventType.POWER_RESTORED).logged());
 
-    var reported = kit.<Confirmation>runCommand(
-        r -> new RecordEvent(epoch, report(clock.instant(), 9, EventType.SELF_TEST_PASSED, Map.of()), r));
+    var reported =
+        kit.<Confirmation>runCommand(
+            r ->
+                new RecordEvent(
+                    epoch, report(clock.instant(), 9, EventType.SELF_TEST_PASSED, Map.of()), r));
     assertEquals(new Confirmation.Accepted(), reported.reply());
     assertFalse(raised(reported.events(), EventType.SELF_TEST_PASSED).logged());
 
     kit.runCommand(new Detach(epoch, "CLIENT_DISCONNECT"));
     clock.advance(SETTINGS.offlineGrace());
     kit.runCommand(new Wake());
-    // Read from the journal: the entity may persist plan bookkeeping before it checks the connection.
-    EventRaised lost = shard.awaitAssert(Duration.ofSeconds(5), () -> raised(journalEvents(), EventType.CONNECTION_LOST));
+    // Read from the journal: the entity may persist plan bookkeeping before it checks the
+    // connection.
+    EventRaised lost =
+        shard.awaitAssert(
+            Duration.ofSeconds(5), () -> raised(journalEvents(), EventType.CONNECTION_LOST));
     assertFalse(lost.logged());
   }
 
@@ -742,10 +874,19 @@ class UpsDeviceTest {
     TestProbe<DeviceLink.Message> link = testKit.createTestProbe();
     attach(testKit.createTestProbe());
     long epoch = attach(link);
-    kit.runCommand(new RecordTelemetry(epoch, sample("OB DISCHRG LB RB",
-        Map.of("battery.temperature", 52.0), Map.of("ups.firmware", "UPS 15.0"))));
+    kit.runCommand(
+        new RecordTelemetry(
+            epoch,
+            sample(
+                "OB DISCHRG LB RB",
+                Map.of("battery.temperature", 52.0),
+                Map.of("ups.firmware", "UPS 15.0"))));
     kit.<Confirmation>runCommand(
-        r -> new RecordEvent(epoch, report(clock.instant(), 11, EventType.SELF_TEST_FAILED, Map.of("code", "3")), r));
+        r ->
+            new RecordEvent(
+                epoch,
+                report(clock.instant(), 11, EventType.SELF_TEST_FAILED, Map.of("code", "3")),
+                r));
     State before = kit.getState();
     assertTrue(before.online());
     assertTrue(before.temperatureHigh());
@@ -758,10 +899,12 @@ class UpsDeviceTest {
     var more = kit.runCommand(new RecordTelemetry(epoch, sample("OL")));
     assertEquals(List.of(EventType.POWER_RESTORED), raisedTypes(more.events()));
     link.stop();
-    shard.awaitAssert(Duration.ofSeconds(5), () -> {
-      assertFalse(kit.getState().online());
-      return null;
-    });
+    shard.awaitAssert(
+        Duration.ofSeconds(5),
+        () -> {
+          assertFalse(kit.getState().online());
+          return null;
+        });
   }
 
   @Test
@@ -773,7 +916,8 @@ class UpsDeviceTest {
       kit.runCommand(new RecordTelemetry(epoch, sample(i % 2 == 0 ? "OB DISCHRG" : "OL CHRG")));
     }
     String persistenceId = PersistenceId.of("UpsDevice", serial).id();
-    assertFalse(kit.snapshotTestKit().orElseThrow().persistedInStorage(persistenceId).isEmpty(),
+    assertFalse(
+        kit.snapshotTestKit().orElseThrow().persistedInStorage(persistenceId).isEmpty(),
         "a snapshot was taken");
     State before = kit.getState();
 
@@ -788,13 +932,25 @@ class UpsDeviceTest {
     for (int i = 1; i <= State.RECENT_REPORTS + 1; i++) {
       long n = i;
       kit.<Confirmation>runCommand(
-          r -> new RecordEvent(epoch, report(deviceTime.plusSeconds(n), n, EventType.SENSITIVITY_CHANGED, Map.of()), r));
+          r ->
+              new RecordEvent(
+                  epoch,
+                  report(deviceTime.plusSeconds(n), n, EventType.SENSITIVITY_CHANGED, Map.of()),
+                  r));
     }
     assertEquals(State.RECENT_REPORTS, kit.getState().recentReports().size());
 
-    var newest = kit.<Confirmation>runCommand(r -> new RecordEvent(epoch,
-        report(deviceTime.plusSeconds(State.RECENT_REPORTS + 1), State.RECENT_REPORTS + 1,
-            EventType.SENSITIVITY_CHANGED, Map.of()), r));
+    var newest =
+        kit.<Confirmation>runCommand(
+            r ->
+                new RecordEvent(
+                    epoch,
+                    report(
+                        deviceTime.plusSeconds(State.RECENT_REPORTS + 1),
+                        State.RECENT_REPORTS + 1,
+                        EventType.SENSITIVITY_CHANGED,
+                        Map.of()),
+                    r));
     assertTrue(newest.hasNoEvents(), "the newest report is still recognised");
   }
 
@@ -806,7 +962,8 @@ class UpsDeviceTest {
   }
 
   private long attach(TestProbe<DeviceLink.Message> link) {
-    var result = kit.<AttachReply>runCommand(r -> new Attach("192.0.2.10:51234", "node-1", link.ref(), r));
+    var result =
+        kit.<AttachReply>runCommand(r -> new Attach("192.0.2.10:51234", "node-1", link.ref(), r));
     return assertInstanceOf(Attachment.class, result.reply()).epoch();
   }
 
@@ -815,7 +972,9 @@ class UpsDeviceTest {
   }
 
   private List<Event> temperature(long epoch, double celsius) {
-    return kit.runCommand(new RecordTelemetry(epoch, sample("OL", Map.of("battery.temperature", celsius), Map.of())))
+    return kit.runCommand(
+            new RecordTelemetry(
+                epoch, sample("OL", Map.of("battery.temperature", celsius), Map.of())))
         .events();
   }
 
@@ -825,12 +984,20 @@ class UpsDeviceTest {
 
   private Telemetry sample(String status, Map<String, Double> numbers, Map<String, String> texts) {
     Instant now = clock.instant();
-    return new Telemetry(now.minusMillis(400), now, ++seq, flags(status), new TreeMap<>(numbers),
-        new TreeMap<>(texts), false);
+    return new Telemetry(
+        now.minusMillis(400),
+        now,
+        ++seq,
+        flags(status),
+        new TreeMap<>(numbers),
+        new TreeMap<>(texts),
+        false);
   }
 
-  private DeviceEventReport report(Instant deviceTime, long seq, EventType type, Map<String, String> details) {
-    return new DeviceEventReport(deviceTime, clock.instant(), seq, type, new TreeMap<>(details), false);
+  private DeviceEventReport report(
+      Instant deviceTime, long seq, EventType type, Map<String, String> details) {
+    return new DeviceEventReport(
+        deviceTime, clock.instant(), seq, type, new TreeMap<>(details), false);
   }
 
   private static Set<StatusFlag> flags(String status) {
@@ -853,10 +1020,11 @@ class UpsDeviceTest {
 
   /** The one {@link EventRaised} of {@code type} among {@code events}. */
   private static EventRaised raised(List<Event> events, EventType type) {
-    List<EventRaised> found = events.stream()
-        .filter(e -> e instanceof EventRaised r && r.type() == type)
-        .map(EventRaised.class::cast)
-        .collect(Collectors.toList());
+    List<EventRaised> found =
+        events.stream()
+            .filter(e -> e instanceof EventRaised r && r.type() == type)
+            .map(EventRaised.class::cast)
+            .collect(Collectors.toList());
     assertEquals(1, found.size(), type + " in " + events);
     return found.get(0);
   }
@@ -877,9 +1045,6 @@ class UpsDeviceTest {
   }
 
   private long countRaised(EventType type) {
-    return journal().stream()
-        .filter(e -> e instanceof EventRaised r && r.type() == type)
-        .count();
+    return journal().stream().filter(e -> e instanceof EventRaised r && r.type() == type).count();
   }
-
 }

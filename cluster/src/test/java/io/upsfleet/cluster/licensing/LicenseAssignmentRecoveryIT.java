@@ -35,10 +35,11 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * Exactly-once application of an assignment across a node's death (RELIABILITY.md, Faults; LicenseOrder's
- * contract): an entitlement reserved on its order but not (or not known to be) applied to its device when
- * the node goes down is applied once, and counted used once, by the next node on the same database — the
- * watchdog finds the stalled order and the order re-drives its pending reservation.
+ * Exactly-once application of an assignment across a node's death (RELIABILITY.md, Faults;
+ * LicenseOrder's contract): an entitlement reserved on its order but not (or not known to be)
+ * applied to its device when the node goes down is applied once, and counted used once, by the next
+ * node on the same database — the watchdog finds the stalled order and the order re-drives its
+ * pending reservation.
  */
 class LicenseAssignmentRecoveryIT {
   private static final String SKU = "SMARTCONNECT-STANDARD-1Y";
@@ -52,8 +53,11 @@ class LicenseAssignmentRecoveryIT {
     for (int i = open.size() - 1; i >= 0; i--) open.get(i).close();
   }
 
-  /** A node on {@code db}; {@code retryAfter} is how soon its orders re-drive pending reservations. */
-  private UpsfleetCluster node(String name, DatabaseSettings db, Duration retryAfter) throws Exception {
+  /**
+   * A node on {@code db}; {@code retryAfter} is how soon its orders re-drive pending reservations.
+   */
+  private UpsfleetCluster node(String name, DatabaseSettings db, Duration retryAfter)
+      throws Exception {
     Map<String, Object> settings = new HashMap<>();
     settings.put("upsfleet.cluster.system-name", "upsfleet-" + name);
     settings.put("upsfleet.accounts.password-iterations", 1000);
@@ -81,25 +85,45 @@ class LicenseAssignmentRecoveryIT {
 
   private static Setup setUp(UpsfleetCluster node, String name) throws Exception {
     UUID account = get(node.accounts().createAccount(name + " " + UUID.randomUUID(), "test")).id();
-    String serial = ("RC" + UUID.randomUUID().toString().replace("-", "")).substring(0, 14).toUpperCase();
-    assertInstanceOf(UpsDevice.Confirmation.Accepted.class,
+    String serial =
+        ("RC" + UUID.randomUUID().toString().replace("-", "")).substring(0, 14).toUpperCase();
+    assertInstanceOf(
+        UpsDevice.Confirmation.Accepted.class,
         get(node.devices().register(serial, "SMT1500C", account.toString())));
-    LicenseOrder.OrderView order = get(node.licensing().createOrder("PO-" + name,
-        List.of(new Licensing.LineRequest(SKU, 2)), "ONLINE", "installer@example.com", "test"));
+    LicenseOrder.OrderView order =
+        get(
+            node.licensing()
+                .createOrder(
+                    "PO-" + name,
+                    List.of(new Licensing.LineRequest(SKU, 2)),
+                    "ONLINE",
+                    "installer@example.com",
+                    "test"));
     get(node.licensing().redeem(order.code(), account, "test"));
     return new Setup(account, serial, UUID.fromString(order.orderId()));
   }
 
   private static EntityRef<LicenseOrder.Command> order(UpsfleetCluster node, UUID orderId) {
-    return ClusterSharding.get(node.system()).entityRefFor(LicenseOrder.ENTITY_TYPE_KEY, orderId.toString());
+    return ClusterSharding.get(node.system())
+        .entityRefFor(LicenseOrder.ENTITY_TYPE_KEY, orderId.toString());
   }
 
-  /** Reserves one entitlement for the device on the order only, as the façade's first write does. */
+  /**
+   * Reserves one entitlement for the device on the order only, as the façade's first write does.
+   */
   private static Reservation reserve(UpsfleetCluster node, Setup s) throws Exception {
-    Reservation r = new Reservation(UUID.randomUUID().toString(), s.serial(), SKU,
-        List.of(new Grant(Sku.parse(SKU).orElseThrow(), TermSource.LICENSE, null)));
-    LicenseOrder.Reply reply = get(order(node, s.orderId()).<LicenseOrder.Reply>ask(
-        replyTo -> new LicenseOrder.Reserve(s.account(), List.of(r), "test", replyTo), ASK));
+    Reservation r =
+        new Reservation(
+            UUID.randomUUID().toString(),
+            s.serial(),
+            SKU,
+            List.of(new Grant(Sku.parse(SKU).orElseThrow(), TermSource.LICENSE, null)));
+    LicenseOrder.Reply reply =
+        get(
+            order(node, s.orderId())
+                .<LicenseOrder.Reply>ask(
+                    replyTo -> new LicenseOrder.Reserve(s.account(), List.of(r), "test", replyTo),
+                    ASK));
     LicenseOrder.OrderView v = assertInstanceOf(LicenseOrder.Done.class, reply).order();
     assertEquals(1, v.pending().get(SKU));
     assertEquals(0, v.used().get(SKU));
@@ -114,53 +138,83 @@ class LicenseAssignmentRecoveryIT {
     return plan.terms().stream().filter(t -> assignmentId.equals(t.assignmentId())).toList();
   }
 
-  private static LicenseOrder.OrderView orderView(UpsfleetCluster node, UUID orderId) throws Exception {
-    LicenseOrder.Reply reply = get(order(node, orderId).<LicenseOrder.Reply>ask(LicenseOrder.Get::new, ASK));
+  private static LicenseOrder.OrderView orderView(UpsfleetCluster node, UUID orderId)
+      throws Exception {
+    LicenseOrder.Reply reply =
+        get(order(node, orderId).<LicenseOrder.Reply>ask(LicenseOrder.Get::new, ASK));
     return assertInstanceOf(LicenseOrder.Done.class, reply).order();
   }
 
-  private static Licensing.LineSummary entitlement(UpsfleetCluster node, UUID account) throws Exception {
-    return get(node.licensing().entitlements(account)).stream().filter(l -> l.sku().equals(SKU)).findFirst()
-        .orElseThrow(() -> new AssertionError("the read model has no " + SKU + " for " + account + " yet"));
+  private static Licensing.LineSummary entitlement(UpsfleetCluster node, UUID account)
+      throws Exception {
+    return get(node.licensing().entitlements(account)).stream()
+        .filter(l -> l.sku().equals(SKU))
+        .findFirst()
+        .orElseThrow(
+            () -> new AssertionError("the read model has no " + SKU + " for " + account + " yet"));
   }
 
   /** The read model shows the reservation pending, so the watchdog of the next node can find it. */
   private static void awaitPendingInReadModel(UpsfleetCluster node, UUID account) {
-    await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
-      Licensing.LineSummary l = entitlement(node, account);
-      assertEquals(List.of(0, 1, 1), List.of(l.used(), l.pending(), l.available()), l::toString);
-    });
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .untilAsserted(
+            () -> {
+              Licensing.LineSummary l = entitlement(node, account);
+              assertEquals(
+                  List.of(0, 1, 1), List.of(l.used(), l.pending(), l.available()), l::toString);
+            });
   }
 
   /**
-   * On the next node: the device gets exactly one term for the assignment (found by the watchdog alone:
-   * the order is not touched until then), the order counts it used once, and it stays so.
+   * On the next node: the device gets exactly one term for the assignment (found by the watchdog
+   * alone: the order is not touched until then), the order counts it used once, and it stays so.
    */
-  private void assertAppliedExactlyOnce(UpsfleetCluster next, Setup s, Reservation r, Instant trialEnd)
-      throws Exception {
-    await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
-        assertThat(termsOf(plan(next, s.serial()), r.assignmentId())).hasSize(1));
-    await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
-      LicenseOrder.OrderView v = orderView(next, s.orderId());
-      assertEquals(List.of(1, 0, 1), List.of(v.used().get(SKU), v.pending().get(SKU), v.available().get(SKU)));
-    });
-    await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
-      Licensing.LineSummary l = entitlement(next, s.account());
-      assertEquals(List.of(1, 0, 1), List.of(l.used(), l.pending(), l.available()), l::toString);
-    });
+  private void assertAppliedExactlyOnce(
+      UpsfleetCluster next, Setup s, Reservation r, Instant trialEnd) throws Exception {
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .untilAsserted(
+            () -> assertThat(termsOf(plan(next, s.serial()), r.assignmentId())).hasSize(1));
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .untilAsserted(
+            () -> {
+              LicenseOrder.OrderView v = orderView(next, s.orderId());
+              assertEquals(
+                  List.of(1, 0, 1),
+                  List.of(v.used().get(SKU), v.pending().get(SKU), v.available().get(SKU)));
+            });
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .untilAsserted(
+            () -> {
+              Licensing.LineSummary l = entitlement(next, s.account());
+              assertEquals(
+                  List.of(1, 0, 1), List.of(l.used(), l.pending(), l.available()), l::toString);
+            });
     // A few more retry and watchdog periods change nothing.
-    await().pollDelay(Duration.ZERO).during(RETRY_AFTER.multipliedBy(5)).atMost(RETRY_AFTER.multipliedBy(10))
-        .untilAsserted(() -> {
-          UpsDevice.PlanSummary p = plan(next, s.serial());
-          List<PlanTerm> mine = termsOf(p, r.assignmentId());
-          assertThat(mine).hasSize(1);
-          assertThat(p.terms()).filteredOn(t -> t.source() == TermSource.LICENSE).hasSize(1);
-          assertEquals(trialEnd, mine.get(0).start());
-          assertEquals(trialEnd.atOffset(ZoneOffset.UTC).plusYears(1).toInstant(), mine.get(0).end());
-          LicenseOrder.OrderView v = orderView(next, s.orderId());
-          assertEquals(List.of(1, 0, 1), List.of(v.used().get(SKU), v.pending().get(SKU), v.available().get(SKU)));
-          assertThat(v.applied()).extracting(Reservation::assignmentId).containsExactly(r.assignmentId());
-        });
+    await()
+        .pollDelay(Duration.ZERO)
+        .during(RETRY_AFTER.multipliedBy(5))
+        .atMost(RETRY_AFTER.multipliedBy(10))
+        .untilAsserted(
+            () -> {
+              UpsDevice.PlanSummary p = plan(next, s.serial());
+              List<PlanTerm> mine = termsOf(p, r.assignmentId());
+              assertThat(mine).hasSize(1);
+              assertThat(p.terms()).filteredOn(t -> t.source() == TermSource.LICENSE).hasSize(1);
+              assertEquals(trialEnd, mine.get(0).start());
+              assertEquals(
+                  trialEnd.atOffset(ZoneOffset.UTC).plusYears(1).toInstant(), mine.get(0).end());
+              LicenseOrder.OrderView v = orderView(next, s.orderId());
+              assertEquals(
+                  List.of(1, 0, 1),
+                  List.of(v.used().get(SKU), v.pending().get(SKU), v.available().get(SKU)));
+              assertThat(v.applied())
+                  .extracting(Reservation::assignmentId)
+                  .containsExactly(r.assignmentId());
+            });
   }
 
   @Test
@@ -180,14 +234,16 @@ class LicenseAssignmentRecoveryIT {
   }
 
   @Test
-  void aReservationAppliedToTheDeviceButNotMarkedAppliedIsCountedOnceByTheNextNode() throws Exception {
+  void aReservationAppliedToTheDeviceButNotMarkedAppliedIsCountedOnceByTheNextNode()
+      throws Exception {
     DatabaseSettings db = TestDatabases.fresh("LicenseRecoveryUnconfirmed");
     UpsfleetCluster first = node("RecoveryB", db, Duration.ofHours(1));
     Setup s = setUp(first, "unconfirmed");
     Instant trialEnd = plan(first, s.serial()).terms().get(0).end();
     Reservation r = reserve(first, s);
     // The device's write happens; the order's Complete is lost with the node.
-    assertInstanceOf(UpsDevice.PlanSummary.class,
+    assertInstanceOf(
+        UpsDevice.PlanSummary.class,
         get(first.devices().applyEntitlements(s.serial(), r.assignmentId(), r.grants(), "test")));
     awaitPendingInReadModel(first, s.account());
     first.close();

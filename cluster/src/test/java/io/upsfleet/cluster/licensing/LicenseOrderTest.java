@@ -1,7 +1,5 @@
 package io.upsfleet.cluster.licensing;
 
-import io.upsfleet.cluster.testing.EntityTestConfig;
-import io.upsfleet.cluster.testing.TestClock;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.typesafe.config.Config;
@@ -22,12 +20,14 @@ import io.upsfleet.cluster.licensing.LicenseOrder.Rejected;
 import io.upsfleet.cluster.licensing.LicenseOrder.Release;
 import io.upsfleet.cluster.licensing.LicenseOrder.Reply;
 import io.upsfleet.cluster.licensing.LicenseOrder.RequestEmail;
-import io.upsfleet.cluster.licensing.LicenseOrder.Reserve;
 import io.upsfleet.cluster.licensing.LicenseOrder.ReservationReleased;
+import io.upsfleet.cluster.licensing.LicenseOrder.Reserve;
 import io.upsfleet.cluster.licensing.LicenseOrder.State;
 import io.upsfleet.cluster.licensing.LicenseOrder.Wake;
 import io.upsfleet.cluster.plan.Sku;
 import io.upsfleet.cluster.plan.TermSource;
+import io.upsfleet.cluster.testing.EntityTestConfig;
+import io.upsfleet.cluster.testing.TestClock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -51,10 +51,11 @@ import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 
 /**
- * {@link LicenseOrder}, the single writer of an activation code's counts (DOMAIN.md §5, RELIABILITY.md
- * Licensing), through the {@link EventSourcedBehaviorTestKit} with jackson-cbor verification. The applier
- * (which in production asks the device) is a function the test controls and observes; time is a test clock,
- * so re-driving after {@code retryAfter} is triggered by moving it and sending {@link Wake}.
+ * {@link LicenseOrder}, the single writer of an activation code's counts (DOMAIN.md §5,
+ * RELIABILITY.md Licensing), through the {@link EventSourcedBehaviorTestKit} with jackson-cbor
+ * verification. The applier (which in production asks the device) is a function the test controls
+ * and observes; time is a test clock, so re-driving after {@code retryAfter} is triggered by moving
+ * it and sending {@link Wake}.
  */
 class LicenseOrderTest {
 
@@ -81,10 +82,11 @@ class LicenseOrderTest {
   private final TestProbe<Reservation> applierCalls = testKit.createTestProbe();
   private final AtomicReference<Function<Reservation, CompletionStage<Boolean>>> applierOutcome =
       new AtomicReference<>(r -> CompletableFuture.completedFuture(true));
-  private final EventSourcedBehaviorTestKit<Command, Event, State> kit = EventSourcedBehaviorTestKit.create(
-      testKit.system(),
-      LicenseOrder.create(orderId, this::applier, RETRY_AFTER, clock),
-      EventSourcedBehaviorTestKit.enabledSerializationSettings().withVerifyEquality(true));
+  private final EventSourcedBehaviorTestKit<Command, Event, State> kit =
+      EventSourcedBehaviorTestKit.create(
+          testKit.system(),
+          LicenseOrder.create(orderId, this::applier, RETRY_AFTER, clock),
+          EventSourcedBehaviorTestKit.enabledSerializationSettings().withVerifyEquality(true));
 
   private CompletionStage<Boolean> applier(Reservation r) {
     applierCalls.ref().tell(r);
@@ -99,11 +101,28 @@ class LicenseOrderTest {
     @Test
     void createPersistsTheOrderWithEveryEntitlementAvailable() {
       Instant now = clock.instant();
-      var result = kit.<Reply>runCommand(r -> new Create("PO-1", List.of(line(STD, 5), new OrderLine(ADV, 11, 1, "vol")),
-          "partner", "installer@example.com", CODE, "support", r));
-      assertThat(result.events()).containsExactly(new OrderCreated(orderId, "PO-1",
-          List.of(line(STD, 5), new OrderLine(ADV, 11, 1, "vol")), "partner", "installer@example.com", CODE, "support",
-          now));
+      var result =
+          kit.<Reply>runCommand(
+              r ->
+                  new Create(
+                      "PO-1",
+                      List.of(line(STD, 5), new OrderLine(ADV, 11, 1, "vol")),
+                      "partner",
+                      "installer@example.com",
+                      CODE,
+                      "support",
+                      r));
+      assertThat(result.events())
+          .containsExactly(
+              new OrderCreated(
+                  orderId,
+                  "PO-1",
+                  List.of(line(STD, 5), new OrderLine(ADV, 11, 1, "vol")),
+                  "partner",
+                  "installer@example.com",
+                  CODE,
+                  "support",
+                  now));
       OrderView view = done(result.reply());
       assertThat(view.available()).containsOnly(Map.entry(STD, 5), Map.entry(ADV, 12));
       assertThat(view.used()).containsOnly(Map.entry(STD, 0), Map.entry(ADV, 0));
@@ -117,26 +136,40 @@ class LicenseOrderTest {
     @Test
     void aSecondCreateIsRefusedAlreadyExists() {
       create(line(STD, 5));
-      var again = kit.<Reply>runCommand(r -> new Create("PO-2", List.of(line(ADV, 1)), "online", "x@example.com", CODE,
-          "support", r));
+      var again =
+          kit.<Reply>runCommand(
+              r ->
+                  new Create(
+                      "PO-2",
+                      List.of(line(ADV, 1)),
+                      "online",
+                      "x@example.com",
+                      CODE,
+                      "support",
+                      r));
       assertThat(rejected(again.reply()).reason()).isEqualTo(Reason.ALREADY_EXISTS);
       assertThat(again.hasNoEvents()).isTrue();
     }
 
     @Test
     void anOrderWithoutLinesIsInvalid() {
-      var result = kit.<Reply>runCommand(r -> new Create("PO-1", List.of(), "online", "x@example.com", CODE, "s", r));
+      var result =
+          kit.<Reply>runCommand(
+              r -> new Create("PO-1", List.of(), "online", "x@example.com", CODE, "s", r));
       assertThat(rejected(result.reply()).reason()).isEqualTo(Reason.INVALID);
       assertThat(result.hasNoEvents()).isTrue();
     }
 
     @Test
     void everyCommandOnAMissingOrderIsNotFound() {
-      assertThat(rejected(kit.<Reply>runCommand(Get::new).reply()).reason()).isEqualTo(Reason.NOT_FOUND);
+      assertThat(rejected(kit.<Reply>runCommand(Get::new).reply()).reason())
+          .isEqualTo(Reason.NOT_FOUND);
       assertThat(rejected(kit.<Reply>runCommand(r -> new Redeem(A, "alice", r)).reply()).reason())
           .isEqualTo(Reason.NOT_FOUND);
-      assertThat(rejected(reserve(A, reservation("r1", STD)).reply()).reason()).isEqualTo(Reason.NOT_FOUND);
-      assertThat(rejected(kit.<Reply>runCommand(r -> new RequestEmail("support", r)).reply()).reason())
+      assertThat(rejected(reserve(A, reservation("r1", STD)).reply()).reason())
+          .isEqualTo(Reason.NOT_FOUND);
+      assertThat(
+              rejected(kit.<Reply>runCommand(r -> new RequestEmail("support", r)).reply()).reason())
           .isEqualTo(Reason.NOT_FOUND);
       assertThat(journal()).isEmpty();
     }
@@ -146,7 +179,9 @@ class LicenseOrderTest {
       create(line(STD, 1));
       var result = kit.<Reply>runCommand(r -> new RequestEmail("support", r));
       assertThat(done(result.reply()).emailsRequested()).isEqualTo(2);
-      assertThat(result.events()).singleElement().isInstanceOf(LicenseOrder.CodeEmailRequested.class);
+      assertThat(result.events())
+          .singleElement()
+          .isInstanceOf(LicenseOrder.CodeEmailRequested.class);
     }
   }
 
@@ -223,10 +258,16 @@ class LicenseOrderTest {
       create(line(STD, 5));
       redeem(A);
       var result = reserve(A, reservation("r1", STD), reservation("r2", STD));
-      assertThat(result.events()).singleElement().isInstanceOfSatisfying(EntitlementsReserved.class, e -> {
-        assertThat(e.reservations()).extracting(Reservation::assignmentId).containsExactly("r1", "r2");
-        assertThat(e.by()).isEqualTo("alice");
-      });
+      assertThat(result.events())
+          .singleElement()
+          .isInstanceOfSatisfying(
+              EntitlementsReserved.class,
+              e -> {
+                assertThat(e.reservations())
+                    .extracting(Reservation::assignmentId)
+                    .containsExactly("r1", "r2");
+                assertThat(e.by()).isEqualTo("alice");
+              });
       OrderView view = done(result.reply());
       assertThat(view.available()).containsEntry(STD, 3);
       assertThat(view.pending()).containsEntry(STD, 2);
@@ -238,7 +279,8 @@ class LicenseOrderTest {
       create(line(STD, 2));
       redeem(A);
       State before = kit.getState();
-      var result = reserve(A, reservation("r1", STD), reservation("r2", STD), reservation("r3", STD));
+      var result =
+          reserve(A, reservation("r1", STD), reservation("r2", STD), reservation("r3", STD));
       Rejected refused = rejected(result.reply());
       assertThat(refused.reason()).isEqualTo(Reason.INSUFFICIENT);
       assertThat(refused.message()).contains("2 " + STD + " left, 3 requested");
@@ -260,8 +302,13 @@ class LicenseOrderTest {
     void reservingIsAllOrNothingAcrossSkus() {
       create(line(STD, 5), line(ADV, 1));
       redeem(A);
-      var result = reserve(A, reservation("s1", STD), reservation("s2", STD), reservation("a1", ADV),
-          reservation("a2", ADV));
+      var result =
+          reserve(
+              A,
+              reservation("s1", STD),
+              reservation("s2", STD),
+              reservation("a1", ADV),
+              reservation("a2", ADV));
       assertThat(rejected(result.reply()).reason()).isEqualTo(Reason.INSUFFICIENT);
       assertThat(result.hasNoEvents()).isTrue();
       OrderView view = view();
@@ -285,8 +332,14 @@ class LicenseOrderTest {
       redeem(A);
       reserve(A, reservation("r1", STD), reservation("r2", STD));
       var retry = reserve(A, reservation("r2", STD), reservation("r3", STD));
-      assertThat(retry.events()).singleElement().isInstanceOfSatisfying(EntitlementsReserved.class,
-          e -> assertThat(e.reservations()).extracting(Reservation::assignmentId).containsExactly("r3"));
+      assertThat(retry.events())
+          .singleElement()
+          .isInstanceOfSatisfying(
+              EntitlementsReserved.class,
+              e ->
+                  assertThat(e.reservations())
+                      .extracting(Reservation::assignmentId)
+                      .containsExactly("r3"));
       assertThat(done(retry.reply()).available()).containsEntry(STD, 0);
     }
 
@@ -306,13 +359,17 @@ class LicenseOrderTest {
     void aVolumeBonusCountsAsAvailable() {
       create(new OrderLine(STD, 11, 1, "volume-2024"));
       redeem(A);
-      List<Reservation> twelve = IntStream.range(0, 12).mapToObj(i -> reservation("v" + i, STD)).toList();
-      assertThat(done(reserve(A, twelve.toArray(Reservation[]::new)).reply()).available()).containsEntry(STD, 0);
-      assertThat(rejected(reserve(A, reservation("v12", STD)).reply()).reason()).isEqualTo(Reason.INSUFFICIENT);
+      List<Reservation> twelve =
+          IntStream.range(0, 12).mapToObj(i -> reservation("v" + i, STD)).toList();
+      assertThat(done(reserve(A, twelve.toArray(Reservation[]::new)).reply()).available())
+          .containsEntry(STD, 0);
+      assertThat(rejected(reserve(A, reservation("v12", STD)).reply()).reason())
+          .isEqualTo(Reason.INSUFFICIENT);
     }
   }
 
-  // ---------------------------------------------------------------------------------- completion and release
+  // ---------------------------------------------------------------------------------- completion
+  // and release
 
   @Nested
   class CompletionAndRelease {
@@ -331,7 +388,9 @@ class LicenseOrderTest {
       assertThat(view.applied()).extracting(Reservation::assignmentId).containsExactly("r1");
 
       assertThat(kit.runCommand(new Complete("r1")).hasNoEvents()).as("a second Complete").isTrue();
-      assertThat(kit.runCommand(new Complete("nope")).hasNoEvents()).as("an unknown assignment").isTrue();
+      assertThat(kit.runCommand(new Complete("nope")).hasNoEvents())
+          .as("an unknown assignment")
+          .isTrue();
     }
 
     @Test
@@ -340,7 +399,8 @@ class LicenseOrderTest {
       redeem(A);
       reserve(A, reservation("r1", STD));
       var release = kit.runCommand(new Release("r1", "DEVICE_NOT_FOUND"));
-      assertThat(release.events()).containsExactly(new ReservationReleased("r1", "DEVICE_NOT_FOUND", clock.instant()));
+      assertThat(release.events())
+          .containsExactly(new ReservationReleased("r1", "DEVICE_NOT_FOUND", clock.instant()));
       OrderView view = view();
       assertThat(view.available()).containsEntry(STD, 3);
       assertThat(view.pending()).containsEntry(STD, 0);
@@ -396,15 +456,20 @@ class LicenseOrderTest {
       applierCalls.expectNoMessage(Duration.ofMillis(100));
 
       kit.restart();
-      Reservation redriven = applierCalls.expectMessageClass(Reservation.class, Duration.ofSeconds(5));
+      Reservation redriven =
+          applierCalls.expectMessageClass(Reservation.class, Duration.ofSeconds(5));
       assertThat(redriven).isEqualTo(reservation("r2", STD));
-      applierCalls.awaitAssert(Duration.ofSeconds(5), () -> {
-        assertThat(kit.getState().pending()).isEmpty();
-        return null;
-      });
+      applierCalls.awaitAssert(
+          Duration.ofSeconds(5),
+          () -> {
+            assertThat(kit.getState().pending()).isEmpty();
+            return null;
+          });
       assertThat(kit.getState().applied()).containsOnlyKeys("r1", "r2");
-      assertThat(journal()).filteredOn(EntitlementApplied.class::isInstance)
-          .extracting(e -> ((EntitlementApplied) e).assignmentId()).containsExactly("r1", "r2");
+      assertThat(journal())
+          .filteredOn(EntitlementApplied.class::isInstance)
+          .extracting(e -> ((EntitlementApplied) e).assignmentId())
+          .containsExactly("r1", "r2");
       applierCalls.expectNoMessage(Duration.ofMillis(300)); // r1 was never re-driven
     }
 
@@ -412,22 +477,32 @@ class LicenseOrderTest {
     void aDevicesStackedReservationsAreReDrivenOneAtATimeInReservationOrder() {
       create(line(STD, 5), line(ADV, 5));
       redeem(A);
-      List<Reservation> stack = List.of(onDevice("s3", ADV, "AS0001"), onDevice("s1", STD, "AS0001"),
-          onDevice("s2", STD, "AS0001"));
+      List<Reservation> stack =
+          List.of(
+              onDevice("s3", ADV, "AS0001"),
+              onDevice("s1", STD, "AS0001"),
+              onDevice("s2", STD, "AS0001"));
       reserve(A, stack.toArray(Reservation[]::new));
 
       kit.restart();
-      assertThat(applierCalls.expectMessageClass(Reservation.class, Duration.ofSeconds(5)).assignmentId()).isEqualTo("s3");
+      assertThat(
+              applierCalls
+                  .expectMessageClass(Reservation.class, Duration.ofSeconds(5))
+                  .assignmentId())
+          .isEqualTo("s3");
       awaitPending(2);
       applierCalls.expectNoMessage(Duration.ofMillis(200));
       for (String next : List.of("s1", "s2")) {
         kit.runCommand(new Wake());
-        assertThat(applierCalls.expectMessageClass(Reservation.class).assignmentId()).isEqualTo(next);
+        assertThat(applierCalls.expectMessageClass(Reservation.class).assignmentId())
+            .isEqualTo(next);
         applierCalls.expectNoMessage(Duration.ofMillis(100));
       }
       awaitPending(0);
-      assertThat(journal()).filteredOn(EntitlementApplied.class::isInstance)
-          .extracting(e -> ((EntitlementApplied) e).assignmentId()).containsExactly("s3", "s1", "s2");
+      assertThat(journal())
+          .filteredOn(EntitlementApplied.class::isInstance)
+          .extracting(e -> ((EntitlementApplied) e).assignmentId())
+          .containsExactly("s3", "s1", "s2");
     }
 
     @Test
@@ -466,8 +541,11 @@ class LicenseOrderTest {
       OrderView view = view();
       assertThat(view.available()).containsEntry(STD, 3);
       assertThat(view.used()).containsEntry(STD, 0);
-      assertThat(journal()).filteredOn(ReservationReleased.class::isInstance)
-          .singleElement().satisfies(e -> assertThat(((ReservationReleased) e).reason()).isEqualTo("DEVICE_NOT_FOUND"));
+      assertThat(journal())
+          .filteredOn(ReservationReleased.class::isInstance)
+          .singleElement()
+          .satisfies(
+              e -> assertThat(((ReservationReleased) e).reason()).isEqualTo("DEVICE_NOT_FOUND"));
     }
 
     @Test
@@ -475,13 +553,15 @@ class LicenseOrderTest {
       create(line(STD, 3));
       redeem(A);
       reserve(A, reservation("r1", STD));
-      applierOutcome.set(r -> CompletableFuture.failedFuture(new IllegalStateException("ask timed out")));
+      applierOutcome.set(
+          r -> CompletableFuture.failedFuture(new IllegalStateException("ask timed out")));
       clock.advance(RETRY_AFTER);
       kit.runCommand(new Wake());
       applierCalls.expectMessageClass(Reservation.class);
       applierCalls.expectNoMessage(Duration.ofMillis(200));
       assertThat(view().pending()).containsEntry(STD, 1);
-      assertThat(journal()).noneMatch(e -> e instanceof ReservationReleased || e instanceof EntitlementApplied);
+      assertThat(journal())
+          .noneMatch(e -> e instanceof ReservationReleased || e instanceof EntitlementApplied);
 
       applierOutcome.set(r -> CompletableFuture.completedFuture(true));
       clock.advance(RETRY_AFTER);
@@ -516,11 +596,22 @@ class LicenseOrderTest {
     Map<String, OrderView> outcome = new HashMap<>();
     for (String channel : List.of("online", "partner")) {
       String id = "order-" + channel + "-" + UUID.randomUUID();
-      var order = EventSourcedBehaviorTestKit.<Command, Event, State>create(testKit.system(),
-          LicenseOrder.create(id, r -> CompletableFuture.completedFuture(true), RETRY_AFTER, clock),
-          EventSourcedBehaviorTestKit.enabledSerializationSettings().withVerifyEquality(true));
-      order.<Reply>runCommand(r -> new Create("PO-" + channel, List.of(line(ADV, 2)), channel, "i@example.com", CODE,
-          "support", r));
+      var order =
+          EventSourcedBehaviorTestKit.<Command, Event, State>create(
+              testKit.system(),
+              LicenseOrder.create(
+                  id, r -> CompletableFuture.completedFuture(true), RETRY_AFTER, clock),
+              EventSourcedBehaviorTestKit.enabledSerializationSettings().withVerifyEquality(true));
+      order.<Reply>runCommand(
+          r ->
+              new Create(
+                  "PO-" + channel,
+                  List.of(line(ADV, 2)),
+                  channel,
+                  "i@example.com",
+                  CODE,
+                  "support",
+                  r));
       order.<Reply>runCommand(r -> new Redeem(A, "alice", r));
       order.<Reply>runCommand(r -> new Reserve(A, List.of(reservation("r1", ADV)), "alice", r));
       order.runCommand(new Complete("r1"));
@@ -530,30 +621,49 @@ class LicenseOrderTest {
     OrderView partner = outcome.get("partner");
     assertThat(partner.available()).isEqualTo(online.available());
     assertThat(partner.used()).isEqualTo(online.used());
-    assertThat(partner.applied()).as("the same grants reach the device").isEqualTo(online.applied());
+    assertThat(partner.applied())
+        .as("the same grants reach the device")
+        .isEqualTo(online.applied());
   }
 
-  // ---------------------------------------------------------------------------------- never over-assigned
+  // ---------------------------------------------------------------------------------- never
+  // over-assigned
 
   @Test
   void fiftyConcurrentReservationsForTheLastEntitlementLetExactlyOneThrough() {
     String id = UUID.randomUUID().toString();
-    ActorRef<Command> order = testKit.spawn(LicenseOrder.create(id, r -> CompletableFuture.completedFuture(true),
-        RETRY_AFTER, clock));
+    ActorRef<Command> order =
+        testKit.spawn(
+            LicenseOrder.create(
+                id, r -> CompletableFuture.completedFuture(true), RETRY_AFTER, clock));
     TestProbe<Reply> probe = testKit.createTestProbe();
-    order.tell(new Create("PO-9", List.of(line(STD, 3)), "online", "x@example.com", CODE, "s", probe.ref()));
+    order.tell(
+        new Create(
+            "PO-9", List.of(line(STD, 3)), "online", "x@example.com", CODE, "s", probe.ref()));
     probe.expectMessageClass(Done.class);
     order.tell(new Redeem(A, "alice", probe.ref()));
     probe.expectMessageClass(Done.class);
-    order.tell(new Reserve(A, List.of(reservation("first", STD), reservation("second", STD)), "alice", probe.ref()));
+    order.tell(
+        new Reserve(
+            A,
+            List.of(reservation("first", STD), reservation("second", STD)),
+            "alice",
+            probe.ref()));
     probe.expectMessageClass(Done.class);
 
-    IntStream.range(0, 50).parallel().forEach(i ->
-        order.tell(new Reserve(A, List.of(reservation("last-" + i, STD)), "user-" + i, probe.ref())));
+    IntStream.range(0, 50)
+        .parallel()
+        .forEach(
+            i ->
+                order.tell(
+                    new Reserve(
+                        A, List.of(reservation("last-" + i, STD)), "user-" + i, probe.ref())));
     List<Reply> replies = probe.receiveSeveralMessages(50, Duration.ofSeconds(10));
     assertThat(replies).filteredOn(Done.class::isInstance).hasSize(1);
-    assertThat(replies).filteredOn(Rejected.class::isInstance)
-        .allSatisfy(r -> assertThat(((Rejected) r).reason()).isEqualTo(Reason.INSUFFICIENT)).hasSize(49);
+    assertThat(replies)
+        .filteredOn(Rejected.class::isInstance)
+        .allSatisfy(r -> assertThat(((Rejected) r).reason()).isEqualTo(Reason.INSUFFICIENT))
+        .hasSize(49);
 
     order.tell(new Get(probe.ref()));
     OrderView view = done(probe.receiveMessage());
@@ -585,14 +695,22 @@ class LicenseOrderTest {
         }
         Reply reply = reserve(A, batch.toArray(Reservation[]::new)).reply();
         Map<String, Integer> wanted = new HashMap<>();
-        batch.stream().filter(r -> !pending.containsKey(r.assignmentId()) && !used.containsKey(r.assignmentId()))
+        batch.stream()
+            .filter(
+                r -> !pending.containsKey(r.assignmentId()) && !used.containsKey(r.assignmentId()))
             .forEach(r -> wanted.merge(r.sku(), 1, Integer::sum));
-        boolean fits = wanted.entrySet().stream().allMatch(w ->
-            count(pending, w.getKey()) + count(used, w.getKey()) + w.getValue() <= total.get(w.getKey()));
+        boolean fits =
+            wanted.entrySet().stream()
+                .allMatch(
+                    w ->
+                        count(pending, w.getKey()) + count(used, w.getKey()) + w.getValue()
+                            <= total.get(w.getKey()));
         assertThat(reply instanceof Done).as("step %d: %s", step, batch).isEqualTo(fits);
-        if (fits) batch.forEach(r -> {
-          if (!used.containsKey(r.assignmentId())) pending.put(r.assignmentId(), r.sku());
-        });
+        if (fits)
+          batch.forEach(
+              r -> {
+                if (!used.containsKey(r.assignmentId())) pending.put(r.assignmentId(), r.sku());
+              });
       } else if (!pending.isEmpty()) {
         String aid = new ArrayList<>(pending.keySet()).get(random.nextInt(pending.size()));
         String sku = pending.remove(aid);
@@ -605,10 +723,12 @@ class LicenseOrderTest {
       }
       OrderView view = view();
       for (String sku : List.of(STD, ADV)) {
-        assertThat(view.used().get(sku) + view.pending().get(sku)).isLessThanOrEqualTo(total.get(sku));
+        assertThat(view.used().get(sku) + view.pending().get(sku))
+            .isLessThanOrEqualTo(total.get(sku));
         assertThat(view.used().get(sku)).isEqualTo(count(used, sku));
         assertThat(view.pending().get(sku)).isEqualTo(count(pending, sku));
-        assertThat(view.available().get(sku)).isEqualTo(total.get(sku) - count(used, sku) - count(pending, sku));
+        assertThat(view.available().get(sku))
+            .isEqualTo(total.get(sku) - count(used, sku) - count(pending, sku));
       }
     }
   }
@@ -624,27 +744,37 @@ class LicenseOrderTest {
   }
 
   private static Reservation reservation(String assignmentId, String sku) {
-    return new Reservation(assignmentId, "AS" + Math.abs(assignmentId.hashCode()), sku,
+    return new Reservation(
+        assignmentId,
+        "AS" + Math.abs(assignmentId.hashCode()),
+        sku,
         List.of(new Grant(Sku.parse(sku).orElseThrow(), TermSource.LICENSE, null)));
   }
 
   private static Reservation onDevice(String assignmentId, String sku, String serial) {
-    return new Reservation(assignmentId, serial, sku, List.of(new Grant(Sku.parse(sku).orElseThrow(), TermSource.LICENSE,
-        null)));
+    return new Reservation(
+        assignmentId,
+        serial,
+        sku,
+        List.of(new Grant(Sku.parse(sku).orElseThrow(), TermSource.LICENSE, null)));
   }
 
   private void create(OrderLine... lines) {
-    var result = kit.<Reply>runCommand(r -> new Create("PO-1", List.of(lines), "online", "installer@example.com", CODE,
-        "support", r));
+    var result =
+        kit.<Reply>runCommand(
+            r ->
+                new Create(
+                    "PO-1", List.of(lines), "online", "installer@example.com", CODE, "support", r));
     assertThat(result.reply()).isInstanceOf(Done.class);
   }
 
   private void redeem(UUID account) {
-    assertThat(kit.<Reply>runCommand(r -> new Redeem(account, "alice", r)).reply()).isInstanceOf(Done.class);
+    assertThat(kit.<Reply>runCommand(r -> new Redeem(account, "alice", r)).reply())
+        .isInstanceOf(Done.class);
   }
 
-  private EventSourcedBehaviorTestKit.CommandResultWithReply<Command, Event, State, Reply> reserve(UUID account,
-      Reservation... reservations) {
+  private EventSourcedBehaviorTestKit.CommandResultWithReply<Command, Event, State, Reply> reserve(
+      UUID account, Reservation... reservations) {
     return kit.runCommand(r -> new Reserve(account, List.of(reservations), "alice", r));
   }
 
@@ -653,14 +783,17 @@ class LicenseOrderTest {
   }
 
   private void awaitPending(int expected) {
-    applierCalls.awaitAssert(Duration.ofSeconds(5), () -> {
-      assertThat(kit.getState().pending()).hasSize(expected);
-      return null;
-    });
+    applierCalls.awaitAssert(
+        Duration.ofSeconds(5),
+        () -> {
+          assertThat(kit.getState().pending()).hasSize(expected);
+          return null;
+        });
   }
 
   private List<Object> journal() {
-    return kit.persistenceTestKit().persistedInStorage(PersistenceId.of("LicenseOrder", orderId).id());
+    return kit.persistenceTestKit()
+        .persistedInStorage(PersistenceId.of("LicenseOrder", orderId).id());
   }
 
   private static OrderView done(Reply reply) {
@@ -672,5 +805,4 @@ class LicenseOrderTest {
     assertThat(reply).isInstanceOf(Rejected.class);
     return (Rejected) reply;
   }
-
 }

@@ -15,9 +15,9 @@ import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 
 /**
- * Promotions are data (DOMAIN.md §5): a half-open window, eligible SKUs and a bonus. An activation outside
- * the window gets nothing; a volume bonus needs strictly more than its threshold; a bad entry fails at
- * start-up naming itself and its key.
+ * Promotions are data (DOMAIN.md §5): a half-open window, eligible SKUs and a bonus. An activation
+ * outside the window gets nothing; a volume bonus needs strictly more than its threshold; a bad
+ * entry fails at start-up naming itself and its key.
  */
 class PromotionsTest {
 
@@ -36,11 +36,13 @@ class PromotionsTest {
     return Sku.parse(code).orElseThrow();
   }
 
-  private static final String ACTIVATION = """
+  private static final String ACTIVATION =
+      """
       { id = "advanced-2024", type = activation-bonus, starts = "2024-06-01T00:00:00Z", ends = "2025-01-01T00:00:00Z",
         skus = ["SMARTCONNECT-ADVANCED-1Y", "SMARTCONNECT-ADVANCED-3Y"], bonus-term = 1y }""";
 
-  private static final String VOLUME = """
+  private static final String VOLUME =
+      """
       { id = "volume-2024", type = volume-bonus, starts = "2024-06-01T00:00:00Z", ends = "2025-01-01T00:00:00Z",
         skus = ["SMARTCONNECT-STANDARD-1Y", "SMARTCONNECT-ADVANCED-1Y"], more-than = 10, bonus-quantity = 2 }""";
 
@@ -49,14 +51,18 @@ class PromotionsTest {
   @Test
   void theShippedDefaultIsTheAdvanced2024ActivationBonus() {
     Promotions shipped = Promotions.fromConfig(ConfigFactory.defaultReference().resolve());
-    assertThat(shipped.all()).singleElement().satisfies(p -> {
-      assertThat(p.id()).isEqualTo("advanced-2024");
-      assertThat(p.type()).isEqualTo("activation-bonus");
-      assertThat(p.starts()).isEqualTo(STARTS);
-      assertThat(p.ends()).isEqualTo(ENDS);
-      assertThat(p.skus()).containsExactly("SMARTCONNECT-ADVANCED-1Y", "SMARTCONNECT-ADVANCED-3Y");
-      assertThat(p.bonusTerm()).isEqualTo(Period.ofYears(1));
-    });
+    assertThat(shipped.all())
+        .singleElement()
+        .satisfies(
+            p -> {
+              assertThat(p.id()).isEqualTo("advanced-2024");
+              assertThat(p.type()).isEqualTo("activation-bonus");
+              assertThat(p.starts()).isEqualTo(STARTS);
+              assertThat(p.ends()).isEqualTo(ENDS);
+              assertThat(p.skus())
+                  .containsExactly("SMARTCONNECT-ADVANCED-1Y", "SMARTCONNECT-ADVANCED-3Y");
+              assertThat(p.bonusTerm()).isEqualTo(Period.ofYears(1));
+            });
   }
 
   @Test
@@ -65,7 +71,8 @@ class PromotionsTest {
     assertThat(parse("[]").activationBonuses(sku("SMARTCONNECT-ADVANCED-1Y"), STARTS)).isEmpty();
   }
 
-  // ---------------------------------------------------------------------------------------- activation bonus
+  // ----------------------------------------------------------------------------------------
+  // activation bonus
 
   @Nested
   class ActivationBonus {
@@ -73,27 +80,42 @@ class PromotionsTest {
     @Test
     void anEligibleSkuActivatedInsideTheWindowEarnsAFreeTermOfTheSamePlan() {
       Instant inside = Instant.parse("2024-09-15T12:00:00Z");
-      assertThat(BOTH.activationBonuses(sku("SMARTCONNECT-ADVANCED-3Y"), inside)).containsExactly(new Grant(
-          new Sku("SMARTCONNECT-ADVANCED-3Y", Sku.Kind.LICENSE, Plan.ADVANCED, Period.ofYears(1)),
-          TermSource.PROMOTION, "advanced-2024"));
+      assertThat(BOTH.activationBonuses(sku("SMARTCONNECT-ADVANCED-3Y"), inside))
+          .containsExactly(
+              new Grant(
+                  new Sku(
+                      "SMARTCONNECT-ADVANCED-3Y",
+                      Sku.Kind.LICENSE,
+                      Plan.ADVANCED,
+                      Period.ofYears(1)),
+                  TermSource.PROMOTION,
+                  "advanced-2024"));
     }
 
     @Test
     void theWindowStartIsInclusive() {
       assertThat(BOTH.activationBonuses(sku("SMARTCONNECT-ADVANCED-1Y"), STARTS)).hasSize(1);
-      assertThat(BOTH.activationBonuses(sku("SMARTCONNECT-ADVANCED-1Y"), STARTS.minusNanos(1))).isEmpty();
+      assertThat(BOTH.activationBonuses(sku("SMARTCONNECT-ADVANCED-1Y"), STARTS.minusNanos(1)))
+          .isEmpty();
     }
 
     @Test
     void theWindowEndIsExclusive() {
-      assertThat(BOTH.activationBonuses(sku("SMARTCONNECT-ADVANCED-1Y"), ENDS.minusNanos(1))).hasSize(1);
+      assertThat(BOTH.activationBonuses(sku("SMARTCONNECT-ADVANCED-1Y"), ENDS.minusNanos(1)))
+          .hasSize(1);
       assertThat(BOTH.activationBonuses(sku("SMARTCONNECT-ADVANCED-1Y"), ENDS)).isEmpty();
     }
 
     @Test
     void anActivationOutsideTheWindowGetsNoBonus() {
-      assertThat(BOTH.activationBonuses(sku("SMARTCONNECT-ADVANCED-1Y"), Instant.parse("2023-06-01T00:00:00Z"))).isEmpty();
-      assertThat(BOTH.activationBonuses(sku("SMARTCONNECT-ADVANCED-1Y"), Instant.parse("2026-06-01T00:00:00Z"))).isEmpty();
+      assertThat(
+              BOTH.activationBonuses(
+                  sku("SMARTCONNECT-ADVANCED-1Y"), Instant.parse("2023-06-01T00:00:00Z")))
+          .isEmpty();
+      assertThat(
+              BOTH.activationBonuses(
+                  sku("SMARTCONNECT-ADVANCED-1Y"), Instant.parse("2026-06-01T00:00:00Z")))
+          .isEmpty();
     }
 
     @Test
@@ -101,12 +123,14 @@ class PromotionsTest {
       Instant inside = Instant.parse("2024-09-15T12:00:00Z");
       assertThat(BOTH.activationBonuses(sku("SMARTCONNECT-ADVANCED-5Y"), inside)).isEmpty();
       assertThat(BOTH.activationBonuses(sku("SMARTCONNECT-STANDARD-1Y"), inside))
-          .as("a volume-bonus SKU earns no activation bonus").isEmpty();
+          .as("a volume-bonus SKU earns no activation bonus")
+          .isEmpty();
       assertThat(BOTH.activationBonuses(sku("WEXTWAR"), inside)).isEmpty();
     }
   }
 
-  // ---------------------------------------------------------------------------------------- volume bonus
+  // ---------------------------------------------------------------------------------------- volume
+  // bonus
 
   @Nested
   class VolumeBonus {
@@ -119,16 +143,20 @@ class PromotionsTest {
 
     @Test
     void oneMoreThanTheThresholdGetsTheBonusQuantity() {
-      assertThat(BOTH.volumeBonus("SMARTCONNECT-STANDARD-1Y", 11, inside)).hasValueSatisfying(p -> {
-        assertThat(p.id()).isEqualTo("volume-2024");
-        assertThat(p.bonusQuantity()).isEqualTo(2);
-      });
+      assertThat(BOTH.volumeBonus("SMARTCONNECT-STANDARD-1Y", 11, inside))
+          .hasValueSatisfying(
+              p -> {
+                assertThat(p.id()).isEqualTo("volume-2024");
+                assertThat(p.bonusQuantity()).isEqualTo(2);
+              });
     }
 
     @Test
     void anIneligibleSkuGetsNothingWhateverTheQuantity() {
       assertThat(BOTH.volumeBonus("SMARTCONNECT-STANDARD-3Y", 1000, inside)).isEmpty();
-      assertThat(BOTH.volumeBonus("SMARTCONNECT-ADVANCED-3Y", 1000, inside)).as("only an activation-bonus SKU").isEmpty();
+      assertThat(BOTH.volumeBonus("SMARTCONNECT-ADVANCED-3Y", 1000, inside))
+          .as("only an activation-bonus SKU")
+          .isEmpty();
     }
 
     @Test
@@ -140,86 +168,113 @@ class PromotionsTest {
     }
   }
 
-  // ---------------------------------------------------------------------------------------- config errors
+  // ---------------------------------------------------------------------------------------- config
+  // errors
 
   @Nested
   class ConfigErrors {
 
     private void failsNaming(String entries, String... fragments) {
-      assertThatThrownBy(() -> parse(entries)).isInstanceOf(IllegalArgumentException.class)
+      assertThatThrownBy(() -> parse(entries))
+          .isInstanceOf(IllegalArgumentException.class)
           .hasMessageContainingAll(fragments);
     }
 
     @Test
     void anUnknownTypeFailsNamingTheEntry() {
-      failsNaming("[" + ACTIVATION + ", { id = x, type = buy-one-get-one, starts = \"2024-01-01T00:00:00Z\","
-          + " ends = \"2025-01-01T00:00:00Z\", skus = [] }]", "upsfleet.licensing.promotions[1]", "type");
+      failsNaming(
+          "["
+              + ACTIVATION
+              + ", { id = x, type = buy-one-get-one, starts = \"2024-01-01T00:00:00Z\","
+              + " ends = \"2025-01-01T00:00:00Z\", skus = [] }]",
+          "upsfleet.licensing.promotions[1]",
+          "type");
     }
 
     @Test
     void anEndBeforeTheStartFails() {
-      failsNaming("[{ id = x, type = activation-bonus, starts = \"2025-01-01T00:00:00Z\","
-          + " ends = \"2024-01-01T00:00:00Z\", skus = [\"SMARTCONNECT-ADVANCED-1Y\"], bonus-term = 1y }]",
-          "upsfleet.licensing.promotions[0]", "ends");
+      failsNaming(
+          "[{ id = x, type = activation-bonus, starts = \"2025-01-01T00:00:00Z\","
+              + " ends = \"2024-01-01T00:00:00Z\", skus = [\"SMARTCONNECT-ADVANCED-1Y\"], bonus-term = 1y }]",
+          "upsfleet.licensing.promotions[0]",
+          "ends");
     }
 
     @Test
     void anEmptyWindowFails() {
-      failsNaming("[{ id = x, type = activation-bonus, starts = \"2025-01-01T00:00:00Z\","
-          + " ends = \"2025-01-01T00:00:00Z\", skus = [\"SMARTCONNECT-ADVANCED-1Y\"], bonus-term = 1y }]",
-          "upsfleet.licensing.promotions[0]", "ends");
+      failsNaming(
+          "[{ id = x, type = activation-bonus, starts = \"2025-01-01T00:00:00Z\","
+              + " ends = \"2025-01-01T00:00:00Z\", skus = [\"SMARTCONNECT-ADVANCED-1Y\"], bonus-term = 1y }]",
+          "upsfleet.licensing.promotions[0]",
+          "ends");
     }
 
     @Test
     void aStartThatIsNoInstantFails() {
-      failsNaming("[{ id = x, type = activation-bonus, starts = \"June 2024\","
-          + " ends = \"2025-01-01T00:00:00Z\", skus = [\"SMARTCONNECT-ADVANCED-1Y\"], bonus-term = 1y }]",
-          "upsfleet.licensing.promotions[0]", "June 2024");
+      failsNaming(
+          "[{ id = x, type = activation-bonus, starts = \"June 2024\","
+              + " ends = \"2025-01-01T00:00:00Z\", skus = [\"SMARTCONNECT-ADVANCED-1Y\"], bonus-term = 1y }]",
+          "upsfleet.licensing.promotions[0]",
+          "June 2024");
     }
 
     @Test
     void anUnknownSkuFailsNamingIt() {
-      failsNaming("[{ id = x, type = activation-bonus, starts = \"2024-01-01T00:00:00Z\","
-          + " ends = \"2025-01-01T00:00:00Z\", skus = [\"SMARTCONNECT-PLATINUM-1Y\"], bonus-term = 1y }]",
-          "upsfleet.licensing.promotions[0]", "SMARTCONNECT-PLATINUM-1Y");
+      failsNaming(
+          "[{ id = x, type = activation-bonus, starts = \"2024-01-01T00:00:00Z\","
+              + " ends = \"2025-01-01T00:00:00Z\", skus = [\"SMARTCONNECT-PLATINUM-1Y\"], bonus-term = 1y }]",
+          "upsfleet.licensing.promotions[0]",
+          "SMARTCONNECT-PLATINUM-1Y");
     }
 
     @Test
     void aWarrantySkuIsNotEligible() {
-      failsNaming("[{ id = x, type = volume-bonus, starts = \"2024-01-01T00:00:00Z\","
-          + " ends = \"2025-01-01T00:00:00Z\", skus = [\"WEXTWAR\"], more-than = 10, bonus-quantity = 1 }]",
-          "upsfleet.licensing.promotions[0]", "WEXTWAR");
+      failsNaming(
+          "[{ id = x, type = volume-bonus, starts = \"2024-01-01T00:00:00Z\","
+              + " ends = \"2025-01-01T00:00:00Z\", skus = [\"WEXTWAR\"], more-than = 10, bonus-quantity = 1 }]",
+          "upsfleet.licensing.promotions[0]",
+          "WEXTWAR");
     }
 
     @Test
     void aMissingBonusTermFailsNamingTheKey() {
-      failsNaming("[{ id = x, type = activation-bonus, starts = \"2024-01-01T00:00:00Z\","
-          + " ends = \"2025-01-01T00:00:00Z\", skus = [\"SMARTCONNECT-ADVANCED-1Y\"] }]",
-          "upsfleet.licensing.promotions[0]", "'bonus-term'");
+      failsNaming(
+          "[{ id = x, type = activation-bonus, starts = \"2024-01-01T00:00:00Z\","
+              + " ends = \"2025-01-01T00:00:00Z\", skus = [\"SMARTCONNECT-ADVANCED-1Y\"] }]",
+          "upsfleet.licensing.promotions[0]",
+          "'bonus-term'");
     }
 
     @Test
     void aMissingIdFailsNamingTheKey() {
-      failsNaming("[{ type = activation-bonus, starts = \"2024-01-01T00:00:00Z\","
-          + " ends = \"2025-01-01T00:00:00Z\", skus = [\"SMARTCONNECT-ADVANCED-1Y\"], bonus-term = 1y }]",
-          "upsfleet.licensing.promotions[0]", "'id'");
+      failsNaming(
+          "[{ type = activation-bonus, starts = \"2024-01-01T00:00:00Z\","
+              + " ends = \"2025-01-01T00:00:00Z\", skus = [\"SMARTCONNECT-ADVANCED-1Y\"], bonus-term = 1y }]",
+          "upsfleet.licensing.promotions[0]",
+          "'id'");
     }
 
     @Test
     void aVolumeBonusNeedsAPositiveThresholdAndQuantity() {
-      failsNaming("[{ id = x, type = volume-bonus, starts = \"2024-01-01T00:00:00Z\","
-          + " ends = \"2025-01-01T00:00:00Z\", skus = [\"SMARTCONNECT-ADVANCED-1Y\"], more-than = 0, bonus-quantity = 1 }]",
-          "upsfleet.licensing.promotions[0]", "more-than");
-      failsNaming("[{ id = x, type = volume-bonus, starts = \"2024-01-01T00:00:00Z\","
-          + " ends = \"2025-01-01T00:00:00Z\", skus = [\"SMARTCONNECT-ADVANCED-1Y\"], more-than = 10, bonus-quantity = 0 }]",
-          "upsfleet.licensing.promotions[0]", "bonus-quantity");
+      failsNaming(
+          "[{ id = x, type = volume-bonus, starts = \"2024-01-01T00:00:00Z\","
+              + " ends = \"2025-01-01T00:00:00Z\", skus = [\"SMARTCONNECT-ADVANCED-1Y\"], more-than = 0, bonus-quantity = 1 }]",
+          "upsfleet.licensing.promotions[0]",
+          "more-than");
+      failsNaming(
+          "[{ id = x, type = volume-bonus, starts = \"2024-01-01T00:00:00Z\","
+              + " ends = \"2025-01-01T00:00:00Z\", skus = [\"SMARTCONNECT-ADVANCED-1Y\"], more-than = 10, bonus-quantity = 0 }]",
+          "upsfleet.licensing.promotions[0]",
+          "bonus-quantity");
     }
 
     @Test
     void aMissingMoreThanFailsNamingTheKey() {
-      failsNaming("[{ id = x, type = volume-bonus, starts = \"2024-01-01T00:00:00Z\","
-          + " ends = \"2025-01-01T00:00:00Z\", skus = [\"SMARTCONNECT-ADVANCED-1Y\"], bonus-quantity = 1 }]",
-          "upsfleet.licensing.promotions[0]", "more-than");
+      failsNaming(
+          "[{ id = x, type = volume-bonus, starts = \"2024-01-01T00:00:00Z\","
+              + " ends = \"2025-01-01T00:00:00Z\", skus = [\"SMARTCONNECT-ADVANCED-1Y\"], bonus-quantity = 1 }]",
+          "upsfleet.licensing.promotions[0]",
+          "more-than");
     }
   }
 

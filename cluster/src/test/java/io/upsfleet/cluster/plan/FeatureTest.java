@@ -29,8 +29,8 @@ class FeatureTest {
 
   @ParameterizedTest(name = "{0}: Basic {1}, Standard {2}, Advanced {3}")
   @MethodSource("theTable")
-  void eachCapabilityIsUnlockedExactlyByThePlansOfTheDomainTable(Feature f, boolean basic, boolean standard,
-      boolean advanced) {
+  void eachCapabilityIsUnlockedExactlyByThePlansOfTheDomainTable(
+      Feature f, boolean basic, boolean standard, boolean advanced) {
     assertThat(f.allowedOn(Plan.BASIC)).isEqualTo(basic);
     assertThat(f.allowedOn(Plan.STANDARD)).isEqualTo(standard);
     assertThat(f.allowedOn(Plan.ADVANCED)).isEqualTo(advanced);
@@ -41,7 +41,8 @@ class FeatureTest {
 
   @Test
   void theTableCoversEveryFeature() {
-    assertThat(theTable().map(a -> (Feature) a.get()[0])).containsExactlyInAnyOrder(Feature.values());
+    assertThat(theTable().map(a -> (Feature) a.get()[0]))
+        .containsExactlyInAnyOrder(Feature.values());
   }
 
   @Test
@@ -53,18 +54,23 @@ class FeatureTest {
   @Test
   void firmwareUpgradeOnBasicIsRefusedNamingTheStandardPlan() {
     assertThat(Feature.REMOTE_FIRMWARE_UPGRADE.check(Plan.BASIC))
-        .contains("one-click remote firmware upgrade needs the Standard plan; the device is on Basic");
+        .contains(
+            "one-click remote firmware upgrade needs the Standard plan; the device is on Basic");
   }
 
   @ParameterizedTest
   @EnumSource(Feature.class)
   void everyRefusalNamesThePlanNeededAndTheCurrentPlan(Feature f) {
     for (Plan p : Plan.values()) {
-      f.check(p).ifPresent(message -> {
-        String needed = title(f.minimumPlan());
-        assertThat(message).contains(f.description()).contains("needs the " + needed + " plan")
-            .endsWith("the device is on " + title(p));
-      });
+      f.check(p)
+          .ifPresent(
+              message -> {
+                String needed = title(f.minimumPlan());
+                assertThat(message)
+                    .contains(f.description())
+                    .contains("needs the " + needed + " plan")
+                    .endsWith("the device is on " + title(p));
+              });
     }
   }
 

@@ -12,9 +12,10 @@ import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 
 /**
- * Term arithmetic of DOMAIN.md §5 by example: appending, stacking, upgrades and what happens to the lower
- * plan's remainder, lower plans while a higher one runs, bulk early renewal, calendar lengths across leap
- * years and month ends, idempotency per assignment id, and the half-open boundaries of a term.
+ * Term arithmetic of DOMAIN.md §5 by example: appending, stacking, upgrades and what happens to the
+ * lower plan's remainder, lower plans while a higher one runs, bulk early renewal, calendar lengths
+ * across leap years and month ends, idempotency per assignment id, and the half-open boundaries of
+ * a term.
  */
 class PlanTimelineTest {
 
@@ -30,20 +31,34 @@ class PlanTimelineTest {
   }
 
   private static PlanTimeline standard(PlanTimeline t, Period p, String id, Instant now) {
-    return t.assign(Plan.STANDARD, p, TermSource.LICENSE, id, "SMARTCONNECT-STANDARD-" + p.getYears() + "Y", now);
+    return t.assign(
+        Plan.STANDARD,
+        p,
+        TermSource.LICENSE,
+        id,
+        "SMARTCONNECT-STANDARD-" + p.getYears() + "Y",
+        now);
   }
 
   private static PlanTimeline advanced(PlanTimeline t, Period p, String id, Instant now) {
-    return t.assign(Plan.ADVANCED, p, TermSource.LICENSE, id, "SMARTCONNECT-ADVANCED-" + p.getYears() + "Y", now);
+    return t.assign(
+        Plan.ADVANCED,
+        p,
+        TermSource.LICENSE,
+        id,
+        "SMARTCONNECT-ADVANCED-" + p.getYears() + "Y",
+        now);
   }
 
   private static PlanTerm only(PlanTimeline t, String assignmentId) {
-    List<PlanTerm> found = t.terms().stream().filter(x -> x.assignmentId().equals(assignmentId)).toList();
+    List<PlanTerm> found =
+        t.terms().stream().filter(x -> x.assignmentId().equals(assignmentId)).toList();
     assertThat(found).as("terms of " + assignmentId).hasSize(1);
     return found.get(0);
   }
 
-  // ------------------------------------------------------------------------------------ Basic and appending
+  // ------------------------------------------------------------------------------------ Basic and
+  // appending
 
   @Nested
   class Appending {
@@ -52,8 +67,14 @@ class PlanTimelineTest {
     void aBasicDeviceGetsATermStartingNow() {
       Instant now = at("2025-03-10T08:15:30Z");
       PlanTimeline t = standard(PlanTimeline.empty(), ONE_YEAR, "a", now);
-      assertThat(t.terms()).containsExactly(
-          term(Plan.STANDARD, "2025-03-10T08:15:30Z", "2026-03-10T08:15:30Z", "a", "SMARTCONNECT-STANDARD-1Y"));
+      assertThat(t.terms())
+          .containsExactly(
+              term(
+                  Plan.STANDARD,
+                  "2025-03-10T08:15:30Z",
+                  "2026-03-10T08:15:30Z",
+                  "a",
+                  "SMARTCONNECT-STANDARD-1Y"));
       assertThat(t.planAt(now)).isEqualTo(Plan.STANDARD);
       assertThat(t.planAt(now.minusNanos(1))).isEqualTo(Plan.BASIC);
     }
@@ -66,38 +87,55 @@ class PlanTimelineTest {
       t = advanced(t, ONE_YEAR, "new", now);
       assertThat(only(t, "new").start()).isEqualTo(now);
       assertThat(only(t, "new").end()).isEqualTo(at("2026-06-15T12:00:00Z"));
-      assertThat(only(t, "old").end()).as("the past is untouched").isEqualTo(at("2024-01-01T00:00:00Z"));
+      assertThat(only(t, "old").end())
+          .as("the past is untouched")
+          .isEqualTo(at("2024-01-01T00:00:00Z"));
     }
 
     @Test
     void aSamePlanTermAssignedEarlyStartsWhenTheCurrentTermEnds() {
       PlanTimeline t = standard(PlanTimeline.empty(), ONE_YEAR, "a", at("2025-01-15T10:00:00Z"));
       t = standard(t, ONE_YEAR, "b", at("2025-06-01T09:00:00Z"));
-      assertThat(t.terms()).containsExactly(
-          term(Plan.STANDARD, "2025-01-15T10:00:00Z", "2026-01-15T10:00:00Z", "a", "SMARTCONNECT-STANDARD-1Y"),
-          term(Plan.STANDARD, "2026-01-15T10:00:00Z", "2027-01-15T10:00:00Z", "b", "SMARTCONNECT-STANDARD-1Y"));
+      assertThat(t.terms())
+          .containsExactly(
+              term(
+                  Plan.STANDARD,
+                  "2025-01-15T10:00:00Z",
+                  "2026-01-15T10:00:00Z",
+                  "a",
+                  "SMARTCONNECT-STANDARD-1Y"),
+              term(
+                  Plan.STANDARD,
+                  "2026-01-15T10:00:00Z",
+                  "2027-01-15T10:00:00Z",
+                  "b",
+                  "SMARTCONNECT-STANDARD-1Y"));
       assertThat(t.coveredUntil(at("2025-06-01T09:00:00Z"))).contains(at("2027-01-15T10:00:00Z"));
     }
 
     @Test
     void earlyRenewalLosesNoTimeOfTheRunningTerm() {
       Instant now = at("2025-06-01T09:00:00Z");
-      PlanTimeline before = standard(PlanTimeline.empty(), ONE_YEAR, "a", at("2025-01-15T10:00:00Z"));
+      PlanTimeline before =
+          standard(PlanTimeline.empty(), ONE_YEAR, "a", at("2025-01-15T10:00:00Z"));
       PlanTimeline after = standard(before, ONE_YEAR, "b", now);
-      assertThat(after.remainingAfter(now)).isEqualTo(before.remainingAfter(now).plus(only(after, "b").length()));
+      assertThat(after.remainingAfter(now))
+          .isEqualTo(before.remainingAfter(now).plus(only(after, "b").length()));
     }
 
     @Test
     void anAdvancedTermAssignedWhileAdvancedRunsIsAppendedToTheAdvancedRunAheadOfQueuedStandard() {
       PlanTimeline t = standard(PlanTimeline.empty(), ONE_YEAR, "std", at("2025-01-01T00:00:00Z"));
       t = advanced(t, ONE_YEAR, "adv1", at("2025-03-01T00:00:00Z"));
-      Duration stdRemainder = Duration.between(at("2025-03-01T00:00:00Z"), at("2026-01-01T00:00:00Z"));
+      Duration stdRemainder =
+          Duration.between(at("2025-03-01T00:00:00Z"), at("2026-01-01T00:00:00Z"));
       t = advanced(t, ONE_YEAR, "adv2", at("2025-05-01T00:00:00Z"));
       assertThat(only(t, "adv2").start()).isEqualTo(at("2026-03-01T00:00:00Z"));
       assertThat(only(t, "adv2").end()).isEqualTo(at("2027-03-01T00:00:00Z"));
       List<PlanTerm> std = t.terms().stream().filter(x -> x.assignmentId().equals("std")).toList();
       assertThat(std).hasSize(2);
-      assertThat(std.get(1).start()).as("the Standard remainder waits for every Advanced term")
+      assertThat(std.get(1).start())
+          .as("the Standard remainder waits for every Advanced term")
           .isEqualTo(at("2027-03-01T00:00:00Z"));
       assertThat(std.get(1).length()).isEqualTo(stdRemainder);
     }
@@ -113,18 +151,32 @@ class PlanTimelineTest {
       Instant now = at("2025-01-15T10:00:00Z");
       PlanTimeline t = standard(PlanTimeline.empty(), ONE_YEAR, "a", now);
       t = standard(t, THREE_YEARS, "b", now);
-      assertThat(t.terms()).containsExactly(
-          term(Plan.STANDARD, "2025-01-15T10:00:00Z", "2026-01-15T10:00:00Z", "a", "SMARTCONNECT-STANDARD-1Y"),
-          term(Plan.STANDARD, "2026-01-15T10:00:00Z", "2029-01-15T10:00:00Z", "b", "SMARTCONNECT-STANDARD-3Y"));
+      assertThat(t.terms())
+          .containsExactly(
+              term(
+                  Plan.STANDARD,
+                  "2025-01-15T10:00:00Z",
+                  "2026-01-15T10:00:00Z",
+                  "a",
+                  "SMARTCONNECT-STANDARD-1Y"),
+              term(
+                  Plan.STANDARD,
+                  "2026-01-15T10:00:00Z",
+                  "2029-01-15T10:00:00Z",
+                  "b",
+                  "SMARTCONNECT-STANDARD-3Y"));
       assertThat(t.coveredUntil(now)).contains(at("2029-01-15T10:00:00Z"));
-      assertThat(t.changesAfter(now)).as("no plan change between stacked same-plan terms")
+      assertThat(t.changesAfter(now))
+          .as("no plan change between stacked same-plan terms")
           .containsExactly(at("2029-01-15T10:00:00Z"));
     }
 
     @Test
     void stackedTermsAfterARunningTrialStartWhenTheTrialEnds() {
       Instant reg = at("2025-03-10T08:00:00Z");
-      PlanTimeline t = PlanTimeline.empty().assign(Plan.STANDARD, Period.ofMonths(6), TermSource.TRIAL, "trial", null, reg);
+      PlanTimeline t =
+          PlanTimeline.empty()
+              .assign(Plan.STANDARD, Period.ofMonths(6), TermSource.TRIAL, "trial", null, reg);
       Instant now = at("2025-05-01T00:00:00Z");
       t = standard(t, ONE_YEAR, "a", now);
       t = standard(t, THREE_YEARS, "b", now);
@@ -139,17 +191,34 @@ class PlanTimelineTest {
   class Upgrading {
 
     @Test
-    void anUpgradeStartsNowAndTheStandardRemainderResumesAfterTheAdvancedTermWithItsExactDuration() {
+    void
+        anUpgradeStartsNowAndTheStandardRemainderResumesAfterTheAdvancedTermWithItsExactDuration() {
       PlanTimeline t = standard(PlanTimeline.empty(), ONE_YEAR, "std", at("2025-01-01T00:00:00Z"));
       Instant now = at("2025-04-01T06:30:00Z");
       Duration remainder = Duration.between(now, at("2026-01-01T00:00:00Z"));
       PlanTimeline up = advanced(t, ONE_YEAR, "adv", now);
 
-      assertThat(up.terms()).containsExactly(
-          term(Plan.STANDARD, "2025-01-01T00:00:00Z", "2025-04-01T06:30:00Z", "std", "SMARTCONNECT-STANDARD-1Y"),
-          term(Plan.ADVANCED, "2025-04-01T06:30:00Z", "2026-04-01T06:30:00Z", "adv", "SMARTCONNECT-ADVANCED-1Y"),
-          new PlanTerm(Plan.STANDARD, at("2026-04-01T06:30:00Z"), at("2026-04-01T06:30:00Z").plus(remainder),
-              TermSource.LICENSE, "std", "SMARTCONNECT-STANDARD-1Y"));
+      assertThat(up.terms())
+          .containsExactly(
+              term(
+                  Plan.STANDARD,
+                  "2025-01-01T00:00:00Z",
+                  "2025-04-01T06:30:00Z",
+                  "std",
+                  "SMARTCONNECT-STANDARD-1Y"),
+              term(
+                  Plan.ADVANCED,
+                  "2025-04-01T06:30:00Z",
+                  "2026-04-01T06:30:00Z",
+                  "adv",
+                  "SMARTCONNECT-ADVANCED-1Y"),
+              new PlanTerm(
+                  Plan.STANDARD,
+                  at("2026-04-01T06:30:00Z"),
+                  at("2026-04-01T06:30:00Z").plus(remainder),
+                  TermSource.LICENSE,
+                  "std",
+                  "SMARTCONNECT-STANDARD-1Y"));
       assertThat(up.planAt(now)).isEqualTo(Plan.ADVANCED);
       assertThat(up.planAt(now.minusNanos(1))).isEqualTo(Plan.STANDARD);
       assertThat(up.planAt(at("2026-04-01T06:30:00Z"))).isEqualTo(Plan.STANDARD);
@@ -161,13 +230,21 @@ class PlanTimelineTest {
       PlanTimeline t = standard(PlanTimeline.empty(), ONE_YEAR, "std", at("2025-01-01T00:00:00Z"));
       Instant now = at("2025-04-01T06:30:00Z");
       PlanTimeline up = advanced(t, ONE_YEAR, "adv", now);
-      assertThat(up.remainingAfter(now)).isEqualTo(t.remainingAfter(now).plus(only(up, "adv").length()));
+      assertThat(up.remainingAfter(now))
+          .isEqualTo(t.remainingAfter(now).plus(only(up, "adv").length()));
     }
 
     @Test
     void anUpgradeFromBasicStartsNow() {
-      PlanTimeline t = PlanTimeline.empty().assign(Plan.STANDARD, Period.ofMonths(6), TermSource.TRIAL, "trial", null,
-          at("2024-01-10T00:00:00Z"));
+      PlanTimeline t =
+          PlanTimeline.empty()
+              .assign(
+                  Plan.STANDARD,
+                  Period.ofMonths(6),
+                  TermSource.TRIAL,
+                  "trial",
+                  null,
+                  at("2024-01-10T00:00:00Z"));
       Instant now = at("2024-09-01T00:00:00Z");
       PlanTimeline up = advanced(t, ONE_YEAR, "adv", now);
       assertThat(only(up, "adv").start()).isEqualTo(now);
@@ -191,13 +268,16 @@ class PlanTimelineTest {
     @Test
     void anUpgradeWithQueuedRenewalsKeepsTheirOrderBehindTheAdvancedTerm() {
       Instant reg = at("2025-01-01T00:00:00Z");
-      PlanTimeline t = PlanTimeline.empty().assign(Plan.STANDARD, Period.ofMonths(6), TermSource.TRIAL, "trial", null, reg);
+      PlanTimeline t =
+          PlanTimeline.empty()
+              .assign(Plan.STANDARD, Period.ofMonths(6), TermSource.TRIAL, "trial", null, reg);
       t = standard(t, ONE_YEAR, "renewal", at("2025-02-01T00:00:00Z"));
       Instant now = at("2025-03-01T00:00:00Z");
       PlanTimeline up = advanced(t, ONE_YEAR, "adv", now);
       List<String> order = up.terms().stream().map(PlanTerm::assignmentId).toList();
       assertThat(order).containsExactly("trial", "adv", "trial", "renewal");
-      assertThat(up.remainingAfter(now)).isEqualTo(t.remainingAfter(now).plus(only(up, "adv").length()));
+      assertThat(up.remainingAfter(now))
+          .isEqualTo(t.remainingAfter(now).plus(only(up, "adv").length()));
       assertThat(only(up, "renewal").length()).isEqualTo(only(t, "renewal").length());
     }
   }
@@ -209,13 +289,25 @@ class PlanTimelineTest {
     PlanTimeline t = advanced(PlanTimeline.empty(), ONE_YEAR, "adv", at("2025-01-01T00:00:00Z"));
     Instant now = at("2025-02-01T00:00:00Z");
     t = standard(t, ONE_YEAR, "std", now);
-    assertThat(t.terms()).containsExactly(
-        term(Plan.ADVANCED, "2025-01-01T00:00:00Z", "2026-01-01T00:00:00Z", "adv", "SMARTCONNECT-ADVANCED-1Y"),
-        term(Plan.STANDARD, "2026-01-01T00:00:00Z", "2027-01-01T00:00:00Z", "std", "SMARTCONNECT-STANDARD-1Y"));
+    assertThat(t.terms())
+        .containsExactly(
+            term(
+                Plan.ADVANCED,
+                "2025-01-01T00:00:00Z",
+                "2026-01-01T00:00:00Z",
+                "adv",
+                "SMARTCONNECT-ADVANCED-1Y"),
+            term(
+                Plan.STANDARD,
+                "2026-01-01T00:00:00Z",
+                "2027-01-01T00:00:00Z",
+                "std",
+                "SMARTCONNECT-STANDARD-1Y"));
     assertThat(t.planAt(now)).as("the higher plan keeps running").isEqualTo(Plan.ADVANCED);
   }
 
-  // ------------------------------------------------------------------------------------ bulk renewal
+  // ------------------------------------------------------------------------------------ bulk
+  // renewal
 
   @Test
   void bulkEarlyRenewalGivesEachDeviceItsOwnSequentialDates() {
@@ -234,7 +326,8 @@ class PlanTimelineTest {
     assertThat(only(c, "c1").end()).isEqualTo(at("2026-04-01T12:00:00Z"));
   }
 
-  // ------------------------------------------------------------------------------------ calendar lengths
+  // ------------------------------------------------------------------------------------ calendar
+  // lengths
 
   @Nested
   class CalendarLengths {
@@ -247,28 +340,50 @@ class PlanTimelineTest {
 
     @Test
     void fiveYearsPlacedOnALeapDayEndOnFebruary28th() {
-      PlanTimeline t = standard(PlanTimeline.empty(), Period.ofYears(5), "a", at("2024-02-29T00:00:00Z"));
+      PlanTimeline t =
+          standard(PlanTimeline.empty(), Period.ofYears(5), "a", at("2024-02-29T00:00:00Z"));
       assertThat(only(t, "a").end()).isEqualTo(at("2029-02-28T00:00:00Z"));
     }
 
     @Test
     void sixMonthsFromAugust31stEndOnFebruary29thOfALeapYear() {
-      PlanTimeline t = PlanTimeline.empty().assign(Plan.STANDARD, Period.ofMonths(6), TermSource.TRIAL, "trial", null,
-          at("2023-08-31T00:00:00Z"));
+      PlanTimeline t =
+          PlanTimeline.empty()
+              .assign(
+                  Plan.STANDARD,
+                  Period.ofMonths(6),
+                  TermSource.TRIAL,
+                  "trial",
+                  null,
+                  at("2023-08-31T00:00:00Z"));
       assertThat(only(t, "trial").end()).isEqualTo(at("2024-02-29T00:00:00Z"));
     }
 
     @Test
     void sixMonthsFromAugust31stEndOnFebruary28thOfACommonYear() {
-      PlanTimeline t = PlanTimeline.empty().assign(Plan.STANDARD, Period.ofMonths(6), TermSource.TRIAL, "trial", null,
-          at("2024-08-31T23:59:59Z"));
+      PlanTimeline t =
+          PlanTimeline.empty()
+              .assign(
+                  Plan.STANDARD,
+                  Period.ofMonths(6),
+                  TermSource.TRIAL,
+                  "trial",
+                  null,
+                  at("2024-08-31T23:59:59Z"));
       assertThat(only(t, "trial").end()).isEqualTo(at("2025-02-28T23:59:59Z"));
     }
 
     @Test
     void aYearAppendedToATermEndingOnALeapDayIsMeasuredFromWhereItIsPlaced() {
-      PlanTimeline t = PlanTimeline.empty().assign(Plan.STANDARD, Period.ofMonths(6), TermSource.TRIAL, "trial", null,
-          at("2023-08-31T00:00:00Z"));
+      PlanTimeline t =
+          PlanTimeline.empty()
+              .assign(
+                  Plan.STANDARD,
+                  Period.ofMonths(6),
+                  TermSource.TRIAL,
+                  "trial",
+                  null,
+                  at("2023-08-31T00:00:00Z"));
       t = standard(t, ONE_YEAR, "renewal", at("2023-12-01T00:00:00Z"));
       assertThat(only(t, "renewal").start()).isEqualTo(at("2024-02-29T00:00:00Z"));
       assertThat(only(t, "renewal").end()).isEqualTo(at("2025-02-28T00:00:00Z"));
@@ -276,16 +391,27 @@ class PlanTimelineTest {
 
     @Test
     void aYearAcrossFebruary29thIs366DaysAndAnotherIs365() {
-      assertThat(only(standard(PlanTimeline.empty(), ONE_YEAR, "a", at("2023-06-01T00:00:00Z")), "a").length())
+      assertThat(
+              only(standard(PlanTimeline.empty(), ONE_YEAR, "a", at("2023-06-01T00:00:00Z")), "a")
+                  .length())
           .isEqualTo(Duration.ofDays(366));
-      assertThat(only(standard(PlanTimeline.empty(), ONE_YEAR, "a", at("2024-06-01T00:00:00Z")), "a").length())
+      assertThat(
+              only(standard(PlanTimeline.empty(), ONE_YEAR, "a", at("2024-06-01T00:00:00Z")), "a")
+                  .length())
           .isEqualTo(Duration.ofDays(365));
     }
 
     @Test
     void aMonthFromJanuary31stEndsOnTheLastDayOfFebruary() {
-      PlanTimeline t = PlanTimeline.empty().assign(Plan.STANDARD, Period.ofMonths(1), TermSource.PROMOTION, "p", null,
-          at("2024-01-31T08:00:00Z"));
+      PlanTimeline t =
+          PlanTimeline.empty()
+              .assign(
+                  Plan.STANDARD,
+                  Period.ofMonths(1),
+                  TermSource.PROMOTION,
+                  "p",
+                  null,
+                  at("2024-01-31T08:00:00Z"));
       assertThat(only(t, "p").end()).isEqualTo(at("2024-02-29T08:00:00Z"));
     }
 
@@ -302,7 +428,8 @@ class PlanTimelineTest {
     }
   }
 
-  // ------------------------------------------------------------------------------------ idempotency
+  // ------------------------------------------------------------------------------------
+  // idempotency
 
   @Test
   void theSameAssignmentIdTwiceChangesNothing() {
@@ -382,16 +509,19 @@ class PlanTimelineTest {
     }
   }
 
-  // ------------------------------------------------------------------------------------ changes and coverage
+  // ------------------------------------------------------------------------------------ changes
+  // and coverage
 
   @Test
   void changesAfterListsOnlyInstantsWhereThePlanDiffers() {
     PlanTimeline t = standard(PlanTimeline.empty(), ONE_YEAR, "std", at("2025-01-01T00:00:00Z"));
     t = standard(t, ONE_YEAR, "std2", at("2025-01-01T00:00:00Z"));
     t = advanced(t, ONE_YEAR, "adv", at("2025-03-01T00:00:00Z"));
-    assertThat(t.changesAfter(at("2025-01-01T00:00:00Z"))).containsExactly(
-        at("2025-03-01T00:00:00Z"), at("2026-03-01T00:00:00Z"), at("2028-01-01T00:00:00Z"));
-    assertThat(t.changesAfter(at("2025-03-01T00:00:00Z"))).as("strictly after")
+    assertThat(t.changesAfter(at("2025-01-01T00:00:00Z")))
+        .containsExactly(
+            at("2025-03-01T00:00:00Z"), at("2026-03-01T00:00:00Z"), at("2028-01-01T00:00:00Z"));
+    assertThat(t.changesAfter(at("2025-03-01T00:00:00Z")))
+        .as("strictly after")
         .containsExactly(at("2026-03-01T00:00:00Z"), at("2028-01-01T00:00:00Z"));
   }
 
@@ -407,31 +537,74 @@ class PlanTimelineTest {
 
   @Test
   void basicCannotBeAssigned() {
-    assertThatThrownBy(() -> PlanTimeline.empty().assign(Plan.BASIC, ONE_YEAR, TermSource.LICENSE, "a", null,
-        at("2025-01-01T00:00:00Z"))).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(
+            () ->
+                PlanTimeline.empty()
+                    .assign(
+                        Plan.BASIC,
+                        ONE_YEAR,
+                        TermSource.LICENSE,
+                        "a",
+                        null,
+                        at("2025-01-01T00:00:00Z")))
+        .isInstanceOf(IllegalArgumentException.class);
   }
 
   @Test
   void aZeroOrNegativePeriodIsRefused() {
-    assertThatThrownBy(() -> PlanTimeline.empty().assign(Plan.STANDARD, Period.ZERO, TermSource.LICENSE, "a", null,
-        at("2025-01-01T00:00:00Z"))).isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> PlanTimeline.empty().assign(Plan.STANDARD, Period.ofYears(-1), TermSource.LICENSE, "a",
-        null, at("2025-01-01T00:00:00Z"))).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(
+            () ->
+                PlanTimeline.empty()
+                    .assign(
+                        Plan.STANDARD,
+                        Period.ZERO,
+                        TermSource.LICENSE,
+                        "a",
+                        null,
+                        at("2025-01-01T00:00:00Z")))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(
+            () ->
+                PlanTimeline.empty()
+                    .assign(
+                        Plan.STANDARD,
+                        Period.ofYears(-1),
+                        TermSource.LICENSE,
+                        "a",
+                        null,
+                        at("2025-01-01T00:00:00Z")))
+        .isInstanceOf(IllegalArgumentException.class);
   }
 
   @Test
   void overlappingTermsAreNotATimeline() {
-    assertThatThrownBy(() -> new PlanTimeline(List.of(
-        term(Plan.STANDARD, "2025-01-01T00:00:00Z", "2026-01-01T00:00:00Z", "a", null),
-        term(Plan.ADVANCED, "2025-12-31T23:59:59Z", "2026-12-31T00:00:00Z", "b", null))))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("overlap");
+    assertThatThrownBy(
+            () ->
+                new PlanTimeline(
+                    List.of(
+                        term(
+                            Plan.STANDARD,
+                            "2025-01-01T00:00:00Z",
+                            "2026-01-01T00:00:00Z",
+                            "a",
+                            null),
+                        term(
+                            Plan.ADVANCED,
+                            "2025-12-31T23:59:59Z",
+                            "2026-12-31T00:00:00Z",
+                            "b",
+                            null))))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("overlap");
   }
 
   @Test
   void aTermMustEndAfterItStartsAndCannotBeBasic() {
-    assertThatThrownBy(() -> term(Plan.STANDARD, "2025-01-01T00:00:00Z", "2025-01-01T00:00:00Z", "a", null))
+    assertThatThrownBy(
+            () -> term(Plan.STANDARD, "2025-01-01T00:00:00Z", "2025-01-01T00:00:00Z", "a", null))
         .isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> term(Plan.BASIC, "2025-01-01T00:00:00Z", "2026-01-01T00:00:00Z", "a", null))
+    assertThatThrownBy(
+            () -> term(Plan.BASIC, "2025-01-01T00:00:00Z", "2026-01-01T00:00:00Z", "a", null))
         .isInstanceOf(IllegalArgumentException.class);
   }
 

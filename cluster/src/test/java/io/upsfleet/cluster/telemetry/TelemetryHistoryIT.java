@@ -29,7 +29,10 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-/** The history writer against a real PostgreSQL: downsampling, batches, the bounded queue, reads, purge. */
+/**
+ * The history writer against a real PostgreSQL: downsampling, batches, the bounded queue, reads,
+ * purge.
+ */
 class TelemetryHistoryIT {
   private static final Instant T0 = Instant.parse("2026-11-28T10:00:00Z");
   private static HikariDataSource dataSource;
@@ -50,19 +53,35 @@ class TelemetryHistoryIT {
   }
 
   private static TelemetryHistory history(int capacity, int batch) {
-    return new TelemetryHistory(jdbc, new TelemetryHistorySettings(Duration.ofMinutes(1), Duration.ofDays(30),
-        capacity, batch, Duration.ofSeconds(1), Duration.ofHours(1)), Clock.fixed(T0, ZoneOffset.UTC));
+    return new TelemetryHistory(
+        jdbc,
+        new TelemetryHistorySettings(
+            Duration.ofMinutes(1),
+            Duration.ofDays(30),
+            capacity,
+            batch,
+            Duration.ofSeconds(1),
+            Duration.ofHours(1)),
+        Clock.fixed(T0, ZoneOffset.UTC));
   }
 
   private static Telemetry sample(Instant at, double load) {
-    return new Telemetry(at, at, 1, EnumSet.of(StatusFlag.OL, StatusFlag.CHRG),
-        new TreeMap<>(Map.of("ups.load", load, "battery.charge", 97.0, "input.voltage", 229.5)), new TreeMap<>(),
+    return new Telemetry(
+        at,
+        at,
+        1,
+        EnumSet.of(StatusFlag.OL, StatusFlag.CHRG),
+        new TreeMap<>(Map.of("ups.load", load, "battery.charge", 97.0, "input.voltage", 229.5)),
+        new TreeMap<>(),
         false);
   }
 
   private static long rows(String serial) throws Exception {
-    try (Connection c = dataSource.getConnection(); Statement st = c.createStatement();
-        ResultSet rs = st.executeQuery("SELECT count(*) FROM telemetry_history WHERE serial = '" + serial + "'")) {
+    try (Connection c = dataSource.getConnection();
+        Statement st = c.createStatement();
+        ResultSet rs =
+            st.executeQuery(
+                "SELECT count(*) FROM telemetry_history WHERE serial = '" + serial + "'")) {
       rs.next();
       return rs.getLong(1);
     }
@@ -72,15 +91,20 @@ class TelemetryHistoryIT {
   void keepsAtMostOnePointPerDevicePerIntervalAndReadsThemBackInOrder() throws Exception {
     TelemetryHistory h = history(1000, 7);
     String serial = "HISTORDER001";
-    for (int s = 0; s < 300; s += 10) h.offer(serial, sample(T0.plusSeconds(s), s)); // 5 minutes, every 10 s
+    for (int s = 0; s < 300; s += 10)
+      h.offer(serial, sample(T0.plusSeconds(s), s)); // 5 minutes, every 10 s
     assertEquals(5, h.queued());
     assertEquals(5, h.flush().toCompletableFuture().get(10, TimeUnit.SECONDS));
     assertEquals(5, rows(serial));
 
     List<TelemetryHistory.Point> points =
-        h.read(serial, T0.minusSeconds(60), T0.plusSeconds(600), 1440).toCompletableFuture().get(10, TimeUnit.SECONDS);
-    assertThat(points).extracting(TelemetryHistory.Point::at)
-        .containsExactly(T0, T0.plusSeconds(60), T0.plusSeconds(120), T0.plusSeconds(180), T0.plusSeconds(240));
+        h.read(serial, T0.minusSeconds(60), T0.plusSeconds(600), 1440)
+            .toCompletableFuture()
+            .get(10, TimeUnit.SECONDS);
+    assertThat(points)
+        .extracting(TelemetryHistory.Point::at)
+        .containsExactly(
+            T0, T0.plusSeconds(60), T0.plusSeconds(120), T0.plusSeconds(180), T0.plusSeconds(240));
     TelemetryHistory.Point first = points.get(0);
     assertEquals(0.0, first.load());
     assertEquals(97.0, first.charge());
@@ -90,8 +114,12 @@ class TelemetryHistoryIT {
     assertEquals(60.0, points.get(1).load(), "the first sample of each interval is kept");
 
     // At most maxPoints: every k-th point, still in order.
-    assertThat(h.read(serial, T0, T0.plusSeconds(600), 2).toCompletableFuture().get(10, TimeUnit.SECONDS))
-        .extracting(TelemetryHistory.Point::at).containsExactly(T0, T0.plusSeconds(180));
+    assertThat(
+            h.read(serial, T0, T0.plusSeconds(600), 2)
+                .toCompletableFuture()
+                .get(10, TimeUnit.SECONDS))
+        .extracting(TelemetryHistory.Point::at)
+        .containsExactly(T0, T0.plusSeconds(180));
   }
 
   @Test
@@ -99,11 +127,13 @@ class TelemetryHistoryIT {
     TelemetryHistory h = history(10, 500);
     ExecutorService caller = Executors.newSingleThreadExecutor();
     CountDownLatch done = new CountDownLatch(1);
-    // 50 devices offering at once into a queue of 10: offer must return at once, never wait for the database.
-    caller.execute(() -> {
-      for (int i = 0; i < 50; i++) h.offer(String.format("HISTDROP%04d", i), sample(T0, i));
-      done.countDown();
-    });
+    // 50 devices offering at once into a queue of 10: offer must return at once, never wait for the
+    // database.
+    caller.execute(
+        () -> {
+          for (int i = 0; i < 50; i++) h.offer(String.format("HISTDROP%04d", i), sample(T0, i));
+          done.countDown();
+        });
     assertTrue(done.await(5, TimeUnit.SECONDS), "offer blocked");
     caller.shutdown();
     assertEquals(10, h.queued());
@@ -126,8 +156,13 @@ class TelemetryHistoryIT {
     other.offer("HISTBATCH000", sample(T0.plusSeconds(30), 99));
     other.flush().toCompletableFuture().get(10, TimeUnit.SECONDS);
     assertEquals(1, rows("HISTBATCH000"));
-    assertEquals(0.0, h.read("HISTBATCH000", T0, T0.plusSeconds(60), 10).toCompletableFuture()
-        .get(10, TimeUnit.SECONDS).get(0).load());
+    assertEquals(
+        0.0,
+        h.read("HISTBATCH000", T0, T0.plusSeconds(60), 10)
+            .toCompletableFuture()
+            .get(10, TimeUnit.SECONDS)
+            .get(0)
+            .load());
   }
 
   @Test
@@ -137,7 +172,10 @@ class TelemetryHistoryIT {
     h.offer(serial, sample(T0.minus(Duration.ofDays(40)), 1));
     h.offer(serial, sample(T0.minus(Duration.ofDays(1)), 2));
     h.flush().toCompletableFuture().get(10, TimeUnit.SECONDS);
-    assertThat(h.purgeBefore(T0.minus(Duration.ofDays(30))).toCompletableFuture().get(10, TimeUnit.SECONDS))
+    assertThat(
+            h.purgeBefore(T0.minus(Duration.ofDays(30)))
+                .toCompletableFuture()
+                .get(10, TimeUnit.SECONDS))
         .isGreaterThanOrEqualTo(1);
     assertEquals(1, rows(serial));
   }

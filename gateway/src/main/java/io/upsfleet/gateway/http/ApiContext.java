@@ -3,7 +3,9 @@ package io.upsfleet.gateway.http;
 import io.upsfleet.cluster.UpsfleetCluster;
 import java.time.Clock;
 
-/** What the route classes share: settings, the cluster's façades, authentication and rate limits. */
+/**
+ * What the route classes share: settings, the cluster's façades, authentication and rate limits.
+ */
 final class ApiContext {
   final HttpSettings http;
   final UpsfleetCluster cluster;

@@ -21,8 +21,9 @@ import org.apache.pekko.http.javadsl.server.Route;
 import org.apache.pekko.http.javadsl.unmarshalling.Unmarshaller;
 
 /**
- * What every resource's routes share: bearer authentication with per-principal rate limiting, strict JSON
- * bodies, paging parameters, and answering a {@link CompletionStage} with JSON or a problem.
+ * What every resource's routes share: bearer authentication with per-principal rate limiting,
+ * strict JSON bodies, paging parameters, and answering a {@link CompletionStage} with JSON or a
+ * problem.
  */
 abstract class ApiDirectives extends AllDirectives {
   final ApiContext api;
@@ -33,72 +34,105 @@ abstract class ApiDirectives extends AllDirectives {
 
   /** Runs {@code inner} for an authenticated, rate-limited principal; 401 / 429 otherwise. */
   Route authenticated(Function<Principal, Route> inner) {
-    return optionalHeaderValueByName("Authorization", header -> {
-      Optional<String> token = header.filter(h -> h.regionMatches(true, 0, "Bearer ", 0, 7))
-          .map(h -> h.substring(7).trim()).filter(t -> !t.isEmpty() && t.length() <= 200);
-      if (token.isEmpty()) return failWith(ApiException.unauthorized());
-      return onComplete(api.authenticator.resolve(token.get()), t -> {
-        if (t.isFailure()) return failWith(t.failed().get());
-        if (t.get().isEmpty()) return failWith(ApiException.unauthorized());
-        Principal p = t.get().get().principal();
-        OptionalInt wait = api.rateLimiter.acquire("user:" + p.userId());
-        if (wait.isPresent()) return failWith(ApiException.tooManyRequests(wait.getAsInt()));
-        return inner.apply(p);
-      });
-    });
+    return optionalHeaderValueByName(
+        "Authorization",
+        header -> {
+          Optional<String> token =
+              header
+                  .filter(h -> h.regionMatches(true, 0, "Bearer ", 0, 7))
+                  .map(h -> h.substring(7).trim())
+                  .filter(t -> !t.isEmpty() && t.length() <= 200);
+          if (token.isEmpty()) return failWith(ApiException.unauthorized());
+          return onComplete(
+              api.authenticator.resolve(token.get()),
+              t -> {
+                if (t.isFailure()) return failWith(t.failed().get());
+                if (t.get().isEmpty()) return failWith(ApiException.unauthorized());
+                Principal p = t.get().get().principal();
+                OptionalInt wait = api.rateLimiter.acquire("user:" + p.userId());
+                if (wait.isPresent())
+                  return failWith(ApiException.tooManyRequests(wait.getAsInt()));
+                return inner.apply(p);
+              });
+        });
   }
 
-  /** Reads a strict JSON body of type {@code type}: 415 for another content type, 400 for bad JSON. */
+  /**
+   * Reads a strict JSON body of type {@code type}: 415 for another content type, 400 for bad JSON.
+   */
   <T> Route jsonBody(Class<T> type, Function<T, Route> inner) {
-    return extractRequestEntity(entity -> {
-      if (!entity.getContentType().mediaType().equals(MediaTypes.APPLICATION_JSON)) {
-        return failWith(ApiException.unsupportedMediaType());
-      }
-      return entity(Unmarshaller.entityToByteString(), bytes -> {
-        T value;
-        try {
-          value = Json.MAPPER.readValue(bytes.toArray(), type);
-        } catch (UnrecognizedPropertyException e) {
-          return failWith(ApiException.invalid(List.of(
-              new Problem.FieldError(e.getPropertyName(), "unknown field"))));
-        } catch (MismatchedInputException e) {
-          String field = e.getPath().isEmpty() ? "(body)" : e.getPath().get(e.getPath().size() - 1).getFieldName();
-          return failWith(ApiException.invalid(List.of(new Problem.FieldError(field, "wrong type or shape"))));
-        } catch (JsonProcessingException e) {
-          return failWith(ApiException.badRequest("the body is not valid JSON"));
-        } catch (java.io.IOException e) {
-          return failWith(ApiException.badRequest("the body could not be read"));
-        }
-        if (value == null) return failWith(ApiException.badRequest("the body must be a JSON object"));
-        return inner.apply(value);
-      });
-    });
+    return extractRequestEntity(
+        entity -> {
+          if (!entity.getContentType().mediaType().equals(MediaTypes.APPLICATION_JSON)) {
+            return failWith(ApiException.unsupportedMediaType());
+          }
+          return entity(
+              Unmarshaller.entityToByteString(),
+              bytes -> {
+                T value;
+                try {
+                  value = Json.MAPPER.readValue(bytes.toArray(), type);
+                } catch (UnrecognizedPropertyException e) {
+                  return failWith(
+                      ApiException.invalid(
+                          List.of(new Problem.FieldError(e.getPropertyName(), "unknown field"))));
+                } catch (MismatchedInputException e) {
+                  String field =
+                      e.getPath().isEmpty()
+                          ? "(body)"
+                          : e.getPath().get(e.getPath().size() - 1).getFieldName();
+                  return failWith(
+                      ApiException.invalid(
+                          List.of(new Problem.FieldError(field, "wrong type or shape"))));
+                } catch (JsonProcessingException e) {
+                  return failWith(ApiException.badRequest("the body is not valid JSON"));
+                } catch (java.io.IOException e) {
+                  return failWith(ApiException.badRequest("the body could not be read"));
+                }
+                if (value == null)
+                  return failWith(ApiException.badRequest("the body must be a JSON object"));
+                return inner.apply(value);
+              });
+        });
   }
 
   /** Like {@link #jsonBody}, but an empty body gives {@code null}. */
   <T> Route optionalBody(Class<T> type, Function<T, Route> inner) {
-    return extractRequestEntity(entity -> entity.isKnownEmpty()
-        || (entity.getContentLengthOption().isPresent() && entity.getContentLengthOption().getAsLong() == 0)
-        ? inner.apply(null)
-        : jsonBody(type, inner));
+    return extractRequestEntity(
+        entity ->
+            entity.isKnownEmpty()
+                    || (entity.getContentLengthOption().isPresent()
+                        && entity.getContentLengthOption().getAsLong() == 0)
+                ? inner.apply(null)
+                : jsonBody(type, inner));
   }
 
-  /** Reads {@code page} (≥ 0, default 0) and {@code size} (1..max, default 50); 400 when invalid. */
+  /**
+   * Reads {@code page} (≥ 0, default 0) and {@code size} (1..max, default 50); 400 when invalid.
+   */
   Route paging(BiFunction<Integer, Integer, Route> inner) {
-    return parameterOptional("page", page -> parameterOptional("size", size -> {
-      Validation v = new Validation();
-      int p = v.intParam("page", page, 0, 0, 1_000_000);
-      int s = v.intParam("size", size, 50, 1, api.http.maxPageSize());
-      v.throwIfInvalid();
-      return inner.apply(p, s);
-    }));
+    return parameterOptional(
+        "page",
+        page ->
+            parameterOptional(
+                "size",
+                size -> {
+                  Validation v = new Validation();
+                  int p = v.intParam("page", page, 0, 0, 1_000_000);
+                  int s = v.intParam("size", size, 50, 1, api.http.maxPageSize());
+                  v.throwIfInvalid();
+                  return inner.apply(p, s);
+                }));
   }
 
   /** Answers with {@code status} and the JSON of the stage's value, or a problem when it fails. */
   <T> Route completeJson(StatusCode status, CompletionStage<T> value) {
-    return onComplete(value, t -> t.isSuccess()
-        ? complete(status, t.get(), Json.<T>marshaller())
-        : failWith(t.failed().get()));
+    return onComplete(
+        value,
+        t ->
+            t.isSuccess()
+                ? complete(status, t.get(), Json.<T>marshaller())
+                : failWith(t.failed().get()));
   }
 
   <T> Route completeOk(CompletionStage<T> value) {

@@ -3,14 +3,22 @@ package io.upsfleet.gateway.http;
 import io.upsfleet.api.rest.Problem;
 import java.util.List;
 
-/** A request the API answers with a problem; mapped to its response in {@link Problems}, and only there. */
+/**
+ * A request the API answers with a problem; mapped to its response in {@link Problems}, and only
+ * there.
+ */
 final class ApiException extends RuntimeException {
   final int status;
   final String title;
   final List<Problem.FieldError> errors;
   final Integer retryAfterSeconds;
 
-  private ApiException(int status, String title, String detail, List<Problem.FieldError> errors, Integer retryAfter) {
+  private ApiException(
+      int status,
+      String title,
+      String detail,
+      List<Problem.FieldError> errors,
+      Integer retryAfter) {
     super(detail, null, false, false);
     this.status = status;
     this.title = title;
@@ -23,7 +31,8 @@ final class ApiException extends RuntimeException {
   }
 
   static ApiException invalid(List<Problem.FieldError> errors) {
-    return new ApiException(400, "Invalid request", "the request has invalid fields", List.copyOf(errors), null);
+    return new ApiException(
+        400, "Invalid request", "the request has invalid fields", List.copyOf(errors), null);
   }
 
   static ApiException unauthorized() {
@@ -43,11 +52,13 @@ final class ApiException extends RuntimeException {
   }
 
   static ApiException unsupportedMediaType() {
-    return new ApiException(415, "Unsupported Media Type", "the body must be application/json", null, null);
+    return new ApiException(
+        415, "Unsupported Media Type", "the body must be application/json", null, null);
   }
 
   static ApiException tooManyRequests(int retryAfterSeconds) {
-    return new ApiException(429, "Too Many Requests", "slow down and retry later", null, retryAfterSeconds);
+    return new ApiException(
+        429, "Too Many Requests", "slow down and retry later", null, retryAfterSeconds);
   }
 
   static ApiException unavailable(String detail) {

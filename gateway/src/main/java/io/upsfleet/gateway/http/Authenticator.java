@@ -8,17 +8,18 @@ import java.util.Optional;
 import java.util.concurrent.CompletionStage;
 
 /**
- * Resolves bearer tokens to principals through a short-lived bounded cache (its TTL bounds how long a
- * revoked token keeps working on this node). Thread-safe, non-blocking.
+ * Resolves bearer tokens to principals through a short-lived bounded cache (its TTL bounds how long
+ * a revoked token keeps working on this node). Thread-safe, non-blocking.
  */
 final class Authenticator {
   private final AsyncLoadingCache<String, Optional<Accounts.TokenGrant>> cache;
 
   Authenticator(Accounts accounts, Duration ttl) {
-    this.cache = Caffeine.newBuilder()
-        .maximumSize(50_000)
-        .expireAfterWrite(ttl)
-        .buildAsync((token, executor) -> accounts.resolveToken(token).toCompletableFuture());
+    this.cache =
+        Caffeine.newBuilder()
+            .maximumSize(50_000)
+            .expireAfterWrite(ttl)
+            .buildAsync((token, executor) -> accounts.resolveToken(token).toCompletableFuture());
   }
 
   CompletionStage<Optional<Accounts.TokenGrant>> resolve(String token) {

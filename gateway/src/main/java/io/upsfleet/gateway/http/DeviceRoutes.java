@@ -35,10 +35,10 @@ import org.apache.pekko.http.javadsl.model.StatusCodes;
 import org.apache.pekko.http.javadsl.server.Route;
 
 /**
- * {@code /api/v1/devices}: registration (returns the device secret once), the live view of one device
- * (asked of its entity), the paged, filtered and sorted list, the overview's counts, each device's event
- * log (from read models) and its downsampled telemetry history.
- * A device of another account is a 404, as if it did not exist.
+ * {@code /api/v1/devices}: registration (returns the device secret once), the live view of one
+ * device (asked of its entity), the paged, filtered and sorted list, the overview's counts, each
+ * device's event log (from read models) and its downsampled telemetry history. A device of another
+ * account is a 404, as if it did not exist.
  */
 final class DeviceRoutes extends ApiDirectives {
   private static final String MODEL = "[A-Z0-9]{3,24}";
@@ -56,31 +56,59 @@ final class DeviceRoutes extends ApiDirectives {
   }
 
   Route routes() {
-    return authenticated(p -> concat(
-        pathEnd(() -> concat(
-            post(() -> jsonBody(RegisterDeviceRequest.class, req -> register(p, req))),
-            get(() -> list(p)))),
-        path("summary", () -> get(() -> counts(p))),
-        path("bulk", () -> post(() -> jsonBody(io.upsfleet.api.rest.BulkRegistrationRequest.class, req -> bulk(p, req)))),
-        pathPrefix(serial -> concat(
-            pathEnd(() -> get(() -> completeOk(visibleSnapshot(p, serial).thenApply(DeviceRoutes::view)))),
-            path("events", () -> get(() -> events(p, serial))),
-            path("telemetry", () -> get(() -> telemetry(p, serial))),
-            path("plan", () -> get(() -> licenses.devicePlan(p, serial))),
-            pathPrefix("commands", () -> commands.routes(p, serial))))));
+    return authenticated(
+        p ->
+            concat(
+                pathEnd(
+                    () ->
+                        concat(
+                            post(
+                                () ->
+                                    jsonBody(RegisterDeviceRequest.class, req -> register(p, req))),
+                            get(() -> list(p)))),
+                path("summary", () -> get(() -> counts(p))),
+                path(
+                    "bulk",
+                    () ->
+                        post(
+                            () ->
+                                jsonBody(
+                                    io.upsfleet.api.rest.BulkRegistrationRequest.class,
+                                    req -> bulk(p, req)))),
+                pathPrefix(
+                    serial ->
+                        concat(
+                            pathEnd(
+                                () ->
+                                    get(
+                                        () ->
+                                            completeOk(
+                                                visibleSnapshot(p, serial)
+                                                    .thenApply(DeviceRoutes::view)))),
+                            path("events", () -> get(() -> events(p, serial))),
+                            path("telemetry", () -> get(() -> telemetry(p, serial))),
+                            path("plan", () -> get(() -> licenses.devicePlan(p, serial))),
+                            pathPrefix("commands", () -> commands.routes(p, serial))))));
   }
 
   private Route register(Principal p, RegisterDeviceRequest req) {
     Validation v = new Validation();
-    v.require(req.serial() != null && Serials.isValid(req.serial()), "serial", "must match " + Serials.PATTERN);
-    v.require(req.model() != null && req.model().matches(MODEL), "model", "must match " + MODEL + ", e.g. SMT1500C");
+    v.require(
+        req.serial() != null && Serials.isValid(req.serial()),
+        "serial",
+        "must match " + Serials.PATTERN);
+    v.require(
+        req.model() != null && req.model().matches(MODEL),
+        "model",
+        "must match " + MODEL + ", e.g. SMT1500C");
     UUID account = registrationAccount(p, req.accountId(), v, req.serial());
     return completeJson(StatusCodes.CREATED, registerOne(p, account, req.serial(), req.model()));
   }
 
   /**
-   * The account devices are registered into: the one named, or a customer's own (support must name one).
-   * Throws the collected field errors, 404 for an account the principal cannot see, 403 for a viewer.
+   * The account devices are registered into: the one named, or a customer's own (support must name
+   * one). Throws the collected field errors, 404 for an account the principal cannot see, 403 for a
+   * viewer.
    */
   private UUID registrationAccount(Principal p, String requested, Validation v, String target) {
     UUID account = null;
@@ -98,7 +126,9 @@ final class DeviceRoutes extends ApiDirectives {
     v.throwIfInvalid();
     if (!p.canSee(account)) throw ApiException.notFound("no account " + account);
     if (p.role() != Role.SUPPORT && p.role() != Role.ACCOUNT_ADMIN) {
-      api.cluster.audit().record(p.username(), p.accountId(), "device.register", target, "FORBIDDEN", null);
+      api.cluster
+          .audit()
+          .record(p.username(), p.accountId(), "device.register", target, "FORBIDDEN", null);
       throw ApiException.forbidden("only support or the account's admin register devices");
     }
     return account;
@@ -106,20 +136,33 @@ final class DeviceRoutes extends ApiDirectives {
 
   private static final int MAX_BULK = 1000;
 
-  /** Registers many devices of one account, a few at a time; each outcome is reported, none aborts the rest. */
+  /**
+   * Registers many devices of one account, a few at a time; each outcome is reported, none aborts
+   * the rest.
+   */
   private Route bulk(Principal p, io.upsfleet.api.rest.BulkRegistrationRequest req) {
     Validation v = new Validation();
-    v.require(req.devices() != null && !req.devices().isEmpty() && req.devices().size() <= MAX_BULK, "devices",
+    v.require(
+        req.devices() != null && !req.devices().isEmpty() && req.devices().size() <= MAX_BULK,
+        "devices",
         "1 to " + MAX_BULK + " devices are required");
     if (req.devices() != null) {
       for (var d : req.devices()) {
-        v.require(d != null && d.serial() != null && Serials.isValid(d.serial()), "devices.serial",
-            "must match " + Serials.PATTERN + (d == null ? "" : ": " + abbreviate(String.valueOf(d.serial()))));
-        v.require(d != null && d.model() != null && d.model().matches(MODEL), "devices.model", "must match " + MODEL);
+        v.require(
+            d != null && d.serial() != null && Serials.isValid(d.serial()),
+            "devices.serial",
+            "must match "
+                + Serials.PATTERN
+                + (d == null ? "" : ": " + abbreviate(String.valueOf(d.serial()))));
+        v.require(
+            d != null && d.model() != null && d.model().matches(MODEL),
+            "devices.model",
+            "must match " + MODEL);
       }
     }
     UUID accountId = registrationAccount(p, req.accountId(), v, "bulk");
-    List<DeviceRegistration> registered = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+    List<DeviceRegistration> registered =
+        java.util.Collections.synchronizedList(new java.util.ArrayList<>());
     List<io.upsfleet.api.rest.BulkRegistrationResult.Failure> failed =
         java.util.Collections.synchronizedList(new java.util.ArrayList<>());
     // Eight at a time: fast, yet it leaves the database to everyone else too.
@@ -130,116 +173,216 @@ final class DeviceRoutes extends ApiDirectives {
       CompletableFuture<Void> c = CompletableFuture.completedFuture(null);
       for (int i = lane; i < all.size(); i += lanes) {
         var d = all.get(i);
-        c = c.thenCompose(x -> registerOne(p, accountId, d.serial(), d.model()).<Void>handle((r, err) -> {
-          if (r != null) {
-            registered.add(r);
-          } else {
-            Throwable e = Problems.unwrap(err);
-            failed.add(new io.upsfleet.api.rest.BulkRegistrationResult.Failure(d.serial(),
-                e instanceof ApiException || e instanceof TimeoutException ? e.getMessage() : "internal error"));
-          }
-          return null;
-        }).toCompletableFuture());
+        c =
+            c.thenCompose(
+                x ->
+                    registerOne(p, accountId, d.serial(), d.model())
+                        .<Void>handle(
+                            (r, err) -> {
+                              if (r != null) {
+                                registered.add(r);
+                              } else {
+                                Throwable e = Problems.unwrap(err);
+                                failed.add(
+                                    new io.upsfleet.api.rest.BulkRegistrationResult.Failure(
+                                        d.serial(),
+                                        e instanceof ApiException || e instanceof TimeoutException
+                                            ? e.getMessage()
+                                            : "internal error"));
+                              }
+                              return null;
+                            })
+                        .toCompletableFuture());
       }
       laneDone.add(c);
     }
-    CompletableFuture<Void> chain = CompletableFuture.allOf(laneDone.toArray(CompletableFuture[]::new));
-    return completeOk(chain.thenApply(x -> new io.upsfleet.api.rest.BulkRegistrationResult(List.copyOf(registered),
-        List.copyOf(failed))));
+    CompletableFuture<Void> chain =
+        CompletableFuture.allOf(laneDone.toArray(CompletableFuture[]::new));
+    return completeOk(
+        chain.thenApply(
+            x ->
+                new io.upsfleet.api.rest.BulkRegistrationResult(
+                    List.copyOf(registered), List.copyOf(failed))));
   }
 
-  private CompletionStage<DeviceRegistration> registerOne(Principal p, UUID accountId, String serial, String model) {
+  private CompletionStage<DeviceRegistration> registerOne(
+      Principal p, UUID accountId, String serial, String model) {
     RegisterDeviceRequest req = new RegisterDeviceRequest(serial, model, accountId.toString());
-    CompletionStage<DeviceRegistration> done = api.cluster.accounts().account(accountId).thenCompose(a -> {
-      if (a.isEmpty()) throw ApiException.notFound("no account " + accountId);
-      return api.cluster.credentials().create(serial, accountId);
-    }).thenCompose(secret -> {
-      if (secret.isEmpty()) throw ApiException.conflict("device " + serial + " is already registered");
-      return api.cluster.devices().register(serial, req.model(), accountId.toString())
-          .handle((reply, err) -> {
-            if (reply instanceof UpsDevice.Confirmation.Accepted) return secret.get();
-            // Compensate so that a retry can succeed: the credential must not outlive a failed registration.
-            if (!(reply instanceof UpsDevice.Confirmation.Rejected r
-                && r.reason() == UpsDevice.Confirmation.Reason.ALREADY_REGISTERED)) {
-              api.cluster.credentials().delete(serial);
-            }
-            if (err != null) throw new java.util.concurrent.CompletionException(err);
-            throw ApiException.conflict("device " + serial + " is already registered");
-          });
-    }).thenApply(secret -> {
-      api.cluster.audit().record(p.username(), accountId, "device.register", serial, "OK", req.model());
-      return new DeviceRegistration(serial, req.model(), accountId.toString(), api.clock.instant(), secret,
-          new DeviceRegistration.MqttConnection(serial, serial, DeviceTopic.telemetry(serial).topic(),
-              DeviceTopic.events(serial).topic(), DeviceTopic.commands(serial).topic()));
-    });
+    CompletionStage<DeviceRegistration> done =
+        api.cluster
+            .accounts()
+            .account(accountId)
+            .thenCompose(
+                a -> {
+                  if (a.isEmpty()) throw ApiException.notFound("no account " + accountId);
+                  return api.cluster.credentials().create(serial, accountId);
+                })
+            .thenCompose(
+                secret -> {
+                  if (secret.isEmpty())
+                    throw ApiException.conflict("device " + serial + " is already registered");
+                  return api.cluster
+                      .devices()
+                      .register(serial, req.model(), accountId.toString())
+                      .handle(
+                          (reply, err) -> {
+                            if (reply instanceof UpsDevice.Confirmation.Accepted)
+                              return secret.get();
+                            // Compensate so that a retry can succeed: the credential must not
+                            // outlive a failed registration.
+                            if (!(reply instanceof UpsDevice.Confirmation.Rejected r
+                                && r.reason()
+                                    == UpsDevice.Confirmation.Reason.ALREADY_REGISTERED)) {
+                              api.cluster.credentials().delete(serial);
+                            }
+                            if (err != null)
+                              throw new java.util.concurrent.CompletionException(err);
+                            throw ApiException.conflict(
+                                "device " + serial + " is already registered");
+                          });
+                })
+            .thenApply(
+                secret -> {
+                  api.cluster
+                      .audit()
+                      .record(
+                          p.username(), accountId, "device.register", serial, "OK", req.model());
+                  return new DeviceRegistration(
+                      serial,
+                      req.model(),
+                      accountId.toString(),
+                      api.clock.instant(),
+                      secret,
+                      new DeviceRegistration.MqttConnection(
+                          serial,
+                          serial,
+                          DeviceTopic.telemetry(serial).topic(),
+                          DeviceTopic.events(serial).topic(),
+                          DeviceTopic.commands(serial).topic()));
+                });
     return done;
   }
 
   private Route list(Principal p) {
-    return paging((page, size) -> parameterMap(params -> {
-      Validation v = new Validation();
-      Optional<DeviceDirectory.StatusFilter> status = enumParam(v, params, "status", DeviceDirectory.StatusFilter.class);
-      Optional<String> q = Optional.ofNullable(params.get("q"));
-      v.require(q.isEmpty() || q.get().length() <= 64, "q", "must be at most 64 characters");
-      Optional<Plan> plan = enumParam(v, params, "plan", Plan.class);
-      Optional<String> model = Optional.ofNullable(params.get("model"));
-      v.require(model.isEmpty() || model.get().matches(MODEL), "model", "must match " + MODEL + ", e.g. SMT1500C");
-      Optional<Boolean> outdated = Optional.empty();
-      String rawOutdated = params.get("firmwareOutdated");
-      if (rawOutdated != null) {
-        if (rawOutdated.equals("true") || rawOutdated.equals("false")) {
-          outdated = Optional.of(Boolean.parseBoolean(rawOutdated));
-        } else {
-          v.require(false, "firmwareOutdated", "must be one of [true, false]");
-        }
-      }
-      DeviceDirectory.Sort sort = DeviceDirectory.Sort.SERIAL;
-      if (params.containsKey("sort")) {
-        Optional<DeviceDirectory.Sort> wanted = DeviceDirectory.Sort.fromWire(params.get("sort"));
-        v.require(wanted.isPresent(), "sort", "must be one of " + DeviceDirectory.Sort.wireNames());
-        sort = wanted.orElse(sort);
-      }
-      Optional<UUID> account = accountScope(v, p, Optional.ofNullable(params.get("accountId")));
-      v.throwIfInvalid();
-      var query = new DeviceDirectory.Query(account, status, q, plan, model, outdated, sort);
-      return completeOk(api.cluster.directory().page(query, page, size)
-          .thenApply(pg -> new PageView<>(pg.items().stream().map(DeviceRoutes::summary).toList(),
-              pg.page(), pg.size(), pg.total())));
-    }));
+    return paging(
+        (page, size) ->
+            parameterMap(
+                params -> {
+                  Validation v = new Validation();
+                  Optional<DeviceDirectory.StatusFilter> status =
+                      enumParam(v, params, "status", DeviceDirectory.StatusFilter.class);
+                  Optional<String> q = Optional.ofNullable(params.get("q"));
+                  v.require(
+                      q.isEmpty() || q.get().length() <= 64, "q", "must be at most 64 characters");
+                  Optional<Plan> plan = enumParam(v, params, "plan", Plan.class);
+                  Optional<String> model = Optional.ofNullable(params.get("model"));
+                  v.require(
+                      model.isEmpty() || model.get().matches(MODEL),
+                      "model",
+                      "must match " + MODEL + ", e.g. SMT1500C");
+                  Optional<Boolean> outdated = Optional.empty();
+                  String rawOutdated = params.get("firmwareOutdated");
+                  if (rawOutdated != null) {
+                    if (rawOutdated.equals("true") || rawOutdated.equals("false")) {
+                      outdated = Optional.of(Boolean.parseBoolean(rawOutdated));
+                    } else {
+                      v.require(false, "firmwareOutdated", "must be one of [true, false]");
+                    }
+                  }
+                  DeviceDirectory.Sort sort = DeviceDirectory.Sort.SERIAL;
+                  if (params.containsKey("sort")) {
+                    Optional<DeviceDirectory.Sort> wanted =
+                        DeviceDirectory.Sort.fromWire(params.get("sort"));
+                    v.require(
+                        wanted.isPresent(),
+                        "sort",
+                        "must be one of " + DeviceDirectory.Sort.wireNames());
+                    sort = wanted.orElse(sort);
+                  }
+                  Optional<UUID> account =
+                      accountScope(v, p, Optional.ofNullable(params.get("accountId")));
+                  v.throwIfInvalid();
+                  var query =
+                      new DeviceDirectory.Query(account, status, q, plan, model, outdated, sort);
+                  return completeOk(
+                      api.cluster
+                          .directory()
+                          .page(query, page, size)
+                          .thenApply(
+                              pg ->
+                                  new PageView<>(
+                                      pg.items().stream().map(DeviceRoutes::summary).toList(),
+                                      pg.page(),
+                                      pg.size(),
+                                      pg.total())));
+                }));
   }
 
-  /** Counts for the overview, over the principal's account (support: every account, or {@code accountId}). */
+  /**
+   * Counts for the overview, over the principal's account (support: every account, or {@code
+   * accountId}).
+   */
   private Route counts(Principal p) {
-    return parameterOptional("accountId", accountParam -> {
-      Validation v = new Validation();
-      Optional<UUID> account = accountScope(v, p, accountParam);
-      v.throwIfInvalid();
-      return completeOk(api.cluster.directory().counts(account).thenApply(c ->
-          new DeviceCounts(c.total(), c.byHealth(), c.byPlan(), c.firmwareOutdated())));
-    });
+    return parameterOptional(
+        "accountId",
+        accountParam -> {
+          Validation v = new Validation();
+          Optional<UUID> account = accountScope(v, p, accountParam);
+          v.throwIfInvalid();
+          return completeOk(
+              api.cluster
+                  .directory()
+                  .counts(account)
+                  .thenApply(
+                      c ->
+                          new DeviceCounts(
+                              c.total(), c.byHealth(), c.byPlan(), c.firmwareOutdated())));
+        });
   }
 
   /** The downsampled telemetry of one device, oldest first (default: the last 24 hours). */
   private Route telemetry(Principal p, String serial) {
-    return parameterOptional("from", from -> parameterOptional("to", to -> parameterOptional("maxPoints", max -> {
-      Validation v = new Validation();
-      Instant now = api.clock.instant();
-      Instant toI = instantParam(v, "to", to).orElse(now.plusSeconds(1));
-      Instant fromI = instantParam(v, "from", from).orElse(toI.minus(DEFAULT_TELEMETRY_WINDOW));
-      v.require(!fromI.isAfter(toI), "from", "must not be after 'to'");
-      int maxPoints = v.intParam("maxPoints", max, MAX_TELEMETRY_POINTS, 1, MAX_TELEMETRY_POINTS);
-      v.throwIfInvalid();
-      return completeOk(visibleSnapshot(p, serial)
-          .thenCompose(s -> api.cluster.telemetryHistory().read(serial, fromI, toI, maxPoints))
-          .thenApply(points -> new TelemetryHistoryView(serial, points.stream().map(DeviceRoutes::view).toList())));
-    })));
+    return parameterOptional(
+        "from",
+        from ->
+            parameterOptional(
+                "to",
+                to ->
+                    parameterOptional(
+                        "maxPoints",
+                        max -> {
+                          Validation v = new Validation();
+                          Instant now = api.clock.instant();
+                          Instant toI = instantParam(v, "to", to).orElse(now.plusSeconds(1));
+                          Instant fromI =
+                              instantParam(v, "from", from)
+                                  .orElse(toI.minus(DEFAULT_TELEMETRY_WINDOW));
+                          v.require(!fromI.isAfter(toI), "from", "must not be after 'to'");
+                          int maxPoints =
+                              v.intParam(
+                                  "maxPoints", max, MAX_TELEMETRY_POINTS, 1, MAX_TELEMETRY_POINTS);
+                          v.throwIfInvalid();
+                          return completeOk(
+                              visibleSnapshot(p, serial)
+                                  .thenCompose(
+                                      s ->
+                                          api.cluster
+                                              .telemetryHistory()
+                                              .read(serial, fromI, toI, maxPoints))
+                                  .thenApply(
+                                      points ->
+                                          new TelemetryHistoryView(
+                                              serial,
+                                              points.stream().map(DeviceRoutes::view).toList())));
+                        })));
   }
 
   /**
-   * The account a list or count covers: the principal's own for customers (naming another is a 400, as
-   * before), the named one or every account for support.
+   * The account a list or count covers: the principal's own for customers (naming another is a 400,
+   * as before), the named one or every account for support.
    */
-  private static Optional<UUID> accountScope(Validation v, Principal p, Optional<String> accountParam) {
+  private static Optional<UUID> accountScope(
+      Validation v, Principal p, Optional<String> accountParam) {
     Optional<UUID> account = p.restrictedTo();
     if (accountParam.isPresent()) {
       try {
@@ -256,8 +399,8 @@ final class DeviceRoutes extends ApiDirectives {
   }
 
   /** An enum parameter matched case-insensitively; a 400 listing the allowed values otherwise. */
-  private static <E extends Enum<E>> Optional<E> enumParam(Validation v, java.util.Map<String, String> params,
-      String name, Class<E> type) {
+  private static <E extends Enum<E>> Optional<E> enumParam(
+      Validation v, java.util.Map<String, String> params, String name, Class<E> type) {
     String raw = params.get(name);
     if (raw == null) return Optional.empty();
     try {
@@ -269,34 +412,67 @@ final class DeviceRoutes extends ApiDirectives {
   }
 
   private Route events(Principal p, String serial) {
-    return paging((page, size) -> parameterOptional("from", from -> parameterOptional("to", to -> {
-      Validation v = new Validation();
-      Instant now = api.clock.instant();
-      Instant toI = instantParam(v, "to", to).orElse(now.plusSeconds(1));
-      Instant fromI = instantParam(v, "from", from).orElse(toI.minus(DEFAULT_EVENT_WINDOW));
-      v.require(!fromI.isAfter(toI), "from", "must not be after 'to'");
-      v.throwIfInvalid();
-      return completeOk(visibleSnapshot(p, serial)
-          .thenCompose(s -> api.cluster.directory().events(serial, fromI, toI, page, size))
-          .thenApply(pg -> new PageView<>(pg.items().stream().map(DeviceRoutes::view).toList(),
-              pg.page(), pg.size(), pg.total())));
-    })));
+    return paging(
+        (page, size) ->
+            parameterOptional(
+                "from",
+                from ->
+                    parameterOptional(
+                        "to",
+                        to -> {
+                          Validation v = new Validation();
+                          Instant now = api.clock.instant();
+                          Instant toI = instantParam(v, "to", to).orElse(now.plusSeconds(1));
+                          Instant fromI =
+                              instantParam(v, "from", from).orElse(toI.minus(DEFAULT_EVENT_WINDOW));
+                          v.require(!fromI.isAfter(toI), "from", "must not be after 'to'");
+                          v.throwIfInvalid();
+                          return completeOk(
+                              visibleSnapshot(p, serial)
+                                  .thenCompose(
+                                      s ->
+                                          api.cluster
+                                              .directory()
+                                              .events(serial, fromI, toI, page, size))
+                                  .thenApply(
+                                      pg ->
+                                          new PageView<>(
+                                              pg.items().stream().map(DeviceRoutes::view).toList(),
+                                              pg.page(),
+                                              pg.size(),
+                                              pg.total())));
+                        })));
   }
 
-  /** The entity's view when the device exists and the principal may see it; 404 otherwise (and audited). */
+  /**
+   * The entity's view when the device exists and the principal may see it; 404 otherwise (and
+   * audited).
+   */
   CompletionStage<DeviceSnapshot> visibleSnapshot(Principal p, String serial) {
     if (!Serials.isValid(serial)) {
-      return CompletableFuture.failedFuture(ApiException.notFound("no device " + abbreviate(serial)));
+      return CompletableFuture.failedFuture(
+          ApiException.notFound("no device " + abbreviate(serial)));
     }
-    return api.cluster.devices().snapshot(serial).thenApply(s -> {
-      if (!s.registered()) throw ApiException.notFound("no device " + serial);
-      if (!p.canSee(UUID.fromString(s.accountId()))) {
-        api.cluster.audit().record(p.username(), p.accountId(), "device.read", serial, "NOT_FOUND",
-            "device of another account");
-        throw ApiException.notFound("no device " + serial);
-      }
-      return s;
-    });
+    return api.cluster
+        .devices()
+        .snapshot(serial)
+        .thenApply(
+            s -> {
+              if (!s.registered()) throw ApiException.notFound("no device " + serial);
+              if (!p.canSee(UUID.fromString(s.accountId()))) {
+                api.cluster
+                    .audit()
+                    .record(
+                        p.username(),
+                        p.accountId(),
+                        "device.read",
+                        serial,
+                        "NOT_FOUND",
+                        "device of another account");
+                throw ApiException.notFound("no device " + serial);
+              }
+              return s;
+            });
   }
 
   private static Optional<Instant> instantParam(Validation v, String name, Optional<String> raw) {
@@ -314,7 +490,8 @@ final class DeviceRoutes extends ApiDirectives {
   }
 
   /** One word for what matters most about a device: the order is the order of urgency. */
-  static String health(boolean online, boolean lost, Set<StatusFlag> status, boolean temperatureHigh) {
+  static String health(
+      boolean online, boolean lost, Set<StatusFlag> status, boolean temperatureHigh) {
     if (!online) return lost ? "CONNECTION_LOST" : "OFFLINE";
     if (status.contains(StatusFlag.LB)) return "LOW_BATTERY";
     if (status.contains(StatusFlag.OB)) return "ON_BATTERY";
@@ -331,32 +508,71 @@ final class DeviceRoutes extends ApiDirectives {
   static DeviceView view(DeviceSnapshot s) {
     var t = s.telemetry();
     return new DeviceView(
-        s.serial(), s.model(), s.accountId(), s.registeredAt(),
-        new DeviceView.Connection(s.online(), s.connectedSince(), s.disconnectedAt(), s.remoteAddress(),
-            s.lastSeen(), s.connectionLost()),
+        s.serial(),
+        s.model(),
+        s.accountId(),
+        s.registeredAt(),
+        new DeviceView.Connection(
+            s.online(),
+            s.connectedSince(),
+            s.disconnectedAt(),
+            s.remoteAddress(),
+            s.lastSeen(),
+            s.connectionLost()),
         flags(s.status()),
         health(s.online(), s.connectionLost(), s.status(), s.temperatureHigh()),
         s.firmware(),
-        t == null ? null : new DeviceView.Telemetry(t.receivedAt(), t.deviceTime(), t.seq(), t.clockSkewed(), t.values()),
-        new PlanView(s.plan().plan().name(), s.plan().source(), s.plan().startedAt(), s.plan().endsAt()),
-        new DeviceView.Sensitivity(s.desiredSensitivity(),
-            t == null ? null : t.text(io.upsfleet.cluster.device.TelemetryVariable.INPUT_SENSITIVITY)),
+        t == null
+            ? null
+            : new DeviceView.Telemetry(
+                t.receivedAt(), t.deviceTime(), t.seq(), t.clockSkewed(), t.values()),
+        new PlanView(
+            s.plan().plan().name(), s.plan().source(), s.plan().startedAt(), s.plan().endsAt()),
+        new DeviceView.Sensitivity(
+            s.desiredSensitivity(),
+            t == null
+                ? null
+                : t.text(io.upsfleet.cluster.device.TelemetryVariable.INPUT_SENSITIVITY)),
         s.firmwareAvailable());
   }
 
   static DeviceSummary summary(DeviceDirectory.Entry e) {
-    return new DeviceSummary(e.serial(), e.model(), e.accountId().toString(), e.registeredAt(), e.online(),
-        e.connectionLost(), flags(e.status()), health(e.online(), e.connectionLost(), e.status(), e.temperatureHigh()),
-        e.firmware(), e.updatedAt(), e.plan().name(), e.firmwareAvailable());
+    return new DeviceSummary(
+        e.serial(),
+        e.model(),
+        e.accountId().toString(),
+        e.registeredAt(),
+        e.online(),
+        e.connectionLost(),
+        flags(e.status()),
+        health(e.online(), e.connectionLost(), e.status(), e.temperatureHigh()),
+        e.firmware(),
+        e.updatedAt(),
+        e.plan().name(),
+        e.firmwareAvailable());
   }
 
   static TelemetryHistoryView.Point view(TelemetryHistory.Point t) {
-    return new TelemetryHistoryView.Point(t.at(), t.load(), t.charge(), t.runtime(), t.batteryTemperature(),
-        t.inputVoltage(), t.outputVoltage(), t.status());
+    return new TelemetryHistoryView.Point(
+        t.at(),
+        t.load(),
+        t.charge(),
+        t.runtime(),
+        t.batteryTemperature(),
+        t.inputVoltage(),
+        t.outputVoltage(),
+        t.status());
   }
 
   static DeviceEventView view(DeviceDirectory.LoggedEvent e) {
-    return new DeviceEventView(e.seqNr(), e.serial(), e.type().name(), e.severity().name(), e.cause(),
-        e.occurredAt(), e.deviceTime(), e.details());
+    return new DeviceEventView(
+        e.seqNr(),
+        e.serial(),
+        e.type().name(),
+        e.severity().name(),
+        e.cause(),
+        e.occurredAt(),
+        e.deviceTime(),
+        e.details());
   }
 }

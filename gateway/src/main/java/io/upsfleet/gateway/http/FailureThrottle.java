@@ -6,9 +6,9 @@ import java.time.Duration;
 import java.util.OptionalInt;
 
 /**
- * Counts failures per key (e.g. wrong activation codes per user) in a leaky bucket: {@code burst} failures
- * are free, then one more per {@code refill}; a key over the limit must wait before trying again at all.
- * Successes cost nothing. Thread-safe, bounded in keys.
+ * Counts failures per key (e.g. wrong activation codes per user) in a leaky bucket: {@code burst}
+ * failures are free, then one more per {@code refill}; a key over the limit must wait before trying
+ * again at all. Successes cost nothing. Thread-safe, bounded in keys.
  */
 final class FailureThrottle {
   private final int burst;

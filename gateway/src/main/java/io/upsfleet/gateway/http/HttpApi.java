@@ -14,8 +14,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The admin HTTP API: {@code /api/v1/...} (authenticated, JSON, problem+json errors), {@code /health/...}
- * and {@code /metrics}. {@link #start} binds or fails fast with a clear message.
+ * The admin HTTP API: {@code /api/v1/...} (authenticated, JSON, problem+json errors), {@code
+ * /health/...} and {@code /metrics}. {@link #start} binds or fails fast with a clear message.
  */
 public final class HttpApi extends AllDirectives implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(HttpApi.class);
@@ -26,22 +26,33 @@ public final class HttpApi extends AllDirectives implements AutoCloseable {
   }
 
   /** Binds the API; throws {@link IllegalStateException} naming host and port when it cannot. */
-  public static HttpApi start(HttpSettings settings, UpsfleetCluster cluster, PrometheusMeterRegistry registry,
-      BooleanSupplier mqttListening, Clock clock) {
+  public static HttpApi start(
+      HttpSettings settings,
+      UpsfleetCluster cluster,
+      PrometheusMeterRegistry registry,
+      BooleanSupplier mqttListening,
+      Clock clock) {
     ApiContext ctx = new ApiContext(settings, cluster, clock);
     Route route = new Routes(ctx, registry, mqttListening).all();
     try {
-      ServerBinding b = Http.get(cluster.system())
-          .newServerAt(settings.host(), settings.port())
-          .bind(route)
-          .toCompletableFuture()
-          .get(15, TimeUnit.SECONDS);
+      ServerBinding b =
+          Http.get(cluster.system())
+              .newServerAt(settings.host(), settings.port())
+              .bind(route)
+              .toCompletableFuture()
+              .get(15, TimeUnit.SECONDS);
       log.info("HTTP API listening on {}", b.localAddress());
       return new HttpApi(b);
     } catch (Exception e) {
-      throw new IllegalStateException("cannot listen for HTTP on " + settings.host() + ":" + settings.port()
-          + ": " + (e.getCause() != null ? e.getCause().getMessage() : e.toString())
-          + " (set UPSFLEET_HTTP_PORT to another port)", e);
+      throw new IllegalStateException(
+          "cannot listen for HTTP on "
+              + settings.host()
+              + ":"
+              + settings.port()
+              + ": "
+              + (e.getCause() != null ? e.getCause().getMessage() : e.toString())
+              + " (set UPSFLEET_HTTP_PORT to another port)",
+          e);
     }
   }
 
@@ -58,7 +69,10 @@ public final class HttpApi extends AllDirectives implements AutoCloseable {
     }
   }
 
-  /** The whole route tree, with errors and rejections rendered as problems and the body size bounded. */
+  /**
+   * The whole route tree, with errors and rejections rendered as problems and the body size
+   * bounded.
+   */
   private static final class Routes extends AllDirectives {
     private final ApiContext ctx;
     private final PrometheusMeterRegistry registry;
@@ -76,20 +90,44 @@ public final class HttpApi extends AllDirectives implements AutoCloseable {
       LicenseRoutes licenses = new LicenseRoutes(ctx);
       DeviceRoutes devices = new DeviceRoutes(ctx, licenses);
       OpsRoutes ops = new OpsRoutes(ctx, registry, mqttListening);
-      return handleRejections(Problems.rejectionHandler(), () -> handleExceptions(Problems.exceptionHandler(), () ->
-          withSizeLimit(ctx.http.maxBodyBytes(), () -> concat(
-              pathPrefix("api", () -> pathPrefix("v1", () -> concat(
-                  pathPrefix("auth", auth::routes),
-                  pathPrefix("accounts", accounts::routes),
-                  pathPrefix("support-users", accounts::supportUsers),
-                  pathPrefix("devices", devices::routes),
-                  pathPrefix("license-orders", licenses::orders),
-                  pathPrefix("activation-codes", licenses::codes),
-                  pathPrefix("assignments", licenses::assignments),
-                  pathPrefix("skus", licenses::skus),
-                  pathPrefix("firmware-rollouts", new RolloutRoutes(ctx)::routes),
-                  pathPrefix("firmware", () -> new CommandRoutes(ctx, null).firmware())))),
-              ops.routes()))));
+      return handleRejections(
+          Problems.rejectionHandler(),
+          () ->
+              handleExceptions(
+                  Problems.exceptionHandler(),
+                  () ->
+                      withSizeLimit(
+                          ctx.http.maxBodyBytes(),
+                          () ->
+                              concat(
+                                  pathPrefix(
+                                      "api",
+                                      () ->
+                                          pathPrefix(
+                                              "v1",
+                                              () ->
+                                                  concat(
+                                                      pathPrefix("auth", auth::routes),
+                                                      pathPrefix("accounts", accounts::routes),
+                                                      pathPrefix(
+                                                          "support-users", accounts::supportUsers),
+                                                      pathPrefix("devices", devices::routes),
+                                                      pathPrefix(
+                                                          "license-orders", licenses::orders),
+                                                      pathPrefix(
+                                                          "activation-codes", licenses::codes),
+                                                      pathPrefix(
+                                                          "assignments", licenses::assignments),
+                                                      pathPrefix("skus", licenses::skus),
+                                                      pathPrefix(
+                                                          "firmware-rollouts",
+                                                          new RolloutRoutes(ctx)::routes),
+                                                      pathPrefix(
+                                                          "firmware",
+                                                          () ->
+                                                              new CommandRoutes(ctx, null)
+                                                                  .firmware())))),
+                                  ops.routes()))));
     }
   }
 }

@@ -4,25 +4,36 @@ import com.typesafe.config.Config;
 import java.time.Duration;
 
 /**
- * Typed settings of the HTTP API, block {@code upsfleet.gateway.http}; a bad value fails fast naming its key.
+ * Typed settings of the HTTP API, block {@code upsfleet.gateway.http}; a bad value fails fast
+ * naming its key.
  *
  * @param host interface to bind
  * @param port TCP port (0 = any free port)
  * @param maxBodyBytes largest accepted request body (after decompression)
  * @param requestsPerSecond sustained requests per principal (or per client address before sign-in)
  * @param burst requests a principal may make at once above the sustained rate
- * @param tokenCacheTtl how long a resolved token is trusted without asking the database (bounds revocation delay)
+ * @param tokenCacheTtl how long a resolved token is trusted without asking the database (bounds
+ *     revocation delay)
  * @param maxPageSize largest page a list may return
- * @param trustedProxies peer addresses whose {@code X-Forwarded-For} is believed (e.g. the console's)
+ * @param trustedProxies peer addresses whose {@code X-Forwarded-For} is believed (e.g. the
+ *     console's)
  */
 public record HttpSettings(
-    String host, int port, long maxBodyBytes, double requestsPerSecond, int burst, Duration tokenCacheTtl,
+    String host,
+    int port,
+    long maxBodyBytes,
+    double requestsPerSecond,
+    int burst,
+    Duration tokenCacheTtl,
     int maxPageSize,
     java.util.List<String> trustedProxies) {
 
   public HttpSettings {
     check(port >= 0 && port <= 65535, "port", "must be 0..65535");
-    check(maxBodyBytes >= 1024 && maxBodyBytes <= 16 * 1024 * 1024, "max-body-size", "must be 1KiB..16MiB");
+    check(
+        maxBodyBytes >= 1024 && maxBodyBytes <= 16 * 1024 * 1024,
+        "max-body-size",
+        "must be 1KiB..16MiB");
     check(requestsPerSecond > 0, "requests-per-second", "must be positive");
     check(burst >= 1, "burst", "must be at least 1");
     check(!tokenCacheTtl.isNegative(), "token-cache-ttl", "must not be negative");
@@ -31,9 +42,15 @@ public record HttpSettings(
 
   public static HttpSettings fromConfig(Config root) {
     Config c = root.getConfig("upsfleet.gateway.http");
-    return new HttpSettings(c.getString("host"), c.getInt("port"), c.getBytes("max-body-size"),
-        c.getDouble("requests-per-second"), c.getInt("burst"), c.getDuration("token-cache-ttl"),
-        c.getInt("max-page-size"), c.getStringList("trusted-proxies"));
+    return new HttpSettings(
+        c.getString("host"),
+        c.getInt("port"),
+        c.getBytes("max-body-size"),
+        c.getDouble("requests-per-second"),
+        c.getInt("burst"),
+        c.getDuration("token-cache-ttl"),
+        c.getInt("max-page-size"),
+        c.getStringList("trusted-proxies"));
   }
 
   private static void check(boolean ok, String key, String message) {

@@ -11,9 +11,9 @@ import org.apache.pekko.http.javadsl.model.StatusCodes;
 import org.apache.pekko.http.javadsl.server.Route;
 
 /**
- * Operations endpoints, unauthenticated by design (load balancers and Prometheus call them; they reveal
- * no tenant data): {@code /health/alive}, {@code /health/ready} (cluster member up, database answering,
- * MQTT listening) and {@code /metrics} in Prometheus text format.
+ * Operations endpoints, unauthenticated by design (load balancers and Prometheus call them; they
+ * reveal no tenant data): {@code /health/alive}, {@code /health/ready} (cluster member up, database
+ * answering, MQTT listening) and {@code /metrics} in Prometheus text format.
  */
 final class OpsRoutes extends ApiDirectives {
   private final PrometheusMeterRegistry registry;
@@ -27,33 +27,65 @@ final class OpsRoutes extends ApiDirectives {
 
   Route routes() {
     return concat(
-        pathPrefix("health", () -> concat(
-        path("alive", () -> get(() ->
-            complete(StatusCodes.OK, Map.of("status", "UP"), Json.marshaller()))),
-        path("ready", () -> get(() -> onComplete(databaseAnswers(), db -> {
-          boolean dbUp = db.isSuccess() && Boolean.TRUE.equals(db.get());
-          boolean clusterUp = api.cluster.isUp();
-          boolean mqttUp = mqttListening.getAsBoolean();
-          boolean ready = dbUp && clusterUp && mqttUp;
-          Map<String, String> body = Map.of(
-              "status", ready ? "UP" : "DOWN",
-              "database", dbUp ? "UP" : "DOWN",
-              "cluster", clusterUp ? "UP" : "DOWN",
-              "mqtt", mqttUp ? "UP" : "DOWN");
-          return complete(ready ? StatusCodes.OK : StatusCodes.SERVICE_UNAVAILABLE, body, Json.marshaller());
-        }))))),
-        path("metrics", () -> get(() -> complete(HttpEntities.create(
-            ContentTypes.TEXT_PLAIN_UTF8, registry.scrape())))));
+        pathPrefix(
+            "health",
+            () ->
+                concat(
+                    path(
+                        "alive",
+                        () ->
+                            get(
+                                () ->
+                                    complete(
+                                        StatusCodes.OK,
+                                        Map.of("status", "UP"),
+                                        Json.marshaller()))),
+                    path(
+                        "ready",
+                        () ->
+                            get(
+                                () ->
+                                    onComplete(
+                                        databaseAnswers(),
+                                        db -> {
+                                          boolean dbUp =
+                                              db.isSuccess() && Boolean.TRUE.equals(db.get());
+                                          boolean clusterUp = api.cluster.isUp();
+                                          boolean mqttUp = mqttListening.getAsBoolean();
+                                          boolean ready = dbUp && clusterUp && mqttUp;
+                                          Map<String, String> body =
+                                              Map.of(
+                                                  "status", ready ? "UP" : "DOWN",
+                                                  "database", dbUp ? "UP" : "DOWN",
+                                                  "cluster", clusterUp ? "UP" : "DOWN",
+                                                  "mqtt", mqttUp ? "UP" : "DOWN");
+                                          return complete(
+                                              ready
+                                                  ? StatusCodes.OK
+                                                  : StatusCodes.SERVICE_UNAVAILABLE,
+                                              body,
+                                              Json.marshaller());
+                                        }))))),
+        path(
+            "metrics",
+            () ->
+                get(
+                    () ->
+                        complete(
+                            HttpEntities.create(
+                                ContentTypes.TEXT_PLAIN_UTF8, registry.scrape())))));
   }
 
   private CompletionStage<Boolean> databaseAnswers() {
-    return api.cluster.jdbc().run(c -> {
-      c.setNetworkTimeout(Runnable::run, 2000);
-      try (Statement st = c.createStatement()) {
-        st.setQueryTimeout(2);
-        return st.execute("SELECT 1");
-      }
-    });
+    return api.cluster
+        .jdbc()
+        .run(
+            c -> {
+              c.setNetworkTimeout(Runnable::run, 2000);
+              try (Statement st = c.createStatement()) {
+                st.setQueryTimeout(2);
+                return st.execute("SELECT 1");
+              }
+            });
   }
-
 }

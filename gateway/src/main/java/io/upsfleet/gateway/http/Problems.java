@@ -21,8 +21,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The one place where outcomes become HTTP statuses: every error leaves as
- * {@code application/problem+json}, without stack traces or SQL text.
+ * The one place where outcomes become HTTP statuses: every error leaves as {@code
+ * application/problem+json}, without stack traces or SQL text.
  */
 final class Problems {
   private static final Logger log = LoggerFactory.getLogger(Problems.class);
@@ -44,10 +44,12 @@ final class Problems {
       return switch (l.reason()) {
         case NOT_FOUND -> of(ApiException.notFound(l.getMessage()));
         case INVALID -> of(ApiException.badRequest(l.getMessage()));
-        case ALREADY_EXISTS, ALREADY_REDEEMED, NOT_REDEEMED, INSUFFICIENT -> of(ApiException.conflict(l.getMessage()));
+        case ALREADY_EXISTS, ALREADY_REDEEMED, NOT_REDEEMED, INSUFFICIENT ->
+            of(ApiException.conflict(l.getMessage()));
       };
     }
-    if (e instanceof TimeoutException || e instanceof java.sql.SQLException
+    if (e instanceof TimeoutException
+        || e instanceof java.sql.SQLException
         || e.getClass().getName().contains("AskTimeoutException")) {
       log.warn("request failed for want of a dependency: {}", e.toString());
       return of(ApiException.unavailable("the service is temporarily unavailable, retry shortly"));
@@ -58,19 +60,27 @@ final class Problems {
 
   static HttpResponse of(ApiException a) {
     List<HttpHeader> headers = new ArrayList<>();
-    if (a.status == 401) headers.add(RawHeader.create("WWW-Authenticate", "Bearer realm=\"upsfleet\""));
-    if (a.retryAfterSeconds != null) headers.add(RawHeader.create("Retry-After", a.retryAfterSeconds.toString()));
+    if (a.status == 401)
+      headers.add(RawHeader.create("WWW-Authenticate", "Bearer realm=\"upsfleet\""));
+    if (a.retryAfterSeconds != null)
+      headers.add(RawHeader.create("Retry-After", a.retryAfterSeconds.toString()));
     return problem(a.status, a.title, a.getMessage(), a.errors, headers);
   }
 
-  static HttpResponse problem(int status, String title, String detail, List<Problem.FieldError> errors,
+  static HttpResponse problem(
+      int status,
+      String title,
+      String detail,
+      List<Problem.FieldError> errors,
       List<HttpHeader> headers) {
     Problem p = new Problem("about:blank", title, status, detail, errors);
     byte[] body;
     try {
       body = Json.MAPPER.writeValueAsBytes(p);
     } catch (JsonProcessingException ex) {
-      body = ("{\"title\":\"" + title + "\",\"status\":" + status + "}").getBytes(java.nio.charset.StandardCharsets.UTF_8);
+      body =
+          ("{\"title\":\"" + title + "\",\"status\":" + status + "}")
+              .getBytes(java.nio.charset.StandardCharsets.UTF_8);
     }
     return HttpResponse.create()
         .withStatus(StatusCodes.get(status))
@@ -86,20 +96,31 @@ final class Problems {
 
   /** Pekko's own rejections (404, 405, 413, malformed query…) re-rendered as problems. */
   static RejectionHandler rejectionHandler() {
-    return RejectionHandler.defaultHandler().mapRejectionResponse(resp -> {
-      if (resp.entity().getContentType().mediaType().equals(PROBLEM_JSON.mediaType())) return resp;
-      String detail = resp.entity() instanceof HttpEntity.Strict s ? s.getData().utf8String() : resp.status().reason();
-      int status = resp.status().intValue();
-      List<HttpHeader> headers = new ArrayList<>();
-      resp.getHeaders().forEach(headers::add);
-      return problem(status, resp.status().reason(), detail.length() > 300 ? detail.substring(0, 300) : detail,
-          null, headers);
-    });
+    return RejectionHandler.defaultHandler()
+        .mapRejectionResponse(
+            resp -> {
+              if (resp.entity().getContentType().mediaType().equals(PROBLEM_JSON.mediaType()))
+                return resp;
+              String detail =
+                  resp.entity() instanceof HttpEntity.Strict s
+                      ? s.getData().utf8String()
+                      : resp.status().reason();
+              int status = resp.status().intValue();
+              List<HttpHeader> headers = new ArrayList<>();
+              resp.getHeaders().forEach(headers::add);
+              return problem(
+                  status,
+                  resp.status().reason(),
+                  detail.length() > 300 ? detail.substring(0, 300) : detail,
+                  null,
+                  headers);
+            });
   }
 
   static Throwable unwrap(Throwable t) {
     Throwable e = t;
-    while ((e instanceof CompletionException || e instanceof java.util.concurrent.ExecutionException)
+    while ((e instanceof CompletionException
+            || e instanceof java.util.concurrent.ExecutionException)
         && e.getCause() != null) {
       e = e.getCause();
     }

@@ -6,8 +6,8 @@ import java.time.Duration;
 import java.util.OptionalInt;
 
 /**
- * Token buckets per key (a principal, or a client address before sign-in), bounded in number. A key that
- * exceeds its rate gets the seconds to wait; others are unaffected. Thread-safe.
+ * Token buckets per key (a principal, or a client address before sign-in), bounded in number. A key
+ * that exceeds its rate gets the seconds to wait; others are unaffected. Thread-safe.
  */
 final class RateLimiter {
   private final double perSecond;
@@ -17,7 +17,11 @@ final class RateLimiter {
   RateLimiter(double perSecond, int burst) {
     this.perSecond = perSecond;
     this.burst = burst;
-    this.buckets = Caffeine.newBuilder().maximumSize(100_000).expireAfterAccess(Duration.ofMinutes(10)).build();
+    this.buckets =
+        Caffeine.newBuilder()
+            .maximumSize(100_000)
+            .expireAfterAccess(Duration.ofMinutes(10))
+            .build();
   }
 
   /** Takes one token for {@code key}; empty when allowed, else the seconds to wait. */

@@ -18,8 +18,8 @@ import org.apache.pekko.http.javadsl.model.StatusCodes;
 import org.apache.pekko.http.javadsl.server.Route;
 
 /**
- * {@code /api/v1/firmware-rollouts}: start a rolling firmware upgrade over devices of one account, read
- * its progress, pause, resume or abort it. Another account's rollout is a 404.
+ * {@code /api/v1/firmware-rollouts}: start a rolling firmware upgrade over devices of one account,
+ * read its progress, pause, resume or abort it. Another account's rollout is a 404.
  */
 final class RolloutRoutes extends ApiDirectives {
   RolloutRoutes(ApiContext api) {
@@ -27,23 +27,58 @@ final class RolloutRoutes extends ApiDirectives {
   }
 
   Route routes() {
-    return authenticated(p -> concat(
-        pathEnd(() -> post(() -> jsonBody(RolloutRequest.class, req -> start(p, req)))),
-        pathPrefix(id -> concat(
-            pathEnd(() -> get(() -> completeOk(visible(p, id)))),
-            path("pause", () -> post(() -> act(p, id, by -> api.cluster.rollouts().pause(id, by)))),
-            path("resume", () -> post(() -> act(p, id, by -> api.cluster.rollouts().resume(id, by)))),
-            path("abort", () -> post(() -> act(p, id, by -> api.cluster.rollouts().abort(id, by))))))));
+    return authenticated(
+        p ->
+            concat(
+                pathEnd(() -> post(() -> jsonBody(RolloutRequest.class, req -> start(p, req)))),
+                pathPrefix(
+                    id ->
+                        concat(
+                            pathEnd(() -> get(() -> completeOk(visible(p, id)))),
+                            path(
+                                "pause",
+                                () ->
+                                    post(
+                                        () ->
+                                            act(
+                                                p,
+                                                id,
+                                                by -> api.cluster.rollouts().pause(id, by)))),
+                            path(
+                                "resume",
+                                () ->
+                                    post(
+                                        () ->
+                                            act(
+                                                p,
+                                                id,
+                                                by -> api.cluster.rollouts().resume(id, by)))),
+                            path(
+                                "abort",
+                                () ->
+                                    post(
+                                        () ->
+                                            act(
+                                                p,
+                                                id,
+                                                by -> api.cluster.rollouts().abort(id, by))))))));
   }
 
   private Route start(Principal p, RolloutRequest req) {
-    if (p.role() == Role.ACCOUNT_VIEWER) throw ApiException.forbidden("viewers cannot start rollouts");
+    if (p.role() == Role.ACCOUNT_VIEWER)
+      throw ApiException.forbidden("viewers cannot start rollouts");
     Validation v = new Validation();
-    v.require(req.serials() != null && !req.serials().isEmpty() && req.serials().size() <= 10_000, "serials",
+    v.require(
+        req.serials() != null && !req.serials().isEmpty() && req.serials().size() <= 10_000,
+        "serials",
         "1 to 10000 serials are required");
-    v.require(req.serials() == null || req.serials().stream().allMatch(Serials::isValid), "serials",
+    v.require(
+        req.serials() == null || req.serials().stream().allMatch(Serials::isValid),
+        "serials",
         "every serial must match " + Serials.PATTERN);
-    v.require(req.serials() == null || new HashSet<>(req.serials()).size() == req.serials().size(), "serials",
+    v.require(
+        req.serials() == null || new HashSet<>(req.serials()).size() == req.serials().size(),
+        "serials",
         "must not repeat a serial");
     int concurrency = req.concurrency() == null ? 5 : req.concurrency();
     int abortAfter = req.abortAfterFailures() == null ? 3 : req.abortAfterFailures();
@@ -58,38 +93,71 @@ final class RolloutRoutes extends ApiDirectives {
       }
     } else {
       account = p.accountId();
-      v.require(req.accountId() == null || req.accountId().equals(account.toString()), "accountId",
+      v.require(
+          req.accountId() == null || req.accountId().equals(account.toString()),
+          "accountId",
           "is not an account you can manage");
     }
     v.throwIfInvalid();
     String accountId = account.toString();
-    List<CompletableFuture<Void>> checks = req.serials().stream().map(serial -> api.cluster.devices().snapshot(serial)
-        .thenAccept(s -> {
-          if (!s.registered() || !accountId.equals(s.accountId())) throw ApiException.notFound("no device " + serial);
-        }).toCompletableFuture()).toList();
-    CompletionStage<RolloutView> done = CompletableFuture.allOf(checks.toArray(CompletableFuture[]::new))
-        .thenCompose(x -> api.cluster.rollouts().start(accountId, req.serials(), concurrency, abortAfter, p.username()))
-        .thenApply(reply -> {
-          RolloutView view = view(reply);
-          api.cluster.audit().record(p.username(), UUID.fromString(accountId), "firmware.rollout", view.id(), "OK",
-              req.serials().size() + " devices");
-          return view;
-        });
+    List<CompletableFuture<Void>> checks =
+        req.serials().stream()
+            .map(
+                serial ->
+                    api.cluster
+                        .devices()
+                        .snapshot(serial)
+                        .thenAccept(
+                            s -> {
+                              if (!s.registered() || !accountId.equals(s.accountId()))
+                                throw ApiException.notFound("no device " + serial);
+                            })
+                        .toCompletableFuture())
+            .toList();
+    CompletionStage<RolloutView> done =
+        CompletableFuture.allOf(checks.toArray(CompletableFuture[]::new))
+            .thenCompose(
+                x ->
+                    api.cluster
+                        .rollouts()
+                        .start(accountId, req.serials(), concurrency, abortAfter, p.username()))
+            .thenApply(
+                reply -> {
+                  RolloutView view = view(reply);
+                  api.cluster
+                      .audit()
+                      .record(
+                          p.username(),
+                          UUID.fromString(accountId),
+                          "firmware.rollout",
+                          view.id(),
+                          "OK",
+                          req.serials().size() + " devices");
+                  return view;
+                });
     return completeJson(StatusCodes.CREATED, done);
   }
 
   private CompletionStage<RolloutView> visible(Principal p, String id) {
-    return api.cluster.rollouts().get(id).thenApply(reply -> {
-      if (!(reply instanceof FirmwareRollout.View v) || !p.canSee(UUID.fromString(v.rollout().accountId()))) {
-        throw ApiException.notFound("no rollout " + id);
-      }
-      return view(reply);
-    });
+    return api.cluster
+        .rollouts()
+        .get(id)
+        .thenApply(
+            reply -> {
+              if (!(reply instanceof FirmwareRollout.View v)
+                  || !p.canSee(UUID.fromString(v.rollout().accountId()))) {
+                throw ApiException.notFound("no rollout " + id);
+              }
+              return view(reply);
+            });
   }
 
-  private Route act(Principal p, String id, Function<String, CompletionStage<FirmwareRollout.Reply>> action) {
-    if (p.role() == Role.ACCOUNT_VIEWER) throw ApiException.forbidden("viewers cannot change rollouts");
-    return completeOk(visible(p, id).thenCompose(v -> action.apply(p.username())).thenApply(RolloutRoutes::view));
+  private Route act(
+      Principal p, String id, Function<String, CompletionStage<FirmwareRollout.Reply>> action) {
+    if (p.role() == Role.ACCOUNT_VIEWER)
+      throw ApiException.forbidden("viewers cannot change rollouts");
+    return completeOk(
+        visible(p, id).thenCompose(v -> action.apply(p.username())).thenApply(RolloutRoutes::view));
   }
 
   static RolloutView view(FirmwareRollout.Reply reply) {
@@ -98,11 +166,23 @@ final class RolloutRoutes extends ApiDirectives {
     Map<String, Integer> counts = new LinkedHashMap<>();
     for (FirmwareRollout.Step step : FirmwareRollout.Step.values()) counts.put(step.name(), 0);
     Map<String, RolloutView.Device> devices = new LinkedHashMap<>();
-    r.devices().forEach((serial, d) -> {
-      counts.merge(d.step().name(), 1, Integer::sum);
-      devices.put(serial, new RolloutView.Device(d.step().name(), d.commandId(), d.reason()));
-    });
-    return new RolloutView(r.id(), r.accountId(), r.phase().name(), r.concurrency(), r.abortAfterFailures(), counts,
-        devices, r.createdBy(), r.createdAt(), r.updatedAt());
+    r.devices()
+        .forEach(
+            (serial, d) -> {
+              counts.merge(d.step().name(), 1, Integer::sum);
+              devices.put(
+                  serial, new RolloutView.Device(d.step().name(), d.commandId(), d.reason()));
+            });
+    return new RolloutView(
+        r.id(),
+        r.accountId(),
+        r.phase().name(),
+        r.concurrency(),
+        r.abortAfterFailures(),
+        counts,
+        devices,
+        r.createdBy(),
+        r.createdAt(),
+        r.updatedAt());
   }
 }

@@ -3,9 +3,9 @@ package io.upsfleet.gateway.mqtt;
 import java.util.ArrayDeque;
 
 /**
- * Bounds how many CONNECTs are being authenticated and attached at once; the rest wait in line (bounded)
- * instead of all hitting the database and the entities together and timing out. This is the edge's
- * connect-rate limiting: a reconnect storm is smoothed into a steady flow. Thread-safe.
+ * Bounds how many CONNECTs are being authenticated and attached at once; the rest wait in line
+ * (bounded) instead of all hitting the database and the entities together and timing out. This is
+ * the edge's connect-rate limiting: a reconnect storm is smoothed into a steady flow. Thread-safe.
  */
 final class AttachGate {
   private final int limit;
@@ -19,8 +19,8 @@ final class AttachGate {
   }
 
   /**
-   * Runs {@code start} now or when a place frees up; false when the line is full (the CONNECT is refused).
-   * Whoever runs {@code start} must call {@link #leave()} exactly once when done.
+   * Runs {@code start} now or when a place frees up; false when the line is full (the CONNECT is
+   * refused). Whoever runs {@code start} must call {@link #leave()} exactly once when done.
    */
   boolean enter(Runnable start) {
     synchronized (this) {

@@ -7,8 +7,8 @@ import java.util.Map;
 import java.util.regex.Pattern;
 
 /**
- * The JSON a device receives on {@code ups/{serial}/commands}:
- * {@code {"id","type","params":{…},"issuedAt","expiresAt"}}; integer-looking parameters are numbers,
+ * The JSON a device receives on {@code ups/{serial}/commands}: {@code
+ * {"id","type","params":{…},"issuedAt","expiresAt"}}; integer-looking parameters are numbers,
  * {@code true}/{@code false} booleans, the rest strings.
  */
 final class CommandJson {
@@ -25,7 +25,8 @@ final class CommandJson {
     for (Map.Entry<String, String> p : c.params().entrySet()) {
       String v = p.getValue();
       if (INTEGER.matcher(v).matches()) params.put(p.getKey(), Integer.parseInt(v));
-      else if (v.equals("true") || v.equals("false")) params.put(p.getKey(), Boolean.parseBoolean(v));
+      else if (v.equals("true") || v.equals("false"))
+        params.put(p.getKey(), Boolean.parseBoolean(v));
       else params.put(p.getKey(), v);
     }
     root.put("issuedAt", c.issuedAt().toString());

@@ -12,17 +12,17 @@ import java.util.TreeMap;
 import java.util.regex.Pattern;
 
 /**
- * Turns the payload of {@code ups/{serial}/events} into a {@link DeviceEventReport}, or refuses all of it.
- * The payload is one flat JSON object, for example {@code
+ * Turns the payload of {@code ups/{serial}/events} into a {@link DeviceEventReport}, or refuses all
+ * of it. The payload is one flat JSON object, for example {@code
  * {"ts":"2026-11-28T10:00:00Z","seq":7,"type":"SELF_TEST_FAILED","details":{"code":"E12","retries":2}}}.
  *
  * <ul>
  *   <li>{@code ts}, {@code seq} and {@code type} are required; a null counts as missing.
- *   <li>{@code type} is an exact {@link EventType} name ({@link PayloadRejection#INVALID_VALUE} otherwise)
- *       that is {@link EventType#reportable() reportable} ({@link PayloadRejection#NOT_REPORTABLE}
- *       otherwise).
- *   <li>{@code details} is optional; when present it is a flat object of at most {@value #MAX_DETAILS}
- *       entries with keys {@code [A-Za-z0-9_.-]{1,64}} and string (at most {@value
+ *   <li>{@code type} is an exact {@link EventType} name ({@link PayloadRejection#INVALID_VALUE}
+ *       otherwise) that is {@link EventType#reportable() reportable} ({@link
+ *       PayloadRejection#NOT_REPORTABLE} otherwise).
+ *   <li>{@code details} is optional; when present it is a flat object of at most {@value
+ *       #MAX_DETAILS} entries with keys {@code [A-Za-z0-9_.-]{1,64}} and string (at most {@value
  *       #MAX_DETAIL_VALUE_LENGTH} chars, no control characters), number or boolean values, kept as
  *       strings (numbers as written on the wire). A null {@code details} is a wrong type.
  *   <li>Encoding, syntax, limits, unknown keys and clock skew as in {@link PayloadReader}.
@@ -34,6 +34,7 @@ final class DeviceEventParser {
 
   /** Most entries in {@code details}. */
   static final int MAX_DETAILS = 32;
+
   /** Longest string value in {@code details}, in chars. */
   static final int MAX_DETAIL_VALUE_LENGTH = 512;
 
@@ -43,7 +44,8 @@ final class DeviceEventParser {
 
   /**
    * @param maxPayloadBytes largest accepted payload, in bytes
-   * @param maxClockSkew the device clock distance beyond which a report is flagged {@code clockSkewed}
+   * @param maxClockSkew the device clock distance beyond which a report is flagged {@code
+   *     clockSkewed}
    */
   DeviceEventParser(int maxPayloadBytes, Duration maxClockSkew) {
     this.reader = new PayloadReader(maxPayloadBytes, maxClockSkew);
@@ -90,7 +92,8 @@ final class DeviceEventParser {
 
     private void readDetails(JsonParser parser) throws IOException, PayloadReader.Reject {
       JsonToken token = parser.currentToken();
-      if (token != JsonToken.START_OBJECT) throw PayloadReader.wrongType(token, "details", "an object", false);
+      if (token != JsonToken.START_OBJECT)
+        throw PayloadReader.wrongType(token, "details", "an object", false);
       for (String key = parser.nextFieldName(); key != null; key = parser.nextFieldName()) {
         // Duplicate keys never get here (the parser refuses them), so the map size counts entries.
         if (details.size() >= MAX_DETAILS) {
@@ -118,12 +121,14 @@ final class DeviceEventParser {
                         "type " + PayloadReader.excerpt(name) + " is not an event type"));
     if (!type.reportable()) {
       throw new PayloadReader.Reject(
-          PayloadRejection.NOT_REPORTABLE, "type " + type + " is derived by the gateway, not reported");
+          PayloadRejection.NOT_REPORTABLE,
+          "type " + type + " is derived by the gateway, not reported");
     }
     return type;
   }
 
-  private static String detailValue(JsonParser parser, String name) throws IOException, PayloadReader.Reject {
+  private static String detailValue(JsonParser parser, String name)
+      throws IOException, PayloadReader.Reject {
     JsonToken token = parser.currentToken();
     switch (token) {
       case VALUE_STRING:
@@ -143,9 +148,11 @@ final class DeviceEventParser {
   private static String detailText(String value, String name) throws PayloadReader.Reject {
     if (value.length() > MAX_DETAIL_VALUE_LENGTH) {
       throw new PayloadReader.Reject(
-          PayloadRejection.LIMIT_EXCEEDED, name + " is longer than " + MAX_DETAIL_VALUE_LENGTH + " chars");
+          PayloadRejection.LIMIT_EXCEEDED,
+          name + " is longer than " + MAX_DETAIL_VALUE_LENGTH + " chars");
     }
-    // Details end up in logs, e-mails and chat messages: no control characters (log injection) and no
+    // Details end up in logs, e-mails and chat messages: no control characters (log injection) and
+    // no
     // lone surrogates (they cannot be stored as UTF-8).
     boolean clean = value.codePoints().noneMatch(DeviceEventParser::unsafeInText);
     if (!clean) {
@@ -155,7 +162,8 @@ final class DeviceEventParser {
     return value;
   }
 
-  // codePoints() yields a lone surrogate as itself and a valid pair as one supplementary code point.
+  // codePoints() yields a lone surrogate as itself and a valid pair as one supplementary code
+  // point.
   private static boolean unsafeInText(int codePoint) {
     return Character.isISOControl(codePoint)
         || (codePoint >= Character.MIN_SURROGATE && codePoint <= Character.MAX_SURROGATE);

@@ -6,28 +6,46 @@ import org.apache.pekko.actor.typed.javadsl.Behaviors;
 
 /**
  * The per-connection actor a {@link io.upsfleet.cluster.device.UpsDevice} entity holds to reach its
- * device. It lives as long as the channel: the channel's close stops it, which the entity watches. It
- * never touches the channel directly; it hands work to the channel's event loop.
+ * device. It lives as long as the channel: the channel's close stops it, which the entity watches.
+ * It never touches the channel directly; it hands work to the channel's event loop.
  */
 final class DeviceLinkActor {
   /** Sent by the edge when the channel closed. */
-  enum ChannelClosed { INSTANCE }
+  enum ChannelClosed {
+    INSTANCE
+  }
 
   private DeviceLinkActor() {}
 
   static Behavior<Object> create(DeviceSession session) {
     return Behaviors.receive(Object.class)
-        .onMessage(DeviceLink.Close.class, m -> {
-          session.channel.eventLoop().execute(() -> session.close(
-              DeviceLink.TAKEN_OVER.equals(m.reason()) ? DisconnectReason.TAKEN_OVER : DisconnectReason.REFUSED));
-          return Behaviors.same();
-        })
-        .onMessage(DeviceLink.Deliver.class, m -> {
-          session.channel.eventLoop().execute(() -> {
-            if (session.translator != null) session.translator.deliver(session, m.command());
-          });
-          return Behaviors.same();
-        })
+        .onMessage(
+            DeviceLink.Close.class,
+            m -> {
+              session
+                  .channel
+                  .eventLoop()
+                  .execute(
+                      () ->
+                          session.close(
+                              DeviceLink.TAKEN_OVER.equals(m.reason())
+                                  ? DisconnectReason.TAKEN_OVER
+                                  : DisconnectReason.REFUSED));
+              return Behaviors.same();
+            })
+        .onMessage(
+            DeviceLink.Deliver.class,
+            m -> {
+              session
+                  .channel
+                  .eventLoop()
+                  .execute(
+                      () -> {
+                        if (session.translator != null)
+                          session.translator.deliver(session, m.command());
+                      });
+              return Behaviors.same();
+            })
         .onMessageEquals(ChannelClosed.INSTANCE, Behaviors::stopped)
         .build();
   }

@@ -8,8 +8,8 @@ import java.util.UUID;
 import org.apache.pekko.actor.typed.ActorRef;
 
 /**
- * The state of one device connection, kept on its channel. Touched only on the channel's event loop, so
- * it needs no locks.
+ * The state of one device connection, kept on its channel. Touched only on the channel's event
+ * loop, so it needs no locks.
  */
 final class DeviceSession {
   static final AttributeKey<DeviceSession> KEY = AttributeKey.valueOf("upsfleet.session");
@@ -40,25 +40,36 @@ final class DeviceSession {
   final String remoteAddress;
   Phase phase = Phase.AWAITING_CONNECT;
   String serial;
+
   /** Who the CONNECT claimed to be (a valid client id or user name), for the audit of a refusal. */
   String claimed;
+
   UUID accountId;
   long epoch;
+
   /** The device's entity, for the per-sample path (set once authenticated). */
   io.upsfleet.cluster.device.UpsDevices.Handle device;
+
   ActorRef<Object> link;
   DisconnectReason closeReason;
+
   /** Packets that arrived behind CONNECT before it was answered (clients may pipeline). */
   final ArrayDeque<MqttMessage> early = new ArrayDeque<>();
+
   final ArrayDeque<PendingAck> acks = new ArrayDeque<>();
   int inFlight;
+
   /** The translator of this connection (set when the session phase starts). */
   MqttTranslator translator;
+
   /** Whether the device subscribed to its command topic; commands wait (bounded) until it has. */
   boolean commandsSubscribed;
+
   final ArrayDeque<io.upsfleet.cluster.command.CommandMessage> undelivered = new ArrayDeque<>();
+
   /** Command publishes awaiting the device's PUBACK: packet id to command id. */
   final java.util.Map<Integer, String> outboundCommands = new java.util.HashMap<>();
+
   private int lastPacketId;
 
   /** The next free packet id for a server publish (1..65535, skipping ids still in flight). */
@@ -69,7 +80,10 @@ final class DeviceSession {
     }
     throw new IllegalStateException("no free packet id");
   }
-  /** Counts read pauses, so a stall check knows whether the pause it watches is still the same one. */
+
+  /**
+   * Counts read pauses, so a stall check knows whether the pause it watches is still the same one.
+   */
   long pauses;
 
   DeviceSession(Channel channel, String remoteAddress) {

@@ -7,10 +7,10 @@ import io.netty.handler.codec.mqtt.MqttDecoder;
 import io.netty.handler.codec.mqtt.MqttEncoder;
 
 /**
- * Builds each device connection's pipeline, top to bottom: a guard on the first packet's protocol name,
- * the MQTT decoder (bounded packet size, client
- * ids, strict UTF-8), the encoder, the connect phase, the session phase. A keep-alive handler is added
- * once CONNECT is accepted. TLS, when added, is a prefix to this.
+ * Builds each device connection's pipeline, top to bottom: a guard on the first packet's protocol
+ * name, the MQTT decoder (bounded packet size, client ids, strict UTF-8), the encoder, the connect
+ * phase, the session phase. A keep-alive handler is added once CONNECT is accepted. TLS, when
+ * added, is a prefix to this.
  */
 final class MqttChannelInitializer extends ChannelInitializer<SocketChannel> {
   private static final int MAX_CLIENT_ID_LENGTH = 64;
@@ -24,7 +24,8 @@ final class MqttChannelInitializer extends ChannelInitializer<SocketChannel> {
   protected void initChannel(SocketChannel ch) {
     ChannelPipeline p = ch.pipeline();
     p.addLast("protocolName", new ProtocolNameGuard());
-    p.addLast("decoder", new MqttDecoder(edge.settings.maxPacketBytes(), MAX_CLIENT_ID_LENGTH, true));
+    p.addLast(
+        "decoder", new MqttDecoder(edge.settings.maxPacketBytes(), MAX_CLIENT_ID_LENGTH, true));
     p.addLast("encoder", MqttEncoder.INSTANCE);
     p.addLast("connect", new ConnectHandler(edge));
     p.addLast("session", new SessionHandler(edge));

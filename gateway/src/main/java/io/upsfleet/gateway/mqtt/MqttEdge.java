@@ -32,12 +32,15 @@ final class MqttEdge {
     this.devices = cluster.devices();
     this.history = cluster.telemetryHistory();
     this.audit = cluster.audit();
-    this.authenticator = new DeviceAuthenticator(cluster.credentials(), settings.credentialCacheSize());
+    this.authenticator =
+        new DeviceAuthenticator(cluster.credentials(), settings.credentialCacheSize());
     this.telemetryParser = new TelemetryParser(settings.maxPacketBytes(), settings.maxClockSkew());
     this.eventParser = new DeviceEventParser(settings.maxPacketBytes(), settings.maxClockSkew());
-    this.commandResultParser = new CommandResultParser(settings.maxPacketBytes(), settings.maxClockSkew());
+    this.commandResultParser =
+        new CommandResultParser(settings.maxPacketBytes(), settings.maxClockSkew());
     this.metrics = metrics;
-    this.attachGate = new AttachGate(settings.maxConcurrentAttaches(), settings.maxWaitingAttaches());
+    this.attachGate =
+        new AttachGate(settings.maxConcurrentAttaches(), settings.maxWaitingAttaches());
     this.clock = clock;
     this.nodeId = cluster.nodeId();
     this.system = cluster.system();
@@ -45,7 +48,9 @@ final class MqttEdge {
 
   /** Spawns the link actor of a new session. */
   ActorRef<Object> spawnLink(DeviceSession session) {
-    return system.systemActorOf(DeviceLinkActor.create(session),
-        "link-" + session.serial + "-" + linkCounter.incrementAndGet(), Props.empty());
+    return system.systemActorOf(
+        DeviceLinkActor.create(session),
+        "link-" + session.serial + "-" + linkCounter.incrementAndGet(),
+        Props.empty());
   }
 }

@@ -22,16 +22,26 @@ final class MqttMetrics {
     this.registry = registry;
     registry.gauge("mqtt_connections", connections);
     for (DisconnectReason r : DisconnectReason.values()) {
-      disconnects.put(r, Counter.builder("mqtt_disconnects").tag("reason", r.label())
-          .description("connections closed, by reason").register(registry));
+      disconnects.put(
+          r,
+          Counter.builder("mqtt_disconnects")
+              .tag("reason", r.label())
+              .description("connections closed, by reason")
+              .register(registry));
     }
     for (PayloadRejection r : PayloadRejection.values()) {
-      rejections.put(r, Counter.builder("mqtt_rejected_payloads").tag("reason", r.metricLabel())
-          .description("payloads rejected by validation, by reason").register(registry));
+      rejections.put(
+          r,
+          Counter.builder("mqtt_rejected_payloads")
+              .tag("reason", r.metricLabel())
+              .description("payloads rejected by validation, by reason")
+              .register(registry));
     }
-    persistLatency = Timer.builder("device_event_persist_latency")
-        .description("time from receiving a device event to its persistence")
-        .publishPercentiles(0.5, 0.99, 0.999).register(registry);
+    persistLatency =
+        Timer.builder("device_event_persist_latency")
+            .description("time from receiving a device event to its persistence")
+            .publishPercentiles(0.5, 0.99, 0.999)
+            .register(registry);
   }
 
   void disconnected(DisconnectReason reason) {
@@ -40,20 +50,41 @@ final class MqttMetrics {
 
   /** Counts a CONNECT outcome: {@code accepted} or the refusal reason. */
   void connect(String outcome) {
-    connects.computeIfAbsent(outcome, o -> Counter.builder("mqtt_connects").tag("outcome", o)
-        .description("CONNECT attempts, by outcome").register(registry)).increment();
+    connects
+        .computeIfAbsent(
+            outcome,
+            o ->
+                Counter.builder("mqtt_connects")
+                    .tag("outcome", o)
+                    .description("CONNECT attempts, by outcome")
+                    .register(registry))
+        .increment();
   }
 
   void messageIn(String kind) {
-    messagesIn.computeIfAbsent(kind, k -> Counter.builder("mqtt_messages_in").tag("kind", k)
-        .description("PUBLISH packets received, by topic kind").register(registry)).increment();
+    messagesIn
+        .computeIfAbsent(
+            kind,
+            k ->
+                Counter.builder("mqtt_messages_in")
+                    .tag("kind", k)
+                    .description("PUBLISH packets received, by topic kind")
+                    .register(registry))
+        .increment();
   }
 
   private final Map<String, Counter> messagesOut = new ConcurrentHashMap<>();
 
   void messageOut(String kind) {
-    messagesOut.computeIfAbsent(kind, k -> Counter.builder("mqtt_messages_out").tag("kind", k)
-        .description("PUBLISH packets sent to devices, by kind").register(registry)).increment();
+    messagesOut
+        .computeIfAbsent(
+            kind,
+            k ->
+                Counter.builder("mqtt_messages_out")
+                    .tag("kind", k)
+                    .description("PUBLISH packets sent to devices, by kind")
+                    .register(registry))
+        .increment();
   }
 
   void rejected(PayloadRejection reason) {

@@ -20,9 +20,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The MQTT 3.1.1 listener devices connect to. {@link #start} binds or fails fast with a clear message
- * (e.g. port in use); {@link #close} stops accepting, closes every device connection (their entities record
- * the disconnection) and releases the threads.
+ * The MQTT 3.1.1 listener devices connect to. {@link #start} binds or fails fast with a clear
+ * message (e.g. port in use); {@link #close} stops accepting, closes every device connection (their
+ * entities record the disconnection) and releases the threads.
  */
 public final class MqttServer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(MqttServer.class);
@@ -31,47 +31,69 @@ public final class MqttServer implements AutoCloseable {
   private final Channel serverChannel;
   private final ChannelGroup connections;
 
-  private MqttServer(EventLoopGroup boss, EventLoopGroup workers, Channel serverChannel, ChannelGroup connections) {
+  private MqttServer(
+      EventLoopGroup boss,
+      EventLoopGroup workers,
+      Channel serverChannel,
+      ChannelGroup connections) {
     this.boss = boss;
     this.workers = workers;
     this.serverChannel = serverChannel;
     this.connections = connections;
   }
 
-  /** Binds the listener; throws {@link IllegalStateException} naming host and port when it cannot. */
-  public static MqttServer start(MqttSettings settings, UpsfleetCluster cluster, MeterRegistry registry, Clock clock) {
+  /**
+   * Binds the listener; throws {@link IllegalStateException} naming host and port when it cannot.
+   */
+  public static MqttServer start(
+      MqttSettings settings, UpsfleetCluster cluster, MeterRegistry registry, Clock clock) {
     MqttEdge edge = new MqttEdge(settings, cluster, new MqttMetrics(registry), clock);
     EventLoopGroup boss = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
-    EventLoopGroup workers = new MultiThreadIoEventLoopGroup(settings.workerThreads(), NioIoHandler.newFactory());
-    ChannelGroup connections = new DefaultChannelGroup("mqtt-connections", GlobalEventExecutor.INSTANCE);
+    EventLoopGroup workers =
+        new MultiThreadIoEventLoopGroup(settings.workerThreads(), NioIoHandler.newFactory());
+    ChannelGroup connections =
+        new DefaultChannelGroup("mqtt-connections", GlobalEventExecutor.INSTANCE);
     MqttChannelInitializer initializer = new MqttChannelInitializer(edge);
     try {
-      Channel ch = new ServerBootstrap()
-          .group(boss, workers)
-          .channel(NioServerSocketChannel.class)
-          .option(ChannelOption.SO_BACKLOG, 4096)
-          .option(ChannelOption.SO_REUSEADDR, true)
-          .childOption(ChannelOption.TCP_NODELAY, true)
-          // Replies pile up only for a client that does not read; past the high mark it is cut (THROTTLED).
-          .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new io.netty.channel.WriteBufferWaterMark(32 * 1024, 64 * 1024))
-          .childHandler(new io.netty.channel.ChannelInitializer<io.netty.channel.socket.SocketChannel>() {
-            @Override
-            protected void initChannel(io.netty.channel.socket.SocketChannel c) {
-              connections.add(c);
-              c.pipeline().addLast("init", initializer);
-            }
-          })
-          .bind(new InetSocketAddress(settings.host(), settings.port()))
-          .sync()
-          .channel();
+      Channel ch =
+          new ServerBootstrap()
+              .group(boss, workers)
+              .channel(NioServerSocketChannel.class)
+              .option(ChannelOption.SO_BACKLOG, 4096)
+              .option(ChannelOption.SO_REUSEADDR, true)
+              .childOption(ChannelOption.TCP_NODELAY, true)
+              // Replies pile up only for a client that does not read; past the high mark it is cut
+              // (THROTTLED).
+              .childOption(
+                  ChannelOption.WRITE_BUFFER_WATER_MARK,
+                  new io.netty.channel.WriteBufferWaterMark(32 * 1024, 64 * 1024))
+              .childHandler(
+                  new io.netty.channel.ChannelInitializer<io.netty.channel.socket.SocketChannel>() {
+                    @Override
+                    protected void initChannel(io.netty.channel.socket.SocketChannel c) {
+                      connections.add(c);
+                      c.pipeline().addLast("init", initializer);
+                    }
+                  })
+              .bind(new InetSocketAddress(settings.host(), settings.port()))
+              .sync()
+              .channel();
       log.info("MQTT listening on {}", ch.localAddress());
       return new MqttServer(boss, workers, ch, connections);
     } catch (Exception e) {
       boss.shutdownGracefully(0, 1, TimeUnit.SECONDS);
       workers.shutdownGracefully(0, 1, TimeUnit.SECONDS);
-      String why = e instanceof BindException ? "the port is already in use or not permitted" : e.toString();
-      throw new IllegalStateException("cannot listen for MQTT on " + settings.host() + ":" + settings.port()
-          + ": " + why + " (set UPSFLEET_MQTT_PORT to another port)", e);
+      String why =
+          e instanceof BindException ? "the port is already in use or not permitted" : e.toString();
+      throw new IllegalStateException(
+          "cannot listen for MQTT on "
+              + settings.host()
+              + ":"
+              + settings.port()
+              + ": "
+              + why
+              + " (set UPSFLEET_MQTT_PORT to another port)",
+          e);
     }
   }
 
@@ -88,11 +110,12 @@ public final class MqttServer implements AutoCloseable {
   @Override
   public void close() {
     serverChannel.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
-    connections.forEach(c -> {
-      DeviceSession s = c.attr(DeviceSession.KEY).get();
-      if (s != null) c.eventLoop().execute(() -> s.close(DisconnectReason.SERVER_SHUTDOWN));
-      else c.close();
-    });
+    connections.forEach(
+        c -> {
+          DeviceSession s = c.attr(DeviceSession.KEY).get();
+          if (s != null) c.eventLoop().execute(() -> s.close(DisconnectReason.SERVER_SHUTDOWN));
+          else c.close();
+        });
     connections.newCloseFuture().awaitUninterruptibly(5, TimeUnit.SECONDS);
     boss.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
     workers.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);

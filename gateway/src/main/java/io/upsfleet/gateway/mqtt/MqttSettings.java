@@ -4,8 +4,8 @@ import com.typesafe.config.Config;
 import java.time.Duration;
 
 /**
- * Typed settings of the MQTT edge, block {@code upsfleet.gateway.mqtt}. Built once at start-up; a bad
- * value fails fast naming its key.
+ * Typed settings of the MQTT edge, block {@code upsfleet.gateway.mqtt}. Built once at start-up; a
+ * bad value fails fast naming its key.
  *
  * @param host interface to bind
  * @param port TCP port (0 = any free port)
@@ -13,8 +13,10 @@ import java.time.Duration;
  * @param connectTimeout time allowed between accept and CONNECT
  * @param maxKeepAlive keep-alive granted at most; 0 or larger requests are clamped to it
  * @param inFlightLimit QoS 1 publishes awaiting acknowledgement per connection before reads pause
- * @param inFlightStall how long reads may stay paused at the in-flight limit before the connection is cut
- * @param refusalDelay minimum time before a refused CONNACK, so refusals take the same time whatever the cause
+ * @param inFlightStall how long reads may stay paused at the in-flight limit before the connection
+ *     is cut
+ * @param refusalDelay minimum time before a refused CONNACK, so refusals take the same time
+ *     whatever the cause
  * @param maxClockSkew device clock difference beyond which a sample is flagged
  * @param credentialCacheSize device credentials kept in memory
  * @param workerThreads Netty worker threads (0 = number of cores)
@@ -38,17 +40,35 @@ public record MqttSettings(
 
   public MqttSettings {
     check(port >= 0 && port <= 65535, "port", "must be 0..65535");
-    check(maxPacketBytes >= 1024 && maxPacketBytes <= 1024 * 1024, "max-packet-size", "must be 1KiB..1MiB");
-    check(!connectTimeout.isNegative() && !connectTimeout.isZero(), "connect-timeout", "must be positive");
-    check(maxKeepAlive.getSeconds() >= 10 && maxKeepAlive.getSeconds() <= 65535, "max-keep-alive", "must be 10s..65535s");
+    check(
+        maxPacketBytes >= 1024 && maxPacketBytes <= 1024 * 1024,
+        "max-packet-size",
+        "must be 1KiB..1MiB");
+    check(
+        !connectTimeout.isNegative() && !connectTimeout.isZero(),
+        "connect-timeout",
+        "must be positive");
+    check(
+        maxKeepAlive.getSeconds() >= 10 && maxKeepAlive.getSeconds() <= 65535,
+        "max-keep-alive",
+        "must be 10s..65535s");
     check(inFlightLimit >= 1 && inFlightLimit <= 1000, "in-flight-limit", "must be 1..1000");
-    check(!inFlightStall.isNegative() && !inFlightStall.isZero(), "in-flight-stall", "must be positive");
+    check(
+        !inFlightStall.isNegative() && !inFlightStall.isZero(),
+        "in-flight-stall",
+        "must be positive");
     check(!refusalDelay.isNegative(), "refusal-delay", "must not be negative");
     check(!maxClockSkew.isNegative(), "max-clock-skew", "must not be negative");
     check(credentialCacheSize >= 0, "credential-cache-size", "must not be negative");
     check(workerThreads >= 0 && workerThreads <= 256, "worker-threads", "must be 0..256");
-    check(maxConcurrentAttaches >= 1 && maxConcurrentAttaches <= 10_000, "max-concurrent-attaches", "must be 1..10000");
-    check(maxWaitingAttaches >= 0 && maxWaitingAttaches <= 1_000_000, "max-waiting-attaches", "must be 0..1000000");
+    check(
+        maxConcurrentAttaches >= 1 && maxConcurrentAttaches <= 10_000,
+        "max-concurrent-attaches",
+        "must be 1..10000");
+    check(
+        maxWaitingAttaches >= 0 && maxWaitingAttaches <= 1_000_000,
+        "max-waiting-attaches",
+        "must be 0..1000000");
   }
 
   public static MqttSettings fromConfig(Config root) {

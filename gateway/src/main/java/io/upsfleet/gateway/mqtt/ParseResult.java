@@ -3,8 +3,8 @@ package io.upsfleet.gateway.mqtt;
 import java.util.Objects;
 
 /**
- * The outcome of parsing one device payload: either the whole value, or one reason for refusing all of
- * it. There is no partial result.
+ * The outcome of parsing one device payload: either the whole value, or one reason for refusing all
+ * of it. There is no partial result.
  *
  * @param <T> the domain value a payload becomes
  */
@@ -14,7 +14,8 @@ sealed interface ParseResult<T> permits ParseResult.Accepted, ParseResult.Reject
    * A payload that passed every check.
    *
    * @param value the domain value, never null
-   * @param ignoredKeys how many unknown top-level keys the payload carried (tolerated, within limits)
+   * @param ignoredKeys how many unknown top-level keys the payload carried (tolerated, within
+   *     limits)
    */
   record Accepted<T>(T value, int ignoredKeys) implements ParseResult<T> {
     public Accepted {
@@ -26,8 +27,8 @@ sealed interface ParseResult<T> permits ParseResult.Accepted, ParseResult.Reject
    * A refused payload.
    *
    * @param reason the metric-friendly reason, never null
-   * @param detail one short sentence, safe to log: it quotes at most a bounded, sanitised excerpt of the
-   *     input
+   * @param detail one short sentence, safe to log: it quotes at most a bounded, sanitised excerpt
+   *     of the input
    */
   record Rejected<T>(PayloadRejection reason, String detail) implements ParseResult<T> {
 

@@ -20,30 +20,38 @@ import java.util.Objects;
 
 /**
  * The strict reading every device payload gets, shared by {@link TelemetryParser} and {@link
- * DeviceEventParser}: a size limit before anything else, strict UTF-8 without a byte order mark, one flat
- * JSON object and nothing after it, no duplicate keys, no NaN or Infinity, bounded nesting, key count and
- * string and number lengths, and the envelope fields {@code ts} (ISO-8601 instant) and {@code seq}
- * (non-negative integer) that every payload carries. A {@link Body} reads the remaining, payload-specific
- * fields.
+ * DeviceEventParser}: a size limit before anything else, strict UTF-8 without a byte order mark,
+ * one flat JSON object and nothing after it, no duplicate keys, no NaN or Infinity, bounded
+ * nesting, key count and string and number lengths, and the envelope fields {@code ts} (ISO-8601
+ * instant) and {@code seq} (non-negative integer) that every payload carries. A {@link Body} reads
+ * the remaining, payload-specific fields.
  *
- * <p>Unknown top-level keys are tolerated and counted (at most {@value #MAX_UNKNOWN_KEYS}) so that newer
- * firmware can add fields, but their values must be scalars: an object or array value is {@link
- * PayloadRejection#WRONG_TYPE}. Every failure becomes a {@link ParseResult.Rejected}; nothing throws for
- * any input. Thread-safe: the {@link JsonFactory} is immutable and each call has its own decoder and parser.
+ * <p>Unknown top-level keys are tolerated and counted (at most {@value #MAX_UNKNOWN_KEYS}) so that
+ * newer firmware can add fields, but their values must be scalars: an object or array value is
+ * {@link PayloadRejection#WRONG_TYPE}. Every failure becomes a {@link ParseResult.Rejected};
+ * nothing throws for any input. Thread-safe: the {@link JsonFactory} is immutable and each call has
+ * its own decoder and parser.
  */
 final class PayloadReader {
 
   /** At most this many keys in the root object, known or not. */
   static final int MAX_KEYS = 128;
+
   /** At most this many root keys that the payload's {@link Body} does not know. */
   static final int MAX_UNKNOWN_KEYS = 64;
+
   /** Longest string value, in chars. */
   static final int MAX_STRING_LENGTH = 1024;
-  /** Longest number literal, in chars: room for any double Java prints, nothing like a 1 MB integer. */
+
+  /**
+   * Longest number literal, in chars: room for any double Java prints, nothing like a 1 MB integer.
+   */
   static final int MAX_NUMBER_LENGTH = 32;
 
-  // The deepest legal payload is an event: root object, then its flat "details" object. Readers refuse
-  // any nested value as WRONG_TYPE as soon as they meet it; this depth is the parser's own backstop.
+  // The deepest legal payload is an event: root object, then its flat "details" object. Readers
+  // refuse
+  // any nested value as WRONG_TYPE as soon as they meet it; this depth is the parser's own
+  // backstop.
   private static final int MAX_NESTING_DEPTH = 3;
   private static final int MAX_NAME_LENGTH = 256;
   private static final int MAX_TOKENS = 1024;
@@ -51,7 +59,8 @@ final class PayloadReader {
   // How much of a hostile input a rejection detail may quote.
   private static final int EXCERPT_LENGTH = 48;
 
-  // Four-digit years only: every store and formatter downstream handles them, and a device clock that is
+  // Four-digit years only: every store and formatter downstream handles them, and a device clock
+  // that is
   // merely wrong (1970, days ahead) still fits; the server receive time is the authority anyway.
   private static final Instant MIN_TS = Instant.parse("0001-01-01T00:00:00Z");
   private static final Instant MAX_TS = Instant.parse("9999-12-31T23:59:59.999999999Z");
@@ -60,13 +69,13 @@ final class PayloadReader {
   record Envelope(Instant deviceTime, long seq, Instant receivedAt, boolean clockSkewed) {}
 
   /**
-   * The payload-specific part of one payload. A new instance reads each payload, so it may accumulate
-   * state; it is called on one thread.
+   * The payload-specific part of one payload. A new instance reads each payload, so it may
+   * accumulate state; it is called on one thread.
    */
   interface Body<T> {
     /**
-     * Reads the value of root key {@code name}; the parser is positioned on the value's first token. A
-     * known key's value must be consumed whole (an object up to its END_OBJECT).
+     * Reads the value of root key {@code name}; the parser is positioned on the value's first
+     * token. A known key's value must be consumed whole (an object up to its END_OBJECT).
      *
      * @return false when the key is unknown; the value is then left untouched for the reader to vet
      */
@@ -97,11 +106,12 @@ final class PayloadReader {
 
   /**
    * @param maxPayloadBytes largest accepted payload, in bytes, checked before decoding; positive
-   * @param maxClockSkew beyond this distance between {@code ts} and the receive time a value is flagged
-   *     {@code clockSkewed} (still accepted); not negative
+   * @param maxClockSkew beyond this distance between {@code ts} and the receive time a value is
+   *     flagged {@code clockSkewed} (still accepted); not negative
    */
   PayloadReader(int maxPayloadBytes, Duration maxClockSkew) {
-    if (maxPayloadBytes <= 0) throw new IllegalArgumentException("maxPayloadBytes must be positive");
+    if (maxPayloadBytes <= 0)
+      throw new IllegalArgumentException("maxPayloadBytes must be positive");
     if (maxClockSkew == null || maxClockSkew.isNegative()) {
       throw new IllegalArgumentException("maxClockSkew must be zero or positive");
     }
@@ -120,7 +130,8 @@ final class PayloadReader {
             .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
             // Parser messages end up in rejection details: they must not carry the payload.
             .disable(StreamReadFeature.INCLUDE_SOURCE_IN_LOCATION)
-            // Key names are attacker-chosen: keep them out of the symbol table shared by all parsers.
+            // Key names are attacker-chosen: keep them out of the symbol table shared by all
+            // parsers.
             .disable(JsonFactory.Feature.CANONICALIZE_FIELD_NAMES)
             .build();
   }
@@ -135,7 +146,8 @@ final class PayloadReader {
   <T> ParseResult<T> read(byte[] payload, Instant receivedAt, Body<T> body) {
     Objects.requireNonNull(payload, "payload");
     Objects.requireNonNull(receivedAt, "receivedAt");
-    if (payload.length == 0) return new ParseResult.Rejected<>(PayloadRejection.EMPTY, "payload is empty");
+    if (payload.length == 0)
+      return new ParseResult.Rejected<>(PayloadRejection.EMPTY, "payload is empty");
     if (payload.length > maxPayloadBytes) {
       return new ParseResult.Rejected<>(
           PayloadRejection.TOO_LARGE, "payload exceeds " + maxPayloadBytes + " bytes");
@@ -144,7 +156,8 @@ final class PayloadReader {
       CharBuffer chars = decodeStrictUtf8(payload);
       // Jackson is handed chars, not bytes, so it never sniffs UTF-16 or UTF-32 from NUL patterns.
       try (JsonParser parser =
-          json.createParser(chars.array(), chars.arrayOffset() + chars.position(), chars.remaining())) {
+          json.createParser(
+              chars.array(), chars.arrayOffset() + chars.position(), chars.remaining())) {
         return readRoot(parser, receivedAt, body);
       }
     } catch (Reject r) {
@@ -155,7 +168,8 @@ final class PayloadReader {
     } catch (JsonProcessingException e) {
       String where = e.getLocation() == null ? "" : " at char " + e.getLocation().getCharOffset();
       return new ParseResult.Rejected<>(
-          PayloadRejection.MALFORMED_JSON, "malformed JSON" + where + ": " + excerpt(e.getOriginalMessage()));
+          PayloadRejection.MALFORMED_JSON,
+          "malformed JSON" + where + ": " + excerpt(e.getOriginalMessage()));
     } catch (IOException e) {
       // Reading from memory has no I/O of its own; anything else the parser reports is bad input.
       return new ParseResult.Rejected<>(PayloadRejection.MALFORMED_JSON, "unreadable JSON");
@@ -174,7 +188,8 @@ final class PayloadReader {
     } catch (CharacterCodingException e) {
       throw new Reject(PayloadRejection.INVALID_ENCODING, "payload is not valid UTF-8");
     }
-    // The JDK decoder keeps a leading BOM as U+FEFF; JSON over MQTT must not carry one (RFC 8259 §8.1).
+    // The JDK decoder keeps a leading BOM as U+FEFF; JSON over MQTT must not carry one (RFC 8259
+    // §8.1).
     if (chars.length() > 0 && chars.charAt(0) == '\uFEFF') {
       throw new Reject(PayloadRejection.INVALID_ENCODING, "payload starts with a byte order mark");
     }
@@ -186,14 +201,16 @@ final class PayloadReader {
     JsonToken first = parser.nextToken();
     if (first == null) throw new Reject(PayloadRejection.EMPTY, "payload holds only whitespace");
     if (first != JsonToken.START_OBJECT) {
-      throw new Reject(PayloadRejection.NOT_AN_OBJECT, "payload must be a JSON object, not " + describe(first));
+      throw new Reject(
+          PayloadRejection.NOT_AN_OBJECT, "payload must be a JSON object, not " + describe(first));
     }
     Instant deviceTime = null;
     Long seq = null;
     int keys = 0;
     int unknownKeys = 0;
     for (String name = parser.nextFieldName(); name != null; name = parser.nextFieldName()) {
-      if (++keys > MAX_KEYS) throw new Reject(PayloadRejection.LIMIT_EXCEEDED, "more than " + MAX_KEYS + " keys");
+      if (++keys > MAX_KEYS)
+        throw new Reject(PayloadRejection.LIMIT_EXCEEDED, "more than " + MAX_KEYS + " keys");
       JsonToken value = parser.nextToken();
       if (name.equals("ts")) {
         deviceTime = readTs(parser);
@@ -213,20 +230,29 @@ final class PayloadReader {
         body.finish(new Envelope(deviceTime, seq, receivedAt, skewed)), unknownKeys);
   }
 
-  // An unknown key is ignored, but only within bounds: a bounded count, a scalar value, a bounded string.
-  private static void vetIgnoredValue(String name, JsonToken value, JsonParser parser, int unknownKeys)
-      throws IOException, Reject {
+  // An unknown key is ignored, but only within bounds: a bounded count, a scalar value, a bounded
+  // string.
+  private static void vetIgnoredValue(
+      String name, JsonToken value, JsonParser parser, int unknownKeys) throws IOException, Reject {
     if (unknownKeys > MAX_UNKNOWN_KEYS) {
-      throw new Reject(PayloadRejection.LIMIT_EXCEEDED, "more than " + MAX_UNKNOWN_KEYS + " unknown keys");
+      throw new Reject(
+          PayloadRejection.LIMIT_EXCEEDED, "more than " + MAX_UNKNOWN_KEYS + " unknown keys");
     }
     if (!value.isScalarValue()) {
-      throw new Reject(PayloadRejection.WRONG_TYPE, "unknown key " + excerpt(name) + " must have a scalar value");
+      throw new Reject(
+          PayloadRejection.WRONG_TYPE,
+          "unknown key " + excerpt(name) + " must have a scalar value");
     }
-    // Jackson checks its string limit only when it builds a String, which an ignored value never is.
+    // Jackson checks its string limit only when it builds a String, which an ignored value never
+    // is.
     if (value == JsonToken.VALUE_STRING && parser.getTextLength() > MAX_STRING_LENGTH) {
       throw new Reject(
           PayloadRejection.LIMIT_EXCEEDED,
-          "unknown key " + excerpt(name) + " has a value longer than " + MAX_STRING_LENGTH + " chars");
+          "unknown key "
+              + excerpt(name)
+              + " has a value longer than "
+              + MAX_STRING_LENGTH
+              + " chars");
     }
   }
 
@@ -236,7 +262,9 @@ final class PayloadReader {
     try {
       ts = Instant.parse(text);
     } catch (DateTimeException e) {
-      throw new Reject(PayloadRejection.INVALID_VALUE, "ts must be an ISO-8601 instant like 2026-11-28T10:00:00Z");
+      throw new Reject(
+          PayloadRejection.INVALID_VALUE,
+          "ts must be an ISO-8601 instant like 2026-11-28T10:00:00Z");
     }
     if (ts.isBefore(MIN_TS) || ts.isAfter(MAX_TS)) {
       throw new Reject(PayloadRejection.OUT_OF_RANGE, "ts must have a year from 0001 to 9999");
@@ -258,7 +286,8 @@ final class PayloadReader {
    *
    * @param required whether null means a missing field rather than a wrong type
    */
-  static String string(JsonParser parser, String name, boolean required) throws IOException, Reject {
+  static String string(JsonParser parser, String name, boolean required)
+      throws IOException, Reject {
     JsonToken token = parser.currentToken();
     if (token != JsonToken.VALUE_STRING) throw wrongType(token, name, "a string", required);
     return parser.getText();
@@ -271,10 +300,14 @@ final class PayloadReader {
     return parser.getDoubleValue();
   }
 
-  /** A {@link PayloadRejection#WRONG_TYPE}, or {@link PayloadRejection#MISSING_FIELD} for a required null. */
+  /**
+   * A {@link PayloadRejection#WRONG_TYPE}, or {@link PayloadRejection#MISSING_FIELD} for a required
+   * null.
+   */
   static Reject wrongType(JsonToken token, String name, String expected, boolean required) {
     if (required && token == JsonToken.VALUE_NULL) return missing(name);
-    return new Reject(PayloadRejection.WRONG_TYPE, name + " must be " + expected + ", not " + describe(token));
+    return new Reject(
+        PayloadRejection.WRONG_TYPE, name + " must be " + expected + ", not " + describe(token));
   }
 
   static Reject missing(String name) {
@@ -282,8 +315,8 @@ final class PayloadReader {
   }
 
   /**
-   * A quoted excerpt of untrusted text, safe for a log line: at most {@value #EXCERPT_LENGTH} chars, every
-   * char outside printable ASCII replaced by {@code ?}.
+   * A quoted excerpt of untrusted text, safe for a log line: at most {@value #EXCERPT_LENGTH}
+   * chars, every char outside printable ASCII replaced by {@code ?}.
    */
   static String excerpt(String text) {
     if (text == null) return "\"\"";

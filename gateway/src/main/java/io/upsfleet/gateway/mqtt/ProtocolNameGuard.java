@@ -7,10 +7,11 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 /**
- * Looks at the protocol name of the first packet before the MQTT decoder does: a CONNECT whose name is
- * neither {@code MQTT} nor {@code MQIsdp} is not an MQTT client, and is closed without a CONNACK (the
- * decoder cannot tell that case from an unsupported level, which does get CONNACK 0x01). Anything else
- * passes on untouched; the guard then leaves the pipeline. It reads at most a few bytes.
+ * Looks at the protocol name of the first packet before the MQTT decoder does: a CONNECT whose name
+ * is neither {@code MQTT} nor {@code MQIsdp} is not an MQTT client, and is closed without a CONNACK
+ * (the decoder cannot tell that case from an unsupported level, which does get CONNACK 0x01).
+ * Anything else passes on untouched; the guard then leaves the pipeline. It reads at most a few
+ * bytes.
  */
 final class ProtocolNameGuard extends ByteToMessageDecoder {
   @Override

@@ -11,7 +11,6 @@ import io.netty.handler.codec.mqtt.MqttMessageType;
 import io.netty.handler.codec.mqtt.MqttPublishMessage;
 import io.netty.handler.codec.mqtt.MqttQoS;
 import io.netty.handler.codec.mqtt.MqttSubAckMessage;
-import io.netty.handler.codec.mqtt.MqttSubAckPayload;
 import io.netty.handler.codec.mqtt.MqttSubscribeMessage;
 import io.netty.handler.codec.mqtt.MqttTopicSubscription;
 import io.netty.handler.codec.mqtt.MqttUnsubscribeMessage;
@@ -24,10 +23,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Packets of a connected session: PUBLISH (checked against the device's own topics, then handed to the
- * {@link MqttTranslator}), SUBSCRIBE/UNSUBSCRIBE (only the device's command topic is granted), PINGREQ,
- * PUBACK and DISCONNECT. Every protocol violation closes the connection with its reason. PUBACKs leave in
- * the order of their PUBLISHes; reads pause while too many QoS 1 publishes are in flight.
+ * Packets of a connected session: PUBLISH (checked against the device's own topics, then handed to
+ * the {@link MqttTranslator}), SUBSCRIBE/UNSUBSCRIBE (only the device's command topic is granted),
+ * PINGREQ, PUBACK and DISCONNECT. Every protocol violation closes the connection with its reason.
+ * PUBACKs leave in the order of their PUBLISHes; reads pause while too many QoS 1 publishes are in
+ * flight.
  */
 final class SessionHandler extends ChannelInboundHandlerAdapter {
   private static final Logger log = LoggerFactory.getLogger(SessionHandler.class);
@@ -53,7 +53,8 @@ final class SessionHandler extends ChannelInboundHandlerAdapter {
     try {
       if (session.phase != DeviceSession.Phase.CONNECTED) return;
       if (m.decoderResult().isFailure()) {
-        log.debug("malformed packet from {}: {}", session.serial, m.decoderResult().cause().toString());
+        log.debug(
+            "malformed packet from {}: {}", session.serial, m.decoderResult().cause().toString());
         session.close(DisconnectReason.MALFORMED_PACKET);
         return;
       }
@@ -62,12 +63,16 @@ final class SessionHandler extends ChannelInboundHandlerAdapter {
         case SUBSCRIBE -> onSubscribe(ctx, session, (MqttSubscribeMessage) m);
         case UNSUBSCRIBE -> onUnsubscribe(ctx, (MqttUnsubscribeMessage) m);
         case PINGREQ -> {
-          ctx.writeAndFlush(new MqttMessage(
-              new MqttFixedHeader(MqttMessageType.PINGRESP, false, MqttQoS.AT_MOST_ONCE, false, 0)));
+          ctx.writeAndFlush(
+              new MqttMessage(
+                  new MqttFixedHeader(
+                      MqttMessageType.PINGRESP, false, MqttQoS.AT_MOST_ONCE, false, 0)));
           throttleIfUnread(session);
         }
-        case PUBACK -> translator.onCommandAck(session,
-            ((io.netty.handler.codec.mqtt.MqttPubAckMessage) m).variableHeader().messageId());
+        case PUBACK ->
+            translator.onCommandAck(
+                session,
+                ((io.netty.handler.codec.mqtt.MqttPubAckMessage) m).variableHeader().messageId());
         case DISCONNECT -> session.close(DisconnectReason.CLIENT_DISCONNECT);
         // a second CONNECT, server-only packets, and QoS 2 flow packets
         default -> session.close(DisconnectReason.PROTOCOL_VIOLATION);
@@ -84,18 +89,29 @@ final class SessionHandler extends ChannelInboundHandlerAdapter {
       return;
     }
     String topicName = p.variableHeader().topicName();
-    if (topicName == null || topicName.isEmpty() || topicName.indexOf('+') >= 0 || topicName.indexOf('#') >= 0) {
+    if (topicName == null
+        || topicName.isEmpty()
+        || topicName.indexOf('+') >= 0
+        || topicName.indexOf('#') >= 0) {
       session.close(DisconnectReason.INVALID_TOPIC);
       return;
     }
     var topic = DeviceTopic.parse(topicName);
-    if (topic.isEmpty() || !topic.get().serial().equals(session.serial) || !topic.get().publishableByDevice()) {
-      edge.audit.record("device:" + session.serial, session.accountId, "mqtt.publish", truncate(topicName),
-          "DENIED", "publish outside the device's own topics");
+    if (topic.isEmpty()
+        || !topic.get().serial().equals(session.serial)
+        || !topic.get().publishableByDevice()) {
+      edge.audit.record(
+          "device:" + session.serial,
+          session.accountId,
+          "mqtt.publish",
+          truncate(topicName),
+          "DENIED",
+          "publish outside the device's own topics");
       session.close(DisconnectReason.TOPIC_NOT_ALLOWED);
       return;
     }
-    byte[] payload = ByteBufUtil.getBytes(p.content()); // copied: nothing pooled leaves the pipeline
+    byte[] payload =
+        ByteBufUtil.getBytes(p.content()); // copied: nothing pooled leaves the pipeline
     DeviceSession.PendingAck ack = null;
     if (qos == MqttQoS.AT_LEAST_ONCE) {
       ack = new DeviceSession.PendingAck(p.variableHeader().packetId());
@@ -104,34 +120,44 @@ final class SessionHandler extends ChannelInboundHandlerAdapter {
     translator.onPublish(session, topic.get(), payload, ack);
   }
 
-  private void onSubscribe(ChannelHandlerContext ctx, DeviceSession session, MqttSubscribeMessage s) {
+  private void onSubscribe(
+      ChannelHandlerContext ctx, DeviceSession session, MqttSubscribeMessage s) {
     List<Integer> granted = new ArrayList<>();
     boolean subscribedNow = false;
     for (MqttTopicSubscription sub : s.payload().topicSubscriptions()) {
       var topic = DeviceTopic.parse(sub.topicFilter());
-      boolean own = topic.isPresent() && topic.get().serial().equals(session.serial)
-          && topic.get().subscribableByDevice();
+      boolean own =
+          topic.isPresent()
+              && topic.get().serial().equals(session.serial)
+              && topic.get().subscribableByDevice();
       if (own) {
         granted.add(Math.min(sub.qualityOfService().value(), MqttQoS.AT_LEAST_ONCE.value()));
         subscribedNow = true;
       } else {
         granted.add(MqttQoS.FAILURE.value());
-        edge.audit.record("device:" + session.serial, session.accountId, "mqtt.subscribe",
-            truncate(sub.topicFilter()), "DENIED", "subscription outside the device's own topics");
+        edge.audit.record(
+            "device:" + session.serial,
+            session.accountId,
+            "mqtt.subscribe",
+            truncate(sub.topicFilter()),
+            "DENIED",
+            "subscription outside the device's own topics");
       }
     }
-    MqttSubAckMessage ack = MqttMessageBuilders.subAck()
-        .packetId(s.variableHeader().messageId())
-        .addGrantedQoses(granted.stream().map(MqttQoS::valueOf).toArray(MqttQoS[]::new))
-        .build();
+    MqttSubAckMessage ack =
+        MqttMessageBuilders.subAck()
+            .packetId(s.variableHeader().messageId())
+            .addGrantedQoses(granted.stream().map(MqttQoS::valueOf).toArray(MqttQoS[]::new))
+            .build();
     ctx.writeAndFlush(ack);
     if (subscribedNow) translator.onCommandsSubscribed(session);
   }
 
   private void onUnsubscribe(ChannelHandlerContext ctx, MqttUnsubscribeMessage u) {
-    ctx.writeAndFlush(new MqttMessage(
-        new MqttFixedHeader(MqttMessageType.UNSUBACK, false, MqttQoS.AT_MOST_ONCE, false, 2),
-        MqttMessageIdVariableHeader.from(u.variableHeader().messageId())));
+    ctx.writeAndFlush(
+        new MqttMessage(
+            new MqttFixedHeader(MqttMessageType.UNSUBACK, false, MqttQoS.AT_MOST_ONCE, false, 2),
+            MqttMessageIdVariableHeader.from(u.variableHeader().messageId())));
   }
 
   /** Marks a PUBACK ready and sends every ready PUBACK at the head of the queue, in order. */
@@ -158,16 +184,24 @@ final class SessionHandler extends ChannelInboundHandlerAdapter {
   /** Counts a publish entering persistence; pauses reads at the in-flight limit. */
   void inFlightStarted(DeviceSession session) {
     session.inFlight++;
-    if (session.inFlight >= edge.settings.inFlightLimit() && session.channel.config().isAutoRead()) {
+    if (session.inFlight >= edge.settings.inFlightLimit()
+        && session.channel.config().isAutoRead()) {
       session.channel.config().setAutoRead(false);
       long pausedAt = ++session.pauses;
       // Back-pressure first; a connection whose backlog does not drain in time is cut.
-      session.channel.eventLoop().schedule(() -> {
-        if (session.pauses == pausedAt && !session.channel.config().isAutoRead()
-            && session.phase == DeviceSession.Phase.CONNECTED) {
-          session.close(DisconnectReason.THROTTLED);
-        }
-      }, edge.settings.inFlightStall().toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+      session
+          .channel
+          .eventLoop()
+          .schedule(
+              () -> {
+                if (session.pauses == pausedAt
+                    && !session.channel.config().isAutoRead()
+                    && session.phase == DeviceSession.Phase.CONNECTED) {
+                  session.close(DisconnectReason.THROTTLED);
+                }
+              },
+              edge.settings.inFlightStall().toMillis(),
+              java.util.concurrent.TimeUnit.MILLISECONDS);
     }
   }
 
@@ -175,7 +209,8 @@ final class SessionHandler extends ChannelInboundHandlerAdapter {
   void inFlightEnded(DeviceSession session) {
     session.inFlight--;
     if (session.phase == DeviceSession.Phase.CONNECTED
-        && session.inFlight <= edge.settings.inFlightLimit() / 2 && !session.channel.config().isAutoRead()) {
+        && session.inFlight <= edge.settings.inFlightLimit() / 2
+        && !session.channel.config().isAutoRead()) {
       session.channel.config().setAutoRead(true);
     }
   }

@@ -14,23 +14,26 @@ import java.util.SortedMap;
 import java.util.TreeMap;
 
 /**
- * Turns the payload of {@code ups/{serial}/telemetry} into a {@link Telemetry} sample, or refuses all of
- * it. The payload is one flat JSON object keyed by NUT variable names ({@link TelemetryVariable}) plus
- * {@code ts} and {@code seq}, for example {@code {"ts":"2026-11-28T10:00:00Z","seq":42,"ups.status":"OL
+ * Turns the payload of {@code ups/{serial}/telemetry} into a {@link Telemetry} sample, or refuses
+ * all of it. The payload is one flat JSON object keyed by NUT variable names ({@link
+ * TelemetryVariable}) plus {@code ts} and {@code seq}, for example {@code
+ * {"ts":"2026-11-28T10:00:00Z","seq":42,"ups.status":"OL
  * CHRG","ups.load":23,"input.voltage":229.5}}.
  *
  * <ul>
  *   <li>{@code ts}, {@code seq} and {@code ups.status} are required; a null counts as missing.
- *   <li>{@code ups.status} holds 1 to {@value #MAX_STATUS_FLAGS} upper-case {@link StatusFlag} tokens
- *       separated by spaces; an unknown token refuses the sample.
- *   <li>Number variables must be JSON numbers within their bounds, string variables JSON strings of their
- *       format; no coercion, and null for an optional variable is a wrong type, not an absence.
- *   <li>Unknown keys are ignored and counted in {@link ParseResult.Accepted#ignoredKeys()}, within the
- *       limits of {@link PayloadReader}.
+ *   <li>{@code ups.status} holds 1 to {@value #MAX_STATUS_FLAGS} upper-case {@link StatusFlag}
+ *       tokens separated by spaces; an unknown token refuses the sample.
+ *   <li>Number variables must be JSON numbers within their bounds, string variables JSON strings of
+ *       their format; no coercion, and null for an optional variable is a wrong type, not an
+ *       absence.
+ *   <li>Unknown keys are ignored and counted in {@link ParseResult.Accepted#ignoredKeys()}, within
+ *       the limits of {@link PayloadReader}.
  *   <li>A device clock far from {@code receivedAt} only sets {@link Telemetry#clockSkewed()}.
  * </ul>
  *
- * <p>It does not compare {@code ups.serial} with the topic: that is the translator's job. Thread-safe.
+ * <p>It does not compare {@code ups.serial} with the topic: that is the translator's job.
+ * Thread-safe.
  */
 final class TelemetryParser {
 
@@ -41,7 +44,8 @@ final class TelemetryParser {
 
   /**
    * @param maxPayloadBytes largest accepted payload, in bytes
-   * @param maxClockSkew the device clock distance beyond which a sample is flagged {@code clockSkewed}
+   * @param maxClockSkew the device clock distance beyond which a sample is flagged {@code
+   *     clockSkewed}
    */
   TelemetryParser(int maxPayloadBytes, Duration maxClockSkew) {
     this.reader = new PayloadReader(maxPayloadBytes, maxClockSkew);
@@ -51,7 +55,8 @@ final class TelemetryParser {
    * Parses one payload; never throws for any content.
    *
    * @param payload the PUBLISH payload bytes, never null
-   * @param receivedAt the server receive time, never null; it becomes {@link Telemetry#receivedAt()}
+   * @param receivedAt the server receive time, never null; it becomes {@link
+   *     Telemetry#receivedAt()}
    */
   ParseResult<Telemetry> parse(byte[] payload, Instant receivedAt) {
     return reader.read(payload, receivedAt, new Sample());
@@ -68,7 +73,8 @@ final class TelemetryParser {
       Optional<TelemetryVariable> known = TelemetryVariable.fromWireName(name);
       if (known.isEmpty()) return false;
       TelemetryVariable variable = known.get();
-      // The variable's own (constant) name is the key: the parsed one is a fresh string per sample, and the
+      // The variable's own (constant) name is the key: the parsed one is a fresh string per sample,
+      // and the
       // latest sample of every device stays in memory.
       String key = variable.wireName();
       switch (variable.kind()) {
@@ -93,15 +99,19 @@ final class TelemetryParser {
     }
   }
 
-  private static double checked(TelemetryVariable variable, double value) throws PayloadReader.Reject {
+  private static double checked(TelemetryVariable variable, double value)
+      throws PayloadReader.Reject {
     Optional<String> problem = variable.checkNumber(value);
-    if (problem.isPresent()) throw new PayloadReader.Reject(PayloadRejection.OUT_OF_RANGE, problem.get());
+    if (problem.isPresent())
+      throw new PayloadReader.Reject(PayloadRejection.OUT_OF_RANGE, problem.get());
     return value;
   }
 
-  private static String checked(TelemetryVariable variable, String value) throws PayloadReader.Reject {
+  private static String checked(TelemetryVariable variable, String value)
+      throws PayloadReader.Reject {
     Optional<String> problem = variable.checkText(value);
-    if (problem.isPresent()) throw new PayloadReader.Reject(PayloadRejection.INVALID_VALUE, problem.get());
+    if (problem.isPresent())
+      throw new PayloadReader.Reject(PayloadRejection.INVALID_VALUE, problem.get());
     return value;
   }
 
@@ -109,7 +119,8 @@ final class TelemetryParser {
     String name = TelemetryVariable.UPS_STATUS.wireName();
     Set<StatusFlag> flags = EnumSet.noneOf(StatusFlag.class);
     int tokens = 0;
-    // Tokens are separated by runs of ASCII spaces (padding is harmless); any other character, a tab
+    // Tokens are separated by runs of ASCII spaces (padding is harmless); any other character, a
+    // tab
     // included, belongs to a token and so makes it unknown.
     for (int start = 0, end; start < text.length(); start = end) {
       if (text.charAt(start) == ' ') {
@@ -120,19 +131,23 @@ final class TelemetryParser {
       if (end < 0) end = text.length();
       if (++tokens > MAX_STATUS_FLAGS) {
         throw new PayloadReader.Reject(
-            PayloadRejection.LIMIT_EXCEEDED, name + " holds more than " + MAX_STATUS_FLAGS + " flags");
+            PayloadRejection.LIMIT_EXCEEDED,
+            name + " holds more than " + MAX_STATUS_FLAGS + " flags");
       }
       String token = text.substring(start, end);
-      // fromToken ignores case; the wire format is upper case, so "ol" is refused rather than coerced.
+      // fromToken ignores case; the wire format is upper case, so "ol" is refused rather than
+      // coerced.
       Optional<StatusFlag> flag = StatusFlag.fromToken(token).filter(f -> f.name().equals(token));
       if (flag.isEmpty()) {
         throw new PayloadReader.Reject(
-            PayloadRejection.INVALID_VALUE, name + " has an unknown flag " + PayloadReader.excerpt(token));
+            PayloadRejection.INVALID_VALUE,
+            name + " has an unknown flag " + PayloadReader.excerpt(token));
       }
       flags.add(flag.get());
     }
     if (flags.isEmpty()) {
-      throw new PayloadReader.Reject(PayloadRejection.INVALID_VALUE, name + " must hold at least one flag");
+      throw new PayloadReader.Reject(
+          PayloadRejection.INVALID_VALUE, name + " must hold at least one flag");
     }
     return flags;
   }

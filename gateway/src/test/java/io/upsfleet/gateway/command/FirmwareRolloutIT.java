@@ -26,16 +26,19 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * A firmware rollout end to end over 50 devices, each simulated by a HiveMQ client (they share HiveMQ's
- * default event loops) that answers its FIRMWARE_UPGRADE with progress, the new version in telemetry and
- * success, or, for a chosen few, with a failure. The rollout runs 5 at a time and aborts after 3 failures;
- * a second rollout over devices the first never reached is paused (nothing new starts), resumed and
- * completes. The rollout's own tick is two seconds, so each wave of starts takes a few seconds.
+ * A firmware rollout end to end over 50 devices, each simulated by a HiveMQ client (they share
+ * HiveMQ's default event loops) that answers its FIRMWARE_UPGRADE with progress, the new version in
+ * telemetry and success, or, for a chosen few, with a failure. The rollout runs 5 at a time and
+ * aborts after 3 failures; a second rollout over devices the first never reached is paused (nothing
+ * new starts), resumed and completes. The rollout's own tick is two seconds, so each wave of starts
+ * takes a few seconds.
  */
 class FirmwareRolloutIT {
   private static final int FLEET = 50;
+
   /** Devices that answer their upgrade with FAILED: all in the second wave of five. */
   private static final Set<Integer> FAILING = Set.of(5, 6, 8);
+
   private static final Duration WAIT = Duration.ofSeconds(40);
 
   private static GatewayFixture gw;
@@ -48,15 +51,19 @@ class FirmwareRolloutIT {
 
   @BeforeAll
   static void startFleet() {
-    gw = GatewayFixture.start("FirmwareRolloutIT", Map.of(
-        "upsfleet.gateway.http.requests-per-second", 1000,
-        "upsfleet.gateway.http.burst", 2000));
+    gw =
+        GatewayFixture.start(
+            "FirmwareRolloutIT",
+            Map.of(
+                "upsfleet.gateway.http.requests-per-second", 1000,
+                "upsfleet.gateway.http.burst", 2000));
     support = gw.support();
     token = support.token();
     http = new Http(gw.httpBase());
     account = support.createAccount("Rollout " + GatewayFixture.uniqueSerial()).id();
     for (int i = 0; i < FLEET; i++) {
-      DeviceRegistration reg = support.registerDevice(GatewayFixture.uniqueSerial(), MODEL, account);
+      DeviceRegistration reg =
+          support.registerDevice(GatewayFixture.uniqueSerial(), MODEL, account);
       regs.add(reg);
       boolean fails = FAILING.contains(i);
       MqttDevice d = MqttDevice.connect(reg.serial(), reg.secret(), gw.mqttPort(), true, null);
@@ -64,9 +71,13 @@ class FirmwareRolloutIT {
       sims.put(reg.serial(), d);
       d.telemetry(OLD_FIRMWARE);
     }
-    await().atMost(WAIT).untilAsserted(() -> {
-      for (DeviceRegistration reg : regs) assertThat(support.device(reg.serial()).firmware()).isEqualTo(OLD_FIRMWARE);
-    });
+    await()
+        .atMost(WAIT)
+        .untilAsserted(
+            () -> {
+              for (DeviceRegistration reg : regs)
+                assertThat(support.device(reg.serial()).firmware()).isEqualTo(OLD_FIRMWARE);
+            });
   }
 
   @AfterAll
@@ -75,16 +86,21 @@ class FirmwareRolloutIT {
     if (gw != null) gw.close();
   }
 
-  /** How a simulated UPS answers an upgrade: progress, then the new version and success, or a failure. */
+  /**
+   * How a simulated UPS answers an upgrade: progress, then the new version and success, or a
+   * failure.
+   */
   private static void upgrade(MqttDevice d, JsonNode cmd, boolean fails) {
     if (!"FIRMWARE_UPGRADE".equals(cmd.path("type").asText())) return;
     String id = cmd.path("id").asText();
     String version = cmd.path("params").path("version").asText();
     CompletableFuture<?> progress = d.resultAsync(id, "IN_PROGRESS", "downloading", 50, null, null);
     if (fails) {
-      progress.thenCompose(x -> d.resultAsync(id, "FAILED", "installing", null, "flash write error", null));
+      progress.thenCompose(
+          x -> d.resultAsync(id, "FAILED", "installing", null, "flash write error", null));
     } else {
-      progress.thenCompose(x -> d.telemetryAsync(version))
+      progress
+          .thenCompose(x -> d.telemetryAsync(version))
           .thenCompose(x -> d.resultAsync(id, "SUCCEEDED", null, null, null, null));
     }
   }
@@ -95,24 +111,42 @@ class FirmwareRolloutIT {
   void aRolloutAbortsAfterThreeFailuresThenAPausedRolloutStartsNothingUntilResumed() {
     // --- 50 devices, 5 at a time, abort after 3 failures.
     List<String> serials = regs.stream().map(DeviceRegistration::serial).toList();
-    JsonNode started = http.post("/api/v1/firmware-rollouts", token, Map.of("serials", serials, "concurrency", 5,
-        "abortAfterFailures", 3, "accountId", account)).expect(201).body();
+    JsonNode started =
+        http.post(
+                "/api/v1/firmware-rollouts",
+                token,
+                Map.of(
+                    "serials",
+                    serials,
+                    "concurrency",
+                    5,
+                    "abortAfterFailures",
+                    3,
+                    "accountId",
+                    account))
+            .expect(201)
+            .body();
     String id = started.path("id").asText();
     assertThat(started.path("phase").asText()).isEqualTo("RUNNING");
     assertThat(started.path("devices").size()).isEqualTo(FLEET);
 
     AtomicInteger maxRunning = new AtomicInteger();
-    await().atMost(WAIT).pollInterval(Duration.ofMillis(100)).until(() -> {
-      JsonNode v = rollout(id);
-      maxRunning.accumulateAndGet(count(v, "RUNNING"), Math::max);
-      return v.path("phase").asText().equals("ABORTED") && count(v, "RUNNING") == 0;
-    });
+    await()
+        .atMost(WAIT)
+        .pollInterval(Duration.ofMillis(100))
+        .until(
+            () -> {
+              JsonNode v = rollout(id);
+              maxRunning.accumulateAndGet(count(v, "RUNNING"), Math::max);
+              return v.path("phase").asText().equals("ABORTED") && count(v, "RUNNING") == 0;
+            });
     JsonNode view = rollout(id);
     assertThat(maxRunning.get()).as("never more than 5 devices at once").isLessThanOrEqualTo(5);
     assertThat(view.path("phase").asText()).isEqualTo("ABORTED");
     assertThat(count(view, "FAILED")).isGreaterThanOrEqualTo(3);
     int reached = count(view, "SUCCEEDED") + count(view, "FAILED");
-    // Devices start in list order; the third failure is device 8. When it was recorded, at most 5 were
+    // Devices start in list order; the third failure is device 8. When it was recorded, at most 5
+    // were
     // under way, so at most 4 beyond it can have started: 9 + 4.
     assertThat(reached).as("devices reached").isBetween(9, 13);
     assertThat(count(view, "WAITING")).isEqualTo(FLEET - reached);
@@ -120,7 +154,10 @@ class FirmwareRolloutIT {
     // Nothing starts after the abort: the commands received stay those of the reached devices.
     int commandsAtAbort = received();
     assertThat(commandsAtAbort).isEqualTo(reached);
-    await().during(Duration.ofSeconds(5)).atMost(Duration.ofSeconds(7)).until(() -> received() == commandsAtAbort);
+    await()
+        .during(Duration.ofSeconds(5))
+        .atMost(Duration.ofSeconds(7))
+        .until(() -> received() == commandsAtAbort);
     assertThat(count(rollout(id), "WAITING")).isEqualTo(FLEET - reached);
 
     List<String> upgraded = new ArrayList<>();
@@ -132,8 +169,10 @@ class FirmwareRolloutIT {
         assertThat(sims.get(serial).commands).as(serial + " was never sent an upgrade").isEmpty();
         continue;
       }
-      JsonNode cmd = http.get("/api/v1/devices/" + serial + "/commands/" + d.path("commandId").asText(), token)
-          .expect(200).body();
+      JsonNode cmd =
+          http.get("/api/v1/devices/" + serial + "/commands/" + d.path("commandId").asText(), token)
+              .expect(200)
+              .body();
       if (FAILING.contains(i)) {
         assertThat(step).isEqualTo("FAILED");
         assertThat(cmd.path("status").asText()).isEqualTo("FAILED");
@@ -147,35 +186,62 @@ class FirmwareRolloutIT {
     }
     assertThat(upgraded).isNotEmpty();
 
-    // --- A second rollout over ten devices the first never reached (and one already upgraded): pause, resume.
+    // --- A second rollout over ten devices the first never reached (and one already upgraded):
+    // pause, resume.
     List<String> waiting = new ArrayList<>();
     for (DeviceRegistration reg : regs) {
-      if (view.path("devices").path(reg.serial()).path("step").asText().equals("WAITING")) waiting.add(reg.serial());
+      if (view.path("devices").path(reg.serial()).path("step").asText().equals("WAITING"))
+        waiting.add(reg.serial());
     }
     List<String> second = new ArrayList<>(waiting.subList(0, 10));
     second.add(upgraded.get(0));
-    String id2 = http.post("/api/v1/firmware-rollouts", token, Map.of("serials", second, "concurrency", 5,
-        "abortAfterFailures", 3, "accountId", account)).expect(201).body().path("id").asText();
-    JsonNode paused = http.post("/api/v1/firmware-rollouts/" + id2 + "/pause", token, null).expect(200).body();
+    String id2 =
+        http.post(
+                "/api/v1/firmware-rollouts",
+                token,
+                Map.of(
+                    "serials",
+                    second,
+                    "concurrency",
+                    5,
+                    "abortAfterFailures",
+                    3,
+                    "accountId",
+                    account))
+            .expect(201)
+            .body()
+            .path("id")
+            .asText();
+    JsonNode paused =
+        http.post("/api/v1/firmware-rollouts/" + id2 + "/pause", token, null).expect(200).body();
     assertThat(paused.path("phase").asText()).isEqualTo("PAUSED");
     http.post("/api/v1/firmware-rollouts/" + id2 + "/pause", token, null).expect(409);
 
     await().atMost(WAIT).until(() -> count(rollout(id2), "RUNNING") == 0);
     int startedBeforePause = startedOf(rollout(id2));
     assertThat(startedBeforePause).as("at most the first wave").isLessThanOrEqualTo(5);
-    await().during(Duration.ofSeconds(5)).atMost(Duration.ofSeconds(7))
-        .until(() -> startedOf(rollout(id2)) == startedBeforePause && received(waiting.subList(0, 10))
-            == startedBeforePause - skipped(rollout(id2)));
+    await()
+        .during(Duration.ofSeconds(5))
+        .atMost(Duration.ofSeconds(7))
+        .until(
+            () ->
+                startedOf(rollout(id2)) == startedBeforePause
+                    && received(waiting.subList(0, 10))
+                        == startedBeforePause - skipped(rollout(id2)));
     assertThat(rollout(id2).path("phase").asText()).isEqualTo("PAUSED");
 
-    JsonNode resumed = http.post("/api/v1/firmware-rollouts/" + id2 + "/resume", token, null).expect(200).body();
+    JsonNode resumed =
+        http.post("/api/v1/firmware-rollouts/" + id2 + "/resume", token, null).expect(200).body();
     assertThat(resumed.path("phase").asText()).isEqualTo("RUNNING");
-    await().atMost(WAIT).pollInterval(Duration.ofMillis(250)).until(() ->
-        rollout(id2).path("phase").asText().equals("COMPLETED"));
+    await()
+        .atMost(WAIT)
+        .pollInterval(Duration.ofMillis(250))
+        .until(() -> rollout(id2).path("phase").asText().equals("COMPLETED"));
     JsonNode done = rollout(id2);
     assertThat(count(done, "SUCCEEDED")).isEqualTo(10);
     assertThat(count(done, "SKIPPED")).isEqualTo(1);
-    assertThat(done.path("devices").path(upgraded.get(0)).path("reason").asText()).contains("no newer firmware");
+    assertThat(done.path("devices").path(upgraded.get(0)).path("reason").asText())
+        .contains("no newer firmware");
     for (String serial : waiting.subList(0, 10)) {
       assertThat(sims.get(serial).commands).as(serial).hasSize(1);
       assertThat(support.device(serial).firmware()).isEqualTo(NEW_FIRMWARE);
@@ -191,18 +257,32 @@ class FirmwareRolloutIT {
     support.createUser(other, user, "a-long-password-123", "ACCOUNT_ADMIN");
     String theirToken;
     try {
-      theirToken = gw.node().cluster().accounts().issueToken(user, "a-long-password-123").toCompletableFuture()
-          .get(30, java.util.concurrent.TimeUnit.SECONDS).orElseThrow().token();
+      theirToken =
+          gw.node()
+              .cluster()
+              .accounts()
+              .issueToken(user, "a-long-password-123")
+              .toCompletableFuture()
+              .get(30, java.util.concurrent.TimeUnit.SECONDS)
+              .orElseThrow()
+              .token();
     } catch (Exception e) {
       throw new IllegalStateException(e);
     }
     String serial = regs.get(FLEET - 1).serial();
-    http.post("/api/v1/firmware-rollouts", theirToken, Map.of("serials", List.of(serial))).expect(404);
+    http.post("/api/v1/firmware-rollouts", theirToken, Map.of("serials", List.of(serial)))
+        .expect(404);
     http.get("/api/v1/firmware-rollouts/" + java.util.UUID.randomUUID(), theirToken).expect(404);
-    http.post("/api/v1/firmware-rollouts", token, Map.of("serials", List.of(serial, serial), "accountId", account))
+    http.post(
+            "/api/v1/firmware-rollouts",
+            token,
+            Map.of("serials", List.of(serial, serial), "accountId", account))
         .expect(400);
-    http.post("/api/v1/firmware-rollouts", token, Map.of("serials", List.of(serial), "concurrency", 0,
-        "accountId", account)).expect(400);
+    http.post(
+            "/api/v1/firmware-rollouts",
+            token,
+            Map.of("serials", List.of(serial), "concurrency", 0, "accountId", account))
+        .expect(400);
     assertThat(sims.get(serial).commands).isEmpty();
   }
 
@@ -217,7 +297,10 @@ class FirmwareRolloutIT {
   }
 
   private static int startedOf(JsonNode view) {
-    return count(view, "RUNNING") + count(view, "SUCCEEDED") + count(view, "FAILED") + count(view, "SKIPPED");
+    return count(view, "RUNNING")
+        + count(view, "SUCCEEDED")
+        + count(view, "FAILED")
+        + count(view, "SKIPPED");
   }
 
   private static int skipped(JsonNode view) {
@@ -230,7 +313,9 @@ class FirmwareRolloutIT {
 
   private static int received(List<String> serials) {
     Set<String> set = new HashSet<>(serials);
-    return sims.entrySet().stream().filter(e -> set.contains(e.getKey()))
-        .mapToInt(e -> e.getValue().commands.size()).sum();
+    return sims.entrySet().stream()
+        .filter(e -> set.contains(e.getKey()))
+        .mapToInt(e -> e.getValue().commands.size())
+        .sum();
   }
 }

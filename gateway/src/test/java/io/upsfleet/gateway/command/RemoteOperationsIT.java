@@ -43,12 +43,13 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * Remote operations end to end (DOMAIN.md §6, RELIABILITY.md "HTTP API"): a real node on its own PostgreSQL,
- * the HTTP API, and a HiveMQ client playing the UPS: it subscribes to {@code ups/{serial}/commands},
- * receives the JSON command, answers on {@code ups/{serial}/commands/result} with progress and results,
- * reports its firmware in telemetry and reboots by disconnecting. Covers the plan gate (403 naming the
- * plan), each operation's success event, firmware success and interruption, delivery after a reconnect,
- * expiry, tenancy (404, nothing created), 400s listing allowed values, cancellation and idempotency keys.
+ * Remote operations end to end (DOMAIN.md §6, RELIABILITY.md "HTTP API"): a real node on its own
+ * PostgreSQL, the HTTP API, and a HiveMQ client playing the UPS: it subscribes to {@code
+ * ups/{serial}/commands}, receives the JSON command, answers on {@code
+ * ups/{serial}/commands/result} with progress and results, reports its firmware in telemetry and
+ * reboots by disconnecting. Covers the plan gate (403 naming the plan), each operation's success
+ * event, firmware success and interruption, delivery after a reconnect, expiry, tenancy (404,
+ * nothing created), 400s listing allowed values, cancellation and idempotency keys.
  */
 class RemoteOperationsIT {
   static final String MODEL = "SMT1500C";
@@ -65,9 +66,12 @@ class RemoteOperationsIT {
 
   @BeforeAll
   static void start() {
-    gw = GatewayFixture.start("RemoteOperationsIT", Map.of(
-        "upsfleet.gateway.http.requests-per-second", 1000,
-        "upsfleet.gateway.http.burst", 2000));
+    gw =
+        GatewayFixture.start(
+            "RemoteOperationsIT",
+            Map.of(
+                "upsfleet.gateway.http.requests-per-second", 1000,
+                "upsfleet.gateway.http.burst", 2000));
     support = gw.support();
     supportToken = support.token();
     http = new Http(gw.httpBase());
@@ -83,7 +87,8 @@ class RemoteOperationsIT {
     devices.forEach(MqttDevice::close);
   }
 
-  // ------------------------------------------------------------------------------------ outlet reboot
+  // ------------------------------------------------------------------------------------ outlet
+  // reboot
 
   @Test
   void anOutletRebootNeedsAdvancedAndThenReachesTheDeviceAndSucceeds() {
@@ -113,15 +118,22 @@ class RemoteOperationsIT {
     assertThat(received.path("params").path("offDelaySeconds").asInt()).isEqualTo(5);
     assertThat(received.path("params").path("onDelaySeconds").asInt()).isEqualTo(10);
     Instant issued = Instant.parse(received.path("issuedAt").asText());
-    assertThat(Instant.parse(received.path("expiresAt").asText())).isEqualTo(issued.plusSeconds(3600));
+    assertThat(Instant.parse(received.path("expiresAt").asText()))
+        .isEqualTo(issued.plusSeconds(3600));
 
-    awaitCommand(reg, id, c -> assertThat(c.path("status").asText()).as("the PUBACK").isEqualTo("ACKNOWLEDGED"));
+    awaitCommand(
+        reg,
+        id,
+        c -> assertThat(c.path("status").asText()).as("the PUBACK").isEqualTo("ACKNOWLEDGED"));
     dev.result(id, "ACCEPTED", null, null, null, null);
     dev.result(id, "SUCCEEDED", null, null, null, null);
     awaitCommand(reg, id, c -> assertThat(c.path("status").asText()).isEqualTo("SUCCEEDED"));
     awaitEvents(reg, types -> assertThat(types).contains("OUTLET_GROUP_REBOOTED", "USER_ACTION"));
-    DeviceEventView rebooted = events(reg).stream().filter(e -> e.type().equals("OUTLET_GROUP_REBOOTED"))
-        .findFirst().orElseThrow();
+    DeviceEventView rebooted =
+        events(reg).stream()
+            .filter(e -> e.type().equals("OUTLET_GROUP_REBOOTED"))
+            .findFirst()
+            .orElseThrow();
     assertThat(rebooted.details()).containsEntry("group", "1").containsEntry("command", id);
   }
 
@@ -133,14 +145,20 @@ class RemoteOperationsIT {
     DeviceRegistration reg = register(account);
     MqttDevice dev = online(reg);
     dev.telemetry(OLD_FIRMWARE);
-    await().atMost(WAIT).untilAsserted(() -> {
-      assertThat(support.device(reg.serial()).firmware()).isEqualTo(OLD_FIRMWARE);
-      assertThat(support.device(reg.serial()).firmwareAvailable()).isEqualTo(NEW_FIRMWARE);
-    });
+    await()
+        .atMost(WAIT)
+        .untilAsserted(
+            () -> {
+              assertThat(support.device(reg.serial()).firmware()).isEqualTo(OLD_FIRMWARE);
+              assertThat(support.device(reg.serial()).firmwareAvailable()).isEqualTo(NEW_FIRMWARE);
+            });
     JsonNode catalogue = http.get("/api/v1/firmware", supportToken).expect(200).body();
     assertThat(catalogue.findValuesAsText("version")).contains(NEW_FIRMWARE);
 
-    JsonNode view = http.post(commands(reg), supportToken, Map.of("type", "FIRMWARE_UPGRADE")).expect(202).body();
+    JsonNode view =
+        http.post(commands(reg), supportToken, Map.of("type", "FIRMWARE_UPGRADE"))
+            .expect(202)
+            .body();
     String id = view.path("id").asText();
     assertThat(view.path("params").path("version").asText()).isEqualTo(NEW_FIRMWARE);
     assertThat(view.path("params").path("loadUnprotected").asText()).isEqualTo("true");
@@ -151,10 +169,13 @@ class RemoteOperationsIT {
     assertThat(received.path("params").path("loadUnprotected").isBoolean()).isTrue();
 
     dev.result(id, "IN_PROGRESS", "downloading", 40, null, null);
-    awaitCommand(reg, id, c -> {
-      assertThat(c.path("status").asText()).isEqualTo("ACKNOWLEDGED");
-      assertThat(c.path("progress").asText()).isEqualTo("downloading 40%");
-    });
+    awaitCommand(
+        reg,
+        id,
+        c -> {
+          assertThat(c.path("status").asText()).isEqualTo("ACKNOWLEDGED");
+          assertThat(c.path("progress").asText()).isEqualTo("downloading 40%");
+        });
     dev.result(id, "IN_PROGRESS", "installing", null, null, null);
     dev.result(id, "IN_PROGRESS", "rebooting", null, null, null);
     awaitCommand(reg, id, c -> assertThat(c.path("progress").asText()).isEqualTo("rebooting"));
@@ -165,8 +186,12 @@ class RemoteOperationsIT {
     awaitCommand(reg, id, c -> assertThat(c.path("status").asText()).isEqualTo("SUCCEEDED"));
     assertThat(support.device(reg.serial()).firmware()).isEqualTo(NEW_FIRMWARE);
     assertThat(support.device(reg.serial()).firmwareAvailable()).isNull();
-    awaitEvents(reg, types -> assertThat(types).contains("FIRMWARE_AVAILABLE", "FIRMWARE_UPDATED")
-        .doesNotContain("FIRMWARE_FAILED"));
+    awaitEvents(
+        reg,
+        types ->
+            assertThat(types)
+                .contains("FIRMWARE_AVAILABLE", "FIRMWARE_UPDATED")
+                .doesNotContain("FIRMWARE_FAILED"));
     assertThat(back.commands).as("an acknowledged command is not sent again").isEmpty();
   }
 
@@ -178,8 +203,12 @@ class RemoteOperationsIT {
     dev.telemetry(OLD_FIRMWARE);
     await().atMost(WAIT).until(() -> OLD_FIRMWARE.equals(support.device(reg.serial()).firmware()));
 
-    String id = http.post(commands(reg), supportToken, Map.of("type", "FIRMWARE_UPGRADE")).expect(202).body()
-        .path("id").asText();
+    String id =
+        http.post(commands(reg), supportToken, Map.of("type", "FIRMWARE_UPGRADE"))
+            .expect(202)
+            .body()
+            .path("id")
+            .asText();
     assertThat(dev.nextCommand(WAIT).path("id").asText()).isEqualTo(id);
     dev.result(id, "IN_PROGRESS", "downloading", 100, null, null);
     dev.result(id, "IN_PROGRESS", "rebooting", null, null, null);
@@ -188,23 +217,36 @@ class RemoteOperationsIT {
     dev.close();
     MqttDevice back = online(reg);
     back.telemetry(OLD_FIRMWARE);
-    awaitCommand(reg, id, c -> {
-      assertThat(c.path("status").asText()).isEqualTo("FAILED");
-      assertThat(c.path("reason").asText()).contains("interrupted").contains(OLD_FIRMWARE);
-    });
+    awaitCommand(
+        reg,
+        id,
+        c -> {
+          assertThat(c.path("status").asText()).isEqualTo("FAILED");
+          assertThat(c.path("reason").asText()).contains("interrupted").contains(OLD_FIRMWARE);
+        });
     assertThat(support.device(reg.serial()).firmware()).isEqualTo(OLD_FIRMWARE);
-    awaitEvents(reg, types -> assertThat(types).contains("FIRMWARE_FAILED").doesNotContain("FIRMWARE_UPDATED"));
+    awaitEvents(
+        reg,
+        types -> assertThat(types).contains("FIRMWARE_FAILED").doesNotContain("FIRMWARE_UPDATED"));
   }
 
-  // ------------------------------------------------------------------------------------ sensitivity, self-test
+  // ------------------------------------------------------------------------------------
+  // sensitivity, self-test
 
   @Test
   void anInputSensitivityChangeSucceedsAndIsLogged() {
     String account = account("Sensitivity");
     DeviceRegistration reg = register(account);
     MqttDevice dev = online(reg);
-    String id = http.post(commands(reg), supportToken, Map.of("type", "SET_INPUT_SENSITIVITY", "sensitivity", "low"))
-        .expect(202).body().path("id").asText();
+    String id =
+        http.post(
+                commands(reg),
+                supportToken,
+                Map.of("type", "SET_INPUT_SENSITIVITY", "sensitivity", "low"))
+            .expect(202)
+            .body()
+            .path("id")
+            .asText();
     JsonNode received = dev.nextCommand(WAIT);
     assertThat(received.path("id").asText()).isEqualTo(id);
     assertThat(received.path("type").asText()).isEqualTo("SET_INPUT_SENSITIVITY");
@@ -221,14 +263,24 @@ class RemoteOperationsIT {
     String account = account("SelfTest");
     DeviceRegistration reg = register(account);
     MqttDevice dev = online(reg);
-    String id = http.post(commands(reg), supportToken, Map.of("type", "SELF_TEST")).expect(202).body()
-        .path("id").asText();
+    String id =
+        http.post(commands(reg), supportToken, Map.of("type", "SELF_TEST"))
+            .expect(202)
+            .body()
+            .path("id")
+            .asText();
     assertThat(dev.nextCommand(WAIT).path("type").asText()).isEqualTo("SELF_TEST");
     dev.result(id, "IN_PROGRESS", "testing", null, null, null);
     dev.result(id, "SUCCEEDED", null, null, null, "failed");
     awaitCommand(reg, id, c -> assertThat(c.path("status").asText()).isEqualTo("SUCCEEDED"));
-    awaitEvents(reg, types -> assertThat(types).contains("SELF_TEST_FAILED").doesNotContain("SELF_TEST_PASSED"));
-    DeviceEventView e = events(reg).stream().filter(x -> x.type().equals("SELF_TEST_FAILED")).findFirst().orElseThrow();
+    awaitEvents(
+        reg,
+        types -> assertThat(types).contains("SELF_TEST_FAILED").doesNotContain("SELF_TEST_PASSED"));
+    DeviceEventView e =
+        events(reg).stream()
+            .filter(x -> x.type().equals("SELF_TEST_FAILED"))
+            .findFirst()
+            .orElseThrow();
     assertThat(e.cause()).isEqualTo("SELF_TEST");
     assertThat(e.severity()).isEqualToIgnoringCase("WARNING");
   }
@@ -238,17 +290,25 @@ class RemoteOperationsIT {
     String account = account("Rejected");
     DeviceRegistration reg = register(account);
     MqttDevice dev = online(reg);
-    String id = http.post(commands(reg), supportToken, Map.of("type", "SELF_TEST")).expect(202).body()
-        .path("id").asText();
+    String id =
+        http.post(commands(reg), supportToken, Map.of("type", "SELF_TEST"))
+            .expect(202)
+            .body()
+            .path("id")
+            .asText();
     dev.nextCommand(WAIT);
     dev.result(id, "REJECTED", null, null, "battery charging", null);
-    awaitCommand(reg, id, c -> {
-      assertThat(c.path("status").asText()).isEqualTo("FAILED");
-      assertThat(c.path("reason").asText()).contains("rejected").contains("battery charging");
-    });
+    awaitCommand(
+        reg,
+        id,
+        c -> {
+          assertThat(c.path("status").asText()).isEqualTo("FAILED");
+          assertThat(c.path("reason").asText()).contains("rejected").contains("battery charging");
+        });
   }
 
-  // ------------------------------------------------------------------------------------ offline devices
+  // ------------------------------------------------------------------------------------ offline
+  // devices
 
   @Test
   void aCommandForAnOfflineDeviceIsDeliveredWithTheSameIdWhenItReconnectsAndSubscribes() {
@@ -256,8 +316,10 @@ class RemoteOperationsIT {
     DeviceRegistration reg = register(account);
     online(reg).close();
 
-    JsonNode pending = http.post(commands(reg), supportToken, Map.of("type", "SELF_TEST", "ttlSeconds", 600))
-        .expect(202).body();
+    JsonNode pending =
+        http.post(commands(reg), supportToken, Map.of("type", "SELF_TEST", "ttlSeconds", 600))
+            .expect(202)
+            .body();
     String id = pending.path("id").asText();
     assertThat(pending.path("status").asText()).isEqualTo("PENDING");
     assertThat(Instant.parse(pending.path("expiresAt").asText()))
@@ -278,16 +340,24 @@ class RemoteOperationsIT {
   }
 
   /**
-   * The plain case: the device comes back and subscribes at once. PRODUCTION BUG (see report): the entity's
-   * re-send reaches the edge before the CONNACK, and the edge drops it while the entity records it SENT.
+   * The plain case: the device comes back and subscribes at once. PRODUCTION BUG (see report): the
+   * entity's re-send reaches the edge before the CONNACK, and the edge drops it while the entity
+   * records it SENT.
    */
   @Test
   void aCommandForAnOfflineDeviceIsDeliveredWhenItComesBackWithinItsTtl() {
     String account = account("Back");
     DeviceRegistration reg = register(account);
     online(reg).close();
-    String id = http.post(commands(reg), supportToken, Map.of("type", "SET_INPUT_SENSITIVITY", "sensitivity", "high"))
-        .expect(202).body().path("id").asText();
+    String id =
+        http.post(
+                commands(reg),
+                supportToken,
+                Map.of("type", "SET_INPUT_SENSITIVITY", "sensitivity", "high"))
+            .expect(202)
+            .body()
+            .path("id")
+            .asText();
 
     MqttDevice dev = online(reg);
     JsonNode received = dev.nextCommand(WAIT);
@@ -300,16 +370,28 @@ class RemoteOperationsIT {
     String account = account("Expired");
     DeviceRegistration reg = register(account);
     online(reg).close();
-    String id = http.post(commands(reg), supportToken, Map.of("type", "SELF_TEST", "ttlSeconds", 10)).expect(202)
-        .body().path("id").asText();
+    String id =
+        http.post(commands(reg), supportToken, Map.of("type", "SELF_TEST", "ttlSeconds", 10))
+            .expect(202)
+            .body()
+            .path("id")
+            .asText();
 
-    await().atMost(Duration.ofSeconds(25)).pollInterval(Duration.ofMillis(200)).untilAsserted(() -> {
-      JsonNode c = command(reg, id);
-      assertThat(c.path("status").asText()).isEqualTo("EXPIRED");
-      assertThat(c.path("sentAt").isNull() || c.path("sentAt").isMissingNode()).as("never sent").isTrue();
-    });
+    await()
+        .atMost(Duration.ofSeconds(25))
+        .pollInterval(Duration.ofMillis(200))
+        .untilAsserted(
+            () -> {
+              JsonNode c = command(reg, id);
+              assertThat(c.path("status").asText()).isEqualTo("EXPIRED");
+              assertThat(c.path("sentAt").isNull() || c.path("sentAt").isMissingNode())
+                  .as("never sent")
+                  .isTrue();
+            });
     MqttDevice dev = online(reg);
-    await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(3))
+    await()
+        .during(Duration.ofSeconds(2))
+        .atMost(Duration.ofSeconds(3))
         .until(() -> dev.commands.isEmpty());
     assertThat(command(reg, id).path("status").asText()).isEqualTo("EXPIRED");
   }
@@ -318,18 +400,27 @@ class RemoteOperationsIT {
   void aPendingCommandCanBeCancelledOnceAndIsThenNeverDelivered() {
     String account = account("Cancel");
     DeviceRegistration reg = register(account);
-    String id = http.post(commands(reg), supportToken, Map.of("type", "SELF_TEST")).expect(202).body()
-        .path("id").asText();
-    JsonNode cancelled = http.post(commands(reg) + "/" + id + "/cancel", supportToken, null).expect(200).body();
+    String id =
+        http.post(commands(reg), supportToken, Map.of("type", "SELF_TEST"))
+            .expect(202)
+            .body()
+            .path("id")
+            .asText();
+    JsonNode cancelled =
+        http.post(commands(reg) + "/" + id + "/cancel", supportToken, null).expect(200).body();
     assertThat(cancelled.path("status").asText()).isEqualTo("CANCELLED");
     http.post(commands(reg) + "/" + id + "/cancel", supportToken, null).expect(409);
     http.get(commands(reg) + "/no-such-command", supportToken).expect(404);
 
     MqttDevice dev = online(reg);
-    await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(2)).until(() -> dev.commands.isEmpty());
+    await()
+        .during(Duration.ofSeconds(1))
+        .atMost(Duration.ofSeconds(2))
+        .until(() -> dev.commands.isEmpty());
   }
 
-  // ------------------------------------------------------------------------------------ the API's promises
+  // ------------------------------------------------------------------------------------ the API's
+  // promises
 
   @Test
   void anotherAccountsDeviceIsNotFoundAndNothingIsCreated() {
@@ -341,20 +432,28 @@ class RemoteOperationsIT {
     support.createUser(mine, user, "a-long-password-123", "ACCOUNT_ADMIN");
     String token = token(user, "a-long-password-123");
 
-    for (Object body : List.of(reboot(1), Map.of("type", "SELF_TEST"), Map.of("type", "FIRMWARE_UPGRADE"))) {
+    for (Object body :
+        List.of(reboot(1), Map.of("type", "SELF_TEST"), Map.of("type", "FIRMWARE_UPGRADE"))) {
       http.post(commands(reg), token, body).expect(404);
     }
     http.get(commands(reg), token).expect(404);
-    String real = http.post(commands(reg), supportToken, Map.of("type", "SELF_TEST")).expect(202).body()
-        .path("id").asText();
+    String real =
+        http.post(commands(reg), supportToken, Map.of("type", "SELF_TEST"))
+            .expect(202)
+            .body()
+            .path("id")
+            .asText();
     http.get(commands(reg) + "/" + real, token).expect(404);
     http.post(commands(reg) + "/" + real + "/cancel", token, null).expect(404);
-    http.post("/api/v1/devices/NOSUCHDEVICE1/commands", token, Map.of("type", "SELF_TEST")).expect(404);
+    http.post("/api/v1/devices/NOSUCHDEVICE1/commands", token, Map.of("type", "SELF_TEST"))
+        .expect(404);
 
     List<JsonNode> all = list(reg);
     assertThat(all).hasSize(1);
     assertThat(all.get(0).path("id").asText()).isEqualTo(real);
-    assertThat(all.get(0).path("status").asText()).as("the foreign cancel changed nothing").isEqualTo("PENDING");
+    assertThat(all.get(0).path("status").asText())
+        .as("the foreign cancel changed nothing")
+        .isEqualTo("PENDING");
   }
 
   @Test
@@ -365,16 +464,30 @@ class RemoteOperationsIT {
 
     Http.Reply group = http.post(commands(reg), supportToken, reboot(99)).expect(400);
     assertThat(group.body().toString()).contains("group").contains("[0, 1, 2]");
-    Http.Reply sensitivity = http.post(commands(reg), supportToken,
-        Map.of("type", "SET_INPUT_SENSITIVITY", "sensitivity", "ultra")).expect(400);
-    assertThat(sensitivity.body().toString()).contains("sensitivity").contains("high").contains("medium")
+    Http.Reply sensitivity =
+        http.post(
+                commands(reg),
+                supportToken,
+                Map.of("type", "SET_INPUT_SENSITIVITY", "sensitivity", "ultra"))
+            .expect(400);
+    assertThat(sensitivity.body().toString())
+        .contains("sensitivity")
+        .contains("high")
+        .contains("medium")
         .contains("low");
-    Http.Reply type = http.post(commands(reg), supportToken, Map.of("type", "SELF_DESTRUCT")).expect(400);
-    assertThat(type.body().toString()).contains("OUTLET_GROUP_REBOOT").contains("FIRMWARE_UPGRADE")
-        .contains("SET_INPUT_SENSITIVITY").contains("SELF_TEST");
-    http.post(commands(reg), supportToken, Map.of("type", "SELF_TEST", "ttlSeconds", 5)).expect(400);
+    Http.Reply type =
+        http.post(commands(reg), supportToken, Map.of("type", "SELF_DESTRUCT")).expect(400);
+    assertThat(type.body().toString())
+        .contains("OUTLET_GROUP_REBOOT")
+        .contains("FIRMWARE_UPGRADE")
+        .contains("SET_INPUT_SENSITIVITY")
+        .contains("SELF_TEST");
+    http.post(commands(reg), supportToken, Map.of("type", "SELF_TEST", "ttlSeconds", 5))
+        .expect(400);
     Http.Reply beyondModel = http.post(commands(reg), supportToken, reboot(2)).expect(400);
-    assertThat(beyondModel.body().path("detail").asText()).as("SMT1500C has groups 0 and 1").contains("0..1");
+    assertThat(beyondModel.body().path("detail").asText())
+        .as("SMT1500C has groups 0 and 1")
+        .contains("0..1");
     assertThat(group.raw()).doesNotContain("Exception").doesNotContain("at io.");
     assertThat(list(reg)).isEmpty();
   }
@@ -384,11 +497,21 @@ class RemoteOperationsIT {
     String account = account("Idempotent");
     DeviceRegistration reg = register(account);
     Map<String, String> key = Map.of("Idempotency-Key", "key-" + reg.serial());
-    Http.Reply first = http.send("POST", commands(reg), supportToken, Map.of("type", "SELF_TEST"), key).expect(202);
-    Http.Reply second = http.send("POST", commands(reg), supportToken, Map.of("type", "SELF_TEST"), key).expect(202);
+    Http.Reply first =
+        http.send("POST", commands(reg), supportToken, Map.of("type", "SELF_TEST"), key)
+            .expect(202);
+    Http.Reply second =
+        http.send("POST", commands(reg), supportToken, Map.of("type", "SELF_TEST"), key)
+            .expect(202);
     assertThat(second.body()).isEqualTo(first.body());
-    Http.Reply other = http.send("POST", commands(reg), supportToken, Map.of("type", "SELF_TEST"),
-        Map.of("Idempotency-Key", "other-" + reg.serial())).expect(202);
+    Http.Reply other =
+        http.send(
+                "POST",
+                commands(reg),
+                supportToken,
+                Map.of("type", "SELF_TEST"),
+                Map.of("Idempotency-Key", "other-" + reg.serial()))
+            .expect(202);
     assertThat(other.body().path("id").asText()).isNotEqualTo(first.body().path("id").asText());
     assertThat(list(reg)).hasSize(2);
   }
@@ -435,7 +558,10 @@ class RemoteOperationsIT {
   }
 
   private static void awaitCommand(DeviceRegistration reg, String id, Consumer<JsonNode> check) {
-    await().atMost(WAIT).pollInterval(Duration.ofMillis(100)).untilAsserted(() -> check.accept(command(reg, id)));
+    await()
+        .atMost(WAIT)
+        .pollInterval(Duration.ofMillis(100))
+        .untilAsserted(() -> check.accept(command(reg, id)));
   }
 
   private static List<DeviceEventView> events(DeviceRegistration reg) {
@@ -443,11 +569,16 @@ class RemoteOperationsIT {
   }
 
   private static void awaitEvents(DeviceRegistration reg, Consumer<List<String>> check) {
-    await().atMost(WAIT).pollInterval(Duration.ofMillis(200)).untilAsserted(() ->
-        check.accept(events(reg).stream().map(DeviceEventView::type).toList()));
+    await()
+        .atMost(WAIT)
+        .pollInterval(Duration.ofMillis(200))
+        .untilAsserted(
+            () -> check.accept(events(reg).stream().map(DeviceEventView::type).toList()));
   }
 
-  /** Buys, redeems and assigns Advanced 1Y for {@code serials} through the licensing API (support). */
+  /**
+   * Buys, redeems and assigns Advanced 1Y for {@code serials} through the licensing API (support).
+   */
   static void makeAdvanced(String accountId, String... serials) {
     Map<String, Object> order = new LinkedHashMap<>();
     order.put("poNumber", "PO-" + GatewayFixture.uniqueSerial());
@@ -455,10 +586,22 @@ class RemoteOperationsIT {
     order.put("quantity", serials.length);
     order.put("channel", "ONLINE");
     order.put("installerEmail", "i@example.com");
-    String code = http.post("/api/v1/license-orders", supportToken, order).expect(201).body().path("code").asText();
-    http.post("/api/v1/activation-codes/" + code + "/redeem", supportToken, Map.of("accountId", accountId)).expect(200);
-    http.post("/api/v1/assignments", supportToken, Map.of("code", code, "serials", List.of(serials),
-        "accountId", accountId)).expect(200);
+    String code =
+        http.post("/api/v1/license-orders", supportToken, order)
+            .expect(201)
+            .body()
+            .path("code")
+            .asText();
+    http.post(
+            "/api/v1/activation-codes/" + code + "/redeem",
+            supportToken,
+            Map.of("accountId", accountId))
+        .expect(200);
+    http.post(
+            "/api/v1/assignments",
+            supportToken,
+            Map.of("code", code, "serials", List.of(serials), "accountId", accountId))
+        .expect(200);
     for (String serial : serials) {
       await().atMost(WAIT).until(() -> "ADVANCED".equals(support.device(serial).plan().plan()));
     }
@@ -467,22 +610,35 @@ class RemoteOperationsIT {
   /** A bearer token issued by the node directly: HTTP sign-in is throttled per client address. */
   private static String token(String username, String password) {
     try {
-      return gw.node().cluster().accounts().issueToken(username, password).toCompletableFuture()
-          .get(30, TimeUnit.SECONDS).orElseThrow().token();
+      return gw.node()
+          .cluster()
+          .accounts()
+          .issueToken(username, password)
+          .toCompletableFuture()
+          .get(30, TimeUnit.SECONDS)
+          .orElseThrow()
+          .token();
     } catch (InterruptedException | ExecutionException | TimeoutException e) {
       throw new IllegalStateException(e);
     }
   }
 
-  // ------------------------------------------------------------------------------------ the HTTP API
+  // ------------------------------------------------------------------------------------ the HTTP
+  // API
 
   /** The HTTP API over java.net.http: JSON bodies in, status and JSON out. Thread-safe. */
   static final class Http {
-    static final ObjectMapper JSON = JsonMapper.builder().addModule(new JavaTimeModule())
-        .serializationInclusion(JsonInclude.Include.NON_NULL).build();
+    static final ObjectMapper JSON =
+        JsonMapper.builder()
+            .addModule(new JavaTimeModule())
+            .serializationInclusion(JsonInclude.Include.NON_NULL)
+            .build();
     private final URI base;
-    private final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-        .connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient client =
+        HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5))
+            .build();
 
     Http(URI base) {
       this.base = base;
@@ -506,7 +662,8 @@ class RemoteOperationsIT {
 
     Reply send(String method, String path, String token, Object body, Map<String, String> headers) {
       try {
-        HttpRequest.Builder b = HttpRequest.newBuilder(base.resolve(path)).timeout(Duration.ofSeconds(30));
+        HttpRequest.Builder b =
+            HttpRequest.newBuilder(base.resolve(path)).timeout(Duration.ofSeconds(30));
         if (token != null) b.header("Authorization", "Bearer " + token);
         headers.forEach(b::header);
         if (body != null) {
@@ -516,7 +673,8 @@ class RemoteOperationsIT {
           b.method(method, HttpRequest.BodyPublishers.noBody());
         }
         HttpResponse<String> r = client.send(b.build(), HttpResponse.BodyHandlers.ofString());
-        JsonNode json = r.body() == null || r.body().isBlank() ? JSON.missingNode() : JSON.readTree(r.body());
+        JsonNode json =
+            r.body() == null || r.body().isBlank() ? JSON.missingNode() : JSON.readTree(r.body());
         return new Reply(r.statusCode(), json, r.body());
       } catch (IOException e) {
         throw new UncheckedIOException(e);
@@ -530,11 +688,13 @@ class RemoteOperationsIT {
   // ------------------------------------------------------------------------------------ the UPS
 
   /**
-   * A UPS over MQTT 3.1.1 (HiveMQ async client): QoS 1 telemetry and command results; received commands
-   * are queued as JSON (and handed to {@code onCommand}, if set, on HiveMQ's callback thread).
+   * A UPS over MQTT 3.1.1 (HiveMQ async client): QoS 1 telemetry and command results; received
+   * commands are queued as JSON (and handed to {@code onCommand}, if set, on HiveMQ's callback
+   * thread).
    */
   static final class MqttDevice implements AutoCloseable {
-    private static final Map<String, AtomicLong> SEQ = new java.util.concurrent.ConcurrentHashMap<>();
+    private static final Map<String, AtomicLong> SEQ =
+        new java.util.concurrent.ConcurrentHashMap<>();
     final String serial;
     final Mqtt3AsyncClient client;
     final BlockingQueue<JsonNode> commands = new LinkedBlockingQueue<>();
@@ -551,10 +711,18 @@ class RemoteOperationsIT {
       return connect(reg.serial(), reg.secret(), port, subscribe, null);
     }
 
-    static MqttDevice connect(String serial, String secret, int port, boolean subscribe, Consumer<JsonNode> onCommand) {
-      Mqtt3AsyncClient c = Mqtt3Client.builder().identifier(serial).serverHost("127.0.0.1").serverPort(port)
-          .simpleAuth().username(serial).password(secret.getBytes(UTF_8)).applySimpleAuth()
-          .buildAsync();
+    static MqttDevice connect(
+        String serial, String secret, int port, boolean subscribe, Consumer<JsonNode> onCommand) {
+      Mqtt3AsyncClient c =
+          Mqtt3Client.builder()
+              .identifier(serial)
+              .serverHost("127.0.0.1")
+              .serverPort(port)
+              .simpleAuth()
+              .username(serial)
+              .password(secret.getBytes(UTF_8))
+              .applySimpleAuth()
+              .buildAsync();
       MqttDevice d = new MqttDevice(serial, c);
       d.onCommand = onCommand;
       join(c.connect());
@@ -563,18 +731,23 @@ class RemoteOperationsIT {
     }
 
     void subscribe() {
-      join(client.subscribeWith().topicFilter("ups/" + serial + "/commands").qos(MqttQos.AT_LEAST_ONCE)
-          .callback(p -> {
-            try {
-              JsonNode json = Http.JSON.readTree(p.getPayloadAsBytes());
-              commands.add(json);
-              Consumer<JsonNode> handler = onCommand;
-              if (handler != null) handler.accept(json);
-            } catch (IOException e) {
-              throw new UncheckedIOException(e);
-            }
-          })
-          .send());
+      join(
+          client
+              .subscribeWith()
+              .topicFilter("ups/" + serial + "/commands")
+              .qos(MqttQos.AT_LEAST_ONCE)
+              .callback(
+                  p -> {
+                    try {
+                      JsonNode json = Http.JSON.readTree(p.getPayloadAsBytes());
+                      commands.add(json);
+                      Consumer<JsonNode> handler = onCommand;
+                      if (handler != null) handler.accept(json);
+                    } catch (IOException e) {
+                      throw new UncheckedIOException(e);
+                    }
+                  })
+              .send());
     }
 
     JsonNode nextCommand(Duration timeout) {
@@ -601,12 +774,13 @@ class RemoteOperationsIT {
       return publish("ups/" + serial + "/telemetry", t);
     }
 
-    void result(String id, String status, String phase, Integer percent, String reason, String result) {
+    void result(
+        String id, String status, String phase, Integer percent, String reason, String result) {
       join(resultAsync(id, status, phase, percent, reason, result));
     }
 
-    CompletableFuture<?> resultAsync(String id, String status, String phase, Integer percent, String reason,
-        String result) {
+    CompletableFuture<?> resultAsync(
+        String id, String status, String phase, Integer percent, String reason, String result) {
       ObjectNode r = Http.JSON.createObjectNode();
       r.put("ts", Instant.now().toString());
       r.put("seq", seq.incrementAndGet());
@@ -624,8 +798,12 @@ class RemoteOperationsIT {
 
     private CompletableFuture<?> publish(String topic, JsonNode json) {
       try {
-        return client.publishWith().topic(topic).qos(MqttQos.AT_LEAST_ONCE)
-            .payload(Http.JSON.writeValueAsBytes(json)).send();
+        return client
+            .publishWith()
+            .topic(topic)
+            .qos(MqttQos.AT_LEAST_ONCE)
+            .payload(Http.JSON.writeValueAsBytes(json))
+            .send();
       } catch (IOException e) {
         throw new UncheckedIOException(e);
       }

@@ -36,8 +36,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * The device list's filters and sorting, the overview's counts and the telemetry history, end to end
- * against a real node and PostgreSQL with devices reporting over MQTT.
+ * The device list's filters and sorting, the overview's counts and the telemetry history, end to
+ * end against a real node and PostgreSQL with devices reporting over MQTT.
  */
 class DeviceFiltersIT {
   private static final String OLD_FIRMWARE = "UPS 09.2 / ID=18";
@@ -53,11 +53,18 @@ class DeviceFiltersIT {
 
   @BeforeAll
   static void start() {
-    gw = GatewayFixture.start("DeviceFiltersIT", Map.of(
-        "upsfleet.telemetry-history.interval", "1s",
-        "upsfleet.telemetry-history.flush-interval", "200ms",
-        "upsfleet.gateway.http.requests-per-second", 1000,
-        "upsfleet.gateway.http.burst", 2000));
+    gw =
+        GatewayFixture.start(
+            "DeviceFiltersIT",
+            Map.of(
+                "upsfleet.telemetry-history.interval",
+                "1s",
+                "upsfleet.telemetry-history.flush-interval",
+                "200ms",
+                "upsfleet.gateway.http.requests-per-second",
+                1000,
+                "upsfleet.gateway.http.burst",
+                2000));
     support = gw.support();
   }
 
@@ -68,49 +75,74 @@ class DeviceFiltersIT {
 
   @AfterEach
   void disconnect() {
-    connected.forEach(c -> {
-      if (c.getState().isConnected()) c.disconnect();
-    });
+    connected.forEach(
+        c -> {
+          if (c.getState().isConnected()) c.disconnect();
+        });
   }
 
-  // ------------------------------------------------------------------------------------------ filters
+  // ------------------------------------------------------------------------------------------
+  // filters
 
   @Test
   void filtersByPlanModelAndOutdatedFirmware() {
     String account = support.createAccount("Filters " + GatewayFixture.uniqueSerial()).id();
-    DeviceRegistration small = support.registerDevice(GatewayFixture.uniqueSerial(), "SMT750C", account);
-    DeviceRegistration big = support.registerDevice(GatewayFixture.uniqueSerial(), "SMT1500C", account);
-    DeviceRegistration advanced = support.registerDevice(GatewayFixture.uniqueSerial(), "SMT1500C", account);
+    DeviceRegistration small =
+        support.registerDevice(GatewayFixture.uniqueSerial(), "SMT750C", account);
+    DeviceRegistration big =
+        support.registerDevice(GatewayFixture.uniqueSerial(), "SMT1500C", account);
+    DeviceRegistration advanced =
+        support.registerDevice(GatewayFixture.uniqueSerial(), "SMT1500C", account);
     makeAdvanced(account, advanced.serial());
     // The directory trails the entities: wait until it holds all three.
     await().atMost(WAIT).until(() -> list(account, Map.of()).size() == 3);
 
     Mqtt3BlockingClient bigDevice = device(big);
     telemetry(bigDevice, big, "\"ups.firmware\":\"" + OLD_FIRMWARE + "\"");
-    await().atMost(WAIT).untilAsserted(() -> assertThat(serials(account, Map.of("firmwareOutdated", "true")))
-        .containsExactly(big.serial()));
+    await()
+        .atMost(WAIT)
+        .untilAsserted(
+            () ->
+                assertThat(serials(account, Map.of("firmwareOutdated", "true")))
+                    .containsExactly(big.serial()));
 
-    await().atMost(WAIT).untilAsserted(() -> assertThat(serials(account, Map.of("firmwareOutdated", "false")))
-        .containsExactlyInAnyOrder(small.serial(), advanced.serial()));
+    await()
+        .atMost(WAIT)
+        .untilAsserted(
+            () ->
+                assertThat(serials(account, Map.of("firmwareOutdated", "false")))
+                    .containsExactlyInAnyOrder(small.serial(), advanced.serial()));
     DeviceSummary outdated = list(account, Map.of("firmwareOutdated", "true")).get(0);
     assertEquals(NEW_FIRMWARE, outdated.firmwareAvailable());
     assertEquals(OLD_FIRMWARE, outdated.firmware());
     assertEquals("STANDARD", outdated.plan());
 
-    await().atMost(WAIT).untilAsserted(() -> assertThat(serials(account, Map.of("plan", "ADVANCED")))
-        .containsExactly(advanced.serial()));
-    assertThat(serials(account, Map.of("plan", "standard"))).containsExactlyInAnyOrder(small.serial(), big.serial());
+    await()
+        .atMost(WAIT)
+        .untilAsserted(
+            () ->
+                assertThat(serials(account, Map.of("plan", "ADVANCED")))
+                    .containsExactly(advanced.serial()));
+    assertThat(serials(account, Map.of("plan", "standard")))
+        .containsExactlyInAnyOrder(small.serial(), big.serial());
     assertThat(serials(account, Map.of("plan", "BASIC"))).isEmpty();
-    assertThat(serials(account, Map.of("model", "SMT1500C"))).containsExactlyInAnyOrder(big.serial(), advanced.serial());
+    assertThat(serials(account, Map.of("model", "SMT1500C")))
+        .containsExactlyInAnyOrder(big.serial(), advanced.serial());
     assertThat(serials(account, Map.of("model", "SMT1500"))).as("exact model only").isEmpty();
-    assertThat(serials(account, Map.of("model", "SMT1500C", "plan", "STANDARD", "firmwareOutdated", "true")))
+    assertThat(
+            serials(
+                account,
+                Map.of("model", "SMT1500C", "plan", "STANDARD", "firmwareOutdated", "true")))
         .containsExactly(big.serial());
 
     // Installing the offered version (e.g. from the UPS's own display) settles the offer.
     telemetry(bigDevice, big, "\"ups.firmware\":\"" + NEW_FIRMWARE + "\"");
-    await().atMost(WAIT).untilAsserted(() ->
-        assertThat(serials(account, Map.of("firmwareOutdated", "true"))).isEmpty());
-    assertNull(list(account, Map.of("model", "SMT1500C", "plan", "STANDARD")).get(0).firmwareAvailable());
+    await()
+        .atMost(WAIT)
+        .untilAsserted(
+            () -> assertThat(serials(account, Map.of("firmwareOutdated", "true"))).isEmpty());
+    assertNull(
+        list(account, Map.of("model", "SMT1500C", "plan", "STANDARD")).get(0).firmwareAvailable());
   }
 
   @Test
@@ -123,39 +155,55 @@ class DeviceFiltersIT {
     await().atMost(WAIT).until(() -> list(account, Map.of()).size() == 5);
 
     assertThat(list(account, Map.of())).extracting(DeviceSummary::serial).isSorted();
-    assertThat(list(account, Map.of("sort", "serial"))).extracting(DeviceSummary::serial).isSorted();
-    assertThat(list(account, Map.of("sort", "-serial"))).extracting(DeviceSummary::serial)
+    assertThat(list(account, Map.of("sort", "serial")))
+        .extracting(DeviceSummary::serial)
+        .isSorted();
+    assertThat(list(account, Map.of("sort", "-serial")))
+        .extracting(DeviceSummary::serial)
         .isSortedAccordingTo(Comparator.reverseOrder());
     Comparator<DeviceSummary> bySerial = Comparator.comparing(DeviceSummary::serial);
     assertThat(list(account, Map.of("sort", "model")))
         .isSortedAccordingTo(Comparator.comparing(DeviceSummary::model).thenComparing(bySerial))
-        .extracting(DeviceSummary::model).containsExactly("SMT1500C", "SMT1500C", "SMT750C", "SMT750C", "SMX3000");
+        .extracting(DeviceSummary::model)
+        .containsExactly("SMT1500C", "SMT1500C", "SMT750C", "SMT750C", "SMX3000");
     assertThat(list(account, Map.of("sort", "-model")))
-        .isSortedAccordingTo(Comparator.comparing(DeviceSummary::model).reversed().thenComparing(bySerial));
+        .isSortedAccordingTo(
+            Comparator.comparing(DeviceSummary::model).reversed().thenComparing(bySerial));
     assertThat(list(account, Map.of("sort", "updatedAt")))
-        .isSortedAccordingTo(Comparator.comparing(DeviceSummary::updatedAt).thenComparing(bySerial));
+        .isSortedAccordingTo(
+            Comparator.comparing(DeviceSummary::updatedAt).thenComparing(bySerial));
     assertThat(list(account, Map.of("sort", "-updatedAt")))
-        .isSortedAccordingTo(Comparator.comparing(DeviceSummary::updatedAt).reversed().thenComparing(bySerial));
+        .isSortedAccordingTo(
+            Comparator.comparing(DeviceSummary::updatedAt).reversed().thenComparing(bySerial));
 
     // Paging in a sorted order neither repeats nor skips a device.
     List<String> paged = new ArrayList<>();
     for (int page = 0; page < 3; page++) {
-      paged.addAll(list(account, Map.of("sort", "-model", "size", "2", "page", Integer.toString(page))).stream()
-          .map(DeviceSummary::serial).toList());
+      paged.addAll(
+          list(account, Map.of("sort", "-model", "size", "2", "page", Integer.toString(page)))
+              .stream()
+              .map(DeviceSummary::serial)
+              .toList());
     }
-    assertThat(paged).containsExactlyElementsOf(
-        list(account, Map.of("sort", "-model")).stream().map(DeviceSummary::serial).toList());
+    assertThat(paged)
+        .containsExactlyElementsOf(
+            list(account, Map.of("sort", "-model")).stream().map(DeviceSummary::serial).toList());
   }
 
   @Test
   void theMostRecentlyUpdatedDeviceComesFirstWithMinusUpdatedAt() {
     String account = support.createAccount("Recent " + GatewayFixture.uniqueSerial()).id();
-    DeviceRegistration first = support.registerDevice(GatewayFixture.uniqueSerial(), "SMT750C", account);
+    DeviceRegistration first =
+        support.registerDevice(GatewayFixture.uniqueSerial(), "SMT750C", account);
     support.registerDevice(GatewayFixture.uniqueSerial(), "SMT750C", account);
     await().atMost(WAIT).until(() -> list(account, Map.of()).size() == 2);
     device(first);
-    await().atMost(WAIT).untilAsserted(() ->
-        assertEquals(first.serial(), list(account, Map.of("sort", "-updatedAt")).get(0).serial()));
+    await()
+        .atMost(WAIT)
+        .untilAsserted(
+            () ->
+                assertEquals(
+                    first.serial(), list(account, Map.of("sort", "-updatedAt")).get(0).serial()));
     assertEquals(first.serial(), list(account, Map.of("sort", "updatedAt")).get(1).serial());
   }
 
@@ -172,49 +220,93 @@ class DeviceFiltersIT {
       assertEquals(400, r.statusCode(), c.getKey());
       Problem p = JSON.readValue(r.body(), Problem.class);
       String field = c.getKey().substring(0, c.getKey().indexOf('='));
-      assertThat(p.errors()).as(c.getKey()).anySatisfy(e -> {
-        assertEquals(field, e.field());
-        assertThat(e.message()).contains(c.getValue());
-      });
+      assertThat(p.errors())
+          .as(c.getKey())
+          .anySatisfy(
+              e -> {
+                assertEquals(field, e.field());
+                assertThat(e.message()).contains(c.getValue());
+              });
     }
     // SQL metacharacters in the free-text search are literals.
-    assertEquals(200, get("/api/v1/devices?q=%27%3B%20DROP%20TABLE%20x--%25_", support.token()).statusCode());
-    assertEquals(400, get("/api/v1/devices/summary?accountId=not-a-uuid", support.token()).statusCode());
-    String serial = support.registerDevice(GatewayFixture.uniqueSerial(), "SMT750C",
-        support.createAccount("Bad " + GatewayFixture.uniqueSerial()).id()).serial();
-    for (String q : List.of("maxPoints=0", "maxPoints=1441", "from=yesterday",
-        "from=2026-11-28T10:00:00Z&to=2026-11-27T10:00:00Z")) {
-      assertEquals(400, get("/api/v1/devices/" + serial + "/telemetry?" + q, support.token()).statusCode(), q);
+    assertEquals(
+        200,
+        get("/api/v1/devices?q=%27%3B%20DROP%20TABLE%20x--%25_", support.token()).statusCode());
+    assertEquals(
+        400, get("/api/v1/devices/summary?accountId=not-a-uuid", support.token()).statusCode());
+    String serial =
+        support
+            .registerDevice(
+                GatewayFixture.uniqueSerial(),
+                "SMT750C",
+                support.createAccount("Bad " + GatewayFixture.uniqueSerial()).id())
+            .serial();
+    for (String q :
+        List.of(
+            "maxPoints=0",
+            "maxPoints=1441",
+            "from=yesterday",
+            "from=2026-11-28T10:00:00Z&to=2026-11-27T10:00:00Z")) {
+      assertEquals(
+          400,
+          get("/api/v1/devices/" + serial + "/telemetry?" + q, support.token()).statusCode(),
+          q);
     }
   }
 
-  // ---------------------------------------------------------------------------------------- summary
+  // ----------------------------------------------------------------------------------------
+  // summary
 
   @Test
   void summaryCountsByHealthAndPlanWithinTheCallersAccount() {
     String a = support.createAccount("Summary A " + GatewayFixture.uniqueSerial()).id();
     String b = support.createAccount("Summary B " + GatewayFixture.uniqueSerial()).id();
-    DeviceRegistration onBattery = support.registerDevice(GatewayFixture.uniqueSerial(), "SMT1500C", a);
+    DeviceRegistration onBattery =
+        support.registerDevice(GatewayFixture.uniqueSerial(), "SMT1500C", a);
     DeviceRegistration ok = support.registerDevice(GatewayFixture.uniqueSerial(), "SMT1500C", a);
     support.registerDevice(GatewayFixture.uniqueSerial(), "SMT750C", a); // never connects: OFFLINE
     support.registerDevice(GatewayFixture.uniqueSerial(), "SMT750C", b);
 
     Mqtt3BlockingClient ob = device(onBattery);
-    publish(ob, onBattery, "{\"ts\":\"" + Instant.now() + "\",\"seq\":" + seq.incrementAndGet()
-        + ",\"ups.status\":\"OB DISCHRG\",\"ups.firmware\":\"" + OLD_FIRMWARE + "\"}");
+    publish(
+        ob,
+        onBattery,
+        "{\"ts\":\""
+            + Instant.now()
+            + "\",\"seq\":"
+            + seq.incrementAndGet()
+            + ",\"ups.status\":\"OB DISCHRG\",\"ups.firmware\":\""
+            + OLD_FIRMWARE
+            + "\"}");
     telemetry(device(ok), ok, "\"ups.load\":10");
 
-    await().atMost(WAIT).untilAsserted(() -> {
-      DeviceCounts c = support.deviceCounts(a);
-      assertEquals(3, c.total());
-      assertThat(c.byHealth()).containsEntry("ON_BATTERY", 1L).containsEntry("OK", 1L).containsEntry("OFFLINE", 1L)
-          .containsEntry("LOW_BATTERY", 0L).containsEntry("CONNECTION_LOST", 0L);
-      assertThat(c.byHealth().keySet()).containsExactly("OFFLINE", "CONNECTION_LOST", "LOW_BATTERY", "ON_BATTERY",
-          "OVERLOAD", "TEMPERATURE_HIGH", "REPLACE_BATTERY", "OK");
-      assertThat(c.byPlan()).containsExactly(Map.entry("BASIC", 0L), Map.entry("STANDARD", 3L),
-          Map.entry("ADVANCED", 0L));
-      assertEquals(1, c.firmwareOutdated());
-    });
+    await()
+        .atMost(WAIT)
+        .untilAsserted(
+            () -> {
+              DeviceCounts c = support.deviceCounts(a);
+              assertEquals(3, c.total());
+              assertThat(c.byHealth())
+                  .containsEntry("ON_BATTERY", 1L)
+                  .containsEntry("OK", 1L)
+                  .containsEntry("OFFLINE", 1L)
+                  .containsEntry("LOW_BATTERY", 0L)
+                  .containsEntry("CONNECTION_LOST", 0L);
+              assertThat(c.byHealth().keySet())
+                  .containsExactly(
+                      "OFFLINE",
+                      "CONNECTION_LOST",
+                      "LOW_BATTERY",
+                      "ON_BATTERY",
+                      "OVERLOAD",
+                      "TEMPERATURE_HIGH",
+                      "REPLACE_BATTERY",
+                      "OK");
+              assertThat(c.byPlan())
+                  .containsExactly(
+                      Map.entry("BASIC", 0L), Map.entry("STANDARD", 3L), Map.entry("ADVANCED", 0L));
+              assertEquals(1, c.firmwareOutdated());
+            });
     // The list's health and the summary's agree.
     assertEquals("ON_BATTERY", list(a, Map.of("status", "ON_BATTERY")).get(0).health());
 
@@ -222,37 +314,53 @@ class DeviceFiltersIT {
     UpsfleetClient alice = customer(a);
     assertEquals(3, alice.deviceCounts(null).total());
     assertEquals(3, alice.deviceCounts(a).total());
-    assertEquals(400, assertThrows(UpsfleetClient.ApiError.class, () -> alice.deviceCounts(b)).status());
+    assertEquals(
+        400, assertThrows(UpsfleetClient.ApiError.class, () -> alice.deviceCounts(b)).status());
     // Support without an account counts every account.
     assertThat(support.deviceCounts(null).total()).isGreaterThanOrEqualTo(4);
   }
 
-  // -------------------------------------------------------------------------------------- telemetry
+  // --------------------------------------------------------------------------------------
+  // telemetry
 
   @Test
   void historyKeepsAtMostOnePointPerIntervalAndReadsBackInOrder() throws Exception {
     String account = support.createAccount("History " + GatewayFixture.uniqueSerial()).id();
-    DeviceRegistration reg = support.registerDevice(GatewayFixture.uniqueSerial(), "SMT1500C", account);
+    DeviceRegistration reg =
+        support.registerDevice(GatewayFixture.uniqueSerial(), "SMT1500C", account);
     Mqtt3BlockingClient c = device(reg);
     Instant started = Instant.now();
     int sent = 0;
     // Ten samples a second for about 3.5 seconds, with an increasing load.
     while (Duration.between(started, Instant.now()).toMillis() < 3500) {
       sent++;
-      telemetry(c, reg, "\"ups.load\":" + sent + ",\"battery.charge\":95,\"battery.runtime\":1800"
-          + ",\"battery.temperature\":30.5,\"input.voltage\":229.5,\"output.voltage\":230");
+      telemetry(
+          c,
+          reg,
+          "\"ups.load\":"
+              + sent
+              + ",\"battery.charge\":95,\"battery.runtime\":1800"
+              + ",\"battery.temperature\":30.5,\"input.voltage\":229.5,\"output.voltage\":230");
       Thread.sleep(100); // the device's reporting rate, not a wait for a condition
     }
     Instant ended = Instant.now();
 
-    await().atMost(WAIT).untilAsserted(() ->
-        assertThat(support.telemetryHistory(reg.serial(), Map.of()).points()).hasSizeGreaterThanOrEqualTo(3));
+    await()
+        .atMost(WAIT)
+        .untilAsserted(
+            () ->
+                assertThat(support.telemetryHistory(reg.serial(), Map.of()).points())
+                    .hasSizeGreaterThanOrEqualTo(3));
     TelemetryHistoryView h = support.telemetryHistory(reg.serial(), Map.of());
     assertEquals(reg.serial(), h.serial());
     List<Instant> at = h.points().stream().map(TelemetryHistoryView.Point::at).toList();
-    assertThat(at).as("in order, one per 1 s interval").isSorted().doesNotHaveDuplicates()
+    assertThat(at)
+        .as("in order, one per 1 s interval")
+        .isSorted()
+        .doesNotHaveDuplicates()
         .allSatisfy(t -> assertEquals(0, t.getNano(), "stamped with the start of its interval"));
-    assertThat(at.size()).isLessThanOrEqualTo((int) Duration.between(started, ended).toSeconds() + 2)
+    assertThat(at.size())
+        .isLessThanOrEqualTo((int) Duration.between(started, ended).toSeconds() + 2)
         .isLessThan(sent);
     assertThat(h.points()).extracting(TelemetryHistoryView.Point::load).isSorted();
     TelemetryHistoryView.Point p = h.points().get(0);
@@ -264,12 +372,22 @@ class DeviceFiltersIT {
     assertEquals("OL", p.status());
 
     // A window and a point limit.
-    assertThat(support.telemetryHistory(reg.serial(), Map.of("maxPoints", "2")).points()).hasSizeLessThanOrEqualTo(2);
-    assertThat(support.telemetryHistory(reg.serial(),
-        Map.of("from", at.get(1).toString(), "to", at.get(2).toString())).points())
-        .extracting(TelemetryHistoryView.Point::at).containsExactly(at.get(1));
-    assertThat(support.telemetryHistory(reg.serial(),
-        Map.of("from", "2020-01-01T00:00:00Z", "to", "2020-01-02T00:00:00Z")).points()).isEmpty();
+    assertThat(support.telemetryHistory(reg.serial(), Map.of("maxPoints", "2")).points())
+        .hasSizeLessThanOrEqualTo(2);
+    assertThat(
+            support
+                .telemetryHistory(
+                    reg.serial(), Map.of("from", at.get(1).toString(), "to", at.get(2).toString()))
+                .points())
+        .extracting(TelemetryHistoryView.Point::at)
+        .containsExactly(at.get(1));
+    assertThat(
+            support
+                .telemetryHistory(
+                    reg.serial(),
+                    Map.of("from", "2020-01-01T00:00:00Z", "to", "2020-01-02T00:00:00Z"))
+                .points())
+        .isEmpty();
   }
 
   @Test
@@ -279,19 +397,35 @@ class DeviceFiltersIT {
     DeviceRegistration own = support.registerDevice(GatewayFixture.uniqueSerial(), "SMT750C", a);
     DeviceRegistration other = support.registerDevice(GatewayFixture.uniqueSerial(), "SMT750C", b);
     telemetry(device(other), other, "\"ups.load\":5");
-    await().atMost(WAIT).until(() -> !support.telemetryHistory(other.serial(), Map.of()).points().isEmpty());
+    await()
+        .atMost(WAIT)
+        .until(() -> !support.telemetryHistory(other.serial(), Map.of()).points().isEmpty());
 
     UpsfleetClient alice = customer(a);
     assertThat(alice.telemetryHistory(own.serial(), Map.of()).points()).isEmpty();
-    assertEquals(404, assertThrows(UpsfleetClient.ApiError.class,
-        () -> alice.telemetryHistory(other.serial(), Map.of())).status());
-    assertEquals(404, assertThrows(UpsfleetClient.ApiError.class,
-        () -> alice.telemetryHistory("NOSUCHDEVICE1", Map.of())).status());
-    await().atMost(WAIT).untilAsserted(() -> assertThat(alice.devices(Map.of("model", "SMT750C")).items())
-        .extracting(DeviceSummary::serial).containsExactly(own.serial()));
+    assertEquals(
+        404,
+        assertThrows(
+                UpsfleetClient.ApiError.class,
+                () -> alice.telemetryHistory(other.serial(), Map.of()))
+            .status());
+    assertEquals(
+        404,
+        assertThrows(
+                UpsfleetClient.ApiError.class,
+                () -> alice.telemetryHistory("NOSUCHDEVICE1", Map.of()))
+            .status());
+    await()
+        .atMost(WAIT)
+        .untilAsserted(
+            () ->
+                assertThat(alice.devices(Map.of("model", "SMT750C")).items())
+                    .extracting(DeviceSummary::serial)
+                    .containsExactly(own.serial()));
   }
 
-  // ---------------------------------------------------------------------------------------- helpers
+  // ----------------------------------------------------------------------------------------
+  // helpers
 
   private static List<DeviceSummary> list(String account, Map<String, String> query) {
     Map<String, String> q = new HashMap<>(query);
@@ -310,36 +444,61 @@ class DeviceFiltersIT {
   }
 
   private Mqtt3BlockingClient device(DeviceRegistration reg) {
-    Mqtt3BlockingClient c = Mqtt3Client.builder().identifier(reg.serial())
-        .serverHost("127.0.0.1").serverPort(gw.mqttPort())
-        .simpleAuth().username(reg.serial()).password(reg.secret().getBytes(StandardCharsets.UTF_8)).applySimpleAuth()
-        .buildBlocking();
+    Mqtt3BlockingClient c =
+        Mqtt3Client.builder()
+            .identifier(reg.serial())
+            .serverHost("127.0.0.1")
+            .serverPort(gw.mqttPort())
+            .simpleAuth()
+            .username(reg.serial())
+            .password(reg.secret().getBytes(StandardCharsets.UTF_8))
+            .applySimpleAuth()
+            .buildBlocking();
     c.connect();
     connected.add(c);
     return c;
   }
 
   private void telemetry(Mqtt3BlockingClient c, DeviceRegistration reg, String fields) {
-    publish(c, reg, "{\"ts\":\"" + Instant.now() + "\",\"seq\":" + seq.incrementAndGet() + ",\"ups.status\":\"OL\","
-        + fields + "}");
+    publish(
+        c,
+        reg,
+        "{\"ts\":\""
+            + Instant.now()
+            + "\",\"seq\":"
+            + seq.incrementAndGet()
+            + ",\"ups.status\":\"OL\","
+            + fields
+            + "}");
   }
 
   private static void publish(Mqtt3BlockingClient c, DeviceRegistration reg, String json) {
-    c.publishWith().topic("ups/" + reg.serial() + "/telemetry").qos(MqttQos.AT_LEAST_ONCE)
-        .payload(json.getBytes(StandardCharsets.UTF_8)).send();
+    c.publishWith()
+        .topic("ups/" + reg.serial() + "/telemetry")
+        .qos(MqttQos.AT_LEAST_ONCE)
+        .payload(json.getBytes(StandardCharsets.UTF_8))
+        .send();
   }
 
   private static HttpResponse<String> get(String path, String token) throws Exception {
-    return HTTP.send(HttpRequest.newBuilder(gw.httpBase().resolve(path)).header("Authorization", "Bearer " + token)
-        .GET().build(), HttpResponse.BodyHandlers.ofString());
+    return HTTP.send(
+        HttpRequest.newBuilder(gw.httpBase().resolve(path))
+            .header("Authorization", "Bearer " + token)
+            .GET()
+            .build(),
+        HttpResponse.BodyHandlers.ofString());
   }
 
   private static String post(String path, Object body, int expected) {
     try {
-      HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(gw.httpBase().resolve(path))
-          .header("Authorization", "Bearer " + support.token()).header("Content-Type", "application/json")
-          .POST(HttpRequest.BodyPublishers.ofByteArray(JSON.writeValueAsBytes(body))).build(),
-          HttpResponse.BodyHandlers.ofString());
+      HttpResponse<String> r =
+          HTTP.send(
+              HttpRequest.newBuilder(gw.httpBase().resolve(path))
+                  .header("Authorization", "Bearer " + support.token())
+                  .header("Content-Type", "application/json")
+                  .POST(HttpRequest.BodyPublishers.ofByteArray(JSON.writeValueAsBytes(body)))
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
       assertEquals(expected, r.statusCode(), path + ": " + r.body());
       return r.body();
     } catch (Exception e) {
@@ -358,7 +517,10 @@ class DeviceFiltersIT {
     try {
       String code = JSON.readTree(post("/api/v1/license-orders", order, 201)).path("code").asText();
       post("/api/v1/activation-codes/" + code + "/redeem", Map.of("accountId", accountId), 200);
-      post("/api/v1/assignments", Map.of("code", code, "serials", List.of(serials), "accountId", accountId), 200);
+      post(
+          "/api/v1/assignments",
+          Map.of("code", code, "serials", List.of(serials), "accountId", accountId),
+          200);
     } catch (java.io.IOException e) {
       throw new java.io.UncheckedIOException(e);
     }

@@ -27,9 +27,10 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * A code's entitlements are never over-assigned, whatever the concurrency (RELIABILITY.md, Licensing):
- * many simultaneous assignments through the real HTTP API, each for a different device of the account, and
- * exactly as many succeed as there are entitlements left; every other device keeps its plan.
+ * A code's entitlements are never over-assigned, whatever the concurrency (RELIABILITY.md,
+ * Licensing): many simultaneous assignments through the real HTTP API, each for a different device
+ * of the account, and exactly as many succeed as there are entitlements left; every other device
+ * keeps its plan.
  */
 class ConcurrentAssignmentIT {
   private static final String PASSWORD = "a-long-password-123";
@@ -41,10 +42,14 @@ class ConcurrentAssignmentIT {
 
   @BeforeAll
   static void start() {
-    // The per-user rate limiter is not under test here: support registers a hundred devices in a row.
-    gw = GatewayFixture.start("ConcurrentAssignmentIT", Map.<String, Object>of(
-        "upsfleet.gateway.http.requests-per-second", 1000,
-        "upsfleet.gateway.http.burst", 1000));
+    // The per-user rate limiter is not under test here: support registers a hundred devices in a
+    // row.
+    gw =
+        GatewayFixture.start(
+            "ConcurrentAssignmentIT",
+            Map.<String, Object>of(
+                "upsfleet.gateway.http.requests-per-second", 1000,
+                "upsfleet.gateway.http.burst", 1000));
     support = gw.support();
     api = new LicensingHttp(gw.httpBase());
   }
@@ -64,54 +69,82 @@ class ConcurrentAssignmentIT {
   }
 
   private static List<String> devices(String accountId, int n) {
-    return IntStream.range(0, n).mapToObj(i -> {
-      String serial = GatewayFixture.uniqueSerial();
-      support.registerDevice(serial, "SMT750C", accountId);
-      return serial;
-    }).toList();
+    return IntStream.range(0, n)
+        .mapToObj(
+            i -> {
+              String serial = GatewayFixture.uniqueSerial();
+              support.registerDevice(serial, "SMT750C", accountId);
+              return serial;
+            })
+        .toList();
   }
 
   private static LicenseOrderView redeemedOrder(Tenant t, int quantity) {
-    LicenseOrderView o = api.createOrder(support.token(), "PO-" + GatewayFixture.uniqueSerial(),
-        "installer@example.com", Map.of(STANDARD_1Y, quantity));
+    LicenseOrderView o =
+        api.createOrder(
+            support.token(),
+            "PO-" + GatewayFixture.uniqueSerial(),
+            "installer@example.com",
+            Map.of(STANDARD_1Y, quantity));
     api.redeem(t.admin(), o.code(), null).expect(200);
     return o;
   }
 
   /** Fires one single-device assignment per serial, all at once, and waits for every answer. */
-  private static Map<String, Reply> assignConcurrently(Tenant t, String code, List<String> serials) {
-    List<CompletableFuture<Reply>> replies = serials.stream()
-        .map(s -> api.assignAsync(t.admin(), assignment(code, List.of(s), null, false)))
-        .toList();
+  private static Map<String, Reply> assignConcurrently(
+      Tenant t, String code, List<String> serials) {
+    List<CompletableFuture<Reply>> replies =
+        serials.stream()
+            .map(s -> api.assignAsync(t.admin(), assignment(code, List.of(s), null, false)))
+            .toList();
     CompletableFuture.allOf(replies.toArray(CompletableFuture[]::new)).join();
-    return IntStream.range(0, serials.size()).boxed()
+    return IntStream.range(0, serials.size())
+        .boxed()
         .collect(Collectors.toMap(serials::get, i -> replies.get(i).join()));
   }
 
   private static Set<String> withStatus(Map<String, Reply> replies, int status) {
-    return replies.entrySet().stream().filter(e -> e.getValue().status() == status).map(Map.Entry::getKey)
+    return replies.entrySet().stream()
+        .filter(e -> e.getValue().status() == status)
+        .map(Map.Entry::getKey)
         .collect(Collectors.toSet());
   }
 
   /** The devices whose timeline holds a license term. */
   private static Set<String> licensed(List<String> serials) {
     return serials.stream()
-        .filter(s -> api.plan(support.token(), s).terms().stream().anyMatch(t -> t.source().equals("LICENSE")))
+        .filter(
+            s ->
+                api.plan(support.token(), s).terms().stream()
+                    .anyMatch(t -> t.source().equals("LICENSE")))
         .collect(Collectors.toSet());
   }
 
   private static void awaitAllUsed(LicenseOrderView o, Tenant t, int quantity) {
-    await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
-      EntitlementView l = line(api.order(support.token(), o.id()), STANDARD_1Y);
-      assertEquals(List.of(quantity, 0, 0), List.of(l.used(), l.pending(), l.available()), l::toString);
-    });
-    await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
-      EntitlementView e = api.entitlement(t.admin(), t.accountId(), STANDARD_1Y);
-      // The account's entitlements come from a read model that trails the order by a moment.
-      org.junit.jupiter.api.Assertions.assertNotNull(e, "the account's entitlements are not projected yet");
-      assertEquals(List.of(quantity, quantity, 0, 0), List.of(e.quantity(), e.used(), e.pending(), e.available()),
-          e::toString);
-    });
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .untilAsserted(
+            () -> {
+              EntitlementView l = line(api.order(support.token(), o.id()), STANDARD_1Y);
+              assertEquals(
+                  List.of(quantity, 0, 0),
+                  List.of(l.used(), l.pending(), l.available()),
+                  l::toString);
+            });
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .untilAsserted(
+            () -> {
+              EntitlementView e = api.entitlement(t.admin(), t.accountId(), STANDARD_1Y);
+              // The account's entitlements come from a read model that trails the order by a
+              // moment.
+              org.junit.jupiter.api.Assertions.assertNotNull(
+                  e, "the account's entitlements are not projected yet");
+              assertEquals(
+                  List.of(quantity, quantity, 0, 0),
+                  List.of(e.quantity(), e.used(), e.pending(), e.available()),
+                  e::toString);
+            });
   }
 
   @Test
@@ -134,18 +167,32 @@ class ConcurrentAssignmentIT {
     awaitAllUsed(o, t, quantity);
     assertEquals(Set.of(winner), licensed(racers), "only the winner got a new term");
     DevicePlanView plan = api.plan(support.token(), winner);
-    assertThat(plan.terms()).filteredOn(term -> term.source().equals("LICENSE"))
-        .extracting(DevicePlanView.Term::assignmentId).containsExactlyElementsOf(r.devices().get(0).assignmentIds());
+    assertThat(plan.terms())
+        .filteredOn(term -> term.source().equals("LICENSE"))
+        .extracting(DevicePlanView.Term::assignmentId)
+        .containsExactlyElementsOf(r.devices().get(0).assignmentIds());
   }
 
   @Test
   void concurrentRedemptionsByManyAccountsGiveTheCodeToExactlyOne() {
     List<Tenant> tenants = IntStream.range(0, 10).mapToObj(i -> tenant("Redeemer " + i)).toList();
-    LicenseOrderView o = api.createOrder(support.token(), "PO-" + GatewayFixture.uniqueSerial(),
-        "installer@example.com", Map.of(STANDARD_1Y, 1));
-    List<CompletableFuture<Reply>> replies = tenants.stream()
-        .map(t -> api.sendAsync("POST", "/api/v1/activation-codes/" + o.code() + "/redeem", t.admin(), null, Map.of()))
-        .toList();
+    LicenseOrderView o =
+        api.createOrder(
+            support.token(),
+            "PO-" + GatewayFixture.uniqueSerial(),
+            "installer@example.com",
+            Map.of(STANDARD_1Y, 1));
+    List<CompletableFuture<Reply>> replies =
+        tenants.stream()
+            .map(
+                t ->
+                    api.sendAsync(
+                        "POST",
+                        "/api/v1/activation-codes/" + o.code() + "/redeem",
+                        t.admin(),
+                        null,
+                        Map.of()))
+            .toList();
     List<Integer> statuses = replies.stream().map(f -> f.join().status()).toList();
     assertThat(statuses).filteredOn(s -> s == 200).hasSize(1);
     assertThat(statuses).filteredOn(s -> s == 409).hasSize(tenants.size() - 1);

@@ -35,21 +35,25 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
- * The licensing endpoints over plain HTTP for tests (the Java client has no licensing methods yet): request
- * bodies are the {@code api} DTOs, answers are read back into them. Thread-safe.
+ * The licensing endpoints over plain HTTP for tests (the Java client has no licensing methods yet):
+ * request bodies are the {@code api} DTOs, answers are read back into them. Thread-safe.
  */
 final class LicensingHttp {
-  static final ObjectMapper JSON = JsonMapper.builder()
-      .addModule(new JavaTimeModule())
-      .serializationInclusion(JsonInclude.Include.NON_NULL)
-      .build();
+  static final ObjectMapper JSON =
+      JsonMapper.builder()
+          .addModule(new JavaTimeModule())
+          .serializationInclusion(JsonInclude.Include.NON_NULL)
+          .build();
   static final String STANDARD_1Y = "SMARTCONNECT-STANDARD-1Y";
   static final String STANDARD_3Y = "SMARTCONNECT-STANDARD-3Y";
   static final String ADVANCED_1Y = "SMARTCONNECT-ADVANCED-1Y";
 
   private final URI base;
-  private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-      .connectTimeout(Duration.ofSeconds(10)).build();
+  private final HttpClient http =
+      HttpClient.newBuilder()
+          .version(HttpClient.Version.HTTP_1_1)
+          .connectTimeout(Duration.ofSeconds(10))
+          .build();
 
   LicensingHttp(URI base) {
     this.base = base;
@@ -61,7 +65,8 @@ final class LicensingHttp {
       try {
         return JSON.readValue(body, type);
       } catch (IOException e) {
-        throw new UncheckedIOException("cannot read " + type.getSimpleName() + " from " + status + " " + body, e);
+        throw new UncheckedIOException(
+            "cannot read " + type.getSimpleName() + " from " + status + " " + body, e);
       }
     }
 
@@ -69,7 +74,8 @@ final class LicensingHttp {
       try {
         return JSON.readValue(body, type);
       } catch (IOException e) {
-        throw new UncheckedIOException("cannot read " + type.getType() + " from " + status + " " + body, e);
+        throw new UncheckedIOException(
+            "cannot read " + type.getType() + " from " + status + " " + body, e);
       }
     }
 
@@ -84,15 +90,21 @@ final class LicensingHttp {
     }
   }
 
-  private HttpRequest request(String method, String path, String token, Object body, Map<String, String> headers) {
-    HttpRequest.Builder b = HttpRequest.newBuilder(base.resolve(path)).timeout(Duration.ofSeconds(30));
+  private HttpRequest request(
+      String method, String path, String token, Object body, Map<String, String> headers) {
+    HttpRequest.Builder b =
+        HttpRequest.newBuilder(base.resolve(path)).timeout(Duration.ofSeconds(30));
     if (token != null) b.header("Authorization", "Bearer " + token);
     headers.forEach(b::header);
     if (body != null) {
       b.header("Content-Type", "application/json");
       try {
-        b.method(method, HttpRequest.BodyPublishers.ofByteArray(body instanceof String s
-            ? s.getBytes(StandardCharsets.UTF_8) : JSON.writeValueAsBytes(body)));
+        b.method(
+            method,
+            HttpRequest.BodyPublishers.ofByteArray(
+                body instanceof String s
+                    ? s.getBytes(StandardCharsets.UTF_8)
+                    : JSON.writeValueAsBytes(body)));
       } catch (JsonProcessingException e) {
         throw new IllegalArgumentException(e);
       }
@@ -104,8 +116,9 @@ final class LicensingHttp {
 
   Reply send(String method, String path, String token, Object body, Map<String, String> headers) {
     try {
-      HttpResponse<String> r = http.send(request(method, path, token, body, headers),
-          HttpResponse.BodyHandlers.ofString());
+      HttpResponse<String> r =
+          http.send(
+              request(method, path, token, body, headers), HttpResponse.BodyHandlers.ofString());
       return new Reply(r.statusCode(), r.body(), r.headers());
     } catch (IOException e) {
       throw new UncheckedIOException(e);
@@ -115,19 +128,25 @@ final class LicensingHttp {
     }
   }
 
-  CompletableFuture<Reply> sendAsync(String method, String path, String token, Object body,
-      Map<String, String> headers) {
-    return http.sendAsync(request(method, path, token, body, headers), HttpResponse.BodyHandlers.ofString())
+  CompletableFuture<Reply> sendAsync(
+      String method, String path, String token, Object body, Map<String, String> headers) {
+    return http.sendAsync(
+            request(method, path, token, body, headers), HttpResponse.BodyHandlers.ofString())
         .thenApply(r -> new Reply(r.statusCode(), r.body(), r.headers()));
   }
 
   /**
-   * A bearer token for {@code username}, issued by the node's accounts service directly: the HTTP sign-in
-   * is throttled per client address (10, then one per 6 s), and every test user signs in from 127.0.0.1.
+   * A bearer token for {@code username}, issued by the node's accounts service directly: the HTTP
+   * sign-in is throttled per client address (10, then one per 6 s), and every test user signs in
+   * from 127.0.0.1.
    */
   static String token(GatewayFixture gw, String username, String password) {
     try {
-      return gw.node().cluster().accounts().issueToken(username, password).toCompletableFuture()
+      return gw.node()
+          .cluster()
+          .accounts()
+          .issueToken(username, password)
+          .toCompletableFuture()
           .get(30, TimeUnit.SECONDS)
           .orElseThrow(() -> new IllegalStateException("cannot sign in " + username))
           .token();
@@ -150,13 +169,15 @@ final class LicensingHttp {
   }
 
   /** Creates an order of {@code lines} (SKU → quantity, in order) and returns it (201 asserted). */
-  LicenseOrderView createOrder(String supportToken, String poNumber, String installerEmail,
-      Map<String, Integer> lines) {
+  LicenseOrderView createOrder(
+      String supportToken, String poNumber, String installerEmail, Map<String, Integer> lines) {
     List<LicenseOrderRequest.Line> l = new ArrayList<>();
     lines.forEach((sku, q) -> l.add(new LicenseOrderRequest.Line(sku, q)));
-    LicenseOrderRequest req = l.size() == 1
-        ? new LicenseOrderRequest(poNumber, l.get(0).sku(), l.get(0).quantity(), null, "ONLINE", installerEmail)
-        : new LicenseOrderRequest(poNumber, null, null, l, "PARTNER", installerEmail);
+    LicenseOrderRequest req =
+        l.size() == 1
+            ? new LicenseOrderRequest(
+                poNumber, l.get(0).sku(), l.get(0).quantity(), null, "ONLINE", installerEmail)
+            : new LicenseOrderRequest(poNumber, null, null, l, "PARTNER", installerEmail);
     return postOrder(supportToken, req).expect(201).as(LicenseOrderView.class);
   }
 
@@ -166,19 +187,30 @@ final class LicensingHttp {
 
   /** One line of an order as its entity counts it right now. */
   static EntitlementView line(LicenseOrderView order, String sku) {
-    return order.lines().stream().filter(l -> l.sku().equals(sku)).findFirst()
+    return order.lines().stream()
+        .filter(l -> l.sku().equals(sku))
+        .findFirst()
         .orElseThrow(() -> new AssertionError("no line " + sku + " in " + order.lines()));
   }
 
-  // ------------------------------------------------------------------------------ codes, assignments
+  // ------------------------------------------------------------------------------ codes,
+  // assignments
 
   Reply redeem(String token, String code, String accountId) {
-    return send("POST", "/api/v1/activation-codes/" + code + "/redeem", token,
-        accountId == null ? null : new RedeemRequest(accountId), Map.of());
+    return send(
+        "POST",
+        "/api/v1/activation-codes/" + code + "/redeem",
+        token,
+        accountId == null ? null : new RedeemRequest(accountId),
+        Map.of());
   }
 
   Reply assign(String token, AssignmentRequest req, String idempotencyKey) {
-    return send("POST", "/api/v1/assignments", token, req,
+    return send(
+        "POST",
+        "/api/v1/assignments",
+        token,
+        req,
         idempotencyKey == null ? Map.of() : Map.of("Idempotency-Key", idempotencyKey));
   }
 
@@ -186,7 +218,8 @@ final class LicensingHttp {
     return sendAsync("POST", "/api/v1/assignments", token, req, Map.of());
   }
 
-  static AssignmentRequest assignment(String code, List<String> serials, List<String> skus, boolean preview) {
+  static AssignmentRequest assignment(
+      String code, List<String> serials, List<String> skus, boolean preview) {
     return new AssignmentRequest(code, serials, skus, preview, null);
   }
 
@@ -201,12 +234,16 @@ final class LicensingHttp {
   }
 
   List<EntitlementView> entitlements(String token, String accountId) {
-    return get("/api/v1/accounts/" + accountId + "/entitlements", token).expect(200)
+    return get("/api/v1/accounts/" + accountId + "/entitlements", token)
+        .expect(200)
         .as(new TypeReference<List<EntitlementView>>() {});
   }
 
   /** The account's entitlements of one SKU, or null when it has none. */
   EntitlementView entitlement(String token, String accountId, String sku) {
-    return entitlements(token, accountId).stream().filter(e -> e.sku().equals(sku)).findFirst().orElse(null);
+    return entitlements(token, accountId).stream()
+        .filter(e -> e.sku().equals(sku))
+        .findFirst()
+        .orElse(null);
   }
 }

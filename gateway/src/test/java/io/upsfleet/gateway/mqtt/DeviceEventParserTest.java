@@ -22,17 +22,21 @@ class DeviceEventParserTest {
   private static final Instant RECEIVED = Instant.parse("2026-11-28T10:00:30Z");
   private static final String SIXTY_FIVE_CHARS =
       "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx";
-  private static final String HEAD = "{'ts':'2026-11-28T10:00:00Z','seq':7,'type':'SELF_TEST_FAILED'";
+  private static final String HEAD =
+      "{'ts':'2026-11-28T10:00:00Z','seq':7,'type':'SELF_TEST_FAILED'";
 
   private final DeviceEventParser parser = new DeviceEventParser(8 * 1024, Duration.ofMinutes(5));
-  private final DeviceEventParser roomy = new DeviceEventParser(4 * 1024 * 1024, Duration.ofMinutes(5));
+  private final DeviceEventParser roomy =
+      new DeviceEventParser(4 * 1024 * 1024, Duration.ofMinutes(5));
 
   @Test
   void acceptsAReportWithDetails() {
     DeviceEventReport report =
         accepted(
             parser.parse(
-                json(HEAD + ",'details':{'code':'E12','battery.voltage':25.91,'retries':2,'aborted':false}}"),
+                json(
+                    HEAD
+                        + ",'details':{'code':'E12','battery.voltage':25.91,'retries':2,'aborted':false}}"),
                 RECEIVED));
     assertEquals(Instant.parse("2026-11-28T10:00:00Z"), report.deviceTime());
     assertEquals(RECEIVED, report.receivedAt());
@@ -77,7 +81,8 @@ class DeviceEventParserTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"self_test_failed", "SELF-TEST-FAILED", "", "REBOOT", " SELF_TEST_FAILED"})
+  @ValueSource(
+      strings = {"self_test_failed", "SELF-TEST-FAILED", "", "REBOOT", " SELF_TEST_FAILED"})
   void rejectsAnUnknownType(String type) {
     assertRejected(
         PayloadRejection.INVALID_VALUE,
@@ -121,8 +126,7 @@ class DeviceEventParserTest {
   @ParameterizedTest
   @ValueSource(strings = {"null", "[]", "['a']", "{}", "{'b':1}"})
   void rejectsADetailValueThatIsNotAScalar(String value) {
-    assertRejected(
-        PayloadRejection.WRONG_TYPE, parse(HEAD + ",'details':{'a':" + value + "}}"));
+    assertRejected(PayloadRejection.WRONG_TYPE, parse(HEAD + ",'details':{'a':" + value + "}}"));
   }
 
   @Test
@@ -150,28 +154,35 @@ class DeviceEventParserTest {
   @Test
   void acceptsDetailKeysOfTheAllowedAlphabet() {
     String key = "Aa0_.-" + "k".repeat(58);
-    assertEquals(
-        "v", accepted(parse(HEAD + ",'details':{'" + key + "':'v'}}")).details().get(key));
+    assertEquals("v", accepted(parse(HEAD + ",'details':{'" + key + "':'v'}}")).details().get(key));
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"", "with space", "slash/", "colon:", "üml", "tab\\t", "$where", SIXTY_FIVE_CHARS})
+  @ValueSource(
+      strings = {"", "with space", "slash/", "colon:", "üml", "tab\\t", "$where", SIXTY_FIVE_CHARS})
   void rejectsADetailKeyOutsideTheAllowedAlphabet(String key) {
-    assertRejected(
-        PayloadRejection.INVALID_VALUE, parse(HEAD + ",'details':{'" + key + "':'v'}}"));
+    assertRejected(PayloadRejection.INVALID_VALUE, parse(HEAD + ",'details':{'" + key + "':'v'}}"));
   }
 
   @Test
   void acceptsADetailStringOf512CharsButNotMore() {
     String max = "é".repeat(DeviceEventParser.MAX_DETAIL_VALUE_LENGTH);
-    assertEquals(max, accepted(parse(HEAD + ",'details':{'msg':'" + max + "'}}")).details().get("msg"));
+    assertEquals(
+        max, accepted(parse(HEAD + ",'details':{'msg':'" + max + "'}}")).details().get("msg"));
     assertRejected(
         PayloadRejection.LIMIT_EXCEEDED, parse(HEAD + ",'details':{'msg':'" + max + "x'}}"));
   }
 
   @ParameterizedTest
   @ValueSource(
-      strings = {"line\\nbreak", "bell\\u0007", "esc\\u001b[31m", "nul\\u0000", "lone\\ud800", "lone\\udc00x"})
+      strings = {
+        "line\\nbreak",
+        "bell\\u0007",
+        "esc\\u001b[31m",
+        "nul\\u0000",
+        "lone\\ud800",
+        "lone\\udc00x"
+      })
   void rejectsControlCharactersAndLoneSurrogatesInDetailStrings(String value) {
     assertRejected(
         PayloadRejection.INVALID_VALUE, parse(HEAD + ",'details':{'msg':'" + value + "'}}"));
@@ -199,7 +210,8 @@ class DeviceEventParserTest {
   @ParameterizedTest
   @ValueSource(strings = {"NaN", "Infinity", "-Infinity"})
   void rejectsNaNAndInfinityInDetails(String token) {
-    assertRejected(PayloadRejection.MALFORMED_JSON, parse(HEAD + ",'details':{'v':" + token + "}}"));
+    assertRejected(
+        PayloadRejection.MALFORMED_JSON, parse(HEAD + ",'details':{'v':" + token + "}}"));
   }
 
   @ParameterizedTest
@@ -212,7 +224,8 @@ class DeviceEventParserTest {
   void rejectsDeepNestingInDetailsWithoutStackOverflow() {
     String deep = HEAD + ",'details':{'a':" + "[".repeat(10_000) + "]".repeat(10_000) + "}}";
     assertRejected(PayloadRejection.WRONG_TYPE, roomy.parse(json(deep), RECEIVED));
-    String deepObjects = HEAD + ",'details':" + "{'a':".repeat(10_000) + "1" + "}".repeat(10_000) + "}";
+    String deepObjects =
+        HEAD + ",'details':" + "{'a':".repeat(10_000) + "1" + "}".repeat(10_000) + "}";
     assertRejected(PayloadRejection.WRONG_TYPE, roomy.parse(json(deepObjects), RECEIVED));
   }
 

@@ -49,19 +49,23 @@ import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * The MQTT edge against hand-built MQTT 3.1.1 bytes on raw sockets: the rows of RELIABILITY.md "MQTT
- * protocol", on a real node with a short connect timeout and a known refusal delay. After every test a
- * fresh, valid device must still connect ({@link #serverStillServesAFreshDevice()}).
+ * The MQTT edge against hand-built MQTT 3.1.1 bytes on raw sockets: the rows of RELIABILITY.md
+ * "MQTT protocol", on a real node with a short connect timeout and a known refusal delay. After
+ * every test a fresh, valid device must still connect ({@link #serverStillServesAFreshDevice()}).
  */
 class MqttProtocolIT {
   private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(1);
   private static final Duration REFUSAL_DELAY = Duration.ofMillis(300);
+
   /** The smallest maximum the settings allow, so that clamping can be watched in a test. */
   private static final Duration MAX_KEEP_ALIVE = Duration.ofSeconds(10);
+
   /** How long a close may take to be observed when it should be immediate. */
   private static final Duration PROMPTLY = Duration.ofSeconds(3);
+
   private static final Pattern SAMPLE_LINE = Pattern.compile("^(\\w+)\\{([^}]*)}\\s+(\\S+)$");
-  private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  private static final HttpClient HTTP =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
   private static GatewayFixture gateway;
   private static UpsfleetClient support;
@@ -76,10 +80,13 @@ class MqttProtocolIT {
 
   @BeforeAll
   static void startGateway() {
-    gateway = GatewayFixture.start("mqtt-protocol", Map.of(
-        "upsfleet.gateway.mqtt.connect-timeout", CONNECT_TIMEOUT.toMillis() + "ms",
-        "upsfleet.gateway.mqtt.refusal-delay", REFUSAL_DELAY.toMillis() + "ms",
-        "upsfleet.gateway.mqtt.max-keep-alive", MAX_KEEP_ALIVE.toSeconds() + "s"));
+    gateway =
+        GatewayFixture.start(
+            "mqtt-protocol",
+            Map.of(
+                "upsfleet.gateway.mqtt.connect-timeout", CONNECT_TIMEOUT.toMillis() + "ms",
+                "upsfleet.gateway.mqtt.refusal-delay", REFUSAL_DELAY.toMillis() + "ms",
+                "upsfleet.gateway.mqtt.max-keep-alive", MAX_KEEP_ALIVE.toSeconds() + "s"));
     support = gateway.support();
     accountId = support.createAccount("MQTT protocol tests").id();
     port = gateway.mqttPort();
@@ -95,20 +102,25 @@ class MqttProtocolIT {
     Device d = newDevice();
     try (RawMqtt c = RawMqtt.connected(port, d.serial(), d.secret(), 60)) {
       c.send(pingreq());
-      assertEquals(RawMqtt.PINGRESP, c.read().type(), "a valid device is served after the previous test");
+      assertEquals(
+          RawMqtt.PINGRESP, c.read().type(), "a valid device is served after the previous test");
       c.send(RawMqtt.disconnect());
       c.awaitClosedWithoutResponse(PROMPTLY);
     }
   }
 
-  // ------------------------------------------------------------------------------- framing and size
+  // ------------------------------------------------------------------------------- framing and
+  // size
 
   @Test
   void closesAConnectWhoseRemainingLengthTakesFiveBytes() throws IOException {
     double before = disconnects("malformed_packet");
     try (RawMqtt c = RawMqtt.open(port)) {
       // 5 as a non-minimal five-byte encoding: small, but no valid packet has a fifth length byte
-      c.send(new byte[] {0x10, (byte) 0x85, (byte) 0x80, (byte) 0x80, (byte) 0x80, 0x00, 0, 0, 0, 0, 0});
+      c.send(
+          new byte[] {
+            0x10, (byte) 0x85, (byte) 0x80, (byte) 0x80, (byte) 0x80, 0x00, 0, 0, 0, 0, 0
+          });
       c.awaitClosedWithoutResponse(PROMPTLY);
     }
     awaitDisconnects("malformed_packet", before + 1);
@@ -118,45 +130,67 @@ class MqttProtocolIT {
   void closesAPublishWhoseRemainingLengthTakesFiveBytes() throws IOException {
     Device d = newDevice();
     try (RawMqtt c = RawMqtt.connected(port, d.serial(), d.secret(), 60)) {
-      c.send(new byte[] {0x30, (byte) 0x85, (byte) 0x80, (byte) 0x80, (byte) 0x80, 0x00, 0, 1, 'a', '{', '}'});
+      c.send(
+          new byte[] {
+            0x30, (byte) 0x85, (byte) 0x80, (byte) 0x80, (byte) 0x80, 0x00, 0, 1, 'a', '{', '}'
+          });
       c.awaitClosedWithoutResponse(PROMPTLY);
     }
   }
 
   /**
-   * A CONNECT declaring 256 MB, whose bytes then trickle in: the fixed header alone shows it is over the
-   * limit, so the connection must close before the trickle could matter (and before the connect timeout
-   * would close it anyway).
+   * A CONNECT declaring 256 MB, whose bytes then trickle in: the fixed header alone shows it is
+   * over the limit, so the connection must close before the trickle could matter (and before the
+   * connect timeout would close it anyway).
    */
   @Test
   void closesAnOversizedConnectAsSoonAsItsFixedHeaderIsRead() throws IOException {
     try (RawMqtt c = RawMqtt.open(port)) {
-      byte[] body = concat(RawMqtt.connectHeader("MQTT", 4, RawMqtt.DEVICE_FLAGS, 60), string("TS0000000000"));
-      Duration closedAfter = trickleUntilClosed(c, new byte[] {0x10, (byte) 0xFF, (byte) 0xFF, (byte) 0xFF, 0x7F},
-          body, Duration.ofMillis(100), Duration.ofSeconds(3));
-      assertTrue(closedAfter.compareTo(Duration.ofMillis(700)) < 0,
+      byte[] body =
+          concat(
+              RawMqtt.connectHeader("MQTT", 4, RawMqtt.DEVICE_FLAGS, 60), string("TS0000000000"));
+      Duration closedAfter =
+          trickleUntilClosed(
+              c,
+              new byte[] {0x10, (byte) 0xFF, (byte) 0xFF, (byte) 0xFF, 0x7F},
+              body,
+              Duration.ofMillis(100),
+              Duration.ofSeconds(3));
+      assertTrue(
+          closedAfter.compareTo(Duration.ofMillis(700)) < 0,
           "an oversized CONNECT must be closed from its fixed header, before the 1 s connect timeout; closed after "
-              + closedAfter.toMillis() + " ms");
+              + closedAfter.toMillis()
+              + " ms");
     }
   }
 
   /**
-   * A PUBLISH declaring 256 MB (limit 64 KiB), whose bytes then trickle in at 10 per second: closed long
-   * before the declared bytes (or even its topic) could arrive.
+   * A PUBLISH declaring 256 MB (limit 64 KiB), whose bytes then trickle in at 10 per second: closed
+   * long before the declared bytes (or even its topic) could arrive.
    */
   @Test
   void closesAnOversizedPublishAsSoonAsItsFixedHeaderIsRead() throws IOException {
     Device d = newDevice();
     try (RawMqtt c = RawMqtt.connected(port, d.serial(), d.secret(), 60)) {
-      byte[] body = concat(string(d.topic("telemetry")), new byte[] {0, 1}, "{\"ts\":\"".getBytes());
-      Duration closedAfter = trickleUntilClosed(c, new byte[] {0x32, (byte) 0xFF, (byte) 0xFF, (byte) 0xFF, 0x7F},
-          body, Duration.ofMillis(100), Duration.ofSeconds(8));
-      assertTrue(closedAfter.compareTo(Duration.ofSeconds(2)) < 0,
-          "an oversized PUBLISH must be closed from its fixed header; closed after " + closedAfter.toMillis() + " ms");
+      byte[] body =
+          concat(string(d.topic("telemetry")), new byte[] {0, 1}, "{\"ts\":\"".getBytes());
+      Duration closedAfter =
+          trickleUntilClosed(
+              c,
+              new byte[] {0x32, (byte) 0xFF, (byte) 0xFF, (byte) 0xFF, 0x7F},
+              body,
+              Duration.ofMillis(100),
+              Duration.ofSeconds(8));
+      assertTrue(
+          closedAfter.compareTo(Duration.ofSeconds(2)) < 0,
+          "an oversized PUBLISH must be closed from its fixed header; closed after "
+              + closedAfter.toMillis()
+              + " ms");
     }
   }
 
-  // ------------------------------------------------------------------------------------------ CONNECT
+  // ------------------------------------------------------------------------------------------
+  // CONNECT
 
   @Test
   void closesWithoutConnackWhenTheProtocolNameIsNotMqtt() throws IOException {
@@ -172,7 +206,9 @@ class MqttProtocolIT {
     Device d = newDevice();
     try (RawMqtt c = RawMqtt.open(port)) {
       c.send(connect("MQIsdp", 3, RawMqtt.DEVICE_FLAGS, 60, d.serial(), d.serial(), d.secret()));
-      assertArrayEquals(new byte[] {0x20, 0x02, 0x00, 0x01}, c.awaitClosed(PROMPTLY),
+      assertArrayEquals(
+          new byte[] {0x20, 0x02, 0x00, 0x01},
+          c.awaitClosed(PROMPTLY),
           "CONNACK 0x01 (unacceptable protocol version), then close");
     }
   }
@@ -182,10 +218,17 @@ class MqttProtocolIT {
     Device d = newDevice();
     try (RawMqtt c = RawMqtt.open(port)) {
       // MQTT 5 puts a properties length (here 0) after the keep-alive.
-      byte[] body = concat(RawMqtt.connectHeader("MQTT", 5, RawMqtt.DEVICE_FLAGS, 60), new byte[] {0},
-          string(d.serial()), string(d.serial()), string(d.secret()));
+      byte[] body =
+          concat(
+              RawMqtt.connectHeader("MQTT", 5, RawMqtt.DEVICE_FLAGS, 60),
+              new byte[] {0},
+              string(d.serial()),
+              string(d.serial()),
+              string(d.secret()));
       c.send(packet(RawMqtt.CONNECT, body));
-      assertArrayEquals(new byte[] {0x20, 0x02, 0x00, 0x01}, c.awaitClosed(PROMPTLY),
+      assertArrayEquals(
+          new byte[] {0x20, 0x02, 0x00, 0x01},
+          c.awaitClosed(PROMPTLY),
           "a 3.1.1-form CONNACK 0x01 (unacceptable protocol version), then close");
     }
   }
@@ -200,7 +243,8 @@ class MqttProtocolIT {
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("packetsOtherThanConnect")
-  void closesWithoutResponseWhenTheFirstPacketIsNotConnect(String name, byte[] first) throws IOException {
+  void closesWithoutResponseWhenTheFirstPacketIsNotConnect(String name, byte[] first)
+      throws IOException {
     try (RawMqtt c = RawMqtt.open(port)) {
       c.send(first);
       c.awaitClosedWithoutResponse(PROMPTLY);
@@ -210,19 +254,27 @@ class MqttProtocolIT {
   static Stream<Arguments> inconsistentConnectFlags() {
     return Stream.of(
         Arguments.of("password without user name", 0x40 | 0x02, new String[] {"%s", null, "%p"}),
-        Arguments.of("will QoS without will flag", RawMqtt.DEVICE_FLAGS | 0x08, new String[] {"%s", "%s", "%p"}),
-        Arguments.of("will retain without will flag", RawMqtt.DEVICE_FLAGS | 0x20, new String[] {"%s", "%s", "%p"}),
-        Arguments.of("reserved bit set", RawMqtt.DEVICE_FLAGS | 0x01, new String[] {"%s", "%s", "%p"}));
+        Arguments.of(
+            "will QoS without will flag",
+            RawMqtt.DEVICE_FLAGS | 0x08,
+            new String[] {"%s", "%s", "%p"}),
+        Arguments.of(
+            "will retain without will flag",
+            RawMqtt.DEVICE_FLAGS | 0x20,
+            new String[] {"%s", "%s", "%p"}),
+        Arguments.of(
+            "reserved bit set", RawMqtt.DEVICE_FLAGS | 0x01, new String[] {"%s", "%s", "%p"}));
   }
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("inconsistentConnectFlags")
-  void closesWithoutConnackWhenConnectFlagsContradictTheFields(String name, int flags, String[] fields)
-      throws IOException {
+  void closesWithoutConnackWhenConnectFlagsContradictTheFields(
+      String name, int flags, String[] fields) throws IOException {
     Device d = newDevice();
-    String[] payload = Stream.of(fields)
-        .map(f -> f == null ? null : f.replace("%s", d.serial()).replace("%p", d.secret()))
-        .toArray(String[]::new);
+    String[] payload =
+        Stream.of(fields)
+            .map(f -> f == null ? null : f.replace("%s", d.serial()).replace("%p", d.secret()))
+            .toArray(String[]::new);
     try (RawMqtt c = RawMqtt.open(port)) {
       c.send(connect("MQTT", 4, flags, 60, payload));
       c.awaitClosedWithoutResponse(PROMPTLY);
@@ -268,15 +320,22 @@ class MqttProtocolIT {
       }
     }
     for (long ms : concatLists(knownMillis, unknownMillis)) {
-      assertTrue(ms >= REFUSAL_DELAY.toMillis() - 20, "every refusal waits the refusal delay; took " + ms + " ms");
+      assertTrue(
+          ms >= REFUSAL_DELAY.toMillis() - 20,
+          "every refusal waits the refusal delay; took " + ms + " ms");
     }
     long diff = Math.abs(median(knownMillis) - median(unknownMillis));
-    assertTrue(diff < 250, "known " + knownMillis + " vs unknown " + unknownMillis + " ms: timing tells them apart");
+    assertTrue(
+        diff < 250,
+        "known " + knownMillis + " vs unknown " + unknownMillis + " ms: timing tells them apart");
   }
 
   /** The ways a well-formed CONNECT is refused; RELIABILITY.md wants every one audited. */
   enum RefusedConnect {
-    EMPTY_CLIENT_ID, CLIENT_ID_OF_ANOTHER_DEVICE, WRONG_PASSWORD, UNKNOWN_SERIAL
+    EMPTY_CLIENT_ID,
+    CLIENT_ID_OF_ANOTHER_DEVICE,
+    WRONG_PASSWORD,
+    UNKNOWN_SERIAL
   }
 
   @ParameterizedTest
@@ -285,20 +344,29 @@ class MqttProtocolIT {
     Device me = newDevice();
     Device other = newDevice();
     String unknown = GatewayFixture.uniqueSerial();
-    byte[] connect = switch (kind) {
-      case EMPTY_CLIENT_ID -> connect("", me.serial(), me.secret(), 60);
-      case CLIENT_ID_OF_ANOTHER_DEVICE -> connect(other.serial(), me.serial(), me.secret(), 60);
-      case WRONG_PASSWORD -> connect(me.serial(), me.serial(), "not-the-secret", 60);
-      case UNKNOWN_SERIAL -> connect(unknown, unknown, "some-secret", 60);
-    };
+    byte[] connect =
+        switch (kind) {
+          case EMPTY_CLIENT_ID -> connect("", me.serial(), me.secret(), 60);
+          case CLIENT_ID_OF_ANOTHER_DEVICE -> connect(other.serial(), me.serial(), me.secret(), 60);
+          case WRONG_PASSWORD -> connect(me.serial(), me.serial(), "not-the-secret", 60);
+          case UNKNOWN_SERIAL -> connect(unknown, unknown, "some-secret", 60);
+        };
     try (RawMqtt c = RawMqtt.open(port)) {
       assertTrue(refusal(c, connect).code() != 0);
     }
-    List<String> named = kind == RefusedConnect.UNKNOWN_SERIAL ? List.of(unknown) : List.of(me.serial(), other.serial());
-    await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertTrue(
-        named.stream().flatMap(s -> mqttAudit(s).stream()).anyMatch(r -> r.startsWith("mqtt.connect ")
-            && !r.endsWith(" OK")),
-        "no mqtt.connect audit record for a refused CONNECT (" + kind + ")"));
+    List<String> named =
+        kind == RefusedConnect.UNKNOWN_SERIAL
+            ? List.of(unknown)
+            : List.of(me.serial(), other.serial());
+    await()
+        .atMost(Duration.ofSeconds(5))
+        .untilAsserted(
+            () ->
+                assertTrue(
+                    named.stream()
+                        .flatMap(s -> mqttAudit(s).stream())
+                        .anyMatch(r -> r.startsWith("mqtt.connect ") && !r.endsWith(" OK")),
+                    "no mqtt.connect audit record for a refused CONNECT (" + kind + ")"));
   }
 
   @Test
@@ -308,7 +376,9 @@ class MqttProtocolIT {
       long start = System.nanoTime();
       c.awaitClosedWithoutResponse(CONNECT_TIMEOUT.plusSeconds(3));
       long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
-      assertTrue(ms >= CONNECT_TIMEOUT.toMillis() - 100, "closed after " + ms + " ms, before the connect timeout");
+      assertTrue(
+          ms >= CONNECT_TIMEOUT.toMillis() - 100,
+          "closed after " + ms + " ms, before the connect timeout");
     }
     awaitDisconnects("connect_timeout", before + 1);
   }
@@ -324,7 +394,8 @@ class MqttProtocolIT {
     }
   }
 
-  // --------------------------------------------------------------------------------------- keep-alive
+  // ---------------------------------------------------------------------------------------
+  // keep-alive
 
   @Test
   void answersPingreqWithPingresp() throws IOException {
@@ -347,15 +418,24 @@ class MqttProtocolIT {
       long start = System.nanoTime();
       c.awaitClosedWithoutResponse(Duration.ofSeconds(6));
       long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
-      assertTrue(ms >= 2500 && ms <= 4500, "keep-alive 2 s: expected a close at about 3 s, was " + ms + " ms");
+      assertTrue(
+          ms >= 2500 && ms <= 4500,
+          "keep-alive 2 s: expected a close at about 3 s, was " + ms + " ms");
     }
     awaitDisconnects("keep_alive_timeout", before + 1);
-    await().atMost(Duration.ofSeconds(5)).until(() -> !support.device(d.serial()).connection().online());
+    await()
+        .atMost(Duration.ofSeconds(5))
+        .until(() -> !support.device(d.serial()).connection().online());
     // the fixture's offline grace is 2 s
-    await().atMost(Duration.ofSeconds(10)).until(() -> support.device(d.serial()).connection().connectionLost());
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> support.device(d.serial()).connection().connectionLost());
   }
 
-  /** Keep-alive 0 (none) and anything above {@code max-keep-alive} get the maximum: 10 s here, a close at 15 s. */
+  /**
+   * Keep-alive 0 (none) and anything above {@code max-keep-alive} get the maximum: 10 s here, a
+   * close at 15 s.
+   */
   @Test
   void clampsKeepAliveZeroAndAbsurdlyLargeRequestsToTheMaximum() throws IOException {
     Device none = newDevice();
@@ -367,7 +447,8 @@ class MqttProtocolIT {
       for (RawMqtt c : List.of(a, b)) {
         c.awaitClosedWithoutResponse(Duration.ofMillis(expected + 3000));
         long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
-        assertTrue(ms >= expected - 500 && ms <= expected + 2500,
+        assertTrue(
+            ms >= expected - 500 && ms <= expected + 2500,
             "expected a close at about " + expected + " ms, was " + ms + " ms");
       }
     }
@@ -381,12 +462,15 @@ class MqttProtocolIT {
       while (System.nanoTime() < end) {
         c.send(pingreq());
         assertEquals(RawMqtt.PINGRESP, c.read().type());
-        assertFalse(c.isClosedWithin(Duration.ofSeconds(1)), "closed although the device pings every second");
+        assertFalse(
+            c.isClosedWithin(Duration.ofSeconds(1)),
+            "closed although the device pings every second");
       }
     }
   }
 
-  // ----------------------------------------------------------------------------- packets after CONNECT
+  // ----------------------------------------------------------------------------- packets after
+  // CONNECT
 
   static Stream<Arguments> serverOnlyPackets() {
     return Stream.of(
@@ -411,11 +495,15 @@ class MqttProtocolIT {
   void closesASecondConnectAndEndsTheFirstSession() throws IOException {
     Device d = newDevice();
     try (RawMqtt c = RawMqtt.connected(port, d.serial(), d.secret(), 60)) {
-      await().atMost(Duration.ofSeconds(5)).until(() -> support.device(d.serial()).connection().online());
+      await()
+          .atMost(Duration.ofSeconds(5))
+          .until(() -> support.device(d.serial()).connection().online());
       c.send(connect(d.serial(), d.serial(), d.secret(), 60));
       c.awaitClosedWithoutResponse(PROMPTLY);
     }
-    await().atMost(Duration.ofSeconds(5)).until(() -> !support.device(d.serial()).connection().online());
+    await()
+        .atMost(Duration.ofSeconds(5))
+        .until(() -> !support.device(d.serial()).connection().online());
   }
 
   @Test
@@ -462,8 +550,15 @@ class MqttProtocolIT {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"$SYS/broker/uptime", "$SYS/%s/telemetry", "ups/%s/commands", "ups/%s/status",
-      "ups/%s/telemetry/", "UPS/%s/telemetry"})
+  @ValueSource(
+      strings = {
+        "$SYS/broker/uptime",
+        "$SYS/%s/telemetry",
+        "ups/%s/commands",
+        "ups/%s/status",
+        "ups/%s/telemetry/",
+        "UPS/%s/telemetry"
+      })
   void closesAPublishOutsideTheDevicesOwnPublishTopics(String topic) throws IOException {
     Device d = newDevice();
     String name = topic.replace("%s", d.serial());
@@ -474,8 +569,10 @@ class MqttProtocolIT {
     }
     awaitDisconnects("topic_not_allowed", before + 1);
     assertNull(support.device(d.serial()).telemetry());
-    await().atMost(Duration.ofSeconds(5)).untilAsserted(() ->
-        assertEquals(List.of("mqtt.publish " + name + " DENIED"), mqttAudit(d.serial())));
+    await()
+        .atMost(Duration.ofSeconds(5))
+        .untilAsserted(
+            () -> assertEquals(List.of("mqtt.publish " + name + " DENIED"), mqttAudit(d.serial())));
   }
 
   @Test
@@ -485,7 +582,9 @@ class MqttProtocolIT {
     try (RawMqtt v = RawMqtt.connected(port, victim.serial(), victim.secret(), 60)) {
       v.send(publish(1, victim.topic("telemetry"), 1, sample(1, "OL CHRG")));
       assertEquals(RawMqtt.PUBACK, v.read().type());
-      await().atMost(Duration.ofSeconds(5)).until(() -> support.device(victim.serial()).telemetry() != null);
+      await()
+          .atMost(Duration.ofSeconds(5))
+          .until(() -> support.device(victim.serial()).telemetry() != null);
       DeviceView.Telemetry victimBefore = support.device(victim.serial()).telemetry();
 
       double before = disconnects("topic_not_allowed");
@@ -498,21 +597,32 @@ class MqttProtocolIT {
         i.awaitClosedWithoutResponse(PROMPTLY);
       }
       awaitDisconnects("topic_not_allowed", before + 2);
-      await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertEquals(
-          List.of("mqtt.publish " + victim.topic("telemetry") + " DENIED", "mqtt.publish " + victim.topic("events")
-              + " DENIED"), mqttAudit(intruder.serial()), "each attempt is in the audit log"));
+      await()
+          .atMost(Duration.ofSeconds(5))
+          .untilAsserted(
+              () ->
+                  assertEquals(
+                      List.of(
+                          "mqtt.publish " + victim.topic("telemetry") + " DENIED",
+                          "mqtt.publish " + victim.topic("events") + " DENIED"),
+                      mqttAudit(intruder.serial()),
+                      "each attempt is in the audit log"));
 
-      // The victim's own event, acknowledged after persistence, orders everything sent to it before.
+      // The victim's own event, acknowledged after persistence, orders everything sent to it
+      // before.
       v.send(publish(1, victim.topic("events"), 2, event(4, "SELF_TEST_PASSED")));
       RawMqtt.Packet ack = v.read();
       assertEquals(RawMqtt.PUBACK, ack.type());
       assertEquals(2, ack.packetId());
       await().atMost(Duration.ofSeconds(10)).until(() -> !eventTypes(victim.serial()).isEmpty());
-      assertEquals(List.of("SELF_TEST_PASSED"), eventTypes(victim.serial()), "only the victim's own event");
+      assertEquals(
+          List.of("SELF_TEST_PASSED"), eventTypes(victim.serial()), "only the victim's own event");
       DeviceView victimAfter = support.device(victim.serial());
       assertEquals(victimBefore, victimAfter.telemetry(), "the victim's live view is unchanged");
       assertEquals(List.of("OL", "CHRG"), victimAfter.status());
-      assertNull(support.device(intruder.serial()).telemetry(), "nothing was recorded on the intruder either");
+      assertNull(
+          support.device(intruder.serial()).telemetry(),
+          "nothing was recorded on the intruder either");
       assertEquals(List.of(), eventTypes(intruder.serial()));
     }
   }
@@ -522,23 +632,43 @@ class MqttProtocolIT {
     Device me = newDevice();
     Device other = newDevice();
     try (RawMqtt c = RawMqtt.connected(port, me.serial(), me.secret(), 60)) {
-      c.send(subscribe(0x0102, other.topic("commands"), "#", "$SYS/#", "ups/+/commands", me.topic("telemetry"),
-          me.topic("commands")));
+      c.send(
+          subscribe(
+              0x0102,
+              other.topic("commands"),
+              "#",
+              "$SYS/#",
+              "ups/+/commands",
+              me.topic("telemetry"),
+              me.topic("commands")));
       RawMqtt.Packet ack = c.read();
       assertEquals(RawMqtt.SUBACK, ack.type());
       assertEquals(0x0102, ack.packetId());
       byte[] codes = Arrays.copyOfRange(ack.body(), 2, ack.body().length);
-      assertArrayEquals(new byte[] {(byte) 0x80, (byte) 0x80, (byte) 0x80, (byte) 0x80, (byte) 0x80, 0x01}, codes,
+      assertArrayEquals(
+          new byte[] {(byte) 0x80, (byte) 0x80, (byte) 0x80, (byte) 0x80, (byte) 0x80, 0x01},
+          codes,
           "failure for every filter but the device's own command topic (granted QoS 1)");
       c.send(pingreq());
-      assertEquals(RawMqtt.PINGRESP, c.read().type(), "a refused subscription does not close the connection");
+      assertEquals(
+          RawMqtt.PINGRESP,
+          c.read().type(),
+          "a refused subscription does not close the connection");
     }
-    await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertEquals(5,
-        mqttAudit(me.serial()).stream().filter(r -> r.startsWith("mqtt.subscribe ") && r.endsWith(" DENIED")).count(),
-        "each refused filter is in the audit log: " + mqttAudit(me.serial())));
+    await()
+        .atMost(Duration.ofSeconds(5))
+        .untilAsserted(
+            () ->
+                assertEquals(
+                    5,
+                    mqttAudit(me.serial()).stream()
+                        .filter(r -> r.startsWith("mqtt.subscribe ") && r.endsWith(" DENIED"))
+                        .count(),
+                    "each refused filter is in the audit log: " + mqttAudit(me.serial())));
   }
 
-  // ------------------------------------------------------------------------------------------ PUBACKs
+  // ------------------------------------------------------------------------------------------
+  // PUBACKs
 
   @Test
   void acknowledgesAQos1TelemetryPublishWithItsPacketId() throws IOException {
@@ -550,7 +680,9 @@ class MqttProtocolIT {
       assertEquals(2, ack.body().length);
       assertEquals(0xBEEF, ack.packetId());
     }
-    await().atMost(Duration.ofSeconds(5)).until(() -> support.device(d.serial()).telemetry() != null);
+    await()
+        .atMost(Duration.ofSeconds(5))
+        .until(() -> support.device(d.serial()).telemetry() != null);
     assertEquals(42, support.device(d.serial()).telemetry().seq());
   }
 
@@ -563,9 +695,10 @@ class MqttProtocolIT {
       for (int i = 1; i <= 12; i++) {
         int id = 1000 + i;
         ids.add(id);
-        packets.add(i % 3 == 1
-            ? publish(1, d.topic("events"), id, event(i, "SELF_TEST_PASSED"))
-            : publish(1, d.topic("telemetry"), id, sample(i, "OL")));
+        packets.add(
+            i % 3 == 1
+                ? publish(1, d.topic("events"), id, event(i, "SELF_TEST_PASSED"))
+                : publish(1, d.topic("telemetry"), id, sample(i, "OL")));
       }
       c.send(packets.toArray(byte[][]::new)); // all in flight at once
       List<Integer> acked = new ArrayList<>();
@@ -578,7 +711,8 @@ class MqttProtocolIT {
     }
   }
 
-  // ---------------------------------------------------------------------------------------- helpers
+  // ----------------------------------------------------------------------------------------
+  // helpers
 
   private static Device newDevice() {
     String serial = GatewayFixture.uniqueSerial();
@@ -587,7 +721,10 @@ class MqttProtocolIT {
 
   private record Refusal(int code, Duration took) {}
 
-  /** Sends a CONNECT that must be refused: returns the CONNACK code and how long it took; expects a close. */
+  /**
+   * Sends a CONNECT that must be refused: returns the CONNACK code and how long it took; expects a
+   * close.
+   */
   private static Refusal refusal(RawMqtt c, byte[] connect) throws IOException {
     long start = System.nanoTime();
     c.send(connect);
@@ -600,18 +737,20 @@ class MqttProtocolIT {
   }
 
   /**
-   * Sends {@code header}, then {@code body} one byte per {@code pace} (pacing a slow client, not waiting
-   * for a condition), and returns how long after the header the server closed the connection.
+   * Sends {@code header}, then {@code body} one byte per {@code pace} (pacing a slow client, not
+   * waiting for a condition), and returns how long after the header the server closed the
+   * connection.
    */
-  private static Duration trickleUntilClosed(RawMqtt c, byte[] header, byte[] body, Duration pace, Duration max)
-      throws IOException {
+  private static Duration trickleUntilClosed(
+      RawMqtt c, byte[] header, byte[] body, Duration pace, Duration max) throws IOException {
     c.send(header);
     long start = System.nanoTime();
     for (int i = 0; ; i++) {
       if (c.isClosedWithin(pace)) return Duration.ofNanos(System.nanoTime() - start);
       Duration elapsed = Duration.ofNanos(System.nanoTime() - start);
       if (elapsed.compareTo(max) > 0) {
-        throw new AssertionError("still open " + elapsed.toMillis() + " ms after an oversized fixed header");
+        throw new AssertionError(
+            "still open " + elapsed.toMillis() + " ms after an oversized fixed header");
       }
       try {
         c.send(new byte[] {i < body.length ? body[i] : (byte) 'x'});
@@ -622,13 +761,23 @@ class MqttProtocolIT {
   }
 
   static String sample(long seq, String status) {
-    return "{\"ts\":\"" + Instant.now().truncatedTo(ChronoUnit.SECONDS) + "\",\"seq\":" + seq
-        + ",\"ups.status\":\"" + status + "\",\"ups.load\":23,\"battery.charge\":100}";
+    return "{\"ts\":\""
+        + Instant.now().truncatedTo(ChronoUnit.SECONDS)
+        + "\",\"seq\":"
+        + seq
+        + ",\"ups.status\":\""
+        + status
+        + "\",\"ups.load\":23,\"battery.charge\":100}";
   }
 
   static String event(long seq, String type) {
-    return "{\"ts\":\"" + Instant.now().truncatedTo(ChronoUnit.SECONDS) + "\",\"seq\":" + seq
-        + ",\"type\":\"" + type + "\",\"details\":{}}";
+    return "{\"ts\":\""
+        + Instant.now().truncatedTo(ChronoUnit.SECONDS)
+        + "\",\"seq\":"
+        + seq
+        + ",\"type\":\""
+        + type
+        + "\",\"details\":{}}";
   }
 
   private static List<String> eventTypes(String serial) {
@@ -640,20 +789,25 @@ class MqttProtocolIT {
   }
 
   private static void awaitDisconnects(String reason, double atLeast) {
-    await().atMost(Duration.ofSeconds(5))
-        .until(() -> disconnects(reason) >= atLeast);
+    await().atMost(Duration.ofSeconds(5)).until(() -> disconnects(reason) >= atLeast);
   }
 
   /** The value of one sample of a Prometheus counter, 0 when absent. */
   static double metric(URI base, String name, String label, String value) {
     try {
-      HttpResponse<String> r = HTTP.send(
-          HttpRequest.newBuilder(base.resolve("/metrics")).timeout(Duration.ofSeconds(10)).GET().build(),
-          HttpResponse.BodyHandlers.ofString());
+      HttpResponse<String> r =
+          HTTP.send(
+              HttpRequest.newBuilder(base.resolve("/metrics"))
+                  .timeout(Duration.ofSeconds(10))
+                  .GET()
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
       assertEquals(200, r.statusCode());
       for (String line : r.body().split("\n")) {
         Matcher m = SAMPLE_LINE.matcher(line.trim());
-        if (m.matches() && m.group(1).equals(name) && m.group(2).contains(label + "=\"" + value + "\"")) {
+        if (m.matches()
+            && m.group(1).equals(name)
+            && m.group(2).contains(label + "=\"" + value + "\"")) {
           return Double.parseDouble(m.group(3));
         }
       }
@@ -666,11 +820,15 @@ class MqttProtocolIT {
     }
   }
 
-  /** The {@code mqtt.*} audit records naming {@code serial} (as actor, target or in the details). */
+  /**
+   * The {@code mqtt.*} audit records naming {@code serial} (as actor, target or in the details).
+   */
   private static List<String> mqttAudit(String serial) {
     try (Connection c = gateway.node().cluster().jdbc().dataSource().getConnection();
-        PreparedStatement ps = c.prepareStatement("SELECT action, target, outcome FROM audit_log"
-            + " WHERE action LIKE 'mqtt.%' AND (actor = ? OR target LIKE ? OR details LIKE ?) ORDER BY id")) {
+        PreparedStatement ps =
+            c.prepareStatement(
+                "SELECT action, target, outcome FROM audit_log"
+                    + " WHERE action LIKE 'mqtt.%' AND (actor = ? OR target LIKE ? OR details LIKE ?) ORDER BY id")) {
       ps.setString(1, "device:" + serial);
       ps.setString(2, "%" + serial + "%");
       ps.setString(3, "%" + serial + "%");

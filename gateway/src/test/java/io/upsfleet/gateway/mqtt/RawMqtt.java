@@ -14,9 +14,9 @@ import java.time.Duration;
 import java.util.HexFormat;
 
 /**
- * A hand-driven MQTT 3.1.1 connection for protocol tests: builds packets byte by byte (so tests can send
- * what no real client would) and reads the server's answers. Every read is bounded by a timeout, so no
- * test can hang on a silent server. Not thread-safe; one per test.
+ * A hand-driven MQTT 3.1.1 connection for protocol tests: builds packets byte by byte (so tests can
+ * send what no real client would) and reads the server's answers. Every read is bounded by a
+ * timeout, so no test can hang on a silent server. Not thread-safe; one per test.
  */
 final class RawMqtt implements AutoCloseable {
   static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(5);
@@ -37,7 +37,10 @@ final class RawMqtt implements AutoCloseable {
 
   private static final HexFormat HEX = HexFormat.of();
 
-  /** One packet read from the server: its first byte (type and flags) and everything after the length. */
+  /**
+   * One packet read from the server: its first byte (type and flags) and everything after the
+   * length.
+   */
   record Packet(int header, byte[] body) {
     int type() {
       return header & 0xF0;
@@ -79,7 +82,8 @@ final class RawMqtt implements AutoCloseable {
   }
 
   /** Opens a connection, sends a device CONNECT and expects CONNACK 0 (accepted). */
-  static RawMqtt connected(int port, String serial, String secret, int keepAliveSeconds) throws IOException {
+  static RawMqtt connected(int port, String serial, String secret, int keepAliveSeconds)
+      throws IOException {
     RawMqtt c = open(port);
     c.send(connect(serial, serial, secret, keepAliveSeconds));
     Packet ack = c.read();
@@ -90,14 +94,16 @@ final class RawMqtt implements AutoCloseable {
     return c;
   }
 
-  // ------------------------------------------------------------------------------------------ sending
+  // ------------------------------------------------------------------------------------------
+  // sending
 
   void send(byte[]... parts) throws IOException {
     for (byte[] p : parts) out.write(p);
     out.flush();
   }
 
-  // ------------------------------------------------------------------------------------------ reading
+  // ------------------------------------------------------------------------------------------
+  // reading
 
   /** The next packet; fails when none arrives within the timeout or the connection closes first. */
   Packet read() throws IOException {
@@ -132,8 +138,8 @@ final class RawMqtt implements AutoCloseable {
   }
 
   /**
-   * Waits for the server to close the connection and returns every byte it sent before closing. A reset
-   * counts as a close. Fails when the connection is still open after {@code timeout}.
+   * Waits for the server to close the connection and returns every byte it sent before closing. A
+   * reset counts as a close. Fails when the connection is still open after {@code timeout}.
    */
   byte[] awaitClosed(Duration timeout) throws IOException {
     ByteArrayOutputStream received = new ByteArrayOutputStream();
@@ -142,8 +148,11 @@ final class RawMqtt implements AutoCloseable {
     while (true) {
       long left = Duration.ofNanos(deadline - System.nanoTime()).toMillis();
       if (left <= 0) {
-        throw new AssertionError("the server kept the connection open for " + timeout.toMillis()
-            + " ms; it sent " + HEX.formatHex(received.toByteArray()));
+        throw new AssertionError(
+            "the server kept the connection open for "
+                + timeout.toMillis()
+                + " ms; it sent "
+                + HEX.formatHex(received.toByteArray()));
       }
       socket.setSoTimeout((int) left);
       try {
@@ -162,11 +171,14 @@ final class RawMqtt implements AutoCloseable {
   void awaitClosedWithoutResponse(Duration timeout) throws IOException {
     byte[] sent = awaitClosed(timeout);
     if (sent.length > 0) {
-      throw new AssertionError("expected a close without response, but the server sent " + HEX.formatHex(sent));
+      throw new AssertionError(
+          "expected a close without response, but the server sent " + HEX.formatHex(sent));
     }
   }
 
-  /** Whether the server closed the connection within {@code timeout} (never throws for an open one). */
+  /**
+   * Whether the server closed the connection within {@code timeout} (never throws for an open one).
+   */
   boolean isClosedWithin(Duration timeout) throws IOException {
     socket.setSoTimeout((int) Math.max(1, timeout.toMillis()));
     try {
@@ -183,7 +195,8 @@ final class RawMqtt implements AutoCloseable {
     socket.close();
   }
 
-  // --------------------------------------------------------------------------------- packet builders
+  // --------------------------------------------------------------------------------- packet
+  // builders
 
   /** A packet: first byte, the remaining length in its shortest encoding, the body. */
   static byte[] packet(int firstByte, byte[] body) {
@@ -227,20 +240,26 @@ final class RawMqtt implements AutoCloseable {
 
   /** The variable header of a CONNECT: protocol name, level, flags, keep-alive. */
   static byte[] connectHeader(String protocolName, int level, int flags, int keepAliveSeconds) {
-    return concat(string(protocolName), new byte[] {
-        (byte) level, (byte) flags, (byte) (keepAliveSeconds >> 8), (byte) keepAliveSeconds});
+    return concat(
+        string(protocolName),
+        new byte[] {
+          (byte) level, (byte) flags, (byte) (keepAliveSeconds >> 8), (byte) keepAliveSeconds
+        });
   }
 
   /**
-   * A CONNECT with the given header fields and payload fields (client id first; null fields are left
-   * out), in MQTT 3.1.1 layout.
+   * A CONNECT with the given header fields and payload fields (client id first; null fields are
+   * left out), in MQTT 3.1.1 layout.
    */
-  static byte[] connect(String protocolName, int level, int flags, int keepAliveSeconds, String... payloadFields) {
+  static byte[] connect(
+      String protocolName, int level, int flags, int keepAliveSeconds, String... payloadFields) {
     ByteArrayOutputStream payload = new ByteArrayOutputStream();
     for (String f : payloadFields) {
       if (f != null) payload.writeBytes(string(f));
     }
-    return packet(CONNECT, concat(connectHeader(protocolName, level, flags, keepAliveSeconds), payload.toByteArray()));
+    return packet(
+        CONNECT,
+        concat(connectHeader(protocolName, level, flags, keepAliveSeconds), payload.toByteArray()));
   }
 
   /** A device CONNECT: client id, user name and password, clean session. */

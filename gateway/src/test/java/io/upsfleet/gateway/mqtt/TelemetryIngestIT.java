@@ -46,14 +46,16 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Device payloads end to end, through a real MQTT client and a real node: RELIABILITY.md "Telemetry
- * payloads". A refused payload is acknowledged (a poison message must not be re-sent forever), counted by
- * reason, and leaves the device's live view exactly as the previous valid sample left it.
+ * payloads". A refused payload is acknowledged (a poison message must not be re-sent forever),
+ * counted by reason, and leaves the device's live view exactly as the previous valid sample left
+ * it.
  */
 class TelemetryIngestIT {
   private static final Duration ACK_TIMEOUT = Duration.ofSeconds(10);
   private static final Duration EVENT_LOG_LAG = Duration.ofSeconds(10);
   private static final Pattern SAMPLE_LINE = Pattern.compile("^(\\w+)\\{([^}]*)}\\s+(\\S+)$");
-  private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  private static final HttpClient HTTP =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
   private static GatewayFixture gateway;
   private static UpsfleetClient support;
@@ -91,7 +93,8 @@ class TelemetryIngestIT {
     }
   }
 
-  // ------------------------------------------------------------------------------------ valid samples
+  // ------------------------------------------------------------------------------------ valid
+  // samples
 
   @Test
   void showsAValidSampleInTheDeviceViewWithinASecond() {
@@ -99,10 +102,17 @@ class TelemetryIngestIT {
     Mqtt3BlockingClient c = connect(d);
     Instant ts = Instant.now().truncatedTo(ChronoUnit.SECONDS);
     Instant before = Instant.now();
-    publish(c, d.telemetryTopic(), "{\"ts\":\"" + ts + "\",\"seq\":42,\"ups.status\":\"OL CHRG\",\"ups.load\":23,"
-        + "\"battery.charge\":100,\"input.voltage\":229.5}");
+    publish(
+        c,
+        d.telemetryTopic(),
+        "{\"ts\":\""
+            + ts
+            + "\",\"seq\":42,\"ups.status\":\"OL CHRG\",\"ups.load\":23,"
+            + "\"battery.charge\":100,\"input.voltage\":229.5}");
 
-    await().atMost(Duration.ofSeconds(1)).pollInterval(Duration.ofMillis(50))
+    await()
+        .atMost(Duration.ofSeconds(1))
+        .pollInterval(Duration.ofMillis(50))
         .until(() -> support.device(d.serial()).telemetry() != null);
     Instant after = Instant.now();
     DeviceView view = support.device(d.serial());
@@ -124,24 +134,29 @@ class TelemetryIngestIT {
   void acceptsASampleFromASkewedDeviceClockAndFlagsIt(String clock) {
     Device d = newDevice();
     Mqtt3BlockingClient c = connect(d);
-    Instant ts = clock.startsWith("P") || clock.startsWith("-P")
-        ? Instant.now().plus(Duration.parse(clock)).truncatedTo(ChronoUnit.SECONDS)
-        : Instant.parse(clock);
+    Instant ts =
+        clock.startsWith("P") || clock.startsWith("-P")
+            ? Instant.now().plus(Duration.parse(clock)).truncatedTo(ChronoUnit.SECONDS)
+            : Instant.parse(clock);
     Instant before = Instant.now();
     publish(c, d.telemetryTopic(), "{\"ts\":\"" + ts + "\",\"seq\":7,\"ups.status\":\"OL\"}");
 
-    await().atMost(Duration.ofSeconds(5)).until(() -> support.device(d.serial()).telemetry() != null);
+    await()
+        .atMost(Duration.ofSeconds(5))
+        .until(() -> support.device(d.serial()).telemetry() != null);
     Instant after = Instant.now();
     DeviceView.Telemetry t = support.device(d.serial()).telemetry();
     assertEquals(7, t.seq());
     assertTrue(t.clockSkewed(), "a device clock off by days is flagged");
     assertEquals(ts, t.deviceTime(), "the device's own time is kept as it was sent");
     assertBetween(before, after, t.receivedAt());
-    assertTrue(support.device(d.serial()).connection().lastSeen().isAfter(before.minusSeconds(1)),
+    assertTrue(
+        support.device(d.serial()).connection().lastSeen().isAfter(before.minusSeconds(1)),
         "last seen follows the server's clock, not the device's");
   }
 
-  // --------------------------------------------------------------------------------- refused samples
+  // --------------------------------------------------------------------------------- refused
+  // samples
 
   static Stream<Arguments> invalidSamples() {
     String ok = "\"ts\":\"" + Instant.now().truncatedTo(ChronoUnit.SECONDS) + "\",\"seq\":2";
@@ -150,37 +165,67 @@ class TelemetryIngestIT {
         bad("NaN", "{" + okStatus + ",\"ups.load\":NaN}", "malformed_json"),
         bad("Infinity", "{" + okStatus + ",\"battery.runtime\":Infinity}", "malformed_json"),
         bad("-Infinity", "{" + okStatus + ",\"input.voltage\":-Infinity}", "malformed_json"),
-        bad("a number overflowing to infinity", "{" + okStatus + ",\"ups.load\":1e400}", "out_of_range"),
+        bad(
+            "a number overflowing to infinity",
+            "{" + okStatus + ",\"ups.load\":1e400}",
+            "out_of_range"),
         bad("charge -5", "{" + okStatus + ",\"battery.charge\":-5}", "out_of_range"),
         bad("charge 140", "{" + okStatus + ",\"battery.charge\":140}", "out_of_range"),
         bad("load -1", "{" + okStatus + ",\"ups.load\":-1}", "out_of_range"),
         bad("voltage 10000", "{" + okStatus + ",\"input.voltage\":10000}", "out_of_range"),
         bad("temperature 500", "{" + okStatus + ",\"ups.temperature\":500}", "out_of_range"),
-        bad("a valid value beside an out-of-range one", "{" + okStatus + ",\"ups.load\":20,\"battery.charge\":140}",
+        bad(
+            "a valid value beside an out-of-range one",
+            "{" + okStatus + ",\"ups.load\":20,\"battery.charge\":140}",
             "out_of_range"),
-        bad("negative seq", "{\"ts\":\"2026-11-28T10:00:00Z\",\"seq\":-1,\"ups.status\":\"OL\"}", "out_of_range"),
+        bad(
+            "negative seq",
+            "{\"ts\":\"2026-11-28T10:00:00Z\",\"seq\":-1,\"ups.status\":\"OL\"}",
+            "out_of_range"),
         bad("a number as a word", "{" + okStatus + ",\"ups.load\":\"ninety\"}", "wrong_type"),
         bad("a number as a numeric string", "{" + okStatus + ",\"ups.load\":\"90\"}", "wrong_type"),
         bad("a number as an array", "{" + okStatus + ",\"battery.charge\":[100]}", "wrong_type"),
         bad("a number as a boolean", "{" + okStatus + ",\"ups.load\":true}", "wrong_type"),
         bad("an optional value as null", "{" + okStatus + ",\"ups.load\":null}", "wrong_type"),
         bad("status as an array", "{" + ok + ",\"ups.status\":[\"OL\"]}", "wrong_type"),
-        bad("seq as a string", "{\"ts\":\"2026-11-28T10:00:00Z\",\"seq\":\"2\",\"ups.status\":\"OL\"}", "wrong_type"),
+        bad(
+            "seq as a string",
+            "{\"ts\":\"2026-11-28T10:00:00Z\",\"seq\":\"2\",\"ups.status\":\"OL\"}",
+            "wrong_type"),
         bad("status missing", "{" + ok + ",\"ups.load\":20}", "missing_field"),
         bad("status null", "{" + ok + ",\"ups.status\":null}", "missing_field"),
         bad("ts missing", "{\"seq\":2,\"ups.status\":\"OL\"}", "missing_field"),
-        bad("seq missing", "{\"ts\":\"2026-11-28T10:00:00Z\",\"ups.status\":\"OL\"}", "missing_field"),
+        bad(
+            "seq missing",
+            "{\"ts\":\"2026-11-28T10:00:00Z\",\"ups.status\":\"OL\"}",
+            "missing_field"),
         bad("an unknown status flag", "{" + ok + ",\"ups.status\":\"OL ONFIRE\"}", "invalid_value"),
         bad("a lower-case status flag", "{" + ok + ",\"ups.status\":\"ol\"}", "invalid_value"),
-        bad("ts not an instant", "{\"ts\":\"yesterday\",\"seq\":2,\"ups.status\":\"OL\"}", "invalid_value"),
-        bad("nesting 10 000 deep", "{" + okStatus + ",\"x\":" + "[".repeat(10_000) + "]".repeat(10_000) + "}", null),
-        bad("objects nested 10 000 deep", "{" + okStatus + ",\"x\":" + "{\"a\":".repeat(10_000) + "1"
-            + "}".repeat(10_000) + "}", null),
+        bad(
+            "ts not an instant",
+            "{\"ts\":\"yesterday\",\"seq\":2,\"ups.status\":\"OL\"}",
+            "invalid_value"),
+        bad(
+            "nesting 10 000 deep",
+            "{" + okStatus + ",\"x\":" + "[".repeat(10_000) + "]".repeat(10_000) + "}",
+            null),
+        bad(
+            "objects nested 10 000 deep",
+            "{" + okStatus + ",\"x\":" + "{\"a\":".repeat(10_000) + "1" + "}".repeat(10_000) + "}",
+            null),
         bad("5 000 unknown fields", "{" + okStatus + unknownFields(5_000) + "}", "limit_exceeded"),
-        bad("a 60 000-char string", "{" + okStatus + ",\"ups.firmware\":\"" + "x".repeat(60_000) + "\"}",
+        bad(
+            "a 60 000-char string",
+            "{" + okStatus + ",\"ups.firmware\":\"" + "x".repeat(60_000) + "\"}",
             "limit_exceeded"),
-        bad("a 60 000-digit number", "{" + okStatus + ",\"ups.load\":" + "1".repeat(60_000) + "}", "limit_exceeded"),
-        bad("a duplicate key", "{" + okStatus + ",\"ups.load\":20,\"ups.load\":30}", "malformed_json"),
+        bad(
+            "a 60 000-digit number",
+            "{" + okStatus + ",\"ups.load\":" + "1".repeat(60_000) + "}",
+            "limit_exceeded"),
+        bad(
+            "a duplicate key",
+            "{" + okStatus + ",\"ups.load\":20,\"ups.load\":30}",
+            "malformed_json"),
         bad("trailing garbage", "{" + okStatus + "}xyz", "malformed_json"),
         bad("a second JSON value", "{" + okStatus + "}{}", "malformed_json"),
         bad("truncated JSON", "{" + okStatus, "malformed_json"),
@@ -188,20 +233,37 @@ class TelemetryIngestIT {
         bad("a string root", "\"OL\"", "not_an_object"),
         Arguments.of("an empty payload", new byte[0], "empty"),
         bad("only whitespace", " \n\t ", "empty"),
-        Arguments.of("a byte order mark", concat(new byte[] {(byte) 0xEF, (byte) 0xBB, (byte) 0xBF},
-            ("{" + okStatus + "}").getBytes(UTF_8)), "invalid_encoding"),
-        Arguments.of("invalid UTF-8", withRawBytes("{" + okStatus + ",\"ups.model\":\"", new byte[] {(byte) 0xC3, 0x28}),
+        Arguments.of(
+            "a byte order mark",
+            concat(
+                new byte[] {(byte) 0xEF, (byte) 0xBB, (byte) 0xBF},
+                ("{" + okStatus + "}").getBytes(UTF_8)),
             "invalid_encoding"),
-        Arguments.of("overlong UTF-8", withRawBytes("{" + okStatus + ",\"ups.model\":\"", new byte[] {(byte) 0xC0,
-            (byte) 0xAF}), "invalid_encoding"),
-        Arguments.of("an encoded surrogate", withRawBytes("{" + okStatus + ",\"ups.model\":\"", new byte[] {
-            (byte) 0xED, (byte) 0xA0, (byte) 0x80}), "invalid_encoding"),
-        Arguments.of("UTF-16", ("{" + okStatus + "}").getBytes(java.nio.charset.StandardCharsets.UTF_16LE), null));
+        Arguments.of(
+            "invalid UTF-8",
+            withRawBytes("{" + okStatus + ",\"ups.model\":\"", new byte[] {(byte) 0xC3, 0x28}),
+            "invalid_encoding"),
+        Arguments.of(
+            "overlong UTF-8",
+            withRawBytes(
+                "{" + okStatus + ",\"ups.model\":\"", new byte[] {(byte) 0xC0, (byte) 0xAF}),
+            "invalid_encoding"),
+        Arguments.of(
+            "an encoded surrogate",
+            withRawBytes(
+                "{" + okStatus + ",\"ups.model\":\"",
+                new byte[] {(byte) 0xED, (byte) 0xA0, (byte) 0x80}),
+            "invalid_encoding"),
+        Arguments.of(
+            "UTF-16",
+            ("{" + okStatus + "}").getBytes(java.nio.charset.StandardCharsets.UTF_16LE),
+            null));
   }
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("invalidSamples")
-  void acknowledgesAnInvalidSampleButKeepsThePreviousOne(String name, byte[] payload, String reason) {
+  void acknowledgesAnInvalidSampleButKeepsThePreviousOne(
+      String name, byte[] payload, String reason) {
     Device d = newDevice();
     Mqtt3BlockingClient c = connect(d);
     DeviceView.Telemetry previous = publishValidSample(c, d);
@@ -210,13 +272,22 @@ class TelemetryIngestIT {
     publish(c, d.telemetryTopic(), payload); // returns on PUBACK
 
     barrier(c, d);
-    assertEquals(previous, support.device(d.serial()).telemetry(), "the live view is the previous valid sample");
-    assertTrue(rejected(reason) >= before + 1,
-        "mqtt_rejected_payloads_total{reason=" + (reason == null ? "any" : reason) + "} counted it");
+    assertEquals(
+        previous,
+        support.device(d.serial()).telemetry(),
+        "the live view is the previous valid sample");
+    assertTrue(
+        rejected(reason) >= before + 1,
+        "mqtt_rejected_payloads_total{reason="
+            + (reason == null ? "any" : reason)
+            + "} counted it");
     assertTrue(c.getState().isConnected(), "a refused payload does not cost the connection");
   }
 
-  /** A packet over the 64 KiB limit is not a payload to refuse: the connection is closed from its header. */
+  /**
+   * A packet over the 64 KiB limit is not a payload to refuse: the connection is closed from its
+   * header.
+   */
   @Test
   void closesTheConnectionOnASampleWithAOneMegabyteString() {
     Device d = newDevice();
@@ -224,22 +295,40 @@ class TelemetryIngestIT {
     DeviceView.Telemetry previous = publishValidSample(c, d);
     double before = metric("mqtt_disconnects_total", "malformed_packet");
 
-    String huge = "{\"ts\":\"" + Instant.now().truncatedTo(ChronoUnit.SECONDS) + "\",\"seq\":3,\"ups.status\":\"OB\","
-        + "\"ups.firmware\":\"" + "x".repeat(1 << 20) + "\"}";
-    var ack = c.toAsync().publishWith().topic(d.telemetryTopic()).qos(MqttQos.AT_LEAST_ONCE)
-        .payload(huge.getBytes(UTF_8)).send();
-    ExecutionException e = assertThrows(ExecutionException.class,
-        () -> ack.get(ACK_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS), "no PUBACK: the connection is closed");
+    String huge =
+        "{\"ts\":\""
+            + Instant.now().truncatedTo(ChronoUnit.SECONDS)
+            + "\",\"seq\":3,\"ups.status\":\"OB\","
+            + "\"ups.firmware\":\""
+            + "x".repeat(1 << 20)
+            + "\"}";
+    var ack =
+        c.toAsync()
+            .publishWith()
+            .topic(d.telemetryTopic())
+            .qos(MqttQos.AT_LEAST_ONCE)
+            .payload(huge.getBytes(UTF_8))
+            .send();
+    ExecutionException e =
+        assertThrows(
+            ExecutionException.class,
+            () -> ack.get(ACK_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS),
+            "no PUBACK: the connection is closed");
     assertNotNull(e.getCause());
 
     await().atMost(Duration.ofSeconds(5)).until(() -> !c.getState().isConnected());
-    await().atMost(Duration.ofSeconds(5)).until(() -> !support.device(d.serial()).connection().online());
+    await()
+        .atMost(Duration.ofSeconds(5))
+        .until(() -> !support.device(d.serial()).connection().online());
     assertTrue(metric("mqtt_disconnects_total", "malformed_packet") >= before + 1);
     assertEquals(previous, support.device(d.serial()).telemetry());
-    assertEquals(List.of(), eventTypes(d.serial()), "the OB in the oversized sample raised nothing");
+    assertEquals(
+        List.of(), eventTypes(d.serial()), "the OB in the oversized sample raised nothing");
   }
 
-  /** {@code TelemetryParser} leaves comparing {@code ups.serial} with the topic to the translator. */
+  /**
+   * {@code TelemetryParser} leaves comparing {@code ups.serial} with the topic to the translator.
+   */
   @Test
   void refusesASampleWhoseUpsSerialNamesAnotherDevice() {
     Device d = newDevice();
@@ -248,11 +337,21 @@ class TelemetryIngestIT {
     DeviceView.Telemetry previous = publishValidSample(c, d);
     double before = rejected(null);
 
-    publish(c, d.telemetryTopic(), "{\"ts\":\"" + Instant.now().truncatedTo(ChronoUnit.SECONDS)
-        + "\",\"seq\":" + seq.incrementAndGet() + ",\"ups.status\":\"OL\",\"ups.serial\":\"" + other.serial() + "\"}");
+    publish(
+        c,
+        d.telemetryTopic(),
+        "{\"ts\":\""
+            + Instant.now().truncatedTo(ChronoUnit.SECONDS)
+            + "\",\"seq\":"
+            + seq.incrementAndGet()
+            + ",\"ups.status\":\"OL\",\"ups.serial\":\""
+            + other.serial()
+            + "\"}");
 
     barrier(c, d);
-    assertEquals(previous, support.device(d.serial()).telemetry(),
+    assertEquals(
+        previous,
+        support.device(d.serial()).telemetry(),
         "a sample claiming to come from " + other.serial() + " is not " + d.serial() + "'s state");
     assertTrue(rejected(null) >= before + 1, "the refusal is counted");
   }
@@ -265,27 +364,36 @@ class TelemetryIngestIT {
     Mqtt3BlockingClient c = connect(d);
     publish(c, d.telemetryTopic(), sample(1, "OL CHRG"));
     publish(c, d.telemetryTopic(), sample(2, "OB DISCHRG"));
-    await().atMost(Duration.ofSeconds(5))
+    await()
+        .atMost(Duration.ofSeconds(5))
         .until(() -> support.device(d.serial()).status().equals(List.of("OB", "DISCHRG")));
     assertEquals("ON_BATTERY", support.device(d.serial()).health());
     publish(c, d.telemetryTopic(), sample(3, "OL CHRG"));
 
     await().atMost(EVENT_LOG_LAG).until(() -> eventsOldestFirst(d.serial()).size() >= 2);
     List<DeviceEventView> events = eventsOldestFirst(d.serial());
-    assertEquals(List.of("ON_BATTERY", "POWER_RESTORED"), events.stream().map(DeviceEventView::type).toList());
+    assertEquals(
+        List.of("ON_BATTERY", "POWER_RESTORED"),
+        events.stream().map(DeviceEventView::type).toList());
     assertEquals("WARNING", events.get(0).severity());
     assertEquals("OK", support.device(d.serial()).health());
   }
 
-  // ---------------------------------------------------------------------------------- device events
+  // ---------------------------------------------------------------------------------- device
+  // events
 
   @Test
   void logsAReportedEventOnceItIsAcknowledged() {
     Device d = newDevice();
     Mqtt3BlockingClient c = connect(d);
     Instant ts = Instant.now().truncatedTo(ChronoUnit.SECONDS);
-    publish(c, d.eventsTopic(), "{\"ts\":\"" + ts + "\",\"seq\":5,\"type\":\"SELF_TEST_FAILED\","
-        + "\"details\":{\"code\":\"E12\",\"retries\":2,\"battery\":false}}");
+    publish(
+        c,
+        d.eventsTopic(),
+        "{\"ts\":\""
+            + ts
+            + "\",\"seq\":5,\"type\":\"SELF_TEST_FAILED\","
+            + "\"details\":{\"code\":\"E12\",\"retries\":2,\"battery\":false}}");
 
     await().atMost(EVENT_LOG_LAG).until(() -> !eventTypes(d.serial()).isEmpty());
     List<DeviceEventView> events = support.events(d.serial(), Map.of()).items();
@@ -307,7 +415,8 @@ class TelemetryIngestIT {
     publish(c, d.eventsTopic(), event(seq.incrementAndGet(), type));
     assertTrue(rejected("not_reportable") >= before + 1);
 
-    // A later event is logged; the event log keeps each device's order, so the refused one would be there.
+    // A later event is logged; the event log keeps each device's order, so the refused one would be
+    // there.
     publish(c, d.eventsTopic(), event(seq.incrementAndGet(), "SELF_TEST_PASSED"));
     await().atMost(EVENT_LOG_LAG).until(() -> eventTypes(d.serial()).contains("SELF_TEST_PASSED"));
     assertEquals(List.of("SELF_TEST_PASSED"), eventTypes(d.serial()));
@@ -318,10 +427,19 @@ class TelemetryIngestIT {
     Device d = newDevice();
     Mqtt3BlockingClient c = connect(d);
     double before = rejected(null);
-    publish(c, d.eventsTopic(), "{\"ts\":\"2026-11-28T10:00:00Z\",\"seq\":1,\"type\":\"SELF_TEST_FAILED\",\"details\":null}");
-    publish(c, d.eventsTopic(), "{\"ts\":\"2026-11-28T10:00:00Z\",\"seq\":2,\"type\":\"self_test_failed\"}");
-    publish(c, d.eventsTopic(), "{\"ts\":\"2026-11-28T10:00:00Z\",\"seq\":3,\"type\":\"SELF_TEST_FAILED\","
-        + "\"details\":{\"a\":{\"b\":1}}}");
+    publish(
+        c,
+        d.eventsTopic(),
+        "{\"ts\":\"2026-11-28T10:00:00Z\",\"seq\":1,\"type\":\"SELF_TEST_FAILED\",\"details\":null}");
+    publish(
+        c,
+        d.eventsTopic(),
+        "{\"ts\":\"2026-11-28T10:00:00Z\",\"seq\":2,\"type\":\"self_test_failed\"}");
+    publish(
+        c,
+        d.eventsTopic(),
+        "{\"ts\":\"2026-11-28T10:00:00Z\",\"seq\":3,\"type\":\"SELF_TEST_FAILED\","
+            + "\"details\":{\"a\":{\"b\":1}}}");
     assertTrue(rejected(null) >= before + 3);
 
     publish(c, d.eventsTopic(), event(seq.incrementAndGet(), "SELF_TEST_PASSED"));
@@ -329,7 +447,8 @@ class TelemetryIngestIT {
     assertEquals(List.of("SELF_TEST_PASSED"), eventTypes(d.serial()));
   }
 
-  // ---------------------------------------------------------------------------------------- helpers
+  // ----------------------------------------------------------------------------------------
+  // helpers
 
   private static Arguments bad(String name, String payload, String reason) {
     return Arguments.of(name, payload.getBytes(UTF_8), reason);
@@ -358,12 +477,16 @@ class TelemetryIngestIT {
   }
 
   private Mqtt3BlockingClient connect(Device d) {
-    Mqtt3BlockingClient c = Mqtt3Client.builder()
-        .identifier(d.serial())
-        .serverHost("127.0.0.1")
-        .serverPort(gateway.mqttPort())
-        .simpleAuth().username(d.serial()).password(d.secret().getBytes(UTF_8)).applySimpleAuth()
-        .buildBlocking();
+    Mqtt3BlockingClient c =
+        Mqtt3Client.builder()
+            .identifier(d.serial())
+            .serverHost("127.0.0.1")
+            .serverPort(gateway.mqttPort())
+            .simpleAuth()
+            .username(d.serial())
+            .password(d.secret().getBytes(UTF_8))
+            .applySimpleAuth()
+            .buildBlocking();
     c.connect();
     clients.add(c);
     return c;
@@ -372,7 +495,12 @@ class TelemetryIngestIT {
   /** Publishes at QoS 1 and returns once the PUBACK arrived (bounded). */
   private static void publish(Mqtt3BlockingClient c, String topic, byte[] payload) {
     try {
-      c.toAsync().publishWith().topic(topic).qos(MqttQos.AT_LEAST_ONCE).payload(payload).send()
+      c.toAsync()
+          .publishWith()
+          .topic(topic)
+          .qos(MqttQos.AT_LEAST_ONCE)
+          .payload(payload)
+          .send()
           .get(ACK_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
     } catch (ExecutionException | TimeoutException e) {
       throw new AssertionError("no PUBACK for a publish on " + topic, e);
@@ -389,30 +517,49 @@ class TelemetryIngestIT {
   /** Publishes a valid sample and waits until it is the device's live view, which it returns. */
   private DeviceView.Telemetry publishValidSample(Mqtt3BlockingClient c, Device d) {
     long n = seq.incrementAndGet();
-    publish(c, d.telemetryTopic(), "{\"ts\":\"" + Instant.now().truncatedTo(ChronoUnit.SECONDS) + "\",\"seq\":" + n
-        + ",\"ups.status\":\"OL CHRG\",\"ups.load\":23,\"battery.charge\":100,\"ups.firmware\":\"1.2.3\"}");
-    await().atMost(Duration.ofSeconds(5)).until(() -> {
-      DeviceView.Telemetry t = support.device(d.serial()).telemetry();
-      return t != null && t.seq() == n;
-    });
+    publish(
+        c,
+        d.telemetryTopic(),
+        "{\"ts\":\""
+            + Instant.now().truncatedTo(ChronoUnit.SECONDS)
+            + "\",\"seq\":"
+            + n
+            + ",\"ups.status\":\"OL CHRG\",\"ups.load\":23,\"battery.charge\":100,\"ups.firmware\":\"1.2.3\"}");
+    await()
+        .atMost(Duration.ofSeconds(5))
+        .until(
+            () -> {
+              DeviceView.Telemetry t = support.device(d.serial()).telemetry();
+              return t != null && t.seq() == n;
+            });
     return support.device(d.serial()).telemetry();
   }
 
   /**
-   * Publishes a device event and waits for its PUBACK, which comes only once the device's entity persisted
-   * it: everything the edge told the entity before has then been handled too.
+   * Publishes a device event and waits for its PUBACK, which comes only once the device's entity
+   * persisted it: everything the edge told the entity before has then been handled too.
    */
   private void barrier(Mqtt3BlockingClient c, Device d) {
     publish(c, d.eventsTopic(), event(seq.incrementAndGet(), "SELF_TEST_PASSED"));
   }
 
   private static String sample(long n, String status) {
-    return "{\"ts\":\"" + Instant.now().truncatedTo(ChronoUnit.SECONDS) + "\",\"seq\":" + n + ",\"ups.status\":\""
-        + status + "\",\"ups.load\":23,\"battery.charge\":100}";
+    return "{\"ts\":\""
+        + Instant.now().truncatedTo(ChronoUnit.SECONDS)
+        + "\",\"seq\":"
+        + n
+        + ",\"ups.status\":\""
+        + status
+        + "\",\"ups.load\":23,\"battery.charge\":100}";
   }
 
   private static String event(long n, String type) {
-    return "{\"ts\":\"" + Instant.now().truncatedTo(ChronoUnit.SECONDS) + "\",\"seq\":" + n + ",\"type\":\"" + type
+    return "{\"ts\":\""
+        + Instant.now().truncatedTo(ChronoUnit.SECONDS)
+        + "\",\"seq\":"
+        + n
+        + ",\"type\":\""
+        + type
         + "\",\"details\":{}}";
   }
 
@@ -422,7 +569,8 @@ class TelemetryIngestIT {
 
   private static List<DeviceEventView> eventsOldestFirst(String serial) {
     return support.events(serial, Map.of()).items().stream()
-        .sorted(Comparator.comparing(DeviceEventView::occurredAt).thenComparing(DeviceEventView::id))
+        .sorted(
+            Comparator.comparing(DeviceEventView::occurredAt).thenComparing(DeviceEventView::id))
         .toList();
   }
 
@@ -433,26 +581,37 @@ class TelemetryIngestIT {
 
   private static void assertBetween(Instant from, Instant to, Instant actual) {
     // the node runs in this JVM: same clock, so only rounding to the millisecond separates them
-    assertFalse(actual.isBefore(from.minusMillis(1)) || actual.isAfter(to.plusMillis(1)),
+    assertFalse(
+        actual.isBefore(from.minusMillis(1)) || actual.isAfter(to.plusMillis(1)),
         actual + " is not the server's receive time, between " + from + " and " + to);
   }
 
   /** {@code mqtt_rejected_payloads_total} for one reason, or summed over all reasons when null. */
   private static double rejected(String reason) {
-    return reason == null ? metric("mqtt_rejected_payloads_total", null) : metric("mqtt_rejected_payloads_total", reason);
+    return reason == null
+        ? metric("mqtt_rejected_payloads_total", null)
+        : metric("mqtt_rejected_payloads_total", reason);
   }
 
-  /** The sum of the samples of a Prometheus counter whose {@code reason} label is {@code reason} (any when null). */
+  /**
+   * The sum of the samples of a Prometheus counter whose {@code reason} label is {@code reason}
+   * (any when null).
+   */
   private static double metric(String name, String reason) {
     try {
-      HttpResponse<String> r = HTTP.send(
-          HttpRequest.newBuilder(gateway.httpBase().resolve("/metrics")).timeout(Duration.ofSeconds(10)).GET().build(),
-          HttpResponse.BodyHandlers.ofString());
+      HttpResponse<String> r =
+          HTTP.send(
+              HttpRequest.newBuilder(gateway.httpBase().resolve("/metrics"))
+                  .timeout(Duration.ofSeconds(10))
+                  .GET()
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
       assertEquals(200, r.statusCode());
       double sum = 0;
       for (String line : r.body().split("\n")) {
         Matcher m = SAMPLE_LINE.matcher(line.trim());
-        if (m.matches() && m.group(1).equals(name)
+        if (m.matches()
+            && m.group(1).equals(name)
             && (reason == null || m.group(2).contains("reason=\"" + reason + "\""))) {
           sum += Double.parseDouble(m.group(3));
         }

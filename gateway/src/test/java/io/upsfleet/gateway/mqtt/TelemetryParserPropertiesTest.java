@@ -49,7 +49,9 @@ class TelemetryParserPropertiesTest {
           .getBytes(StandardCharsets.UTF_8);
 
   private static final List<TelemetryVariable> NUMBERS =
-      Arrays.stream(TelemetryVariable.values()).filter(v -> v.kind() == TelemetryVariable.Kind.NUMBER).toList();
+      Arrays.stream(TelemetryVariable.values())
+          .filter(v -> v.kind() == TelemetryVariable.Kind.NUMBER)
+          .toList();
 
   private final TelemetryParser parser = new TelemetryParser(64 * 1024, SKEW);
   private final JsonFactory json = new JsonFactory();
@@ -92,15 +94,22 @@ class TelemetryParserPropertiesTest {
       @ForAll boolean below) {
     double value = below ? variable.min() - beyond : variable.max() + beyond;
     ParseResult<Telemetry> result =
-        parse("{'ts':'2026-11-28T10:00:00Z','seq':1,'ups.status':'OL','" + variable.wireName() + "':" + value + "}");
+        parse(
+            "{'ts':'2026-11-28T10:00:00Z','seq':1,'ups.status':'OL','"
+                + variable.wireName()
+                + "':"
+                + value
+                + "}");
     assertReason(PayloadRejection.OUT_OF_RANGE, result);
   }
 
   @Property
   void rejectsEveryUnknownStatusToken(
-      @ForAll @Chars({'A', 'B', 'C', 'L', 'O', 'R', 'T', 'x', '-'}) @StringLength(min = 1, max = 8) String token) {
+      @ForAll @Chars({'A', 'B', 'C', 'L', 'O', 'R', 'T', 'x', '-'}) @StringLength(min = 1, max = 8)
+          String token) {
     boolean known = Arrays.stream(StatusFlag.values()).anyMatch(f -> f.name().equals(token));
-    ParseResult<Telemetry> result = parse("{'ts':'2026-11-28T10:00:00Z','seq':1,'ups.status':'OL " + token + "'}");
+    ParseResult<Telemetry> result =
+        parse("{'ts':'2026-11-28T10:00:00Z','seq':1,'ups.status':'OL " + token + "'}");
     if (known) {
       assertAccepted(result);
     } else {
@@ -116,7 +125,9 @@ class TelemetryParserPropertiesTest {
   @Property
   void arbitraryJsonLikeTextNeverThrows(
       @ForAll
-          @Chars({'{', '}', '[', ']', ':', ',', '"', '\\', 'u', '0', '1', '9', '-', '+', '.', 'e', 'E'})
+          @Chars({
+            '{', '}', '[', ']', ':', ',', '"', '\\', 'u', '0', '1', '9', '-', '+', '.', 'e', 'E'
+          })
           @Chars({'N', 'a', 'n', 'I', 'f', 't', 'r', 'l', 's', ' '})
           @StringLength(max = 256)
           String text) {
@@ -136,7 +147,8 @@ class TelemetryParserPropertiesTest {
   // The event parser shares PayloadReader; its hostile-input property lives here with the others.
   @Property
   void eventParserNeverThrowsOnArbitraryBytes(@ForAll @Size(max = 512) byte[] payload) {
-    ParseResult<DeviceEventReport> result = new DeviceEventParser(64 * 1024, SKEW).parse(payload, RECEIVED);
+    ParseResult<DeviceEventReport> result =
+        new DeviceEventParser(64 * 1024, SKEW).parse(payload, RECEIVED);
     assertWellFormed(result);
   }
 
@@ -152,19 +164,26 @@ class TelemetryParserPropertiesTest {
     Arbitrary<Instant> ts =
         Arbitraries.longs()
             .between(0, Instant.parse("2100-01-01T00:00:00Z").getEpochSecond())
-            .flatMap(s -> Arbitraries.integers().between(0, 999_999_999).map(n -> Instant.ofEpochSecond(s, n)));
+            .flatMap(
+                s ->
+                    Arbitraries.integers()
+                        .between(0, 999_999_999)
+                        .map(n -> Instant.ofEpochSecond(s, n)));
     Arbitrary<Long> seq = Arbitraries.longs().greaterOrEqual(0);
     Arbitrary<Set<StatusFlag>> status = Arbitraries.of(StatusFlag.class).set().ofMinSize(1);
-    Arbitrary<Map<String, Double>> numbers = optionalEntries(NUMBERS, TelemetryParserPropertiesTest::number);
+    Arbitrary<Map<String, Double>> numbers =
+        optionalEntries(NUMBERS, TelemetryParserPropertiesTest::number);
     List<TelemetryVariable> texts =
         Arrays.stream(TelemetryVariable.values()).filter(v -> text(v) != null).toList();
-    Arbitrary<Map<String, String>> readings = optionalEntries(texts, TelemetryParserPropertiesTest::text);
+    Arbitrary<Map<String, String>> readings =
+        optionalEntries(texts, TelemetryParserPropertiesTest::text);
     Arbitrary<Integer> unknown = Arbitraries.integers().between(0, PayloadReader.MAX_UNKNOWN_KEYS);
     return Combinators.combine(ts, seq, status, numbers, readings, unknown).as(Sample::new);
   }
 
   private static <T> Arbitrary<Map<String, T>> optionalEntries(
-      List<TelemetryVariable> variables, java.util.function.Function<TelemetryVariable, Arbitrary<T>> values) {
+      List<TelemetryVariable> variables,
+      java.util.function.Function<TelemetryVariable, Arbitrary<T>> values) {
     List<Arbitrary<Map.Entry<String, T>>> entries =
         variables.stream()
             .map(v -> values.apply(v).map(value -> Map.entry(v.wireName(), value)).injectNull(0.4))
@@ -179,24 +198,44 @@ class TelemetryParserPropertiesTest {
 
   private static Arbitrary<Double> number(TelemetryVariable v) {
     Arbitrary<Double> fractional = Arbitraries.doubles().between(v.min(), v.max()).ofScale(4);
-    Arbitrary<Double> whole = Arbitraries.integers().between((int) v.min(), (int) v.max()).map(Integer::doubleValue);
+    Arbitrary<Double> whole =
+        Arbitraries.integers().between((int) v.min(), (int) v.max()).map(Integer::doubleValue);
     return Arbitraries.oneOf(fractional, whole, Arbitraries.of(v.min(), v.max()));
   }
 
-  /** Values of a string variable that must be accepted; null for a variable this test cannot generate. */
+  /**
+   * Values of a string variable that must be accepted; null for a variable this test cannot
+   * generate.
+   */
   private static Arbitrary<String> text(TelemetryVariable v) {
     return switch (v.kind()) {
       case ENUM -> Arbitraries.of(v.allowed());
-      case DATE -> Arbitraries.longs()
-          .between(LocalDate.of(2000, 1, 1).toEpochDay(), LocalDate.of(2099, 12, 31).toEpochDay())
-          .map(d -> LocalDate.ofEpochDay(d).toString());
-      case TEXT -> switch (v) {
-        case UPS_FIRMWARE -> Arbitraries.strings().withCharRange(' ', '~').ofMinLength(1).ofMaxLength(64);
-        case UPS_MODEL -> Arbitraries.strings().alpha().numeric().withChars(" .-").ofMinLength(1).ofMaxLength(32);
-        case UPS_SERIAL -> Arbitraries.strings().withCharRange('A', 'Z').numeric().ofMinLength(8).ofMaxLength(20);
-        case INPUT_TRANSFER_REASON -> Arbitraries.strings().alpha().ofMinLength(1).ofMaxLength(48);
-        default -> null;
-      };
+      case DATE ->
+          Arbitraries.longs()
+              .between(
+                  LocalDate.of(2000, 1, 1).toEpochDay(), LocalDate.of(2099, 12, 31).toEpochDay())
+              .map(d -> LocalDate.ofEpochDay(d).toString());
+      case TEXT ->
+          switch (v) {
+            case UPS_FIRMWARE ->
+                Arbitraries.strings().withCharRange(' ', '~').ofMinLength(1).ofMaxLength(64);
+            case UPS_MODEL ->
+                Arbitraries.strings()
+                    .alpha()
+                    .numeric()
+                    .withChars(" .-")
+                    .ofMinLength(1)
+                    .ofMaxLength(32);
+            case UPS_SERIAL ->
+                Arbitraries.strings()
+                    .withCharRange('A', 'Z')
+                    .numeric()
+                    .ofMinLength(8)
+                    .ofMaxLength(20);
+            case INPUT_TRANSFER_REASON ->
+                Arbitraries.strings().alpha().ofMinLength(1).ofMaxLength(48);
+            default -> null;
+          };
       default -> null;
     };
   }
@@ -208,8 +247,10 @@ class TelemetryParserPropertiesTest {
       g.writeStringField("ts", sample.ts().toString());
       g.writeNumberField("seq", sample.seq());
       g.writeStringField("ups.status", StatusFlag.render(EnumSet.copyOf(sample.status())));
-      for (Map.Entry<String, Double> e : sample.numbers().entrySet()) g.writeNumberField(e.getKey(), e.getValue());
-      for (Map.Entry<String, String> e : sample.texts().entrySet()) g.writeStringField(e.getKey(), e.getValue());
+      for (Map.Entry<String, Double> e : sample.numbers().entrySet())
+        g.writeNumberField(e.getKey(), e.getValue());
+      for (Map.Entry<String, String> e : sample.texts().entrySet())
+        g.writeStringField(e.getKey(), e.getValue());
       for (int i = 0; i < sample.unknown(); i++) g.writeNumberField("vendor.extra" + i, i);
       g.writeEndObject();
     } catch (IOException e) {
@@ -233,7 +274,9 @@ class TelemetryParserPropertiesTest {
   }
 
   private static void assertReason(PayloadRejection expected, ParseResult<?> result) {
-    assertTrue(result instanceof ParseResult.Rejected<?> r && r.reason() == expected, String.valueOf(result));
+    assertTrue(
+        result instanceof ParseResult.Rejected<?> r && r.reason() == expected,
+        String.valueOf(result));
   }
 
   /** Accepted with a value, or Rejected with a short detail: never null, never an exception. */

@@ -108,7 +108,8 @@ class TelemetryParserTest {
         Long.MAX_VALUE,
         accepted(parse("{'ts':'2026-11-28T10:00:00Z','seq':9223372036854775807,'ups.status':'OL'}"))
             .seq());
-    assertEquals(0, accepted(parse("{'ts':'2026-11-28T10:00:00Z','seq':0,'ups.status':'OL'}")).seq());
+    assertEquals(
+        0, accepted(parse("{'ts':'2026-11-28T10:00:00Z','seq':0,'ups.status':'OL'}")).seq());
   }
 
   // --- NaN, Infinity and other number syntax
@@ -140,8 +141,7 @@ class TelemetryParserTest {
     assertRejected(
         PayloadRejection.LIMIT_EXCEEDED, parse(HEAD + ",'ups.load':" + "1".repeat(40) + "}"));
     assertRejected(
-        PayloadRejection.LIMIT_EXCEEDED,
-        parse(HEAD + ",'ups.load':0." + "0".repeat(40) + "1}"));
+        PayloadRejection.LIMIT_EXCEEDED, parse(HEAD + ",'ups.load':0." + "0".repeat(40) + "1}"));
   }
 
   // --- ranges
@@ -277,20 +277,33 @@ class TelemetryParserTest {
   @Test
   void toleratesPaddingAndRepeatsInStatus() {
     Telemetry t =
-        accepted(parse("{'ts':'2026-11-28T10:00:00Z','seq':1,'ups.status':'  OB  DISCHRG LB OB '}"));
+        accepted(
+            parse("{'ts':'2026-11-28T10:00:00Z','seq':1,'ups.status':'  OB  DISCHRG LB OB '}"));
     assertEquals(Set.of(StatusFlag.OB, StatusFlag.DISCHRG, StatusFlag.LB), t.status());
   }
 
   @Test
   void acceptsEveryKnownStatusFlag() {
-    String all = String.join(" ", java.util.Arrays.stream(StatusFlag.values()).map(Enum::name).toList());
-    Telemetry t = accepted(parse("{'ts':'2026-11-28T10:00:00Z','seq':1,'ups.status':'" + all + "'}"));
+    String all =
+        String.join(" ", java.util.Arrays.stream(StatusFlag.values()).map(Enum::name).toList());
+    Telemetry t =
+        accepted(parse("{'ts':'2026-11-28T10:00:00Z','seq':1,'ups.status':'" + all + "'}"));
     assertEquals(Set.of(StatusFlag.values()), t.status());
   }
 
   @ParameterizedTest
   @ValueSource(
-      strings = {"", " ", "OL FOO", "ol", "OL chrg", "OL,CHRG", "OL\\tCHRG", "OL\\u00a0CHRG", "ONLINE"})
+      strings = {
+        "",
+        " ",
+        "OL FOO",
+        "ol",
+        "OL chrg",
+        "OL,CHRG",
+        "OL\\tCHRG",
+        "OL\\u00a0CHRG",
+        "ONLINE"
+      })
   void rejectsAStatusWithoutFlagsOrWithUnknownTokens(String status) {
     assertRejected(
         PayloadRejection.INVALID_VALUE,
@@ -341,7 +354,9 @@ class TelemetryParserTest {
 
   @ParameterizedTest
   @ValueSource(
-      strings = {" x", "}", "]", ",", " {}", "{'a':1}", "[]", " 1", " null", "//c", "/*c*/", "\0", "\\u0000"})
+      strings = {
+        " x", "}", "]", ",", " {}", "{'a':1}", "[]", " 1", " null", "//c", "/*c*/", "\0", "\\u0000"
+      })
   void rejectsTrailingGarbage(String trailer) {
     assertRejected(PayloadRejection.MALFORMED_JSON, parse(HEAD + "}" + trailer));
   }
@@ -420,19 +435,21 @@ class TelemetryParserTest {
   void rejectsTenThousandUnknownFields() {
     StringBuilder sb = new StringBuilder(HEAD);
     for (int i = 0; i < 10_000; i++) sb.append(",'vendor.f").append(i).append("':").append(i);
-    assertRejected(PayloadRejection.LIMIT_EXCEEDED, roomy.parse(json(sb.append('}').toString()), RECEIVED));
+    assertRejected(
+        PayloadRejection.LIMIT_EXCEEDED, roomy.parse(json(sb.append('}').toString()), RECEIVED));
   }
 
   @Test
   void ignoresAndCountsUpToSixtyFourUnknownScalarKeys() {
     StringBuilder sb = new StringBuilder(HEAD);
     for (int i = 0; i < PayloadReader.MAX_UNKNOWN_KEYS; i++) {
-      Object value = switch (i % 4) {
-        case 0 -> i;
-        case 1 -> "'text'";
-        case 2 -> "true";
-        default -> "null";
-      };
+      Object value =
+          switch (i % 4) {
+            case 0 -> i;
+            case 1 -> "'text'";
+            case 2 -> "true";
+            default -> "null";
+          };
       sb.append(",'vendor.f").append(i).append("':").append(value);
     }
     ParseResult<Telemetry> ok = parse(sb + "}");
@@ -487,7 +504,8 @@ class TelemetryParserTest {
     assertRejected(
         PayloadRejection.INVALID_ENCODING,
         parser.parse(
-            concat(json(HEAD + ",'ups.model':'SMT"), HexFormat.of().parseHex(hex), json("'}")), RECEIVED));
+            concat(json(HEAD + ",'ups.model':'SMT"), HexFormat.of().parseHex(hex), json("'}")),
+            RECEIVED));
   }
 
   @Test
@@ -500,10 +518,12 @@ class TelemetryParserTest {
   @Test
   void rejectsUtf16InsteadOfSniffingIt() {
     assertRejected(
-        PayloadRejection.MALFORMED_JSON, parser.parse(json(HEAD + "}", StandardCharsets.UTF_16LE), RECEIVED));
+        PayloadRejection.MALFORMED_JSON,
+        parser.parse(json(HEAD + "}", StandardCharsets.UTF_16LE), RECEIVED));
     // With its byte order mark, UTF-16 is not even UTF-8.
     assertRejected(
-        PayloadRejection.INVALID_ENCODING, parser.parse(json(HEAD + "}", StandardCharsets.UTF_16), RECEIVED));
+        PayloadRejection.INVALID_ENCODING,
+        parser.parse(json(HEAD + "}", StandardCharsets.UTF_16), RECEIVED));
   }
 
   @Test
@@ -515,8 +535,7 @@ class TelemetryParserTest {
 
   @Test
   void acceptsADeviceClockDaysAheadAndFlagsIt() {
-    Telemetry t =
-        accepted(parse("{'ts':'2026-12-03T10:00:00Z','seq':1,'ups.status':'OL'}"));
+    Telemetry t = accepted(parse("{'ts':'2026-12-03T10:00:00Z','seq':1,'ups.status':'OL'}"));
     assertTrue(t.clockSkewed());
     assertEquals(RECEIVED, t.receivedAt());
     assertEquals(Instant.parse("2026-12-03T10:00:00Z"), t.deviceTime());
@@ -532,12 +551,10 @@ class TelemetryParserTest {
   @Test
   void doesNotFlagAClockWithinTheAllowedSkew() {
     Instant exactlyAtLimit = RECEIVED.minus(SKEW);
-    Telemetry t =
-        accepted(parse("{'ts':'" + exactlyAtLimit + "','seq':1,'ups.status':'OL'}"));
+    Telemetry t = accepted(parse("{'ts':'" + exactlyAtLimit + "','seq':1,'ups.status':'OL'}"));
     assertFalse(t.clockSkewed());
     Telemetry justBeyond =
-        accepted(
-            parse("{'ts':'" + exactlyAtLimit.minusMillis(1) + "','seq':1,'ups.status':'OL'}"));
+        accepted(parse("{'ts':'" + exactlyAtLimit.minusMillis(1) + "','seq':1,'ups.status':'OL'}"));
     assertTrue(justBeyond.clockSkewed());
   }
 

@@ -14,9 +14,10 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * A real gateway node for end-to-end tests: its own fresh PostgreSQL database, free ports, a support user
- * {@value #SUPPORT_USER}, and settings tuned for quick tests (cheap password hashing, short offline
- * grace). {@link #restart()} stops the node and starts a new one on the same database.
+ * A real gateway node for end-to-end tests: its own fresh PostgreSQL database, free ports, a
+ * support user {@value #SUPPORT_USER}, and settings tuned for quick tests (cheap password hashing,
+ * short offline grace). {@link #restart()} stops the node and starts a new one on the same
+ * database.
  */
 public final class GatewayFixture implements AutoCloseable {
   public static final String SUPPORT_USER = "support";
@@ -46,7 +47,9 @@ public final class GatewayFixture implements AutoCloseable {
     settings.put("upsfleet.watchdog.interval", "1s");
     settings.put("upsfleet.gateway.mqtt.refusal-delay", "200ms");
     try {
-      settings.put("upsfleet.mail.file-dir", java.nio.file.Files.createTempDirectory("upsfleet-mail").toString());
+      settings.put(
+          "upsfleet.mail.file-dir",
+          java.nio.file.Files.createTempDirectory("upsfleet-mail").toString());
     } catch (java.io.IOException e) {
       throw new java.io.UncheckedIOException(e);
     }
@@ -95,7 +98,8 @@ public final class GatewayFixture implements AutoCloseable {
 
   /** A serial no other test of this JVM uses. */
   public static String uniqueSerial() {
-    return String.format("TS%010d", SERIALS.incrementAndGet() + (System.nanoTime() % 1_000_000) * 1000L)
+    return String.format(
+            "TS%010d", SERIALS.incrementAndGet() + (System.nanoTime() % 1_000_000) * 1000L)
         .substring(0, 12);
   }
 

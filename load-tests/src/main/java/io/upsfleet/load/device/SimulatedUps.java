@@ -15,26 +15,31 @@ import java.util.Set;
  * The physics and behaviour of one simulated Smart-UPS, advanced in steps by {@link #tick}. Not
  * thread-safe: one owner (its connection's event loop) drives it.
  *
- * <p>What it models (DOMAIN.md §1–§2, §6): load drifting over the day with noise; on mains the battery
- * charges towards full; on battery it discharges at a rate that grows with load and shrinks with battery
- * health, runtime follows charge and load, {@code LB} comes before the battery is empty and the output
- * switches {@code OFF} at empty; temperature follows load; the battery ages (runtime falls, eventually
- * {@code RB}); brownouts and distorted input transfer to battery depending on the input sensitivity;
- * overload above 100 %; self-test, outlet-group reboot, firmware upgrade and sensitivity commands, each
- * executed at most once per command id.
+ * <p>What it models (DOMAIN.md §1–§2, §6): load drifting over the day with noise; on mains the
+ * battery charges towards full; on battery it discharges at a rate that grows with load and shrinks
+ * with battery health, runtime follows charge and load, {@code LB} comes before the battery is
+ * empty and the output switches {@code OFF} at empty; temperature follows load; the battery ages
+ * (runtime falls, eventually {@code RB}); brownouts and distorted input transfer to battery
+ * depending on the input sensitivity; overload above 100 %; self-test, outlet-group reboot,
+ * firmware upgrade and sensitivity commands, each executed at most once per command id.
  */
 public final class SimulatedUps {
   /** A command the device received, to run. */
   public record Command(String id, String type, Map<String, Object> params, Instant expiresAt) {}
 
   /** What the device reports about a command. */
-  public record CommandResult(String id, String status, String phase, int percent, String reason, String result) {}
+  public record CommandResult(
+      String id, String status, String phase, int percent, String reason, String result) {}
 
   /** An event the device itself reports on its events topic. */
   public record DeviceEvent(String type, Map<String, String> details) {}
 
   /** What a tick produced for the connection to send. */
-  public record Output(List<CommandResult> results, List<DeviceEvent> events, boolean reboot, boolean statusChanged) {}
+  public record Output(
+      List<CommandResult> results,
+      List<DeviceEvent> events,
+      boolean reboot,
+      boolean statusChanged) {}
 
   private final String serial;
   private final SimulatedModel model;
@@ -83,13 +88,15 @@ public final class SimulatedUps {
   }
 
   /**
-   * Fault injection and environment: shares of commands that fail and of firmware upgrades interrupted,
-   * and whether the mains suffers random brownouts (on in a realistic fleet, off where a test counts
-   * exactly which devices are on battery).
+   * Fault injection and environment: shares of commands that fail and of firmware upgrades
+   * interrupted, and whether the mains suffers random brownouts (on in a realistic fleet, off where
+   * a test counts exactly which devices are on battery).
    */
-  public record Faults(double commandFailureShare, double upgradeInterruptShare, boolean brownouts) {
+  public record Faults(
+      double commandFailureShare, double upgradeInterruptShare, boolean brownouts) {
     /** No injected faults; realistic mains. */
     public static final Faults NONE = new Faults(0, 0, true);
+
     /** No injected faults and a perfect mains: only the outages a test causes. */
     public static final Faults QUIET = new Faults(0, 0, false);
   }
@@ -169,19 +176,25 @@ public final class SimulatedUps {
     double diurnal = 1 + 0.25 * Math.sin((hour - 8) / 24 * 2 * Math.PI);
     double shed = 0;
     for (int g = 1; g < outletOn.length; g++) if (!outletOn[g]) shed += 1.0 / outletOn.length;
-    load = off || !outletOn[0] ? 0 : Math.max(0, baseLoad * diurnal * (1 - shed) + random.nextGaussian() * 1.5);
+    load =
+        off || !outletOn[0]
+            ? 0
+            : Math.max(0, baseLoad * diurnal * (1 - shed) + random.nextGaussian() * 1.5);
     if (!mains && outageEnds != null && !now.isBefore(outageEnds)) {
       mains = true;
       outageEnds = null;
       off = false;
     }
     // Poor input transfers to battery briefly; high sensitivity transfers more often.
-    double brownoutChance = switch (sensitivity) {
-      case "low" -> 0.0002;
-      case "medium" -> 0.0006;
-      default -> 0.0012;
-    } * seconds;
-    if (faults.brownouts() && mains && random.nextDouble() < brownoutChance) loseMains(now, Duration.ofSeconds(3 + random.nextInt(20)));
+    double brownoutChance =
+        switch (sensitivity) {
+              case "low" -> 0.0002;
+              case "medium" -> 0.0006;
+              default -> 0.0012;
+            }
+            * seconds;
+    if (faults.brownouts() && mains && random.nextDouble() < brownoutChance)
+      loseMains(now, Duration.ofSeconds(3 + random.nextInt(20)));
     inputVoltage = mains ? model.nominalVolts() * (0.97 + random.nextDouble() * 0.06) : 0;
     if (mains) {
       charge = Math.min(100, charge + seconds * 0.05);
@@ -236,18 +249,22 @@ public final class SimulatedUps {
     t.put("ups.temperature", round(temperature + 2));
     t.put("input.voltage", round(inputVoltage));
     t.put("input.frequency", mains ? round(model.nominalHz() + random.nextGaussian() * 0.05) : 0.0);
-    t.put("output.voltage", off ? 0.0 : round(model.nominalVolts() * (0.99 + random.nextDouble() * 0.02)));
+    t.put(
+        "output.voltage",
+        off ? 0.0 : round(model.nominalVolts() * (0.99 + random.nextDouble() * 0.02)));
     t.put("output.frequency", off ? 0.0 : (double) model.nominalHz());
     t.put("input.sensitivity", sensitivity);
     t.put("ups.firmware", firmware);
     t.put("ups.model", model.name());
     t.put("ups.serial", serial);
-    for (int g = 0; g < outletOn.length; g++) t.put("outlet.group." + g + ".status", outletOn[g] ? "on" : "off");
+    for (int g = 0; g < outletOn.length; g++)
+      t.put("outlet.group." + g + ".status", outletOn[g] ? "on" : "off");
     return t;
   }
 
   /**
-   * Takes a command. An id seen before is ignored (at most once); a command past its expiry is refused.
+   * Takes a command. An id seen before is ignored (at most once); a command past its expiry is
+   * refused.
    *
    * @return false when it was a duplicate
    */
@@ -255,7 +272,8 @@ public final class SimulatedUps {
     if (!executed.add(c.id())) return false;
     if (executed.size() > EXECUTED_KEPT) executed.remove(executed.iterator().next());
     if (c.expiresAt() != null && now.isAfter(c.expiresAt())) {
-      pendingResults.add(new CommandResult(c.id(), "REJECTED", null, -1, "expired before it could start", null));
+      pendingResults.add(
+          new CommandResult(c.id(), "REJECTED", null, -1, "expired before it could start", null));
       return true;
     }
     boolean fail = random.nextDouble() < faults.commandFailureShare();
@@ -263,14 +281,16 @@ public final class SimulatedUps {
       case "OUTLET_GROUP_REBOOT" -> {
         int group = ((Number) c.params().getOrDefault("group", 0)).intValue();
         if (group >= outletOn.length) {
-          pendingResults.add(new CommandResult(c.id(), "REJECTED", null, -1, "no outlet group " + group, null));
+          pendingResults.add(
+              new CommandResult(c.id(), "REJECTED", null, -1, "no outlet group " + group, null));
           return true;
         }
         int offDelay = ((Number) c.params().getOrDefault("offDelaySeconds", 5)).intValue();
         int onDelay = ((Number) c.params().getOrDefault("onDelaySeconds", 10)).intValue();
         pendingResults.add(new CommandResult(c.id(), "ACCEPTED", null, -1, null, null));
         if (fail) {
-          pendingResults.add(new CommandResult(c.id(), "FAILED", null, -1, "outlet relay did not switch", null));
+          pendingResults.add(
+              new CommandResult(c.id(), "FAILED", null, -1, "outlet relay did not switch", null));
           return true;
         }
         outletOffUntil[group] = now.plusSeconds(offDelay);
@@ -290,7 +310,8 @@ public final class SimulatedUps {
       case "SET_INPUT_SENSITIVITY" -> {
         String value = String.valueOf(c.params().get("sensitivity"));
         if (fail) {
-          pendingResults.add(new CommandResult(c.id(), "FAILED", null, -1, "setting refused", null));
+          pendingResults.add(
+              new CommandResult(c.id(), "FAILED", null, -1, "setting refused", null));
         } else {
           sensitivity = value;
           pendingResults.add(new CommandResult(c.id(), "SUCCEEDED", null, -1, null, null));
@@ -298,7 +319,8 @@ public final class SimulatedUps {
       }
       case "FIRMWARE_UPGRADE" -> {
         if (upgrade != null) {
-          pendingResults.add(new CommandResult(c.id(), "REJECTED", null, -1, "an upgrade is running", null));
+          pendingResults.add(
+              new CommandResult(c.id(), "REJECTED", null, -1, "an upgrade is running", null));
           return true;
         }
         pendingResults.add(new CommandResult(c.id(), "ACCEPTED", null, -1, null, null));
@@ -306,14 +328,18 @@ public final class SimulatedUps {
         upgrade.phaseEnds = now.plusSeconds(2);
         if (fail) upgrade.phase = "failing";
       }
-      default -> pendingResults.add(new CommandResult(c.id(), "REJECTED", null, -1, "unknown command", null));
+      default ->
+          pendingResults.add(
+              new CommandResult(c.id(), "REJECTED", null, -1, "unknown command", null));
     }
     return true;
   }
 
   private void advanceOutlets(Instant now) {
     for (int g = 0; g < outletOn.length; g++) {
-      if (outletOffUntil[g] != null && outletOn[g] && !now.isBefore(outletOffUntil[g].minusSeconds(0))
+      if (outletOffUntil[g] != null
+          && outletOn[g]
+          && !now.isBefore(outletOffUntil[g].minusSeconds(0))
           && now.isBefore(outletOnAt[g])) {
         outletOn[g] = false;
       }
@@ -330,33 +356,47 @@ public final class SimulatedUps {
   private void finishSelfTest() {
     testing = false;
     boolean passed = health >= 0.5;
-    pendingResults.add(new CommandResult(testCommand, "SUCCEEDED", null, -1, null, passed ? "passed" : "failed"));
+    pendingResults.add(
+        new CommandResult(testCommand, "SUCCEEDED", null, -1, null, passed ? "passed" : "failed"));
     testCommand = null;
   }
 
-  /** Moves an upgrade through download, install and reboot; true when the device must reboot now. */
+  /**
+   * Moves an upgrade through download, install and reboot; true when the device must reboot now.
+   */
   private boolean advanceUpgrade(Instant now) {
     if (upgrade == null || now.isBefore(upgrade.phaseEnds)) return false;
     switch (upgrade.phase) {
       case "failing" -> {
-        pendingResults.add(new CommandResult(upgrade.commandId, "FAILED", "downloading", 40, "checksum mismatch", null));
-        pendingEvents.add(new DeviceEvent("FIRMWARE_FAILED", Map.of("reason", "checksum mismatch")));
+        pendingResults.add(
+            new CommandResult(
+                upgrade.commandId, "FAILED", "downloading", 40, "checksum mismatch", null));
+        pendingEvents.add(
+            new DeviceEvent("FIRMWARE_FAILED", Map.of("reason", "checksum mismatch")));
         upgrade = null;
       }
       case "downloading" -> {
         upgrade.percent = Math.min(100, upgrade.percent + 50);
-        pendingResults.add(new CommandResult(upgrade.commandId, "IN_PROGRESS", "downloading", (int) upgrade.percent,
-            null, null));
+        pendingResults.add(
+            new CommandResult(
+                upgrade.commandId,
+                "IN_PROGRESS",
+                "downloading",
+                (int) upgrade.percent,
+                null,
+                null));
         if (upgrade.percent >= 100) upgrade.phase = "installing";
         upgrade.phaseEnds = now.plusSeconds(1);
       }
       case "installing" -> {
-        pendingResults.add(new CommandResult(upgrade.commandId, "IN_PROGRESS", "installing", -1, null, null));
+        pendingResults.add(
+            new CommandResult(upgrade.commandId, "IN_PROGRESS", "installing", -1, null, null));
         upgrade.phase = "rebooting";
         upgrade.phaseEnds = now.plusSeconds(1);
       }
       case "rebooting" -> {
-        pendingResults.add(new CommandResult(upgrade.commandId, "IN_PROGRESS", "rebooting", -1, null, null));
+        pendingResults.add(
+            new CommandResult(upgrade.commandId, "IN_PROGRESS", "rebooting", -1, null, null));
         if (random.nextDouble() >= faults.upgradeInterruptShare()) firmware = upgrade.target;
         upgrade = null;
         return true;

@@ -14,28 +14,46 @@ import java.util.List;
 import java.util.Random;
 
 /**
- * Registers a fleet through the gateway's API (bulk, 1000 per request) across several accounts, with a
- * realistic mix of models, and keeps the serials and secrets in a CSV file for later runs.
+ * Registers a fleet through the gateway's API (bulk, 1000 per request) across several accounts,
+ * with a realistic mix of models, and keeps the serials and secrets in a CSV file for later runs.
  */
 public final class Provisioner {
   private Provisioner() {}
 
   /**
-   * Registers {@code devices} devices over {@code accounts} new accounts named {@code prefix-N}; serials are
-   * {@code prefix} (2 letters/digits) plus a counter, so runs with another prefix never collide.
+   * Registers {@code devices} devices over {@code accounts} new accounts named {@code prefix-N};
+   * serials are {@code prefix} (2 letters/digits) plus a counter, so runs with another prefix never
+   * collide.
    */
-  public static List<Member> provision(UpsfleetClient support, String prefix, int devices, int accounts, long seed,
+  public static List<Member> provision(
+      UpsfleetClient support,
+      String prefix,
+      int devices,
+      int accounts,
+      long seed,
       java.util.function.IntConsumer progress) {
     return provision(support, prefix, devices, accounts, seed, progress, new ArrayList<>());
   }
 
-  /** Like {@link #provision(UpsfleetClient, String, int, int, long, java.util.function.IntConsumer)}, collecting the accounts. */
-  public static List<Member> provision(UpsfleetClient support, String prefix, int devices, int accounts, long seed,
-      java.util.function.IntConsumer progress, List<String> accountIdsOut) {
+  /**
+   * Like {@link #provision(UpsfleetClient, String, int, int, long,
+   * java.util.function.IntConsumer)}, collecting the accounts.
+   */
+  public static List<Member> provision(
+      UpsfleetClient support,
+      String prefix,
+      int devices,
+      int accounts,
+      long seed,
+      java.util.function.IntConsumer progress,
+      List<String> accountIdsOut) {
     Random random = new Random(seed);
     List<String> accountIds = new ArrayList<>();
     for (int a = 0; a < accounts; a++) {
-      accountIds.add(support.createAccount("Fleet " + prefix + "-" + (a + 1) + "-" + Long.toHexString(seed)).id());
+      accountIds.add(
+          support
+              .createAccount("Fleet " + prefix + "-" + (a + 1) + "-" + Long.toHexString(seed))
+              .id());
     }
     accountIdsOut.addAll(accountIds);
     List<Member> out = new ArrayList<>();
@@ -50,10 +68,15 @@ public final class Provisioner {
           batch.add(new BulkRegistrationRequest.Device(serial(prefix, n + i), m.name()));
         }
         BulkRegistrationResult r = support.registerDevices(account, batch);
-        for (DeviceRegistration d : r.registered()) out.add(new Member(d.serial(), d.secret(), d.model()));
+        for (DeviceRegistration d : r.registered())
+          out.add(new Member(d.serial(), d.secret(), d.model()));
         if (!r.failed().isEmpty()) {
-          throw new IllegalStateException(r.failed().size() + " devices were not registered, e.g. "
-              + r.failed().get(0).serial() + ": " + r.failed().get(0).reason());
+          throw new IllegalStateException(
+              r.failed().size()
+                  + " devices were not registered, e.g. "
+                  + r.failed().get(0).serial()
+                  + ": "
+                  + r.failed().get(0).reason());
         }
         progress.accept(out.size());
       }
@@ -63,15 +86,21 @@ public final class Provisioner {
   }
 
   /**
-   * Makes every {@code every}-th device of the first account Advanced (an order, redeemed and assigned
-   * through the API), so a demo fleet has devices that can reboot outlet groups.
+   * Makes every {@code every}-th device of the first account Advanced (an order, redeemed and
+   * assigned through the API), so a demo fleet has devices that can reboot outlet groups.
    */
-  public static int makeAdvanced(UpsfleetClient support, List<Member> members, String accountId, int every) {
+  public static int makeAdvanced(
+      UpsfleetClient support, List<Member> members, String accountId, int every) {
     List<String> serials = new ArrayList<>();
     for (int i = 0; i < members.size(); i += every) serials.add(members.get(i).serial());
     if (serials.isEmpty()) return 0;
-    var order = support.createOrder("DEMO-ADVANCED", "SMARTCONNECT-ADVANCED-1Y", serials.size(), "ONLINE",
-        "installer@example.com");
+    var order =
+        support.createOrder(
+            "DEMO-ADVANCED",
+            "SMARTCONNECT-ADVANCED-1Y",
+            serials.size(),
+            "ONLINE",
+            "installer@example.com");
     support.redeem(order.code(), accountId);
     support.assign(order.code(), serials, List.of(), false, accountId);
     return serials.size();

@@ -38,18 +38,23 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 
 /**
- * One simulated device's MQTT 3.1.1 connection, driven entirely by one Netty event loop (no thread per
- * device): CONNECT with serial and secret, subscription to its command topic, telemetry on an open-loop
- * schedule (latency is measured from the intended send time), out-of-band samples on status changes,
- * events and command results at QoS 1, PINGREQ when idle, and reconnection with exponential back-off and
- * jitter. Every counter and latency goes to the shared {@link Stats}.
+ * One simulated device's MQTT 3.1.1 connection, driven entirely by one Netty event loop (no thread
+ * per device): CONNECT with serial and secret, subscription to its command topic, telemetry on an
+ * open-loop schedule (latency is measured from the intended send time), out-of-band samples on
+ * status changes, events and command results at QoS 1, PINGREQ when idle, and reconnection with
+ * exponential back-off and jitter. Every counter and latency goes to the shared {@link Stats}.
  */
 public final class DeviceConnection {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   /** How a connection behaves. */
-  public record Options(Duration telemetryInterval, boolean telemetryQos1, Duration tick, int keepAliveSeconds,
-      boolean subscribeCommands, boolean authenticate) {}
+  public record Options(
+      Duration telemetryInterval,
+      boolean telemetryQos1,
+      Duration tick,
+      int keepAliveSeconds,
+      boolean subscribeCommands,
+      boolean authenticate) {}
 
   private final SimulatedUps device;
   private final String secret;
@@ -69,19 +74,34 @@ public final class DeviceConnection {
   private Instant lastTick;
   private long nextTelemetryNanos;
   private io.netty.util.concurrent.ScheduledFuture<?> timer;
-  private final Map<Integer, long[]> inFlight = new HashMap<>(); // packet id -> {intended send nanos, kind}
+  private final Map<Integer, long[]> inFlight =
+      new HashMap<>(); // packet id -> {intended send nanos, kind}
 
-  public DeviceConnection(SimulatedUps device, String secret, Bootstrap bootstrap, InetSocketAddress server,
-      InetSocketAddress local, Options options, Stats stats) {
+  public DeviceConnection(
+      SimulatedUps device,
+      String secret,
+      Bootstrap bootstrap,
+      InetSocketAddress server,
+      InetSocketAddress local,
+      Options options,
+      Stats stats) {
     this(device, secret, bootstrap, java.util.List.of(server), 0, local, options, stats);
   }
 
   /**
-   * A device that knows several gateway nodes: it starts with {@code servers[first % n]} and moves on to the
-   * next one whenever a connection attempt fails or an open connection drops (a node went away).
+   * A device that knows several gateway nodes: it starts with {@code servers[first % n]} and moves
+   * on to the next one whenever a connection attempt fails or an open connection drops (a node went
+   * away).
    */
-  public DeviceConnection(SimulatedUps device, String secret, Bootstrap bootstrap,
-      java.util.List<InetSocketAddress> servers, int first, InetSocketAddress local, Options options, Stats stats) {
+  public DeviceConnection(
+      SimulatedUps device,
+      String secret,
+      Bootstrap bootstrap,
+      java.util.List<InetSocketAddress> servers,
+      int first,
+      InetSocketAddress local,
+      Options options,
+      Stats stats) {
     if (servers.isEmpty()) throw new IllegalArgumentException("no server");
     this.device = device;
     this.secret = secret;
@@ -104,21 +124,25 @@ public final class DeviceConnection {
   /** Opens the connection (asynchronously). */
   public void start() {
     connectStartedNanos = System.nanoTime();
-    ChannelFuture f = (local == null ? bootstrap.clone() : bootstrap.clone().localAddress(local))
-        .handler(new ChannelInitializer<SocketChannel>() {
-          @Override
-          protected void initChannel(SocketChannel ch) {
-            ch.pipeline().addLast(new MqttDecoder(256 * 1024), MqttEncoder.INSTANCE, new Handler());
-          }
-        })
-        .connect(servers.get(serverIndex));
+    ChannelFuture f =
+        (local == null ? bootstrap.clone() : bootstrap.clone().localAddress(local))
+            .handler(
+                new ChannelInitializer<SocketChannel>() {
+                  @Override
+                  protected void initChannel(SocketChannel ch) {
+                    ch.pipeline()
+                        .addLast(new MqttDecoder(256 * 1024), MqttEncoder.INSTANCE, new Handler());
+                  }
+                })
+            .connect(servers.get(serverIndex));
     channel = f.channel();
-    f.addListener(done -> {
-      if (!done.isSuccess()) {
-        stats.connectFailed();
-        scheduleReconnect();
-      }
-    });
+    f.addListener(
+        done -> {
+          if (!done.isSuccess()) {
+            stats.connectFailed();
+            scheduleReconnect();
+          }
+        });
   }
 
   /** Runs {@code action} on the device from its own event loop (the device is not thread-safe). */
@@ -136,10 +160,13 @@ public final class DeviceConnection {
   /** Drops the connection now; it reconnects by itself (fault injection, or a firmware reboot). */
   public void drop(Duration offlineFor) {
     if (channel == null) return;
-    channel.eventLoop().execute(() -> {
-      backoffMillis = Math.max(1000, offlineFor.toMillis());
-      channel.close();
-    });
+    channel
+        .eventLoop()
+        .execute(
+            () -> {
+              backoffMillis = Math.max(1000, offlineFor.toMillis());
+              channel.close();
+            });
   }
 
   private void scheduleReconnect() {
@@ -154,13 +181,17 @@ public final class DeviceConnection {
   private final class Handler extends SimpleChannelInboundHandler<MqttMessage> {
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
-      var connect = MqttMessageBuilders.connect()
-          .clientId(device.serial())
-          .protocolVersion(MqttVersion.MQTT_3_1_1)
-          .cleanSession(true)
-          .keepAlive(options.keepAliveSeconds());
+      var connect =
+          MqttMessageBuilders.connect()
+              .clientId(device.serial())
+              .protocolVersion(MqttVersion.MQTT_3_1_1)
+              .cleanSession(true)
+              .keepAlive(options.keepAliveSeconds());
       if (options.authenticate()) {
-        connect.hasUser(true).username(device.serial()).hasPassword(true)
+        connect
+            .hasUser(true)
+            .username(device.serial())
+            .hasPassword(true)
             .password(secret.getBytes(StandardCharsets.UTF_8));
       }
       ctx.writeAndFlush(connect.build());
@@ -176,7 +207,7 @@ public final class DeviceConnection {
         case CONNACK -> onConnAck(ctx, (MqttConnAckMessage) msg);
         case PUBACK -> onPubAck(((MqttPubAckMessage) msg).variableHeader().messageId());
         case PUBLISH -> onCommand(ctx, (MqttPublishMessage) msg);
-        default -> { }
+        default -> {}
       }
     }
 
@@ -204,12 +235,16 @@ public final class DeviceConnection {
     connected = true;
     backoffMillis = 1000;
     if (options.subscribeCommands()) {
-      ctx.writeAndFlush(MqttMessageBuilders.subscribe().messageId(nextPacketId())
-          .addSubscription(MqttQoS.AT_LEAST_ONCE, "ups/" + device.serial() + "/commands").build());
+      ctx.writeAndFlush(
+          MqttMessageBuilders.subscribe()
+              .messageId(nextPacketId())
+              .addSubscription(MqttQoS.AT_LEAST_ONCE, "ups/" + device.serial() + "/commands")
+              .build());
     }
     lastTick = Instant.now();
     long interval = options.telemetryInterval().toNanos();
-    nextTelemetryNanos = System.nanoTime() + ThreadLocalRandom.current().nextLong(Math.max(1, interval));
+    nextTelemetryNanos =
+        System.nanoTime() + ThreadLocalRandom.current().nextLong(Math.max(1, interval));
     scheduleNext(ctx.channel());
   }
 
@@ -220,7 +255,9 @@ public final class DeviceConnection {
     long untilTick = options.tick().toNanos();
     long untilTelemetry = Math.max(0, nextTelemetryNanos - now);
     if (timer != null) timer.cancel(false);
-    timer = ch.eventLoop().schedule(() -> step(ch), Math.min(untilTick, untilTelemetry), TimeUnit.NANOSECONDS);
+    timer =
+        ch.eventLoop()
+            .schedule(() -> step(ch), Math.min(untilTick, untilTelemetry), TimeUnit.NANOSECONDS);
   }
 
   private void step(Channel ch) {
@@ -232,7 +269,8 @@ public final class DeviceConnection {
     for (SimulatedUps.DeviceEvent e : out.events()) publishEvent(ch, e, now);
     long nowNanos = System.nanoTime();
     if (nowNanos >= nextTelemetryNanos) {
-      // Open loop: latency counts from the intended time, and the schedule never drifts with slowness.
+      // Open loop: latency counts from the intended time, and the schedule never drifts with
+      // slowness.
       publishTelemetry(ch, now, nextTelemetryNanos);
       nextTelemetryNanos += options.telemetryInterval().toNanos();
       if (nextTelemetryNanos < nowNanos) {
@@ -253,8 +291,15 @@ public final class DeviceConnection {
     ObjectNode body = JSON.createObjectNode();
     body.put("ts", now.toString());
     body.put("seq", ++seq);
-    for (Map.Entry<String, Object> e : device.telemetry().entrySet()) body.putPOJO(e.getKey(), e.getValue());
-    publish(ch, "ups/" + device.serial() + "/telemetry", body, options.telemetryQos1(), intendedNanos, Stats.TELEMETRY);
+    for (Map.Entry<String, Object> e : device.telemetry().entrySet())
+      body.putPOJO(e.getKey(), e.getValue());
+    publish(
+        ch,
+        "ups/" + device.serial() + "/telemetry",
+        body,
+        options.telemetryQos1(),
+        intendedNanos,
+        Stats.TELEMETRY);
   }
 
   private void publishEvent(Channel ch, SimulatedUps.DeviceEvent e, Instant now) {
@@ -280,18 +325,29 @@ public final class DeviceConnection {
     }
     if (r.reason() != null) body.put("reason", r.reason());
     if (r.result() != null) body.put("result", r.result());
-    publish(ch, "ups/" + device.serial() + "/commands/result", body, true, System.nanoTime(), Stats.RESULT);
+    publish(
+        ch,
+        "ups/" + device.serial() + "/commands/result",
+        body,
+        true,
+        System.nanoTime(),
+        Stats.RESULT);
   }
 
-  private void publish(Channel ch, String topic, ObjectNode body, boolean qos1, long intendedNanos, int kind) {
+  private void publish(
+      Channel ch, String topic, ObjectNode body, boolean qos1, long intendedNanos, int kind) {
     byte[] bytes;
     try {
       bytes = JSON.writeValueAsBytes(body);
     } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
       throw new IllegalStateException(e);
     }
-    var b = MqttMessageBuilders.publish().topicName(topic).retained(false)
-        .qos(qos1 ? MqttQoS.AT_LEAST_ONCE : MqttQoS.AT_MOST_ONCE).payload(Unpooled.wrappedBuffer(bytes));
+    var b =
+        MqttMessageBuilders.publish()
+            .topicName(topic)
+            .retained(false)
+            .qos(qos1 ? MqttQoS.AT_LEAST_ONCE : MqttQoS.AT_MOST_ONCE)
+            .payload(Unpooled.wrappedBuffer(bytes));
     if (qos1) {
       int id = nextPacketId();
       b.messageId(id);
@@ -308,19 +364,25 @@ public final class DeviceConnection {
 
   private void onCommand(ChannelHandlerContext ctx, MqttPublishMessage p) {
     if (p.fixedHeader().qosLevel() == MqttQoS.AT_LEAST_ONCE) {
-      ctx.writeAndFlush(new MqttPubAckMessage(new MqttFixedHeader(MqttMessageType.PUBACK, false, MqttQoS.AT_MOST_ONCE,
-          false, 2), MqttMessageIdVariableHeader.from(p.variableHeader().packetId())));
+      ctx.writeAndFlush(
+          new MqttPubAckMessage(
+              new MqttFixedHeader(MqttMessageType.PUBACK, false, MqttQoS.AT_MOST_ONCE, false, 2),
+              MqttMessageIdVariableHeader.from(p.variableHeader().packetId())));
     }
     try {
       JsonNode c = JSON.readTree(ByteBufUtil.getBytes(p.content()));
       Map<String, Object> params = new LinkedHashMap<>();
       for (Iterator<Map.Entry<String, JsonNode>> it = c.path("params").fields(); it.hasNext(); ) {
         Map.Entry<String, JsonNode> e = it.next();
-        params.put(e.getKey(), e.getValue().isNumber() ? (Object) e.getValue().numberValue() : e.getValue().asText());
+        params.put(
+            e.getKey(),
+            e.getValue().isNumber() ? (Object) e.getValue().numberValue() : e.getValue().asText());
       }
-      Instant expires = c.hasNonNull("expiresAt") ? Instant.parse(c.get("expiresAt").asText()) : null;
+      Instant expires =
+          c.hasNonNull("expiresAt") ? Instant.parse(c.get("expiresAt").asText()) : null;
       stats.commandReceived();
-      device.receive(new SimulatedUps.Command(c.path("id").asText(), c.path("type").asText(), params, expires),
+      device.receive(
+          new SimulatedUps.Command(c.path("id").asText(), c.path("type").asText(), params, expires),
           Instant.now());
       step(ctx.channel()); // answer promptly
     } catch (java.io.IOException | RuntimeException e) {

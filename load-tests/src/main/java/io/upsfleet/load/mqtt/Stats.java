@@ -7,8 +7,9 @@ import org.HdrHistogram.Histogram;
 import org.HdrHistogram.Recorder;
 
 /**
- * What a run measured, shared by every connection (thread-safe, lock-free recording): CONNACK latency,
- * PUBACK latency per kind of message (from the intended send time: no coordinated omission), and counts.
+ * What a run measured, shared by every connection (thread-safe, lock-free recording): CONNACK
+ * latency, PUBACK latency per kind of message (from the intended send time: no coordinated
+ * omission), and counts.
  */
 public final class Stats {
   public static final int TELEMETRY = 0;
@@ -18,7 +19,9 @@ public final class Stats {
   public static final long MAX_NANOS = TimeUnit.MINUTES.toNanos(5);
 
   private final Recorder connAck = new Recorder(MAX_NANOS, 3);
-  private final Recorder[] pubAck = {new Recorder(MAX_NANOS, 3), new Recorder(MAX_NANOS, 3), new Recorder(MAX_NANOS, 3)};
+  private final Recorder[] pubAck = {
+    new Recorder(MAX_NANOS, 3), new Recorder(MAX_NANOS, 3), new Recorder(MAX_NANOS, 3)
+  };
   private final AtomicLongArray published = new AtomicLongArray(3);
   private final AtomicLongArray acknowledged = new AtomicLongArray(3);
   private final AtomicLong connects = new AtomicLong();
@@ -66,7 +69,10 @@ public final class Stats {
     badCommands.incrementAndGet();
   }
 
-  /** The simulator could not keep to its schedule (it is saturated: what was measured is the simulator). */
+  /**
+   * The simulator could not keep to its schedule (it is saturated: what was measured is the
+   * simulator).
+   */
   void behind() {
     behind.incrementAndGet();
   }

@@ -89,24 +89,32 @@ class SimulatedUpsTest {
   @Test
   void anOutletRebootSwitchesTheGroupOffThenOnAndSucceedsOnce() {
     SimulatedUps u = ups();
-    var cmd = new SimulatedUps.Command("c1", "OUTLET_GROUP_REBOOT", Map.of("group", 1, "offDelaySeconds", 2,
-        "onDelaySeconds", 3), start.plusSeconds(600));
+    var cmd =
+        new SimulatedUps.Command(
+            "c1",
+            "OUTLET_GROUP_REBOOT",
+            Map.of("group", 1, "offDelaySeconds", 2, "onDelaySeconds", 3),
+            start.plusSeconds(600));
     assertTrue(u.receive(cmd, start));
     assertFalse(u.receive(cmd, start), "an id is executed at most once");
-    assertThat(u.tick(start, Duration.ofSeconds(1)).results()).extracting(SimulatedUps.CommandResult::status)
+    assertThat(u.tick(start, Duration.ofSeconds(1)).results())
+        .extracting(SimulatedUps.CommandResult::status)
         .containsExactly("ACCEPTED");
     u.tick(start.plusSeconds(3), Duration.ofSeconds(3));
     assertEquals("off", u.telemetry().get("outlet.group.1.status"));
     var done = u.tick(start.plusSeconds(6), Duration.ofSeconds(3));
     assertEquals("on", u.telemetry().get("outlet.group.1.status"));
-    assertThat(done.results()).extracting(SimulatedUps.CommandResult::status).containsExactly("SUCCEEDED");
+    assertThat(done.results())
+        .extracting(SimulatedUps.CommandResult::status)
+        .containsExactly("SUCCEEDED");
   }
 
   @Test
   void aCommandPastItsExpiryIsRejectedNotRun() {
     SimulatedUps u = ups();
     u.receive(new SimulatedUps.Command("c2", "SELF_TEST", Map.of(), start.minusSeconds(1)), start);
-    assertThat(u.tick(start, Duration.ofSeconds(1)).results()).extracting(SimulatedUps.CommandResult::status)
+    assertThat(u.tick(start, Duration.ofSeconds(1)).results())
+        .extracting(SimulatedUps.CommandResult::status)
         .containsExactly("REJECTED");
     assertThat(u.status()).doesNotContain("TEST");
   }
@@ -114,7 +122,10 @@ class SimulatedUpsTest {
   @Test
   void aFirmwareUpgradeReportsProgressRebootsAndRunsTheNewVersion() {
     SimulatedUps u = ups();
-    u.receive(new SimulatedUps.Command("c3", "FIRMWARE_UPGRADE", Map.of("version", "UPS 09.8 / ID=18"), null), start);
+    u.receive(
+        new SimulatedUps.Command(
+            "c3", "FIRMWARE_UPGRADE", Map.of("version", "UPS 09.8 / ID=18"), null),
+        start);
     List<String> phases = new ArrayList<>();
     boolean rebooted = false;
     Instant t = start;
@@ -125,8 +136,12 @@ class SimulatedUpsTest {
       rebooted = out.reboot();
     }
     assertTrue(rebooted);
-    assertThat(phases).contains("ACCEPTED:null", "IN_PROGRESS:downloading", "IN_PROGRESS:installing",
-        "IN_PROGRESS:rebooting");
+    assertThat(phases)
+        .contains(
+            "ACCEPTED:null",
+            "IN_PROGRESS:downloading",
+            "IN_PROGRESS:installing",
+            "IN_PROGRESS:rebooting");
     assertEquals("UPS 09.8 / ID=18", u.firmware());
   }
 
@@ -138,10 +153,12 @@ class SimulatedUpsTest {
     u.tick(start, Duration.ofSeconds(1));
     assertThat(u.status()).contains("TEST");
     var out = u.tick(start.plusSeconds(10), Duration.ofSeconds(9));
-    assertThat(out.results()).anySatisfy(r -> {
-      assertEquals("SUCCEEDED", r.status());
-      assertEquals("failed", r.result());
-    });
+    assertThat(out.results())
+        .anySatisfy(
+            r -> {
+              assertEquals("SUCCEEDED", r.status());
+              assertEquals("failed", r.result());
+            });
   }
 
   @Test

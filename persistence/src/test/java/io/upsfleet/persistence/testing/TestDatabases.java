@@ -26,14 +26,15 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * <p><b>Server.</b> By default one embedded PostgreSQL server per JVM, started lazily on the first
  * call in a temporary directory and stopped (and its directory deleted) by a shutdown hook. It is
- * tuned for speed, not durability ({@code fsync} off) and accepts any password. When the environment
- * variable {@code UPSFLEET_DB_URL} is set, that server is used instead: the databases are created
- * through a connection to that URL as {@code UPSFLEET_DB_USER} / {@code UPSFLEET_DB_PASSWORD} (the
- * role needs {@code CREATEDB}), owned by that role, and dropped again when the JVM exits.
+ * tuned for speed, not durability ({@code fsync} off) and accepts any password. When the
+ * environment variable {@code UPSFLEET_DB_URL} is set, that server is used instead: the databases
+ * are created through a connection to that URL as {@code UPSFLEET_DB_USER} / {@code
+ * UPSFLEET_DB_PASSWORD} (the role needs {@code CREATEDB}), owned by that role, and dropped again
+ * when the JVM exits.
  *
  * <p><b>Names.</b> A database is named {@code t_<hint>_<run>_<n>}: the hint lower-cased with every
- * other character replaced by {@code _} and shortened, a random id of this JVM (so that several JVMs
- * can share one external server), and a counter. All methods are thread-safe.
+ * other character replaced by {@code _} and shortened, a random id of this JVM (so that several
+ * JVMs can share one external server), and a counter. All methods are thread-safe.
  */
 public final class TestDatabases {
 
@@ -89,8 +90,8 @@ public final class TestDatabases {
   }
 
   /**
-   * Replaces the database of a {@code jdbc:postgresql:} URL, keeping hosts and parameters.
-   * Handles {@code jdbc:postgresql://hosts[/db][?params]} and {@code jdbc:postgresql:db[?params]}.
+   * Replaces the database of a {@code jdbc:postgresql:} URL, keeping hosts and parameters. Handles
+   * {@code jdbc:postgresql://hosts[/db][?params]} and {@code jdbc:postgresql:db[?params]}.
    */
   static String withDatabase(String url, String database) {
     String prefix = "jdbc:postgresql:";
@@ -125,7 +126,8 @@ public final class TestDatabases {
       String url = System.getenv("UPSFLEET_DB_URL");
       if (url != null && !url.isBlank()) {
         return new ExternalServer(
-            url, envOrDefault("UPSFLEET_DB_USER", "upsfleet"),
+            url,
+            envOrDefault("UPSFLEET_DB_USER", "upsfleet"),
             envOrDefault("UPSFLEET_DB_PASSWORD", "upsfleet"));
       }
       return new EmbeddedServer();
@@ -160,16 +162,19 @@ public final class TestDatabases {
       } catch (IOException e) {
         throw new UncheckedIOException("cannot start the embedded test PostgreSQL", e);
       }
-      Runtime.getRuntime()
-          .addShutdownHook(new Thread(this::stop, "upsfleet-test-postgres-stop"));
+      Runtime.getRuntime().addShutdownHook(new Thread(this::stop, "upsfleet-test-postgres-stop"));
       execute("CREATE ROLE " + ROLE + " LOGIN PASSWORD '" + ROLE + "'");
     }
 
     @Override
     public synchronized DatabaseSettings create(String name) {
       execute("CREATE DATABASE " + name + " OWNER " + ROLE);
-      String url = "jdbc:postgresql://127.0.0.1:" + postgres.getPort() + "/" + name
-          + "?reWriteBatchedInserts=true";
+      String url =
+          "jdbc:postgresql://127.0.0.1:"
+              + postgres.getPort()
+              + "/"
+              + name
+              + "?reWriteBatchedInserts=true";
       return new DatabaseSettings(url, ROLE, ROLE, POOL_SIZE, CONNECTION_TIMEOUT);
     }
 
@@ -213,8 +218,13 @@ public final class TestDatabases {
         statement.execute("CREATE DATABASE " + name);
       } catch (SQLException e) {
         throw new IllegalStateException(
-            "cannot create database " + name + " on UPSFLEET_DB_URL as " + user
-                + " (the role needs CREATEDB): " + e.getMessage(), e);
+            "cannot create database "
+                + name
+                + " on UPSFLEET_DB_URL as "
+                + user
+                + " (the role needs CREATEDB): "
+                + e.getMessage(),
+            e);
       }
       created.add(name);
       return new DatabaseSettings(

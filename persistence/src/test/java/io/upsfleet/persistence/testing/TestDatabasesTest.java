@@ -38,7 +38,8 @@ class TestDatabasesTest {
         "jdbc:postgresql://a:1,b:2/t_1",
         TestDatabases.withDatabase("jdbc:postgresql://a:1,b:2", "t_1"));
     assertEquals(
-        "jdbc:postgresql://db/t_1?x=1", TestDatabases.withDatabase("jdbc:postgresql://db?x=1", "t_1"));
+        "jdbc:postgresql://db/t_1?x=1",
+        TestDatabases.withDatabase("jdbc:postgresql://db?x=1", "t_1"));
     assertEquals("jdbc:postgresql:t_1", TestDatabases.withDatabase("jdbc:postgresql:app", "t_1"));
     assertThrows(
         IllegalArgumentException.class, () -> TestDatabases.withDatabase("jdbc:h2:mem:x", "t_1"));

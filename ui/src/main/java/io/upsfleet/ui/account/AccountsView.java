@@ -46,18 +46,32 @@ public class AccountsView extends VerticalLayout {
     users.setId("user-grid");
     users.addThemeVariants(GridVariant.LUMO_COMPACT, GridVariant.LUMO_ROW_STRIPES);
     users.addColumn(UserView::username).setHeader("Username").setAutoWidth(true);
-    users.addColumn(u -> u.role().equals("ACCOUNT_ADMIN") ? "Admin" : u.role().equals("ACCOUNT_VIEWER") ? "Viewer"
-        : u.role()).setHeader("Role").setAutoWidth(true);
+    users
+        .addColumn(
+            u ->
+                u.role().equals("ACCOUNT_ADMIN")
+                    ? "Admin"
+                    : u.role().equals("ACCOUNT_VIEWER") ? "Viewer" : u.role())
+        .setHeader("Role")
+        .setAutoWidth(true);
     users.addColumn(u -> DeviceFormat.date(u.createdAt())).setHeader("Created");
     users.setAllRowsVisible(true);
-    userForm.addSubmitListener(e -> {
-      String id = selectedAccount;
-      getUI().ifPresent(ui -> live.load(ui, () -> user.client().createUser(id, e.request()), u -> {
-        Toasts.success("User " + u.username() + " created.");
-        userForm.clear();
-        loadUsers();
-      }, Toasts::error));
-    });
+    userForm.addSubmitListener(
+        e -> {
+          String id = selectedAccount;
+          getUI()
+              .ifPresent(
+                  ui ->
+                      live.load(
+                          ui,
+                          () -> user.client().createUser(id, e.request()),
+                          u -> {
+                            Toasts.success("User " + u.username() + " created.");
+                            userForm.clear();
+                            loadUsers();
+                          },
+                          Toasts::error));
+        });
     noAccount.addClassName("empty-state");
     Div section = new Div(usersTitle, noAccount, userForm, users);
     section.addClassNames("card", "section");
@@ -76,10 +90,18 @@ public class AccountsView extends VerticalLayout {
     accounts.addThemeVariants(GridVariant.LUMO_COMPACT, GridVariant.LUMO_ROW_STRIPES);
     accounts.addColumn(AccountView::name).setHeader("Account").setAutoWidth(true);
     accounts.addColumn(AccountView::id).setHeader("Id");
-    accounts.addColumn(a -> DeviceFormat.date(a.createdAt())).setHeader("Created").setAutoWidth(true);
+    accounts
+        .addColumn(a -> DeviceFormat.date(a.createdAt()))
+        .setHeader("Created")
+        .setAutoWidth(true);
     accounts.setHeight("16rem");
-    accounts.asSingleSelect().addValueChangeListener(e ->
-        select(e.getValue() == null ? null : e.getValue().id(), e.getValue() == null ? null : e.getValue().name()));
+    accounts
+        .asSingleSelect()
+        .addValueChangeListener(
+            e ->
+                select(
+                    e.getValue() == null ? null : e.getValue().id(),
+                    e.getValue() == null ? null : e.getValue().name()));
     accountName.setId("account-name");
     Button create = new Button("Create account", e -> createAccount());
     create.setId("account-create");
@@ -99,16 +121,29 @@ public class AccountsView extends VerticalLayout {
       return;
     }
     accountName.setInvalid(false);
-    getUI().ifPresent(ui -> live.load(ui, () -> user.client().createAccount(name), a -> {
-      Toasts.success("Account " + a.name() + " created.");
-      accountName.clear();
-      loadAccounts();
-    }, Toasts::error));
+    getUI()
+        .ifPresent(
+            ui ->
+                live.load(
+                    ui,
+                    () -> user.client().createAccount(name),
+                    a -> {
+                      Toasts.success("Account " + a.name() + " created.");
+                      accountName.clear();
+                      loadAccounts();
+                    },
+                    Toasts::error));
   }
 
   private void loadAccounts() {
-    getUI().ifPresent(ui -> live.load(ui, () -> user.client().accounts(0, 500).items(), accounts::setItems,
-        Toasts::error));
+    getUI()
+        .ifPresent(
+            ui ->
+                live.load(
+                    ui,
+                    () -> user.client().accounts(0, 500).items(),
+                    accounts::setItems,
+                    Toasts::error));
   }
 
   private void select(String accountId, String name) {
@@ -126,10 +161,11 @@ public class AccountsView extends VerticalLayout {
     if (getUI().isPresent()) {
       live.load(getUI().get(), () -> user.client().users(id), this::showUsers, Toasts::error);
     } else {
-      addAttachListener(e -> {
-        e.unregisterListener();
-        loadUsers();
-      });
+      addAttachListener(
+          e -> {
+            e.unregisterListener();
+            loadUsers();
+          });
     }
   }
 

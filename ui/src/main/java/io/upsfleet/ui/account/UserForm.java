@@ -12,8 +12,8 @@ import com.vaadin.flow.shared.Registration;
 import io.upsfleet.api.rest.CreateUserRequest;
 
 /**
- * A new user of an account: username, initial password (12+ characters, as the gateway requires) and role.
- * Fires {@link SubmitEvent} with a valid request.
+ * A new user of an account: username, initial password (12+ characters, as the gateway requires)
+ * and role. Fires {@link SubmitEvent} with a valid request.
  */
 public class UserForm extends FormLayout {
   final TextField username = new TextField("Username");
@@ -42,7 +42,8 @@ public class UserForm extends FormLayout {
     role.setLabel("Role");
     role.setId("user-role");
     role.setItems("ACCOUNT_ADMIN", "ACCOUNT_VIEWER");
-    role.setItemLabelGenerator(r -> r.equals("ACCOUNT_ADMIN") ? "Admin (manages the account)" : "Viewer (read only)");
+    role.setItemLabelGenerator(
+        r -> r.equals("ACCOUNT_ADMIN") ? "Admin (manages the account)" : "Viewer (read only)");
     role.setValue("ACCOUNT_VIEWER");
     Button create = new Button("Create user", e -> submit());
     create.setId("user-create");

@@ -24,9 +24,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The device's commands: one button per operation, each disabled with its reason when the plan or role does
- * not allow it, a confirmation that says what will happen, and the command list whose status the page's live
- * poll keeps current (PENDING → SENT → ACKNOWLEDGED → SUCCEEDED…).
+ * The device's commands: one button per operation, each disabled with its reason when the plan or
+ * role does not allow it, a confirmation that says what will happen, and the command list whose
+ * status the page's live poll keeps current (PENDING → SENT → ACKNOWLEDGED → SUCCEEDED…).
  */
 final class CommandPanel extends Div {
   private final SignedInUser user;
@@ -80,15 +80,25 @@ final class CommandPanel extends Div {
     history.setId("command-grid");
     history.addThemeVariants(GridVariant.LUMO_COMPACT, GridVariant.LUMO_ROW_STRIPES);
     history.addColumn(c -> label(c)).setHeader("Command").setAutoWidth(true);
-    history.addColumn(new ComponentRenderer<>(c -> {
-      Span s = new Span(c.status());
-      s.addClassNames("badge", "badge-" + statusTone(c.status()), "command-status");
-      return s;
-    })).setHeader("Status").setAutoWidth(true);
-    history.addColumn(c -> c.progress() == null ? (c.reason() == null ? "" : c.reason()) : c.progress())
+    history
+        .addColumn(
+            new ComponentRenderer<>(
+                c -> {
+                  Span s = new Span(c.status());
+                  s.addClassNames("badge", "badge-" + statusTone(c.status()), "command-status");
+                  return s;
+                }))
+        .setHeader("Status")
+        .setAutoWidth(true);
+    history
+        .addColumn(
+            c -> c.progress() == null ? (c.reason() == null ? "" : c.reason()) : c.progress())
         .setHeader("Progress");
     history.addColumn(CommandView::requestedBy).setHeader("By").setAutoWidth(true);
-    history.addColumn(c -> DeviceFormat.time(c.updatedAt())).setHeader("Updated").setAutoWidth(true);
+    history
+        .addColumn(c -> DeviceFormat.time(c.updatedAt()))
+        .setHeader("Updated")
+        .setAutoWidth(true);
     history.setAllRowsVisible(true);
     noCommands.addClassName("empty-state");
     add(new H3("Commands"), actions, history, noCommands);
@@ -117,12 +127,13 @@ final class CommandPanel extends Div {
   }
 
   private void confirm(Command c) {
-    String parameter = switch (c) {
-      case OUTLET_GROUP_REBOOT -> group.getValue();
-      case SET_INPUT_SENSITIVITY -> sensitivity.getValue();
-      case FIRMWARE_UPGRADE -> device == null ? null : device.firmwareAvailable();
-      case SELF_TEST -> null;
-    };
+    String parameter =
+        switch (c) {
+          case OUTLET_GROUP_REBOOT -> group.getValue();
+          case SET_INPUT_SENSITIVITY -> sensitivity.getValue();
+          case FIRMWARE_UPGRADE -> device == null ? null : device.firmwareAvailable();
+          case SELF_TEST -> null;
+        };
     boolean online = device != null && device.connection() != null && device.connection().online();
     Dialog dialog = new Dialog();
     dialog.setHeaderTitle(c.label() + " on " + serial + "?");
@@ -131,12 +142,16 @@ final class CommandPanel extends Div {
     dialog.add(text);
     Button cancel = new Button("Cancel", e -> dialog.close());
     cancel.setId("confirm-cancel");
-    Button go = new Button(c.label(), e -> {
-      dialog.close();
-      send(c, parameter);
-    });
+    Button go =
+        new Button(
+            c.label(),
+            e -> {
+              dialog.close();
+              send(c, parameter);
+            });
     go.setId("confirm-command");
-    go.addThemeVariants(c == Command.SELF_TEST ? ButtonVariant.LUMO_PRIMARY : ButtonVariant.LUMO_ERROR,
+    go.addThemeVariants(
+        c == Command.SELF_TEST ? ButtonVariant.LUMO_PRIMARY : ButtonVariant.LUMO_ERROR,
         ButtonVariant.LUMO_PRIMARY);
     dialog.getFooter().add(cancel, go);
     dialog.open();
@@ -144,31 +159,46 @@ final class CommandPanel extends Div {
   }
 
   private void send(Command c, String parameter) {
-    CommandRequest req = switch (c) {
-      case OUTLET_GROUP_REBOOT -> new CommandRequest(c.name(), Integer.valueOf(parameter), null, null, null, null, null);
-      case SET_INPUT_SENSITIVITY -> new CommandRequest(c.name(), null, null, null, null, parameter, null);
-      case FIRMWARE_UPGRADE, SELF_TEST -> new CommandRequest(c.name(), null, null, null, null, null, null);
-    };
+    CommandRequest req =
+        switch (c) {
+          case OUTLET_GROUP_REBOOT ->
+              new CommandRequest(
+                  c.name(), Integer.valueOf(parameter), null, null, null, null, null);
+          case SET_INPUT_SENSITIVITY ->
+              new CommandRequest(c.name(), null, null, null, null, parameter, null);
+          case FIRMWARE_UPGRADE, SELF_TEST ->
+              new CommandRequest(c.name(), null, null, null, null, null, null);
+        };
     Button b = buttons.get(c);
     b.setEnabled(false);
-    getUI().ifPresent(ui -> live.load(ui, () -> user.client().sendCommand(serial, req), sent -> {
-      b.setEnabled(true);
-      Toasts.success(c.label() + ": " + sent.status().toLowerCase(java.util.Locale.ROOT));
-      live.load(ui, () -> user.client().commands(serial), this::showCommands, e -> { });
-    }, e -> {
-      b.setEnabled(true);
-      Toasts.error(e);
-    }));
+    getUI()
+        .ifPresent(
+            ui ->
+                live.load(
+                    ui,
+                    () -> user.client().sendCommand(serial, req),
+                    sent -> {
+                      b.setEnabled(true);
+                      Toasts.success(
+                          c.label() + ": " + sent.status().toLowerCase(java.util.Locale.ROOT));
+                      live.load(
+                          ui, () -> user.client().commands(serial), this::showCommands, e -> {});
+                    },
+                    e -> {
+                      b.setEnabled(true);
+                      Toasts.error(e);
+                    }));
   }
 
   private static String label(CommandView c) {
-    String base = switch (c.type()) {
-      case "OUTLET_GROUP_REBOOT" -> "Outlet group reboot";
-      case "FIRMWARE_UPGRADE" -> "Firmware upgrade";
-      case "SET_INPUT_SENSITIVITY" -> "Input sensitivity";
-      case "SELF_TEST" -> "Self-test";
-      default -> c.type();
-    };
+    String base =
+        switch (c.type()) {
+          case "OUTLET_GROUP_REBOOT" -> "Outlet group reboot";
+          case "FIRMWARE_UPGRADE" -> "Firmware upgrade";
+          case "SET_INPUT_SENSITIVITY" -> "Input sensitivity";
+          case "SELF_TEST" -> "Self-test";
+          default -> c.type();
+        };
     if (c.params() == null || c.params().isEmpty()) return base;
     return base + " (" + String.join(", ", c.params().values()) + ")";
   }

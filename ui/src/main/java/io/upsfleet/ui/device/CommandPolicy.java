@@ -4,10 +4,11 @@ import io.upsfleet.ui.login.SignedInUser;
 import java.util.Locale;
 
 /**
- * What a user may ask of a device, and what each command will do, in words. Mirrors the gateway's rules so
- * that a button can be disabled with its reason before anyone clicks (the gateway still decides: a refusal
- * it sends is shown as it is). Plans: Standard adds self-test, firmware upgrade and input sensitivity;
- * Advanced adds outlet-group reboot; viewers operate nothing. Pure; thread-safe.
+ * What a user may ask of a device, and what each command will do, in words. Mirrors the gateway's
+ * rules so that a button can be disabled with its reason before anyone clicks (the gateway still
+ * decides: a refusal it sends is shown as it is). Plans: Standard adds self-test, firmware upgrade
+ * and input sensitivity; Advanced adds outlet-group reboot; viewers operate nothing. Pure;
+ * thread-safe.
  */
 public final class CommandPolicy {
   /** The remote operations of the API. */
@@ -45,13 +46,19 @@ public final class CommandPolicy {
   private CommandPolicy() {}
 
   public static Decision decide(Command c, SignedInUser.Role role, String plan) {
-    if (role == SignedInUser.Role.ACCOUNT_VIEWER) return new Decision(false, "Viewers cannot operate devices.");
+    if (role == SignedInUser.Role.ACCOUNT_VIEWER)
+      return new Decision(false, "Viewers cannot operate devices.");
     if (rank(plan) >= rank(c.plan())) return Decision.yes();
     String needs = title(c.plan());
     String on = plan == null ? "an unknown plan" : title(plan);
     if (c == Command.FIRMWARE_UPGRADE) {
-      return new Decision(false, "Needs the " + needs + " plan (the device is on " + on
-          + "); on Basic, start a firmware upgrade on the UPS's display.");
+      return new Decision(
+          false,
+          "Needs the "
+              + needs
+              + " plan (the device is on "
+              + on
+              + "); on Basic, start a firmware upgrade on the UPS's display.");
     }
     return new Decision(false, "Needs the " + needs + " plan; the device is on " + on + ".");
   }
@@ -59,28 +66,42 @@ public final class CommandPolicy {
   /**
    * What will happen, for the confirmation dialog.
    *
-   * @param parameter the outlet group (0, 1, 2), the sensitivity, or the firmware version (may be null)
+   * @param parameter the outlet group (0, 1, 2), the sensitivity, or the firmware version (may be
+   *     null)
    * @param online whether the device is connected now
    */
   public static String describe(Command c, String parameter, boolean online) {
-    String what = switch (c) {
-      case OUTLET_GROUP_REBOOT -> "0".equals(parameter)
-          ? "The main outlet group will be switched off after 5 seconds and on again 10 seconds later. "
-              + "Everything connected to this UPS loses power meanwhile."
-          : "Outlet group " + parameter + " will be switched off after 5 seconds and on again 10 seconds later. "
-              + "Equipment on that group loses power meanwhile.";
-      case FIRMWARE_UPGRADE -> "The UPS will download and install "
-          + (parameter == null ? "the newest firmware for its model" : "firmware " + parameter)
-          + " and restart. The connected load may not be protected by the battery during the upgrade.";
-      case SET_INPUT_SENSITIVITY -> "Input sensitivity will be set to " + parameter + ". "
-          + ("low".equals(parameter)
-              ? "The UPS tolerates poorer mains before switching to battery."
-              : "The UPS switches to battery sooner on poor mains.");
-      case SELF_TEST -> "The UPS will switch to battery briefly to test it. The load stays powered unless the "
-          + "battery fails the test.";
-    };
-    String when = online ? " The command is sent now."
-        : " The device is offline: the command waits up to one hour for it to connect, then expires.";
+    String what =
+        switch (c) {
+          case OUTLET_GROUP_REBOOT ->
+              "0".equals(parameter)
+                  ? "The main outlet group will be switched off after 5 seconds and on again 10 seconds later. "
+                      + "Everything connected to this UPS loses power meanwhile."
+                  : "Outlet group "
+                      + parameter
+                      + " will be switched off after 5 seconds and on again 10 seconds later. "
+                      + "Equipment on that group loses power meanwhile.";
+          case FIRMWARE_UPGRADE ->
+              "The UPS will download and install "
+                  + (parameter == null
+                      ? "the newest firmware for its model"
+                      : "firmware " + parameter)
+                  + " and restart. The connected load may not be protected by the battery during the upgrade.";
+          case SET_INPUT_SENSITIVITY ->
+              "Input sensitivity will be set to "
+                  + parameter
+                  + ". "
+                  + ("low".equals(parameter)
+                      ? "The UPS tolerates poorer mains before switching to battery."
+                      : "The UPS switches to battery sooner on poor mains.");
+          case SELF_TEST ->
+              "The UPS will switch to battery briefly to test it. The load stays powered unless the "
+                  + "battery fails the test.";
+        };
+    String when =
+        online
+            ? " The command is sent now."
+            : " The device is offline: the command waits up to one hour for it to connect, then expires.";
     return what + when;
   }
 

@@ -31,12 +31,14 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * One device: live values updated by server push while the page is open (one poll on the shared scheduler),
- * a chart of the last 24 hours (the gateway's telemetry history, then the live samples), commands with their live progress, plan and warranty, firmware and
- * the event log. A device of another account looks exactly like a missing one.
+ * One device: live values updated by server push while the page is open (one poll on the shared
+ * scheduler), a chart of the last 24 hours (the gateway's telemetry history, then the live
+ * samples), commands with their live progress, plan and warranty, firmware and the event log. A
+ * device of another account looks exactly like a missing one.
  */
 @Route(value = "devices/:serial", layout = MainLayout.class)
-public class DeviceDetailView extends VerticalLayout implements BeforeEnterObserver, HasDynamicTitle {
+public class DeviceDetailView extends VerticalLayout
+    implements BeforeEnterObserver, HasDynamicTitle {
   /** Live state of one poll: the device and its commands (null when they could not be read). */
   record LiveState(DeviceView device, List<CommandView> commands) {}
 
@@ -99,7 +101,7 @@ public class DeviceDetailView extends VerticalLayout implements BeforeEnterObser
     try {
       c = user.client().commands(serial);
     } catch (GatewayException ex) {
-      c = null;   // the live values matter more than the command list
+      c = null; // the live values matter more than the command list
     }
     return new LiveState(d, c);
   }
@@ -114,12 +116,18 @@ public class DeviceDetailView extends VerticalLayout implements BeforeEnterObser
     if (!built) {
       if (poll != null) poll.remove();
       content.removeAll();
-      Paragraph p = new Paragraph(e instanceof GatewayException g ? g.userMessage() : "The device could not be loaded.");
+      Paragraph p =
+          new Paragraph(
+              e instanceof GatewayException g
+                  ? g.userMessage()
+                  : "The device could not be loaded.");
       p.addClassName("error-text");
       content.add(p);
     } else {
-      connection.setText("Live updates paused: " + (e instanceof GatewayException g ? g.userMessage() : "error")
-          + " Retrying…");
+      connection.setText(
+          "Live updates paused: "
+              + (e instanceof GatewayException g ? g.userMessage() : "error")
+              + " Retrying…");
     }
     if (e instanceof GatewayException g && g.isUnauthorized()) Toasts.error(e);
   }
@@ -141,7 +149,8 @@ public class DeviceDetailView extends VerticalLayout implements BeforeEnterObser
     badges.removeAll();
     badges.add(DeviceFormat.badge(d.health()));
     if (d.status() != null) {
-      d.status().stream().filter(f -> !DeviceFormat.label(f).equals(DeviceFormat.label(d.health())))
+      d.status().stream()
+          .filter(f -> !DeviceFormat.label(f).equals(DeviceFormat.label(d.health())))
           .forEach(f -> badges.add(DeviceFormat.badge(f)));
     }
     if (d.plan() != null) {
@@ -173,8 +182,10 @@ public class DeviceDetailView extends VerticalLayout implements BeforeEnterObser
 
     Div liveCard = new Div(new H3("Live values"), values);
     liveCard.addClassNames("card", "live-card");
-    Paragraph chartNote = new Paragraph("The last 24 hours: one point a minute from the gateway's history, then "
-        + "every sample received while this page is open.");
+    Paragraph chartNote =
+        new Paragraph(
+            "The last 24 hours: one point a minute from the gateway's history, then "
+                + "every sample received while this page is open.");
     chartNote.addClassName("note");
     chart.setHtmlContent(chartHtml());
     Div chartCard = new Div(new H3("Load, charge and temperature"), chart, chartNote);
@@ -189,21 +200,39 @@ public class DeviceDetailView extends VerticalLayout implements BeforeEnterObser
     Div grid = new Div(liveCard, chartCard, commands, plan, firmware);
     grid.addClassName("card-grid");
     content.add(header, grid, events);
-    getUI().ifPresent(ui -> live.load(ui, () -> user.client().plan(serial), plan::show,
-        e -> plan.showError(e instanceof GatewayException g ? g.userMessage() : "The plan could not be loaded.")));
+    getUI()
+        .ifPresent(
+            ui ->
+                live.load(
+                    ui,
+                    () -> user.client().plan(serial),
+                    plan::show,
+                    e ->
+                        plan.showError(
+                            e instanceof GatewayException g
+                                ? g.userMessage()
+                                : "The plan could not be loaded.")));
     events.load();
     loadHistory();
   }
 
   /** The last 24 hours from the gateway, put before the live samples already drawn. */
   private void loadHistory() {
-    getUI().ifPresent(ui -> live.load(ui, () -> {
-      java.time.Instant now = java.time.Instant.now();
-      return user.client().telemetryHistory(serial, now.minus(TelemetryHistory.WINDOW), now, 1440);
-    }, h -> {
-      history.addHistory(h.points());
-      chart.setHtmlContent(chartHtml());
-    }, e -> Toasts.error(e)));
+    getUI()
+        .ifPresent(
+            ui ->
+                live.load(
+                    ui,
+                    () -> {
+                      java.time.Instant now = java.time.Instant.now();
+                      return user.client()
+                          .telemetryHistory(serial, now.minus(TelemetryHistory.WINDOW), now, 1440);
+                    },
+                    h -> {
+                      history.addHistory(h.points());
+                      chart.setHtmlContent(chartHtml());
+                    },
+                    e -> Toasts.error(e)));
   }
 
   private String chartHtml() {
@@ -211,36 +240,57 @@ public class DeviceDetailView extends VerticalLayout implements BeforeEnterObser
   }
 
   private void showValues(DeviceView d) {
-    Map<String, Object> v = d.telemetry() == null || d.telemetry().values() == null ? Map.of() : d.telemetry().values();
+    Map<String, Object> v =
+        d.telemetry() == null || d.telemetry().values() == null ? Map.of() : d.telemetry().values();
     values.removeAll();
     values.add(
-        tile("Status", v.get("ups.status") == null ? "—" : v.get("ups.status").toString(), "value-status"),
+        tile(
+            "Status",
+            v.get("ups.status") == null ? "—" : v.get("ups.status").toString(),
+            "value-status"),
         tile("Load", DeviceFormat.value(v.get("ups.load"), "%"), "value-load"),
         tile("Battery charge", DeviceFormat.value(v.get("battery.charge"), "%"), "value-charge"),
         tile("Runtime", DeviceFormat.runtime(v.get("battery.runtime")), "value-runtime"),
-        tile("Input voltage", DeviceFormat.value(v.get("input.voltage"), "V"), "value-input-voltage"),
-        tile("Output voltage", DeviceFormat.value(v.get("output.voltage"), "V"), "value-output-voltage"),
-        tile("Temperature", DeviceFormat.value(v.get("ups.temperature"), "°C"), "value-temperature"),
+        tile(
+            "Input voltage",
+            DeviceFormat.value(v.get("input.voltage"), "V"),
+            "value-input-voltage"),
+        tile(
+            "Output voltage",
+            DeviceFormat.value(v.get("output.voltage"), "V"),
+            "value-output-voltage"),
+        tile(
+            "Temperature", DeviceFormat.value(v.get("ups.temperature"), "°C"), "value-temperature"),
         tile("Outlet groups", outlets(v), "value-outlets"),
         tile("Input sensitivity", sensitivity(d), "value-sensitivity"),
-        tile("Sample received", d.telemetry() == null ? "never" : DeviceFormat.time(d.telemetry().receivedAt())
-            + (d.telemetry().clockSkewed() ? " (device clock off)" : ""), "value-received"));
+        tile(
+            "Sample received",
+            d.telemetry() == null
+                ? "never"
+                : DeviceFormat.time(d.telemetry().receivedAt())
+                    + (d.telemetry().clockSkewed() ? " (device clock off)" : ""),
+            "value-received"));
   }
 
   private void showFirmware(DeviceView d) {
     firmware.removeAll();
-    String state = d.firmwareAvailable() == null
-        ? (d.firmware() == null ? "Not reported yet" : "Up to date with the catalogue")
-        : "Newer firmware available: " + d.firmwareAvailable();
-    firmware.add(new H3("Firmware"), PlanPanel.fact("Installed", d.firmware() == null ? "—" : d.firmware(),
-        "firmware-installed"), PlanPanel.fact("State", state, "firmware-state"));
+    String state =
+        d.firmwareAvailable() == null
+            ? (d.firmware() == null ? "Not reported yet" : "Up to date with the catalogue")
+            : "Newer firmware available: " + d.firmwareAvailable();
+    firmware.add(
+        new H3("Firmware"),
+        PlanPanel.fact(
+            "Installed", d.firmware() == null ? "—" : d.firmware(), "firmware-installed"),
+        PlanPanel.fact("State", state, "firmware-state"));
   }
 
   private static String sensitivity(DeviceView d) {
     if (d.sensitivity() == null) return "—";
     String reported = d.sensitivity().reported() == null ? "—" : d.sensitivity().reported();
     String desired = d.sensitivity().desired();
-    return desired == null || desired.equals(d.sensitivity().reported()) ? reported
+    return desired == null || desired.equals(d.sensitivity().reported())
+        ? reported
         : reported + " (asked: " + desired + ")";
   }
 
@@ -257,10 +307,15 @@ public class DeviceDetailView extends VerticalLayout implements BeforeEnterObser
     if (c == null) return "";
     Instant now = Instant.now();
     if (c.online()) {
-      return "Online since " + DeviceFormat.time(c.since()) + (c.remoteAddress() == null ? "" : " from "
-          + c.remoteAddress()) + " · last message " + DeviceFormat.ago(c.lastSeen(), now);
+      return "Online since "
+          + DeviceFormat.time(c.since())
+          + (c.remoteAddress() == null ? "" : " from " + c.remoteAddress())
+          + " · last message "
+          + DeviceFormat.ago(c.lastSeen(), now);
     }
-    return (c.connectionLost() ? "Connection lost" : "Offline") + " · last seen " + DeviceFormat.ago(c.lastSeen(), now);
+    return (c.connectionLost() ? "Connection lost" : "Offline")
+        + " · last seen "
+        + DeviceFormat.ago(c.lastSeen(), now);
   }
 
   private static Div tile(String label, String value, String id) {

@@ -9,8 +9,9 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * The device list's filters and order, as the API can apply them, and their shareable form in the URL
- * ({@code devices?status=ON_BATTERY&q=AS10&account=…&plan=ADVANCED&model=SMT1500C&firmware=outdated&sort=-model}).
+ * The device list's filters and order, as the API can apply them, and their shareable form in the
+ * URL ({@code
+ * devices?status=ON_BATTERY&q=AS10&account=…&plan=ADVANCED&model=SMT1500C&firmware=outdated&sort=-model}).
  * Unknown or malformed URL values are dropped, so a hand-edited link still opens. Immutable.
  *
  * @param status one of {@link #STATUSES} or null
@@ -18,20 +19,40 @@ import java.util.Set;
  * @param accountId an account's id (support only), or null for every account
  * @param plan one of {@link #PLANS} or null
  * @param model an exact model (upper case), or null
- * @param firmwareOutdated true: only devices offered newer firmware; false: only up to date; null: both
+ * @param firmwareOutdated true: only devices offered newer firmware; false: only up to date; null:
+ *     both
  * @param sort one of {@link #SORTS}, or null for the API's default (serial)
  */
-public record DeviceFilter(String status, String search, String accountId, String plan, String model,
-    Boolean firmwareOutdated, String sort) {
+public record DeviceFilter(
+    String status,
+    String search,
+    String accountId,
+    String plan,
+    String model,
+    Boolean firmwareOutdated,
+    String sort) {
   /** The status filters of {@code GET /api/v1/devices}. */
-  public static final List<String> STATUSES = List.of("ONLINE", "OFFLINE", "CONNECTION_LOST", "ON_BATTERY",
-      "LOW_BATTERY", "REPLACE_BATTERY", "OVERLOAD", "TEMPERATURE_HIGH");
+  public static final List<String> STATUSES =
+      List.of(
+          "ONLINE",
+          "OFFLINE",
+          "CONNECTION_LOST",
+          "ON_BATTERY",
+          "LOW_BATTERY",
+          "REPLACE_BATTERY",
+          "OVERLOAD",
+          "TEMPERATURE_HIGH");
+
   /** The plans, lowest first. */
   public static final List<String> PLANS = List.of("BASIC", "STANDARD", "ADVANCED");
+
   /** The orders of {@code GET /api/v1/devices}; {@code -} is descending. */
-  public static final List<String> SORTS = List.of("serial", "-serial", "updatedAt", "-updatedAt", "model", "-model");
+  public static final List<String> SORTS =
+      List.of("serial", "-serial", "updatedAt", "-updatedAt", "model", "-model");
+
   private static final Set<String> KNOWN = Set.copyOf(STATUSES);
-  private static final String UUID = "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}";
+  private static final String UUID =
+      "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}";
   private static final String MODEL = "[A-Z0-9]{3,24}";
 
   public static final DeviceFilter NONE = new DeviceFilter(null, null, null);
@@ -55,19 +76,36 @@ public record DeviceFilter(String status, String search, String accountId, Strin
   public static DeviceFilter fromUrl(QueryParameters qp) {
     Map<String, List<String>> p = qp.getParameters();
     String firmware = first(p, "firmware");
-    Boolean outdated = "outdated".equals(firmware) ? Boolean.TRUE : "current".equals(firmware) ? Boolean.FALSE : null;
-    return new DeviceFilter(first(p, "status"), first(p, "q"), first(p, "account"), first(p, "plan"),
-        first(p, "model"), outdated, first(p, "sort"));
+    Boolean outdated =
+        "outdated".equals(firmware)
+            ? Boolean.TRUE
+            : "current".equals(firmware) ? Boolean.FALSE : null;
+    return new DeviceFilter(
+        first(p, "status"),
+        first(p, "q"),
+        first(p, "account"),
+        first(p, "plan"),
+        first(p, "model"),
+        outdated,
+        first(p, "sort"));
   }
 
   public QueryParameters toUrl() {
     return QueryParameters.simple(ordered());
   }
 
-  /** The URL query in a stable order (status, q, account, plan, model, firmware, sort), empty without filters. */
+  /**
+   * The URL query in a stable order (status, q, account, plan, model, firmware, sort), empty
+   * without filters.
+   */
   public String queryString() {
     return ordered().entrySet().stream()
-        .map(e -> e.getKey() + "=" + java.net.URLEncoder.encode(e.getValue(), java.nio.charset.StandardCharsets.UTF_8))
+        .map(
+            e ->
+                e.getKey()
+                    + "="
+                    + java.net.URLEncoder.encode(
+                        e.getValue(), java.nio.charset.StandardCharsets.UTF_8))
         .collect(java.util.stream.Collectors.joining("&"));
   }
 
@@ -86,8 +124,16 @@ public record DeviceFilter(String status, String search, String accountId, Strin
   /** The API request for one page under this filter. */
   public DeviceQuery page(int page, int size) {
     // The API's q is a serial prefix (serials are upper case) or a model substring.
-    return new DeviceQuery(status, search == null ? null : search.toUpperCase(Locale.ROOT), accountId, plan, model,
-        firmwareOutdated, sort, page, size);
+    return new DeviceQuery(
+        status,
+        search == null ? null : search.toUpperCase(Locale.ROOT),
+        accountId,
+        plan,
+        model,
+        firmwareOutdated,
+        sort,
+        page,
+        size);
   }
 
   public DeviceFilter withStatus(String s) {

@@ -36,16 +36,18 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Stream;
 
 /**
- * The device list: a lazy grid over the API's pages (50 rows a call; scrolling asks for the next page),
- * filters by status, plan, exact model, firmware state, account (support) and serial prefix or model, columns
- * sorted by the API (serial, model, last change), and a URL that reproduces the view.
+ * The device list: a lazy grid over the API's pages (50 rows a call; scrolling asks for the next
+ * page), filters by status, plan, exact model, firmware state, account (support) and serial prefix
+ * or model, columns sorted by the API (serial, model, last change), and a URL that reproduces the
+ * view.
  */
 @Route(value = "devices", layout = MainLayout.class)
 @PageTitle("Devices · upsfleet")
 public class DeviceListView extends VerticalLayout implements BeforeEnterObserver {
   private final LiveUpdates live;
   private final SignedInUser user = CurrentUser.require();
-  private final DevicePages pages = new DevicePages(q -> user.client().devices(q), DeviceFilter.NONE);
+  private final DevicePages pages =
+      new DevicePages(q -> user.client().devices(q), DeviceFilter.NONE);
   private final Grid<DeviceSummary> grid = new Grid<>();
   private final CallbackDataProvider<DeviceSummary, Void> data;
   private final TextField search = new TextField();
@@ -72,46 +74,61 @@ public class DeviceListView extends VerticalLayout implements BeforeEnterObserve
     search.setClearButtonVisible(true);
     search.setValueChangeMode(ValueChangeMode.LAZY);
     search.setValueChangeTimeout(350);
-    search.addValueChangeListener(e -> { if (!applying) apply(pages.filter().withSearch(e.getValue())); });
+    search.addValueChangeListener(
+        e -> {
+          if (!applying) apply(pages.filter().withSearch(e.getValue()));
+        });
 
     status.setId("status-filter");
     status.setItems(DeviceFilter.STATUSES);
     status.setItemLabelGenerator(DeviceFormat::label);
     status.setClearButtonVisible(true);
     status.setPlaceholder("Any");
-    status.addValueChangeListener(e -> { if (!applying) apply(pages.filter().withStatus(e.getValue())); });
+    status.addValueChangeListener(
+        e -> {
+          if (!applying) apply(pages.filter().withStatus(e.getValue()));
+        });
 
     account.setId("account-filter");
     account.setItemLabelGenerator(AccountView::name);
     account.setClearButtonVisible(true);
     account.setPlaceholder("All accounts");
     account.setVisible(user.isSupport());
-    account.addValueChangeListener(e -> {
-      if (!applying) apply(pages.filter().withAccount(e.getValue() == null ? null : e.getValue().id()));
-    });
+    account.addValueChangeListener(
+        e -> {
+          if (!applying)
+            apply(pages.filter().withAccount(e.getValue() == null ? null : e.getValue().id()));
+        });
 
     plan.setId("plan-filter");
     plan.setItems(DeviceFilter.PLANS);
     plan.setItemLabelGenerator(CommandPolicy::title);
     plan.setClearButtonVisible(true);
     plan.setPlaceholder("Any");
-    plan.addValueChangeListener(e -> { if (!applying) apply(pages.filter().withPlan(e.getValue())); });
+    plan.addValueChangeListener(
+        e -> {
+          if (!applying) apply(pages.filter().withPlan(e.getValue()));
+        });
 
     model.setId("model-filter");
     model.setPlaceholder("exact, e.g. SMT1500C");
     model.setClearButtonVisible(true);
     model.setValueChangeMode(ValueChangeMode.LAZY);
     model.setValueChangeTimeout(350);
-    model.addValueChangeListener(e -> { if (!applying) apply(pages.filter().withModel(e.getValue())); });
+    model.addValueChangeListener(
+        e -> {
+          if (!applying) apply(pages.filter().withModel(e.getValue()));
+        });
 
     firmware.setId("firmware-filter");
     firmware.setItems(Boolean.TRUE, Boolean.FALSE);
     firmware.setItemLabelGenerator(b -> b ? "Update available" : "Up to date");
     firmware.setClearButtonVisible(true);
     firmware.setPlaceholder("Any");
-    firmware.addValueChangeListener(e -> {
-      if (!applying) apply(pages.filter().withFirmwareOutdated(e.getValue()));
-    });
+    firmware.addValueChangeListener(
+        e -> {
+          if (!applying) apply(pages.filter().withFirmwareOutdated(e.getValue()));
+        });
 
     count.setId("device-count");
     count.addClassName("result-count");
@@ -122,34 +139,66 @@ public class DeviceListView extends VerticalLayout implements BeforeEnterObserve
     grid.addThemeVariants(GridVariant.LUMO_ROW_STRIPES);
     grid.setPageSize(DevicePages.PAGE_SIZE);
     grid.setMultiSort(false);
-    sortable.put("serial", grid.addColumn(LitRenderer.<DeviceSummary>of(
-            "<a router-link href=\"devices/${item.serial}\">${item.serial}</a>")
-        .withProperty("serial", DeviceSummary::serial)).setHeader("Serial").setAutoWidth(true).setFlexGrow(0)
-        .setFrozen(true).setKey("serial").setSortProperty("serial"));
-    sortable.put("model", grid.addColumn(DeviceSummary::model).setHeader("Model").setAutoWidth(true)
-        .setKey("model").setSortProperty("model"));
-    grid.addColumn(d -> d.plan() == null ? "—" : CommandPolicy.title(d.plan())).setHeader("Plan")
+    sortable.put(
+        "serial",
+        grid.addColumn(
+                LitRenderer.<DeviceSummary>of(
+                        "<a router-link href=\"devices/${item.serial}\">${item.serial}</a>")
+                    .withProperty("serial", DeviceSummary::serial))
+            .setHeader("Serial")
+            .setAutoWidth(true)
+            .setFlexGrow(0)
+            .setFrozen(true)
+            .setKey("serial")
+            .setSortProperty("serial"));
+    sortable.put(
+        "model",
+        grid.addColumn(DeviceSummary::model)
+            .setHeader("Model")
+            .setAutoWidth(true)
+            .setKey("model")
+            .setSortProperty("model"));
+    grid.addColumn(d -> d.plan() == null ? "—" : CommandPolicy.title(d.plan()))
+        .setHeader("Plan")
         .setAutoWidth(true);
     if (user.isSupport()) {
       grid.addColumn(d -> accountNames.getOrDefault(d.accountId(), shortId(d.accountId())))
-          .setHeader("Account").setAutoWidth(true);
+          .setHeader("Account")
+          .setAutoWidth(true);
     }
-    grid.addColumn(new ComponentRenderer<>(d -> DeviceFormat.badge(d.health()))).setHeader("Health")
+    grid.addColumn(new ComponentRenderer<>(d -> DeviceFormat.badge(d.health())))
+        .setHeader("Health")
         .setAutoWidth(true);
-    grid.addColumn(d -> d.status() == null ? "" : String.join(" ", d.status())).setHeader("Status flags")
+    grid.addColumn(d -> d.status() == null ? "" : String.join(" ", d.status()))
+        .setHeader("Status flags")
         .setAutoWidth(true);
-    grid.addColumn(d -> d.firmware() == null ? "—" : d.firmwareAvailable() == null ? d.firmware()
-        : d.firmware() + " (update: " + d.firmwareAvailable() + ")").setHeader("Firmware").setAutoWidth(true);
-    sortable.put("updatedAt", grid.addColumn(d -> DeviceFormat.ago(d.updatedAt(), Instant.now()))
-        .setHeader("Last change").setKey("updatedAt").setSortProperty("updatedAt"));
-    grid.addItemClickListener(e -> grid.getUI().ifPresent(ui -> ui.navigate("devices/" + e.getItem().serial())));
-    data = new CallbackDataProvider<>(q -> {
-      sortBy(q.getSortOrders());
-      return fetch(q.getOffset(), q.getLimit());
-    }, q -> {
-      sortBy(q.getSortOrders());
-      return count();
-    });
+    grid.addColumn(
+            d ->
+                d.firmware() == null
+                    ? "—"
+                    : d.firmwareAvailable() == null
+                        ? d.firmware()
+                        : d.firmware() + " (update: " + d.firmwareAvailable() + ")")
+        .setHeader("Firmware")
+        .setAutoWidth(true);
+    sortable.put(
+        "updatedAt",
+        grid.addColumn(d -> DeviceFormat.ago(d.updatedAt(), Instant.now()))
+            .setHeader("Last change")
+            .setKey("updatedAt")
+            .setSortProperty("updatedAt"));
+    grid.addItemClickListener(
+        e -> grid.getUI().ifPresent(ui -> ui.navigate("devices/" + e.getItem().serial())));
+    data =
+        new CallbackDataProvider<>(
+            q -> {
+              sortBy(q.getSortOrders());
+              return fetch(q.getOffset(), q.getLimit());
+            },
+            q -> {
+              sortBy(q.getSortOrders());
+              return count();
+            });
     grid.setItems(data);
     grid.setSizeFull();
     empty.addClassName("empty-state");
@@ -180,7 +229,8 @@ public class DeviceListView extends VerticalLayout implements BeforeEnterObserve
   @Override
   protected void onAttach(AttachEvent e) {
     if (!user.isSupport()) return;
-    live.load(e.getUI(), () -> user.client().accounts(0, 500).items(), this::showAccounts, Toasts::error);
+    live.load(
+        e.getUI(), () -> user.client().accounts(0, 500).items(), this::showAccounts, Toasts::error);
   }
 
   private void showAccounts(List<AccountView> accounts) {
@@ -189,7 +239,8 @@ public class DeviceListView extends VerticalLayout implements BeforeEnterObserve
     try {
       account.setItems(accounts);
       String wanted = pages.filter().accountId();
-      account.setValue(accounts.stream().filter(a -> a.id().equals(wanted)).findFirst().orElse(null));
+      account.setValue(
+          accounts.stream().filter(a -> a.id().equals(wanted)).findFirst().orElse(null));
     } finally {
       applying = false;
     }
@@ -199,20 +250,39 @@ public class DeviceListView extends VerticalLayout implements BeforeEnterObserve
   private void apply(DeviceFilter f) {
     pages.setFilter(f);
     data.refreshAll();
-    getUI().ifPresent(ui -> ui.getPage().getHistory().replaceState(null,
-        f.queryString().isEmpty() ? "devices" : "devices?" + f.queryString()));
+    getUI()
+        .ifPresent(
+            ui ->
+                ui.getPage()
+                    .getHistory()
+                    .replaceState(
+                        null,
+                        f.queryString().isEmpty() ? "devices" : "devices?" + f.queryString()));
   }
 
-  /** Follows the grid's sort indicator (one column at a time); no indicator is the API's default, serial. */
+  /**
+   * Follows the grid's sort indicator (one column at a time); no indicator is the API's default,
+   * serial.
+   */
   private void sortBy(List<QuerySortOrder> orders) {
-    String sort = orders.isEmpty() ? null
-        : (orders.get(0).getDirection() == SortDirection.DESCENDING ? "-" : "") + orders.get(0).getSorted();
+    String sort =
+        orders.isEmpty()
+            ? null
+            : (orders.get(0).getDirection() == SortDirection.DESCENDING ? "-" : "")
+                + orders.get(0).getSorted();
     String current = pages.filter().sort();
-    if (java.util.Objects.equals(current, new DeviceFilter(null, null, null, null, null, null, sort).sort())) return;
+    if (java.util.Objects.equals(
+        current, new DeviceFilter(null, null, null, null, null, null, sort).sort())) return;
     pages.setSort(sort);
     DeviceFilter f = pages.filter();
-    getUI().ifPresent(ui -> ui.getPage().getHistory().replaceState(null,
-        f.queryString().isEmpty() ? "devices" : "devices?" + f.queryString()));
+    getUI()
+        .ifPresent(
+            ui ->
+                ui.getPage()
+                    .getHistory()
+                    .replaceState(
+                        null,
+                        f.queryString().isEmpty() ? "devices" : "devices?" + f.queryString()));
   }
 
   /** Shows the URL's order on its column, without a round trip through the data provider. */
@@ -224,7 +294,10 @@ public class DeviceListView extends VerticalLayout implements BeforeEnterObserve
     boolean descending = sort.startsWith("-");
     Grid.Column<DeviceSummary> column = sortable.get(descending ? sort.substring(1) : sort);
     if (column != null) {
-      grid.sort(List.of(new GridSortOrder<>(column, descending ? SortDirection.DESCENDING : SortDirection.ASCENDING)));
+      grid.sort(
+          List.of(
+              new GridSortOrder<>(
+                  column, descending ? SortDirection.DESCENDING : SortDirection.ASCENDING)));
     }
   }
 
@@ -253,5 +326,4 @@ public class DeviceListView extends VerticalLayout implements BeforeEnterObserve
   private static String shortId(String id) {
     return id == null ? "" : id.substring(0, Math.min(8, id.length()));
   }
-
 }

@@ -8,9 +8,10 @@ import java.util.List;
 import java.util.function.Function;
 
 /**
- * Serves a lazy grid's {@code (offset, limit)} window from the API's fixed-size pages: it asks only for
- * the pages that overlap the window (never the whole fleet) and remembers the total of the last answer, so
- * the grid's count needs no extra call after the first page. Not thread-safe: one per grid, UI thread.
+ * Serves a lazy grid's {@code (offset, limit)} window from the API's fixed-size pages: it asks only
+ * for the pages that overlap the window (never the whole fleet) and remembers the total of the last
+ * answer, so the grid's count needs no extra call after the first page. Not thread-safe: one per
+ * grid, UI thread.
  */
 final class DevicePages {
   /** The page size asked of the API; the grid's page size should match it. */
@@ -39,7 +40,9 @@ final class DevicePages {
     return filter;
   }
 
-  /** The devices at {@code [offset, offset + limit)} of the filtered list, in the filter's order. */
+  /**
+   * The devices at {@code [offset, offset + limit)} of the filtered list, in the filter's order.
+   */
   List<DeviceSummary> window(int offset, int limit) {
     List<DeviceSummary> out = new ArrayList<>(limit);
     if (limit <= 0) return out;
@@ -51,12 +54,15 @@ final class DevicePages {
       List<DeviceSummary> items = page.items();
       int from = p == firstPage ? offset - p * PAGE_SIZE : 0;
       for (int i = from; i < items.size() && out.size() < limit; i++) out.add(items.get(i));
-      if (items.size() < PAGE_SIZE || (long) (p + 1) * PAGE_SIZE >= lastTotal) break;   // the end of the list
+      if (items.size() < PAGE_SIZE || (long) (p + 1) * PAGE_SIZE >= lastTotal)
+        break; // the end of the list
     }
     return out;
   }
 
-  /** How many devices match; one one-row call unless a page was fetched since the filter changed. */
+  /**
+   * How many devices match; one one-row call unless a page was fetched since the filter changed.
+   */
   int count() {
     if (lastTotal < 0) lastTotal = api.apply(filter.page(0, 1)).total();
     return (int) Math.min(Integer.MAX_VALUE, lastTotal);

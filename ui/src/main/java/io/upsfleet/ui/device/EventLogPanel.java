@@ -26,14 +26,20 @@ import java.util.TreeSet;
 import java.util.stream.Collectors;
 
 /**
- * The device's event log for a period (the API filters by time), with type and severity filters applied to the
- * newest {@value #MAX_EVENTS} events of that period (the API cannot filter by type yet; the panel says when
- * there were more).
+ * The device's event log for a period (the API filters by time), with type and severity filters
+ * applied to the newest {@value #MAX_EVENTS} events of that period (the API cannot filter by type
+ * yet; the panel says when there were more).
  */
 final class EventLogPanel extends Div {
   static final int MAX_EVENTS = 500;
-  private static final Map<String, Duration> PERIODS = Map.of("Last 24 hours", Duration.ofHours(24),
-      "Last 7 days", Duration.ofDays(7), "Last 30 days", Duration.ofDays(30));
+  private static final Map<String, Duration> PERIODS =
+      Map.of(
+          "Last 24 hours",
+          Duration.ofHours(24),
+          "Last 7 days",
+          Duration.ofDays(7),
+          "Last 30 days",
+          Duration.ofDays(30));
 
   private final SignedInUser user;
   private final LiveUpdates live;
@@ -72,12 +78,20 @@ final class EventLogPanel extends Div {
 
     grid.setId("event-grid");
     grid.addThemeVariants(GridVariant.LUMO_COMPACT, GridVariant.LUMO_ROW_STRIPES);
-    grid.addColumn(e -> DeviceFormat.time(e.occurredAt())).setHeader("When").setAutoWidth(true).setFlexGrow(0);
-    grid.addColumn(new ComponentRenderer<>(e -> {
-      var s = new com.vaadin.flow.component.html.Span(e.severity());
-      s.addClassNames("badge", "badge-" + severityTone(e.severity()));
-      return s;
-    })).setHeader("Severity").setAutoWidth(true).setFlexGrow(0);
+    grid.addColumn(e -> DeviceFormat.time(e.occurredAt()))
+        .setHeader("When")
+        .setAutoWidth(true)
+        .setFlexGrow(0);
+    grid.addColumn(
+            new ComponentRenderer<>(
+                e -> {
+                  var s = new com.vaadin.flow.component.html.Span(e.severity());
+                  s.addClassNames("badge", "badge-" + severityTone(e.severity()));
+                  return s;
+                }))
+        .setHeader("Severity")
+        .setAutoWidth(true)
+        .setFlexGrow(0);
     grid.addColumn(DeviceEventView::type).setHeader("Event").setAutoWidth(true);
     grid.addColumn(e -> details(e)).setHeader("Details");
     grid.setHeight("22rem");
@@ -89,12 +103,21 @@ final class EventLogPanel extends Div {
     Duration d = PERIODS.getOrDefault(period.getValue(), Duration.ofDays(30));
     Instant to = Instant.now().plusSeconds(1);
     status.setText("Loading events…");
-    getUI().ifPresent(ui -> live.load(ui, () -> user.client().events(serial, to.minus(d), to, 0, MAX_EVENTS),
-        this::show, e -> {
-          loaded = List.of();
-          grid.setItems(loaded);
-          status.setText(e instanceof GatewayException g ? g.userMessage() : "The event log could not be loaded.");
-        }));
+    getUI()
+        .ifPresent(
+            ui ->
+                live.load(
+                    ui,
+                    () -> user.client().events(serial, to.minus(d), to, 0, MAX_EVENTS),
+                    this::show,
+                    e -> {
+                      loaded = List.of();
+                      grid.setItems(loaded);
+                      status.setText(
+                          e instanceof GatewayException g
+                              ? g.userMessage()
+                              : "The event log could not be loaded.");
+                    }));
   }
 
   private void show(PageView<DeviceEventView> page) {
@@ -102,10 +125,19 @@ final class EventLogPanel extends Div {
     total = page.total();
     String keepType = type.getValue();
     String keepSeverity = severity.getValue();
-    type.setItems(List.copyOf(loaded.stream().map(DeviceEventView::type).collect(Collectors.toCollection(TreeSet::new))));
-    severity.setItems(List.copyOf(loaded.stream().map(DeviceEventView::severity).filter(Objects::nonNull)
-        .collect(Collectors.toCollection(TreeSet::new))));
-    if (keepType != null && loaded.stream().anyMatch(e -> keepType.equals(e.type()))) type.setValue(keepType);
+    type.setItems(
+        List.copyOf(
+            loaded.stream()
+                .map(DeviceEventView::type)
+                .collect(Collectors.toCollection(TreeSet::new))));
+    severity.setItems(
+        List.copyOf(
+            loaded.stream()
+                .map(DeviceEventView::severity)
+                .filter(Objects::nonNull)
+                .collect(Collectors.toCollection(TreeSet::new))));
+    if (keepType != null && loaded.stream().anyMatch(e -> keepType.equals(e.type())))
+      type.setValue(keepType);
     if (keepSeverity != null && loaded.stream().anyMatch(e -> keepSeverity.equals(e.severity()))) {
       severity.setValue(keepSeverity);
     }
@@ -113,21 +145,32 @@ final class EventLogPanel extends Div {
   }
 
   private void filter() {
-    List<DeviceEventView> shown = loaded.stream()
-        .filter(e -> type.getValue() == null || type.getValue().equals(e.type()))
-        .filter(e -> severity.getValue() == null || severity.getValue().equals(e.severity()))
-        .toList();
+    List<DeviceEventView> shown =
+        loaded.stream()
+            .filter(e -> type.getValue() == null || type.getValue().equals(e.type()))
+            .filter(e -> severity.getValue() == null || severity.getValue().equals(e.severity()))
+            .toList();
     grid.setItems(shown);
     if (loaded.isEmpty()) status.setText("No events in this period.");
     else if (total > loaded.size()) {
-      status.setText("Showing " + shown.size() + " of the newest " + loaded.size() + " of " + total
-          + " events; choose a shorter period to see older ones.");
+      status.setText(
+          "Showing "
+              + shown.size()
+              + " of the newest "
+              + loaded.size()
+              + " of "
+              + total
+              + " events; choose a shorter period to see older ones.");
     } else status.setText(shown.size() + " of " + loaded.size() + " events.");
   }
 
   private static String details(DeviceEventView e) {
-    String d = e.details() == null || e.details().isEmpty() ? "" : e.details().entrySet().stream()
-        .map(x -> x.getKey() + "=" + x.getValue()).collect(Collectors.joining(", "));
+    String d =
+        e.details() == null || e.details().isEmpty()
+            ? ""
+            : e.details().entrySet().stream()
+                .map(x -> x.getKey() + "=" + x.getValue())
+                .collect(Collectors.joining(", "));
     return e.cause() == null ? d : ("cause " + e.cause() + (d.isEmpty() ? "" : "; " + d));
   }
 

@@ -30,11 +30,21 @@ final class PlanPanel extends Div {
   void show(DevicePlanView p) {
     facts.removeAll();
     String plan = p.current() == null ? "—" : CommandPolicy.title(p.current().plan());
-    facts.add(fact("Plan now", plan + (p.current() != null && p.current().endsAt() != null
-        ? " until " + DeviceFormat.date(p.current().endsAt()) : ""), "plan-current"));
+    facts.add(
+        fact(
+            "Plan now",
+            plan
+                + (p.current() != null && p.current().endsAt() != null
+                    ? " until " + DeviceFormat.date(p.current().endsAt())
+                    : ""),
+            "plan-current"));
     facts.add(fact("Paid coverage until", DeviceFormat.date(p.coveredUntil()), "plan-covered"));
     facts.add(fact("Warranty (electronics)", DeviceFormat.date(p.warrantyEnds()), "warranty-ends"));
-    facts.add(fact("Warranty (battery)", DeviceFormat.date(p.batteryWarrantyEnds()), "battery-warranty-ends"));
+    facts.add(
+        fact(
+            "Warranty (battery)",
+            DeviceFormat.date(p.batteryWarrantyEnds()),
+            "battery-warranty-ends"));
     terms.setItems(p.terms() == null ? java.util.List.of() : p.terms());
   }
 

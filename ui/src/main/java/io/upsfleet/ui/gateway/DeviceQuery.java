@@ -4,13 +4,22 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * One request of {@code GET /api/v1/devices}: the filters the API supports ({@code status}, {@code q} = serial
- * prefix or model substring, {@code accountId}, {@code plan}, exact {@code model}, {@code firmwareOutdated}),
- * the order ({@code sort}: {@code serial}, {@code -serial}, {@code updatedAt}, {@code -updatedAt}, {@code model},
- * {@code -model}; null = the API's default, serial) and a zero-based page. Null filters are left out.
+ * One request of {@code GET /api/v1/devices}: the filters the API supports ({@code status}, {@code
+ * q} = serial prefix or model substring, {@code accountId}, {@code plan}, exact {@code model},
+ * {@code firmwareOutdated}), the order ({@code sort}: {@code serial}, {@code -serial}, {@code
+ * updatedAt}, {@code -updatedAt}, {@code model}, {@code -model}; null = the API's default, serial)
+ * and a zero-based page. Null filters are left out.
  */
-public record DeviceQuery(String status, String q, String accountId, String plan, String model,
-    Boolean firmwareOutdated, String sort, int page, int size) {
+public record DeviceQuery(
+    String status,
+    String q,
+    String accountId,
+    String plan,
+    String model,
+    Boolean firmwareOutdated,
+    String sort,
+    int page,
+    int size) {
 
   /** A query with only the status, search and account filters, in the API's default order. */
   public DeviceQuery(String status, String q, String accountId, int page, int size) {

@@ -8,8 +8,8 @@ import java.time.Duration;
 
 /**
  * The entry point to the gateway: {@link #signIn} trades a username and password for a token, and
- * {@link #client(String)} gives the {@link GatewayClient} of that token. One instance per console (it owns
- * the shared HTTP connection pool). Thread-safe.
+ * {@link #client(String)} gives the {@link GatewayClient} of that token. One instance per console
+ * (it owns the shared HTTP connection pool). Thread-safe.
  */
 public class Gateway {
   private final GatewayHttp http;
@@ -23,13 +23,19 @@ public class Gateway {
   }
 
   /**
-   * {@code POST /api/v1/auth/token}. {@code clientAddress} (may be null) is the browser's address, sent as
-   * {@code X-Forwarded-For} so that the gateway's sign-in throttle counts people, not the console.
+   * {@code POST /api/v1/auth/token}. {@code clientAddress} (may be null) is the browser's address,
+   * sent as {@code X-Forwarded-For} so that the gateway's sign-in throttle counts people, not the
+   * console.
    *
    * @throws GatewayException 401 for a wrong username or password, 429 when throttled
    */
   public TokenResponse signIn(String username, String password, String clientAddress) {
-    return http.call("POST", "/api/v1/auth/token", new TokenRequest(username, password), null, clientAddress,
+    return http.call(
+        "POST",
+        "/api/v1/auth/token",
+        new TokenRequest(username, password),
+        null,
+        clientAddress,
         new TypeReference<TokenResponse>() {});
   }
 

@@ -22,9 +22,10 @@ import java.time.Instant;
 import java.util.List;
 
 /**
- * The gateway's HTTP API as one signed-in user sees it. Every method is a blocking call that either returns
- * the answer or throws {@link GatewayException} (with the server's problem details, or a transport failure
- * as status 0). Implementations are thread-safe, so a view may hand its client to the shared scheduler.
+ * The gateway's HTTP API as one signed-in user sees it. Every method is a blocking call that either
+ * returns the answer or throws {@link GatewayException} (with the server's problem details, or a
+ * transport failure as status 0). Implementations are thread-safe, so a view may hand its client to
+ * the shared scheduler.
  */
 public interface GatewayClient {
 
@@ -43,10 +44,16 @@ public interface GatewayClient {
   /** A page of the device directory; see {@link DeviceQuery} for what the API can filter on. */
   PageView<DeviceSummary> devices(DeviceQuery query);
 
-  /** Counts by health, by plan and of outdated firmware ({@code accountId} null: every account the user sees). */
+  /**
+   * Counts by health, by plan and of outdated firmware ({@code accountId} null: every account the
+   * user sees).
+   */
   DeviceCounts deviceCounts(String accountId);
 
-  /** A device's downsampled telemetry in {@code [from, to)}, oldest first, at most {@code maxPoints} points. */
+  /**
+   * A device's downsampled telemetry in {@code [from, to)}, oldest first, at most {@code maxPoints}
+   * points.
+   */
   TelemetryHistoryView telemetryHistory(String serial, Instant from, Instant to, int maxPoints);
 
   /** The live view of one device (asked of its entity). */

@@ -4,9 +4,9 @@ import io.upsfleet.api.rest.Problem;
 import java.util.stream.Collectors;
 
 /**
- * A call to the gateway that did not succeed: the HTTP {@link #status()} (0 when the gateway could not be
- * reached) and the {@link #problem()} it sent (null when the body was not a problem document).
- * {@link #userMessage()} is the text to show a user.
+ * A call to the gateway that did not succeed: the HTTP {@link #status()} (0 when the gateway could
+ * not be reached) and the {@link #problem()} it sent (null when the body was not a problem
+ * document). {@link #userMessage()} is the text to show a user.
  */
 public final class GatewayException extends RuntimeException {
   private final int status;
@@ -50,7 +50,10 @@ public final class GatewayException extends RuntimeException {
         case 404 -> "Not found.";
         case 429 -> "Too many requests. Please wait a moment and try again.";
         case 502, 503, 504 -> "The gateway is not available right now. Please try again shortly.";
-        default -> fallback == null || fallback.isBlank() ? "The gateway answered " + status + "." : fallback;
+        default ->
+            fallback == null || fallback.isBlank()
+                ? "The gateway answered " + status + "."
+                : fallback;
       };
     }
     StringBuilder sb = new StringBuilder(p.title() == null ? "Error " + status : p.title());
@@ -58,8 +61,12 @@ public final class GatewayException extends RuntimeException {
       sb.append(": ").append(p.detail());
     }
     if (p.errors() != null && !p.errors().isEmpty()) {
-      sb.append(" (").append(p.errors().stream().map(e -> e.field() + " " + e.message())
-          .collect(Collectors.joining("; "))).append(')');
+      sb.append(" (")
+          .append(
+              p.errors().stream()
+                  .map(e -> e.field() + " " + e.message())
+                  .collect(Collectors.joining("; ")))
+          .append(')');
     }
     return sb.toString();
   }

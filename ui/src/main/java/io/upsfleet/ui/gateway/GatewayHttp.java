@@ -1,12 +1,12 @@
 package io.upsfleet.ui.gateway;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
-import com.fasterxml.jackson.annotation.JsonInclude;
 import io.upsfleet.api.rest.Problem;
 import java.io.IOException;
 import java.net.URI;
@@ -20,16 +20,18 @@ import java.util.Map;
 import java.util.stream.Collectors;
 
 /**
- * The transport shared by every signed-in user: one {@link HttpClient} (its own connection pool), the
- * gateway's base URL and bounded timeouts. Non-2xx answers become {@link GatewayException}. Thread-safe.
+ * The transport shared by every signed-in user: one {@link HttpClient} (its own connection pool),
+ * the gateway's base URL and bounded timeouts. Non-2xx answers become {@link GatewayException}.
+ * Thread-safe.
  */
 final class GatewayHttp {
-  static final ObjectMapper JSON = JsonMapper.builder()
-      .addModule(new JavaTimeModule())
-      .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
-      .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-      .serializationInclusion(JsonInclude.Include.NON_NULL)
-      .build();
+  static final ObjectMapper JSON =
+      JsonMapper.builder()
+          .addModule(new JavaTimeModule())
+          .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
+          .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+          .serializationInclusion(JsonInclude.Include.NON_NULL)
+          .build();
 
   private final URI base;
   private final HttpClient client;
@@ -46,16 +48,25 @@ final class GatewayHttp {
   }
 
   /**
-   * Sends one request. {@code type} null means the body is ignored. {@code forwardedFor} names the browser's
-   * address on sign-in so that the gateway throttles per person, not per console.
+   * Sends one request. {@code type} null means the body is ignored. {@code forwardedFor} names the
+   * browser's address on sign-in so that the gateway throttles per person, not per console.
    */
-  <T> T call(String method, String path, Object body, String token, String forwardedFor, TypeReference<T> type) {
+  <T> T call(
+      String method,
+      String path,
+      Object body,
+      String token,
+      String forwardedFor,
+      TypeReference<T> type) {
     HttpResponse<String> r;
     try {
-      HttpRequest.Builder b = HttpRequest.newBuilder(base.resolve(path)).timeout(requestTimeout)
-          .header("Accept", "application/json");
+      HttpRequest.Builder b =
+          HttpRequest.newBuilder(base.resolve(path))
+              .timeout(requestTimeout)
+              .header("Accept", "application/json");
       if (token != null) b.header("Authorization", "Bearer " + token);
-      if (forwardedFor != null && !forwardedFor.isBlank()) b.header("X-Forwarded-For", forwardedFor);
+      if (forwardedFor != null && !forwardedFor.isBlank())
+        b.header("X-Forwarded-For", forwardedFor);
       if (body != null) {
         b.header("Content-Type", "application/json");
         b.method(method, HttpRequest.BodyPublishers.ofByteArray(JSON.writeValueAsBytes(body)));
@@ -64,7 +75,8 @@ final class GatewayHttp {
       }
       r = client.send(b.build(), HttpResponse.BodyHandlers.ofString());
     } catch (IOException e) {
-      throw new GatewayException("The gateway cannot be reached (" + base + "). Please try again shortly.", e);
+      throw new GatewayException(
+          "The gateway cannot be reached (" + base + "). Please try again shortly.", e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new GatewayException("The request was interrupted.", e);
@@ -94,9 +106,10 @@ final class GatewayHttp {
 
   static String query(Map<String, String> params) {
     if (params == null || params.isEmpty()) return "";
-    return "?" + params.entrySet().stream()
-        .map(e -> encode(e.getKey()) + "=" + encode(e.getValue()))
-        .collect(Collectors.joining("&"));
+    return "?"
+        + params.entrySet().stream()
+            .map(e -> encode(e.getKey()) + "=" + encode(e.getValue()))
+            .collect(Collectors.joining("&"));
   }
 
   static String encode(String s) {

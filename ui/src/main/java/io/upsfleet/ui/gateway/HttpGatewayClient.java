@@ -29,10 +29,13 @@ import java.util.Map;
 
 /** {@link GatewayClient} over {@link GatewayHttp}, bound to one bearer token. Thread-safe. */
 final class HttpGatewayClient implements GatewayClient {
-  private static final TypeReference<PageView<DeviceSummary>> DEVICE_PAGE = new TypeReference<>() {};
-  private static final TypeReference<PageView<DeviceEventView>> EVENT_PAGE = new TypeReference<>() {};
+  private static final TypeReference<PageView<DeviceSummary>> DEVICE_PAGE =
+      new TypeReference<>() {};
+  private static final TypeReference<PageView<DeviceEventView>> EVENT_PAGE =
+      new TypeReference<>() {};
   private static final TypeReference<PageView<AccountView>> ACCOUNT_PAGE = new TypeReference<>() {};
-  private static final TypeReference<PageView<LicenseOrderView>> ORDER_PAGE = new TypeReference<>() {};
+  private static final TypeReference<PageView<LicenseOrderView>> ORDER_PAGE =
+      new TypeReference<>() {};
 
   private final GatewayHttp http;
   private final String token;
@@ -49,7 +52,9 @@ final class HttpGatewayClient implements GatewayClient {
 
   @Override
   public PageView<AccountView> accounts(int page, int size) {
-    return get("/api/v1/accounts" + GatewayHttp.query(Map.of("page", "" + page, "size", "" + size)), ACCOUNT_PAGE);
+    return get(
+        "/api/v1/accounts" + GatewayHttp.query(Map.of("page", "" + page, "size", "" + size)),
+        ACCOUNT_PAGE);
   }
 
   @Override
@@ -59,12 +64,16 @@ final class HttpGatewayClient implements GatewayClient {
 
   @Override
   public List<UserView> users(String accountId) {
-    return get("/api/v1/accounts/" + GatewayHttp.encode(accountId) + "/users", new TypeReference<>() {});
+    return get(
+        "/api/v1/accounts/" + GatewayHttp.encode(accountId) + "/users", new TypeReference<>() {});
   }
 
   @Override
   public UserView createUser(String accountId, CreateUserRequest request) {
-    return post("/api/v1/accounts/" + GatewayHttp.encode(accountId) + "/users", request, new TypeReference<>() {});
+    return post(
+        "/api/v1/accounts/" + GatewayHttp.encode(accountId) + "/users",
+        request,
+        new TypeReference<>() {});
   }
 
   @Override
@@ -79,12 +88,14 @@ final class HttpGatewayClient implements GatewayClient {
   }
 
   @Override
-  public TelemetryHistoryView telemetryHistory(String serial, Instant from, Instant to, int maxPoints) {
+  public TelemetryHistoryView telemetryHistory(
+      String serial, Instant from, Instant to, int maxPoints) {
     Map<String, String> q = new LinkedHashMap<>();
     if (from != null) q.put("from", from.toString());
     if (to != null) q.put("to", to.toString());
     q.put("maxPoints", Integer.toString(maxPoints));
-    return get("/api/v1/devices/" + GatewayHttp.encode(serial) + "/telemetry" + GatewayHttp.query(q),
+    return get(
+        "/api/v1/devices/" + GatewayHttp.encode(serial) + "/telemetry" + GatewayHttp.query(q),
         new TypeReference<>() {});
   }
 
@@ -94,13 +105,16 @@ final class HttpGatewayClient implements GatewayClient {
   }
 
   @Override
-  public PageView<DeviceEventView> events(String serial, Instant from, Instant to, int page, int size) {
+  public PageView<DeviceEventView> events(
+      String serial, Instant from, Instant to, int page, int size) {
     Map<String, String> q = new LinkedHashMap<>();
     if (from != null) q.put("from", from.toString());
     if (to != null) q.put("to", to.toString());
     q.put("page", Integer.toString(page));
     q.put("size", Integer.toString(size));
-    return get("/api/v1/devices/" + GatewayHttp.encode(serial) + "/events" + GatewayHttp.query(q), EVENT_PAGE);
+    return get(
+        "/api/v1/devices/" + GatewayHttp.encode(serial) + "/events" + GatewayHttp.query(q),
+        EVENT_PAGE);
   }
 
   @Override
@@ -110,17 +124,22 @@ final class HttpGatewayClient implements GatewayClient {
 
   @Override
   public List<CommandView> commands(String serial) {
-    return get("/api/v1/devices/" + GatewayHttp.encode(serial) + "/commands", new TypeReference<>() {});
+    return get(
+        "/api/v1/devices/" + GatewayHttp.encode(serial) + "/commands", new TypeReference<>() {});
   }
 
   @Override
   public CommandView sendCommand(String serial, CommandRequest request) {
-    return post("/api/v1/devices/" + GatewayHttp.encode(serial) + "/commands", request, new TypeReference<>() {});
+    return post(
+        "/api/v1/devices/" + GatewayHttp.encode(serial) + "/commands",
+        request,
+        new TypeReference<>() {});
   }
 
   @Override
   public List<LicenseOrderView> licenseOrders() {
-    return get("/api/v1/license-orders" + GatewayHttp.query(Map.of("size", "500")), ORDER_PAGE).items();
+    return get("/api/v1/license-orders" + GatewayHttp.query(Map.of("size", "500")), ORDER_PAGE)
+        .items();
   }
 
   @Override
@@ -130,8 +149,10 @@ final class HttpGatewayClient implements GatewayClient {
 
   @Override
   public LicenseOrderView redeem(String code, String accountId) {
-    return post("/api/v1/activation-codes/" + GatewayHttp.encode(code.trim()) + "/redeem",
-        new RedeemRequest(accountId), new TypeReference<>() {});
+    return post(
+        "/api/v1/activation-codes/" + GatewayHttp.encode(code.trim()) + "/redeem",
+        new RedeemRequest(accountId),
+        new TypeReference<>() {});
   }
 
   @Override
@@ -141,7 +162,9 @@ final class HttpGatewayClient implements GatewayClient {
 
   @Override
   public List<EntitlementView> entitlements(String accountId) {
-    return get("/api/v1/accounts/" + GatewayHttp.encode(accountId) + "/entitlements", new TypeReference<>() {});
+    return get(
+        "/api/v1/accounts/" + GatewayHttp.encode(accountId) + "/entitlements",
+        new TypeReference<>() {});
   }
 
   @Override

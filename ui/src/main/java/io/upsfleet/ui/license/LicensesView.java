@@ -37,8 +37,9 @@ import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 /**
- * Orders and activation codes (support creates them), redeeming a code for an account, assigning entitlements
- * to selected devices (preview first, then apply; viewers may only preview), and what the account has left.
+ * Orders and activation codes (support creates them), redeeming a code for an account, assigning
+ * entitlements to selected devices (preview first, then apply; viewers may only preview), and what
+ * the account has left.
  */
 @Route(value = "licenses", layout = MainLayout.class)
 @PageTitle("Licenses · upsfleet")
@@ -58,7 +59,8 @@ public class LicensesView extends VerticalLayout {
   private final Grid<AssignmentResult.DeviceResult> preview = new Grid<>();
   private final Paragraph previewNote = new Paragraph();
   private final Grid<EntitlementView> entitlements = new Grid<>();
-  private final Paragraph noEntitlements = new Paragraph("No entitlements yet: redeem an activation code.");
+  private final Paragraph noEntitlements =
+      new Paragraph("No entitlements yet: redeem an activation code.");
   private CallbackDataProvider<DeviceSummary, Void> deviceData;
 
   public LicensesView(LiveUpdates live) {
@@ -80,10 +82,14 @@ public class LicensesView extends VerticalLayout {
   protected void onAttach(AttachEvent e) {
     var ui = e.getUI();
     live.load(ui, () -> user.client().licenseOrders(), this::showOrders, Toasts::error);
-    live.load(ui, () -> user.client().skus(), skus -> {
-      orderForm.setSkus(skus.stream().map(SkuView::sku).toList());
-      assignSku.setItems(skus.stream().map(SkuView::sku).toList());
-    }, Toasts::error);
+    live.load(
+        ui,
+        () -> user.client().skus(),
+        skus -> {
+          orderForm.setSkus(skus.stream().map(SkuView::sku).toList());
+          assignSku.setItems(skus.stream().map(SkuView::sku).toList());
+        },
+        Toasts::error);
     if (user.isSupport()) {
       live.load(ui, () -> user.client().accounts(0, 500).items(), account::setItems, Toasts::error);
     } else {
@@ -108,20 +114,47 @@ public class LicensesView extends VerticalLayout {
     orders.setId("order-grid");
     orders.addThemeVariants(GridVariant.LUMO_COMPACT, GridVariant.LUMO_ROW_STRIPES);
     orders.addColumn(LicenseOrderView::poNumber).setHeader("PO").setAutoWidth(true);
-    orders.addColumn(o -> o.code() != null ? o.code() : o.codeHint()).setHeader("Activation code").setAutoWidth(true);
+    orders
+        .addColumn(o -> o.code() != null ? o.code() : o.codeHint())
+        .setHeader("Activation code")
+        .setAutoWidth(true);
     orders.addColumn(o -> lines(o.lines())).setHeader("Entitlements (available / bought)");
-    orders.addColumn(o -> o.redeemedAt() == null ? "not redeemed" : "redeemed " + DeviceFormat.date(o.redeemedAt()))
-        .setHeader("State").setAutoWidth(true);
+    orders
+        .addColumn(
+            o ->
+                o.redeemedAt() == null
+                    ? "not redeemed"
+                    : "redeemed " + DeviceFormat.date(o.redeemedAt()))
+        .setHeader("State")
+        .setAutoWidth(true);
     orders.addColumn(o -> DeviceFormat.date(o.createdAt())).setHeader("Created").setAutoWidth(true);
     orders.setAllRowsVisible(true);
-    orderForm.addSubmitListener(e -> getUI().ifPresent(ui -> live.load(ui,
-        () -> user.client().createLicenseOrder(e.request()), o -> {
-          newCode.setText("Order " + o.poNumber() + " created. Activation code: " + o.code()
-              + " (also e-mailed to " + o.installerEmail() + ").");
-          newCode.setVisible(true);
-          orderForm.clear();
-          live.load(ui, () -> user.client().licenseOrders(), this::showOrders, Toasts::error);
-        }, Toasts::error)));
+    orderForm.addSubmitListener(
+        e ->
+            getUI()
+                .ifPresent(
+                    ui ->
+                        live.load(
+                            ui,
+                            () -> user.client().createLicenseOrder(e.request()),
+                            o -> {
+                              newCode.setText(
+                                  "Order "
+                                      + o.poNumber()
+                                      + " created. Activation code: "
+                                      + o.code()
+                                      + " (also e-mailed to "
+                                      + o.installerEmail()
+                                      + ").");
+                              newCode.setVisible(true);
+                              orderForm.clear();
+                              live.load(
+                                  ui,
+                                  () -> user.client().licenseOrders(),
+                                  this::showOrders,
+                                  Toasts::error);
+                            },
+                            Toasts::error)));
     newCode.setId("new-code");
     newCode.addClassName("success-text");
     newCode.setVisible(false);
@@ -137,9 +170,11 @@ public class LicensesView extends VerticalLayout {
     redeem.setEnabled(user.canOperate());
     FlexLayout row = new FlexLayout(redeemCode, redeem);
     row.addClassName("filter-bar");
-    Paragraph help = new Paragraph(user.isSupport()
-        ? "The code becomes the chosen account's. A code can be redeemed once."
-        : "The code becomes your account's. A code can be redeemed once.");
+    Paragraph help =
+        new Paragraph(
+            user.isSupport()
+                ? "The code becomes the chosen account's. A code can be redeemed once."
+                : "The code becomes your account's. A code can be redeemed once.");
     help.addClassName("note");
     return section("Redeem a code", row, help);
   }
@@ -161,8 +196,11 @@ public class LicensesView extends VerticalLayout {
     devices.addColumn(DeviceSummary::model).setHeader("Model").setAutoWidth(true);
     devices.addColumn(d -> DeviceFormat.label(d.health())).setHeader("Health");
     devices.setHeight("16rem");
-    deviceData = new CallbackDataProvider<>(q -> fetchDevices(q.getOffset(), q.getLimit()), q -> countDevices(),
-        DeviceSummary::serial);
+    deviceData =
+        new CallbackDataProvider<>(
+            q -> fetchDevices(q.getOffset(), q.getLimit()),
+            q -> countDevices(),
+            DeviceSummary::serial);
     devices.setItems(deviceData);
 
     Button previewButton = new Button("Preview dates", e -> assign(true));
@@ -176,12 +214,19 @@ public class LicensesView extends VerticalLayout {
     preview.setId("assign-preview-grid");
     preview.addThemeVariants(GridVariant.LUMO_COMPACT);
     preview.addColumn(AssignmentResult.DeviceResult::serial).setHeader("Device").setAutoWidth(true);
-    preview.addColumn(r -> r.plan() == null || r.plan().current() == null ? "—"
-        : r.plan().current().plan()).setHeader("Plan now").setAutoWidth(true);
-    preview.addColumn(r -> r.plan() == null ? "—" : DeviceFormat.date(r.plan().coveredUntil()))
-        .setHeader("Covered until").setAutoWidth(true);
-    preview.addColumn(r -> r.plan() == null ? "—" : DeviceFormat.date(r.plan().warrantyEnds()))
-        .setHeader("Warranty until").setAutoWidth(true);
+    preview
+        .addColumn(
+            r -> r.plan() == null || r.plan().current() == null ? "—" : r.plan().current().plan())
+        .setHeader("Plan now")
+        .setAutoWidth(true);
+    preview
+        .addColumn(r -> r.plan() == null ? "—" : DeviceFormat.date(r.plan().coveredUntil()))
+        .setHeader("Covered until")
+        .setAutoWidth(true);
+    preview
+        .addColumn(r -> r.plan() == null ? "—" : DeviceFormat.date(r.plan().warrantyEnds()))
+        .setHeader("Warranty until")
+        .setAutoWidth(true);
     preview.setAllRowsVisible(true);
     previewNote.setId("assign-result");
     FlexLayout row = new FlexLayout(assignCode, assignSku, deviceSearch);
@@ -216,12 +261,19 @@ public class LicensesView extends VerticalLayout {
       noEntitlements.setText("Choose an account to see its entitlements.");
       return;
     }
-    getUI().ifPresent(ui -> live.load(ui, () -> user.client().entitlements(id), list -> {
-      entitlements.setItems(list);
-      entitlements.setVisible(!list.isEmpty());
-      noEntitlements.setText("No entitlements yet: redeem an activation code.");
-      noEntitlements.setVisible(list.isEmpty());
-    }, Toasts::error));
+    getUI()
+        .ifPresent(
+            ui ->
+                live.load(
+                    ui,
+                    () -> user.client().entitlements(id),
+                    list -> {
+                      entitlements.setItems(list);
+                      entitlements.setVisible(!list.isEmpty());
+                      noEntitlements.setText("No entitlements yet: redeem an activation code.");
+                      noEntitlements.setVisible(list.isEmpty());
+                    },
+                    Toasts::error));
   }
 
   private void redeem() {
@@ -237,34 +289,53 @@ public class LicensesView extends VerticalLayout {
     }
     redeemCode.setInvalid(false);
     String forAccount = user.isSupport() ? accountId() : null;
-    getUI().ifPresent(ui -> live.load(ui, () -> user.client().redeem(code, forAccount), o -> {
-      Toasts.success("Code redeemed: order " + o.poNumber() + " is now the account's.");
-      redeemCode.clear();
-      assignCode.setValue(code);
-      loadEntitlements();
-    }, Toasts::error));
+    getUI()
+        .ifPresent(
+            ui ->
+                live.load(
+                    ui,
+                    () -> user.client().redeem(code, forAccount),
+                    o -> {
+                      Toasts.success(
+                          "Code redeemed: order " + o.poNumber() + " is now the account's.");
+                      redeemCode.clear();
+                      assignCode.setValue(code);
+                      loadEntitlements();
+                    },
+                    Toasts::error));
   }
 
   private void assign(boolean previewOnly) {
-    List<String> serials = devices.getSelectedItems().stream().map(DeviceSummary::serial).sorted().toList();
+    List<String> serials =
+        devices.getSelectedItems().stream().map(DeviceSummary::serial).sorted().toList();
     String code = assignCode.getValue().trim();
     if (code.isEmpty() || serials.isEmpty()) {
       Toasts.error("Enter the activation code and select at least one device.");
       return;
     }
     List<String> skus = assignSku.getValue() == null ? null : List.of(assignSku.getValue());
-    AssignmentRequest req = new AssignmentRequest(code, serials, skus, previewOnly,
-        user.isSupport() ? accountId() : null);
-    getUI().ifPresent(ui -> live.load(ui, () -> user.client().assign(req), r -> {
-      preview.setItems(r.devices());
-      previewNote.setText(r.preview()
-          ? "Preview: nothing is applied yet. These would be the dates after assigning."
-          : "Assigned to " + r.devices().size() + " device(s).");
-      if (!r.preview()) {
-        Toasts.success("Entitlements assigned to " + r.devices().size() + " device(s).");
-        loadEntitlements();
-      }
-    }, Toasts::error));
+    AssignmentRequest req =
+        new AssignmentRequest(
+            code, serials, skus, previewOnly, user.isSupport() ? accountId() : null);
+    getUI()
+        .ifPresent(
+            ui ->
+                live.load(
+                    ui,
+                    () -> user.client().assign(req),
+                    r -> {
+                      preview.setItems(r.devices());
+                      previewNote.setText(
+                          r.preview()
+                              ? "Preview: nothing is applied yet. These would be the dates after assigning."
+                              : "Assigned to " + r.devices().size() + " device(s).");
+                      if (!r.preview()) {
+                        Toasts.success(
+                            "Entitlements assigned to " + r.devices().size() + " device(s).");
+                        loadEntitlements();
+                      }
+                    },
+                    Toasts::error));
   }
 
   private Stream<DeviceSummary> fetchDevices(int offset, int limit) {
@@ -273,9 +344,18 @@ public class LicensesView extends VerticalLayout {
     try {
       List<DeviceSummary> out = new ArrayList<>();
       for (int p = offset / PAGE; out.size() < limit; p++) {
-        var page = user.client().devices(new DeviceQuery(null, deviceSearch.getValue().toUpperCase(java.util.Locale.ROOT), id, p, PAGE));
+        var page =
+            user.client()
+                .devices(
+                    new DeviceQuery(
+                        null,
+                        deviceSearch.getValue().toUpperCase(java.util.Locale.ROOT),
+                        id,
+                        p,
+                        PAGE));
         int from = p == offset / PAGE ? offset % PAGE : 0;
-        for (int i = from; i < page.items().size() && out.size() < limit; i++) out.add(page.items().get(i));
+        for (int i = from; i < page.items().size() && out.size() < limit; i++)
+          out.add(page.items().get(i));
         if (page.items().size() < PAGE) break;
       }
       return out.stream();
@@ -289,8 +369,12 @@ public class LicensesView extends VerticalLayout {
     String id = accountId();
     if (id == null) return 0;
     try {
-      return (int) user.client().devices(new DeviceQuery(null, deviceSearch.getValue().toUpperCase(java.util.Locale.ROOT),
-          id, 0, 1)).total();
+      return (int)
+          user.client()
+              .devices(
+                  new DeviceQuery(
+                      null, deviceSearch.getValue().toUpperCase(java.util.Locale.ROOT), id, 0, 1))
+              .total();
     } catch (GatewayException e) {
       Toasts.error(e);
       return 0;
@@ -299,7 +383,8 @@ public class LicensesView extends VerticalLayout {
 
   private static String lines(List<EntitlementView> lines) {
     if (lines == null) return "";
-    return lines.stream().map(l -> l.sku() + " " + l.available() + "/" + (l.quantity() + l.bonus()))
+    return lines.stream()
+        .map(l -> l.sku() + " " + l.available() + "/" + (l.quantity() + l.bonus()))
         .collect(Collectors.joining(", "));
   }
 

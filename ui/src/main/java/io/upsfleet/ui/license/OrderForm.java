@@ -14,8 +14,9 @@ import java.util.List;
 import java.util.regex.Pattern;
 
 /**
- * A purchase order (support): PO number, SKU, quantity, channel and the installer's e-mail. It checks what it
- * can before sending (the gateway checks again) and fires {@link SubmitEvent} with the request.
+ * A purchase order (support): PO number, SKU, quantity, channel and the installer's e-mail. It
+ * checks what it can before sending (the gateway checks again) and fires {@link SubmitEvent} with
+ * the request.
  */
 public class OrderForm extends FormLayout {
   private static final Pattern PO = Pattern.compile("[A-Za-z0-9 ._/-]{1,64}");
@@ -68,15 +69,23 @@ public class OrderForm extends FormLayout {
     if (!skus.isEmpty() && sku.getValue() == null) sku.setValue(skus.get(0));
   }
 
-  public Registration addSubmitListener(com.vaadin.flow.component.ComponentEventListener<SubmitEvent> l) {
+  public Registration addSubmitListener(
+      com.vaadin.flow.component.ComponentEventListener<SubmitEvent> l) {
     return addListener(SubmitEvent.class, l);
   }
 
   /** Validates; fires {@link SubmitEvent} and returns true when the order can be sent. */
   public boolean submit() {
-    boolean ok = check(poNumber, PO.matcher(poNumber.getValue().trim()).matches(),
-        "1 to 64 letters, digits, spaces, . _ / -");
-    ok &= check(installerEmail, EMAIL.matcher(installerEmail.getValue().trim()).matches(), "An e-mail address");
+    boolean ok =
+        check(
+            poNumber,
+            PO.matcher(poNumber.getValue().trim()).matches(),
+            "1 to 64 letters, digits, spaces, . _ / -");
+    ok &=
+        check(
+            installerEmail,
+            EMAIL.matcher(installerEmail.getValue().trim()).matches(),
+            "An e-mail address");
     Integer q = quantity.getValue();
     boolean qOk = q != null && q >= 1 && q <= 10000;
     quantity.setInvalid(!qOk);
@@ -87,8 +96,16 @@ public class OrderForm extends FormLayout {
     sku.setErrorMessage(skuOk ? null : "Choose a SKU");
     ok &= skuOk;
     if (!ok) return false;
-    fireEvent(new SubmitEvent(this, new LicenseOrderRequest(poNumber.getValue().trim(), sku.getValue(), q, null,
-        channel.getValue(), installerEmail.getValue().trim())));
+    fireEvent(
+        new SubmitEvent(
+            this,
+            new LicenseOrderRequest(
+                poNumber.getValue().trim(),
+                sku.getValue(),
+                q,
+                null,
+                channel.getValue(),
+                installerEmail.getValue().trim())));
     return true;
   }
 

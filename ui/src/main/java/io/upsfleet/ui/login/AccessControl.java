@@ -9,16 +9,18 @@ import java.util.Arrays;
 import org.springframework.stereotype.Component;
 
 /**
- * Guards every navigation: nobody signed in → the sign-in page (remembering where they were going); a role
- * not listed in the target's {@link AllowedRoles} → the overview. Also installs the session's error handler,
- * so an unexpected failure shows a message instead of a stack trace.
+ * Guards every navigation: nobody signed in → the sign-in page (remembering where they were going);
+ * a role not listed in the target's {@link AllowedRoles} → the overview. Also installs the
+ * session's error handler, so an unexpected failure shows a message instead of a stack trace.
  */
 @Component
 class AccessControl implements VaadinServiceInitListener {
 
   @Override
   public void serviceInit(ServiceInitEvent event) {
-    event.getSource().addSessionInitListener(e -> e.getSession().setErrorHandler(new ConsoleErrorHandler()));
+    event
+        .getSource()
+        .addSessionInitListener(e -> e.getSession().setErrorHandler(new ConsoleErrorHandler()));
     event.getSource().addUIInitListener(e -> e.getUI().addBeforeEnterListener(this::check));
   }
 
@@ -28,7 +30,8 @@ class AccessControl implements VaadinServiceInitListener {
     var user = CurrentUser.get();
     if (user.isEmpty()) {
       String path = event.getLocation().getPathWithQueryParameters();
-      event.forwardTo("login", path.isEmpty() ? QueryParameters.empty() : QueryParameters.of("next", path));
+      event.forwardTo(
+          "login", path.isEmpty() ? QueryParameters.empty() : QueryParameters.of("next", path));
       return;
     }
     AllowedRoles allowed = target.getAnnotation(AllowedRoles.class);

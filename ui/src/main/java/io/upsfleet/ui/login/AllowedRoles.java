@@ -5,7 +5,10 @@ import java.lang.annotation.Retention;
 import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
 
-/** On a route: only these roles may open it (others are sent to the overview). No annotation = any role. */
+/**
+ * On a route: only these roles may open it (others are sent to the overview). No annotation = any
+ * role.
+ */
 @Retention(RetentionPolicy.RUNTIME)
 @Target(ElementType.TYPE)
 public @interface AllowedRoles {

@@ -3,7 +3,9 @@ package io.upsfleet.ui.login;
 import com.vaadin.flow.server.VaadinSession;
 import java.util.Optional;
 
-/** Reads and writes the {@link SignedInUser} of the current {@code VaadinSession} (UI threads only). */
+/**
+ * Reads and writes the {@link SignedInUser} of the current {@code VaadinSession} (UI threads only).
+ */
 public final class CurrentUser {
   private CurrentUser() {}
 

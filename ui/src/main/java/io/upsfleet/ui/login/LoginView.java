@@ -22,8 +22,8 @@ import io.upsfleet.ui.gateway.GatewayException;
 import java.util.List;
 
 /**
- * Sign-in with a gateway user. The password goes to the gateway once; the token it returns stays in the
- * server-side session. Keyboard: Enter signs in from either field.
+ * Sign-in with a gateway user. The password goes to the gateway once; the token it returns stays in
+ * the server-side session. Keyboard: Enter signs in from either field.
  */
 @Route("login")
 @PageTitle("Sign in · upsfleet")
@@ -57,8 +57,14 @@ public class LoginView extends VerticalLayout implements BeforeEnterObserver {
     error.addClassName("error-text");
     error.setVisible(false);
 
-    Div card = new Div(new H1("upsfleet console"), new Paragraph("Sign in with your upsfleet account."),
-        username, password, error, signIn);
+    Div card =
+        new Div(
+            new H1("upsfleet console"),
+            new Paragraph("Sign in with your upsfleet account."),
+            username,
+            password,
+            error,
+            signIn);
     card.addClassName("login-card");
     username.setWidthFull();
     password.setWidthFull();
@@ -87,7 +93,8 @@ public class LoginView extends VerticalLayout implements BeforeEnterObserver {
       String address = session.getBrowser() == null ? null : session.getBrowser().getAddress();
       TokenResponse t = gateway.signIn(user, password.getValue(), address);
       // A new session id on sign-in: a session id seen before sign-in is worth nothing after it.
-      com.vaadin.flow.server.VaadinService.reinitializeSession(com.vaadin.flow.server.VaadinRequest.getCurrent());
+      com.vaadin.flow.server.VaadinService.reinitializeSession(
+          com.vaadin.flow.server.VaadinRequest.getCurrent());
       CurrentUser.set(SignedInUser.of(t, gateway.client(t.token())));
       Location target = new Location(next);
       UI.getCurrent().navigate(target.getPath(), target.getQueryParameters());
@@ -100,9 +107,14 @@ public class LoginView extends VerticalLayout implements BeforeEnterObserver {
     }
   }
 
-  /** Only a path inside the console may follow sign-in: no scheme, host or protocol-relative URL. */
+  /**
+   * Only a path inside the console may follow sign-in: no scheme, host or protocol-relative URL.
+   */
   static boolean isLocal(String path) {
-    return path != null && path.matches("[A-Za-z0-9/_\\-?=&.%+]*") && !path.startsWith("/") && !path.contains("//")
+    return path != null
+        && path.matches("[A-Za-z0-9/_\\-?=&.%+]*")
+        && !path.startsWith("/")
+        && !path.contains("//")
         && !path.startsWith("login");
   }
 

@@ -6,7 +6,10 @@ import io.upsfleet.ui.gateway.GatewayException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Ends a console session: revokes the gateway token, forgets the user and sends the browser to sign-in. */
+/**
+ * Ends a console session: revokes the gateway token, forgets the user and sends the browser to
+ * sign-in.
+ */
 public final class SignOut {
   private static final Logger log = LoggerFactory.getLogger(SignOut.class);
 
@@ -14,15 +17,17 @@ public final class SignOut {
 
   /** Signs out; {@code revoke} false when the token is already dead (401). */
   public static void now(boolean revoke) {
-    CurrentUser.get().ifPresent(u -> {
-      if (revoke) {
-        try {
-          u.client().signOut();
-        } catch (GatewayException e) {
-          log.info("token revocation failed for {}: {}", u.username(), e.getMessage());
-        }
-      }
-    });
+    CurrentUser.get()
+        .ifPresent(
+            u -> {
+              if (revoke) {
+                try {
+                  u.client().signOut();
+                } catch (GatewayException e) {
+                  log.info("token revocation failed for {}: {}", u.username(), e.getMessage());
+                }
+              }
+            });
     CurrentUser.clear();
     UI ui = UI.getCurrent();
     if (ui != null) ui.getPage().setLocation(revoke ? "login" : "login?expired");

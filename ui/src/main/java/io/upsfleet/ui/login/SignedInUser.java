@@ -5,14 +5,17 @@ import io.upsfleet.ui.gateway.GatewayClient;
 import java.time.Instant;
 
 /**
- * Who is signed in to this session and the gateway client acting as them. The token lives only here, on the
- * server. Immutable.
+ * Who is signed in to this session and the gateway client acting as them. The token lives only
+ * here, on the server. Immutable.
  */
-public record SignedInUser(String username, Role role, String accountId, Instant expiresAt, GatewayClient client) {
+public record SignedInUser(
+    String username, Role role, String accountId, Instant expiresAt, GatewayClient client) {
 
   /** The gateway's roles. */
   public enum Role {
-    SUPPORT, ACCOUNT_ADMIN, ACCOUNT_VIEWER;
+    SUPPORT,
+    ACCOUNT_ADMIN,
+    ACCOUNT_VIEWER;
 
     /** Readable name for the header. */
     public String label() {
@@ -25,7 +28,8 @@ public record SignedInUser(String username, Role role, String accountId, Instant
   }
 
   static SignedInUser of(TokenResponse t, GatewayClient client) {
-    return new SignedInUser(t.username(), Role.valueOf(t.role()), t.accountId(), t.expiresAt(), client);
+    return new SignedInUser(
+        t.username(), Role.valueOf(t.role()), t.accountId(), t.expiresAt(), client);
   }
 
   public boolean isSupport() {

@@ -11,14 +11,21 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Builds the overview: the counts come from one aggregate call ({@code GET /api/v1/devices/summary}), and a
- * few rows of each attention status from list calls, merged worst first without duplicates. At most 7 API
- * calls whatever the fleet size. Stateless and thread-safe.
+ * Builds the overview: the counts come from one aggregate call ({@code GET
+ * /api/v1/devices/summary}), and a few rows of each attention status from list calls, merged worst
+ * first without duplicates. At most 7 API calls whatever the fleet size. Stateless and thread-safe.
  */
 public final class FleetOverview {
   /** Statuses that need someone to look, worst first; the order of the attention list. */
-  public static final List<String> ATTENTION_ORDER = List.of(
-      "CONNECTION_LOST", "LOW_BATTERY", "OVERLOAD", "TEMPERATURE_HIGH", "ON_BATTERY", "REPLACE_BATTERY");
+  public static final List<String> ATTENTION_ORDER =
+      List.of(
+          "CONNECTION_LOST",
+          "LOW_BATTERY",
+          "OVERLOAD",
+          "TEMPERATURE_HIGH",
+          "ON_BATTERY",
+          "REPLACE_BATTERY");
+
   static final int ROWS_PER_STATUS = 10;
   static final int MAX_ATTENTION = 25;
 
@@ -31,10 +38,17 @@ public final class FleetOverview {
    * @param firmwareOutdated devices offered newer firmware they have not installed
    * @param attention devices with an attention status, worst first, at most {@value #MAX_ATTENTION}
    */
-  public record Snapshot(long total, Map<String, Long> byHealth, Map<String, Long> byPlan, long firmwareOutdated,
+  public record Snapshot(
+      long total,
+      Map<String, Long> byHealth,
+      Map<String, Long> byPlan,
+      long firmwareOutdated,
       List<Attention> attention) {}
 
-  /** A device that needs attention and its worst problem (the first attention status it was found under). */
+  /**
+   * A device that needs attention and its worst problem (the first attention status it was found
+   * under).
+   */
   public record Attention(DeviceSummary device, String problem) {}
 
   private FleetOverview() {}
@@ -45,13 +59,19 @@ public final class FleetOverview {
     Map<String, Attention> attention = new LinkedHashMap<>();
     for (String s : ATTENTION_ORDER) {
       if (attention.size() >= MAX_ATTENTION) break;
-      PageView<DeviceSummary> page = client.devices(new DeviceQuery(s, null, accountId, 0, ROWS_PER_STATUS));
+      PageView<DeviceSummary> page =
+          client.devices(new DeviceQuery(s, null, accountId, 0, ROWS_PER_STATUS));
       for (DeviceSummary d : page.items()) {
-        if (attention.size() < MAX_ATTENTION) attention.putIfAbsent(d.serial(), new Attention(d, s));
+        if (attention.size() < MAX_ATTENTION)
+          attention.putIfAbsent(d.serial(), new Attention(d, s));
       }
     }
-    return new Snapshot(counts.total(), orEmpty(counts.byHealth()), orEmpty(counts.byPlan()),
-        counts.firmwareOutdated(), new ArrayList<>(attention.values()));
+    return new Snapshot(
+        counts.total(),
+        orEmpty(counts.byHealth()),
+        orEmpty(counts.byPlan()),
+        counts.firmwareOutdated(),
+        new ArrayList<>(attention.values()));
   }
 
   private static Map<String, Long> orEmpty(Map<String, Long> m) {

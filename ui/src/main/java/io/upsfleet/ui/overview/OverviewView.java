@@ -28,8 +28,8 @@ import java.time.Duration;
 import java.time.Instant;
 
 /**
- * The fleet at a glance: counts by health, by plan and of outdated firmware (each a link to the filtered list)
- * and who needs attention first.
+ * The fleet at a glance: counts by health, by plan and of outdated firmware (each a link to the
+ * filtered list) and who needs attention first.
  */
 @Route(value = "", layout = MainLayout.class)
 @PageTitle("Overview · upsfleet")
@@ -55,30 +55,55 @@ public class OverviewView extends VerticalLayout {
 
     attention.setId("attention-grid");
     attention.addThemeVariants(GridVariant.LUMO_ROW_STRIPES, GridVariant.LUMO_COMPACT);
-    attention.addColumn(LitRenderer.<FleetOverview.Attention>of(
-            "<a router-link href=\"devices/${item.serial}\">${item.serial}</a>")
-        .withProperty("serial", a -> a.device().serial())).setHeader("Serial").setAutoWidth(true).setFlexGrow(0);
-    attention.addColumn(new ComponentRenderer<>(a -> DeviceFormat.badge(a.problem()))).setHeader("Problem")
+    attention
+        .addColumn(
+            LitRenderer.<FleetOverview.Attention>of(
+                    "<a router-link href=\"devices/${item.serial}\">${item.serial}</a>")
+                .withProperty("serial", a -> a.device().serial()))
+        .setHeader("Serial")
+        .setAutoWidth(true)
+        .setFlexGrow(0);
+    attention
+        .addColumn(new ComponentRenderer<>(a -> DeviceFormat.badge(a.problem())))
+        .setHeader("Problem")
         .setAutoWidth(true);
     attention.addColumn(a -> a.device().model()).setHeader("Model").setAutoWidth(true);
-    attention.addColumn(a -> DeviceFormat.ago(a.device().updatedAt(), Instant.now())).setHeader("Last change");
+    attention
+        .addColumn(a -> DeviceFormat.ago(a.device().updatedAt(), Instant.now()))
+        .setHeader("Last change");
     attention.setAllRowsVisible(true);
     empty.addClassName("empty-state");
     empty.setVisible(false);
 
-    Paragraph note = new Paragraph("Each device counts once, under its most urgent health; a status link may "
-        + "list more devices (a device on low battery is also on battery).");
+    Paragraph note =
+        new Paragraph(
+            "Each device counts once, under its most urgent health; a status link may "
+                + "list more devices (a device on low battery is also on battery).");
     note.addClassName("note");
-    add(loading, new H2("Devices by health"), cards, new H2("Plans and firmware"), planCards,
-        new H2("Needs attention first"), attention, empty, note);
+    add(
+        loading,
+        new H2("Devices by health"),
+        cards,
+        new H2("Plans and firmware"),
+        planCards,
+        new H2("Needs attention first"),
+        attention,
+        empty,
+        note);
   }
 
   @Override
   protected void onAttach(AttachEvent e) {
-    poll = live.every(e.getUI(), REFRESH, () -> FleetOverview.load(user.client(), null), this::show, err -> {
-      loading.setVisible(false);
-      Toasts.error(err);
-    });
+    poll =
+        live.every(
+            e.getUI(),
+            REFRESH,
+            () -> FleetOverview.load(user.client(), null),
+            this::show,
+            err -> {
+              loading.setVisible(false);
+              Toasts.error(err);
+            });
   }
 
   @Override
@@ -90,19 +115,42 @@ public class OverviewView extends VerticalLayout {
     loading.setVisible(false);
     cards.removeAll();
     cards.add(card("All devices", s.total(), "devices", "neutral", "count-ALL"));
-    s.byHealth().forEach((health, n) -> cards.add(card(DeviceFormat.label(health), n, healthLink(health),
-        n > 0 ? DeviceFormat.tone(health) : "neutral", "count-" + health)));
+    s.byHealth()
+        .forEach(
+            (health, n) ->
+                cards.add(
+                    card(
+                        DeviceFormat.label(health),
+                        n,
+                        healthLink(health),
+                        n > 0 ? DeviceFormat.tone(health) : "neutral",
+                        "count-" + health)));
     planCards.removeAll();
-    s.byPlan().forEach((plan, n) -> planCards.add(card(CommandPolicy.title(plan) + " plan", n,
-        "devices?plan=" + plan, "neutral", "plan-" + plan)));
-    planCards.add(card("Firmware outdated", s.firmwareOutdated(), "devices?firmware=outdated",
-        s.firmwareOutdated() > 0 ? "warning" : "neutral", "count-FIRMWARE_OUTDATED"));
+    s.byPlan()
+        .forEach(
+            (plan, n) ->
+                planCards.add(
+                    card(
+                        CommandPolicy.title(plan) + " plan",
+                        n,
+                        "devices?plan=" + plan,
+                        "neutral",
+                        "plan-" + plan)));
+    planCards.add(
+        card(
+            "Firmware outdated",
+            s.firmwareOutdated(),
+            "devices?firmware=outdated",
+            s.firmwareOutdated() > 0 ? "warning" : "neutral",
+            "count-FIRMWARE_OUTDATED"));
     attention.setItems(s.attention());
     attention.setVisible(!s.attention().isEmpty());
     empty.setVisible(s.attention().isEmpty());
   }
 
-  /** The list behind a health count: its status filter, or the whole list for OK (no such filter). */
+  /**
+   * The list behind a health count: its status filter, or the whole list for OK (no such filter).
+   */
   private static String healthLink(String health) {
     return DeviceFilter.STATUSES.contains(health) ? "devices?status=" + health : "devices";
   }

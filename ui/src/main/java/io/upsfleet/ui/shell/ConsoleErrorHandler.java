@@ -8,8 +8,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The session's last line: a failure nobody caught is logged and shown as a sentence (the API's problem
- * detail for a gateway failure), never as a stack trace.
+ * The session's last line: a failure nobody caught is logged and shown as a sentence (the API's
+ * problem detail for a gateway failure), never as a stack trace.
  */
 public final class ConsoleErrorHandler implements ErrorHandler {
   private static final Logger log = LoggerFactory.getLogger(ConsoleErrorHandler.class);

@@ -22,8 +22,9 @@ import io.upsfleet.ui.login.SignedInUser;
 import io.upsfleet.ui.overview.OverviewView;
 
 /**
- * The frame of every signed-in page: a header with the page title, who is signed in and sign-out, and the
- * navigation (only what the user's role may open). On a narrow screen the navigation folds into a drawer.
+ * The frame of every signed-in page: a header with the page title, who is signed in and sign-out,
+ * and the navigation (only what the user's role may open). On a narrow screen the navigation folds
+ * into a drawer.
  */
 public class MainLayout extends AppLayout implements AfterNavigationObserver {
   private final Span title = new Span();
@@ -53,8 +54,11 @@ public class MainLayout extends AppLayout implements AfterNavigationObserver {
     nav.addItem(new SideNavItem("Devices", DeviceListView.class, VaadinIcon.PLUG.create()));
     nav.addItem(new SideNavItem("Licenses", LicensesView.class, VaadinIcon.KEY.create()));
     if (user.role() != SignedInUser.Role.ACCOUNT_VIEWER) {
-      nav.addItem(new SideNavItem(user.isSupport() ? "Accounts" : "Users", AccountsView.class,
-          VaadinIcon.USERS.create()));
+      nav.addItem(
+          new SideNavItem(
+              user.isSupport() ? "Accounts" : "Users",
+              AccountsView.class,
+              VaadinIcon.USERS.create()));
     }
     addToDrawer(brand, nav);
   }
@@ -64,7 +68,8 @@ public class MainLayout extends AppLayout implements AfterNavigationObserver {
     String text = "";
     if (getContent() instanceof HasDynamicTitle d) {
       text = d.getPageTitle();
-    } else if (getContent() != null && getContent().getClass().getAnnotation(PageTitle.class) != null) {
+    } else if (getContent() != null
+        && getContent().getClass().getAnnotation(PageTitle.class) != null) {
       text = getContent().getClass().getAnnotation(PageTitle.class).value();
     }
     title.setText(text.replace(" · upsfleet", ""));

@@ -5,7 +5,10 @@ import com.vaadin.flow.component.notification.NotificationVariant;
 import io.upsfleet.ui.gateway.GatewayException;
 import io.upsfleet.ui.login.SignOut;
 
-/** Short messages at the bottom of the page; errors stay until closed or 8 s passed. UI threads only. */
+/**
+ * Short messages at the bottom of the page; errors stay until closed or 8 s passed. UI threads
+ * only.
+ */
 public final class Toasts {
   private Toasts() {}
 
@@ -26,6 +29,9 @@ public final class Toasts {
       SignOut.now(false);
       return;
     }
-    error(e instanceof GatewayException g ? g.userMessage() : "Something went wrong. The details were logged.");
+    error(
+        e instanceof GatewayException g
+            ? g.userMessage()
+            : "Something went wrong. The details were logged.");
   }
 }

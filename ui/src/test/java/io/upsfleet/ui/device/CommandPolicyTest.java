@@ -10,7 +10,9 @@ class CommandPolicyTest {
   @Test
   void advancedAllowsEverythingToOperators() {
     for (Command c : Command.values()) {
-      assertThat(CommandPolicy.decide(c, Role.ACCOUNT_ADMIN, "ADVANCED").allowed()).as(c.name()).isTrue();
+      assertThat(CommandPolicy.decide(c, Role.ACCOUNT_ADMIN, "ADVANCED").allowed())
+          .as(c.name())
+          .isTrue();
       assertThat(CommandPolicy.decide(c, Role.SUPPORT, "ADVANCED").allowed()).as(c.name()).isTrue();
     }
   }
@@ -20,7 +22,8 @@ class CommandPolicyTest {
     var d = CommandPolicy.decide(Command.OUTLET_GROUP_REBOOT, Role.SUPPORT, "STANDARD");
     assertThat(d.allowed()).isFalse();
     assertThat(d.reason()).isEqualTo("Needs the Advanced plan; the device is on Standard.");
-    assertThat(CommandPolicy.decide(Command.SELF_TEST, Role.SUPPORT, "STANDARD").allowed()).isTrue();
+    assertThat(CommandPolicy.decide(Command.SELF_TEST, Role.SUPPORT, "STANDARD").allowed())
+        .isTrue();
   }
 
   @Test
@@ -45,7 +48,8 @@ class CommandPolicyTest {
         .contains("main outlet group", "Everything connected", "sent now");
     assertThat(CommandPolicy.describe(Command.OUTLET_GROUP_REBOOT, "2", false))
         .contains("Outlet group 2", "offline", "expires");
-    assertThat(CommandPolicy.describe(Command.SET_INPUT_SENSITIVITY, "low", true)).contains("set to low");
+    assertThat(CommandPolicy.describe(Command.SET_INPUT_SENSITIVITY, "low", true))
+        .contains("set to low");
     assertThat(CommandPolicy.describe(Command.FIRMWARE_UPGRADE, "UPS 09.8 / ID=18", true))
         .contains("UPS 09.8 / ID=18", "not be protected");
   }

@@ -17,8 +17,9 @@ class DeviceFilterTest {
 
   @Test
   void dropsWhatTheApiWouldRefuse() {
-    DeviceFilter f = DeviceFilter.fromUrl(QueryParameters.simple(Map.of("status", "BROKEN", "q", "  ",
-        "account", "not-a-uuid")));
+    DeviceFilter f =
+        DeviceFilter.fromUrl(
+            QueryParameters.simple(Map.of("status", "BROKEN", "q", "  ", "account", "not-a-uuid")));
     assertThat(f).isEqualTo(DeviceFilter.NONE);
     assertThat(f.queryString()).isEmpty();
   }
@@ -31,15 +32,36 @@ class DeviceFilterTest {
 
   @Test
   void carriesPlanModelFirmwareAndSortToTheUrlAndTheApi() {
-    DeviceFilter f = DeviceFilter.NONE.withPlan("ADVANCED").withModel("smt1500c").withFirmwareOutdated(true)
-        .withSort("-updatedAt");
-    assertThat(f.queryString()).isEqualTo("plan=ADVANCED&model=SMT1500C&firmware=outdated&sort=-updatedAt");
+    DeviceFilter f =
+        DeviceFilter.NONE
+            .withPlan("ADVANCED")
+            .withModel("smt1500c")
+            .withFirmwareOutdated(true)
+            .withSort("-updatedAt");
+    assertThat(f.queryString())
+        .isEqualTo("plan=ADVANCED&model=SMT1500C&firmware=outdated&sort=-updatedAt");
     assertThat(DeviceFilter.fromUrl(f.toUrl())).isEqualTo(f);
-    assertThat(f.page(0, 50).parameters()).containsExactly(Map.entry("plan", "ADVANCED"),
-        Map.entry("model", "SMT1500C"), Map.entry("firmwareOutdated", "true"), Map.entry("sort", "-updatedAt"),
-        Map.entry("page", "0"), Map.entry("size", "50"));
-    assertThat(DeviceFilter.fromUrl(QueryParameters.simple(Map.of("plan", "PREMIUM", "model", "x' OR 1=1",
-        "firmware", "maybe", "sort", "name")))).isEqualTo(DeviceFilter.NONE);
+    assertThat(f.page(0, 50).parameters())
+        .containsExactly(
+            Map.entry("plan", "ADVANCED"),
+            Map.entry("model", "SMT1500C"),
+            Map.entry("firmwareOutdated", "true"),
+            Map.entry("sort", "-updatedAt"),
+            Map.entry("page", "0"),
+            Map.entry("size", "50"));
+    assertThat(
+            DeviceFilter.fromUrl(
+                QueryParameters.simple(
+                    Map.of(
+                        "plan",
+                        "PREMIUM",
+                        "model",
+                        "x' OR 1=1",
+                        "firmware",
+                        "maybe",
+                        "sort",
+                        "name"))))
+        .isEqualTo(DeviceFilter.NONE);
     assertThat(f.withSort("serial").sort()).as("serial is the default order").isNull();
   }
 }

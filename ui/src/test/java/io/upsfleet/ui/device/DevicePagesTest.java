@@ -19,9 +19,24 @@ class DevicePagesTest {
   private PageView<DeviceSummary> api(DeviceQuery q) {
     asked.add(q);
     int from = q.page() * q.size();
-    List<DeviceSummary> items = IntStream.range(from, Math.min(FLEET, from + q.size()))
-        .mapToObj(i -> new DeviceSummary(String.format("AS%010d", i), "SMT1500C", null, null, true, false,
-            List.of("OL"), "OK", null, null, "STANDARD", null)).toList();
+    List<DeviceSummary> items =
+        IntStream.range(from, Math.min(FLEET, from + q.size()))
+            .mapToObj(
+                i ->
+                    new DeviceSummary(
+                        String.format("AS%010d", i),
+                        "SMT1500C",
+                        null,
+                        null,
+                        true,
+                        false,
+                        List.of("OL"),
+                        "OK",
+                        null,
+                        null,
+                        "STANDARD",
+                        null))
+            .toList();
     return new PageView<>(items, q.page(), q.size(), FLEET);
   }
 
@@ -51,7 +66,9 @@ class DevicePagesTest {
     assertThat(asked).isEmpty();
     pages.setFilter(DeviceFilter.NONE.withStatus("ON_BATTERY"));
     pages.count();
-    assertThat(asked).singleElement().satisfies(q -> assertThat(q.status()).isEqualTo("ON_BATTERY"));
+    assertThat(asked)
+        .singleElement()
+        .satisfies(q -> assertThat(q.status()).isEqualTo("ON_BATTERY"));
   }
 
   @Test

@@ -9,8 +9,8 @@ import org.junit.jupiter.api.Test;
 
 class TelemetryChartTest {
   private static DeviceView.Telemetry sample(Instant at, Object load) {
-    return new DeviceView.Telemetry(at, at, 1, false, Map.of("ups.load", load, "battery.charge", 97,
-        "ups.temperature", 31.5));
+    return new DeviceView.Telemetry(
+        at, at, 1, false, Map.of("ups.load", load, "battery.charge", 97, "ups.temperature", 31.5));
   }
 
   @Test
@@ -29,20 +29,24 @@ class TelemetryChartTest {
   void isBoundedInSize() {
     TelemetryHistory h = new TelemetryHistory();
     Instant t0 = Instant.parse("2026-11-28T00:00:00Z");
-    for (int i = 0; i < TelemetryHistory.MAX_SAMPLES + 100; i++) h.observe(sample(t0.plusSeconds(i), i % 100));
+    for (int i = 0; i < TelemetryHistory.MAX_SAMPLES + 100; i++)
+      h.observe(sample(t0.plusSeconds(i), i % 100));
     assertThat(h.size()).isEqualTo(TelemetryHistory.MAX_SAMPLES);
   }
 
   @Test
   void drawsOneLinePerSeriesAndSaysWhenThereIsNothingYet() {
-    assertThat(TelemetryChart.svg(new TelemetryHistory().samples())).startsWith("<svg")
-        .contains("Waiting for the first sample").doesNotContain("<polyline");
+    assertThat(TelemetryChart.svg(new TelemetryHistory().samples()))
+        .startsWith("<svg")
+        .contains("Waiting for the first sample")
+        .doesNotContain("<polyline");
     TelemetryHistory h = new TelemetryHistory();
     Instant t0 = Instant.parse("2026-11-28T10:00:00Z");
     h.observe(sample(t0, 23));
     h.observe(sample(t0.plusSeconds(60), 57));
     String svg = TelemetryChart.svg(h.samples());
-    assertThat(svg).contains("series load", "series charge", "series temperature", "10:00", "10:01 UTC")
+    assertThat(svg)
+        .contains("series load", "series charge", "series temperature", "10:00", "10:01 UTC")
         .endsWith("</svg>");
   }
 }

@@ -16,7 +16,9 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** The REST client against a stub HTTP server: what it sends, and how it reads answers and problems. */
+/**
+ * The REST client against a stub HTTP server: what it sends, and how it reads answers and problems.
+ */
 class HttpGatewayClientTest {
   private HttpServer server;
   private Gateway gateway;
@@ -28,19 +30,32 @@ class HttpGatewayClientTest {
   @BeforeEach
   void start() throws IOException {
     server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-    server.createContext("/", ex -> {
-      String sent = new String(ex.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
-      requests.add(ex.getRequestMethod() + " " + ex.getRequestURI() + " auth=" + ex.getRequestHeaders()
-          .getFirst("Authorization") + " xff=" + ex.getRequestHeaders().getFirst("X-Forwarded-For") + " body=" + sent);
-      byte[] out = body.getBytes(StandardCharsets.UTF_8);
-      ex.getResponseHeaders().add("Content-Type", contentType);
-      ex.sendResponseHeaders(status, out.length == 0 ? -1 : out.length);
-      if (out.length > 0) ex.getResponseBody().write(out);
-      ex.close();
-    });
+    server.createContext(
+        "/",
+        ex -> {
+          String sent = new String(ex.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
+          requests.add(
+              ex.getRequestMethod()
+                  + " "
+                  + ex.getRequestURI()
+                  + " auth="
+                  + ex.getRequestHeaders().getFirst("Authorization")
+                  + " xff="
+                  + ex.getRequestHeaders().getFirst("X-Forwarded-For")
+                  + " body="
+                  + sent);
+          byte[] out = body.getBytes(StandardCharsets.UTF_8);
+          ex.getResponseHeaders().add("Content-Type", contentType);
+          ex.sendResponseHeaders(status, out.length == 0 ? -1 : out.length);
+          if (out.length > 0) ex.getResponseBody().write(out);
+          ex.close();
+        });
     server.start();
-    gateway = new Gateway(URI.create("http://127.0.0.1:" + server.getAddress().getPort()), Duration.ofSeconds(2),
-        Duration.ofSeconds(5));
+    gateway =
+        new Gateway(
+            URI.create("http://127.0.0.1:" + server.getAddress().getPort()),
+            Duration.ofSeconds(2),
+            Duration.ofSeconds(5));
   }
 
   @AfterEach
@@ -50,30 +65,41 @@ class HttpGatewayClientTest {
 
   @Test
   void signInSendsCredentialsAndTheBrowsersAddress() {
-    body = "{\"token\":\"t1\",\"expiresAt\":\"2026-11-28T12:00:00Z\",\"username\":\"ann\",\"role\":\"SUPPORT\"}";
+    body =
+        "{\"token\":\"t1\",\"expiresAt\":\"2026-11-28T12:00:00Z\",\"username\":\"ann\",\"role\":\"SUPPORT\"}";
     var t = gateway.signIn("ann", "secret-pw", "10.1.2.3");
     assertThat(t.token()).isEqualTo("t1");
     assertThat(t.role()).isEqualTo("SUPPORT");
-    assertThat(requests.get(0)).startsWith("POST /api/v1/auth/token auth=null xff=10.1.2.3")
+    assertThat(requests.get(0))
+        .startsWith("POST /api/v1/auth/token auth=null xff=10.1.2.3")
         .contains("\"username\":\"ann\"", "\"password\":\"secret-pw\"");
   }
 
   @Test
   void devicesCarriesTheTokenFiltersAndPage() {
-    body = "{\"items\":[{\"serial\":\"AS1036000001\",\"model\":\"SMT1500C\",\"online\":true,\"status\":[\"OL\"],"
-        + "\"health\":\"OK\"}],\"page\":2,\"size\":50,\"total\":101}";
+    body =
+        "{\"items\":[{\"serial\":\"AS1036000001\",\"model\":\"SMT1500C\",\"online\":true,\"status\":[\"OL\"],"
+            + "\"health\":\"OK\"}],\"page\":2,\"size\":50,\"total\":101}";
     var page = gateway.client("tok").devices(new DeviceQuery("ON_BATTERY", " AS10 ", null, 2, 50));
     assertThat(page.total()).isEqualTo(101);
-    assertThat(page.items()).singleElement().satisfies(d -> assertThat(d.serial()).isEqualTo("AS1036000001"));
-    assertThat(requests.get(0)).startsWith("GET /api/v1/devices?status=ON_BATTERY&q=AS10&page=2&size=50 auth=Bearer tok");
+    assertThat(page.items())
+        .singleElement()
+        .satisfies(d -> assertThat(d.serial()).isEqualTo("AS1036000001"));
+    assertThat(requests.get(0))
+        .startsWith("GET /api/v1/devices?status=ON_BATTERY&q=AS10&page=2&size=50 auth=Bearer tok");
   }
 
   @Test
   void commandsAreSentWithoutNullFields() {
     status = 202;
-    body = "{\"id\":\"c1\",\"serial\":\"AS1036000001\",\"type\":\"SELF_TEST\",\"status\":\"PENDING\"}";
-    var c = gateway.client("tok").sendCommand("AS1036000001", new CommandRequest("SELF_TEST", null, null, null, null,
-        null, null));
+    body =
+        "{\"id\":\"c1\",\"serial\":\"AS1036000001\",\"type\":\"SELF_TEST\",\"status\":\"PENDING\"}";
+    var c =
+        gateway
+            .client("tok")
+            .sendCommand(
+                "AS1036000001",
+                new CommandRequest("SELF_TEST", null, null, null, null, null, null));
     assertThat(c.status()).isEqualTo("PENDING");
     assertThat(requests.get(0)).endsWith("body={\"type\":\"SELF_TEST\"}");
   }
@@ -82,22 +108,36 @@ class HttpGatewayClientTest {
   void aProblemBecomesAMessageWithItsDetailAndFields() {
     status = 403;
     contentType = "application/problem+json";
-    body = "{\"type\":\"about:blank\",\"title\":\"Forbidden\",\"status\":403,"
-        + "\"detail\":\"remote outlet-group reboot needs the Advanced plan; the device is on Standard\"}";
-    assertThatThrownBy(() -> gateway.client("tok").sendCommand("AS1036000001",
-        new CommandRequest("OUTLET_GROUP_REBOOT", 1, null, null, null, null, null)))
-        .isInstanceOfSatisfying(GatewayException.class, e -> {
-          assertThat(e.status()).isEqualTo(403);
-          assertThat(e.userMessage()).isEqualTo(
-              "Forbidden: remote outlet-group reboot needs the Advanced plan; the device is on Standard");
-        });
+    body =
+        "{\"type\":\"about:blank\",\"title\":\"Forbidden\",\"status\":403,"
+            + "\"detail\":\"remote outlet-group reboot needs the Advanced plan; the device is on Standard\"}";
+    assertThatThrownBy(
+            () ->
+                gateway
+                    .client("tok")
+                    .sendCommand(
+                        "AS1036000001",
+                        new CommandRequest("OUTLET_GROUP_REBOOT", 1, null, null, null, null, null)))
+        .isInstanceOfSatisfying(
+            GatewayException.class,
+            e -> {
+              assertThat(e.status()).isEqualTo(403);
+              assertThat(e.userMessage())
+                  .isEqualTo(
+                      "Forbidden: remote outlet-group reboot needs the Advanced plan; the device is on Standard");
+            });
 
     status = 400;
-    body = "{\"title\":\"Invalid request\",\"status\":400,\"detail\":\"the request has invalid fields\","
-        + "\"errors\":[{\"field\":\"password\",\"message\":\"is required: 12 to 200 characters\"}]}";
+    body =
+        "{\"title\":\"Invalid request\",\"status\":400,\"detail\":\"the request has invalid fields\","
+            + "\"errors\":[{\"field\":\"password\",\"message\":\"is required: 12 to 200 characters\"}]}";
     assertThatThrownBy(() -> gateway.client("tok").createAccount("x"))
-        .isInstanceOfSatisfying(GatewayException.class, e -> assertThat(e.userMessage())
-            .isEqualTo("Invalid request: the request has invalid fields (password is required: 12 to 200 characters)"));
+        .isInstanceOfSatisfying(
+            GatewayException.class,
+            e ->
+                assertThat(e.userMessage())
+                    .isEqualTo(
+                        "Invalid request: the request has invalid fields (password is required: 12 to 200 characters)"));
   }
 
   @Test
@@ -105,19 +145,24 @@ class HttpGatewayClientTest {
     status = 401;
     body = "";
     assertThatThrownBy(() -> gateway.client("old").device("AS1036000001"))
-        .isInstanceOfSatisfying(GatewayException.class, e -> {
-          assertThat(e.isUnauthorized()).isTrue();
-          assertThat(e.userMessage()).isEqualTo("Your session has expired. Please sign in again.");
-        });
+        .isInstanceOfSatisfying(
+            GatewayException.class,
+            e -> {
+              assertThat(e.isUnauthorized()).isTrue();
+              assertThat(e.userMessage())
+                  .isEqualTo("Your session has expired. Please sign in again.");
+            });
   }
 
   @Test
   void anUnreachableGatewayIsASentenceNotAStackTrace() {
     server.stop(0);
     assertThatThrownBy(() -> gateway.client("tok").device("AS1036000001"))
-        .isInstanceOfSatisfying(GatewayException.class, e -> {
-          assertThat(e.status()).isZero();
-          assertThat(e.userMessage()).startsWith("The gateway cannot be reached");
-        });
+        .isInstanceOfSatisfying(
+            GatewayException.class,
+            e -> {
+              assertThat(e.status()).isZero();
+              assertThat(e.userMessage()).startsWith("The gateway cannot be reached");
+            });
   }
 }

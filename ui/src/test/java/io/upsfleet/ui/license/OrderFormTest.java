@@ -18,8 +18,15 @@ class OrderFormTest {
     form.quantity.setValue(25);
     form.installerEmail.setValue("installer@example.com");
     assertThat(form.submit()).isTrue();
-    assertThat(sent).containsExactly(new LicenseOrderRequest("PO-2026/17", "SMARTCONNECT-ADVANCED-1Y", 25, null,
-        "ONLINE", "installer@example.com"));
+    assertThat(sent)
+        .containsExactly(
+            new LicenseOrderRequest(
+                "PO-2026/17",
+                "SMARTCONNECT-ADVANCED-1Y",
+                25,
+                null,
+                "ONLINE",
+                "installer@example.com"));
   }
 
   @Test

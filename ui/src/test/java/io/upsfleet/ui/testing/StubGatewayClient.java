@@ -30,24 +30,105 @@ public class StubGatewayClient implements GatewayClient {
     return new UnsupportedOperationException("not stubbed");
   }
 
-  @Override public void signOut() { throw no(); }
-  @Override public PageView<AccountView> accounts(int page, int size) { throw no(); }
-  @Override public AccountView createAccount(String name) { throw no(); }
-  @Override public List<UserView> users(String accountId) { throw no(); }
-  @Override public UserView createUser(String accountId, CreateUserRequest request) { throw no(); }
-  @Override public PageView<DeviceSummary> devices(DeviceQuery query) { throw no(); }
-  @Override public DeviceCounts deviceCounts(String accountId) { throw no(); }
-  @Override public TelemetryHistoryView telemetryHistory(String serial, Instant from, Instant to, int maxPoints) { throw no(); }
-  @Override public DeviceView device(String serial) { throw no(); }
-  @Override public PageView<DeviceEventView> events(String serial, Instant from, Instant to, int page, int size) { throw no(); }
-  @Override public DevicePlanView plan(String serial) { throw no(); }
-  @Override public List<CommandView> commands(String serial) { throw no(); }
-  @Override public CommandView sendCommand(String serial, CommandRequest request) { throw no(); }
-  @Override public List<LicenseOrderView> licenseOrders() { throw no(); }
-  @Override public LicenseOrderView createLicenseOrder(LicenseOrderRequest request) { throw no(); }
-  @Override public LicenseOrderView redeem(String code, String accountId) { throw no(); }
-  @Override public AssignmentResult assign(AssignmentRequest request) { throw no(); }
-  @Override public List<EntitlementView> entitlements(String accountId) { throw no(); }
-  @Override public List<SkuView> skus() { throw no(); }
-  @Override public List<FirmwareRelease> firmware() { throw no(); }
+  @Override
+  public void signOut() {
+    throw no();
+  }
+
+  @Override
+  public PageView<AccountView> accounts(int page, int size) {
+    throw no();
+  }
+
+  @Override
+  public AccountView createAccount(String name) {
+    throw no();
+  }
+
+  @Override
+  public List<UserView> users(String accountId) {
+    throw no();
+  }
+
+  @Override
+  public UserView createUser(String accountId, CreateUserRequest request) {
+    throw no();
+  }
+
+  @Override
+  public PageView<DeviceSummary> devices(DeviceQuery query) {
+    throw no();
+  }
+
+  @Override
+  public DeviceCounts deviceCounts(String accountId) {
+    throw no();
+  }
+
+  @Override
+  public TelemetryHistoryView telemetryHistory(
+      String serial, Instant from, Instant to, int maxPoints) {
+    throw no();
+  }
+
+  @Override
+  public DeviceView device(String serial) {
+    throw no();
+  }
+
+  @Override
+  public PageView<DeviceEventView> events(
+      String serial, Instant from, Instant to, int page, int size) {
+    throw no();
+  }
+
+  @Override
+  public DevicePlanView plan(String serial) {
+    throw no();
+  }
+
+  @Override
+  public List<CommandView> commands(String serial) {
+    throw no();
+  }
+
+  @Override
+  public CommandView sendCommand(String serial, CommandRequest request) {
+    throw no();
+  }
+
+  @Override
+  public List<LicenseOrderView> licenseOrders() {
+    throw no();
+  }
+
+  @Override
+  public LicenseOrderView createLicenseOrder(LicenseOrderRequest request) {
+    throw no();
+  }
+
+  @Override
+  public LicenseOrderView redeem(String code, String accountId) {
+    throw no();
+  }
+
+  @Override
+  public AssignmentResult assign(AssignmentRequest request) {
+    throw no();
+  }
+
+  @Override
+  public List<EntitlementView> entitlements(String accountId) {
+    throw no();
+  }
+
+  @Override
+  public List<SkuView> skus() {
+    throw no();
+  }
+
+  @Override
+  public List<FirmwareRelease> firmware() {
+    throw no();
+  }
 }
