@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.dataformat.cbor.databind.CBORMapper;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigParseOptions;
@@ -23,6 +24,7 @@ import io.upsfleet.cluster.device.PlanStatus;
 import io.upsfleet.cluster.device.Severity;
 import io.upsfleet.cluster.device.StatusFlag;
 import io.upsfleet.cluster.device.Telemetry;
+import io.upsfleet.cluster.device.TelemetryVariable;
 import io.upsfleet.cluster.device.UpsDevice;
 import io.upsfleet.cluster.licensing.Grant;
 import io.upsfleet.cluster.licensing.LicenseOrder;
@@ -36,6 +38,7 @@ import io.upsfleet.cluster.plan.TermSource;
 import java.lang.reflect.Constructor;
 import java.lang.reflect.Modifier;
 import java.lang.reflect.RecordComponent;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.Period;
@@ -43,6 +46,7 @@ import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -315,7 +319,7 @@ class SerializationTest {
   }
 
   private static LicenseOrder.OrderView orderView() {
-    Map<String, Integer> available = new java.util.LinkedHashMap<>();
+    Map<String, Integer> available = new LinkedHashMap<>();
     available.put("SMARTCONNECT-STANDARD-1Y", 10);
     available.put("WEXTWAR", 2);
     return new LicenseOrder.OrderView(
@@ -633,14 +637,13 @@ class SerializationTest {
     // link as an
     // actor path text: both must still replay.
     String linkPath = ActorRefResolver.get(testKit.system()).toSerializationFormat(link.ref());
-    Map<String, Object> old = new java.util.LinkedHashMap<>();
+    Map<String, Object> old = new LinkedHashMap<>();
     old.put("epoch", 3);
     old.put("remoteAddress", "192.0.2.10:51234");
     old.put("node", "node-1");
     old.put("link", linkPath);
     old.put("at", "2025-03-10T08:15:30.123456789Z");
-    byte[] bytes =
-        new com.fasterxml.jackson.dataformat.cbor.databind.CBORMapper().writeValueAsBytes(old);
+    byte[] bytes = new CBORMapper().writeValueAsBytes(old);
     Serialization serialization = SerializationExtension.get(testKit.system().classicSystem());
     Object back =
         serialization
@@ -660,7 +663,7 @@ class SerializationTest {
   void instantsAreWrittenAsNumbers() {
     Serialization serialization = SerializationExtension.get(testKit.system().classicSystem());
     byte[] bytes = serialization.serialize(new UpsDevice.ConnectionLost(AT)).get();
-    String text = new String(bytes, java.nio.charset.StandardCharsets.ISO_8859_1);
+    String text = new String(bytes, StandardCharsets.ISO_8859_1);
     assertFalse(text.contains("2025-"), "an instant written as text: " + text);
   }
 
@@ -694,10 +697,8 @@ class SerializationTest {
     assertEquals(
         List.of("battery.charge", "battery.runtime", "input.frequency", "ups.load"),
         new ArrayList<>(t.measurements().keySet()));
-    assertEquals(49.98, t.number(io.upsfleet.cluster.device.TelemetryVariable.INPUT_FREQUENCY));
-    assertEquals(
-        "LowInputVoltage",
-        t.text(io.upsfleet.cluster.device.TelemetryVariable.INPUT_TRANSFER_REASON));
+    assertEquals(49.98, t.number(TelemetryVariable.INPUT_FREQUENCY));
+    assertEquals("LowInputVoltage", t.text(TelemetryVariable.INPUT_TRANSFER_REASON));
 
     var changed =
         (UpsDevice.StatusChanged)

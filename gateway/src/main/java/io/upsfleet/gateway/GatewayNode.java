@@ -2,9 +2,13 @@ package io.upsfleet.gateway;
 
 import com.typesafe.config.Config;
 import com.zaxxer.hikari.HikariDataSource;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.upsfleet.cluster.UpsfleetCluster;
+import io.upsfleet.cluster.telemetry.TelemetryHistory;
 import io.upsfleet.gateway.http.HttpApi;
 import io.upsfleet.gateway.http.HttpSettings;
 import io.upsfleet.gateway.mqtt.MqttServer;
@@ -131,25 +135,14 @@ public final class GatewayNode implements AutoCloseable {
     dataSource.close();
   }
 
-  private static void registerHistoryMeters(
-      io.micrometer.core.instrument.MeterRegistry registry,
-      io.upsfleet.cluster.telemetry.TelemetryHistory history) {
-    io.micrometer.core.instrument.FunctionCounter.builder(
-            "telemetry.history.dropped",
-            history,
-            io.upsfleet.cluster.telemetry.TelemetryHistory::dropped)
+  private static void registerHistoryMeters(MeterRegistry registry, TelemetryHistory history) {
+    FunctionCounter.builder("telemetry.history.dropped", history, TelemetryHistory::dropped)
         .description("telemetry history points dropped because the write queue was full")
         .register(registry);
-    io.micrometer.core.instrument.FunctionCounter.builder(
-            "telemetry.history.failed",
-            history,
-            io.upsfleet.cluster.telemetry.TelemetryHistory::failed)
+    FunctionCounter.builder("telemetry.history.failed", history, TelemetryHistory::failed)
         .description("telemetry history points lost to a failed batch write")
         .register(registry);
-    io.micrometer.core.instrument.Gauge.builder(
-            "telemetry.history.queued",
-            history,
-            io.upsfleet.cluster.telemetry.TelemetryHistory::queued)
+    Gauge.builder("telemetry.history.queued", history, TelemetryHistory::queued)
         .description("telemetry history points waiting to be written")
         .register(registry);
   }

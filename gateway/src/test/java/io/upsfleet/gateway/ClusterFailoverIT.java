@@ -15,6 +15,8 @@ import io.upsfleet.api.rest.DeviceView;
 import io.upsfleet.persistence.DatabaseSettings;
 import io.upsfleet.persistence.testing.TestDatabases;
 import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -25,11 +27,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.LocalTime;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
@@ -397,7 +402,7 @@ class ClusterFailoverIT {
   private static String percentiles(double[] seconds) {
     if (seconds.length == 0) return "-";
     double[] s = seconds.clone();
-    java.util.Arrays.sort(s);
+    Arrays.sort(s);
     return String.format(
         "min %.1f s, median %.1f s, max %.1f s", s[0], s[s.length / 2], s[s.length - 1]);
   }
@@ -434,7 +439,7 @@ class ClusterFailoverIT {
     }
     int from = 10_000;
     int to = Math.max(from + 1000, ephemeralLow);
-    java.util.Random random = new java.util.Random();
+    Random random = new Random();
     List<ServerSocket> held = new ArrayList<>();
     try {
       int[][] ports = new int[count][each];
@@ -444,7 +449,7 @@ class ClusterFailoverIT {
             int candidate = from + random.nextInt(to - from);
             try {
               ServerSocket s = new ServerSocket();
-              s.bind(new java.net.InetSocketAddress("127.0.0.1", candidate));
+              s.bind(new InetSocketAddress("127.0.0.1", candidate));
               held.add(s);
               ports[i][j] = candidate;
               break;
@@ -617,7 +622,7 @@ class ClusterFailoverIT {
         }
         return (int) Double.parseDouble(m.group(1));
       } catch (IOException e) {
-        throw new java.io.UncheckedIOException(e);
+        throw new UncheckedIOException(e);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         throw new IllegalStateException(e);
@@ -786,7 +791,7 @@ class ClusterFailoverIT {
     }
 
     void note(String what) {
-      history.add(java.time.LocalTime.now() + " " + what);
+      history.add(LocalTime.now() + " " + what);
     }
 
     private void connect() throws Exception {
@@ -843,7 +848,7 @@ class ClusterFailoverIT {
             .payload(result)
             .send();
       } catch (IOException e) {
-        throw new java.io.UncheckedIOException(e);
+        throw new UncheckedIOException(e);
       }
     }
 

@@ -12,6 +12,7 @@ import io.upsfleet.load.mqtt.Stats;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.net.Socket;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,6 +23,7 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
@@ -835,7 +837,7 @@ public final class Main implements Runnable {
               .start();
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
       while (System.nanoTime() < deadline && p.isAlive()) {
-        try (java.net.Socket s = new java.net.Socket("127.0.0.1", port)) {
+        try (Socket s = new Socket("127.0.0.1", port)) {
           if (p.isAlive()) return new Mosquitto(p, port);
         } catch (IOException notYet) {
           Thread.sleep(50);
@@ -847,7 +849,7 @@ public final class Main implements Runnable {
     }
 
     private static int freePortBelowEphemeralRange() throws IOException {
-      java.util.Random random = new java.util.Random();
+      Random random = new Random();
       for (int attempt = 0; attempt < 100; attempt++) {
         int port = 20_000 + random.nextInt(12_000);
         try (ServerSocket s = new ServerSocket()) {

@@ -1,5 +1,7 @@
 package io.upsfleet.load;
 
+import java.util.Locale;
+
 /**
  * The progress display of a running scenario: one line rewritten in place on a terminal, or a line
  * every ten seconds when the output goes to a file or a pipe.
@@ -12,7 +14,7 @@ final class Progress {
   private Progress() {}
 
   static synchronized void line(String format, Object... args) {
-    String text = String.format(java.util.Locale.ROOT, format, args);
+    String text = String.format(Locale.ROOT, format, args);
     if (System.console() != null) {
       System.out.print("\r  " + text + "\u001b[K");
       System.out.flush();

@@ -17,6 +17,7 @@ import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -44,7 +45,7 @@ import org.springframework.context.ConfigurableApplicationContext;
  * command that succeeds, and what a viewer may not do or see. Screenshots of each main view go to
  * target/screenshots.
  */
-@Timeout(value = 10, unit = java.util.concurrent.TimeUnit.MINUTES)
+@Timeout(value = 10, unit = TimeUnit.MINUTES)
 class ConsoleBrowserIT {
   private static final Path TARGET = Path.of("target");
   private static final Path SHOTS = TARGET.resolve("screenshots");

@@ -7,19 +7,29 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import io.upsfleet.api.rest.AccountView;
+import io.upsfleet.api.rest.AssignmentRequest;
+import io.upsfleet.api.rest.AssignmentResult;
+import io.upsfleet.api.rest.BulkRegistrationRequest;
+import io.upsfleet.api.rest.BulkRegistrationResult;
 import io.upsfleet.api.rest.CreateAccountRequest;
 import io.upsfleet.api.rest.CreateUserRequest;
+import io.upsfleet.api.rest.DeviceCounts;
 import io.upsfleet.api.rest.DeviceEventView;
 import io.upsfleet.api.rest.DeviceRegistration;
 import io.upsfleet.api.rest.DeviceSummary;
 import io.upsfleet.api.rest.DeviceView;
+import io.upsfleet.api.rest.LicenseOrderRequest;
+import io.upsfleet.api.rest.LicenseOrderView;
 import io.upsfleet.api.rest.PageView;
 import io.upsfleet.api.rest.Problem;
+import io.upsfleet.api.rest.RedeemRequest;
 import io.upsfleet.api.rest.RegisterDeviceRequest;
+import io.upsfleet.api.rest.TelemetryHistoryView;
 import io.upsfleet.api.rest.TokenRequest;
 import io.upsfleet.api.rest.TokenResponse;
 import io.upsfleet.api.rest.UserView;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -121,43 +131,42 @@ public final class UpsfleetClient {
   }
 
   /** Registers up to 1000 devices of one account at once. */
-  public io.upsfleet.api.rest.BulkRegistrationResult registerDevices(
-      String accountId, List<io.upsfleet.api.rest.BulkRegistrationRequest.Device> devices) {
+  public BulkRegistrationResult registerDevices(
+      String accountId, List<BulkRegistrationRequest.Device> devices) {
     return send(
         "POST",
         "/api/v1/devices/bulk",
-        new io.upsfleet.api.rest.BulkRegistrationRequest(accountId, devices),
-        new TypeReference<io.upsfleet.api.rest.BulkRegistrationResult>() {});
+        new BulkRegistrationRequest(accountId, devices),
+        new TypeReference<BulkRegistrationResult>() {});
   }
 
   /** Creates a purchase order (support); the answer carries the activation code. */
-  public io.upsfleet.api.rest.LicenseOrderView createOrder(
+  public LicenseOrderView createOrder(
       String poNumber, String sku, int quantity, String channel, String installerEmail) {
     return send(
         "POST",
         "/api/v1/license-orders",
-        new io.upsfleet.api.rest.LicenseOrderRequest(
-            poNumber, sku, quantity, null, channel, installerEmail),
-        new TypeReference<io.upsfleet.api.rest.LicenseOrderView>() {});
+        new LicenseOrderRequest(poNumber, sku, quantity, null, channel, installerEmail),
+        new TypeReference<LicenseOrderView>() {});
   }
 
   /** Redeems a code for an account ({@code accountId} is for support; customers pass null). */
-  public io.upsfleet.api.rest.LicenseOrderView redeem(String code, String accountId) {
+  public LicenseOrderView redeem(String code, String accountId) {
     return send(
         "POST",
         "/api/v1/activation-codes/" + encode(code) + "/redeem",
-        new io.upsfleet.api.rest.RedeemRequest(accountId),
-        new TypeReference<io.upsfleet.api.rest.LicenseOrderView>() {});
+        new RedeemRequest(accountId),
+        new TypeReference<LicenseOrderView>() {});
   }
 
   /** Assigns one entitlement of each SKU to each device (or previews it). */
-  public io.upsfleet.api.rest.AssignmentResult assign(
+  public AssignmentResult assign(
       String code, List<String> serials, List<String> skus, boolean preview, String accountId) {
     return send(
         "POST",
         "/api/v1/assignments",
-        new io.upsfleet.api.rest.AssignmentRequest(code, serials, skus, preview, accountId),
-        new TypeReference<io.upsfleet.api.rest.AssignmentResult>() {});
+        new AssignmentRequest(code, serials, skus, preview, accountId),
+        new TypeReference<AssignmentResult>() {});
   }
 
   public DeviceView device(String serial) {
@@ -181,26 +190,25 @@ public final class UpsfleetClient {
    * Counts by health, by plan and of outdated firmware; {@code accountId} may be null (support:
    * every account).
    */
-  public io.upsfleet.api.rest.DeviceCounts deviceCounts(String accountId) {
+  public DeviceCounts deviceCounts(String accountId) {
     return send(
         "GET",
         "/api/v1/devices/summary"
             + (accountId == null ? "" : queryString(Map.of("accountId", accountId))),
         null,
-        new TypeReference<io.upsfleet.api.rest.DeviceCounts>() {});
+        new TypeReference<DeviceCounts>() {});
   }
 
   /**
    * A device's downsampled telemetry, oldest first; {@code query} holds optional {@code from},
    * {@code to} (ISO-8601 instants; default the last 24 h) and {@code maxPoints} (1..1440).
    */
-  public io.upsfleet.api.rest.TelemetryHistoryView telemetryHistory(
-      String serial, Map<String, String> query) {
+  public TelemetryHistoryView telemetryHistory(String serial, Map<String, String> query) {
     return send(
         "GET",
         "/api/v1/devices/" + encode(serial) + "/telemetry" + queryString(query),
         null,
-        new TypeReference<io.upsfleet.api.rest.TelemetryHistoryView>() {});
+        new TypeReference<TelemetryHistoryView>() {});
   }
 
   /**
@@ -238,7 +246,7 @@ public final class UpsfleetClient {
       }
       return JSON.readValue(r.body(), type);
     } catch (IOException e) {
-      throw new java.io.UncheckedIOException(e);
+      throw new UncheckedIOException(e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted", e);

@@ -15,6 +15,7 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 
@@ -245,7 +246,7 @@ public final class Accounts {
   /** The principal of a valid, unexpired, unrevoked token of an enabled user, with its expiry. */
   public CompletionStage<Optional<TokenGrant>> resolveToken(String token) {
     if (!token.startsWith(TOKEN_PREFIX) || token.length() > 100) {
-      return java.util.concurrent.CompletableFuture.completedFuture(Optional.empty());
+      return CompletableFuture.completedFuture(Optional.empty());
     }
     return jdbc.run(
         c -> {

@@ -5,12 +5,15 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Function;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -308,8 +311,8 @@ public final class LicenseOrder
           createdAt,
           accountId,
           redeemedAt,
-          java.util.Collections.unmodifiableMap(p),
-          java.util.Collections.unmodifiableMap(a),
+          Collections.unmodifiableMap(p),
+          Collections.unmodifiableMap(a),
           emailsRequested);
     }
 
@@ -512,7 +515,7 @@ public final class LicenseOrder
     }
     Map<String, Integer> wanted = new HashMap<>();
     List<Reservation> fresh = new ArrayList<>();
-    java.util.Set<String> seen = new java.util.HashSet<>();
+    Set<String> seen = new HashSet<>();
     for (Reservation r : c.reservations()) {
       if (s.pending().containsKey(r.assignmentId()) || s.applied().containsKey(r.assignmentId()))
         continue;
@@ -553,7 +556,7 @@ public final class LicenseOrder
 
   private ReplyEffect<Event, State> onRetry(State s) {
     Instant now = clock.instant();
-    java.util.Set<String> serialsInTurn = new java.util.HashSet<>();
+    Set<String> serialsInTurn = new HashSet<>();
     for (Reservation r : s.pending().values()) {
       // One reservation per device at a time, in reservation order, so stacked terms keep their
       // order.
@@ -565,9 +568,7 @@ public final class LicenseOrder
       try {
         attempt = applier.apply(r);
       } catch (RuntimeException e) {
-        attempt =
-            java.util.concurrent.CompletableFuture.failedFuture(
-                e); // retried like any transient failure
+        attempt = CompletableFuture.failedFuture(e); // retried like any transient failure
       }
       ctx.pipeToSelf(
           attempt,

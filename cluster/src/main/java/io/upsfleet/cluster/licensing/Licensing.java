@@ -8,8 +8,10 @@ import io.upsfleet.cluster.plan.TermSource;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Duration;
@@ -503,8 +505,7 @@ public final class Licensing {
         });
   }
 
-  private static List<LineSummary> lines(java.sql.Connection c, UUID orderId)
-      throws java.sql.SQLException {
+  private static List<LineSummary> lines(Connection c, UUID orderId) throws SQLException {
     List<LineSummary> out = new ArrayList<>();
     try (PreparedStatement ps =
         c.prepareStatement(

@@ -1,8 +1,10 @@
 package io.upsfleet.cluster.notify;
 
 import io.upsfleet.cluster.Jdbc;
+import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Duration;
@@ -70,8 +72,8 @@ public final class EmailDispatcher {
 
   /** Sends what is due (on the JDBC executor, so blocking SMTP never holds an actor thread). */
   private static int sendDue(
-      java.sql.Connection c, MailTransport transport, MailSettings settings, Clock clock)
-      throws java.sql.SQLException {
+      Connection c, MailTransport transport, MailSettings settings, Clock clock)
+      throws SQLException {
     Instant now = clock.instant();
     List<Due> due = new ArrayList<>();
     try (PreparedStatement ps =

@@ -29,6 +29,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 import java.util.stream.Collectors;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
@@ -348,7 +349,7 @@ class FirmwareRolloutTest {
   }
 
   /** Waits until {@code check} holds for the rollout's state, ticking it meanwhile. */
-  private void awaitRollout(java.util.function.Consumer<State> check) {
+  private void awaitRollout(Consumer<State> check) {
     waiter.awaitAssert(
         WAIT,
         Duration.ofMillis(150),

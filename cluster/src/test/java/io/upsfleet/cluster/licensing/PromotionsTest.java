@@ -10,6 +10,7 @@ import io.upsfleet.cluster.plan.Sku;
 import io.upsfleet.cluster.plan.TermSource;
 import java.time.Instant;
 import java.time.Period;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
@@ -280,7 +281,7 @@ class PromotionsTest {
 
   @Test
   void promotionsAreCopiedSoTheCallerCannotChangeThem() {
-    List<Promotions.Promotion> list = new java.util.ArrayList<>(BOTH.all());
+    List<Promotions.Promotion> list = new ArrayList<>(BOTH.all());
     Promotions p = new Promotions(list);
     list.clear();
     assertThat(p.all()).hasSize(2);

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.upsfleet.cluster.device.Plan;
 import java.util.Arrays;
+import java.util.Locale;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -83,7 +84,7 @@ class FeatureTest {
   }
 
   private static String title(Plan p) {
-    String n = p.name().toLowerCase(java.util.Locale.ROOT);
+    String n = p.name().toLowerCase(Locale.ROOT);
     return Character.toUpperCase(n.charAt(0)) + n.substring(1);
   }
 }

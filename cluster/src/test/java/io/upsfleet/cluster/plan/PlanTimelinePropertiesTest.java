@@ -13,6 +13,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
+import java.util.stream.Stream;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Combinators;
@@ -107,7 +108,7 @@ class PlanTimelinePropertiesTest {
       case SAME_INSTANT -> now;
       case NEXT_BOUNDARY ->
           t.terms().stream()
-              .flatMap(x -> java.util.stream.Stream.of(x.start(), x.end()))
+              .flatMap(x -> Stream.of(x.start(), x.end()))
               .filter(b -> b.isAfter(now))
               .min(Instant::compareTo)
               .orElse(now.plus(Duration.ofDays(1)));

@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.Period;
 import java.util.List;
+import java.util.TimeZone;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 
@@ -417,13 +418,13 @@ class PlanTimelineTest {
 
     @Test
     void calendarLengthsAreUtcSoTheResultDoesNotDependOnTheDefaultTimeZone() {
-      java.util.TimeZone saved = java.util.TimeZone.getDefault();
+      TimeZone saved = TimeZone.getDefault();
       try {
-        java.util.TimeZone.setDefault(java.util.TimeZone.getTimeZone("Pacific/Kiritimati"));
+        TimeZone.setDefault(TimeZone.getTimeZone("Pacific/Kiritimati"));
         PlanTimeline t = standard(PlanTimeline.empty(), ONE_YEAR, "a", at("2024-02-29T23:30:00Z"));
         assertThat(only(t, "a").end()).isEqualTo(at("2025-02-28T23:30:00Z"));
       } finally {
-        java.util.TimeZone.setDefault(saved);
+        TimeZone.setDefault(saved);
       }
     }
   }

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import io.upsfleet.api.rest.Problem;
 import io.upsfleet.cluster.account.Principal;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -86,7 +87,7 @@ abstract class ApiDirectives extends AllDirectives {
                           List.of(new Problem.FieldError(field, "wrong type or shape"))));
                 } catch (JsonProcessingException e) {
                   return failWith(ApiException.badRequest("the body is not valid JSON"));
-                } catch (java.io.IOException e) {
+                } catch (IOException e) {
                   return failWith(ApiException.badRequest("the body could not be read"));
                 }
                 if (value == null)

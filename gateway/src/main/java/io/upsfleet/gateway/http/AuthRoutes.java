@@ -3,7 +3,11 @@ package io.upsfleet.gateway.http;
 import io.upsfleet.api.rest.TokenRequest;
 import io.upsfleet.api.rest.TokenResponse;
 import java.net.InetAddress;
+import java.time.Duration;
+import java.util.Locale;
 import java.util.OptionalInt;
+import org.apache.pekko.http.javadsl.model.AttributeKeys;
+import org.apache.pekko.http.javadsl.model.HttpRequest;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
 import org.apache.pekko.http.javadsl.server.Route;
 
@@ -20,7 +24,7 @@ final class AuthRoutes extends ApiDirectives {
     // further:
     // 10 free, then one every 6 s. Successful sign-ins cost nothing, so users behind one NAT are
     // unaffected.
-    this.failedLogins = new FailureThrottle(10, java.time.Duration.ofSeconds(6));
+    this.failedLogins = new FailureThrottle(10, Duration.ofSeconds(6));
   }
 
   /**
@@ -28,10 +32,10 @@ final class AuthRoutes extends ApiDirectives {
    * the console — the last address it put in {@code X-Forwarded-For}. Anyone else's header is
    * ignored.
    */
-  private String clientAddress(org.apache.pekko.http.javadsl.model.HttpRequest request) {
+  private String clientAddress(HttpRequest request) {
     String peer =
         request
-            .getAttribute(org.apache.pekko.http.javadsl.model.AttributeKeys.remoteAddress)
+            .getAttribute(AttributeKeys.remoteAddress)
             .flatMap(a -> a.getAddress())
             .map(InetAddress::getHostAddress)
             .orElse("unknown");
@@ -65,7 +69,7 @@ final class AuthRoutes extends ApiDirectives {
                                             + who
                                             + "|user:"
                                             + String.valueOf(req.username())
-                                                .toLowerCase(java.util.Locale.ROOT);
+                                                .toLowerCase(Locale.ROOT);
                                     OptionalInt wait = failedLogins.check(key);
                                     if (wait.isPresent())
                                       return failWith(

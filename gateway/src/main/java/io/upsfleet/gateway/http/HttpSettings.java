@@ -2,6 +2,7 @@ package io.upsfleet.gateway.http;
 
 import com.typesafe.config.Config;
 import java.time.Duration;
+import java.util.List;
 
 /**
  * Typed settings of the HTTP API, block {@code upsfleet.gateway.http}; a bad value fails fast
@@ -26,7 +27,7 @@ public record HttpSettings(
     int burst,
     Duration tokenCacheTtl,
     int maxPageSize,
-    java.util.List<String> trustedProxies) {
+    List<String> trustedProxies) {
 
   public HttpSettings {
     check(port >= 0 && port <= 65535, "port", "must be 0..65535");

@@ -8,6 +8,7 @@ import io.upsfleet.api.rest.LicenseOrderRequest;
 import io.upsfleet.api.rest.LicenseOrderView;
 import io.upsfleet.api.rest.PageView;
 import io.upsfleet.api.rest.PlanView;
+import io.upsfleet.api.rest.Problem;
 import io.upsfleet.api.rest.RedeemRequest;
 import io.upsfleet.cluster.account.Principal;
 import io.upsfleet.cluster.account.Role;
@@ -20,9 +21,12 @@ import io.upsfleet.cluster.plan.Sku;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.OptionalInt;
 import java.util.UUID;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.regex.Pattern;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
@@ -282,7 +286,7 @@ final class LicenseRoutes extends ApiDirectives {
                 () ->
                     get(
                         () -> {
-                          List<java.util.Map<String, Object>> out = new ArrayList<>();
+                          List<Map<String, Object>> out = new ArrayList<>();
                           for (String code : Sku.LICENSE_SKUS)
                             out.add(skuView(Sku.parse(code).orElseThrow()));
                           for (String code : Sku.WARRANTY_SKUS)
@@ -291,8 +295,8 @@ final class LicenseRoutes extends ApiDirectives {
                         })));
   }
 
-  private static java.util.Map<String, Object> skuView(Sku s) {
-    java.util.Map<String, Object> m = new java.util.LinkedHashMap<>();
+  private static Map<String, Object> skuView(Sku s) {
+    Map<String, Object> m = new LinkedHashMap<>();
     m.put("sku", s.code());
     m.put("kind", s.kind().name());
     if (s.plan() != null) m.put("plan", s.plan().name());
@@ -365,7 +369,7 @@ final class LicenseRoutes extends ApiDirectives {
                     && le.reason() == LicenseOrder.Reason.NOT_FOUND) {
                   throw ApiException.notFound("no order " + orderId);
                 }
-                throw new java.util.concurrent.CompletionException(e);
+                throw new CompletionException(e);
               }
               if (!p.role().isSupport() && !p.canSee(o.accountId()))
                 throw ApiException.notFound("no order " + orderId);
@@ -381,14 +385,11 @@ final class LicenseRoutes extends ApiDirectives {
     if (p.role().isSupport()) {
       if (requested == null)
         throw ApiException.invalid(
-            List.of(
-                new io.upsfleet.api.rest.Problem.FieldError(
-                    "accountId", "is required for support users")));
+            List.of(new Problem.FieldError("accountId", "is required for support users")));
       try {
         return UUID.fromString(requested);
       } catch (IllegalArgumentException e) {
-        throw ApiException.invalid(
-            List.of(new io.upsfleet.api.rest.Problem.FieldError("accountId", "must be a UUID")));
+        throw ApiException.invalid(List.of(new Problem.FieldError("accountId", "must be a UUID")));
       }
     }
     if (requested != null && !requested.equals(p.accountId().toString()))

@@ -3,18 +3,24 @@ package io.upsfleet.gateway.http;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import io.upsfleet.api.rest.Problem;
 import io.upsfleet.cluster.account.AccountException;
+import io.upsfleet.cluster.licensing.LicensingException;
+import java.nio.charset.StandardCharsets;
+import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeoutException;
 import org.apache.pekko.http.javadsl.model.ContentType;
 import org.apache.pekko.http.javadsl.model.HttpCharsets;
+import org.apache.pekko.http.javadsl.model.HttpEntities;
 import org.apache.pekko.http.javadsl.model.HttpEntity;
 import org.apache.pekko.http.javadsl.model.HttpHeader;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
 import org.apache.pekko.http.javadsl.model.MediaTypes;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
 import org.apache.pekko.http.javadsl.model.headers.RawHeader;
+import org.apache.pekko.http.javadsl.server.Directives;
 import org.apache.pekko.http.javadsl.server.ExceptionHandler;
 import org.apache.pekko.http.javadsl.server.RejectionHandler;
 import org.slf4j.Logger;
@@ -40,7 +46,7 @@ final class Problems {
         case NAME_TAKEN, USERNAME_TAKEN -> of(ApiException.conflict(a.getMessage()));
       };
     }
-    if (e instanceof io.upsfleet.cluster.licensing.LicensingException l) {
+    if (e instanceof LicensingException l) {
       return switch (l.reason()) {
         case NOT_FOUND -> of(ApiException.notFound(l.getMessage()));
         case INVALID -> of(ApiException.badRequest(l.getMessage()));
@@ -49,7 +55,7 @@ final class Problems {
       };
     }
     if (e instanceof TimeoutException
-        || e instanceof java.sql.SQLException
+        || e instanceof SQLException
         || e.getClass().getName().contains("AskTimeoutException")) {
       log.warn("request failed for want of a dependency: {}", e.toString());
       return of(ApiException.unavailable("the service is temporarily unavailable, retry shortly"));
@@ -80,18 +86,16 @@ final class Problems {
     } catch (JsonProcessingException ex) {
       body =
           ("{\"title\":\"" + title + "\",\"status\":" + status + "}")
-              .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+              .getBytes(StandardCharsets.UTF_8);
     }
     return HttpResponse.create()
         .withStatus(StatusCodes.get(status))
-        .withEntity(org.apache.pekko.http.javadsl.model.HttpEntities.create(PROBLEM_JSON, body))
+        .withEntity(HttpEntities.create(PROBLEM_JSON, body))
         .addHeaders(headers);
   }
 
   static ExceptionHandler exceptionHandler() {
-    return ExceptionHandler.newBuilder()
-        .matchAny(t -> org.apache.pekko.http.javadsl.server.Directives.complete(response(t)))
-        .build();
+    return ExceptionHandler.newBuilder().matchAny(t -> Directives.complete(response(t))).build();
   }
 
   /** Pekko's own rejections (404, 405, 413, malformed query…) re-rendered as problems. */
@@ -119,8 +123,7 @@ final class Problems {
 
   static Throwable unwrap(Throwable t) {
     Throwable e = t;
-    while ((e instanceof CompletionException
-            || e instanceof java.util.concurrent.ExecutionException)
+    while ((e instanceof CompletionException || e instanceof ExecutionException)
         && e.getCause() != null) {
       e = e.getCause();
     }

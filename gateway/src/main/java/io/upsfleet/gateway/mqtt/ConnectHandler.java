@@ -13,6 +13,7 @@ import io.netty.handler.codec.mqtt.MqttUnacceptableProtocolVersionException;
 import io.netty.handler.codec.mqtt.MqttVersion;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.AttributeKey;
+import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
 import io.upsfleet.api.Serials;
 import io.upsfleet.cluster.device.UpsDevice;
@@ -385,7 +386,7 @@ final class ConnectHandler extends ChannelInboundHandlerAdapter {
   }
 
   static void release(MqttMessage m) {
-    io.netty.util.ReferenceCountUtil.release(m);
+    ReferenceCountUtil.release(m);
   }
 
   @Override

@@ -3,7 +3,11 @@ package io.upsfleet.gateway.mqtt;
 import io.netty.channel.Channel;
 import io.netty.handler.codec.mqtt.MqttMessage;
 import io.netty.util.AttributeKey;
+import io.upsfleet.cluster.command.CommandMessage;
+import io.upsfleet.cluster.device.UpsDevices;
 import java.util.ArrayDeque;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.UUID;
 import org.apache.pekko.actor.typed.ActorRef;
 
@@ -48,7 +52,7 @@ final class DeviceSession {
   long epoch;
 
   /** The device's entity, for the per-sample path (set once authenticated). */
-  io.upsfleet.cluster.device.UpsDevices.Handle device;
+  UpsDevices.Handle device;
 
   ActorRef<Object> link;
   DisconnectReason closeReason;
@@ -65,10 +69,10 @@ final class DeviceSession {
   /** Whether the device subscribed to its command topic; commands wait (bounded) until it has. */
   boolean commandsSubscribed;
 
-  final ArrayDeque<io.upsfleet.cluster.command.CommandMessage> undelivered = new ArrayDeque<>();
+  final ArrayDeque<CommandMessage> undelivered = new ArrayDeque<>();
 
   /** Command publishes awaiting the device's PUBACK: packet id to command id. */
-  final java.util.Map<Integer, String> outboundCommands = new java.util.HashMap<>();
+  final Map<Integer, String> outboundCommands = new HashMap<>();
 
   private int lastPacketId;
 

@@ -3,12 +3,15 @@ package io.upsfleet.gateway.mqtt;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import io.upsfleet.cluster.UpsfleetCluster;
@@ -66,11 +69,11 @@ public final class MqttServer implements AutoCloseable {
               // (THROTTLED).
               .childOption(
                   ChannelOption.WRITE_BUFFER_WATER_MARK,
-                  new io.netty.channel.WriteBufferWaterMark(32 * 1024, 64 * 1024))
+                  new WriteBufferWaterMark(32 * 1024, 64 * 1024))
               .childHandler(
-                  new io.netty.channel.ChannelInitializer<io.netty.channel.socket.SocketChannel>() {
+                  new ChannelInitializer<SocketChannel>() {
                     @Override
-                    protected void initChannel(io.netty.channel.socket.SocketChannel c) {
+                    protected void initChannel(SocketChannel c) {
                       connections.add(c);
                       c.pipeline().addLast("init", initializer);
                     }

@@ -1,5 +1,8 @@
 package io.upsfleet.gateway.mqtt;
 
+import io.netty.buffer.Unpooled;
+import io.netty.handler.codec.mqtt.MqttMessageBuilders;
+import io.netty.handler.codec.mqtt.MqttQoS;
 import io.upsfleet.api.mqtt.DeviceTopic;
 import io.upsfleet.cluster.command.CommandMessage;
 import io.upsfleet.cluster.command.CommandReport;
@@ -94,12 +97,12 @@ final class MqttTranslator {
     session.outboundCommands.put(packetId, command.id());
     byte[] json = CommandJson.render(command);
     session.channel.writeAndFlush(
-        io.netty.handler.codec.mqtt.MqttMessageBuilders.publish()
+        MqttMessageBuilders.publish()
             .topicName(DeviceTopic.commands(session.serial).topic())
-            .qos(io.netty.handler.codec.mqtt.MqttQoS.AT_LEAST_ONCE)
+            .qos(MqttQoS.AT_LEAST_ONCE)
             .retained(false)
             .messageId(packetId)
-            .payload(io.netty.buffer.Unpooled.wrappedBuffer(json))
+            .payload(Unpooled.wrappedBuffer(json))
             .build());
     edge.metrics.messageOut("command");
   }

@@ -8,6 +8,7 @@ import io.netty.handler.codec.mqtt.MqttMessage;
 import io.netty.handler.codec.mqtt.MqttMessageBuilders;
 import io.netty.handler.codec.mqtt.MqttMessageIdVariableHeader;
 import io.netty.handler.codec.mqtt.MqttMessageType;
+import io.netty.handler.codec.mqtt.MqttPubAckMessage;
 import io.netty.handler.codec.mqtt.MqttPublishMessage;
 import io.netty.handler.codec.mqtt.MqttQoS;
 import io.netty.handler.codec.mqtt.MqttSubAckMessage;
@@ -19,6 +20,7 @@ import io.netty.util.ReferenceCountUtil;
 import io.upsfleet.api.mqtt.DeviceTopic;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -70,9 +72,7 @@ final class SessionHandler extends ChannelInboundHandlerAdapter {
           throttleIfUnread(session);
         }
         case PUBACK ->
-            translator.onCommandAck(
-                session,
-                ((io.netty.handler.codec.mqtt.MqttPubAckMessage) m).variableHeader().messageId());
+            translator.onCommandAck(session, ((MqttPubAckMessage) m).variableHeader().messageId());
         case DISCONNECT -> session.close(DisconnectReason.CLIENT_DISCONNECT);
         // a second CONNECT, server-only packets, and QoS 2 flow packets
         default -> session.close(DisconnectReason.PROTOCOL_VIOLATION);
@@ -201,7 +201,7 @@ final class SessionHandler extends ChannelInboundHandlerAdapter {
                 }
               },
               edge.settings.inFlightStall().toMillis(),
-              java.util.concurrent.TimeUnit.MILLISECONDS);
+              TimeUnit.MILLISECONDS);
     }
   }
 

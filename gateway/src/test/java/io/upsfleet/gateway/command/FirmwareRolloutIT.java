@@ -19,7 +19,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -263,7 +265,7 @@ class FirmwareRolloutIT {
               .accounts()
               .issueToken(user, "a-long-password-123")
               .toCompletableFuture()
-              .get(30, java.util.concurrent.TimeUnit.SECONDS)
+              .get(30, TimeUnit.SECONDS)
               .orElseThrow()
               .token();
     } catch (Exception e) {
@@ -272,7 +274,7 @@ class FirmwareRolloutIT {
     String serial = regs.get(FLEET - 1).serial();
     http.post("/api/v1/firmware-rollouts", theirToken, Map.of("serials", List.of(serial)))
         .expect(404);
-    http.get("/api/v1/firmware-rollouts/" + java.util.UUID.randomUUID(), theirToken).expect(404);
+    http.get("/api/v1/firmware-rollouts/" + UUID.randomUUID(), theirToken).expect(404);
     http.post(
             "/api/v1/firmware-rollouts",
             token,

@@ -31,6 +31,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -693,8 +694,7 @@ class RemoteOperationsIT {
    * thread).
    */
   static final class MqttDevice implements AutoCloseable {
-    private static final Map<String, AtomicLong> SEQ =
-        new java.util.concurrent.ConcurrentHashMap<>();
+    private static final Map<String, AtomicLong> SEQ = new ConcurrentHashMap<>();
     final String serial;
     final Mqtt3AsyncClient client;
     final BlockingQueue<JsonNode> commands = new LinkedBlockingQueue<>();

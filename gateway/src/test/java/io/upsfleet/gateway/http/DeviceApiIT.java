@@ -14,12 +14,15 @@ import io.upsfleet.api.rest.AccountView;
 import io.upsfleet.api.rest.DeviceRegistration;
 import io.upsfleet.api.rest.DeviceView;
 import io.upsfleet.gateway.testing.GatewayFixture;
+import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.ZoneOffset;
 import java.util.Map;
+import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -92,7 +95,7 @@ class DeviceApiIT {
     assertEquals("STANDARD", fresh.plan().plan());
     assertEquals("TRIAL", fresh.plan().source());
     assertEquals(
-        fresh.registeredAt().atOffset(java.time.ZoneOffset.UTC).plusMonths(6).toInstant(),
+        fresh.registeredAt().atOffset(ZoneOffset.UTC).plusMonths(6).toInstant(),
         fresh.plan().endsAt());
     assertTrue(!fresh.connection().online());
 
@@ -306,7 +309,7 @@ class DeviceApiIT {
         raw(
             "GET",
             "/api/v1/devices?q="
-                + java.net.URLEncoder.encode("'; DROP TABLE x; --%_", StandardCharsets.UTF_8),
+                + URLEncoder.encode("'; DROP TABLE x; --%_", StandardCharsets.UTF_8),
             token,
             null,
             null);
@@ -333,9 +336,7 @@ class DeviceApiIT {
                 UpsfleetClient.ApiError.class,
                 () ->
                     support.registerDevice(
-                        GatewayFixture.uniqueSerial(),
-                        "SMT1500C",
-                        java.util.UUID.randomUUID().toString()))
+                        GatewayFixture.uniqueSerial(), "SMT1500C", UUID.randomUUID().toString()))
             .status());
   }
 

@@ -17,6 +17,8 @@ import io.upsfleet.api.rest.DeviceSummary;
 import io.upsfleet.api.rest.Problem;
 import io.upsfleet.api.rest.TelemetryHistoryView;
 import io.upsfleet.gateway.testing.GatewayFixture;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -521,8 +523,8 @@ class DeviceFiltersIT {
           "/api/v1/assignments",
           Map.of("code", code, "serials", List.of(serials), "accountId", accountId),
           200);
-    } catch (java.io.IOException e) {
-      throw new java.io.UncheckedIOException(e);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     }
     for (String serial : serials) {
       await().atMost(WAIT).until(() -> "ADVANCED".equals(support.device(serial).plan().plan()));

@@ -7,6 +7,7 @@ import static io.upsfleet.gateway.licensing.LicensingHttp.result;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 
 import io.upsfleet.api.client.UpsfleetClient;
 import io.upsfleet.api.rest.AssignmentResult;
@@ -138,8 +139,7 @@ class ConcurrentAssignmentIT {
               EntitlementView e = api.entitlement(t.admin(), t.accountId(), STANDARD_1Y);
               // The account's entitlements come from a read model that trails the order by a
               // moment.
-              org.junit.jupiter.api.Assertions.assertNotNull(
-                  e, "the account's entitlements are not projected yet");
+              assertNotNull(e, "the account's entitlements are not projected yet");
               assertEquals(
                   List.of(quantity, quantity, 0, 0),
                   List.of(e.quantity(), e.used(), e.pending(), e.available()),

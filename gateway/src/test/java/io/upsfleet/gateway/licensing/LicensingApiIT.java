@@ -14,6 +14,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.core.type.TypeReference;
 import com.icegreen.greenmail.util.GreenMail;
 import com.icegreen.greenmail.util.ServerSetup;
 import io.upsfleet.api.client.UpsfleetClient;
@@ -754,9 +755,7 @@ class LicensingApiIT {
     Tenant t = tenant("Skus");
     Reply r = api.get("/api/v1/skus", t.viewer()).expect(200);
     Set<String> skus =
-        r
-            .as(new com.fasterxml.jackson.core.type.TypeReference<List<Map<String, Object>>>() {})
-            .stream()
+        r.as(new TypeReference<List<Map<String, Object>>>() {}).stream()
             .map(m -> (String) m.get("sku"))
             .collect(Collectors.toSet());
     assertThat(skus)

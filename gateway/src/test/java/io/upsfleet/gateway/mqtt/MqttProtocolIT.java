@@ -19,6 +19,7 @@ import io.upsfleet.api.rest.DeviceEventView;
 import io.upsfleet.api.rest.DeviceView;
 import io.upsfleet.gateway.testing.GatewayFixture;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -813,7 +814,7 @@ class MqttProtocolIT {
       }
       return 0;
     } catch (IOException e) {
-      throw new java.io.UncheckedIOException(e);
+      throw new UncheckedIOException(e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException(e);

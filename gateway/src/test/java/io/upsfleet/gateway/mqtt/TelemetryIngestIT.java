@@ -21,6 +21,7 @@ import java.io.UncheckedIOException;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -254,10 +255,7 @@ class TelemetryIngestIT {
                 "{" + okStatus + ",\"ups.model\":\"",
                 new byte[] {(byte) 0xED, (byte) 0xA0, (byte) 0x80}),
             "invalid_encoding"),
-        Arguments.of(
-            "UTF-16",
-            ("{" + okStatus + "}").getBytes(java.nio.charset.StandardCharsets.UTF_16LE),
-            null));
+        Arguments.of("UTF-16", ("{" + okStatus + "}").getBytes(StandardCharsets.UTF_16LE), null));
   }
 
   @ParameterizedTest(name = "{0}")

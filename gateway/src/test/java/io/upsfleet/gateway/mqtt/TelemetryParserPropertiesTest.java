@@ -24,6 +24,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.function.Function;
 import java.util.stream.Collectors;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
@@ -182,8 +183,7 @@ class TelemetryParserPropertiesTest {
   }
 
   private static <T> Arbitrary<Map<String, T>> optionalEntries(
-      List<TelemetryVariable> variables,
-      java.util.function.Function<TelemetryVariable, Arbitrary<T>> values) {
+      List<TelemetryVariable> variables, Function<TelemetryVariable, Arbitrary<T>> values) {
     List<Arbitrary<Map.Entry<String, T>>> entries =
         variables.stream()
             .map(v -> values.apply(v).map(value -> Map.entry(v.wireName(), value)).injectNull(0.4))

@@ -9,9 +9,11 @@ import io.upsfleet.cluster.device.StatusFlag;
 import io.upsfleet.cluster.device.Telemetry;
 import io.upsfleet.cluster.device.TelemetryVariable;
 import java.io.ByteArrayOutputStream;
+import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.Map;
@@ -284,8 +286,7 @@ class TelemetryParserTest {
 
   @Test
   void acceptsEveryKnownStatusFlag() {
-    String all =
-        String.join(" ", java.util.Arrays.stream(StatusFlag.values()).map(Enum::name).toList());
+    String all = String.join(" ", Arrays.stream(StatusFlag.values()).map(Enum::name).toList());
     Telemetry t =
         accepted(parse("{'ts':'2026-11-28T10:00:00Z','seq':1,'ups.status':'" + all + "'}"));
     assertEquals(Set.of(StatusFlag.values()), t.status());
@@ -594,7 +595,7 @@ class TelemetryParserTest {
     return json(singleQuoted, StandardCharsets.UTF_8);
   }
 
-  private static byte[] json(String singleQuoted, java.nio.charset.Charset charset) {
+  private static byte[] json(String singleQuoted, Charset charset) {
     return singleQuoted.replace('\'', '"').getBytes(charset);
   }
 

@@ -7,7 +7,10 @@ import io.upsfleet.cluster.UpsfleetCluster;
 import io.upsfleet.gateway.GatewayNode;
 import io.upsfleet.persistence.DatabaseSettings;
 import io.upsfleet.persistence.testing.TestDatabases;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.URI;
+import java.nio.file.Files;
 import java.time.Clock;
 import java.util.HashMap;
 import java.util.Map;
@@ -47,11 +50,9 @@ public final class GatewayFixture implements AutoCloseable {
     settings.put("upsfleet.watchdog.interval", "1s");
     settings.put("upsfleet.gateway.mqtt.refusal-delay", "200ms");
     try {
-      settings.put(
-          "upsfleet.mail.file-dir",
-          java.nio.file.Files.createTempDirectory("upsfleet-mail").toString());
-    } catch (java.io.IOException e) {
-      throw new java.io.UncheckedIOException(e);
+      settings.put("upsfleet.mail.file-dir", Files.createTempDirectory("upsfleet-mail").toString());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     }
     settings.put("upsfleet.mail.poll-interval", "200ms");
     settings.put("upsfleet.cluster.system-name", "upsfleet-" + name.replaceAll("[^A-Za-z0-9]", ""));

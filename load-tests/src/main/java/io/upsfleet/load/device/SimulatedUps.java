@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -115,7 +116,7 @@ public final class SimulatedUps {
     this.outletOffUntil = new Instant[model.outletGroups()];
     this.outletOnAt = new Instant[model.outletGroups()];
     this.rebootCommand = new String[model.outletGroups()];
-    java.util.Arrays.fill(outletOn, true);
+    Arrays.fill(outletOn, true);
   }
 
   public String serial() {

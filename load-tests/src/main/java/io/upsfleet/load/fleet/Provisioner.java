@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import java.util.function.IntConsumer;
 
 /**
  * Registers a fleet through the gateway's API (bulk, 1000 per request) across several accounts,
@@ -31,7 +32,7 @@ public final class Provisioner {
       int devices,
       int accounts,
       long seed,
-      java.util.function.IntConsumer progress) {
+      IntConsumer progress) {
     return provision(support, prefix, devices, accounts, seed, progress, new ArrayList<>());
   }
 
@@ -45,7 +46,7 @@ public final class Provisioner {
       int devices,
       int accounts,
       long seed,
-      java.util.function.IntConsumer progress,
+      IntConsumer progress,
       List<String> accountIdsOut) {
     Random random = new Random(seed);
     List<String> accountIds = new ArrayList<>();

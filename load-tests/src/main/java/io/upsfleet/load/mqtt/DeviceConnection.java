@@ -1,5 +1,6 @@
 package io.upsfleet.load.mqtt;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -25,7 +26,9 @@ import io.netty.handler.codec.mqtt.MqttPubAckMessage;
 import io.netty.handler.codec.mqtt.MqttPublishMessage;
 import io.netty.handler.codec.mqtt.MqttQoS;
 import io.netty.handler.codec.mqtt.MqttVersion;
+import io.netty.util.concurrent.ScheduledFuture;
 import io.upsfleet.load.device.SimulatedUps;
+import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -33,9 +36,11 @@ import java.time.Instant;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 
 /**
  * One simulated device's MQTT 3.1.1 connection, driven entirely by one Netty event loop (no thread
@@ -59,7 +64,7 @@ public final class DeviceConnection {
   private final SimulatedUps device;
   private final String secret;
   private final Bootstrap bootstrap;
-  private final java.util.List<InetSocketAddress> servers;
+  private final List<InetSocketAddress> servers;
   private int serverIndex;
   private final InetSocketAddress local;
   private final Options options;
@@ -73,7 +78,7 @@ public final class DeviceConnection {
   private int packetId;
   private Instant lastTick;
   private long nextTelemetryNanos;
-  private io.netty.util.concurrent.ScheduledFuture<?> timer;
+  private ScheduledFuture<?> timer;
   private final Map<Integer, long[]> inFlight =
       new HashMap<>(); // packet id -> {intended send nanos, kind}
 
@@ -85,7 +90,7 @@ public final class DeviceConnection {
       InetSocketAddress local,
       Options options,
       Stats stats) {
-    this(device, secret, bootstrap, java.util.List.of(server), 0, local, options, stats);
+    this(device, secret, bootstrap, List.of(server), 0, local, options, stats);
   }
 
   /**
@@ -97,7 +102,7 @@ public final class DeviceConnection {
       SimulatedUps device,
       String secret,
       Bootstrap bootstrap,
-      java.util.List<InetSocketAddress> servers,
+      List<InetSocketAddress> servers,
       int first,
       InetSocketAddress local,
       Options options,
@@ -106,7 +111,7 @@ public final class DeviceConnection {
     this.device = device;
     this.secret = secret;
     this.bootstrap = bootstrap;
-    this.servers = java.util.List.copyOf(servers);
+    this.servers = List.copyOf(servers);
     this.serverIndex = Math.floorMod(first, servers.size());
     this.local = local;
     this.options = options;
@@ -146,7 +151,7 @@ public final class DeviceConnection {
   }
 
   /** Runs {@code action} on the device from its own event loop (the device is not thread-safe). */
-  public void onLoop(java.util.function.Consumer<SimulatedUps> action) {
+  public void onLoop(Consumer<SimulatedUps> action) {
     Channel ch = channel;
     if (ch != null) ch.eventLoop().execute(() -> action.accept(device));
   }
@@ -339,7 +344,7 @@ public final class DeviceConnection {
     byte[] bytes;
     try {
       bytes = JSON.writeValueAsBytes(body);
-    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+    } catch (JsonProcessingException e) {
       throw new IllegalStateException(e);
     }
     var b =
@@ -385,7 +390,7 @@ public final class DeviceConnection {
           new SimulatedUps.Command(c.path("id").asText(), c.path("type").asText(), params, expires),
           Instant.now());
       step(ctx.channel()); // answer promptly
-    } catch (java.io.IOException | RuntimeException e) {
+    } catch (IOException | RuntimeException e) {
       stats.badCommand();
     }
   }

@@ -4,6 +4,7 @@ import com.zaxxer.hikari.HikariDataSource;
 import io.upsfleet.persistence.DataSources;
 import io.upsfleet.persistence.DatabaseSettings;
 import io.upsfleet.persistence.Migrations;
+import io.upsfleet.persistence.PgBinaries;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -154,7 +155,7 @@ public final class TestDatabases {
         Path dataDirectory = Files.createTempDirectory("upsfleet-test-postgres");
         postgres =
             EmbeddedPostgres.builder()
-                .setPgBinaryResolver(io.upsfleet.persistence.PgBinaries.resolver())
+                .setPgBinaryResolver(PgBinaries.resolver())
                 .setDataDirectory(dataDirectory)
                 .setCleanDataDirectory(true)
                 .setRegisterShutdownHook(false)

@@ -224,7 +224,7 @@ public class DeviceDetailView extends VerticalLayout
                 live.load(
                     ui,
                     () -> {
-                      java.time.Instant now = java.time.Instant.now();
+                      Instant now = Instant.now();
                       return user.client()
                           .telemetryHistory(serial, now.minus(TelemetryHistory.WINDOW), now, 1440);
                     },

@@ -2,11 +2,14 @@ package io.upsfleet.ui.device;
 
 import com.vaadin.flow.router.QueryParameters;
 import io.upsfleet.ui.gateway.DeviceQuery;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
  * The device list's filters and order, as the API can apply them, and their shareable form in the
@@ -100,13 +103,8 @@ public record DeviceFilter(
    */
   public String queryString() {
     return ordered().entrySet().stream()
-        .map(
-            e ->
-                e.getKey()
-                    + "="
-                    + java.net.URLEncoder.encode(
-                        e.getValue(), java.nio.charset.StandardCharsets.UTF_8))
-        .collect(java.util.stream.Collectors.joining("&"));
+        .map(e -> e.getKey() + "=" + URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8))
+        .collect(Collectors.joining("&"));
   }
 
   private Map<String, String> ordered() {

@@ -30,8 +30,10 @@ import io.upsfleet.ui.login.SignedInUser;
 import io.upsfleet.ui.shell.MainLayout;
 import io.upsfleet.ui.shell.Toasts;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Stream;
 
@@ -56,7 +58,7 @@ public class DeviceListView extends VerticalLayout implements BeforeEnterObserve
   private final ComboBox<String> plan = new ComboBox<>("Plan");
   private final TextField model = new TextField("Model");
   private final ComboBox<Boolean> firmware = new ComboBox<>("Firmware");
-  private final Map<String, Grid.Column<DeviceSummary>> sortable = new java.util.HashMap<>();
+  private final Map<String, Grid.Column<DeviceSummary>> sortable = new HashMap<>();
   private final Span count = new Span();
   private final Paragraph empty = new Paragraph("No device matches these filters.");
   private final Map<String, String> accountNames = new ConcurrentHashMap<>();
@@ -271,8 +273,8 @@ public class DeviceListView extends VerticalLayout implements BeforeEnterObserve
             : (orders.get(0).getDirection() == SortDirection.DESCENDING ? "-" : "")
                 + orders.get(0).getSorted();
     String current = pages.filter().sort();
-    if (java.util.Objects.equals(
-        current, new DeviceFilter(null, null, null, null, null, null, sort).sort())) return;
+    if (Objects.equals(current, new DeviceFilter(null, null, null, null, null, null, sort).sort()))
+      return;
     pages.setSort(sort);
     DeviceFilter f = pages.filter();
     getUI()

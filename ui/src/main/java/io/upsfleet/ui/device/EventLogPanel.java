@@ -8,6 +8,7 @@ import com.vaadin.flow.component.grid.GridVariant;
 import com.vaadin.flow.component.html.Div;
 import com.vaadin.flow.component.html.H3;
 import com.vaadin.flow.component.html.Paragraph;
+import com.vaadin.flow.component.html.Span;
 import com.vaadin.flow.component.icon.VaadinIcon;
 import com.vaadin.flow.component.orderedlayout.FlexLayout;
 import com.vaadin.flow.component.select.Select;
@@ -85,7 +86,7 @@ final class EventLogPanel extends Div {
     grid.addColumn(
             new ComponentRenderer<>(
                 e -> {
-                  var s = new com.vaadin.flow.component.html.Span(e.severity());
+                  var s = new Span(e.severity());
                   s.addClassNames("badge", "badge-" + severityTone(e.severity()));
                   return s;
                 }))

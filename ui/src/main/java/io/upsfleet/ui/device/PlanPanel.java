@@ -7,6 +7,7 @@ import com.vaadin.flow.component.html.H3;
 import com.vaadin.flow.component.html.Paragraph;
 import io.upsfleet.api.rest.DevicePlanView;
 import java.time.Instant;
+import java.util.List;
 
 /** The device's plan timeline (every term, past and future) and its warranty. */
 final class PlanPanel extends Div {
@@ -45,7 +46,7 @@ final class PlanPanel extends Div {
             "Warranty (battery)",
             DeviceFormat.date(p.batteryWarrantyEnds()),
             "battery-warranty-ends"));
-    terms.setItems(p.terms() == null ? java.util.List.of() : p.terms());
+    terms.setItems(p.terms() == null ? List.of() : p.terms());
   }
 
   void showError(String message) {

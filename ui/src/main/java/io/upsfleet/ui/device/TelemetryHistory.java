@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.Deque;
 import java.util.List;
 
@@ -56,7 +57,7 @@ public final class TelemetryHistory {
       if (p.at() == null || (firstLive != null && !p.at().isBefore(firstLive.at()))) continue;
       older.add(new Sample(p.at(), p.load(), p.charge(), p.batteryTemperature()));
     }
-    older.sort(java.util.Comparator.comparing(Sample::at));
+    older.sort(Comparator.comparing(Sample::at));
     for (int i = older.size() - 1; i >= 0; i--) samples.addFirst(older.get(i));
     while (samples.size() > MAX_SAMPLES) samples.removeFirst();
     Sample last = samples.peekLast();

@@ -1,6 +1,7 @@
 package io.upsfleet.ui.license;
 
 import com.vaadin.flow.component.AttachEvent;
+import com.vaadin.flow.component.Component;
 import com.vaadin.flow.component.button.Button;
 import com.vaadin.flow.component.button.ButtonVariant;
 import com.vaadin.flow.component.combobox.ComboBox;
@@ -33,6 +34,7 @@ import io.upsfleet.ui.shell.MainLayout;
 import io.upsfleet.ui.shell.Toasts;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
@@ -348,11 +350,7 @@ public class LicensesView extends VerticalLayout {
             user.client()
                 .devices(
                     new DeviceQuery(
-                        null,
-                        deviceSearch.getValue().toUpperCase(java.util.Locale.ROOT),
-                        id,
-                        p,
-                        PAGE));
+                        null, deviceSearch.getValue().toUpperCase(Locale.ROOT), id, p, PAGE));
         int from = p == offset / PAGE ? offset % PAGE : 0;
         for (int i = from; i < page.items().size() && out.size() < limit; i++)
           out.add(page.items().get(i));
@@ -372,8 +370,7 @@ public class LicensesView extends VerticalLayout {
       return (int)
           user.client()
               .devices(
-                  new DeviceQuery(
-                      null, deviceSearch.getValue().toUpperCase(java.util.Locale.ROOT), id, 0, 1))
+                  new DeviceQuery(null, deviceSearch.getValue().toUpperCase(Locale.ROOT), id, 0, 1))
               .total();
     } catch (GatewayException e) {
       Toasts.error(e);
@@ -388,7 +385,7 @@ public class LicensesView extends VerticalLayout {
         .collect(Collectors.joining(", "));
   }
 
-  private static Div section(String title, com.vaadin.flow.component.Component... parts) {
+  private static Div section(String title, Component... parts) {
     Div d = new Div(new H2(title));
     d.add(parts);
     d.addClassNames("card", "section");

@@ -1,6 +1,7 @@
 package io.upsfleet.ui.license;
 
 import com.vaadin.flow.component.ComponentEvent;
+import com.vaadin.flow.component.ComponentEventListener;
 import com.vaadin.flow.component.button.Button;
 import com.vaadin.flow.component.button.ButtonVariant;
 import com.vaadin.flow.component.formlayout.FormLayout;
@@ -69,8 +70,7 @@ public class OrderForm extends FormLayout {
     if (!skus.isEmpty() && sku.getValue() == null) sku.setValue(skus.get(0));
   }
 
-  public Registration addSubmitListener(
-      com.vaadin.flow.component.ComponentEventListener<SubmitEvent> l) {
+  public Registration addSubmitListener(ComponentEventListener<SubmitEvent> l) {
     return addListener(SubmitEvent.class, l);
   }
 

@@ -8,6 +8,7 @@ import com.vaadin.flow.component.html.Div;
 import com.vaadin.flow.component.html.H1;
 import com.vaadin.flow.component.html.Paragraph;
 import com.vaadin.flow.component.orderedlayout.VerticalLayout;
+import com.vaadin.flow.component.textfield.Autocomplete;
 import com.vaadin.flow.component.textfield.PasswordField;
 import com.vaadin.flow.component.textfield.TextField;
 import com.vaadin.flow.router.BeforeEnterEvent;
@@ -15,6 +16,8 @@ import com.vaadin.flow.router.BeforeEnterObserver;
 import com.vaadin.flow.router.Location;
 import com.vaadin.flow.router.PageTitle;
 import com.vaadin.flow.router.Route;
+import com.vaadin.flow.server.VaadinRequest;
+import com.vaadin.flow.server.VaadinService;
 import com.vaadin.flow.server.VaadinSession;
 import io.upsfleet.api.rest.TokenResponse;
 import io.upsfleet.ui.gateway.Gateway;
@@ -45,10 +48,10 @@ public class LoginView extends VerticalLayout implements BeforeEnterObserver {
     username.setId("username");
     username.setAutofocus(true);
     username.setRequiredIndicatorVisible(true);
-    username.setAutocomplete(com.vaadin.flow.component.textfield.Autocomplete.USERNAME);
+    username.setAutocomplete(Autocomplete.USERNAME);
     password.setId("password");
     password.setRequiredIndicatorVisible(true);
-    password.setAutocomplete(com.vaadin.flow.component.textfield.Autocomplete.CURRENT_PASSWORD);
+    password.setAutocomplete(Autocomplete.CURRENT_PASSWORD);
     signIn.setId("sign-in");
     signIn.addThemeVariants(ButtonVariant.LUMO_PRIMARY);
     signIn.addClickShortcut(Key.ENTER);
@@ -93,8 +96,7 @@ public class LoginView extends VerticalLayout implements BeforeEnterObserver {
       String address = session.getBrowser() == null ? null : session.getBrowser().getAddress();
       TokenResponse t = gateway.signIn(user, password.getValue(), address);
       // A new session id on sign-in: a session id seen before sign-in is worth nothing after it.
-      com.vaadin.flow.server.VaadinService.reinitializeSession(
-          com.vaadin.flow.server.VaadinRequest.getCurrent());
+      VaadinService.reinitializeSession(VaadinRequest.getCurrent());
       CurrentUser.set(SignedInUser.of(t, gateway.client(t.token())));
       Location target = new Location(next);
       UI.getCurrent().navigate(target.getPath(), target.getQueryParameters());
