@@ -1,6 +1,7 @@
 package io.upsfleet.gateway;
 
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
@@ -34,6 +35,16 @@ class ArchitectureTest {
             "io.upsfleet.gateway..",
             "io.upsfleet.api..")
         .check(classes);
+  }
+
+  /**
+   * The cluster's feature packages form a directed graph (plan at the bottom, then operation,
+   * device, licensing and rollouts): a cycle would make every change to one of them a change to
+   * all.
+   */
+  @Test
+  void clusterPackagesAreFreeOfCycles() {
+    slices().matching("io.upsfleet.cluster.(*)..").should().beFreeOfCycles().check(classes);
   }
 
   @Test

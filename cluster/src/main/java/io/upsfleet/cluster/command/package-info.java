@@ -1,5 +1,7 @@
 /**
- * Remote operations on devices: the command model (types, lifecycle, the command record kept by the
- * device entity), the firmware catalogue, and rolling firmware rollouts over many devices.
+ * Rolling firmware rollouts over many devices: the {@link
+ * io.upsfleet.cluster.command.FirmwareRollout} entity and its façade. The package keeps its old
+ * name because the rollout's persisted events carry it in their class names; the single-device
+ * operation model lives in {@code io.upsfleet.cluster.operation}.
  */
 package io.upsfleet.cluster.command;

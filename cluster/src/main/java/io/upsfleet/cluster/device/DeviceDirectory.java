@@ -3,6 +3,7 @@ package io.upsfleet.cluster.device;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.upsfleet.cluster.Jdbc;
+import io.upsfleet.cluster.plan.Plan;
 import java.sql.Array;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;

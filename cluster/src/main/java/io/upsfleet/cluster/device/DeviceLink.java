@@ -20,7 +20,7 @@ public final class DeviceLink {
    * Publish a command to the device (QoS 1); the edge reports the device's PUBACK as
    * CommandDelivered.
    */
-  public record Deliver(io.upsfleet.cluster.command.CommandMessage command) implements Message {}
+  public record Deliver(io.upsfleet.cluster.operation.CommandMessage command) implements Message {}
 
   /** Why a link closes, as told to the entity in {@code Detach}. */
   public static final String TAKEN_OVER = "TAKEN_OVER";

@@ -1,6 +1,7 @@
 package io.upsfleet.cluster.device;
 
 import io.upsfleet.cluster.CborSerializable;
+import io.upsfleet.cluster.plan.PlanStatus;
 import java.time.Instant;
 import java.util.Set;
 

@@ -1,16 +1,18 @@
 package io.upsfleet.cluster.device;
 
 import io.upsfleet.cluster.CborSerializable;
-import io.upsfleet.cluster.command.CommandMessage;
-import io.upsfleet.cluster.command.CommandReport;
-import io.upsfleet.cluster.command.CommandStatus;
-import io.upsfleet.cluster.command.CommandType;
-import io.upsfleet.cluster.command.DeviceCommand;
-import io.upsfleet.cluster.command.FirmwareCatalog;
-import io.upsfleet.cluster.licensing.Grant;
+import io.upsfleet.cluster.operation.CommandMessage;
+import io.upsfleet.cluster.operation.CommandReport;
+import io.upsfleet.cluster.operation.CommandStatus;
+import io.upsfleet.cluster.operation.CommandType;
+import io.upsfleet.cluster.operation.DeviceCommand;
+import io.upsfleet.cluster.operation.FirmwareCatalog;
 import io.upsfleet.cluster.plan.Feature;
+import io.upsfleet.cluster.plan.Grant;
+import io.upsfleet.cluster.plan.Plan;
 import io.upsfleet.cluster.plan.PlanRecord;
 import io.upsfleet.cluster.plan.PlanSchedule;
+import io.upsfleet.cluster.plan.PlanStatus;
 import io.upsfleet.cluster.plan.PlanTerm;
 import io.upsfleet.cluster.plan.PlanTimeline;
 import io.upsfleet.cluster.plan.Sku;

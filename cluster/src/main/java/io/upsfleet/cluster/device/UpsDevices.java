@@ -117,7 +117,7 @@ public final class UpsDevices {
   public CompletionStage<UpsDevice.PlanReply> applyEntitlements(
       String serial,
       String assignmentId,
-      java.util.List<io.upsfleet.cluster.licensing.Grant> grants,
+      java.util.List<io.upsfleet.cluster.plan.Grant> grants,
       String by) {
     return ref(serial)
         .ask(
@@ -127,7 +127,7 @@ public final class UpsDevices {
 
   /** What the grants would give, without applying them. */
   public CompletionStage<UpsDevice.PlanReply> previewEntitlements(
-      String serial, java.util.List<io.upsfleet.cluster.licensing.Grant> grants) {
+      String serial, java.util.List<io.upsfleet.cluster.plan.Grant> grants) {
     return ref(serial)
         .ask(r -> new UpsDevice.PreviewEntitlements(grants, r), settings.askTimeout());
   }
@@ -140,7 +140,7 @@ public final class UpsDevices {
   /** Requests a remote operation; completes with CommandAccepted or CommandRefused. */
   public CompletionStage<UpsDevice.CommandReply> requestCommand(
       String serial,
-      io.upsfleet.cluster.command.CommandType type,
+      io.upsfleet.cluster.operation.CommandType type,
       java.util.SortedMap<String, String> params,
       java.time.Duration ttl,
       String by,
@@ -170,7 +170,7 @@ public final class UpsDevices {
 
   /** Persists a device's report on a command; completes once persisted (or refused). */
   public CompletionStage<UpsDevice.Confirmation> recordCommandResult(
-      String serial, long epoch, io.upsfleet.cluster.command.CommandReport report) {
+      String serial, long epoch, io.upsfleet.cluster.operation.CommandReport report) {
     return ref(serial)
         .ask(r -> new UpsDevice.RecordCommandResult(epoch, report, r), settings.askTimeout());
   }

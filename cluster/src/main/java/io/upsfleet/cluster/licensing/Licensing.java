@@ -3,6 +3,7 @@ package io.upsfleet.cluster.licensing;
 import io.upsfleet.cluster.Jdbc;
 import io.upsfleet.cluster.device.UpsDevice;
 import io.upsfleet.cluster.device.UpsDevices;
+import io.upsfleet.cluster.plan.Grant;
 import io.upsfleet.cluster.plan.Sku;
 import io.upsfleet.cluster.plan.TermSource;
 import java.nio.charset.StandardCharsets;

@@ -1,6 +1,7 @@
 package io.upsfleet.cluster.licensing;
 
 import com.typesafe.config.Config;
+import io.upsfleet.cluster.plan.Grant;
 import io.upsfleet.cluster.plan.Sku;
 import io.upsfleet.cluster.plan.TermSource;
 import java.time.Instant;

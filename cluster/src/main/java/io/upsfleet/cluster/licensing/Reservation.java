@@ -1,6 +1,7 @@
 package io.upsfleet.cluster.licensing;
 
 import io.upsfleet.cluster.CborSerializable;
+import io.upsfleet.cluster.plan.Grant;
 import java.util.List;
 
 /**

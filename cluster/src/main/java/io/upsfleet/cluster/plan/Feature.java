@@ -1,6 +1,5 @@
 package io.upsfleet.cluster.plan;
 
-import io.upsfleet.cluster.device.Plan;
 import java.util.Locale;
 import java.util.Optional;
 

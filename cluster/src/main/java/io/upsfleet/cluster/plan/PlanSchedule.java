@@ -1,6 +1,5 @@
 package io.upsfleet.cluster.plan;
 
-import io.upsfleet.cluster.device.Plan;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;

@@ -1,7 +1,6 @@
 package io.upsfleet.cluster.plan;
 
 import io.upsfleet.cluster.CborSerializable;
-import io.upsfleet.cluster.device.Plan;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.Period;

@@ -30,6 +30,8 @@ import io.upsfleet.cluster.device.UpsDevice.State;
 import io.upsfleet.cluster.device.UpsDevice.StatusChanged;
 import io.upsfleet.cluster.device.UpsDevice.TemperatureAlarmChanged;
 import io.upsfleet.cluster.device.UpsDevice.Wake;
+import io.upsfleet.cluster.plan.Plan;
+import io.upsfleet.cluster.plan.PlanStatus;
 import io.upsfleet.cluster.testing.EntityTestConfig;
 import io.upsfleet.cluster.testing.TestClock;
 import java.time.Duration;

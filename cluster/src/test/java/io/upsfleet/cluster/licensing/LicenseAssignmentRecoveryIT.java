@@ -10,6 +10,7 @@ import com.typesafe.config.ConfigFactory;
 import com.zaxxer.hikari.HikariDataSource;
 import io.upsfleet.cluster.UpsfleetCluster;
 import io.upsfleet.cluster.device.UpsDevice;
+import io.upsfleet.cluster.plan.Grant;
 import io.upsfleet.cluster.plan.PlanTerm;
 import io.upsfleet.cluster.plan.Sku;
 import io.upsfleet.cluster.plan.TermSource;

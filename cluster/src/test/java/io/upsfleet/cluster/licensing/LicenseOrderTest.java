@@ -24,6 +24,7 @@ import io.upsfleet.cluster.licensing.LicenseOrder.ReservationReleased;
 import io.upsfleet.cluster.licensing.LicenseOrder.Reserve;
 import io.upsfleet.cluster.licensing.LicenseOrder.State;
 import io.upsfleet.cluster.licensing.LicenseOrder.Wake;
+import io.upsfleet.cluster.plan.Grant;
 import io.upsfleet.cluster.plan.Sku;
 import io.upsfleet.cluster.plan.TermSource;
 import io.upsfleet.cluster.testing.EntityTestConfig;

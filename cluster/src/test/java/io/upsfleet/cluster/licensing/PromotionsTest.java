@@ -5,7 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
-import io.upsfleet.cluster.device.Plan;
+import io.upsfleet.cluster.plan.Grant;
+import io.upsfleet.cluster.plan.Plan;
 import io.upsfleet.cluster.plan.Sku;
 import io.upsfleet.cluster.plan.TermSource;
 import java.time.Instant;

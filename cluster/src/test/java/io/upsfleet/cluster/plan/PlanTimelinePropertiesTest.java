@@ -2,7 +2,6 @@ package io.upsfleet.cluster.plan;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.upsfleet.cluster.device.Plan;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.Period;

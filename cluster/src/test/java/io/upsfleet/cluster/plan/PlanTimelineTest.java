@@ -3,7 +3,6 @@ package io.upsfleet.cluster.plan;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.upsfleet.cluster.device.Plan;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.Period;

@@ -2,7 +2,6 @@ package io.upsfleet.cluster.plan;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.upsfleet.cluster.device.Plan;
 import java.time.Period;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;

@@ -2,7 +2,7 @@ package io.upsfleet.gateway.mqtt;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.upsfleet.cluster.command.CommandMessage;
+import io.upsfleet.cluster.operation.CommandMessage;
 import java.util.Map;
 import java.util.regex.Pattern;
 

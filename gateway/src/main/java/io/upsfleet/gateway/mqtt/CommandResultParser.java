@@ -2,7 +2,7 @@ package io.upsfleet.gateway.mqtt;
 
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
-import io.upsfleet.cluster.command.CommandReport;
+import io.upsfleet.cluster.operation.CommandReport;
 import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;

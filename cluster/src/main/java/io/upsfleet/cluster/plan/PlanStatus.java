@@ -1,4 +1,4 @@
-package io.upsfleet.cluster.device;
+package io.upsfleet.cluster.plan;
 
 import io.upsfleet.cluster.CborSerializable;
 import java.time.Instant;

@@ -1,11 +1,11 @@
-package io.upsfleet.cluster.command;
+package io.upsfleet.cluster.operation;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.upsfleet.cluster.command.FirmwareCatalog.Release;
-import io.upsfleet.cluster.command.FirmwareCatalog.Version;
 import io.upsfleet.cluster.device.DeviceModels;
+import io.upsfleet.cluster.operation.FirmwareCatalog.Release;
+import io.upsfleet.cluster.operation.FirmwareCatalog.Version;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;

@@ -1,8 +1,6 @@
-package io.upsfleet.cluster.licensing;
+package io.upsfleet.cluster.plan;
 
 import io.upsfleet.cluster.CborSerializable;
-import io.upsfleet.cluster.plan.Sku;
-import io.upsfleet.cluster.plan.TermSource;
 
 /**
  * One thing an assignment gives a device: the SKU's plan term or warranty extension, or a

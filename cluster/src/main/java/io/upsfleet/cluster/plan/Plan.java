@@ -1,4 +1,4 @@
-package io.upsfleet.cluster.device;
+package io.upsfleet.cluster.plan;
 
 /**
  * The subscription plans of DOMAIN.md §4, ordered from lowest to highest. What each unlocks is

@@ -1,4 +1,4 @@
-package io.upsfleet.cluster.command;
+package io.upsfleet.cluster.operation;
 
 /**
  * A command's lifecycle: {@code PENDING} (accepted, waiting for the device) → {@code SENT}

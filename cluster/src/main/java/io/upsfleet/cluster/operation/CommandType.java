@@ -1,4 +1,4 @@
-package io.upsfleet.cluster.command;
+package io.upsfleet.cluster.operation;
 
 import io.upsfleet.cluster.plan.Feature;
 import java.time.Duration;

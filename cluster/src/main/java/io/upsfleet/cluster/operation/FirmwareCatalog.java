@@ -1,4 +1,4 @@
-package io.upsfleet.cluster.command;
+package io.upsfleet.cluster.operation;
 
 import java.io.BufferedReader;
 import java.io.IOException;
