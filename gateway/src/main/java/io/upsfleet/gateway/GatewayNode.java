@@ -5,6 +5,7 @@ import com.zaxxer.hikari.HikariDataSource;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.upsfleet.cluster.UpsfleetCluster;
+import io.upsfleet.gateway.http.ClusterApiServices;
 import io.upsfleet.gateway.http.HttpApi;
 import io.upsfleet.gateway.http.HttpSettings;
 import io.upsfleet.gateway.mqtt.ClusterDeviceSessions;
@@ -75,7 +76,14 @@ public final class GatewayNode implements AutoCloseable {
           MqttServer.start(
               mqttSettings, new ClusterDeviceSessions(cluster, mqttSettings), registry, clock);
       MqttServer listening = mqtt;
-      HttpApi http = HttpApi.start(httpSettings, cluster, registry, () -> listening != null, clock);
+      HttpApi http =
+          HttpApi.start(
+              httpSettings,
+              ClusterApiServices.over(cluster),
+              cluster.system(),
+              registry,
+              () -> listening != null,
+              clock);
       return new GatewayNode(ds, cluster, mqtt, http);
     } catch (Exception e) {
       if (mqtt != null) mqtt.close();

@@ -85,22 +85,18 @@ final class AuthRoutes extends ApiDirectives {
                                             "is required (at most 200 characters)")
                                         .throwIfInvalid();
                                     return onComplete(
-                                        api.cluster
-                                            .accounts()
-                                            .issueToken(req.username(), req.password()),
+                                        api.accounts.issueToken(req.username(), req.password()),
                                         t -> {
                                           if (t.isFailure()) return failWith(t.failed().get());
                                           if (t.get().isEmpty()) {
                                             failedLogins.failed(key);
-                                            api.cluster
-                                                .audit()
-                                                .record(
-                                                    req.username(),
-                                                    null,
-                                                    "auth.token",
-                                                    req.username(),
-                                                    "DENIED",
-                                                    "wrong username or password from " + who);
+                                            api.audit.record(
+                                                req.username(),
+                                                null,
+                                                "auth.token",
+                                                req.username(),
+                                                "DENIED",
+                                                "wrong username or password from " + who);
                                             return failWith(ApiException.unauthorized());
                                           }
                                           var issued = t.get().get();
@@ -132,7 +128,7 @@ final class AuthRoutes extends ApiDirectives {
                                       String token = h.substring(7).trim();
                                       api.authenticator.forget(token);
                                       return onComplete(
-                                          api.cluster.accounts().revokeToken(token),
+                                          api.accounts.revokeToken(token),
                                           t ->
                                               t.isSuccess()
                                                   ? complete(StatusCodes.NO_CONTENT)

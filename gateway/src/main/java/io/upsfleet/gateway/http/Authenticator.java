@@ -14,7 +14,7 @@ import java.util.concurrent.CompletionStage;
 final class Authenticator {
   private final AsyncLoadingCache<String, Optional<Accounts.TokenGrant>> cache;
 
-  Authenticator(Accounts accounts, Duration ttl) {
+  Authenticator(ApiServices.AccountService accounts, Duration ttl) {
     this.cache =
         Caffeine.newBuilder()
             .maximumSize(50_000)
