@@ -8,6 +8,7 @@ import java.time.Clock;
  */
 final class ApiContext {
   final HttpSettings http;
+  final ApiServices.TokenService tokens;
   final ApiServices.AccountService accounts;
   final ApiServices.DeviceService devices;
   final ApiServices.DirectoryService directory;
@@ -23,6 +24,7 @@ final class ApiContext {
 
   ApiContext(HttpSettings http, ApiServices services, Clock clock) {
     this.http = http;
+    this.tokens = services.tokens();
     this.accounts = services.accounts();
     this.devices = services.devices();
     this.directory = services.directory();
@@ -33,7 +35,7 @@ final class ApiContext {
     this.audit = services.audit();
     this.health = services.health();
     this.clock = clock;
-    this.authenticator = new Authenticator(accounts, http.tokenCacheTtl());
+    this.authenticator = new Authenticator(tokens, http.tokenCacheTtl());
     this.rateLimiter = new RateLimiter(http.requestsPerSecond(), http.burst());
   }
 }

@@ -27,6 +27,7 @@ import java.util.concurrent.CompletionStage;
  * fakes. Methods must not block; their stages may complete on any thread.
  */
 public record ApiServices(
+    TokenService tokens,
     AccountService accounts,
     DeviceService devices,
     DirectoryService directory,
@@ -37,7 +38,17 @@ public record ApiServices(
     AuditService audit,
     HealthService health) {
 
-  /** Accounts, users and bearer tokens. */
+  /** Bearer tokens. */
+  public interface TokenService {
+    CompletionStage<Optional<IssuedToken>> issueToken(String username, String password);
+
+    /** The grant of a valid, unexpired token; empty otherwise. */
+    CompletionStage<Optional<Accounts.TokenGrant>> resolveToken(String token);
+
+    CompletionStage<Boolean> revokeToken(String token);
+  }
+
+  /** Accounts and users. */
   public interface AccountService {
     CompletionStage<Account> createAccount(String name, String createdBy);
 
@@ -50,12 +61,6 @@ public record ApiServices(
     CompletionStage<User> createUser(String username, String password, Role role, UUID accountId);
 
     CompletionStage<List<User>> users(Optional<UUID> accountId);
-
-    CompletionStage<Optional<IssuedToken>> issueToken(String username, String password);
-
-    CompletionStage<Optional<Accounts.TokenGrant>> resolveToken(String token);
-
-    CompletionStage<Boolean> revokeToken(String token);
   }
 
   /** The device entities. */

@@ -85,7 +85,7 @@ final class AuthRoutes extends ApiDirectives {
                                             "is required (at most 200 characters)")
                                         .throwIfInvalid();
                                     return onComplete(
-                                        api.accounts.issueToken(req.username(), req.password()),
+                                        api.tokens.issueToken(req.username(), req.password()),
                                         t -> {
                                           if (t.isFailure()) return failWith(t.failed().get());
                                           if (t.get().isEmpty()) {
@@ -128,7 +128,7 @@ final class AuthRoutes extends ApiDirectives {
                                       String token = h.substring(7).trim();
                                       api.authenticator.forget(token);
                                       return onComplete(
-                                          api.accounts.revokeToken(token),
+                                          api.tokens.revokeToken(token),
                                           t ->
                                               t.isSuccess()
                                                   ? complete(StatusCodes.NO_CONTENT)

@@ -31,6 +31,7 @@ public final class ClusterApiServices {
 
   public static ApiServices over(UpsfleetCluster cluster) {
     return new ApiServices(
+        new TokensAdapter(cluster.accounts()),
         new AccountsAdapter(cluster.accounts()),
         new DevicesAdapter(cluster.devices()),
         new DirectoryAdapter(cluster.directory()),
@@ -73,7 +74,9 @@ public final class ClusterApiServices {
     public CompletionStage<List<User>> users(Optional<UUID> accountId) {
       return accounts.users(accountId);
     }
+  }
 
+  private record TokensAdapter(Accounts accounts) implements ApiServices.TokenService {
     @Override
     public CompletionStage<Optional<IssuedToken>> issueToken(String username, String password) {
       return accounts.issueToken(username, password);

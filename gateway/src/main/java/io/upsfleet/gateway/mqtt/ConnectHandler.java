@@ -45,13 +45,12 @@ final class ConnectHandler extends ChannelInboundHandlerAdapter {
 
   @Override
   public void channelActive(ChannelHandlerContext ctx) {
-    InetSocketAddress remote = (InetSocketAddress) ctx.channel().remoteAddress();
     DeviceSession session =
         new DeviceSession(
             ctx.channel(),
-            remote == null
-                ? "unknown"
-                : remote.getAddress().getHostAddress() + ":" + remote.getPort());
+            ctx.channel().remoteAddress() instanceof InetSocketAddress remote
+                ? remote.getAddress().getHostAddress() + ":" + remote.getPort()
+                : "unknown");
     ctx.channel().attr(DeviceSession.KEY).set(session);
     edge.metrics.connections.incrementAndGet();
     long timeout = edge.settings.connectTimeout().toMillis();
