@@ -9,8 +9,10 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.upsfleet.cluster.UpsfleetCluster;
 import io.upsfleet.cluster.telemetry.TelemetryHistory;
+import io.upsfleet.gateway.http.ClusterApiServices;
 import io.upsfleet.gateway.http.HttpApi;
 import io.upsfleet.gateway.http.HttpSettings;
+import io.upsfleet.gateway.mqtt.ClusterDeviceSessions;
 import io.upsfleet.gateway.mqtt.MqttServer;
 import io.upsfleet.gateway.mqtt.MqttSettings;
 import io.upsfleet.persistence.DataSources;
@@ -74,9 +76,18 @@ public final class GatewayNode implements AutoCloseable {
       PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
       EntityCountGauge.register(registry, cluster);
       registerHistoryMeters(registry, cluster.telemetryHistory());
-      mqtt = MqttServer.start(mqttSettings, cluster, registry, clock);
+      mqtt =
+          MqttServer.start(
+              mqttSettings, new ClusterDeviceSessions(cluster, mqttSettings), registry, clock);
       MqttServer listening = mqtt;
-      HttpApi http = HttpApi.start(httpSettings, cluster, registry, () -> listening != null, clock);
+      HttpApi http =
+          HttpApi.start(
+              httpSettings,
+              ClusterApiServices.over(cluster),
+              cluster.system(),
+              registry,
+              () -> listening != null,
+              clock);
       return new GatewayNode(ds, cluster, mqtt, http);
     } catch (Exception e) {
       if (mqtt != null) mqtt.close();

@@ -99,6 +99,29 @@ class ArchitectureTest {
         .check(classes);
   }
 
+  /** The seams: handlers and routes see small interfaces; only the adapters see the cluster. */
+  @Test
+  void edgesReachTheClusterOnlyThroughTheirAdapters() {
+    noClasses()
+        .that()
+        .resideInAnyPackage("io.upsfleet.gateway.mqtt..", "io.upsfleet.gateway.http..")
+        .and()
+        .haveNameNotMatching(".*\\.Cluster\\w*(\\$.*)?")
+        .should()
+        .dependOnClassesThat()
+        .haveFullyQualifiedName("io.upsfleet.cluster.UpsfleetCluster")
+        .orShould()
+        .dependOnClassesThat()
+        .haveFullyQualifiedName("io.upsfleet.cluster.device.UpsDevices")
+        .orShould()
+        .dependOnClassesThat()
+        .haveFullyQualifiedName("io.upsfleet.cluster.audit.AuditLog")
+        .orShould()
+        .dependOnClassesThat()
+        .haveFullyQualifiedName("io.upsfleet.cluster.command.FirmwareRollouts")
+        .check(classes);
+  }
+
   @Test
   void entitiesAreReachedOnlyThroughTheirFacade() {
     noClasses()

@@ -45,13 +45,11 @@ final class AccountRoutes extends ApiDirectives {
                                     paging(
                                         (page, size) ->
                                             completeOk(
-                                                api.cluster
-                                                    .accounts()
+                                                api.accounts
                                                     .accounts(p.restrictedTo(), page * size, size)
                                                     .thenCombine(
-                                                        api.cluster
-                                                            .accounts()
-                                                            .countAccounts(p.restrictedTo()),
+                                                        api.accounts.countAccounts(
+                                                            p.restrictedTo()),
                                                         (list, total) ->
                                                             new PageView<>(
                                                                 list.stream()
@@ -70,8 +68,7 @@ final class AccountRoutes extends ApiDirectives {
                                   get(
                                       () ->
                                           completeOk(
-                                              api.cluster
-                                                  .accounts()
+                                              api.accounts
                                                   .account(accountId)
                                                   .thenApply(
                                                       a ->
@@ -91,8 +88,7 @@ final class AccountRoutes extends ApiDirectives {
                                       get(
                                           () ->
                                               completeOk(
-                                                  api.cluster
-                                                      .accounts()
+                                                  api.accounts
                                                       .users(Optional.of(accountId))
                                                       .thenApply(
                                                           users ->
@@ -115,15 +111,12 @@ final class AccountRoutes extends ApiDirectives {
             "is required: 1 to 200 printable characters")
         .throwIfInvalid();
     CompletionStage<Account> created =
-        api.cluster
-            .accounts()
+        api.accounts
             .createAccount(name, p.username())
             .thenApply(
                 a -> {
-                  api.cluster
-                      .audit()
-                      .record(
-                          p.username(), a.id(), "account.create", a.id().toString(), "OK", name);
+                  api.audit.record(
+                      p.username(), a.id(), "account.create", a.id().toString(), "OK", name);
                   return a;
                 });
     return completeJson(StatusCodes.CREATED, created.thenApply(AccountRoutes::view));
@@ -140,20 +133,12 @@ final class AccountRoutes extends ApiDirectives {
         "must be one of [ACCOUNT_ADMIN, ACCOUNT_VIEWER]");
     v.throwIfInvalid();
     CompletionStage<User> created =
-        api.cluster
-            .accounts()
+        api.accounts
             .createUser(req.username(), req.password(), role.get(), accountId)
             .thenApply(
                 u -> {
-                  api.cluster
-                      .audit()
-                      .record(
-                          p.username(),
-                          accountId,
-                          "user.create",
-                          u.username(),
-                          "OK",
-                          u.role().name());
+                  api.audit.record(
+                      p.username(), accountId, "user.create", u.username(), "OK", u.role().name());
                   return u;
                 });
     return completeJson(StatusCodes.CREATED, created.thenApply(AccountRoutes::view));
@@ -181,21 +166,18 @@ final class AccountRoutes extends ApiDirectives {
                                   v.throwIfInvalid();
                                   return completeJson(
                                       StatusCodes.CREATED,
-                                      api.cluster
-                                          .accounts()
+                                      api.accounts
                                           .createUser(
                                               req.username(), req.password(), Role.SUPPORT, null)
                                           .thenApply(
                                               u -> {
-                                                api.cluster
-                                                    .audit()
-                                                    .record(
-                                                        p.username(),
-                                                        null,
-                                                        "user.create",
-                                                        u.username(),
-                                                        "OK",
-                                                        "SUPPORT");
+                                                api.audit.record(
+                                                    p.username(),
+                                                    null,
+                                                    "user.create",
+                                                    u.username(),
+                                                    "OK",
+                                                    "SUPPORT");
                                                 return view(u);
                                               }));
                                 }))));
@@ -217,7 +199,7 @@ final class AccountRoutes extends ApiDirectives {
   }
 
   private ApiException forbidden(Principal p, String action, String detail) {
-    api.cluster.audit().record(p.username(), p.accountId(), action, null, "FORBIDDEN", detail);
+    api.audit.record(p.username(), p.accountId(), action, null, "FORBIDDEN", detail);
     return ApiException.forbidden(detail);
   }
 

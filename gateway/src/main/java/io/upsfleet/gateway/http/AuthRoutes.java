@@ -89,22 +89,18 @@ final class AuthRoutes extends ApiDirectives {
                                             "is required (at most 200 characters)")
                                         .throwIfInvalid();
                                     return onComplete(
-                                        api.cluster
-                                            .accounts()
-                                            .issueToken(req.username(), req.password()),
+                                        api.tokens.issueToken(req.username(), req.password()),
                                         t -> {
                                           if (t.isFailure()) return failWith(t.failed().get());
                                           if (t.get().isEmpty()) {
                                             failedLogins.failed(key);
-                                            api.cluster
-                                                .audit()
-                                                .record(
-                                                    req.username(),
-                                                    null,
-                                                    "auth.token",
-                                                    req.username(),
-                                                    "DENIED",
-                                                    "wrong username or password from " + who);
+                                            api.audit.record(
+                                                req.username(),
+                                                null,
+                                                "auth.token",
+                                                req.username(),
+                                                "DENIED",
+                                                "wrong username or password from " + who);
                                             return failWith(ApiException.unauthorized());
                                           }
                                           var issued = t.get().get();
@@ -136,7 +132,7 @@ final class AuthRoutes extends ApiDirectives {
                                       String token = h.substring(7).trim();
                                       api.authenticator.forget(token);
                                       return onComplete(
-                                          api.cluster.accounts().revokeToken(token),
+                                          api.tokens.revokeToken(token),
                                           t ->
                                               t.isSuccess()
                                                   ? complete(StatusCodes.NO_CONTENT)

@@ -14,12 +14,12 @@ import java.util.concurrent.CompletionStage;
 final class Authenticator {
   private final AsyncLoadingCache<String, Optional<Accounts.TokenGrant>> cache;
 
-  Authenticator(Accounts accounts, Duration ttl) {
+  Authenticator(ApiServices.TokenService tokens, Duration ttl) {
     this.cache =
         Caffeine.newBuilder()
             .maximumSize(50_000)
             .expireAfterWrite(ttl)
-            .buildAsync((token, executor) -> accounts.resolveToken(token).toCompletableFuture());
+            .buildAsync((token, executor) -> tokens.resolveToken(token).toCompletableFuture());
   }
 
   CompletionStage<Optional<Accounts.TokenGrant>> resolve(String token) {

@@ -54,7 +54,7 @@ final class CommandRoutes extends ApiDirectives {
                             completeOk(
                                 visible
                                     .apply(p, serial)
-                                    .thenCompose(s -> api.cluster.devices().commands(serial))
+                                    .thenCompose(s -> api.devices.commands(serial))
                                     .thenApply(
                                         reply ->
                                             ((UpsDevice.CommandList) reply)
@@ -71,8 +71,7 @@ final class CommandRoutes extends ApiDirectives {
                                     completeOk(
                                         visible
                                             .apply(p, serial)
-                                            .thenCompose(
-                                                s -> api.cluster.devices().commands(serial))
+                                            .thenCompose(s -> api.devices.commands(serial))
                                             .thenApply(
                                                 reply ->
                                                     ((UpsDevice.CommandList) reply)
@@ -95,9 +94,8 @@ final class CommandRoutes extends ApiDirectives {
                                           .apply(p, serial)
                                           .thenCompose(
                                               s ->
-                                                  api.cluster
-                                                      .devices()
-                                                      .cancelCommand(serial, id, p.username()))
+                                                  api.devices.cancelCommand(
+                                                      serial, id, p.username()))
                                           .thenApply(reply -> accepted(serial, reply)));
                                 })))));
   }
@@ -185,27 +183,23 @@ final class CommandRoutes extends ApiDirectives {
             .apply(p, serial)
             .thenCompose(
                 s ->
-                    api.cluster
-                        .devices()
-                        .requestCommand(
-                            serial,
-                            type.get(),
-                            params,
-                            Duration.ofSeconds(ttl),
-                            p.username(),
-                            key.map(k -> p.userId() + ":" + k).orElse(null)))
+                    api.devices.requestCommand(
+                        serial,
+                        type.get(),
+                        params,
+                        Duration.ofSeconds(ttl),
+                        p.username(),
+                        key.map(k -> p.userId() + ":" + k).orElse(null)))
             .thenApply(
                 reply -> {
                   CommandView view = accepted(serial, reply);
-                  api.cluster
-                      .audit()
-                      .record(
-                          p.username(),
-                          p.accountId(),
-                          "device.command",
-                          serial,
-                          "OK",
-                          type.get() + " " + view.id());
+                  api.audit.record(
+                      p.username(),
+                      p.accountId(),
+                      "device.command",
+                      serial,
+                      "OK",
+                      type.get() + " " + view.id());
                   return view;
                 });
     return completeJson(StatusCodes.ACCEPTED, done);

@@ -126,9 +126,7 @@ final class DeviceRoutes extends ApiDirectives {
     v.throwIfInvalid();
     if (!p.canSee(account)) throw ApiException.notFound("no account " + account);
     if (p.role() != Role.SUPPORT && p.role() != Role.ACCOUNT_ADMIN) {
-      api.cluster
-          .audit()
-          .record(p.username(), p.accountId(), "device.register", target, "FORBIDDEN", null);
+      api.audit.record(p.username(), p.accountId(), "device.register", target, "FORBIDDEN", null);
       throw ApiException.forbidden("only support or the account's admin register devices");
     }
     return account;
@@ -209,20 +207,18 @@ final class DeviceRoutes extends ApiDirectives {
       Principal p, UUID accountId, String serial, String model) {
     RegisterDeviceRequest req = new RegisterDeviceRequest(serial, model, accountId.toString());
     CompletionStage<DeviceRegistration> done =
-        api.cluster
-            .accounts()
+        api.accounts
             .account(accountId)
             .thenCompose(
                 a -> {
                   if (a.isEmpty()) throw ApiException.notFound("no account " + accountId);
-                  return api.cluster.credentials().create(serial, accountId);
+                  return api.credentials.create(serial, accountId);
                 })
             .thenCompose(
                 secret -> {
                   if (secret.isEmpty())
                     throw ApiException.conflict("device " + serial + " is already registered");
-                  return api.cluster
-                      .devices()
+                  return api.devices
                       .register(serial, req.model(), accountId.toString())
                       .handle(
                           (reply, err) -> {
@@ -233,7 +229,7 @@ final class DeviceRoutes extends ApiDirectives {
                             if (!(reply instanceof UpsDevice.Confirmation.Rejected r
                                 && r.reason()
                                     == UpsDevice.Confirmation.Reason.ALREADY_REGISTERED)) {
-                              api.cluster.credentials().delete(serial);
+                              api.credentials.delete(serial);
                             }
                             if (err != null)
                               throw new java.util.concurrent.CompletionException(err);
@@ -243,10 +239,8 @@ final class DeviceRoutes extends ApiDirectives {
                 })
             .thenApply(
                 secret -> {
-                  api.cluster
-                      .audit()
-                      .record(
-                          p.username(), accountId, "device.register", serial, "OK", req.model());
+                  api.audit.record(
+                      p.username(), accountId, "device.register", serial, "OK", req.model());
                   return new DeviceRegistration(
                       serial,
                       req.model(),
@@ -305,8 +299,7 @@ final class DeviceRoutes extends ApiDirectives {
                   var query =
                       new DeviceDirectory.Query(account, status, q, plan, model, outdated, sort);
                   return completeOk(
-                      api.cluster
-                          .directory()
+                      api.directory
                           .page(query, page, size)
                           .thenApply(
                               pg ->
@@ -330,8 +323,7 @@ final class DeviceRoutes extends ApiDirectives {
           Optional<UUID> account = accountScope(v, p, accountParam);
           v.throwIfInvalid();
           return completeOk(
-              api.cluster
-                  .directory()
+              api.directory
                   .counts(account)
                   .thenApply(
                       c ->
@@ -364,11 +356,7 @@ final class DeviceRoutes extends ApiDirectives {
                           v.throwIfInvalid();
                           return completeOk(
                               visibleSnapshot(p, serial)
-                                  .thenCompose(
-                                      s ->
-                                          api.cluster
-                                              .telemetryHistory()
-                                              .read(serial, fromI, toI, maxPoints))
+                                  .thenCompose(s -> api.history.read(serial, fromI, toI, maxPoints))
                                   .thenApply(
                                       points ->
                                           new TelemetryHistoryView(
@@ -430,10 +418,7 @@ final class DeviceRoutes extends ApiDirectives {
                           return completeOk(
                               visibleSnapshot(p, serial)
                                   .thenCompose(
-                                      s ->
-                                          api.cluster
-                                              .directory()
-                                              .events(serial, fromI, toI, page, size))
+                                      s -> api.directory.events(serial, fromI, toI, page, size))
                                   .thenApply(
                                       pg ->
                                           new PageView<>(
@@ -453,22 +438,19 @@ final class DeviceRoutes extends ApiDirectives {
       return CompletableFuture.failedFuture(
           ApiException.notFound("no device " + abbreviate(serial)));
     }
-    return api.cluster
-        .devices()
+    return api.devices
         .snapshot(serial)
         .thenApply(
             s -> {
               if (!s.registered()) throw ApiException.notFound("no device " + serial);
               if (!p.canSee(UUID.fromString(s.accountId()))) {
-                api.cluster
-                    .audit()
-                    .record(
-                        p.username(),
-                        p.accountId(),
-                        "device.read",
-                        serial,
-                        "NOT_FOUND",
-                        "device of another account");
+                api.audit.record(
+                    p.username(),
+                    p.accountId(),
+                    "device.read",
+                    serial,
+                    "NOT_FOUND",
+                    "device of another account");
                 throw ApiException.notFound("no device " + serial);
               }
               return s;

@@ -1,11 +1,11 @@
 package io.upsfleet.gateway.http;
 
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import io.upsfleet.cluster.UpsfleetCluster;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
+import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.http.javadsl.Http;
 import org.apache.pekko.http.javadsl.ServerBinding;
 import org.apache.pekko.http.javadsl.server.AllDirectives;
@@ -28,15 +28,16 @@ public final class HttpApi extends AllDirectives implements AutoCloseable {
   /** Binds the API; throws {@link IllegalStateException} naming host and port when it cannot. */
   public static HttpApi start(
       HttpSettings settings,
-      UpsfleetCluster cluster,
+      ApiServices services,
+      ActorSystem<?> system,
       PrometheusMeterRegistry registry,
       BooleanSupplier mqttListening,
       Clock clock) {
-    ApiContext ctx = new ApiContext(settings, cluster, clock);
+    ApiContext ctx = new ApiContext(settings, services, clock);
     Route route = new Routes(ctx, registry, mqttListening).all();
     try {
       ServerBinding b =
-          Http.get(cluster.system())
+          Http.get(system)
               .newServerAt(settings.host(), settings.port())
               .bind(route)
               .toCompletableFuture()

@@ -48,8 +48,8 @@ final class LicenseRoutes extends ApiDirectives {
     super(api);
   }
 
-  private Licensing licensing() {
-    return api.cluster.licensing();
+  private ApiServices.LicenseService licensing() {
+    return api.licensing;
   }
 
   Route orders() {
@@ -96,15 +96,13 @@ final class LicenseRoutes extends ApiDirectives {
                                                 .resend(orderId, p.username())
                                                 .thenApply(
                                                     o -> {
-                                                      api.cluster
-                                                          .audit()
-                                                          .record(
-                                                              p.username(),
-                                                              o.accountId(),
-                                                              "license.resend",
-                                                              orderId.toString(),
-                                                              "OK",
-                                                              o.installerEmail());
+                                                      api.audit.record(
+                                                          p.username(),
+                                                          o.accountId(),
+                                                          "license.resend",
+                                                          orderId.toString(),
+                                                          "OK",
+                                                          o.installerEmail());
                                                       return view(o, true);
                                                     }));
                                       })));
@@ -128,15 +126,13 @@ final class LicenseRoutes extends ApiDirectives {
                                         UUID account =
                                             accountFor(p, req == null ? null : req.accountId());
                                         if (p.role() == Role.ACCOUNT_VIEWER) {
-                                          api.cluster
-                                              .audit()
-                                              .record(
-                                                  p.username(),
-                                                  account,
-                                                  "license.redeem",
-                                                  null,
-                                                  "FORBIDDEN",
-                                                  "viewer");
+                                          api.audit.record(
+                                              p.username(),
+                                              account,
+                                              "license.redeem",
+                                              null,
+                                              "FORBIDDEN",
+                                              "viewer");
                                           throw ApiException.forbidden(
                                               "viewers cannot redeem codes");
                                         }
@@ -243,8 +239,7 @@ final class LicenseRoutes extends ApiDirectives {
   /** {@code GET /api/v1/devices/{serial}/plan}. */
   Route devicePlan(Principal p, String serial) {
     return completeOk(
-        api.cluster
-            .devices()
+        api.devices
             .plan(serial)
             .thenApply(
                 reply -> {
@@ -341,10 +336,8 @@ final class LicenseRoutes extends ApiDirectives {
             .createOrder(req.poNumber(), lines, req.channel(), req.installerEmail(), p.username())
             .thenApply(
                 o -> {
-                  api.cluster
-                      .audit()
-                      .record(
-                          p.username(), null, "license.order", o.orderId(), "OK", req.poNumber());
+                  api.audit.record(
+                      p.username(), null, "license.order", o.orderId(), "OK", req.poNumber());
                   return view(o, true);
                 }));
   }
@@ -399,9 +392,7 @@ final class LicenseRoutes extends ApiDirectives {
 
   private void requireSupport(Principal p, String action) {
     if (!p.role().isSupport()) {
-      api.cluster
-          .audit()
-          .record(p.username(), p.accountId(), action, null, "FORBIDDEN", "support only");
+      api.audit.record(p.username(), p.accountId(), action, null, "FORBIDDEN", "support only");
       throw ApiException.forbidden("only support staff may do this");
     }
   }
@@ -430,15 +421,13 @@ final class LicenseRoutes extends ApiDirectives {
     return guarded(p, s)
         .whenComplete(
             (ok, err) ->
-                api.cluster
-                    .audit()
-                    .record(
-                        p.username(),
-                        account,
-                        action,
-                        target,
-                        err == null ? "OK" : "REFUSED",
-                        err == null ? null : Problems.unwrap(err).getMessage()));
+                api.audit.record(
+                    p.username(),
+                    account,
+                    action,
+                    target,
+                    err == null ? "OK" : "REFUSED",
+                    err == null ? null : Problems.unwrap(err).getMessage()));
   }
 
   static LicenseOrderView view(LicenseOrder.OrderView o, boolean withCode) {

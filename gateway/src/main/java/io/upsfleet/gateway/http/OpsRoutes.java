@@ -1,9 +1,7 @@
 package io.upsfleet.gateway.http;
 
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import java.sql.Statement;
 import java.util.Map;
-import java.util.concurrent.CompletionStage;
 import java.util.function.BooleanSupplier;
 import org.apache.pekko.http.javadsl.model.ContentTypes;
 import org.apache.pekko.http.javadsl.model.HttpEntities;
@@ -46,11 +44,11 @@ final class OpsRoutes extends ApiDirectives {
                             get(
                                 () ->
                                     onComplete(
-                                        databaseAnswers(),
+                                        api.health.databaseAnswers(),
                                         db -> {
                                           boolean dbUp =
                                               db.isSuccess() && Boolean.TRUE.equals(db.get());
-                                          boolean clusterUp = api.cluster.isUp();
+                                          boolean clusterUp = api.health.clusterUp();
                                           boolean mqttUp = mqttListening.getAsBoolean();
                                           boolean ready = dbUp && clusterUp && mqttUp;
                                           Map<String, String> body =
@@ -74,18 +72,5 @@ final class OpsRoutes extends ApiDirectives {
                         complete(
                             HttpEntities.create(
                                 ContentTypes.TEXT_PLAIN_UTF8, registry.scrape())))));
-  }
-
-  private CompletionStage<Boolean> databaseAnswers() {
-    return api.cluster
-        .jdbc()
-        .run(
-            c -> {
-              c.setNetworkTimeout(Runnable::run, 2000);
-              try (Statement st = c.createStatement()) {
-                st.setQueryTimeout(2);
-                return st.execute("SELECT 1");
-              }
-            });
   }
 }

@@ -37,31 +37,13 @@ final class RolloutRoutes extends ApiDirectives {
                             pathEnd(() -> get(() -> completeOk(visible(p, id)))),
                             path(
                                 "pause",
-                                () ->
-                                    post(
-                                        () ->
-                                            act(
-                                                p,
-                                                id,
-                                                by -> api.cluster.rollouts().pause(id, by)))),
+                                () -> post(() -> act(p, id, by -> api.rollouts.pause(id, by)))),
                             path(
                                 "resume",
-                                () ->
-                                    post(
-                                        () ->
-                                            act(
-                                                p,
-                                                id,
-                                                by -> api.cluster.rollouts().resume(id, by)))),
+                                () -> post(() -> act(p, id, by -> api.rollouts.resume(id, by)))),
                             path(
                                 "abort",
-                                () ->
-                                    post(
-                                        () ->
-                                            act(
-                                                p,
-                                                id,
-                                                by -> api.cluster.rollouts().abort(id, by))))))));
+                                () -> post(() -> act(p, id, by -> api.rollouts.abort(id, by))))))));
   }
 
   private Route start(Principal p, RolloutRequest req) {
@@ -104,8 +86,7 @@ final class RolloutRoutes extends ApiDirectives {
         req.serials().stream()
             .map(
                 serial ->
-                    api.cluster
-                        .devices()
+                    api.devices
                         .snapshot(serial)
                         .thenAccept(
                             s -> {
@@ -118,29 +99,25 @@ final class RolloutRoutes extends ApiDirectives {
         CompletableFuture.allOf(checks.toArray(CompletableFuture[]::new))
             .thenCompose(
                 x ->
-                    api.cluster
-                        .rollouts()
-                        .start(accountId, req.serials(), concurrency, abortAfter, p.username()))
+                    api.rollouts.start(
+                        accountId, req.serials(), concurrency, abortAfter, p.username()))
             .thenApply(
                 reply -> {
                   RolloutView view = view(reply);
-                  api.cluster
-                      .audit()
-                      .record(
-                          p.username(),
-                          UUID.fromString(accountId),
-                          "firmware.rollout",
-                          view.id(),
-                          "OK",
-                          req.serials().size() + " devices");
+                  api.audit.record(
+                      p.username(),
+                      UUID.fromString(accountId),
+                      "firmware.rollout",
+                      view.id(),
+                      "OK",
+                      req.serials().size() + " devices");
                   return view;
                 });
     return completeJson(StatusCodes.CREATED, done);
   }
 
   private CompletionStage<RolloutView> visible(Principal p, String id) {
-    return api.cluster
-        .rollouts()
+    return api.rollouts
         .get(id)
         .thenApply(
             reply -> {

@@ -16,7 +16,6 @@ import io.netty.util.AttributeKey;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
 import io.upsfleet.api.Serials;
-import io.upsfleet.cluster.device.UpsDevice;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.time.Instant;
@@ -47,13 +46,12 @@ final class ConnectHandler extends ChannelInboundHandlerAdapter {
 
   @Override
   public void channelActive(ChannelHandlerContext ctx) {
-    InetSocketAddress remote = (InetSocketAddress) ctx.channel().remoteAddress();
     DeviceSession session =
         new DeviceSession(
             ctx.channel(),
-            remote == null
-                ? "unknown"
-                : remote.getAddress().getHostAddress() + ":" + remote.getPort());
+            ctx.channel().remoteAddress() instanceof InetSocketAddress remote
+                ? remote.getAddress().getHostAddress() + ":" + remote.getPort()
+                : "unknown");
     ctx.channel().attr(DeviceSession.KEY).set(session);
     edge.metrics.connections.incrementAndGet();
     long timeout = edge.settings.connectTimeout().toMillis();
@@ -227,7 +225,7 @@ final class ConnectHandler extends ChannelInboundHandlerAdapter {
       byte[] password,
       Instant received,
       int keepAlive) {
-    edge.authenticator
+    edge.sessions
         .authenticate(clientId, password)
         .whenComplete(
             (account, err) ->
@@ -265,31 +263,25 @@ final class ConnectHandler extends ChannelInboundHandlerAdapter {
   private void attach(
       ChannelHandlerContext ctx, DeviceSession session, UUID account, int keepAlive) {
     session.accountId = account;
-    session.device = edge.devices.handle(session.serial);
-    session.link = edge.spawnLink(session);
-    edge.devices
-        .attach(session.serial, session.remoteAddress, edge.nodeId, session.link.narrow())
+    session.telemetry = edge.sessions.telemetry(session.serial);
+    edge.sessions
+        .attach(session.serial, session.remoteAddress, session)
         .whenComplete(
-            (reply, err) ->
+            (epoch, err) ->
                 ctx.executor()
                     .execute(
                         () -> {
                           edge.attachGate.leave();
-                          if (reply instanceof UpsDevice.Attachment a) {
-                            session.epoch = a.epoch();
+                          if (err == null) {
+                            session.epoch = epoch;
                             if (session.phase != DeviceSession.Phase.AUTHENTICATING) {
-                              edge.devices.detach(
-                                  session.serial,
-                                  a.epoch(),
-                                  DisconnectReason.CONNECTION_CLOSED.name());
+                              edge.sessions.detach(
+                                  session.serial, epoch, DisconnectReason.CONNECTION_CLOSED.name());
                               return;
                             }
                             accept(ctx, session, keepAlive);
                           } else {
-                            log.warn(
-                                "attach of {} failed: {}",
-                                session.serial,
-                                err != null ? err.toString() : reply);
+                            log.warn("attach of {} failed: {}", session.serial, err.toString());
                             refuseNow(
                                 ctx,
                                 session,
@@ -353,7 +345,7 @@ final class ConnectHandler extends ChannelInboundHandlerAdapter {
         session.serial != null
             ? session.serial
             : session.claimed != null ? session.claimed : "unknown";
-    edge.audit.record(
+    edge.sessions.audit(
         "device:" + who,
         session.accountId,
         "mqtt.connect",
@@ -378,9 +370,9 @@ final class ConnectHandler extends ChannelInboundHandlerAdapter {
     session.phase = DeviceSession.Phase.CLOSED;
     session.early.forEach(ConnectHandler::release);
     session.early.clear();
-    if (session.link != null) session.link.tell(DeviceLinkActor.ChannelClosed.INSTANCE);
+    session.closed.complete(null);
     if (wasConnected && session.epoch > 0 && reason != DisconnectReason.TAKEN_OVER) {
-      edge.devices.detach(session.serial, session.epoch, reason.name());
+      edge.sessions.detach(session.serial, session.epoch, reason.name());
     }
     log.debug("connection {} of {} closed: {}", session.remoteAddress, session.serial, reason);
   }

@@ -6,8 +6,9 @@ import org.apache.pekko.actor.typed.javadsl.Behaviors;
 
 /**
  * The per-connection actor a {@link io.upsfleet.cluster.device.UpsDevice} entity holds to reach its
- * device. It lives as long as the channel: the channel's close stops it, which the entity watches.
- * It never touches the channel directly; it hands work to the channel's event loop.
+ * device. It lives as long as the connection: the connection's close stops it, which the entity
+ * watches. It never touches the channel directly; it hands work to the {@link
+ * DeviceSessions.Connection}, which hands it to the channel's event loop.
  */
 final class DeviceLinkActor {
   /** Sent by the edge when the channel closed. */
@@ -17,33 +18,18 @@ final class DeviceLinkActor {
 
   private DeviceLinkActor() {}
 
-  static Behavior<Object> create(DeviceSession session) {
+  static Behavior<Object> create(DeviceSessions.Connection connection) {
     return Behaviors.receive(Object.class)
         .onMessage(
             DeviceLink.Close.class,
             m -> {
-              session
-                  .channel
-                  .eventLoop()
-                  .execute(
-                      () ->
-                          session.close(
-                              DeviceLink.TAKEN_OVER.equals(m.reason())
-                                  ? DisconnectReason.TAKEN_OVER
-                                  : DisconnectReason.REFUSED));
+              connection.end(DeviceLink.TAKEN_OVER.equals(m.reason()));
               return Behaviors.same();
             })
         .onMessage(
             DeviceLink.Deliver.class,
             m -> {
-              session
-                  .channel
-                  .eventLoop()
-                  .execute(
-                      () -> {
-                        if (session.translator != null)
-                          session.translator.deliver(session, m.command());
-                      });
+              connection.deliver(m.command());
               return Behaviors.same();
             })
         .onMessageEquals(ChannelClosed.INSTANCE, Behaviors::stopped)

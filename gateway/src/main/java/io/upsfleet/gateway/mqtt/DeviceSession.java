@@ -3,19 +3,19 @@ package io.upsfleet.gateway.mqtt;
 import io.netty.channel.Channel;
 import io.netty.handler.codec.mqtt.MqttMessage;
 import io.netty.util.AttributeKey;
-import io.upsfleet.cluster.device.UpsDevices;
 import io.upsfleet.cluster.operation.CommandMessage;
 import java.util.ArrayDeque;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.UUID;
-import org.apache.pekko.actor.typed.ActorRef;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 
 /**
  * The state of one device connection, kept on its channel. Touched only on the channel's event
  * loop, so it needs no locks.
  */
-final class DeviceSession {
+final class DeviceSession implements DeviceSessions.Connection {
   static final AttributeKey<DeviceSession> KEY = AttributeKey.valueOf("upsfleet.session");
 
   /** Where the connection is in its life. */
@@ -51,10 +51,12 @@ final class DeviceSession {
   UUID accountId;
   long epoch;
 
-  /** The device's entity, for the per-sample path (set once authenticated). */
-  UpsDevices.Handle device;
+  /** Where the device's samples go, for the per-sample path (set once authenticated). */
+  DeviceSessions.TelemetrySink telemetry;
 
-  ActorRef<Object> link;
+  /** Completed when the channel has closed. */
+  final CompletableFuture<Void> closed = new CompletableFuture<>();
+
   DisconnectReason closeReason;
 
   /** Packets that arrived behind CONNECT before it was answered (clients may pipeline). */
@@ -93,6 +95,28 @@ final class DeviceSession {
   DeviceSession(Channel channel, String remoteAddress) {
     this.channel = channel;
     this.remoteAddress = remoteAddress;
+  }
+
+  @Override
+  public void deliver(CommandMessage command) {
+    channel
+        .eventLoop()
+        .execute(
+            () -> {
+              if (translator != null) translator.deliver(this, command);
+            });
+  }
+
+  @Override
+  public void end(boolean takenOver) {
+    channel
+        .eventLoop()
+        .execute(() -> close(takenOver ? DisconnectReason.TAKEN_OVER : DisconnectReason.REFUSED));
+  }
+
+  @Override
+  public CompletionStage<Void> closed() {
+    return closed;
   }
 
   /** Records why the connection closes (the first reason wins) and closes it. */

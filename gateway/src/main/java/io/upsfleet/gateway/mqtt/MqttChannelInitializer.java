@@ -22,7 +22,11 @@ final class MqttChannelInitializer extends ChannelInitializer<SocketChannel> {
 
   @Override
   protected void initChannel(SocketChannel ch) {
-    ChannelPipeline p = ch.pipeline();
+    configure(ch.pipeline(), edge);
+  }
+
+  /** Adds the handlers to {@code p}; also used by the handler tests on an embedded channel. */
+  static void configure(ChannelPipeline p, MqttEdge edge) {
     p.addLast("protocolName", new ProtocolNameGuard());
     p.addLast(
         "decoder", new MqttDecoder(edge.settings.maxPacketBytes(), MAX_CLIENT_ID_LENGTH, true));

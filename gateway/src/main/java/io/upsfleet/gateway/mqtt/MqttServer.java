@@ -14,7 +14,6 @@ import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.util.concurrent.GlobalEventExecutor;
-import io.upsfleet.cluster.UpsfleetCluster;
 import java.net.BindException;
 import java.net.InetSocketAddress;
 import java.time.Clock;
@@ -49,8 +48,8 @@ public final class MqttServer implements AutoCloseable {
    * Binds the listener; throws {@link IllegalStateException} naming host and port when it cannot.
    */
   public static MqttServer start(
-      MqttSettings settings, UpsfleetCluster cluster, MeterRegistry registry, Clock clock) {
-    MqttEdge edge = new MqttEdge(settings, cluster, new MqttMetrics(registry), clock);
+      MqttSettings settings, DeviceSessions sessions, MeterRegistry registry, Clock clock) {
+    MqttEdge edge = new MqttEdge(settings, sessions, new MqttMetrics(registry), clock);
     EventLoopGroup boss = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
     EventLoopGroup workers =
         new MultiThreadIoEventLoopGroup(settings.workerThreads(), NioIoHandler.newFactory());

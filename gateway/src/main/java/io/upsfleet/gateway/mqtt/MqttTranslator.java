@@ -7,9 +7,6 @@ import io.upsfleet.api.mqtt.DeviceTopic;
 import io.upsfleet.cluster.device.DeviceEventReport;
 import io.upsfleet.cluster.device.Telemetry;
 import io.upsfleet.cluster.device.TelemetryVariable;
-import io.upsfleet.cluster.device.UpsDevice;
-import io.upsfleet.cluster.operation.CommandMessage;
-import io.upsfleet.cluster.operation.CommandReport;
 import java.time.Instant;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -58,10 +55,10 @@ final class MqttTranslator {
     }
     CommandReport report = ((ParseResult.Accepted<CommandReport>) result).value();
     handler.inFlightStarted(session);
-    edge.devices
+    edge.sessions
         .recordCommandResult(session.serial, session.epoch, report)
         .whenComplete(
-            (reply, err) ->
+            (taken, err) ->
                 session
                     .channel
                     .eventLoop()
@@ -69,7 +66,7 @@ final class MqttTranslator {
                         () -> {
                           handler.inFlightEnded(session);
                           if (session.phase != DeviceSession.Phase.CONNECTED) return;
-                          if (reply != null) {
+                          if (err == null) {
                             // Accepted, or refused for good (an unknown id): either way the device
                             // must not re-send it.
                             handler.acknowledge(session, ack);
@@ -114,7 +111,7 @@ final class MqttTranslator {
 
   void onCommandAck(DeviceSession session, int packetId) {
     String commandId = session.outboundCommands.remove(packetId);
-    if (commandId != null) edge.devices.commandDelivered(session.serial, session.epoch, commandId);
+    if (commandId != null) edge.sessions.commandDelivered(session.serial, session.epoch, commandId);
   }
 
   private void onTelemetry(
@@ -130,9 +127,8 @@ final class MqttTranslator {
       edge.metrics.rejected(PayloadRejection.INVALID_VALUE);
       log.debug("telemetry of {} rejected: ups.serial names {}", session.serial, claimed);
     } else if (result instanceof ParseResult.Accepted<Telemetry> a) {
-      session.device.recordTelemetry(session.epoch, a.value());
       // Non-blocking: a full history queue drops the point (counted), the event loop never waits.
-      edge.history.offer(session.serial, a.value());
+      session.telemetry.record(session.epoch, a.value());
     } else if (result instanceof ParseResult.Rejected<Telemetry> r) {
       edge.metrics.rejected(r.reason());
       log.debug("telemetry of {} rejected: {} {}", session.serial, r.reason(), r.detail());
@@ -153,10 +149,10 @@ final class MqttTranslator {
     DeviceEventReport report = ((ParseResult.Accepted<DeviceEventReport>) result).value();
     long started = System.nanoTime();
     handler.inFlightStarted(session);
-    edge.devices
+    edge.sessions
         .recordEvent(session.serial, session.epoch, report)
         .whenComplete(
-            (reply, err) ->
+            (persisted, err) ->
                 session
                     .channel
                     .eventLoop()
@@ -164,7 +160,7 @@ final class MqttTranslator {
                         () -> {
                           handler.inFlightEnded(session);
                           if (session.phase != DeviceSession.Phase.CONNECTED) return;
-                          if (reply instanceof UpsDevice.Confirmation.Accepted) {
+                          if (err == null) {
                             edge.metrics.persistLatency.record(
                                 System.nanoTime() - started, TimeUnit.NANOSECONDS);
                             handler.acknowledge(session, ack);
@@ -172,9 +168,7 @@ final class MqttTranslator {
                             // Not persisted: no PUBACK. Closing makes the device reconnect and
                             // re-send it.
                             log.warn(
-                                "event of {} not persisted: {}",
-                                session.serial,
-                                err != null ? err.toString() : reply);
+                                "event of {} not persisted: {}", session.serial, err.toString());
                             session.close(DisconnectReason.PERSIST_FAILED);
                           }
                         }));

@@ -100,7 +100,7 @@ final class SessionHandler extends ChannelInboundHandlerAdapter {
     if (topic.isEmpty()
         || !topic.get().serial().equals(session.serial)
         || !topic.get().publishableByDevice()) {
-      edge.audit.record(
+      edge.sessions.audit(
           "device:" + session.serial,
           session.accountId,
           "mqtt.publish",
@@ -135,7 +135,7 @@ final class SessionHandler extends ChannelInboundHandlerAdapter {
         subscribedNow = true;
       } else {
         granted.add(MqttQoS.FAILURE.value());
-        edge.audit.record(
+        edge.sessions.audit(
             "device:" + session.serial,
             session.accountId,
             "mqtt.subscribe",

@@ -1,0 +1,271 @@
+package io.upsfleet.gateway.http;
+
+import io.upsfleet.cluster.UpsfleetCluster;
+import io.upsfleet.cluster.account.Account;
+import io.upsfleet.cluster.account.Accounts;
+import io.upsfleet.cluster.account.IssuedToken;
+import io.upsfleet.cluster.account.Role;
+import io.upsfleet.cluster.account.User;
+import io.upsfleet.cluster.operation.CommandType;
+import io.upsfleet.cluster.command.FirmwareRollout;
+import io.upsfleet.cluster.command.FirmwareRollouts;
+import io.upsfleet.cluster.device.DeviceCredentials;
+import io.upsfleet.cluster.device.DeviceDirectory;
+import io.upsfleet.cluster.device.DeviceSnapshot;
+import io.upsfleet.cluster.device.UpsDevice;
+import io.upsfleet.cluster.device.UpsDevices;
+import io.upsfleet.cluster.licensing.LicenseOrder;
+import io.upsfleet.cluster.licensing.Licensing;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.SortedMap;
+import java.util.UUID;
+import java.util.concurrent.CompletionStage;
+
+/** {@link ApiServices} over the cluster's façades: each method delegates, nothing more. */
+public final class ClusterApiServices {
+  private ClusterApiServices() {}
+
+  public static ApiServices over(UpsfleetCluster cluster) {
+    return new ApiServices(
+        new TokensAdapter(cluster.accounts()),
+        new AccountsAdapter(cluster.accounts()),
+        new DevicesAdapter(cluster.devices()),
+        new DirectoryAdapter(cluster.directory()),
+        new CredentialsAdapter(cluster.credentials()),
+        cluster.telemetryHistory()::read,
+        new LicensingAdapter(cluster.licensing()),
+        new RolloutsAdapter(cluster.rollouts()),
+        cluster.audit()::record,
+        new HealthAdapter(cluster));
+  }
+
+  private record AccountsAdapter(Accounts accounts) implements ApiServices.AccountService {
+    @Override
+    public CompletionStage<Account> createAccount(String name, String createdBy) {
+      return accounts.createAccount(name, createdBy);
+    }
+
+    @Override
+    public CompletionStage<Optional<Account>> account(UUID id) {
+      return accounts.account(id);
+    }
+
+    @Override
+    public CompletionStage<List<Account>> accounts(Optional<UUID> only, int offset, int limit) {
+      return accounts.accounts(only, offset, limit);
+    }
+
+    @Override
+    public CompletionStage<Long> countAccounts(Optional<UUID> only) {
+      return accounts.countAccounts(only);
+    }
+
+    @Override
+    public CompletionStage<User> createUser(
+        String username, String password, Role role, UUID accountId) {
+      return accounts.createUser(username, password, role, accountId);
+    }
+
+    @Override
+    public CompletionStage<List<User>> users(Optional<UUID> accountId) {
+      return accounts.users(accountId);
+    }
+  }
+
+  private record TokensAdapter(Accounts accounts) implements ApiServices.TokenService {
+    @Override
+    public CompletionStage<Optional<IssuedToken>> issueToken(String username, String password) {
+      return accounts.issueToken(username, password);
+    }
+
+    @Override
+    public CompletionStage<Optional<Accounts.TokenGrant>> resolveToken(String token) {
+      return accounts.resolveToken(token);
+    }
+
+    @Override
+    public CompletionStage<Boolean> revokeToken(String token) {
+      return accounts.revokeToken(token);
+    }
+  }
+
+  private record DevicesAdapter(UpsDevices devices) implements ApiServices.DeviceService {
+    @Override
+    public CompletionStage<UpsDevice.Confirmation> register(
+        String serial, String model, String accountId) {
+      return devices.register(serial, model, accountId);
+    }
+
+    @Override
+    public CompletionStage<DeviceSnapshot> snapshot(String serial) {
+      return devices.snapshot(serial);
+    }
+
+    @Override
+    public CompletionStage<UpsDevice.PlanReply> plan(String serial) {
+      return devices.plan(serial);
+    }
+
+    @Override
+    public CompletionStage<UpsDevice.CommandReply> requestCommand(
+        String serial,
+        CommandType type,
+        SortedMap<String, String> params,
+        Duration ttl,
+        String by,
+        String idempotencyKey) {
+      return devices.requestCommand(serial, type, params, ttl, by, idempotencyKey);
+    }
+
+    @Override
+    public CompletionStage<UpsDevice.CommandReply> cancelCommand(
+        String serial, String commandId, String by) {
+      return devices.cancelCommand(serial, commandId, by);
+    }
+
+    @Override
+    public CompletionStage<UpsDevice.CommandReply> commands(String serial) {
+      return devices.commands(serial);
+    }
+  }
+
+  private record DirectoryAdapter(DeviceDirectory directory)
+      implements ApiServices.DirectoryService {
+    @Override
+    public CompletionStage<DeviceDirectory.Page<DeviceDirectory.Entry>> page(
+        DeviceDirectory.Query query, int page, int size) {
+      return directory.page(query, page, size);
+    }
+
+    @Override
+    public CompletionStage<DeviceDirectory.Counts> counts(Optional<UUID> account) {
+      return directory.counts(account);
+    }
+
+    @Override
+    public CompletionStage<DeviceDirectory.Page<DeviceDirectory.LoggedEvent>> events(
+        String serial, Instant from, Instant to, int page, int size) {
+      return directory.events(serial, from, to, page, size);
+    }
+  }
+
+  private record CredentialsAdapter(DeviceCredentials credentials)
+      implements ApiServices.CredentialService {
+    @Override
+    public CompletionStage<Optional<String>> create(String serial, UUID accountId) {
+      return credentials.create(serial, accountId);
+    }
+
+    @Override
+    public CompletionStage<Void> delete(String serial) {
+      return credentials.delete(serial);
+    }
+  }
+
+  private record LicensingAdapter(Licensing licensing) implements ApiServices.LicenseService {
+    @Override
+    public CompletionStage<LicenseOrder.OrderView> createOrder(
+        String poNumber,
+        List<Licensing.LineRequest> lines,
+        String channel,
+        String installerEmail,
+        String by) {
+      return licensing.createOrder(poNumber, lines, channel, installerEmail, by);
+    }
+
+    @Override
+    public CompletionStage<LicenseOrder.OrderView> resend(UUID orderId, String by) {
+      return licensing.resend(orderId, by);
+    }
+
+    @Override
+    public CompletionStage<LicenseOrder.OrderView> get(UUID orderId) {
+      return licensing.get(orderId);
+    }
+
+    @Override
+    public CompletionStage<LicenseOrder.OrderView> redeem(String typed, UUID accountId, String by) {
+      return licensing.redeem(typed, accountId, by);
+    }
+
+    @Override
+    public CompletionStage<List<Licensing.DeviceOutcome>> assign(
+        String typedCode,
+        UUID accountId,
+        List<String> serials,
+        List<String> skus,
+        boolean preview,
+        String by,
+        String idempotencyKey) {
+      return licensing.assign(typedCode, accountId, serials, skus, preview, by, idempotencyKey);
+    }
+
+    @Override
+    public CompletionStage<List<Licensing.OrderSummary>> orders(
+        Optional<UUID> account, int page, int size) {
+      return licensing.orders(account, page, size);
+    }
+
+    @Override
+    public CompletionStage<List<Licensing.LineSummary>> entitlements(UUID account) {
+      return licensing.entitlements(account);
+    }
+  }
+
+  private record RolloutsAdapter(FirmwareRollouts rollouts) implements ApiServices.RolloutService {
+    @Override
+    public CompletionStage<FirmwareRollout.Reply> start(
+        String accountId,
+        List<String> serials,
+        int concurrency,
+        int abortAfterFailures,
+        String by) {
+      return rollouts.start(accountId, serials, concurrency, abortAfterFailures, by);
+    }
+
+    @Override
+    public CompletionStage<FirmwareRollout.Reply> get(String id) {
+      return rollouts.get(id);
+    }
+
+    @Override
+    public CompletionStage<FirmwareRollout.Reply> pause(String id, String by) {
+      return rollouts.pause(id, by);
+    }
+
+    @Override
+    public CompletionStage<FirmwareRollout.Reply> resume(String id, String by) {
+      return rollouts.resume(id, by);
+    }
+
+    @Override
+    public CompletionStage<FirmwareRollout.Reply> abort(String id, String by) {
+      return rollouts.abort(id, by);
+    }
+  }
+
+  private record HealthAdapter(UpsfleetCluster cluster) implements ApiServices.HealthService {
+    @Override
+    public boolean clusterUp() {
+      return cluster.isUp();
+    }
+
+    @Override
+    public CompletionStage<Boolean> databaseAnswers() {
+      return cluster
+          .jdbc()
+          .run(
+              c -> {
+                c.setNetworkTimeout(Runnable::run, 2000);
+                try (Statement st = c.createStatement()) {
+                  st.setQueryTimeout(2);
+                  return st.execute("SELECT 1");
+                }
+              });
+    }
+  }
+}

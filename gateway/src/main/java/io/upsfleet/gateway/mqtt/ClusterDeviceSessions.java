@@ -1,0 +1,106 @@
+package io.upsfleet.gateway.mqtt;
+
+import io.upsfleet.cluster.UpsfleetCluster;
+import io.upsfleet.cluster.audit.AuditLog;
+import io.upsfleet.cluster.operation.CommandReport;
+import io.upsfleet.cluster.device.DeviceEventReport;
+import io.upsfleet.cluster.device.UpsDevice;
+import io.upsfleet.cluster.device.UpsDevices;
+import io.upsfleet.cluster.telemetry.TelemetryHistory;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.Props;
+
+/**
+ * {@link DeviceSessions} over the cluster: credentials through a bounded cache, the device entities
+ * through {@link UpsDevices} (each connection reached by a {@link DeviceLinkActor}), the telemetry
+ * history and the audit log. Thread-safe.
+ */
+public final class ClusterDeviceSessions implements DeviceSessions {
+  private final UpsDevices devices;
+  private final TelemetryHistory history;
+  private final AuditLog audit;
+  private final DeviceAuthenticator authenticator;
+  private final String nodeId;
+  private final ActorSystem<?> system;
+  private final AtomicLong linkCounter = new AtomicLong();
+
+  public ClusterDeviceSessions(UpsfleetCluster cluster, MqttSettings settings) {
+    this.devices = cluster.devices();
+    this.history = cluster.telemetryHistory();
+    this.audit = cluster.audit();
+    this.authenticator =
+        new DeviceAuthenticator(cluster.credentials(), settings.credentialCacheSize());
+    this.nodeId = cluster.nodeId();
+    this.system = cluster.system();
+  }
+
+  @Override
+  public CompletionStage<Optional<UUID>> authenticate(String serial, byte[] secret) {
+    return authenticator.authenticate(serial, secret);
+  }
+
+  @Override
+  public CompletionStage<Long> attach(String serial, String remoteAddress, Connection connection) {
+    ActorRef<Object> link =
+        system.systemActorOf(
+            DeviceLinkActor.create(connection),
+            "link-" + serial + "-" + linkCounter.incrementAndGet(),
+            Props.empty());
+    // The entity watches the link: stopping it with the channel tells the entity the device left.
+    connection.closed().thenRun(() -> link.tell(DeviceLinkActor.ChannelClosed.INSTANCE));
+    return devices
+        .attach(serial, remoteAddress, nodeId, link.narrow())
+        .thenApply(
+            reply -> {
+              if (reply instanceof UpsDevice.Attachment a) return a.epoch();
+              throw new IllegalStateException("attach refused: " + reply);
+            });
+  }
+
+  @Override
+  public void detach(String serial, long epoch, String reason) {
+    devices.detach(serial, epoch, reason);
+  }
+
+  @Override
+  public TelemetrySink telemetry(String serial) {
+    UpsDevices.Handle device = devices.handle(serial);
+    return (epoch, sample) -> {
+      device.recordTelemetry(epoch, sample);
+      history.offer(serial, sample);
+    };
+  }
+
+  @Override
+  public CompletionStage<Void> recordEvent(String serial, long epoch, DeviceEventReport report) {
+    return devices
+        .recordEvent(serial, epoch, report)
+        .thenApply(
+            reply -> {
+              if (reply instanceof UpsDevice.Confirmation.Accepted) return null;
+              throw new IllegalStateException("not persisted: " + reply);
+            });
+  }
+
+  @Override
+  public CompletionStage<Void> recordCommandResult(
+      String serial, long epoch, CommandReport report) {
+    return devices.recordCommandResult(serial, epoch, report).thenApply(reply -> null);
+  }
+
+  @Override
+  public void commandDelivered(String serial, long epoch, String commandId) {
+    devices.commandDelivered(serial, epoch, commandId);
+  }
+
+  @Override
+  public void audit(
+      String actor, UUID accountId, String action, String target, String outcome, String details) {
+    audit.record(actor, accountId, action, target, outcome, details);
+  }
+}
