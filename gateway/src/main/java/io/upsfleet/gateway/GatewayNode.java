@@ -178,7 +178,7 @@ public final class GatewayNode implements AutoCloseable {
         "upsfleet-close-connections",
         () ->
             mqtt.closeConnections()
-                .thenCombine(http.stop(Duration.ofSeconds(3)), (a, b) -> Done.getInstance())
+                .thenCombine(http.stop(Duration.ofSeconds(1)), (a, b) -> Done.getInstance())
                 .exceptionally(e -> Done.getInstance()));
     shutdown.addTask(
         CoordinatedShutdown.PhaseServiceStop(),
