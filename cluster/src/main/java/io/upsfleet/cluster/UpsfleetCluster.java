@@ -30,6 +30,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import javax.sql.DataSource;
+import org.apache.pekko.actor.CoordinatedShutdown;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.DispatcherSelector;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
@@ -303,12 +304,26 @@ public final class UpsfleetCluster implements AutoCloseable {
     return Cluster.get(system).selfMember().status() == MemberStatus.up();
   }
 
-  /** Leaves the cluster and terminates the actor system, waiting up to {@code timeout}. */
+  /**
+   * The reason of a Coordinated Shutdown started by {@link #close}: the application stops its node
+   * deliberately and keeps its process ({@code upsfleet-cluster.conf} sets {@code exit-jvm = off}
+   * for it whatever the default).
+   */
+  public enum Closed implements CoordinatedShutdown.Reason {
+    INSTANCE
+  }
+
+  /**
+   * Leaves the cluster and terminates the actor system (Coordinated Shutdown with the reason {@link
+   * Closed}), waiting up to {@code timeout}. Returns at once when the system already terminated,
+   * e.g. after this node was downed.
+   */
   public void close(Duration timeout) {
+    if (system.whenTerminated().isCompleted()) return;
     // Queued history points go out while the JDBC executor still runs.
     telemetryHistory.close(
         timeout.compareTo(Duration.ofSeconds(5)) < 0 ? timeout : Duration.ofSeconds(5));
-    system.terminate();
+    CoordinatedShutdown.get(system).run(Closed.INSTANCE);
     try {
       system
           .getWhenTerminated()

@@ -20,7 +20,11 @@ import io.upsfleet.persistence.DatabaseSettings;
 import io.upsfleet.persistence.Migrations;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.pekko.Done;
+import org.apache.pekko.actor.CoordinatedShutdown;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,6 +39,7 @@ public final class GatewayNode implements AutoCloseable {
   private final UpsfleetCluster cluster;
   private final MqttServer mqtt;
   private final HttpApi http;
+  private final AtomicBoolean closing = new AtomicBoolean();
 
   private GatewayNode(
       HikariDataSource dataSource, UpsfleetCluster cluster, MqttServer mqtt, HttpApi http) {
@@ -80,6 +85,7 @@ public final class GatewayNode implements AutoCloseable {
           MqttServer.start(
               mqttSettings, new ClusterDeviceSessions(cluster, mqttSettings), registry, clock);
       MqttServer listening = mqtt;
+<<<<<<< HEAD
       HttpApi http =
           HttpApi.start(
               httpSettings,
@@ -89,6 +95,12 @@ public final class GatewayNode implements AutoCloseable {
               () -> listening != null,
               clock);
       return new GatewayNode(ds, cluster, mqtt, http);
+=======
+      HttpApi http = HttpApi.start(httpSettings, cluster, registry, () -> listening != null, clock);
+      GatewayNode node = new GatewayNode(ds, cluster, mqtt, http);
+      node.closeListenersOnShutdown(config);
+      return node;
+>>>>>>> downed-node
     } catch (Exception e) {
       if (mqtt != null) mqtt.close();
       if (cluster != null) cluster.close(Duration.ofSeconds(10));
@@ -137,9 +149,91 @@ public final class GatewayNode implements AutoCloseable {
     return http.port();
   }
 
-  /** Stops accepting, closes device connections (recorded as disconnections), then the rest. */
+  /**
+   * Ties the listeners to the actor system's Coordinated Shutdown, whatever starts it: this node
+   * downed by the split-brain resolver or removed from the cluster, its actor system terminating,
+   * the JVM stopping, or {@link #close}. A node whose cluster is gone must not keep devices: it
+   * stops accepting MQTT and HTTP connections ({@code service-unbind}), closes every device
+   * connection and the HTTP connections ({@code service-requests-done}) so that its devices
+   * reconnect to the other nodes, and releases the MQTT threads ({@code service-stop}). Unless this
+   * node was asked to stop, an ERROR line says why; whether the process then exits is {@code
+   * pekko.coordinated-shutdown.exit-jvm} (on for {@link Main}'s processes, off when embedded).
+   */
+  private void closeListenersOnShutdown(Config config) {
+    CoordinatedShutdown shutdown = CoordinatedShutdown.get(cluster.system());
+    shutdown.addTask(
+        CoordinatedShutdown.PhaseBeforeServiceUnbind(),
+        "upsfleet-announce",
+        () -> {
+          CoordinatedShutdown.Reason reason =
+              shutdown.getShutdownReason().orElse(CoordinatedShutdown.unknownReason());
+          if (closing.get()
+              || reason instanceof UpsfleetCluster.Closed
+              || reason == CoordinatedShutdown.jvmExitReason()) {
+            log.info(
+                "stopping: closing the MQTT listener ({} device connections) and the HTTP API",
+                mqtt.connectionCount());
+          } else {
+            log.error(
+                "{} ({}): closing the MQTT listener and its {} device connections and the HTTP API,"
+                    + " so that the devices reconnect to the other nodes; {}",
+                unexpected(reason),
+                reason,
+                mqtt.connectionCount(),
+                exitsJvm(config, reason)
+                    ? "the process exits when the actor system has terminated"
+                    : "this node stays down until it is started again");
+          }
+          return CompletableFuture.completedFuture(Done.getInstance());
+        });
+    shutdown.addTask(
+        CoordinatedShutdown.PhaseServiceUnbind(),
+        "upsfleet-stop-accepting",
+        () ->
+            mqtt.stopAccepting()
+                .thenCombine(http.stopAccepting(), (a, b) -> Done.getInstance())
+                .exceptionally(e -> Done.getInstance()));
+    shutdown.addTask(
+        CoordinatedShutdown.PhaseServiceRequestsDone(),
+        "upsfleet-close-connections",
+        () ->
+            mqtt.closeConnections()
+                .thenCombine(http.stop(Duration.ofSeconds(1)), (a, b) -> Done.getInstance())
+                .exceptionally(e -> Done.getInstance()));
+    shutdown.addTask(
+        CoordinatedShutdown.PhaseServiceStop(),
+        "upsfleet-release-mqtt",
+        () -> mqtt.stop().exceptionally(e -> Done.getInstance()));
+  }
+
+  private static String unexpected(CoordinatedShutdown.Reason reason) {
+    if (reason == CoordinatedShutdown.clusterDowningReason())
+      return "this node was downed (by the split-brain resolver after a partition, or by an operator)";
+    if (reason == CoordinatedShutdown.clusterLeavingReason())
+      return "this node was removed from the cluster";
+    if (reason == CoordinatedShutdown.actorSystemTerminateReason())
+      return "this node's actor system is terminating";
+    return "this node is shutting down";
+  }
+
+  /** {@code pekko.coordinated-shutdown.exit-jvm}, as overridden for {@code reason}. */
+  private static boolean exitsJvm(Config config, CoordinatedShutdown.Reason reason) {
+    String override =
+        "pekko.coordinated-shutdown.reason-overrides.\""
+            + reason.getClass().getName()
+            + "\".exit-jvm";
+    return config.hasPath(override)
+        ? config.getBoolean(override)
+        : config.getBoolean("pekko.coordinated-shutdown.exit-jvm");
+  }
+
+  /**
+   * Stops accepting, closes device connections (recorded as disconnections), then the rest. Quick
+   * when Coordinated Shutdown already closed the listeners (e.g. after this node was downed).
+   */
   @Override
   public void close() {
+    closing.set(true);
     http.close();
     mqtt.close();
     cluster.close(Duration.ofSeconds(20));

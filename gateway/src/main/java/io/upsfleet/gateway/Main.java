@@ -21,6 +21,11 @@ import org.slf4j.LoggerFactory;
  * {@code upsfleet demo}: an embedded PostgreSQL under the data directory, one gateway node, and a
  * support login printed on start (data survives restarts). {@code upsfleet node}: a production node
  * against the PostgreSQL named by {@code UPSFLEET_DB_URL}.
+ *
+ * <p>Either process ends by itself, with status 255 and an ERROR line, when its node is downed or
+ * removed from the cluster or its actor system terminates ({@code upsfleet-node.conf}); nodes
+ * started in another JVM with {@link GatewayNode#start} close their listeners then but never end
+ * the process.
  */
 public final class Main {
   private static final Logger log = LoggerFactory.getLogger(Main.class);
@@ -46,7 +51,9 @@ public final class Main {
 
   private static void run(boolean demo) {
     Config config =
-        UpsfleetCluster.loadConfig(ConfigFactory.parseResourcesAnySyntax("application"));
+        UpsfleetCluster.loadConfig(
+            ConfigFactory.parseResourcesAnySyntax("application")
+                .withFallback(ConfigFactory.parseResources("upsfleet-node.conf")));
     DatabaseSettings db = DatabaseSettings.fromConfig(config);
     EmbeddedDatabase embedded = null;
     if (db.embedded()) {

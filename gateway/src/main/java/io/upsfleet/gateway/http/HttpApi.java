@@ -3,9 +3,14 @@ package io.upsfleet.gateway.http;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
+<<<<<<< HEAD
 import org.apache.pekko.actor.typed.ActorSystem;
+=======
+import org.apache.pekko.Done;
+>>>>>>> downed-node
 import org.apache.pekko.http.javadsl.Http;
 import org.apache.pekko.http.javadsl.ServerBinding;
 import org.apache.pekko.http.javadsl.server.AllDirectives;
@@ -20,6 +25,8 @@ import org.slf4j.LoggerFactory;
 public final class HttpApi extends AllDirectives implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(HttpApi.class);
   private final ServerBinding binding;
+  private CompletionStage<Done> unbound;
+  private CompletionStage<Done> stopped;
 
   private HttpApi(ServerBinding binding) {
     this.binding = binding;
@@ -61,10 +68,34 @@ public final class HttpApi extends AllDirectives implements AutoCloseable {
     return binding.localAddress().getPort();
   }
 
+  /** Stops accepting connections ({@code service-unbind}); open ones stay. Idempotent. */
+  public synchronized CompletionStage<Done> stopAccepting() {
+    if (unbound == null) unbound = binding.unbind().thenApply(unused -> Done.getInstance());
+    return unbound;
+  }
+
+  /**
+   * Stops accepting, lets requests in progress finish within {@code deadline} and closes every
+   * connection ({@code service-requests-done}). Idempotent: later calls return the first stop.
+   */
+  public synchronized CompletionStage<Done> stop(Duration deadline) {
+    if (stopped == null) {
+      stopped =
+          stopAccepting()
+              .exceptionally(e -> Done.getInstance())
+              .thenCompose(unused -> binding.terminate(deadline))
+              .thenApply(unused -> Done.getInstance());
+    }
+    return stopped;
+  }
+
+  /** {@link #stop} with a 5-s deadline, waiting for it; returns at once when already stopped. */
   @Override
   public void close() {
     try {
-      binding.terminate(Duration.ofSeconds(5)).toCompletableFuture().get(10, TimeUnit.SECONDS);
+      stop(Duration.ofSeconds(5)).toCompletableFuture().get(10, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     } catch (Exception e) {
       log.warn("HTTP API did not stop cleanly: {}", e.toString());
     }

@@ -13,18 +13,25 @@ import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import java.net.BindException;
 import java.net.InetSocketAddress;
 import java.time.Clock;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.pekko.Done;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The MQTT 3.1.1 listener devices connect to. {@link #start} binds or fails fast with a clear
  * message (e.g. port in use); {@link #close} stops accepting, closes every device connection (their
- * entities record the disconnection) and releases the threads.
+ * entities record the disconnection) and releases the threads. The three steps are also offered one
+ * by one, asynchronously, for the node's Coordinated Shutdown phases; each runs once.
  */
 public final class MqttServer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(MqttServer.class);
@@ -32,6 +39,9 @@ public final class MqttServer implements AutoCloseable {
   private final EventLoopGroup workers;
   private final Channel serverChannel;
   private final ChannelGroup connections;
+  private CompletionStage<Done> unbound;
+  private CompletionStage<Done> disconnected;
+  private CompletionStage<Done> stopped;
 
   private MqttServer(
       EventLoopGroup boss,
@@ -109,17 +119,77 @@ public final class MqttServer implements AutoCloseable {
     return connections.size();
   }
 
+  /**
+   * Stops accepting connections (Coordinated Shutdown's {@code service-unbind}); open connections
+   * stay. Idempotent.
+   */
+  public synchronized CompletionStage<Done> stopAccepting() {
+    if (unbound == null) unbound = done(serverChannel.close());
+    return unbound;
+  }
+
+  /**
+   * Stops accepting, then closes every device connection ({@code service-requests-done}); their
+   * entities record the disconnection when the cluster still answers. Completes when every
+   * connection is closed. Idempotent.
+   */
+  public synchronized CompletionStage<Done> closeConnections() {
+    if (disconnected == null) {
+      disconnected =
+          stopAccepting()
+              .thenCompose(
+                  unused -> {
+                    connections.forEach(
+                        c -> {
+                          DeviceSession s = c.attr(DeviceSession.KEY).get();
+                          if (s != null)
+                            c.eventLoop().execute(() -> s.close(DisconnectReason.SERVER_SHUTDOWN));
+                          else c.close();
+                        });
+                    return done(connections.newCloseFuture());
+                  });
+    }
+    return disconnected;
+  }
+
+  /**
+   * Closes the connections (see {@link #closeConnections}), then releases the Netty threads ({@code
+   * service-stop}). Idempotent.
+   */
+  public synchronized CompletionStage<Done> stop() {
+    if (stopped == null) {
+      stopped =
+          closeConnections()
+              .exceptionally(e -> Done.getInstance())
+              .thenCompose(
+                  unused ->
+                      done(boss.shutdownGracefully(0, 2, TimeUnit.SECONDS))
+                          .thenCombine(
+                              done(workers.shutdownGracefully(0, 2, TimeUnit.SECONDS)),
+                              (a, b) -> Done.getInstance()));
+    }
+    return stopped;
+  }
+
+  /** {@link #stop}, waiting a bounded time; returns at once when already stopped. */
   @Override
   public void close() {
-    serverChannel.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
-    connections.forEach(
-        c -> {
-          DeviceSession s = c.attr(DeviceSession.KEY).get();
-          if (s != null) c.eventLoop().execute(() -> s.close(DisconnectReason.SERVER_SHUTDOWN));
-          else c.close();
+    try {
+      stop().toCompletableFuture().get(15, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (ExecutionException | TimeoutException e) {
+      log.warn("MQTT listener did not stop cleanly: {}", e.toString());
+    }
+  }
+
+  private static CompletionStage<Done> done(Future<?> netty) {
+    CompletableFuture<Done> f = new CompletableFuture<>();
+    netty.addListener(
+        x -> {
+          if (x.isSuccess() || x.isCancelled()) f.complete(Done.getInstance());
+          else f.completeExceptionally(x.cause());
         });
-    connections.newCloseFuture().awaitUninterruptibly(5, TimeUnit.SECONDS);
-    boss.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
-    workers.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
+    return f;
   }
 }

@@ -1,0 +1,601 @@
+package io.upsfleet.cluster.device;
+
+import io.upsfleet.cluster.device.UpsDevice.*;
+import io.upsfleet.cluster.operation.CommandMessage;
+import io.upsfleet.cluster.operation.CommandStatus;
+import io.upsfleet.cluster.operation.DeviceCommand;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.ActorRefResolver;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.SupervisorStrategy;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
+import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
+import org.apache.pekko.persistence.typed.PersistenceId;
+import org.apache.pekko.persistence.typed.RecoveryCompleted;
+import org.apache.pekko.persistence.typed.RecoveryFailed;
+import org.apache.pekko.persistence.typed.javadsl.CommandHandlerWithReply;
+import org.apache.pekko.persistence.typed.javadsl.CommandHandlerWithReplyBuilder;
+import org.apache.pekko.persistence.typed.javadsl.EventHandler;
+import org.apache.pekko.persistence.typed.javadsl.EventHandlerBuilder;
+import org.apache.pekko.persistence.typed.javadsl.EventSourcedBehaviorWithEnforcedReplies;
+import org.apache.pekko.persistence.typed.javadsl.ReplyEffect;
+import org.apache.pekko.persistence.typed.javadsl.RetentionCriteria;
+import org.apache.pekko.persistence.typed.javadsl.SignalHandler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The behaviour of {@link UpsDevice}: two tables (command → handler, event → state change) and thin
+ * handlers that ask the decisions for events, persist them, then act (tell the device's link, arm
+ * timers, reply). In memory only: the latest sample and its order, when the device was last heard,
+ * and which operations were handed to the current link but are not yet written (the delivery
+ * window).
+ */
+final class UpsDeviceBehavior
+    extends EventSourcedBehaviorWithEnforcedReplies<Command, Event, State> {
+  private static final Logger log = LoggerFactory.getLogger(UpsDevice.class);
+  static final int SNAPSHOT_EVERY = 20;
+  private static final Object OFFLINE_TIMER = "offline";
+  private static final Object PLAN_TIMER = "plan";
+  private static final Object OPERATION_TIMER = "operations";
+  private static final Object IDLE_TIMER = "idle";
+
+  private final String serial;
+  private final ActorRef<ClusterSharding.ShardCommand> shard;
+  private final DeviceSettings settings;
+  private final Clock clock;
+  private final ActorContext<Command> ctx;
+  private final TimerScheduler<Command> timers;
+  private final String tag;
+  private final ActorRefResolver resolver;
+  private final DeviceMetrics metrics;
+  private final TelemetryFacts facts;
+  private final OperationPolicy policy;
+  private final OperationLifecycle lifecycle;
+  private final PlanClock planClock;
+
+  private Telemetry latest;
+  private SampleOrder latestOrder;
+  private Instant lastSeen;
+  private Instant lastActivity;
+  private long sensitivityCheckedEpoch = -1;
+  private final Set<String> handedOver = new HashSet<>();
+
+  static Behavior<Command> create(
+      String serial,
+      ActorRef<ClusterSharding.ShardCommand> shard,
+      DeviceSettings settings,
+      Clock clock,
+      DeviceMetrics metrics) {
+    return Behaviors.setup(
+        ctx ->
+            Behaviors.withTimers(
+                timers ->
+                    new UpsDeviceBehavior(serial, shard, settings, clock, metrics, ctx, timers)));
+  }
+
+  private UpsDeviceBehavior(
+      String serial,
+      ActorRef<ClusterSharding.ShardCommand> shard,
+      DeviceSettings settings,
+      Clock clock,
+      DeviceMetrics metrics,
+      ActorContext<Command> ctx,
+      TimerScheduler<Command> timers) {
+    super(
+        PersistenceId.of(UpsDevice.ENTITY_TYPE_KEY.name(), serial),
+        SupervisorStrategy.restartWithBackoff(Duration.ofMillis(200), Duration.ofSeconds(10), 0.2));
+    this.serial = serial;
+    this.shard = shard;
+    this.settings = settings;
+    this.clock = clock;
+    this.metrics = metrics;
+    this.ctx = ctx;
+    this.timers = timers;
+    this.tag = UpsDevice.tagFor(serial, settings.tagSlices());
+    this.resolver = ActorRefResolver.get(ctx.getSystem());
+    this.facts = new TelemetryFacts(settings.temperatureHigh(), settings.temperatureClear());
+    this.policy = new OperationPolicy(settings.maxOpenOperations());
+    this.lifecycle = new OperationLifecycle(settings.deliveryWindow());
+    this.planClock = new PlanClock(settings.warrantyMonitoringCutoff());
+    this.lastActivity = clock.instant();
+  }
+
+  @Override
+  public State emptyState() {
+    return new EmptyDevice(serial);
+  }
+
+  @Override
+  public RetentionCriteria retentionCriteria() {
+    // Recovery replays at most this many events after the latest snapshot (BENCHMARKS.md).
+    return RetentionCriteria.snapshotEvery(SNAPSHOT_EVERY, 2);
+  }
+
+  @Override
+  public Set<String> tagsFor(Event event) {
+    return Set.of(tag);
+  }
+
+  @Override
+  public SignalHandler<State> signalHandler() {
+    return newSignalHandlerBuilder()
+        .onSignal(RecoveryCompleted.instance(), this::onRecovered)
+        .onSignal(
+            RecoveryFailed.class,
+            (s, f) -> {
+              metrics.replayFailures().increment();
+              log.error(
+                  "journal of {} could not be replayed", persistenceId().id(), f.getFailure());
+            })
+        .build();
+  }
+
+  // ------------------------------------------------------------------------------ command table
+
+  @Override
+  public CommandHandlerWithReply<Command, Event, State> commandHandler() {
+    CommandHandlerWithReplyBuilder<Command, Event, State> b = newCommandHandlerWithReplyBuilder();
+    b.forStateType(EmptyDevice.class)
+        .onCommand(Register.class, this::register)
+        .onAnyCommand((s, c) -> Refusals.notRegistered(this, serial, c));
+    b.forStateType(RegisteredDevice.class)
+        .onCommand(Register.class, (s, c) -> reply(c.replyTo(), Refusals.alreadyRegistered(serial)))
+        .onCommand(Attach.class, this::attach)
+        .onCommand(Detach.class, (s, c) -> detach(s, c.epoch(), c.reason()))
+        .onCommand(LinkTerminated.class, (s, c) -> detach(s, c.epoch(), "LINK_STOPPED"))
+        .onCommand(RecordTelemetry.class, this::telemetry)
+        .onCommand(RecordEvent.class, this::deviceEvent)
+        .onCommand(RequestOperation.class, this::requestOperation)
+        .onCommand(CancelOperation.class, this::cancelOperation)
+        .onCommand(GetOperations.class, (s, c) -> reply(c.replyTo(), Views.page(s, c)))
+        .onCommand(GetAllowedOperations.class, (s, c) -> reply(c.replyTo(), allowances(s)))
+        .onCommand(OperationPublished.class, this::published)
+        .onCommand(OperationDelivered.class, this::delivered)
+        .onCommand(RecordOperationResult.class, this::operationResult)
+        .onCommand(ApplyEntitlements.class, this::applyEntitlements)
+        .onCommand(PreviewEntitlements.class, (s, c) -> reply(c.replyTo(), preview(s, c)))
+        .onCommand(GetPlan.class, (s, c) -> reply(c.replyTo(), Views.plan(s, now())))
+        .onCommand(GetSnapshot.class, (s, c) -> reply(c.replyTo(), snapshot(s)))
+        .onCommand(Wake.class, (s, c) -> checkDeadlines(touched(s)))
+        .onCommand(CheckDeadlines.class, (s, c) -> checkDeadlines(s))
+        .onCommand(IdleCheck.class, this::idleCheck);
+    return b.build();
+  }
+
+  // -------------------------------------------------------------------------------- event table
+
+  @Override
+  public EventHandler<State, Event> eventHandler() {
+    EventHandlerBuilder<State, Event> b = newEventHandlerBuilder();
+    b.forStateType(EmptyDevice.class).onEvent(Registered.class, EmptyDevice::registered);
+    b.forStateType(RegisteredDevice.class)
+        .onEvent(Connected.class, RegisteredDevice::on)
+        .onEvent(Disconnected.class, RegisteredDevice::on)
+        .onEvent(ConnectionLost.class, RegisteredDevice::on)
+        .onEvent(StatusChanged.class, RegisteredDevice::on)
+        .onEvent(TemperatureAlarmChanged.class, RegisteredDevice::on)
+        .onEvent(FirmwareChanged.class, RegisteredDevice::on)
+        .onEvent(EventRaised.class, RegisteredDevice::on)
+        .onEvent(EntitlementsApplied.class, RegisteredDevice::on)
+        .onEvent(PlanChecked.class, RegisteredDevice::on)
+        .onEvent(CommandRequested.class, RegisteredDevice::on)
+        .onEvent(CommandUpdated.class, RegisteredDevice::on)
+        .onEvent(FirmwareOffered.class, RegisteredDevice::on);
+    return b.build();
+  }
+
+  /** The state after {@code e}: the event table applied outside the journal (for decisions). */
+  private RegisteredDevice apply(RegisteredDevice s, Event e) {
+    return (RegisteredDevice) eventHandler().apply(s, e);
+  }
+
+  // ------------------------------------------------------------------------------- registration
+
+  private ReplyEffect<Event, State> register(EmptyDevice s, Register c) {
+    touch();
+    Instant now = now();
+    Registered e =
+        new Registered(
+            serial,
+            c.model(),
+            c.accountId(),
+            now,
+            PlanBook.plus(now, settings.trialLength()),
+            PlanBook.plus(now, settings.warranty()),
+            PlanBook.plus(now, batteryWarrantyFor(c.model())));
+    RegisteredDevice after = s.registered(e);
+    return Effect()
+        .persist(List.of(e, new PlanChecked(now, after.plan().record(now), now)))
+        .thenRun(this::armTimers)
+        .thenReply(c.replyTo(), st -> new Confirmation.Accepted());
+  }
+
+  /** A lead-acid device registered for the trial gets more battery warranty; lithium does not. */
+  private java.time.Period batteryWarrantyFor(String model) {
+    return DeviceModels.chemistryOf(model) == DeviceModels.Chemistry.LEAD_ACID
+        ? settings.batteryWarranty().plus(settings.trialBatteryBonus())
+        : settings.batteryWarranty();
+  }
+
+  // ----------------------------------------------------------------------------------- sessions
+
+  private ReplyEffect<Event, State> attach(RegisteredDevice s, Attach c) {
+    touch();
+    Instant now = now();
+    if (c.notAfter() != null && now.isAfter(c.notAfter())) {
+      return reply(c.replyTo(), Refusals.staleAttach(c.notAfter()));
+    }
+    long epoch = s.session().epoch() + 1;
+    List<Event> events = new ArrayList<>(4);
+    if (s.session().online()) {
+      Instant deadline = now.plus(settings.offlineGrace());
+      events.add(new Disconnected(s.session().epoch(), DeviceLink.TAKEN_OVER, deadline, now));
+      cloned(s, now).ifPresent(events::add);
+    }
+    events.add(
+        new Connected(
+            epoch, c.remoteAddress(), c.node(), resolver.toSerializationFormat(c.link()), now));
+    if (s.session().connectionLost()) {
+      events.add(TelemetryFacts.raised(s, EventType.CONNECTION_RESTORED, null, now));
+    }
+    RegisteredDevice after = s;
+    for (Event e : events) after = apply(after, e);
+    events.addAll(lifecycle.deadlines(after, now)); // what expired while it was away never goes out
+    ActorRef<DeviceLink.Message> previous = s.session().online() ? linkOf(s) : null;
+    return Effect()
+        .persist(stamp(s, events))
+        .thenRun(
+            st -> {
+              handedOver.clear();
+              if (previous != null) {
+                ctx.unwatch(previous);
+                previous.tell(new DeviceLink.Close(DeviceLink.TAKEN_OVER));
+              }
+              ctx.watchWith(c.link(), new LinkTerminated(epoch));
+              lastSeen = now;
+              armTimers(st);
+              handOver((RegisteredDevice) st);
+            })
+        .thenReply(c.replyTo(), st -> new Attachment(epoch));
+  }
+
+  /** DEVICE_CLONED when this take-over makes too many within the window (raised once a window). */
+  private java.util.Optional<Event> cloned(RegisteredDevice s, Instant now) {
+    Session session = s.session();
+    int takeovers = session.takeoversWithin(settings.cloneWindow(), now) + 1;
+    boolean raisedLately =
+        session.clonedRaisedAt() != null
+            && session.clonedRaisedAt().isAfter(now.minus(settings.cloneWindow()));
+    if (takeovers < settings.cloneTakeovers() || raisedLately) return java.util.Optional.empty();
+    metrics.clonedDevices().increment();
+    log.warn(
+        "device {} looks cloned: {} take-overs within {}",
+        serial,
+        takeovers,
+        settings.cloneWindow());
+    java.util.TreeMap<String, String> details = new java.util.TreeMap<>();
+    details.put("takeovers", Integer.toString(takeovers));
+    details.put("window", settings.cloneWindow().toString());
+    details.put("remoteAddress", String.valueOf(session.remoteAddress()));
+    return java.util.Optional.of(
+        TelemetryFacts.raised(s, EventType.DEVICE_CLONED, null, now, details));
+  }
+
+  private ReplyEffect<Event, State> detach(RegisteredDevice s, long epoch, String reason) {
+    if (!s.session().online() || epoch != s.session().epoch()) {
+      return Effect().none().thenNoReply(); // a late disconnect of an older session
+    }
+    Instant now = now();
+    ActorRef<DeviceLink.Message> link = linkOf(s);
+    return Effect()
+        .persist(new Disconnected(epoch, reason, now.plus(settings.offlineGrace()), now))
+        .thenRun(
+            st -> {
+              if (link != null) ctx.unwatch(link);
+              handedOver.clear();
+              armTimers(st);
+            })
+        .thenNoReply();
+  }
+
+  // --------------------------------------------------------------------------- samples, reports
+
+  private ReplyEffect<Event, State> telemetry(RegisteredDevice s, RecordTelemetry c) {
+    touch();
+    if (!s.session().online() || c.epoch() != s.session().epoch()) {
+      return replyIfAsked(Effect().none(), c.replyTo(), Refusals.staleSession(c.epoch()));
+    }
+    Telemetry t = c.telemetry();
+    lastSeen = t.receivedAt();
+    SampleOrder order = SampleOrder.of(c.epoch(), t);
+    if (!order.isNewerThan(latestOrder != null ? latestOrder : s.health().newest(), c.dup())) {
+      metrics.staleSamples().increment();
+      return replyIfAsked(Effect().none(), c.replyTo(), new Confirmation.Accepted());
+    }
+    latest = t;
+    latestOrder = order;
+    List<Event> events = new ArrayList<>(facts.of(s, t, order));
+    if (sensitivityCheckedEpoch != c.epoch()) {
+      sensitivityCheckedEpoch = c.epoch();
+      events.addAll(lifecycle.shadow(s, t));
+    }
+    if (events.isEmpty()) {
+      return replyIfAsked(Effect().none(), c.replyTo(), new Confirmation.Accepted());
+    }
+    return replyIfAsked(
+        Effect().persist(stamp(s, events)).thenRun(this::afterOperations),
+        c.replyTo(),
+        new Confirmation.Accepted());
+  }
+
+  private ReplyEffect<Event, State> deviceEvent(RegisteredDevice s, RecordEvent c) {
+    touch();
+    if (!s.session().online() || c.epoch() != s.session().epoch()) {
+      return reply(c.replyTo(), Refusals.staleSession(c.epoch()));
+    }
+    DeviceEventReport r = c.report();
+    lastSeen = r.receivedAt();
+    if (s.health().recentReports().contains(Health.reportKey(r.seq(), r.type(), r.deviceTime()))) {
+      return reply(c.replyTo(), new Confirmation.Accepted()); // a re-send: already persisted
+    }
+    EventRaised e =
+        new EventRaised(
+            r.type(),
+            r.type().severity(),
+            TelemetryFacts.causeOf(s, s.health().status()),
+            r.deviceTime(),
+            r.seq(),
+            r.details(),
+            io.upsfleet.cluster.plan.Feature.EVENT_LOG.allowedOn(s.planAt(r.receivedAt()).plan()),
+            r.receivedAt());
+    return Effect().persist(e).thenReply(c.replyTo(), st -> new Confirmation.Accepted());
+  }
+
+  // --------------------------------------------------------------------------------- operations
+
+  private ReplyEffect<Event, State> requestOperation(RegisteredDevice s, RequestOperation c) {
+    touch();
+    if (c.idempotencyKey() != null) {
+      for (DeviceCommand existing : s.operations().commands()) {
+        if (c.idempotencyKey().equals(existing.idempotencyKey())) {
+          return reply(c.replyTo(), new OperationAccepted(existing, s.accountId()));
+        }
+      }
+    }
+    Instant now = now();
+    OperationPolicy.Decision decision = policy.decide(s, c.operation(), now);
+    if (decision instanceof OperationPolicy.Refused r) {
+      return reply(
+          c.replyTo(),
+          new OperationRefused(r.reason(), r.message(), r.requiredPlan(), s.accountId()));
+    }
+    List<Event> events =
+        lifecycle.requested(
+            s,
+            ((OperationPolicy.Allowed) decision).operation(),
+            c.ttl(),
+            c.by(),
+            c.idempotencyKey(),
+            now);
+    String id = ((CommandRequested) events.get(0)).command().id();
+    return Effect()
+        .persist(stamp(s, events))
+        .thenRun(this::afterOperations)
+        .thenReply(c.replyTo(), st -> accepted(st, id));
+  }
+
+  private ReplyEffect<Event, State> cancelOperation(RegisteredDevice s, CancelOperation c) {
+    DeviceCommand cmd = s.operations().find(c.commandId()).orElse(null);
+    if (cmd == null || cmd.status() != CommandStatus.PENDING || handedOver.contains(cmd.id())) {
+      return reply(c.replyTo(), Refusals.notCancellable(s, c.commandId(), cmd));
+    }
+    return Effect()
+        .persist(stamp(s, lifecycle.cancelled(s, cmd, c.by(), now())))
+        .thenRun(this::afterOperations)
+        .thenReply(c.replyTo(), st -> accepted(st, cmd.id()));
+  }
+
+  private ReplyEffect<Event, State> published(RegisteredDevice s, OperationPublished c) {
+    List<Event> events = lifecycle.published(s, c.epoch(), c.commandId(), now());
+    if (c.epoch() == s.session().epoch()) handedOver.remove(c.commandId());
+    return Effect().persist(stamp(s, events)).thenRun(this::afterOperations).thenNoReply();
+  }
+
+  private ReplyEffect<Event, State> delivered(RegisteredDevice s, OperationDelivered c) {
+    List<Event> events = lifecycle.delivered(s, c.epoch(), c.commandId(), now());
+    if (c.epoch() == s.session().epoch()) handedOver.remove(c.commandId());
+    return Effect().persist(stamp(s, events)).thenRun(this::afterOperations).thenNoReply();
+  }
+
+  private ReplyEffect<Event, State> operationResult(RegisteredDevice s, RecordOperationResult c) {
+    touch();
+    DeviceCommand cmd = s.operations().find(c.report().id()).orElse(null);
+    if (cmd == null) return reply(c.replyTo(), Refusals.unknownOperation(c.report().id()));
+    if (cmd.status().isFinal()) return reply(c.replyTo(), new Confirmation.Accepted()); // re-send
+    handedOver.remove(cmd.id());
+    return Effect()
+        .persist(stamp(s, lifecycle.reported(s, cmd, c.report())))
+        .thenRun(this::afterOperations)
+        .thenReply(c.replyTo(), st -> new Confirmation.Accepted());
+  }
+
+  private OperationReply accepted(State st, String id) {
+    RegisteredDevice r = (RegisteredDevice) st;
+    return new OperationAccepted(r.operations().find(id).orElseThrow(), r.accountId());
+  }
+
+  private OperationReply allowances(RegisteredDevice s) {
+    return new Allowances(policy.allowed(s, now()), s.accountId());
+  }
+
+  /** After operation events: re-arm the deadline and hand the next waiting operations over. */
+  private void afterOperations(State st) {
+    armTimers(st);
+    handOver((RegisteredDevice) st);
+  }
+
+  /** Tells the link the operations the delivery window has room for (not persisted: see SENT). */
+  private void handOver(RegisteredDevice s) {
+    List<DeviceCommand> next = lifecycle.toHandOver(s, handedOver, now());
+    if (next.isEmpty()) return;
+    ActorRef<DeviceLink.Message> link = linkOf(s);
+    for (DeviceCommand c : next) {
+      handedOver.add(c.id());
+      link.tell(new DeviceLink.Deliver(CommandMessage.of(c)));
+    }
+  }
+
+  private List<Event> stamp(RegisteredDevice s, List<Event> events) {
+    return OperationLifecycle.stampDeadlines(s, events, this::apply);
+  }
+
+  // ---------------------------------------------------------------------------------------- plan
+
+  private ReplyEffect<Event, State> applyEntitlements(RegisteredDevice s, ApplyEntitlements c) {
+    touch();
+    Instant now = now();
+    if (s.plan().applied(c.assignmentId())) {
+      return reply(c.replyTo(), Views.plan(s, now)); // applied before: exactly once
+    }
+    return Effect()
+        .persist(planClock.entitlements(s, c.assignmentId(), c.grants(), c.by(), now))
+        .thenRun(this::armTimers)
+        .thenReply(c.replyTo(), st -> Views.plan((RegisteredDevice) st, now));
+  }
+
+  private PlanReply preview(RegisteredDevice s, PreviewEntitlements c) {
+    Instant now = now();
+    return Views.plan(s.with(planClock.preview(s, c.grants(), now)), now);
+  }
+
+  // ---------------------------------------------------------------------------------- deadlines
+
+  private ReplyEffect<Event, State> checkDeadlines(State state) {
+    if (!(state instanceof RegisteredDevice s)) return Effect().none().thenNoReply();
+    Instant now = now();
+    List<Event> events = stamp(s, lifecycle.deadlines(s, now));
+    if (events.isEmpty()) events = planClock.due(s, now);
+    if (events.isEmpty()
+        && s.session().graceRunning()
+        && !now.isBefore(s.session().offlineDeadline())) {
+      events =
+          List.of(
+              new ConnectionLost(now),
+              TelemetryFacts.raised(s, EventType.CONNECTION_LOST, null, now));
+    }
+    if (events.isEmpty()) {
+      armTimers(s);
+      return Effect().none().thenNoReply();
+    }
+    return Effect()
+        .persist(events)
+        .thenRun(
+            st -> {
+              afterOperations(st);
+              ctx.getSelf().tell(new CheckDeadlines()); // another kind of deadline may be due too
+            })
+        .thenNoReply();
+  }
+
+  private ReplyEffect<Event, State> idleCheck(RegisteredDevice s, IdleCheck c) {
+    boolean busy =
+        s.session().online()
+            || s.session().offlineDeadline() != null
+            || s.operations().nextDeadline() != null;
+    if (!busy && Duration.between(lastActivity, now()).compareTo(settings.idlePassivation()) >= 0) {
+      shard.tell(new ClusterSharding.Passivate<>(ctx.getSelf()));
+    }
+    return Effect().none().thenNoReply();
+  }
+
+  private void onRecovered(State state) {
+    if (state instanceof RegisteredDevice s) {
+      if (s.session().reachable()) {
+        // After a restart or rebalance the link may live on a node that is gone: watching tells.
+        ctx.watchWith(linkOf(s), new LinkTerminated(s.session().epoch()));
+      }
+      armTimers(s);
+      handOver(s);
+    }
+    Duration half = settings.idlePassivation().dividedBy(2);
+    timers.startTimerWithFixedDelay(
+        IDLE_TIMER,
+        new IdleCheck(),
+        half.compareTo(Duration.ofSeconds(1)) < 0 ? Duration.ofSeconds(1) : half);
+  }
+
+  /** Arms one timer per persisted deadline: offline grace, plan changes, operation deadlines. */
+  private void armTimers(State state) {
+    if (!(state instanceof RegisteredDevice s)) return;
+    arm(OFFLINE_TIMER, s.session().graceRunning() ? s.session().offlineDeadline() : null);
+    arm(OPERATION_TIMER, s.operations().nextDeadline());
+    // Long waits are re-checked daily: the scheduler's horizon is finite and clocks may be
+    // adjusted.
+    arm(
+        PLAN_TIMER,
+        PlanClock.nextDeadline(s)
+            .map(d -> earliest(d, now().plus(Duration.ofDays(1))))
+            .orElse(null));
+  }
+
+  private void arm(Object key, Instant at) {
+    if (at == null) {
+      timers.cancel(key);
+      return;
+    }
+    Duration wait = Duration.between(now(), at);
+    timers.startSingleTimer(key, new CheckDeadlines(), wait.isNegative() ? Duration.ZERO : wait);
+  }
+
+  // -------------------------------------------------------------------------------------- helpers
+
+  private DeviceSnapshot snapshot(RegisteredDevice s) {
+    return Views.snapshot(s, latest, lastSeen, now());
+  }
+
+  private ActorRef<DeviceLink.Message> linkOf(RegisteredDevice s) {
+    return s.session().link() == null ? null : resolver.resolveActorRef(s.session().link());
+  }
+
+  private Instant now() {
+    return clock.instant();
+  }
+
+  private void touch() {
+    lastActivity = now();
+  }
+
+  private State touched(State s) {
+    touch();
+    return s;
+  }
+
+  private static Instant earliest(Instant a, Instant b) {
+    return a.isBefore(b) ? a : b;
+  }
+
+  <R> ReplyEffect<Event, State> reply(ActorRef<R> to, R message) {
+    return Effect().reply(to, message);
+  }
+
+  private ReplyEffect<Event, State> replyIfAsked(
+      org.apache.pekko.persistence.typed.javadsl.EffectBuilder<Event, State> effect,
+      ActorRef<Confirmation> to,
+      Confirmation message) {
+    return to == null ? effect.thenNoReply() : effect.thenReply(to, st -> message);
+  }
+
+  ReplyEffect<Event, State> noReply() {
+    return Effect().none().thenNoReply();
+  }
+}
