@@ -109,7 +109,8 @@ class SerializationTest {
   private static final TestProbe<UpsDevice.AttachReply> attachReplies = testKit.createTestProbe();
   private static final TestProbe<DeviceSnapshot> snapshots = testKit.createTestProbe();
   private static final TestProbe<UpsDevice.PlanReply> planReplies = testKit.createTestProbe();
-  private static final TestProbe<UpsDevice.CommandReply> commandReplies = testKit.createTestProbe();
+  private static final TestProbe<UpsDevice.OperationReply> commandReplies =
+      testKit.createTestProbe();
   private static final TestProbe<LicenseOrder.Reply> orderReplies = testKit.createTestProbe();
 
   private static final Instant AT = Instant.parse("2025-03-10T08:15:30.123456789Z");
@@ -402,24 +403,24 @@ class SerializationTest {
         new UpsDevice.ApplyEntitlements("asg-1", grants(), "alice", planReplies.ref()),
         new UpsDevice.PreviewEntitlements(grants(), planReplies.ref()),
         new UpsDevice.GetPlan(planReplies.ref()),
-        new UpsDevice.RequestCommand(
+        new UpsDevice.RequestOperation(
             CommandType.OUTLET_GROUP_REBOOT,
             new TreeMap<>(Map.of("group", "0")),
             Duration.ofMinutes(10),
             "alice",
             "idem-1",
             commandReplies.ref()),
-        new UpsDevice.RequestCommand(
+        new UpsDevice.RequestOperation(
             CommandType.SELF_TEST,
             new TreeMap<>(),
             Duration.ofSeconds(10),
             "bob",
             null,
             commandReplies.ref()),
-        new UpsDevice.CancelCommand("cmd-1", "alice", commandReplies.ref()),
-        new UpsDevice.GetCommands(commandReplies.ref()),
-        new UpsDevice.CommandDelivered(3, "cmd-1"),
-        new UpsDevice.RecordCommandResult(3, commandReport(), confirmations.ref()),
+        new UpsDevice.CancelOperation("cmd-1", "alice", commandReplies.ref()),
+        new UpsDevice.GetOperations(commandReplies.ref()),
+        new UpsDevice.OperationDelivered(3, "cmd-1"),
+        new UpsDevice.RecordOperationResult(3, commandReport(), confirmations.ref()),
         new UpsDevice.Wake(),
         internal("LinkTerminated", 3L),
         internal("CheckDeadlines"),
@@ -481,15 +482,15 @@ class SerializationTest {
             null,
             null,
             AT),
-        new UpsDevice.CommandAccepted(command(CommandStatus.PENDING), "acct-42"),
-        new UpsDevice.CommandRefused(
+        new UpsDevice.OperationAccepted(command(CommandStatus.PENDING), "acct-42"),
+        new UpsDevice.OperationRefused(
             UpsDevice.RefusalReason.PLAN,
             "remote outlet-group reboot needs the Advanced plan; the device is on Standard",
             Plan.ADVANCED,
             "acct-42"),
-        new UpsDevice.CommandRefused(
+        new UpsDevice.OperationRefused(
             UpsDevice.RefusalReason.NOT_REGISTERED, "not registered", null, null),
-        new UpsDevice.CommandList(
+        new UpsDevice.OperationPage(
             List.of(command(CommandStatus.SENT), command(CommandStatus.SUCCEEDED)), "acct-42"));
   }
 

@@ -4,8 +4,8 @@ import io.upsfleet.cluster.CborSerializable;
 import io.upsfleet.cluster.device.UpsDevice;
 import io.upsfleet.cluster.device.UpsDevices;
 import io.upsfleet.cluster.operation.CommandStatus;
-import io.upsfleet.cluster.operation.CommandType;
 import io.upsfleet.cluster.operation.DeviceCommand;
+import io.upsfleet.cluster.operation.Operation;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -15,7 +15,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeMap;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.SupervisorStrategy;
@@ -377,17 +376,16 @@ public final class FirmwareRollout
 
   private void start(String serial) {
     ctx.pipeToSelf(
-        devices.requestCommand(
+        devices.requestOperation(
             serial,
-            CommandType.FIRMWARE_UPGRADE,
-            new TreeMap<>(),
+            new Operation.FirmwareUpgrade(null, false),
             COMMAND_TTL,
             "rollout:" + id,
             "rollout:" + id + ":" + serial),
         (reply, err) -> {
-          if (reply instanceof UpsDevice.CommandAccepted a)
+          if (reply instanceof UpsDevice.OperationAccepted a)
             return new Started(serial, a.command().id(), null);
-          if (reply instanceof UpsDevice.CommandRefused r)
+          if (reply instanceof UpsDevice.OperationRefused r)
             return new Started(serial, null, r.message());
           return new StillRunning(serial); // the device did not answer: try again on a later tick
         });
@@ -395,9 +393,9 @@ public final class FirmwareRollout
 
   private void poll(String serial, String commandId) {
     ctx.pipeToSelf(
-        devices.commands(serial),
+        devices.operations(serial, 0, 1000),
         (reply, err) -> {
-          if (reply instanceof UpsDevice.CommandList list) {
+          if (reply instanceof UpsDevice.OperationPage list) {
             for (DeviceCommand c : list.commands()) {
               if (c.id().equals(commandId) && c.status().isFinal())
                 return new Finished(serial, c.status(), c.reason());

@@ -18,7 +18,7 @@ public final class DeviceLink {
 
   /**
    * Publish a command to the device (QoS 1); the edge reports the device's PUBACK as
-   * CommandDelivered.
+   * OperationDelivered.
    */
   public record Deliver(io.upsfleet.cluster.operation.CommandMessage command) implements Message {}
 

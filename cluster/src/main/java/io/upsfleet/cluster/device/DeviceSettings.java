@@ -20,6 +20,12 @@ import java.time.Duration;
  * @param trialBatteryBonus extra battery warranty for a lead-acid device registered for the trial
  * @param warrantyMonitoringCutoff extended warranties extend monitoring only for devices registered
  *     before it
+ * @param deliveryWindow how many operations may be published to a device and not yet acknowledged
+ *     (PUBACK) at a time; the rest wait {@code PENDING} in the entity
+ * @param maxOpenOperations how many unfinished operations a device may have; more are refused
+ * @param cloneTakeovers how many session take-overs within {@code cloneWindow} mark a device as
+ *     cloned (two live devices sharing one identity)
+ * @param cloneWindow the window over which take-overs are counted
  */
 public record DeviceSettings(
     Duration offlineGrace,
@@ -32,7 +38,11 @@ public record DeviceSettings(
     java.time.Period warranty,
     java.time.Period batteryWarranty,
     java.time.Period trialBatteryBonus,
-    java.time.Instant warrantyMonitoringCutoff) {
+    java.time.Instant warrantyMonitoringCutoff,
+    int deliveryWindow,
+    int maxOpenOperations,
+    int cloneTakeovers,
+    Duration cloneWindow) {
 
   public DeviceSettings {
     require(
@@ -46,6 +56,22 @@ public record DeviceSettings(
         temperatureClear < temperatureHigh, "temperature-clear", "must be below temperature-high");
     require(!askTimeout.isNegative() && !askTimeout.isZero(), "ask-timeout", "must be positive");
     require(tagSlices >= 1 && tagSlices <= 64, "tag-slices", "must be between 1 and 64");
+    require(
+        deliveryWindow >= 1 && deliveryWindow <= 32,
+        "operations.delivery-window",
+        "must be between 1 and 32");
+    require(
+        maxOpenOperations >= 1 && maxOpenOperations <= 1000,
+        "operations.max-open",
+        "must be between 1 and 1000");
+    require(
+        cloneTakeovers >= 2 && cloneTakeovers <= 1000,
+        "clone-detection.take-overs",
+        "must be between 2 and 1000");
+    require(
+        !cloneWindow.isNegative() && !cloneWindow.isZero(),
+        "clone-detection.window",
+        "must be positive");
   }
 
   /** Reads block {@code upsfleet.devices}. */
@@ -62,7 +88,11 @@ public record DeviceSettings(
         c.getPeriod("warranty"),
         c.getPeriod("battery-warranty"),
         c.getPeriod("trial-battery-bonus"),
-        instant(c, "warranty-monitoring-cutoff"));
+        instant(c, "warranty-monitoring-cutoff"),
+        c.getInt("operations.delivery-window"),
+        c.getInt("operations.max-open"),
+        c.getInt("clone-detection.take-overs"),
+        c.getDuration("clone-detection.window"));
   }
 
   private static java.time.Instant instant(Config c, String key) {

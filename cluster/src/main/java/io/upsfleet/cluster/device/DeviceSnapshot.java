@@ -47,4 +47,28 @@ public record DeviceSnapshot(
     PlanStatus plan,
     String desiredSensitivity,
     String firmwareAvailable)
-    implements CborSerializable {}
+    implements CborSerializable {
+
+  /** The view of a serial that no device has. */
+  public static DeviceSnapshot unregistered(String serial) {
+    return new DeviceSnapshot(
+        serial,
+        false,
+        null,
+        null,
+        null,
+        false,
+        null,
+        null,
+        null,
+        null,
+        false,
+        Set.of(),
+        false,
+        null,
+        null,
+        new PlanStatus(io.upsfleet.cluster.plan.Plan.BASIC, "NONE", null, null),
+        null,
+        null);
+  }
+}

@@ -27,7 +27,17 @@ public enum EventType {
   PLAN_CHANGED(Severity.INFO, false),
   PLAN_EXPIRING(Severity.WARNING, false),
   PLAN_EXPIRED(Severity.WARNING, false),
-  USER_ACTION(Severity.INFO, false);
+  USER_ACTION(Severity.INFO, false),
+  /** A remote operation failed or the device rejected it. */
+  OPERATION_FAILED(Severity.WARNING, false),
+  /** A remote operation's time-to-live passed before the device had it: it never ran. */
+  OPERATION_EXPIRED(Severity.WARNING, false),
+  /** A delivered remote operation did not finish within its execution time-out. */
+  OPERATION_TIMED_OUT(Severity.WARNING, false),
+  /** A remote operation was cancelled before it was sent. */
+  OPERATION_CANCELLED(Severity.INFO, false),
+  /** Two live devices share this identity: they keep taking each other's session over. */
+  DEVICE_CLONED(Severity.CRITICAL, false);
 
   private final Severity severity;
   private final boolean reportable;

@@ -21,6 +21,7 @@ import java.util.TreeMap;
  * @param readings string variables by NUT name (enums, text, dates)
  * @param clockSkewed whether {@code deviceTime} differs from {@code receivedAt} by more than the
  *     allowed skew
+ * @param boot the device's boot counter ({@code boot}), or -1 when it does not send one
  */
 public record Telemetry(
     Instant deviceTime,
@@ -29,8 +30,21 @@ public record Telemetry(
     Set<StatusFlag> status,
     SortedMap<String, Double> measurements,
     SortedMap<String, String> readings,
-    boolean clockSkewed)
+    boolean clockSkewed,
+    long boot)
     implements CborSerializable {
+
+  /** A sample of a device that sends no boot counter. */
+  public Telemetry(
+      Instant deviceTime,
+      Instant receivedAt,
+      long seq,
+      Set<StatusFlag> status,
+      SortedMap<String, Double> measurements,
+      SortedMap<String, String> readings,
+      boolean clockSkewed) {
+    this(deviceTime, receivedAt, seq, status, measurements, readings, clockSkewed, -1);
+  }
 
   public Telemetry {
     status = Set.copyOf(status);

@@ -1,6 +1,9 @@
 package io.upsfleet.cluster.device;
 
+import io.upsfleet.cluster.operation.CommandReport;
+import io.upsfleet.cluster.operation.Operation;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.concurrent.CompletionStage;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
@@ -33,11 +36,17 @@ public final class UpsDevices {
 
   /** Starts the device shard region on this node. */
   public static UpsDevices init(ActorSystem<?> system, DeviceSettings settings, Clock clock) {
+    return init(system, settings, clock, DeviceMetrics.unobserved());
+  }
+
+  /** Starts the device shard region on this node, its entities counting into {@code metrics}. */
+  public static UpsDevices init(
+      ActorSystem<?> system, DeviceSettings settings, Clock clock, DeviceMetrics metrics) {
     ClusterSharding sharding = ClusterSharding.get(system);
     sharding.init(
         Entity.of(
             UpsDevice.ENTITY_TYPE_KEY,
-            ctx -> UpsDevice.create(ctx.getEntityId(), ctx.getShard(), settings, clock)));
+            ctx -> UpsDevice.create(ctx.getEntityId(), ctx.getShard(), settings, clock, metrics)));
     return new UpsDevices(system, sharding, settings, clock);
   }
 
@@ -82,20 +91,32 @@ public final class UpsDevices {
    * sample).
    */
   public Handle handle(String serial) {
-    return new Handle(ref(serial));
+    return new Handle(ref(serial), settings.askTimeout());
   }
 
   /** See {@link #handle}. Thread-safe. */
   public static final class Handle {
     private final EntityRef<UpsDevice.Command> ref;
 
-    private Handle(EntityRef<UpsDevice.Command> ref) {
+    private final Duration askTimeout;
+
+    private Handle(EntityRef<UpsDevice.Command> ref, Duration askTimeout) {
       this.ref = ref;
+      this.askTimeout = askTimeout;
     }
 
-    /** Hands a validated sample to the entity. */
+    /** Hands a validated sample to the entity (QoS 0: nothing to acknowledge). */
     public void recordTelemetry(long epoch, Telemetry telemetry) {
       ref.tell(new UpsDevice.RecordTelemetry(epoch, telemetry));
+    }
+
+    /**
+     * Hands a validated QoS 1 sample ({@code dup}: sent again) to the entity; completes once what
+     * it changed is persisted, so the edge acknowledges only what is stored.
+     */
+    public CompletionStage<UpsDevice.Confirmation> recordTelemetry(
+        long epoch, Telemetry telemetry, boolean dup) {
+      return ref.ask(r -> new UpsDevice.RecordTelemetry(epoch, telemetry, dup, r), askTimeout);
     }
   }
 
@@ -137,42 +158,49 @@ public final class UpsDevices {
     return ref(serial).ask(UpsDevice.GetPlan::new, settings.askTimeout());
   }
 
-  /** Requests a remote operation; completes with CommandAccepted or CommandRefused. */
-  public CompletionStage<UpsDevice.CommandReply> requestCommand(
-      String serial,
-      io.upsfleet.cluster.operation.CommandType type,
-      java.util.SortedMap<String, String> params,
-      java.time.Duration ttl,
-      String by,
-      String idempotencyKey) {
+  /** Requests a remote operation; completes with OperationAccepted or OperationRefused. */
+  public CompletionStage<UpsDevice.OperationReply> requestOperation(
+      String serial, Operation operation, Duration ttl, String by, String idempotencyKey) {
     return ref(serial)
         .ask(
-            r -> new UpsDevice.RequestCommand(type, params, ttl, by, idempotencyKey, r),
+            r -> new UpsDevice.RequestOperation(operation, ttl, by, idempotencyKey, r),
             settings.askTimeout());
   }
 
-  /** Cancels a pending command; completes with CommandAccepted or CommandRefused. */
-  public CompletionStage<UpsDevice.CommandReply> cancelCommand(
+  /** Cancels a pending operation; completes with OperationAccepted or OperationRefused. */
+  public CompletionStage<UpsDevice.OperationReply> cancelOperation(
       String serial, String commandId, String by) {
     return ref(serial)
-        .ask(r -> new UpsDevice.CancelCommand(commandId, by, r), settings.askTimeout());
+        .ask(r -> new UpsDevice.CancelOperation(commandId, by, r), settings.askTimeout());
   }
 
-  /** The device's commands, newest first. */
-  public CompletionStage<UpsDevice.CommandReply> commands(String serial) {
-    return ref(serial).ask(UpsDevice.GetCommands::new, settings.askTimeout());
-  }
-
-  /** The device acknowledged a command's publish in session {@code epoch}. */
-  public void commandDelivered(String serial, long epoch, String commandId) {
-    ref(serial).tell(new UpsDevice.CommandDelivered(epoch, commandId));
-  }
-
-  /** Persists a device's report on a command; completes once persisted (or refused). */
-  public CompletionStage<UpsDevice.Confirmation> recordCommandResult(
-      String serial, long epoch, io.upsfleet.cluster.operation.CommandReport report) {
+  /** A page of the device's operations, newest first; completes with OperationPage or a refusal. */
+  public CompletionStage<UpsDevice.OperationReply> operations(
+      String serial, int offset, int limit) {
     return ref(serial)
-        .ask(r -> new UpsDevice.RecordCommandResult(epoch, report, r), settings.askTimeout());
+        .ask(r -> new UpsDevice.GetOperations(offset, limit, r), settings.askTimeout());
+  }
+
+  /** Which operations the device may be asked now; completes with Allowances or a refusal. */
+  public CompletionStage<UpsDevice.OperationReply> allowedOperations(String serial) {
+    return ref(serial).ask(UpsDevice.GetAllowedOperations::new, settings.askTimeout());
+  }
+
+  /** The edge wrote an operation's PUBLISH to the device in session {@code epoch}. */
+  public void operationPublished(String serial, long epoch, String commandId) {
+    ref(serial).tell(new UpsDevice.OperationPublished(epoch, commandId));
+  }
+
+  /** The device acknowledged an operation's publish in session {@code epoch}. */
+  public void operationDelivered(String serial, long epoch, String commandId) {
+    ref(serial).tell(new UpsDevice.OperationDelivered(epoch, commandId));
+  }
+
+  /** Persists a device's report on an operation; completes once persisted (or refused). */
+  public CompletionStage<UpsDevice.Confirmation> recordOperationResult(
+      String serial, long epoch, CommandReport report) {
+    return ref(serial)
+        .ask(r -> new UpsDevice.RecordOperationResult(epoch, report, r), settings.askTimeout());
   }
 
   /** How many device entities this node holds in memory right now. */

@@ -80,11 +80,24 @@ public record DeviceCommand(
   }
 
   /**
-   * When this command needs attention if nothing happens: its TTL while pending, its execution
-   * timeout once sent.
+   * When this command needs attention if nothing happens: its TTL until the device has it (a
+   * command not delivered by then expires and is never executed), its execution time-out once
+   * delivered.
    */
   public Instant deadline() {
     if (status.isFinal()) return null;
-    return status == CommandStatus.PENDING ? expiresAt : sentAt.plus(type.executionTimeout());
+    return status == CommandStatus.PENDING || status == CommandStatus.SENT
+        ? expiresAt
+        : sentAt.plus(type.executionTimeout());
+  }
+
+  /** The typed operation of this command. */
+  public Operation operation() {
+    return Operation.of(type, params);
+  }
+
+  /** Whether the command still waits to be handed to the device. */
+  public boolean waiting() {
+    return status == CommandStatus.PENDING;
   }
 }

@@ -384,7 +384,7 @@ class FirmwareRolloutTest {
   }
 
   private static List<DeviceCommand> commandsOf(SimDevice d) {
-    return ((UpsDevice.CommandList) get(devices.commands(d.serial))).commands();
+    return ((UpsDevice.OperationPage) get(devices.commands(d.serial))).commands();
   }
 
   private static <T> T get(CompletionStage<T> stage) {

@@ -8,14 +8,9 @@ import io.upsfleet.cluster.device.UpsDevice.ApplyEntitlements;
 import io.upsfleet.cluster.device.UpsDevice.Attach;
 import io.upsfleet.cluster.device.UpsDevice.AttachReply;
 import io.upsfleet.cluster.device.UpsDevice.Attachment;
-import io.upsfleet.cluster.device.UpsDevice.CancelCommand;
+import io.upsfleet.cluster.device.UpsDevice.CancelOperation;
 import io.upsfleet.cluster.device.UpsDevice.CheckDeadlines;
 import io.upsfleet.cluster.device.UpsDevice.Command;
-import io.upsfleet.cluster.device.UpsDevice.CommandAccepted;
-import io.upsfleet.cluster.device.UpsDevice.CommandDelivered;
-import io.upsfleet.cluster.device.UpsDevice.CommandList;
-import io.upsfleet.cluster.device.UpsDevice.CommandRefused;
-import io.upsfleet.cluster.device.UpsDevice.CommandReply;
 import io.upsfleet.cluster.device.UpsDevice.CommandRequested;
 import io.upsfleet.cluster.device.UpsDevice.CommandUpdated;
 import io.upsfleet.cluster.device.UpsDevice.Confirmation;
@@ -25,14 +20,19 @@ import io.upsfleet.cluster.device.UpsDevice.Event;
 import io.upsfleet.cluster.device.UpsDevice.EventRaised;
 import io.upsfleet.cluster.device.UpsDevice.FirmwareChanged;
 import io.upsfleet.cluster.device.UpsDevice.FirmwareOffered;
-import io.upsfleet.cluster.device.UpsDevice.GetCommands;
+import io.upsfleet.cluster.device.UpsDevice.GetOperations;
+import io.upsfleet.cluster.device.UpsDevice.OperationAccepted;
+import io.upsfleet.cluster.device.UpsDevice.OperationDelivered;
+import io.upsfleet.cluster.device.UpsDevice.OperationPage;
+import io.upsfleet.cluster.device.UpsDevice.OperationRefused;
+import io.upsfleet.cluster.device.UpsDevice.OperationReply;
 import io.upsfleet.cluster.device.UpsDevice.PlanReply;
 import io.upsfleet.cluster.device.UpsDevice.PlanSummary;
-import io.upsfleet.cluster.device.UpsDevice.RecordCommandResult;
+import io.upsfleet.cluster.device.UpsDevice.RecordOperationResult;
 import io.upsfleet.cluster.device.UpsDevice.RecordTelemetry;
 import io.upsfleet.cluster.device.UpsDevice.RefusalReason;
 import io.upsfleet.cluster.device.UpsDevice.Register;
-import io.upsfleet.cluster.device.UpsDevice.RequestCommand;
+import io.upsfleet.cluster.device.UpsDevice.RequestOperation;
 import io.upsfleet.cluster.device.UpsDevice.State;
 import io.upsfleet.cluster.device.UpsDevice.Wake;
 import io.upsfleet.cluster.operation.CommandMessage;
@@ -279,20 +279,20 @@ class UpsDeviceCommandTest {
       DeviceCommand cmd =
           accepted(request(CommandType.OUTLET_GROUP_REBOOT, reboot(1), HOUR, null).reply());
 
-      assertThat(kit.runCommand(new CommandDelivered(epoch - 1, cmd.id())).hasNoEvents())
+      assertThat(kit.runCommand(new OperationDelivered(epoch - 1, cmd.id())).hasNoEvents())
           .as("a PUBACK of an older session")
           .isTrue();
-      assertThat(kit.runCommand(new CommandDelivered(epoch, "no-such-command")).hasNoEvents())
+      assertThat(kit.runCommand(new OperationDelivered(epoch, "no-such-command")).hasNoEvents())
           .isTrue();
 
       clock.advance(Duration.ofSeconds(1));
-      var acked = kit.runCommand(new CommandDelivered(epoch, cmd.id()));
+      var acked = kit.runCommand(new OperationDelivered(epoch, cmd.id()));
       CommandUpdated update = (CommandUpdated) acked.event();
       assertThat(update.status()).isEqualTo(CommandStatus.ACKNOWLEDGED);
       assertThat(update.commandId()).isEqualTo(cmd.id());
       assertThat(commands().get(0).status()).isEqualTo(CommandStatus.ACKNOWLEDGED);
 
-      assertThat(kit.runCommand(new CommandDelivered(epoch, cmd.id())).hasNoEvents())
+      assertThat(kit.runCommand(new OperationDelivered(epoch, cmd.id())).hasNoEvents())
           .as("a second PUBACK changes nothing")
           .isTrue();
     }
@@ -457,7 +457,7 @@ class UpsDeviceCommandTest {
       long epoch = attach(testKit.createTestProbe());
       DeviceCommand cmd =
           accepted(request(CommandType.OUTLET_GROUP_REBOOT, reboot(1), HOUR, null).reply());
-      kit.runCommand(new CommandDelivered(epoch, cmd.id()));
+      kit.runCommand(new OperationDelivered(epoch, cmd.id()));
 
       clock.advance(Duration.ofMinutes(9));
       assertThat(kit.runCommand(new CheckDeadlines()).hasNoEvents()).isTrue();
@@ -495,14 +495,15 @@ class UpsDeviceCommandTest {
       DeviceCommand pending =
           accepted(request(CommandType.OUTLET_GROUP_REBOOT, reboot(1), HOUR, null).reply());
 
-      var cancelled = kit.<CommandReply>runCommand(r -> new CancelCommand(pending.id(), "bob", r));
+      var cancelled =
+          kit.<OperationReply>runCommand(r -> new CancelOperation(pending.id(), "bob", r));
       DeviceCommand c = accepted(cancelled.reply());
       assertThat(c.status()).isEqualTo(CommandStatus.CANCELLED);
       assertThat(c.reason()).isEqualTo("cancelled by bob");
       assertThat(((CommandUpdated) cancelled.event()).nextCommandDeadline()).isNull();
 
-      var twice = kit.<CommandReply>runCommand(r -> new CancelCommand(pending.id(), "bob", r));
-      assertThat(((CommandRefused) twice.reply()).reason())
+      var twice = kit.<OperationReply>runCommand(r -> new CancelOperation(pending.id(), "bob", r));
+      assertThat(((OperationRefused) twice.reply()).reason())
           .isEqualTo(RefusalReason.NOT_CANCELLABLE);
 
       TestProbe<DeviceLink.Message> link = testKit.createTestProbe();
@@ -512,15 +513,15 @@ class UpsDeviceCommandTest {
       DeviceCommand sent =
           accepted(request(CommandType.OUTLET_GROUP_REBOOT, reboot(0), HOUR, null).reply());
       assertThat(sent.status()).isEqualTo(CommandStatus.SENT);
-      var refused = kit.<CommandReply>runCommand(r -> new CancelCommand(sent.id(), "bob", r));
-      CommandRefused notCancellable = (CommandRefused) refused.reply();
+      var refused = kit.<OperationReply>runCommand(r -> new CancelOperation(sent.id(), "bob", r));
+      OperationRefused notCancellable = (OperationRefused) refused.reply();
       assertThat(notCancellable.reason()).isEqualTo(RefusalReason.NOT_CANCELLABLE);
       assertThat(notCancellable.message()).contains("SENT").contains("PENDING");
       assertThat(refused.hasNoEvents()).isTrue();
       assertThat(epoch).isEqualTo(1);
 
-      var unknown = kit.<CommandReply>runCommand(r -> new CancelCommand("nope", "bob", r));
-      assertThat(((CommandRefused) unknown.reply()).reason()).isEqualTo(RefusalReason.NOT_FOUND);
+      var unknown = kit.<OperationReply>runCommand(r -> new CancelOperation("nope", "bob", r));
+      assertThat(((OperationRefused) unknown.reply()).reason()).isEqualTo(RefusalReason.NOT_FOUND);
     }
 
     @Test
@@ -531,7 +532,8 @@ class UpsDeviceCommandTest {
       clock.advance(Duration.ofSeconds(1));
       DeviceCommand second =
           accepted(request(CommandType.OUTLET_GROUP_REBOOT, reboot(1), HOUR, null).reply());
-      CommandList list = (CommandList) kit.<CommandReply>runCommand(GetCommands::new).reply();
+      OperationPage list =
+          (OperationPage) kit.<OperationReply>runCommand(GetOperations::new).reply();
       assertThat(list.accountId()).isEqualTo(ACCOUNT);
       assertThat(list.commands())
           .extracting(DeviceCommand::id)
@@ -549,7 +551,7 @@ class UpsDeviceCommandTest {
       register();
       attach(testKit.createTestProbe());
       var result = request(CommandType.OUTLET_GROUP_REBOOT, reboot(1), HOUR, null);
-      CommandRefused refused = (CommandRefused) result.reply();
+      OperationRefused refused = (OperationRefused) result.reply();
       assertThat(refused.reason()).isEqualTo(RefusalReason.PLAN);
       assertThat(refused.requiredPlan()).isEqualTo(Plan.ADVANCED);
       assertThat(refused.message()).contains("Advanced").contains("Standard");
@@ -569,7 +571,7 @@ class UpsDeviceCommandTest {
       assertThat(plan().current().plan()).isEqualTo(Plan.BASIC);
 
       var firmware = request(CommandType.FIRMWARE_UPGRADE, Map.of(), HOUR, null);
-      CommandRefused refused = (CommandRefused) firmware.reply();
+      OperationRefused refused = (OperationRefused) firmware.reply();
       assertThat(refused.reason()).isEqualTo(RefusalReason.PLAN);
       assertThat(refused.requiredPlan()).isEqualTo(Plan.STANDARD);
       assertThat(refused.message()).contains("Standard").contains("Basic").contains("LCD");
@@ -578,11 +580,12 @@ class UpsDeviceCommandTest {
       for (CommandType type : List.of(CommandType.SELF_TEST, CommandType.SET_INPUT_SENSITIVITY)) {
         Map<String, String> params =
             type == CommandType.SET_INPUT_SENSITIVITY ? Map.of("sensitivity", "low") : Map.of();
-        CommandRefused r = (CommandRefused) request(type, params, HOUR, null).reply();
+        OperationRefused r = (OperationRefused) request(type, params, HOUR, null).reply();
         assertThat(r.requiredPlan()).as(type.name()).isEqualTo(Plan.STANDARD);
       }
-      CommandRefused reboot =
-          (CommandRefused) request(CommandType.OUTLET_GROUP_REBOOT, reboot(1), HOUR, null).reply();
+      OperationRefused reboot =
+          (OperationRefused)
+              request(CommandType.OUTLET_GROUP_REBOOT, reboot(1), HOUR, null).reply();
       assertThat(reboot.requiredPlan()).isEqualTo(Plan.ADVANCED);
       assertThat(reboot.message()).contains("Basic");
       assertThat(commands()).isEmpty();
@@ -593,7 +596,7 @@ class UpsDeviceCommandTest {
       register();
       advanced();
       var result = request(CommandType.OUTLET_GROUP_REBOOT, reboot(2), HOUR, null);
-      CommandRefused refused = (CommandRefused) result.reply();
+      OperationRefused refused = (OperationRefused) result.reply();
       assertThat(refused.reason()).isEqualTo(RefusalReason.UNSUPPORTED);
       assertThat(refused.message()).contains(MODEL).contains("0..1");
       assertThat(result.hasNoEvents()).isTrue();
@@ -613,12 +616,12 @@ class UpsDeviceCommandTest {
           accepted(request(CommandType.FIRMWARE_UPGRADE, Map.of(), HOUR, null).reply());
 
       var second = request(CommandType.FIRMWARE_UPGRADE, Map.of(), HOUR, null);
-      CommandRefused conflict = (CommandRefused) second.reply();
+      OperationRefused conflict = (OperationRefused) second.reply();
       assertThat(conflict.reason()).isEqualTo(RefusalReason.CONFLICT);
       assertThat(conflict.message()).contains(upgrade.id());
       assertThat(second.hasNoEvents()).isTrue();
       assertThat(
-              ((CommandRefused)
+              ((OperationRefused)
                       request(CommandType.OUTLET_GROUP_REBOOT, reboot(1), HOUR, null).reply())
                   .reason())
           .isEqualTo(RefusalReason.CONFLICT);
@@ -635,22 +638,22 @@ class UpsDeviceCommandTest {
     void aFirmwareUpgradeNeedsAKnownNewerReleaseOfTheSameFamilyAndPlatform() {
       register();
       long epoch = attach(testKit.createTestProbe());
-      CommandRefused unknown =
-          (CommandRefused) request(CommandType.FIRMWARE_UPGRADE, Map.of(), HOUR, null).reply();
+      OperationRefused unknown =
+          (OperationRefused) request(CommandType.FIRMWARE_UPGRADE, Map.of(), HOUR, null).reply();
       assertThat(unknown.reason()).isEqualTo(RefusalReason.UNSUPPORTED);
       assertThat(unknown.message()).contains("not reported its firmware");
 
       firmware(
           epoch,
           "UPS 09.2 / ID=1040"); // the SMTL platform: another family's release is never offered
-      CommandRefused otherPlatform =
-          (CommandRefused) request(CommandType.FIRMWARE_UPGRADE, Map.of(), HOUR, null).reply();
+      OperationRefused otherPlatform =
+          (OperationRefused) request(CommandType.FIRMWARE_UPGRADE, Map.of(), HOUR, null).reply();
       assertThat(otherPlatform.reason()).isEqualTo(RefusalReason.UNSUPPORTED);
       assertThat(otherPlatform.message()).contains("no newer firmware");
 
       firmware(epoch, OLD_FIRMWARE);
-      CommandRefused wrongVersion =
-          (CommandRefused)
+      OperationRefused wrongVersion =
+          (OperationRefused)
               request(
                       CommandType.FIRMWARE_UPGRADE,
                       Map.of("version", "UPS 16.6 / ID=1027"),
@@ -699,7 +702,7 @@ class UpsDeviceCommandTest {
     @Test
     void anUnregisteredDeviceRefusesCommands() {
       var result = request(CommandType.SELF_TEST, Map.of(), HOUR, null);
-      assertThat(((CommandRefused) result.reply()).reason())
+      assertThat(((OperationRefused) result.reply()).reason())
           .isEqualTo(RefusalReason.NOT_REGISTERED);
       assertThat(result.hasNoEvents()).isTrue();
     }
@@ -720,7 +723,7 @@ class UpsDeviceCommandTest {
           accepted(request(CommandType.FIRMWARE_UPGRADE, Map.of(), HOUR, null).reply());
       CommandMessage sent = link.expectMessageClass(DeviceLink.Deliver.class).command();
       assertThat(sent.params()).containsEntry("version", NEW_FIRMWARE);
-      kit.runCommand(new CommandDelivered(epoch, cmd.id()));
+      kit.runCommand(new OperationDelivered(epoch, cmd.id()));
       report(epoch, cmd.id(), CommandReport.Status.IN_PROGRESS, "downloading", 40, null, null);
       report(epoch, cmd.id(), CommandReport.Status.IN_PROGRESS, "installing", -1, null, null);
 
@@ -772,7 +775,7 @@ class UpsDeviceCommandTest {
       firmware(epoch, OLD_FIRMWARE);
       DeviceCommand cmd =
           accepted(request(CommandType.FIRMWARE_UPGRADE, Map.of(), HOUR, null).reply());
-      kit.runCommand(new CommandDelivered(epoch, cmd.id()));
+      kit.runCommand(new OperationDelivered(epoch, cmd.id()));
       report(epoch, cmd.id(), CommandReport.Status.IN_PROGRESS, "rebooting", -1, null, null);
 
       // Still the same session: the old version before the reboot is no failure.
@@ -990,7 +993,7 @@ class UpsDeviceCommandTest {
           accepted(
               request(CommandType.SET_INPUT_SENSITIVITY, Map.of("sensitivity", "low"), HOUR, null)
                   .reply());
-      kit.<CommandReply>runCommand(r -> new CancelCommand(asked.id(), "alice", r));
+      kit.<OperationReply>runCommand(r -> new CancelOperation(asked.id(), "alice", r));
 
       TestProbe<DeviceLink.Message> link = testKit.createTestProbe();
       long epoch = attach(link);
@@ -1088,7 +1091,8 @@ class UpsDeviceCommandTest {
           .as("the idempotency key survives the restart")
           .isEqualTo(reboot.id());
       assertThat(
-              ((CommandRefused) request(CommandType.FIRMWARE_UPGRADE, Map.of(), HOUR, null).reply())
+              ((OperationRefused)
+                      request(CommandType.FIRMWARE_UPGRADE, Map.of(), HOUR, null).reply())
                   .reason())
           .as("so does the running upgrade")
           .isEqualTo(RefusalReason.CONFLICT);
@@ -1125,7 +1129,7 @@ class UpsDeviceCommandTest {
       long epoch = attach(testKit.createTestProbe());
       DeviceCommand cmd =
           accepted(request(CommandType.OUTLET_GROUP_REBOOT, reboot(1), HOUR, null).reply());
-      kit.runCommand(new CommandDelivered(epoch, cmd.id()));
+      kit.runCommand(new OperationDelivered(epoch, cmd.id()));
       clock.advance(Duration.ofMinutes(15));
 
       kit.restart();
@@ -1166,10 +1170,10 @@ class UpsDeviceCommandTest {
     return ((Attachment) result.reply()).epoch();
   }
 
-  private EventSourcedBehaviorTestKit.CommandResultWithReply<Command, Event, State, CommandReply>
+  private EventSourcedBehaviorTestKit.CommandResultWithReply<Command, Event, State, OperationReply>
       request(CommandType type, Map<String, String> params, Duration ttl, String idempotencyKey) {
     return kit.runCommand(
-        r -> new RequestCommand(type, new TreeMap<>(params), ttl, "alice", idempotencyKey, r));
+        r -> new RequestOperation(type, new TreeMap<>(params), ttl, "alice", idempotencyKey, r));
   }
 
   private EventSourcedBehaviorTestKit.CommandResultWithReply<Command, Event, State, Confirmation>
@@ -1184,22 +1188,22 @@ class UpsDeviceCommandTest {
     Instant now = clock.instant();
     CommandReport r =
         new CommandReport(id, status, phase, percent, reason, result, now.minusMillis(300), now);
-    return kit.runCommand(replyTo -> new RecordCommandResult(epoch, r, replyTo));
+    return kit.runCommand(replyTo -> new RecordOperationResult(epoch, r, replyTo));
   }
 
   private static Map<String, String> reboot(int group) {
     return Map.of("group", Integer.toString(group), "offDelaySeconds", "5", "onDelaySeconds", "10");
   }
 
-  private static DeviceCommand accepted(CommandReply reply) {
-    assertThat(reply).isInstanceOf(CommandAccepted.class);
-    CommandAccepted a = (CommandAccepted) reply;
+  private static DeviceCommand accepted(OperationReply reply) {
+    assertThat(reply).isInstanceOf(OperationAccepted.class);
+    OperationAccepted a = (OperationAccepted) reply;
     assertThat(a.accountId()).isEqualTo(ACCOUNT);
     return a.command();
   }
 
   private List<DeviceCommand> commands() {
-    return ((CommandList) kit.<CommandReply>runCommand(GetCommands::new).reply()).commands();
+    return ((OperationPage) kit.<OperationReply>runCommand(GetOperations::new).reply()).commands();
   }
 
   private DeviceSnapshot snapshot() {

@@ -57,7 +57,7 @@ final class CommandRoutes extends ApiDirectives {
                                     .thenCompose(s -> api.devices.commands(serial))
                                     .thenApply(
                                         reply ->
-                                            ((UpsDevice.CommandList) reply)
+                                            ((UpsDevice.OperationPage) reply)
                                                 .commands().stream()
                                                     .map(c -> view(serial, c))
                                                     .toList()))))),
@@ -74,7 +74,7 @@ final class CommandRoutes extends ApiDirectives {
                                             .thenCompose(s -> api.devices.commands(serial))
                                             .thenApply(
                                                 reply ->
-                                                    ((UpsDevice.CommandList) reply)
+                                                    ((UpsDevice.OperationPage) reply)
                                                         .commands().stream()
                                                             .filter(c -> c.id().equals(id))
                                                             .findFirst()
@@ -210,9 +210,9 @@ final class CommandRoutes extends ApiDirectives {
       throw ApiException.forbidden("viewers cannot operate devices");
   }
 
-  private static CommandView accepted(String serial, UpsDevice.CommandReply reply) {
-    if (reply instanceof UpsDevice.CommandAccepted a) return view(serial, a.command());
-    UpsDevice.CommandRefused r = (UpsDevice.CommandRefused) reply;
+  private static CommandView accepted(String serial, UpsDevice.OperationReply reply) {
+    if (reply instanceof UpsDevice.OperationAccepted a) return view(serial, a.command());
+    UpsDevice.OperationRefused r = (UpsDevice.OperationRefused) reply;
     throw switch (r.reason()) {
       case PLAN -> ApiException.forbidden(r.message());
       case CONFLICT, NOT_CANCELLABLE -> ApiException.conflict(r.message());
