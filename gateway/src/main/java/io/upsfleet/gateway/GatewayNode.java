@@ -85,7 +85,6 @@ public final class GatewayNode implements AutoCloseable {
           MqttServer.start(
               mqttSettings, new ClusterDeviceSessions(cluster, mqttSettings), registry, clock);
       MqttServer listening = mqtt;
-<<<<<<< HEAD
       HttpApi http =
           HttpApi.start(
               httpSettings,
@@ -94,13 +93,9 @@ public final class GatewayNode implements AutoCloseable {
               registry,
               () -> listening != null,
               clock);
-      return new GatewayNode(ds, cluster, mqtt, http);
-=======
-      HttpApi http = HttpApi.start(httpSettings, cluster, registry, () -> listening != null, clock);
       GatewayNode node = new GatewayNode(ds, cluster, mqtt, http);
       node.closeListenersOnShutdown(config);
       return node;
->>>>>>> downed-node
     } catch (Exception e) {
       if (mqtt != null) mqtt.close();
       if (cluster != null) cluster.close(Duration.ofSeconds(10));

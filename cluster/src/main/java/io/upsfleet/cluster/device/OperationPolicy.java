@@ -1,10 +1,10 @@
 package io.upsfleet.cluster.device;
 
-import io.upsfleet.cluster.CborSerializable;
 import io.upsfleet.cluster.operation.CommandType;
 import io.upsfleet.cluster.operation.DeviceCommand;
 import io.upsfleet.cluster.operation.FirmwareCatalog;
 import io.upsfleet.cluster.operation.Operation;
+import io.upsfleet.cluster.operation.OperationAllowance;
 import io.upsfleet.cluster.plan.Plan;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -26,25 +26,6 @@ final class OperationPolicy {
 
   record Refused(UpsDevice.RefusalReason reason, String message, Plan requiredPlan)
       implements Decision {}
-
-  /**
-   * Whether one kind of operation is available on a device now, and why not.
-   *
-   * @param type the operation
-   * @param allowed whether a request of it would be accepted (with valid parameters)
-   * @param reason why it is not allowed, or null
-   * @param requiredPlan the plan that would allow it when the plan is the reason, or null
-   * @param outletGroups for outlet-group reboots, the groups the model has (0 = main)
-   * @param firmwareTarget for firmware upgrades, the version the device would get, or null
-   */
-  record Allowance(
-      CommandType type,
-      boolean allowed,
-      String reason,
-      Plan requiredPlan,
-      int outletGroups,
-      String firmwareTarget)
-      implements CborSerializable {}
 
   private final int maxOpen;
 
@@ -73,8 +54,8 @@ final class OperationPolicy {
   }
 
   /** Every kind of operation with whether it is allowed on the device now, and why not. */
-  List<Allowance> allowed(RegisteredDevice s, Instant now) {
-    List<Allowance> all = new ArrayList<>();
+  List<OperationAllowance> allowed(RegisteredDevice s, Instant now) {
+    List<OperationAllowance> all = new ArrayList<>();
     for (CommandType type : CommandType.values()) {
       Optional<Refused> refused = generalRefusal(s, type, now);
       String target = null;
@@ -84,7 +65,7 @@ final class OperationPolicy {
         else target = ((Operation.FirmwareUpgrade) ((Allowed) d).operation()).version();
       }
       all.add(
-          new Allowance(
+          new OperationAllowance(
               type,
               refused.isEmpty(),
               refused.map(Refused::message).orElse(null),

@@ -5,6 +5,7 @@ import io.upsfleet.cluster.operation.CommandReport;
 import io.upsfleet.cluster.operation.CommandStatus;
 import io.upsfleet.cluster.operation.DeviceCommand;
 import io.upsfleet.cluster.operation.Operation;
+import io.upsfleet.cluster.operation.OperationAllowance;
 import io.upsfleet.cluster.plan.Grant;
 import io.upsfleet.cluster.plan.Plan;
 import io.upsfleet.cluster.plan.PlanRecord;
@@ -265,7 +266,7 @@ public final class UpsDevice {
       implements OperationReply {}
 
   /** Each kind of operation with whether the device may be asked it now, and its account. */
-  public record Allowances(List<OperationPolicy.Allowance> operations, String accountId)
+  public record Allowances(List<OperationAllowance> operations, String accountId)
       implements OperationReply {}
 
   /** Why a remote operation was refused. */

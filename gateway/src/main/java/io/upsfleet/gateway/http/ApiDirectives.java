@@ -1,6 +1,8 @@
 package io.upsfleet.gateway.http;
 
+import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.exc.InvalidTypeIdException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import io.upsfleet.api.rest.Problem;
@@ -73,6 +75,13 @@ abstract class ApiDirectives extends AllDirectives {
                 T value;
                 try {
                   value = Json.MAPPER.readValue(bytes.toArray(), type);
+                } catch (InvalidTypeIdException e) {
+                  // A polymorphic body (an operation) with a missing or unknown type.
+                  return failWith(
+                      ApiException.invalid(
+                          List.of(
+                              new Problem.FieldError(
+                                  "type", "must be one of " + subtypeNames(type)))));
                 } catch (UnrecognizedPropertyException e) {
                   return failWith(
                       ApiException.invalid(
@@ -95,6 +104,15 @@ abstract class ApiDirectives extends AllDirectives {
                 return inner.apply(value);
               });
         });
+  }
+
+  /** The type names a polymorphic body accepts, from its Jackson annotations. */
+  private static List<String> subtypeNames(Class<?> type) {
+    JsonSubTypes sub = type.getAnnotation(JsonSubTypes.class);
+    if (sub == null) return List.of();
+    List<String> names = new ArrayList<>();
+    for (JsonSubTypes.Type t : sub.value()) names.add(t.name());
+    return names;
   }
 
   /** Like {@link #jsonBody}, but an empty body gives {@code null}. */
@@ -168,6 +186,11 @@ abstract class ApiDirectives extends AllDirectives {
       }
       errors.add(new Problem.FieldError(name, "must be an integer between " + min + " and " + max));
       return dflt;
+    }
+
+    /** Whether no field error was found so far. */
+    boolean ok() {
+      return errors.isEmpty();
     }
 
     void throwIfInvalid() {

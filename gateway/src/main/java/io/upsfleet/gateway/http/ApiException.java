@@ -61,6 +61,11 @@ final class ApiException extends RuntimeException {
         429, "Too Many Requests", "slow down and retry later", null, retryAfterSeconds);
   }
 
+  /** Too many of something the caller has (not a rate): it must wait for some to finish. */
+  static ApiException tooMany(String detail, int retryAfterSeconds) {
+    return new ApiException(429, "Too Many Requests", detail, null, retryAfterSeconds);
+  }
+
   static ApiException unavailable(String detail) {
     return new ApiException(503, "Service Unavailable", detail, null, 5);
   }

@@ -5,19 +5,18 @@ import io.upsfleet.cluster.account.Accounts;
 import io.upsfleet.cluster.account.IssuedToken;
 import io.upsfleet.cluster.account.Role;
 import io.upsfleet.cluster.account.User;
-import io.upsfleet.cluster.operation.CommandType;
 import io.upsfleet.cluster.command.FirmwareRollout;
 import io.upsfleet.cluster.device.DeviceDirectory;
 import io.upsfleet.cluster.device.DeviceSnapshot;
 import io.upsfleet.cluster.device.UpsDevice;
 import io.upsfleet.cluster.licensing.LicenseOrder;
 import io.upsfleet.cluster.licensing.Licensing;
+import io.upsfleet.cluster.operation.Operation;
 import io.upsfleet.cluster.telemetry.TelemetryHistory;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
-import java.util.SortedMap;
 import java.util.UUID;
 import java.util.concurrent.CompletionStage;
 
@@ -72,18 +71,17 @@ public record ApiServices(
 
     CompletionStage<UpsDevice.PlanReply> plan(String serial);
 
-    CompletionStage<UpsDevice.CommandReply> requestCommand(
-        String serial,
-        CommandType type,
-        SortedMap<String, String> params,
-        Duration ttl,
-        String by,
-        String idempotencyKey);
+    CompletionStage<UpsDevice.OperationReply> requestOperation(
+        String serial, Operation operation, Duration ttl, String by, String idempotencyKey);
 
-    CompletionStage<UpsDevice.CommandReply> cancelCommand(
+    CompletionStage<UpsDevice.OperationReply> cancelOperation(
         String serial, String commandId, String by);
 
-    CompletionStage<UpsDevice.CommandReply> commands(String serial);
+    /** A page of the device's operations, newest first. */
+    CompletionStage<UpsDevice.OperationReply> operations(String serial, int offset, int limit);
+
+    /** Which operations the device may be asked now, and why not. */
+    CompletionStage<UpsDevice.OperationReply> allowedOperations(String serial);
   }
 
   /** The devices' read model: lists, counts and event logs. */

@@ -6,7 +6,6 @@ import io.upsfleet.cluster.account.Accounts;
 import io.upsfleet.cluster.account.IssuedToken;
 import io.upsfleet.cluster.account.Role;
 import io.upsfleet.cluster.account.User;
-import io.upsfleet.cluster.operation.CommandType;
 import io.upsfleet.cluster.command.FirmwareRollout;
 import io.upsfleet.cluster.command.FirmwareRollouts;
 import io.upsfleet.cluster.device.DeviceCredentials;
@@ -16,12 +15,12 @@ import io.upsfleet.cluster.device.UpsDevice;
 import io.upsfleet.cluster.device.UpsDevices;
 import io.upsfleet.cluster.licensing.LicenseOrder;
 import io.upsfleet.cluster.licensing.Licensing;
+import io.upsfleet.cluster.operation.Operation;
 import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
-import java.util.SortedMap;
 import java.util.UUID;
 import java.util.concurrent.CompletionStage;
 
@@ -111,25 +110,26 @@ public final class ClusterApiServices {
     }
 
     @Override
-    public CompletionStage<UpsDevice.CommandReply> requestCommand(
-        String serial,
-        CommandType type,
-        SortedMap<String, String> params,
-        Duration ttl,
-        String by,
-        String idempotencyKey) {
-      return devices.requestCommand(serial, type, params, ttl, by, idempotencyKey);
+    public CompletionStage<UpsDevice.OperationReply> requestOperation(
+        String serial, Operation operation, Duration ttl, String by, String idempotencyKey) {
+      return devices.requestOperation(serial, operation, ttl, by, idempotencyKey);
     }
 
     @Override
-    public CompletionStage<UpsDevice.CommandReply> cancelCommand(
+    public CompletionStage<UpsDevice.OperationReply> cancelOperation(
         String serial, String commandId, String by) {
-      return devices.cancelCommand(serial, commandId, by);
+      return devices.cancelOperation(serial, commandId, by);
     }
 
     @Override
-    public CompletionStage<UpsDevice.CommandReply> commands(String serial) {
-      return devices.commands(serial);
+    public CompletionStage<UpsDevice.OperationReply> operations(
+        String serial, int offset, int limit) {
+      return devices.operations(serial, offset, limit);
+    }
+
+    @Override
+    public CompletionStage<UpsDevice.OperationReply> allowedOperations(String serial) {
+      return devices.allowedOperations(serial);
     }
   }
 

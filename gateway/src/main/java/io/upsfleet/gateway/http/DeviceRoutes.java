@@ -88,6 +88,7 @@ final class DeviceRoutes extends ApiDirectives {
                             path("events", () -> get(() -> events(p, serial))),
                             path("telemetry", () -> get(() -> telemetry(p, serial))),
                             path("plan", () -> get(() -> licenses.devicePlan(p, serial))),
+                            path("operations", () -> get(() -> commands.allowed(p, serial))),
                             pathPrefix("commands", () -> commands.routes(p, serial))))));
   }
 

@@ -6,11 +6,8 @@ import java.time.Duration;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
-<<<<<<< HEAD
-import org.apache.pekko.actor.typed.ActorSystem;
-=======
 import org.apache.pekko.Done;
->>>>>>> downed-node
+import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.http.javadsl.Http;
 import org.apache.pekko.http.javadsl.ServerBinding;
 import org.apache.pekko.http.javadsl.server.AllDirectives;

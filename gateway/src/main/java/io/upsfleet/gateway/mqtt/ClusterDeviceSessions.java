@@ -2,10 +2,11 @@ package io.upsfleet.gateway.mqtt;
 
 import io.upsfleet.cluster.UpsfleetCluster;
 import io.upsfleet.cluster.audit.AuditLog;
-import io.upsfleet.cluster.operation.CommandReport;
 import io.upsfleet.cluster.device.DeviceEventReport;
+import io.upsfleet.cluster.device.Telemetry;
 import io.upsfleet.cluster.device.UpsDevice;
 import io.upsfleet.cluster.device.UpsDevices;
+import io.upsfleet.cluster.operation.CommandReport;
 import io.upsfleet.cluster.telemetry.TelemetryHistory;
 import java.util.Optional;
 import java.util.UUID;
@@ -70,32 +71,45 @@ public final class ClusterDeviceSessions implements DeviceSessions {
   @Override
   public TelemetrySink telemetry(String serial) {
     UpsDevices.Handle device = devices.handle(serial);
-    return (epoch, sample) -> {
-      device.recordTelemetry(epoch, sample);
-      history.offer(serial, sample);
+    return new TelemetrySink() {
+      @Override
+      public void record(long epoch, Telemetry sample) {
+        device.recordTelemetry(epoch, sample);
+        history.offer(serial, sample);
+      }
+
+      @Override
+      public CompletionStage<Void> recordStored(long epoch, Telemetry sample, boolean dup) {
+        history.offer(serial, sample);
+        return device.recordTelemetry(epoch, sample, dup).thenApply(ClusterDeviceSessions::stored);
+      }
     };
+  }
+
+  private static Void stored(UpsDevice.Confirmation reply) {
+    if (reply instanceof UpsDevice.Confirmation.Accepted) return null;
+    throw new IllegalStateException("not stored: " + reply);
   }
 
   @Override
   public CompletionStage<Void> recordEvent(String serial, long epoch, DeviceEventReport report) {
-    return devices
-        .recordEvent(serial, epoch, report)
-        .thenApply(
-            reply -> {
-              if (reply instanceof UpsDevice.Confirmation.Accepted) return null;
-              throw new IllegalStateException("not persisted: " + reply);
-            });
+    return devices.recordEvent(serial, epoch, report).thenApply(ClusterDeviceSessions::stored);
   }
 
   @Override
-  public CompletionStage<Void> recordCommandResult(
+  public CompletionStage<Void> recordOperationResult(
       String serial, long epoch, CommandReport report) {
-    return devices.recordCommandResult(serial, epoch, report).thenApply(reply -> null);
+    return devices.recordOperationResult(serial, epoch, report).thenApply(reply -> null);
   }
 
   @Override
-  public void commandDelivered(String serial, long epoch, String commandId) {
-    devices.commandDelivered(serial, epoch, commandId);
+  public void operationPublished(String serial, long epoch, String commandId) {
+    devices.operationPublished(serial, epoch, commandId);
+  }
+
+  @Override
+  public void operationDelivered(String serial, long epoch, String commandId) {
+    devices.operationDelivered(serial, epoch, commandId);
   }
 
   @Override

@@ -1,40 +1,52 @@
 package io.upsfleet.gateway.mqtt;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import io.upsfleet.api.mqtt.CommandPayload;
 import io.upsfleet.cluster.operation.CommandMessage;
+import io.upsfleet.cluster.operation.Operation;
+import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.regex.Pattern;
 
 /**
- * The JSON a device receives on {@code ups/{serial}/commands}: {@code
- * {"id","type","params":{…},"issuedAt","expiresAt"}}; integer-looking parameters are numbers,
- * {@code true}/{@code false} booleans, the rest strings.
+ * The typed operation of a {@link CommandMessage} as the device's {@link CommandPayload}: each
+ * operation's parameters with their own JSON types.
  */
 final class CommandJson {
-  private static final ObjectMapper JSON = new ObjectMapper();
-  private static final Pattern INTEGER = Pattern.compile("-?\\d{1,9}");
+  private static final ObjectMapper JSON =
+      new ObjectMapper()
+          .registerModule(new JavaTimeModule())
+          .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
 
   private CommandJson() {}
 
+  static CommandPayload payload(CommandMessage c) {
+    return new CommandPayload(
+        c.id(), c.type().name(), params(c.operation()), c.issuedAt(), c.expiresAt());
+  }
+
   static byte[] render(CommandMessage c) {
-    ObjectNode root = JSON.createObjectNode();
-    root.put("id", c.id());
-    root.put("type", c.type().name());
-    ObjectNode params = root.putObject("params");
-    for (Map.Entry<String, String> p : c.params().entrySet()) {
-      String v = p.getValue();
-      if (INTEGER.matcher(v).matches()) params.put(p.getKey(), Integer.parseInt(v));
-      else if (v.equals("true") || v.equals("false"))
-        params.put(p.getKey(), Boolean.parseBoolean(v));
-      else params.put(p.getKey(), v);
-    }
-    root.put("issuedAt", c.issuedAt().toString());
-    root.put("expiresAt", c.expiresAt().toString());
     try {
-      return JSON.writeValueAsBytes(root);
-    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      return JSON.writeValueAsBytes(payload(c));
+    } catch (JsonProcessingException e) {
       throw new IllegalStateException(e);
     }
+  }
+
+  private static Map<String, Object> params(Operation op) {
+    Map<String, Object> p = new LinkedHashMap<>();
+    if (op instanceof Operation.OutletGroupReboot r) {
+      p.put("group", r.group());
+      p.put("offDelaySeconds", r.offDelaySeconds());
+      p.put("onDelaySeconds", r.onDelaySeconds());
+    } else if (op instanceof Operation.FirmwareUpgrade f) {
+      p.put("version", f.version());
+      p.put("loadUnprotected", f.loadUnprotected());
+    } else if (op instanceof Operation.SetInputSensitivity s) {
+      p.put("sensitivity", s.level().wireName());
+    }
+    return p;
   }
 }

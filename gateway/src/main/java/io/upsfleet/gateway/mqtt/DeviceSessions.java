@@ -1,9 +1,9 @@
 package io.upsfleet.gateway.mqtt;
 
-import io.upsfleet.cluster.operation.CommandMessage;
-import io.upsfleet.cluster.operation.CommandReport;
 import io.upsfleet.cluster.device.DeviceEventReport;
 import io.upsfleet.cluster.device.Telemetry;
+import io.upsfleet.cluster.operation.CommandMessage;
+import io.upsfleet.cluster.operation.CommandReport;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletionStage;
@@ -36,22 +36,35 @@ public interface DeviceSessions {
   CompletionStage<Void> recordEvent(String serial, long epoch, DeviceEventReport report);
 
   /**
-   * Persists a device's report on a command; completes once the entity has taken it (persisted, or
-   * refused for good such as an unknown id), exceptionally when that is not known.
+   * Persists a device's report on an operation; completes once the entity has taken it (persisted,
+   * or refused for good such as an unknown id), exceptionally when that is not known.
    */
-  CompletionStage<Void> recordCommandResult(String serial, long epoch, CommandReport report);
+  CompletionStage<Void> recordOperationResult(String serial, long epoch, CommandReport report);
 
-  /** The device acknowledged the publish of command {@code commandId} in session {@code epoch}. */
-  void commandDelivered(String serial, long epoch, String commandId);
+  /**
+   * The PUBLISH of operation {@code commandId} was written to the device in session {@code epoch}.
+   */
+  void operationPublished(String serial, long epoch, String commandId);
+
+  /**
+   * The device acknowledged the publish of operation {@code commandId} in session {@code epoch}.
+   */
+  void operationDelivered(String serial, long epoch, String commandId);
 
   /** Records a refused action of a device (a CONNECT, a publish or subscription out of bounds). */
   void audit(
       String actor, UUID accountId, String action, String target, String outcome, String details);
 
-  /** Takes one device's validated samples; never blocks (a full queue drops, counted). */
-  @FunctionalInterface
+  /** Takes one device's validated samples; never blocks (a full history queue drops, counted). */
   interface TelemetrySink {
+    /** A QoS 0 sample: nothing to acknowledge. */
     void record(long epoch, Telemetry sample);
+
+    /**
+     * A QoS 1 sample ({@code dup}: sent again); completes once what it changed is persisted,
+     * exceptionally when that is not known (the device then gets no PUBACK).
+     */
+    CompletionStage<Void> recordStored(long epoch, Telemetry sample, boolean dup);
   }
 
   /** One device connection as its entity sees it. Methods may be called from any thread. */

@@ -1,5 +1,6 @@
 package io.upsfleet.gateway.mqtt;
 
+import io.micrometer.core.instrument.Timer;
 import io.netty.buffer.Unpooled;
 import io.netty.handler.codec.mqtt.MqttMessageBuilders;
 import io.netty.handler.codec.mqtt.MqttQoS;
@@ -7,7 +8,10 @@ import io.upsfleet.api.mqtt.DeviceTopic;
 import io.upsfleet.cluster.device.DeviceEventReport;
 import io.upsfleet.cluster.device.Telemetry;
 import io.upsfleet.cluster.device.TelemetryVariable;
+import io.upsfleet.cluster.operation.CommandMessage;
+import io.upsfleet.cluster.operation.CommandReport;
 import java.time.Instant;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -20,7 +24,15 @@ import org.slf4j.LoggerFactory;
  */
 final class MqttTranslator {
   private static final Logger log = LoggerFactory.getLogger(MqttTranslator.class);
-  private static final int MAX_UNDELIVERED = 32;
+
+  /**
+   * Operations held until the device subscribes to its command topic. The entity hands over at most
+   * its delivery window (at most 32) at a time, so this bound is never reached by a well-behaved
+   * entity; past it an operation is not published and not reported published, and the entity hands
+   * it over again on the next session.
+   */
+  private static final int MAX_UNDELIVERED = 64;
+
   private final MqttEdge edge;
   private final SessionHandler handler;
 
@@ -30,10 +42,14 @@ final class MqttTranslator {
   }
 
   void onPublish(
-      DeviceSession session, DeviceTopic topic, byte[] payload, DeviceSession.PendingAck ack) {
+      DeviceSession session,
+      DeviceTopic topic,
+      byte[] payload,
+      DeviceSession.PendingAck ack,
+      boolean dup) {
     Instant now = edge.clock.instant();
     switch (topic.kind()) {
-      case TELEMETRY -> onTelemetry(session, payload, now, ack);
+      case TELEMETRY -> onTelemetry(session, payload, now, ack, dup);
       case EVENTS -> onEvent(session, payload, now, ack);
       case COMMAND_RESULTS -> onCommandResult(session, payload, now, ack);
       default ->
@@ -54,27 +70,13 @@ final class MqttTranslator {
       return;
     }
     CommandReport report = ((ParseResult.Accepted<CommandReport>) result).value();
-    handler.inFlightStarted(session);
-    edge.sessions
-        .recordCommandResult(session.serial, session.epoch, report)
-        .whenComplete(
-            (taken, err) ->
-                session
-                    .channel
-                    .eventLoop()
-                    .execute(
-                        () -> {
-                          handler.inFlightEnded(session);
-                          if (session.phase != DeviceSession.Phase.CONNECTED) return;
-                          if (err == null) {
-                            // Accepted, or refused for good (an unknown id): either way the device
-                            // must not re-send it.
-                            handler.acknowledge(session, ack);
-                          } else {
-                            log.warn("command result of {} not persisted: {}", session.serial, err);
-                            session.close(DisconnectReason.PERSIST_FAILED);
-                          }
-                        }));
+    // Taken (persisted, or refused for good such as an unknown id): either way not to be re-sent.
+    whenStored(
+        session,
+        edge.sessions.recordOperationResult(session.serial, session.epoch, report),
+        ack,
+        "operation result",
+        null);
   }
 
   /**
@@ -82,25 +84,40 @@ final class MqttTranslator {
    * command topic.
    */
   void deliver(DeviceSession session, CommandMessage command) {
-    if (session.phase == DeviceSession.Phase.CLOSED) return; // the entity re-sends on reconnect
-    // During CONNECT the entity re-sends before the CONNACK: such commands wait here for the
+    if (session.phase == DeviceSession.Phase.CLOSED) return; // the entity hands it over again
+    // During CONNECT the entity hands operations over before the CONNACK: they wait here for the
     // SUBSCRIBE.
     if (session.phase != DeviceSession.Phase.CONNECTED || !session.commandsSubscribed) {
-      if (session.undelivered.size() >= MAX_UNDELIVERED) session.undelivered.poll();
+      if (session.undelivered.size() >= MAX_UNDELIVERED) {
+        log.warn(
+            "{}: operation {} not held (queue full); it stays pending",
+            session.serial,
+            command.id());
+        return;
+      }
       session.undelivered.add(command);
       return;
     }
     int packetId = session.nextPacketId();
     session.outboundCommands.put(packetId, command.id());
     byte[] json = CommandJson.render(command);
-    session.channel.writeAndFlush(
-        MqttMessageBuilders.publish()
-            .topicName(DeviceTopic.commands(session.serial).topic())
-            .qos(MqttQoS.AT_LEAST_ONCE)
-            .retained(false)
-            .messageId(packetId)
-            .payload(Unpooled.wrappedBuffer(json))
-            .build());
+    long epoch = session.epoch;
+    session
+        .channel
+        .writeAndFlush(
+            MqttMessageBuilders.publish()
+                .topicName(DeviceTopic.commands(session.serial).topic())
+                .qos(MqttQoS.AT_LEAST_ONCE)
+                .retained(false)
+                .messageId(packetId)
+                .payload(Unpooled.wrappedBuffer(json))
+                .build())
+        .addListener(
+            f -> {
+              // SENT means it left: only a write that reached the socket is reported.
+              if (f.isSuccess())
+                edge.sessions.operationPublished(session.serial, epoch, command.id());
+            });
     edge.metrics.messageOut("command");
   }
 
@@ -111,11 +128,16 @@ final class MqttTranslator {
 
   void onCommandAck(DeviceSession session, int packetId) {
     String commandId = session.outboundCommands.remove(packetId);
-    if (commandId != null) edge.sessions.commandDelivered(session.serial, session.epoch, commandId);
+    if (commandId != null)
+      edge.sessions.operationDelivered(session.serial, session.epoch, commandId);
   }
 
   private void onTelemetry(
-      DeviceSession session, byte[] payload, Instant now, DeviceSession.PendingAck ack) {
+      DeviceSession session,
+      byte[] payload,
+      Instant now,
+      DeviceSession.PendingAck ack,
+      boolean dup) {
     edge.metrics.messageIn("telemetry");
     ParseResult<Telemetry> result = edge.telemetryParser.parse(payload, now);
     String claimed =
@@ -127,13 +149,55 @@ final class MqttTranslator {
       edge.metrics.rejected(PayloadRejection.INVALID_VALUE);
       log.debug("telemetry of {} rejected: ups.serial names {}", session.serial, claimed);
     } else if (result instanceof ParseResult.Accepted<Telemetry> a) {
-      // Non-blocking: a full history queue drops the point (counted), the event loop never waits.
+      if (ack != null) {
+        // QoS 1: acknowledged once what the sample changed (a status change, an alarm) is stored.
+        whenStored(
+            session,
+            session.telemetry.recordStored(session.epoch, a.value(), dup),
+            ack,
+            "telemetry",
+            null);
+        return;
+      }
       session.telemetry.record(session.epoch, a.value());
     } else if (result instanceof ParseResult.Rejected<Telemetry> r) {
       edge.metrics.rejected(r.reason());
       log.debug("telemetry of {} rejected: {} {}", session.serial, r.reason(), r.detail());
     }
     handler.acknowledge(session, ack);
+  }
+
+  /**
+   * Acknowledges {@code ack} once {@code stored} completes; when it fails the device gets no PUBACK
+   * and its connection is closed, so it reconnects and sends the publish again.
+   */
+  private void whenStored(
+      DeviceSession session,
+      CompletionStage<Void> stored,
+      DeviceSession.PendingAck ack,
+      String what,
+      Timer latency) {
+    long started = System.nanoTime();
+    handler.inFlightStarted(session);
+    stored.whenComplete(
+        (ok, err) ->
+            session
+                .channel
+                .eventLoop()
+                .execute(
+                    () -> {
+                      handler.inFlightEnded(session);
+                      if (session.phase != DeviceSession.Phase.CONNECTED) return;
+                      if (err == null) {
+                        if (latency != null) {
+                          latency.record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
+                        }
+                        handler.acknowledge(session, ack);
+                      } else {
+                        log.warn("{} of {} not stored: {}", what, session.serial, err.toString());
+                        session.close(DisconnectReason.PERSIST_FAILED);
+                      }
+                    }));
   }
 
   private void onEvent(
@@ -147,30 +211,11 @@ final class MqttTranslator {
       return;
     }
     DeviceEventReport report = ((ParseResult.Accepted<DeviceEventReport>) result).value();
-    long started = System.nanoTime();
-    handler.inFlightStarted(session);
-    edge.sessions
-        .recordEvent(session.serial, session.epoch, report)
-        .whenComplete(
-            (persisted, err) ->
-                session
-                    .channel
-                    .eventLoop()
-                    .execute(
-                        () -> {
-                          handler.inFlightEnded(session);
-                          if (session.phase != DeviceSession.Phase.CONNECTED) return;
-                          if (err == null) {
-                            edge.metrics.persistLatency.record(
-                                System.nanoTime() - started, TimeUnit.NANOSECONDS);
-                            handler.acknowledge(session, ack);
-                          } else {
-                            // Not persisted: no PUBACK. Closing makes the device reconnect and
-                            // re-send it.
-                            log.warn(
-                                "event of {} not persisted: {}", session.serial, err.toString());
-                            session.close(DisconnectReason.PERSIST_FAILED);
-                          }
-                        }));
+    whenStored(
+        session,
+        edge.sessions.recordEvent(session.serial, session.epoch, report),
+        ack,
+        "event",
+        edge.metrics.persistLatency);
   }
 }

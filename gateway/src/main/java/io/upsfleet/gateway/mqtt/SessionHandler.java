@@ -117,7 +117,7 @@ final class SessionHandler extends ChannelInboundHandlerAdapter {
       ack = new DeviceSession.PendingAck(p.variableHeader().packetId());
       session.acks.add(ack);
     }
-    translator.onPublish(session, topic.get(), payload, ack);
+    translator.onPublish(session, topic.get(), payload, ack, p.fixedHeader().isDup());
   }
 
   private void onSubscribe(

@@ -1,8 +1,8 @@
 package io.upsfleet.gateway.mqtt;
 
-import io.upsfleet.cluster.operation.CommandReport;
 import io.upsfleet.cluster.device.DeviceEventReport;
 import io.upsfleet.cluster.device.Telemetry;
+import io.upsfleet.cluster.operation.CommandReport;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
