@@ -2,9 +2,11 @@ package io.upsfleet.gateway;
 
 import com.typesafe.config.Config;
 import com.zaxxer.hikari.HikariDataSource;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.upsfleet.cluster.UpsfleetCluster;
+import io.upsfleet.cluster.device.ReadModelReconciler;
 import io.upsfleet.gateway.http.HttpApi;
 import io.upsfleet.gateway.http.HttpSettings;
 import io.upsfleet.gateway.mqtt.MqttServer;
@@ -70,6 +72,12 @@ public final class GatewayNode implements AutoCloseable {
       PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
       EntityCountGauge.register(registry, cluster);
       registerHistoryMeters(registry, cluster.telemetryHistory());
+      FunctionCounter.builder(
+              "read.model.gaps.repaired",
+              cluster.readModelReconciler(),
+              ReadModelReconciler::gapsRepaired)
+          .description("devices whose read models missed journal events and were repaired")
+          .register(registry);
       mqtt = MqttServer.start(mqttSettings, cluster, registry, clock);
       MqttServer listening = mqtt;
       HttpApi http = HttpApi.start(httpSettings, cluster, registry, () -> listening != null, clock);
