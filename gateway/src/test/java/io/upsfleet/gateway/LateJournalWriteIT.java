@@ -60,7 +60,10 @@ class LateJournalWriteIT {
 
   @BeforeEach
   void start() {
-    gateway = GatewayFixture.start("late journal write", Map.of());
+    // Either guard must do: the write bound (no late commit) or the reconciler (repairs one).
+    gateway =
+        GatewayFixture.start(
+            "late journal write", Map.of("upsfleet.read-model-reconciler.interval", "1s"));
     support = gateway.support();
     accountId = support.createAccount("Late journal write").id();
     devicesClock = Executors.newScheduledThreadPool(2);
