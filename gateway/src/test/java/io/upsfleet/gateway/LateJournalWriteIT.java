@@ -39,12 +39,17 @@ import org.junit.jupiter.api.Test;
  * database session holds the row of one device's next journal insert while other devices' events
  * keep committing, long enough for the read journal to give up on the insert's {@code ordering}
  * (its gap window, {@code journal-sequence-retrieval.max-tries × query-delay}, 10 s by default),
- * then lets it go. What the device reported and had acknowledged must then reach every read model
- * (the directory behind {@code GET /devices} and the event log) and agree with the device's entity;
- * it must not stay behind for good because a write committed after the read side moved past it.
+ * then lets it go. The status the device reports must then reach every read model (the directory
+ * behind {@code GET /devices}, its "on battery" list, and the event log) and agree with the
+ * device's entity; it must not stay behind for good because a write committed after the read side
+ * moved past it. Either guard passes it: the journal write bound (the held write fails in time, a
+ * later report of the same status is written and projected) or the read-model reconciler (the late
+ * write is repaired).
  *
- * <p>The devices behave like real UPSes: each reports its status periodically (QoS 1). Nothing in
- * the node is faked; the blocking session is an ordinary second JDBC connection.
+ * <p>The devices behave like real UPSes: each reports its status periodically (QoS 1). Telemetry is
+ * PUBACKed on receipt today, so the PUBACK of the one held sample proves nothing here; PUBACK only
+ * after the write is the separate "acknowledged means stored" item of issue 10. Nothing in the node
+ * is faked; the blocking session is an ordinary second JDBC connection.
  */
 class LateJournalWriteIT {
   private static final Duration REPORT_EVERY = Duration.ofMillis(400);
@@ -124,9 +129,9 @@ class LateJournalWriteIT {
         ps.executeUpdate();
       }
 
-      // The UPS goes on battery; the gateway acknowledges (or not) what it reported.
+      // The UPS goes on battery (and keeps saying so).
       victimStatus.set("OB DISCHRG");
-      CompletableFuture<?> firstOnBattery = report(victimClient, victim, "OB DISCHRG");
+      report(victimClient, victim, "OB DISCHRG");
       try (Connection observer = open(gateway.database())) {
         await()
             .atMost(Duration.ofSeconds(20))
@@ -142,7 +147,6 @@ class LateJournalWriteIT {
           .until(() -> directoryStatus(marker).contains("OVER"));
 
       blocker.rollback();
-      firstOnBattery.handle((ok, err) -> null).get(30, TimeUnit.SECONDS);
     }
 
     // The device's truth (its entity) says on battery; every read model must come to say so too.

@@ -37,7 +37,8 @@ import org.apache.pekko.projection.jdbc.javadsl.JdbcProjection;
  * lists and searches) and {@code device_events} (the event log). One projection instance per tag
  * slice, run as a sharded daemon process so the slices spread over the cluster. Exactly-once: each
  * batch and its offset commit in one transaction; the writes are idempotent as well (replays change
- * nothing).
+ * nothing). Each batch also records how far it applied each device's events without a hole ({@code
+ * read_model_progress}), which {@link ReadModelReconciler} compares with the journal.
  */
 public final class DeviceProjection {
   static final String NAME = "device-read-models";
