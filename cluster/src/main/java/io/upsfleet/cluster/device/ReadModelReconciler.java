@@ -80,6 +80,14 @@ public final class ReadModelReconciler {
    */
   public static ReadModelReconciler init(
       ActorSystem<?> system, Jdbc jdbc, int slices, Duration interval, int batch) {
+    if (interval.isNegative() || interval.isZero()) {
+      throw new IllegalArgumentException(
+          "upsfleet.read-model-reconciler.interval must be positive, was " + interval);
+    }
+    if (batch < 1) {
+      throw new IllegalArgumentException(
+          "upsfleet.read-model-reconciler.batch must be at least 1, was " + batch);
+    }
     ReadModelReconciler reconciler = new ReadModelReconciler(system, jdbc, slices, batch);
     Behavior<Msg> behavior =
         Behaviors.<Msg>supervise(
