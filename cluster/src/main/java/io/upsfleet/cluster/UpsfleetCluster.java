@@ -12,6 +12,7 @@ import io.upsfleet.cluster.device.DeviceDirectory;
 import io.upsfleet.cluster.device.DeviceProjection;
 import io.upsfleet.cluster.device.DeviceSettings;
 import io.upsfleet.cluster.device.DeviceWatchdog;
+import io.upsfleet.cluster.device.ReadModelReconciler;
 import io.upsfleet.cluster.device.UpsDevices;
 import io.upsfleet.cluster.licensing.Licensing;
 import io.upsfleet.cluster.licensing.LicensingProjection;
@@ -54,6 +55,7 @@ public final class UpsfleetCluster implements AutoCloseable {
   private final Licensing licensing;
   private final FirmwareRollouts rollouts;
   private final TelemetryHistory telemetryHistory;
+  private final ReadModelReconciler reconciler;
 
   private UpsfleetCluster(
       ActorSystem<Void> system,
@@ -65,7 +67,8 @@ public final class UpsfleetCluster implements AutoCloseable {
       Jdbc jdbc,
       Licensing licensing,
       FirmwareRollouts rollouts,
-      TelemetryHistory telemetryHistory) {
+      TelemetryHistory telemetryHistory,
+      ReadModelReconciler reconciler) {
     this.system = system;
     this.devices = devices;
     this.directory = directory;
@@ -76,6 +79,7 @@ public final class UpsfleetCluster implements AutoCloseable {
     this.licensing = licensing;
     this.rollouts = rollouts;
     this.telemetryHistory = telemetryHistory;
+    this.reconciler = reconciler;
   }
 
   public FirmwareRollouts rollouts() {
@@ -198,6 +202,9 @@ public final class UpsfleetCluster implements AutoCloseable {
                     "pekko-persistence-jdbc.shared-databases.slick.db.connectionTimeout",
                     db.connectionTimeout().toMillis()))
             .withFallback(config);
+    // Issue 10: every journal write bounded below the read journal's gap window (the journal pool's
+    // connectionInitSql; JournalWriteTimeout). Kept apart from the pool settings above.
+    withDb = JournalWriteTimeout.fromConfig(withDb).applyTo(withDb);
     String name = config.getString("upsfleet.cluster.system-name");
     ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), name, withDb);
     try {
@@ -216,6 +223,13 @@ public final class UpsfleetCluster implements AutoCloseable {
       UpsDevices devices = UpsDevices.init(system, deviceSettings, clock);
       DeviceDirectory directory = new DeviceDirectory(jdbc);
       DeviceProjection.init(system, dataSource, deviceSettings.tagSlices());
+      ReadModelReconciler reconciler =
+          ReadModelReconciler.init(
+              system,
+              jdbc,
+              deviceSettings.tagSlices(),
+              config.getDuration("upsfleet.read-model-reconciler.interval"),
+              config.getInt("upsfleet.read-model-reconciler.batch"));
       Duration retryAfter = config.getDuration("upsfleet.licensing.retry-after");
       Licensing licensing =
           Licensing.init(system, devices, jdbc, Promotions.fromConfig(config), retryAfter, clock);
@@ -254,7 +268,8 @@ public final class UpsfleetCluster implements AutoCloseable {
           jdbc,
           licensing,
           rollouts,
-          history);
+          history,
+          reconciler);
     } catch (RuntimeException e) {
       system.terminate();
       throw e;
@@ -292,6 +307,11 @@ public final class UpsfleetCluster implements AutoCloseable {
   /** The downsampled telemetry history: the edge offers accepted samples, the API reads it. */
   public TelemetryHistory telemetryHistory() {
     return telemetryHistory;
+  }
+
+  /** The read models' safety net; its counter feeds {@code read_model_gaps_repaired_total}. */
+  public ReadModelReconciler readModelReconciler() {
+    return reconciler;
   }
 
   /** This node's identity as recorded with each connection it serves. */

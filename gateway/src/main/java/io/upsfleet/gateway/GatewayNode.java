@@ -8,6 +8,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.upsfleet.cluster.UpsfleetCluster;
+import io.upsfleet.cluster.device.ReadModelReconciler;
 import io.upsfleet.cluster.telemetry.TelemetryHistory;
 import io.upsfleet.gateway.http.ClusterApiServices;
 import io.upsfleet.gateway.http.HttpApi;
@@ -81,6 +82,12 @@ public final class GatewayNode implements AutoCloseable {
       PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
       EntityCountGauge.register(registry, cluster);
       registerHistoryMeters(registry, cluster.telemetryHistory());
+      FunctionCounter.builder(
+              "read.model.gaps.repaired",
+              cluster.readModelReconciler(),
+              ReadModelReconciler::gapsRepaired)
+          .description("devices whose read models missed journal events and were repaired")
+          .register(registry);
       mqtt =
           MqttServer.start(
               mqttSettings, new ClusterDeviceSessions(cluster, mqttSettings), registry, clock);

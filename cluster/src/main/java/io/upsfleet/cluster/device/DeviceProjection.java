@@ -3,15 +3,20 @@ package io.upsfleet.cluster.device;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.upsfleet.cluster.JdbcProjectionSession;
+import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeSet;
 import javax.sql.DataSource;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.cluster.sharding.typed.ShardedDaemonProcessSettings;
@@ -32,7 +37,8 @@ import org.apache.pekko.projection.jdbc.javadsl.JdbcProjection;
  * lists and searches) and {@code device_events} (the event log). One projection instance per tag
  * slice, run as a sharded daemon process so the slices spread over the cluster. Exactly-once: each
  * batch and its offset commit in one transaction; the writes are idempotent as well (replays change
- * nothing).
+ * nothing). Each batch also records how far it applied each device's events without a hole ({@code
+ * read_model_progress}), which {@link ReadModelReconciler} compares with the journal.
  */
 public final class DeviceProjection {
   static final String NAME = "device-read-models";
@@ -75,12 +81,78 @@ public final class DeviceProjection {
         throws Exception {
       session.withConnection(
           c -> {
+            Progress progress = Progress.lock(c, envelopes);
             for (EventEnvelope<UpsDevice.Event> env : envelopes) {
               String serial = serialOf(env.persistenceId());
               apply(c, serial, env.sequenceNr(), env.event());
+              progress.applied(env.persistenceId(), env.sequenceNr());
             }
+            progress.save(c);
             return null;
           });
+    }
+  }
+
+  /**
+   * The contiguous progress of the batch's persistence ids ({@code read_model_progress}), locked
+   * for the batch's transaction: the reconciler takes the same row lock, so the two never apply one
+   * device's events concurrently. An event advances its id's progress only when it follows the last
+   * one applied; after a hole (an event the tag query skipped) it stays put, and {@link
+   * ReadModelReconciler} sees the gap.
+   */
+  static final class Progress {
+    private final Map<String, Long> seqNrs;
+    private final Map<String, Long> initial;
+
+    private Progress(Map<String, Long> seqNrs) {
+      this.seqNrs = seqNrs;
+      this.initial = new HashMap<>(seqNrs);
+    }
+
+    static Progress lock(Connection c, List<EventEnvelope<UpsDevice.Event>> envelopes)
+        throws SQLException {
+      TreeSet<String> ids = new TreeSet<>();
+      for (EventEnvelope<UpsDevice.Event> env : envelopes) ids.add(env.persistenceId());
+      Array array = c.createArrayOf("text", ids.toArray());
+      try (PreparedStatement ps =
+          c.prepareStatement(
+              "INSERT INTO read_model_progress (projection, persistence_id, seq_nr)"
+                  + " SELECT ?, id, 0 FROM unnest(?::text[]) AS id ON CONFLICT DO NOTHING")) {
+        ps.setString(1, NAME);
+        ps.setArray(2, array);
+        ps.executeUpdate();
+      }
+      Map<String, Long> seqNrs = new HashMap<>();
+      try (PreparedStatement ps =
+          c.prepareStatement(
+              "SELECT persistence_id, seq_nr FROM read_model_progress WHERE projection = ?"
+                  + " AND persistence_id = ANY(?::text[]) ORDER BY persistence_id FOR UPDATE")) {
+        ps.setString(1, NAME);
+        ps.setArray(2, array);
+        try (ResultSet rs = ps.executeQuery()) {
+          while (rs.next()) seqNrs.put(rs.getString(1), rs.getLong(2));
+        }
+      }
+      return new Progress(seqNrs);
+    }
+
+    void applied(String persistenceId, long seqNr) {
+      seqNrs.computeIfPresent(persistenceId, (id, last) -> seqNr == last + 1 ? seqNr : last);
+    }
+
+    void save(Connection c) throws SQLException {
+      try (PreparedStatement ps =
+          c.prepareStatement(
+              "UPDATE read_model_progress SET seq_nr = ? WHERE projection = ? AND persistence_id = ?")) {
+        for (Map.Entry<String, Long> e : seqNrs.entrySet()) {
+          if (e.getValue().equals(initial.get(e.getKey()))) continue;
+          ps.setLong(1, e.getValue());
+          ps.setString(2, NAME);
+          ps.setString(3, e.getKey());
+          ps.addBatch();
+        }
+        ps.executeBatch();
+      }
     }
   }
 

@@ -75,6 +75,11 @@ public final class GatewayFixture implements AutoCloseable {
     return node;
   }
 
+  /** Where the node's database is (for tests that open their own sessions to it). */
+  public DatabaseSettings database() {
+    return db;
+  }
+
   public int mqttPort() {
     return node.mqttPort();
   }
