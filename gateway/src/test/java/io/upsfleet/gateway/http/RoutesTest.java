@@ -11,7 +11,7 @@ import io.upsfleet.cluster.account.Role;
 import io.upsfleet.cluster.device.DeviceDirectory;
 import io.upsfleet.cluster.device.DeviceSnapshot;
 import io.upsfleet.cluster.device.UpsDevice;
-import io.upsfleet.cluster.operation.CommandType;
+import io.upsfleet.cluster.operation.Operation;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -25,7 +25,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.SortedMap;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -253,24 +252,25 @@ class RoutesTest {
     }
 
     @Override
-    public CompletionStage<UpsDevice.CommandReply> requestCommand(
-        String serial,
-        CommandType type,
-        SortedMap<String, String> params,
-        Duration ttl,
-        String by,
-        String idempotencyKey) {
+    public CompletionStage<UpsDevice.OperationReply> requestOperation(
+        String serial, Operation operation, Duration ttl, String by, String idempotencyKey) {
       throw new UnsupportedOperationException();
     }
 
     @Override
-    public CompletionStage<UpsDevice.CommandReply> cancelCommand(
+    public CompletionStage<UpsDevice.OperationReply> cancelOperation(
         String serial, String commandId, String by) {
       throw new UnsupportedOperationException();
     }
 
     @Override
-    public CompletionStage<UpsDevice.CommandReply> commands(String serial) {
+    public CompletionStage<UpsDevice.OperationReply> operations(
+        String serial, int offset, int limit) {
+      throw new UnsupportedOperationException();
+    }
+
+    @Override
+    public CompletionStage<UpsDevice.OperationReply> allowedOperations(String serial) {
       throw new UnsupportedOperationException();
     }
   }

@@ -30,6 +30,10 @@ final class FakeDeviceSessions implements DeviceSessions {
   final List<Telemetry> samples = new ArrayList<>();
   final List<DeviceEventReport> events = new ArrayList<>();
   final ArrayDeque<CompletableFuture<Void>> pendingEvents = new ArrayDeque<>();
+  final ArrayDeque<CompletableFuture<Void>> pendingSamples = new ArrayDeque<>();
+  final List<String> published = new ArrayList<>();
+  final List<String> delivered = new ArrayList<>();
+  Connection connection;
   final List<String> audits = new ArrayList<>();
 
   FakeDeviceSessions(String serial, String secret) {
@@ -46,6 +50,7 @@ final class FakeDeviceSessions implements DeviceSessions {
   @Override
   public CompletionStage<Long> attach(String serial, String remoteAddress, Connection connection) {
     attached.add(serial);
+    this.connection = connection;
     return refuseAttach
         ? CompletableFuture.failedFuture(new IllegalStateException("attach refused"))
         : CompletableFuture.completedFuture(EPOCH);
@@ -58,7 +63,20 @@ final class FakeDeviceSessions implements DeviceSessions {
 
   @Override
   public TelemetrySink telemetry(String serial) {
-    return (epoch, sample) -> samples.add(sample);
+    return new TelemetrySink() {
+      @Override
+      public void record(long epoch, Telemetry sample) {
+        samples.add(sample);
+      }
+
+      @Override
+      public CompletionStage<Void> recordStored(long epoch, Telemetry sample, boolean dup) {
+        samples.add(sample);
+        CompletableFuture<Void> stored = new CompletableFuture<>();
+        pendingSamples.add(stored);
+        return stored;
+      }
+    };
   }
 
   @Override
@@ -70,13 +88,20 @@ final class FakeDeviceSessions implements DeviceSessions {
   }
 
   @Override
-  public CompletionStage<Void> recordCommandResult(
+  public CompletionStage<Void> recordOperationResult(
       String serial, long epoch, CommandReport report) {
     return CompletableFuture.completedFuture(null);
   }
 
   @Override
-  public void commandDelivered(String serial, long epoch, String commandId) {}
+  public void operationPublished(String serial, long epoch, String commandId) {
+    published.add(commandId);
+  }
+
+  @Override
+  public void operationDelivered(String serial, long epoch, String commandId) {
+    delivered.add(commandId);
+  }
 
   @Override
   public void audit(

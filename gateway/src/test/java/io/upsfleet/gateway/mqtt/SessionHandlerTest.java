@@ -9,6 +9,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.netty.handler.codec.mqtt.MqttMessageBuilders;
 import io.netty.handler.codec.mqtt.MqttQoS;
 import io.upsfleet.api.mqtt.DeviceTopic;
+import io.upsfleet.cluster.operation.CommandMessage;
+import io.upsfleet.cluster.operation.Operation;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -101,10 +105,76 @@ class SessionHandlerTest {
     edge.send(publish(DeviceTopic.events(SERIAL).topic(), MqttQoS.AT_LEAST_ONCE, 1, EVENT));
     edge.send(publish(DeviceTopic.telemetry(SERIAL).topic(), MqttQoS.AT_LEAST_ONCE, 2, SAMPLE));
     assertEquals(1, edge.sessions.samples.size(), "the sample went through at once");
+    edge.sessions.pendingSamples.poll().complete(null);
+    edge.runTasks();
     assertEquals("", edge.received(), "its PUBACK waits behind the event's");
 
     edge.sessions.pendingEvents.poll().complete(null);
     edge.runTasks();
     assertEquals("40020001" + "40020002", edge.received());
+  }
+
+  @Test
+  void aQos1SampleIsAcknowledgedOnlyOnceWhatItChangedIsStored() {
+    edge.send(publish(DeviceTopic.telemetry(SERIAL).topic(), MqttQoS.AT_LEAST_ONCE, 4, SAMPLE));
+    assertEquals(1, edge.sessions.samples.size());
+    assertEquals("", edge.received(), "no PUBACK before the entity stored what it changed");
+
+    edge.sessions.pendingSamples.poll().complete(null);
+    edge.runTasks();
+    assertEquals("40020004", edge.received(), "PUBACK 4 once stored");
+  }
+
+  @Test
+  void aQos1SampleThatCannotBeStoredIsNeverAcknowledgedAndTheConnectionCloses() {
+    edge.send(publish(DeviceTopic.telemetry(SERIAL).topic(), MqttQoS.AT_LEAST_ONCE, 4, SAMPLE));
+    edge.sessions.pendingSamples.poll().completeExceptionally(new IllegalStateException("journal"));
+    edge.runTasks();
+    assertEquals("", edge.received(), "no PUBACK: the device keeps the sample and sends it again");
+    assertFalse(edge.channel.isOpen());
+    assertEquals(1, edge.disconnects(DisconnectReason.PERSIST_FAILED));
+  }
+
+  @Test
+  void aQos0SampleIsHandedOverWithoutWaiting() {
+    edge.send(publish(DeviceTopic.telemetry(SERIAL).topic(), MqttQoS.AT_MOST_ONCE, 0, SAMPLE));
+    assertEquals(1, edge.sessions.samples.size());
+    assertTrue(edge.sessions.pendingSamples.isEmpty());
+    assertTrue(edge.channel.isOpen());
+  }
+
+  @Test
+  void anOperationIsReportedPublishedOnlyOnceItsPublishIsWrittenAndDeliveredOnItsPuback() {
+    CommandMessage op =
+        new CommandMessage(
+            "op-1",
+            new Operation.SelfTest(),
+            Instant.parse("2026-11-28T10:00:00Z"),
+            Instant.parse("2026-11-28T11:00:00Z"));
+    edge.sessions.connection.deliver(op);
+    edge.runTasks();
+    assertEquals("", edge.received(), "held until the device subscribes to its command topic");
+    assertTrue(edge.sessions.published.isEmpty(), "nothing reported published that did not leave");
+
+    edge.send(
+        MqttMessageBuilders.subscribe()
+            .messageId(5)
+            .addSubscription(MqttQoS.AT_LEAST_ONCE, DeviceTopic.commands(SERIAL).topic())
+            .build());
+    edge.runTasks();
+    String out = edge.received();
+    assertTrue(out.startsWith("900300050132"), "SUBACK then the PUBLISH (QoS 1): " + out);
+    assertTrue(out.contains(hex("\"id\":\"op-1\"")), "the operation's payload: " + out);
+    assertEquals(List.of("op-1"), edge.sessions.published);
+    assertTrue(edge.sessions.delivered.isEmpty(), "not delivered before the device's PUBACK");
+
+    edge.send(0x40, 0x02, 0x00, 0x01); // PUBACK of packet 1
+    assertEquals(List.of("op-1"), edge.sessions.delivered);
+  }
+
+  private static String hex(String text) {
+    StringBuilder b = new StringBuilder();
+    for (byte x : text.getBytes(StandardCharsets.UTF_8)) b.append(String.format("%02x", x));
+    return b.toString();
   }
 }
