@@ -24,6 +24,12 @@ import java.util.function.BiFunction;
 final class OperationLifecycle {
   private final int window;
 
+  /** The events of what the edge reported about operation {@code id} in session {@code epoch}. */
+  @FunctionalInterface
+  interface LinkDecision {
+    List<UpsDevice.Event> events(RegisteredDevice s, long epoch, String id, Instant now);
+  }
+
   OperationLifecycle(int window) {
     this.window = window;
   }

@@ -25,7 +25,11 @@ final class OperationPolicy {
   record Allowed(Operation operation) implements Decision {}
 
   record Refused(UpsDevice.RefusalReason reason, String message, Plan requiredPlan)
-      implements Decision {}
+      implements Decision {
+    UpsDevice.OperationRefused reply(String accountId) {
+      return new UpsDevice.OperationRefused(reason, message, requiredPlan, accountId);
+    }
+  }
 
   private final int maxOpen;
 

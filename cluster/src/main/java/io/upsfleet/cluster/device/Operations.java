@@ -38,6 +38,13 @@ public record Operations(
     return Optional.empty();
   }
 
+  /** The operation requested earlier with this idempotency key (none when the key is null). */
+  Optional<DeviceCommand> byIdempotencyKey(String key) {
+    if (key == null) return Optional.empty();
+    for (DeviceCommand c : commands) if (key.equals(c.idempotencyKey())) return Optional.of(c);
+    return Optional.empty();
+  }
+
   Optional<DeviceCommand> activeFirmwareUpgrade() {
     for (DeviceCommand c : commands) {
       if (c.type() == CommandType.FIRMWARE_UPGRADE && !c.status().isFinal()) return Optional.of(c);

@@ -153,6 +153,19 @@ final class TelemetryFacts {
             });
   }
 
+  /** The log entry of a device-reported event, explained by what the device is doing. */
+  static UpsDevice.EventRaised reported(RegisteredDevice s, DeviceEventReport r) {
+    return new UpsDevice.EventRaised(
+        r.type(),
+        r.type().severity(),
+        causeOf(s, s.health().status()),
+        r.deviceTime(),
+        r.seq(),
+        r.details(),
+        Feature.EVENT_LOG.allowedOn(s.planAt(r.receivedAt()).plan()),
+        r.receivedAt());
+  }
+
   /**
    * Whether two firmware strings name the same version ({@code UPS 09.8} and {@code UPS 9.8} do).
    */

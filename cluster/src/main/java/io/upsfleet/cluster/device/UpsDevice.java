@@ -60,7 +60,7 @@ public final class UpsDevice {
       ActorRef<ClusterSharding.ShardCommand> shard,
       DeviceSettings settings,
       Clock clock) {
-    return UpsDeviceBehavior.create(serial, shard, settings, clock, UNOBSERVED);
+    return UpsDeviceBehavior.create(serial, shard, DeviceRules.of(settings), clock, UNOBSERVED);
   }
 
   /**
@@ -72,7 +72,7 @@ public final class UpsDevice {
       DeviceSettings settings,
       Clock clock,
       DeviceMetrics metrics) {
-    return UpsDeviceBehavior.create(serial, shard, settings, clock, metrics);
+    return UpsDeviceBehavior.create(serial, shard, DeviceRules.of(settings), clock, metrics);
   }
 
   private static final DeviceMetrics UNOBSERVED = DeviceMetrics.unobserved();
@@ -191,11 +191,18 @@ public final class UpsDevice {
   /** Which operations the device may be asked now, and why not. Replies {@link Allowances}. */
   public record GetAllowedOperations(ActorRef<OperationReply> replyTo) implements Command {}
 
+  /** What the edge tells about an operation it was handed in session {@code epoch}. */
+  public sealed interface LinkReport extends Command {
+    long epoch();
+
+    String commandId();
+  }
+
   /** The edge wrote the PUBLISH of operation {@code commandId} to the device in {@code epoch}. */
-  public record OperationPublished(long epoch, String commandId) implements Command {}
+  public record OperationPublished(long epoch, String commandId) implements LinkReport {}
 
   /** The device acknowledged (PUBACK) the publish of an operation in session {@code epoch}. */
-  public record OperationDelivered(long epoch, String commandId) implements Command {}
+  public record OperationDelivered(long epoch, String commandId) implements LinkReport {}
 
   /**
    * A device's report on an operation; replied to once persisted, so the edge can acknowledge it.

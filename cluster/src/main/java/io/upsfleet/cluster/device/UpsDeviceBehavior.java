@@ -4,12 +4,14 @@ import io.upsfleet.cluster.device.UpsDevice.*;
 import io.upsfleet.cluster.operation.CommandMessage;
 import io.upsfleet.cluster.operation.CommandStatus;
 import io.upsfleet.cluster.operation.DeviceCommand;
+import io.upsfleet.cluster.operation.Operation;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorRefResolver;
@@ -24,6 +26,7 @@ import org.apache.pekko.persistence.typed.RecoveryCompleted;
 import org.apache.pekko.persistence.typed.RecoveryFailed;
 import org.apache.pekko.persistence.typed.javadsl.CommandHandlerWithReply;
 import org.apache.pekko.persistence.typed.javadsl.CommandHandlerWithReplyBuilder;
+import org.apache.pekko.persistence.typed.javadsl.EffectBuilder;
 import org.apache.pekko.persistence.typed.javadsl.EventHandler;
 import org.apache.pekko.persistence.typed.javadsl.EventHandlerBuilder;
 import org.apache.pekko.persistence.typed.javadsl.EventSourcedBehaviorWithEnforcedReplies;
@@ -44,24 +47,18 @@ final class UpsDeviceBehavior
     extends EventSourcedBehaviorWithEnforcedReplies<Command, Event, State> {
   private static final Logger log = LoggerFactory.getLogger(UpsDevice.class);
   static final int SNAPSHOT_EVERY = 20;
-  private static final Object OFFLINE_TIMER = "offline";
-  private static final Object PLAN_TIMER = "plan";
-  private static final Object OPERATION_TIMER = "operations";
-  private static final Object IDLE_TIMER = "idle";
 
   private final String serial;
   private final ActorRef<ClusterSharding.ShardCommand> shard;
   private final DeviceSettings settings;
+  private final DeviceRules rules;
   private final Clock clock;
   private final ActorContext<Command> ctx;
-  private final TimerScheduler<Command> timers;
+  private final DeadlineTimers timers;
   private final String tag;
   private final ActorRefResolver resolver;
   private final DeviceMetrics metrics;
   private final TelemetryFacts facts;
-  private final OperationPolicy policy;
-  private final OperationLifecycle lifecycle;
-  private final PlanClock planClock;
 
   private Telemetry latest;
   private SampleOrder latestOrder;
@@ -73,20 +70,20 @@ final class UpsDeviceBehavior
   static Behavior<Command> create(
       String serial,
       ActorRef<ClusterSharding.ShardCommand> shard,
-      DeviceSettings settings,
+      DeviceRules rules,
       Clock clock,
       DeviceMetrics metrics) {
     return Behaviors.setup(
         ctx ->
             Behaviors.withTimers(
                 timers ->
-                    new UpsDeviceBehavior(serial, shard, settings, clock, metrics, ctx, timers)));
+                    new UpsDeviceBehavior(serial, shard, rules, clock, metrics, ctx, timers)));
   }
 
   private UpsDeviceBehavior(
       String serial,
       ActorRef<ClusterSharding.ShardCommand> shard,
-      DeviceSettings settings,
+      DeviceRules rules,
       Clock clock,
       DeviceMetrics metrics,
       ActorContext<Command> ctx,
@@ -96,17 +93,15 @@ final class UpsDeviceBehavior
         SupervisorStrategy.restartWithBackoff(Duration.ofMillis(200), Duration.ofSeconds(10), 0.2));
     this.serial = serial;
     this.shard = shard;
-    this.settings = settings;
+    this.settings = rules.settings();
+    this.rules = rules;
     this.clock = clock;
     this.metrics = metrics;
     this.ctx = ctx;
-    this.timers = timers;
+    this.timers = new DeadlineTimers(timers, clock);
     this.tag = UpsDevice.tagFor(serial, settings.tagSlices());
-    this.resolver = ActorRefResolver.get(ctx.getSystem());
     this.facts = new TelemetryFacts(settings.temperatureHigh(), settings.temperatureClear());
-    this.policy = new OperationPolicy(settings.maxOpenOperations());
-    this.lifecycle = new OperationLifecycle(settings.deliveryWindow());
-    this.planClock = new PlanClock(settings.warrantyMonitoringCutoff());
+    this.resolver = ActorRefResolver.get(ctx.getSystem());
     this.lastActivity = clock.instant();
   }
 
@@ -130,13 +125,7 @@ final class UpsDeviceBehavior
   public SignalHandler<State> signalHandler() {
     return newSignalHandlerBuilder()
         .onSignal(RecoveryCompleted.instance(), this::onRecovered)
-        .onSignal(
-            RecoveryFailed.class,
-            (s, f) -> {
-              metrics.replayFailures().increment();
-              log.error(
-                  "journal of {} could not be replayed", persistenceId().id(), f.getFailure());
-            })
+        .onSignal(RecoveryFailed.class, this::onRecoveryFailed)
         .build();
   }
 
@@ -159,14 +148,16 @@ final class UpsDeviceBehavior
         .onCommand(CancelOperation.class, this::cancelOperation)
         .onCommand(GetOperations.class, (s, c) -> reply(c.replyTo(), Views.page(s, c)))
         .onCommand(GetAllowedOperations.class, (s, c) -> reply(c.replyTo(), allowances(s)))
-        .onCommand(OperationPublished.class, this::published)
-        .onCommand(OperationDelivered.class, this::delivered)
+        .onCommand(
+            OperationPublished.class, (s, c) -> linkReport(s, c, rules.lifecycle()::published))
+        .onCommand(
+            OperationDelivered.class, (s, c) -> linkReport(s, c, rules.lifecycle()::delivered))
         .onCommand(RecordOperationResult.class, this::operationResult)
         .onCommand(ApplyEntitlements.class, this::applyEntitlements)
         .onCommand(PreviewEntitlements.class, (s, c) -> reply(c.replyTo(), preview(s, c)))
         .onCommand(GetPlan.class, (s, c) -> reply(c.replyTo(), Views.plan(s, now())))
         .onCommand(GetSnapshot.class, (s, c) -> reply(c.replyTo(), snapshot(s)))
-        .onCommand(Wake.class, (s, c) -> checkDeadlines(touched(s)))
+        .onCommand(Wake.class, (s, c) -> checkDeadlines(s))
         .onCommand(CheckDeadlines.class, (s, c) -> checkDeadlines(s))
         .onCommand(IdleCheck.class, this::idleCheck);
     return b.build();
@@ -203,28 +194,10 @@ final class UpsDeviceBehavior
 
   private ReplyEffect<Event, State> register(EmptyDevice s, Register c) {
     touch();
-    Instant now = now();
-    Registered e =
-        new Registered(
-            serial,
-            c.model(),
-            c.accountId(),
-            now,
-            PlanBook.plus(now, settings.trialLength()),
-            PlanBook.plus(now, settings.warranty()),
-            PlanBook.plus(now, batteryWarrantyFor(c.model())));
-    RegisteredDevice after = s.registered(e);
     return Effect()
-        .persist(List.of(e, new PlanChecked(now, after.plan().record(now), now)))
-        .thenRun(this::armTimers)
+        .persist(rules.sessions().registered(s, c.model(), c.accountId(), now()))
+        .thenRun(timers::arm)
         .thenReply(c.replyTo(), st -> new Confirmation.Accepted());
-  }
-
-  /** A lead-acid device registered for the trial gets more battery warranty; lithium does not. */
-  private java.time.Period batteryWarrantyFor(String model) {
-    return DeviceModels.chemistryOf(model) == DeviceModels.Chemistry.LEAD_ACID
-        ? settings.batteryWarranty().plus(settings.trialBatteryBonus())
-        : settings.batteryWarranty();
   }
 
   // ----------------------------------------------------------------------------------- sessions
@@ -235,23 +208,19 @@ final class UpsDeviceBehavior
     if (c.notAfter() != null && now.isAfter(c.notAfter())) {
       return reply(c.replyTo(), Refusals.staleAttach(c.notAfter()));
     }
-    long epoch = s.session().epoch() + 1;
-    List<Event> events = new ArrayList<>(4);
-    if (s.session().online()) {
-      Instant deadline = now.plus(settings.offlineGrace());
-      events.add(new Disconnected(s.session().epoch(), DeviceLink.TAKEN_OVER, deadline, now));
-      cloned(s, now).ifPresent(events::add);
-    }
-    events.add(
-        new Connected(
-            epoch, c.remoteAddress(), c.node(), resolver.toSerializationFormat(c.link()), now));
-    if (s.session().connectionLost()) {
-      events.add(TelemetryFacts.raised(s, EventType.CONNECTION_RESTORED, null, now));
-    }
+    String link = resolver.toSerializationFormat(c.link());
+    List<Event> events =
+        new ArrayList<>(rules.sessions().attached(s, c.remoteAddress(), c.node(), link, now));
     RegisteredDevice after = s;
     for (Event e : events) after = apply(after, e);
-    events.addAll(lifecycle.deadlines(after, now)); // what expired while it was away never goes out
+    events.addAll(
+        rules.lifecycle().deadlines(after, now)); // what expired while it was away never goes out
+    if (SessionRules.revealsClone(events)) {
+      metrics.clonedDevices().increment();
+      log.warn("device {} looks cloned: its sessions keep taking each other over", serial);
+    }
     ActorRef<DeviceLink.Message> previous = s.session().online() ? linkOf(s) : null;
+    long epoch = after.session().epoch();
     return Effect()
         .persist(stamp(s, events))
         .thenRun(
@@ -263,47 +232,23 @@ final class UpsDeviceBehavior
               }
               ctx.watchWith(c.link(), new LinkTerminated(epoch));
               lastSeen = now;
-              armTimers(st);
-              handOver((RegisteredDevice) st);
+              afterOperations(st);
             })
         .thenReply(c.replyTo(), st -> new Attachment(epoch));
   }
 
-  /** DEVICE_CLONED when this take-over makes too many within the window (raised once a window). */
-  private java.util.Optional<Event> cloned(RegisteredDevice s, Instant now) {
-    Session session = s.session();
-    int takeovers = session.takeoversWithin(settings.cloneWindow(), now) + 1;
-    boolean raisedLately =
-        session.clonedRaisedAt() != null
-            && session.clonedRaisedAt().isAfter(now.minus(settings.cloneWindow()));
-    if (takeovers < settings.cloneTakeovers() || raisedLately) return java.util.Optional.empty();
-    metrics.clonedDevices().increment();
-    log.warn(
-        "device {} looks cloned: {} take-overs within {}",
-        serial,
-        takeovers,
-        settings.cloneWindow());
-    java.util.TreeMap<String, String> details = new java.util.TreeMap<>();
-    details.put("takeovers", Integer.toString(takeovers));
-    details.put("window", settings.cloneWindow().toString());
-    details.put("remoteAddress", String.valueOf(session.remoteAddress()));
-    return java.util.Optional.of(
-        TelemetryFacts.raised(s, EventType.DEVICE_CLONED, null, now, details));
-  }
-
   private ReplyEffect<Event, State> detach(RegisteredDevice s, long epoch, String reason) {
     if (!s.session().online() || epoch != s.session().epoch()) {
-      return Effect().none().thenNoReply(); // a late disconnect of an older session
+      return noReply(); // a late disconnect of an older session
     }
-    Instant now = now();
     ActorRef<DeviceLink.Message> link = linkOf(s);
     return Effect()
-        .persist(new Disconnected(epoch, reason, now.plus(settings.offlineGrace()), now))
+        .persist(rules.sessions().ended(epoch, reason, now()))
         .thenRun(
             st -> {
               if (link != null) ctx.unwatch(link);
               handedOver.clear();
-              armTimers(st);
+              timers.arm(st);
             })
         .thenNoReply();
   }
@@ -327,7 +272,7 @@ final class UpsDeviceBehavior
     List<Event> events = new ArrayList<>(facts.of(s, t, order));
     if (sensitivityCheckedEpoch != c.epoch()) {
       sensitivityCheckedEpoch = c.epoch();
-      events.addAll(lifecycle.shadow(s, t));
+      events.addAll(rules.lifecycle().shadow(s, t));
     }
     if (events.isEmpty()) {
       return replyIfAsked(Effect().none(), c.replyTo(), new Confirmation.Accepted());
@@ -348,16 +293,7 @@ final class UpsDeviceBehavior
     if (s.health().recentReports().contains(Health.reportKey(r.seq(), r.type(), r.deviceTime()))) {
       return reply(c.replyTo(), new Confirmation.Accepted()); // a re-send: already persisted
     }
-    EventRaised e =
-        new EventRaised(
-            r.type(),
-            r.type().severity(),
-            TelemetryFacts.causeOf(s, s.health().status()),
-            r.deviceTime(),
-            r.seq(),
-            r.details(),
-            io.upsfleet.cluster.plan.Feature.EVENT_LOG.allowedOn(s.planAt(r.receivedAt()).plan()),
-            r.receivedAt());
+    EventRaised e = TelemetryFacts.reported(s, r);
     return Effect().persist(e).thenReply(c.replyTo(), st -> new Confirmation.Accepted());
   }
 
@@ -365,28 +301,18 @@ final class UpsDeviceBehavior
 
   private ReplyEffect<Event, State> requestOperation(RegisteredDevice s, RequestOperation c) {
     touch();
-    if (c.idempotencyKey() != null) {
-      for (DeviceCommand existing : s.operations().commands()) {
-        if (c.idempotencyKey().equals(existing.idempotencyKey())) {
-          return reply(c.replyTo(), new OperationAccepted(existing, s.accountId()));
-        }
-      }
+    Optional<DeviceCommand> earlier = s.operations().byIdempotencyKey(c.idempotencyKey());
+    if (earlier.isPresent()) {
+      return reply(c.replyTo(), new OperationAccepted(earlier.get(), s.accountId()));
     }
     Instant now = now();
-    OperationPolicy.Decision decision = policy.decide(s, c.operation(), now);
+    OperationPolicy.Decision decision = rules.policy().decide(s, c.operation(), now);
     if (decision instanceof OperationPolicy.Refused r) {
-      return reply(
-          c.replyTo(),
-          new OperationRefused(r.reason(), r.message(), r.requiredPlan(), s.accountId()));
+      return reply(c.replyTo(), r.reply(s.accountId()));
     }
+    Operation op = ((OperationPolicy.Allowed) decision).operation();
     List<Event> events =
-        lifecycle.requested(
-            s,
-            ((OperationPolicy.Allowed) decision).operation(),
-            c.ttl(),
-            c.by(),
-            c.idempotencyKey(),
-            now);
+        rules.lifecycle().requested(s, op, c.ttl(), c.by(), c.idempotencyKey(), now);
     String id = ((CommandRequested) events.get(0)).command().id();
     return Effect()
         .persist(stamp(s, events))
@@ -400,20 +326,16 @@ final class UpsDeviceBehavior
       return reply(c.replyTo(), Refusals.notCancellable(s, c.commandId(), cmd));
     }
     return Effect()
-        .persist(stamp(s, lifecycle.cancelled(s, cmd, c.by(), now())))
+        .persist(stamp(s, rules.lifecycle().cancelled(s, cmd, c.by(), now())))
         .thenRun(this::afterOperations)
         .thenReply(c.replyTo(), st -> accepted(st, cmd.id()));
   }
 
-  private ReplyEffect<Event, State> published(RegisteredDevice s, OperationPublished c) {
-    List<Event> events = lifecycle.published(s, c.epoch(), c.commandId(), now());
+  /** The edge wrote an operation's PUBLISH (SENT), or the device acknowledged it (DELIVERED). */
+  private ReplyEffect<Event, State> linkReport(
+      RegisteredDevice s, LinkReport c, OperationLifecycle.LinkDecision decision) {
     if (c.epoch() == s.session().epoch()) handedOver.remove(c.commandId());
-    return Effect().persist(stamp(s, events)).thenRun(this::afterOperations).thenNoReply();
-  }
-
-  private ReplyEffect<Event, State> delivered(RegisteredDevice s, OperationDelivered c) {
-    List<Event> events = lifecycle.delivered(s, c.epoch(), c.commandId(), now());
-    if (c.epoch() == s.session().epoch()) handedOver.remove(c.commandId());
+    List<Event> events = decision.events(s, c.epoch(), c.commandId(), now());
     return Effect().persist(stamp(s, events)).thenRun(this::afterOperations).thenNoReply();
   }
 
@@ -424,7 +346,7 @@ final class UpsDeviceBehavior
     if (cmd.status().isFinal()) return reply(c.replyTo(), new Confirmation.Accepted()); // re-send
     handedOver.remove(cmd.id());
     return Effect()
-        .persist(stamp(s, lifecycle.reported(s, cmd, c.report())))
+        .persist(stamp(s, rules.lifecycle().reported(s, cmd, c.report())))
         .thenRun(this::afterOperations)
         .thenReply(c.replyTo(), st -> new Confirmation.Accepted());
   }
@@ -435,18 +357,18 @@ final class UpsDeviceBehavior
   }
 
   private OperationReply allowances(RegisteredDevice s) {
-    return new Allowances(policy.allowed(s, now()), s.accountId());
+    return new Allowances(rules.policy().allowed(s, now()), s.accountId());
   }
 
   /** After operation events: re-arm the deadline and hand the next waiting operations over. */
   private void afterOperations(State st) {
-    armTimers(st);
+    timers.arm(st);
     handOver((RegisteredDevice) st);
   }
 
   /** Tells the link the operations the delivery window has room for (not persisted: see SENT). */
   private void handOver(RegisteredDevice s) {
-    List<DeviceCommand> next = lifecycle.toHandOver(s, handedOver, now());
+    List<DeviceCommand> next = rules.lifecycle().toHandOver(s, handedOver, now());
     if (next.isEmpty()) return;
     ActorRef<DeviceLink.Message> link = linkOf(s);
     for (DeviceCommand c : next) {
@@ -468,34 +390,26 @@ final class UpsDeviceBehavior
       return reply(c.replyTo(), Views.plan(s, now)); // applied before: exactly once
     }
     return Effect()
-        .persist(planClock.entitlements(s, c.assignmentId(), c.grants(), c.by(), now))
-        .thenRun(this::armTimers)
+        .persist(rules.planClock().entitlements(s, c.assignmentId(), c.grants(), c.by(), now))
+        .thenRun(timers::arm)
         .thenReply(c.replyTo(), st -> Views.plan((RegisteredDevice) st, now));
   }
 
   private PlanReply preview(RegisteredDevice s, PreviewEntitlements c) {
     Instant now = now();
-    return Views.plan(s.with(planClock.preview(s, c.grants(), now)), now);
+    return Views.plan(s.with(rules.planClock().preview(s, c.grants(), now)), now);
   }
 
   // ---------------------------------------------------------------------------------- deadlines
 
   private ReplyEffect<Event, State> checkDeadlines(State state) {
-    if (!(state instanceof RegisteredDevice s)) return Effect().none().thenNoReply();
+    touch();
+    if (!(state instanceof RegisteredDevice s)) return noReply();
     Instant now = now();
-    List<Event> events = stamp(s, lifecycle.deadlines(s, now));
-    if (events.isEmpty()) events = planClock.due(s, now);
-    if (events.isEmpty()
-        && s.session().graceRunning()
-        && !now.isBefore(s.session().offlineDeadline())) {
-      events =
-          List.of(
-              new ConnectionLost(now),
-              TelemetryFacts.raised(s, EventType.CONNECTION_LOST, null, now));
-    }
+    List<Event> events = stamp(s, rules.due(s, now));
     if (events.isEmpty()) {
-      armTimers(s);
-      return Effect().none().thenNoReply();
+      timers.arm(s);
+      return noReply();
     }
     return Effect()
         .persist(events)
@@ -515,7 +429,12 @@ final class UpsDeviceBehavior
     if (!busy && Duration.between(lastActivity, now()).compareTo(settings.idlePassivation()) >= 0) {
       shard.tell(new ClusterSharding.Passivate<>(ctx.getSelf()));
     }
-    return Effect().none().thenNoReply();
+    return noReply();
+  }
+
+  private void onRecoveryFailed(State s, RecoveryFailed f) {
+    metrics.replayFailures().increment();
+    log.error("journal of {} could not be replayed", persistenceId().id(), f.getFailure());
   }
 
   private void onRecovered(State state) {
@@ -524,37 +443,10 @@ final class UpsDeviceBehavior
         // After a restart or rebalance the link may live on a node that is gone: watching tells.
         ctx.watchWith(linkOf(s), new LinkTerminated(s.session().epoch()));
       }
-      armTimers(s);
+      timers.arm(s);
       handOver(s);
     }
-    Duration half = settings.idlePassivation().dividedBy(2);
-    timers.startTimerWithFixedDelay(
-        IDLE_TIMER,
-        new IdleCheck(),
-        half.compareTo(Duration.ofSeconds(1)) < 0 ? Duration.ofSeconds(1) : half);
-  }
-
-  /** Arms one timer per persisted deadline: offline grace, plan changes, operation deadlines. */
-  private void armTimers(State state) {
-    if (!(state instanceof RegisteredDevice s)) return;
-    arm(OFFLINE_TIMER, s.session().graceRunning() ? s.session().offlineDeadline() : null);
-    arm(OPERATION_TIMER, s.operations().nextDeadline());
-    // Long waits are re-checked daily: the scheduler's horizon is finite and clocks may be
-    // adjusted.
-    arm(
-        PLAN_TIMER,
-        PlanClock.nextDeadline(s)
-            .map(d -> earliest(d, now().plus(Duration.ofDays(1))))
-            .orElse(null));
-  }
-
-  private void arm(Object key, Instant at) {
-    if (at == null) {
-      timers.cancel(key);
-      return;
-    }
-    Duration wait = Duration.between(now(), at);
-    timers.startSingleTimer(key, new CheckDeadlines(), wait.isNegative() ? Duration.ZERO : wait);
+    timers.checkIdleEvery(settings.idlePassivation());
   }
 
   // -------------------------------------------------------------------------------------- helpers
@@ -575,27 +467,16 @@ final class UpsDeviceBehavior
     lastActivity = now();
   }
 
-  private State touched(State s) {
-    touch();
-    return s;
-  }
-
-  private static Instant earliest(Instant a, Instant b) {
-    return a.isBefore(b) ? a : b;
-  }
-
   <R> ReplyEffect<Event, State> reply(ActorRef<R> to, R message) {
     return Effect().reply(to, message);
   }
 
   private ReplyEffect<Event, State> replyIfAsked(
-      org.apache.pekko.persistence.typed.javadsl.EffectBuilder<Event, State> effect,
-      ActorRef<Confirmation> to,
-      Confirmation message) {
+      EffectBuilder<Event, State> effect, ActorRef<Confirmation> to, Confirmation message) {
     return to == null ? effect.thenNoReply() : effect.thenReply(to, st -> message);
   }
 
   ReplyEffect<Event, State> noReply() {
-    return Effect().none().thenNoReply();
+    return noReply();
   }
 }

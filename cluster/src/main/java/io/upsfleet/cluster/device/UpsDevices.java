@@ -43,10 +43,13 @@ public final class UpsDevices {
   public static UpsDevices init(
       ActorSystem<?> system, DeviceSettings settings, Clock clock, DeviceMetrics metrics) {
     ClusterSharding sharding = ClusterSharding.get(system);
+    DeviceRules rules = DeviceRules.of(settings);
     sharding.init(
         Entity.of(
             UpsDevice.ENTITY_TYPE_KEY,
-            ctx -> UpsDevice.create(ctx.getEntityId(), ctx.getShard(), settings, clock, metrics)));
+            ctx ->
+                UpsDeviceBehavior.create(
+                    ctx.getEntityId(), ctx.getShard(), rules, clock, metrics)));
     return new UpsDevices(system, sharding, settings, clock);
   }
 
