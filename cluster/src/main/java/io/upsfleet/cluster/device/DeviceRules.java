@@ -13,7 +13,8 @@ record DeviceRules(
     SessionRules sessions,
     OperationPolicy policy,
     OperationLifecycle lifecycle,
-    PlanClock planClock) {
+    PlanClock planClock,
+    UnreadableJournals unreadable) {
 
   static DeviceRules of(DeviceSettings settings) {
     return new DeviceRules(
@@ -21,7 +22,8 @@ record DeviceRules(
         new SessionRules(settings),
         new OperationPolicy(settings.maxOpenOperations()),
         new OperationLifecycle(settings.deliveryWindow()),
-        new PlanClock(settings.warrantyMonitoringCutoff()));
+        new PlanClock(settings.warrantyMonitoringCutoff()),
+        new UnreadableJournals());
   }
 
   /**

@@ -3,7 +3,7 @@ package io.upsfleet.cluster.device;
 import io.upsfleet.cluster.device.UpsDevice.*;
 import io.upsfleet.cluster.operation.DeviceCommand;
 import java.time.Instant;
-import org.apache.pekko.persistence.typed.javadsl.ReplyEffect;
+import org.apache.pekko.actor.typed.ActorRef;
 
 /** The refusals of {@link UpsDeviceBehavior}, each with its reason and message in one place. */
 final class Refusals {
@@ -49,26 +49,57 @@ final class Refusals {
         s.accountId());
   }
 
-  /** The answer of an unregistered entity to any command: refused where a reply is expected. */
-  static ReplyEffect<Event, State> notRegistered(UpsDeviceBehavior b, String serial, Command c) {
-    Confirmation.Rejected no = notRegistered(serial);
-    OperationRefused refused =
-        new OperationRefused(RefusalReason.NOT_REGISTERED, no.message(), null, null);
-    if (c instanceof Attach a) return b.reply(a.replyTo(), no);
-    if (c instanceof RecordEvent e) return b.reply(e.replyTo(), no);
-    if (c instanceof RecordTelemetry t) {
-      return t.replyTo() == null ? b.noReply() : b.reply(t.replyTo(), no);
+  /** A refusal to send: {@code message} to {@code to}. */
+  record Answer<R>(ActorRef<R> to, R message) {
+    void send() {
+      to.tell(message);
     }
-    if (c instanceof RecordOperationResult r) return b.reply(r.replyTo(), no);
-    if (c instanceof ApplyEntitlements a) return b.reply(a.replyTo(), no);
-    if (c instanceof PreviewEntitlements p) return b.reply(p.replyTo(), no);
-    if (c instanceof GetPlan g) return b.reply(g.replyTo(), no);
-    if (c instanceof RequestOperation r) return b.reply(r.replyTo(), refused);
-    if (c instanceof CancelOperation r) return b.reply(r.replyTo(), refused);
-    if (c instanceof GetOperations g) return b.reply(g.replyTo(), refused);
-    if (c instanceof GetAllowedOperations g) return b.reply(g.replyTo(), refused);
-    if (c instanceof GetSnapshot g)
-      return b.reply(g.replyTo(), DeviceSnapshot.unregistered(serial));
-    return b.noReply(); // tells: nothing to answer
+  }
+
+  /** The answer of an unregistered entity to any command, or null for a tell. */
+  static Answer<?> notRegistered(String serial, Command c) {
+    Confirmation.Rejected no = notRegistered(serial);
+    return refusal(
+        c,
+        no,
+        new OperationRefused(RefusalReason.NOT_REGISTERED, no.message(), null, null),
+        DeviceSnapshot.unregistered(serial));
+  }
+
+  /**
+   * The answer of an entity whose journal cannot be replayed, to any command, or null for a tell:
+   * everything is refused with the reason, until support repairs the journal.
+   */
+  static Answer<?> unreadable(String serial, String reason, Command c) {
+    String message =
+        "the history of device "
+            + serial
+            + " cannot be read ("
+            + reason
+            + "); it is refused until support repairs it";
+    return refusal(
+        c,
+        new Confirmation.Rejected(Confirmation.Reason.UNREADABLE_HISTORY, message),
+        new OperationRefused(RefusalReason.UNAVAILABLE, message, null, null),
+        DeviceSnapshot.unregistered(serial));
+  }
+
+  private static Answer<?> refusal(
+      Command c, Confirmation.Rejected no, OperationRefused refused, DeviceSnapshot snapshot) {
+    if (c instanceof Attach a) return new Answer<>(a.replyTo(), no);
+    if (c instanceof RecordEvent e) return new Answer<>(e.replyTo(), no);
+    if (c instanceof RecordTelemetry t)
+      return t.replyTo() == null ? null : new Answer<>(t.replyTo(), no);
+    if (c instanceof RecordOperationResult r) return new Answer<>(r.replyTo(), no);
+    if (c instanceof ApplyEntitlements a) return new Answer<>(a.replyTo(), no);
+    if (c instanceof PreviewEntitlements p) return new Answer<>(p.replyTo(), no);
+    if (c instanceof GetPlan g) return new Answer<>(g.replyTo(), no);
+    if (c instanceof Register r) return new Answer<>(r.replyTo(), no);
+    if (c instanceof RequestOperation r) return new Answer<>(r.replyTo(), refused);
+    if (c instanceof CancelOperation r) return new Answer<>(r.replyTo(), refused);
+    if (c instanceof GetOperations g) return new Answer<>(g.replyTo(), refused);
+    if (c instanceof GetAllowedOperations g) return new Answer<>(g.replyTo(), refused);
+    if (c instanceof GetSnapshot g) return new Answer<>(g.replyTo(), snapshot);
+    return null; // tells: nothing to answer
   }
 }

@@ -18,19 +18,66 @@ import java.util.TreeMap;
 /**
  * The facts a telemetry sample reveals about a registered device: status transitions and the alarms
  * they are, the temperature alarm, a firmware change, the end of a running upgrade, and newer
- * firmware to offer. A sample older than the newest one ({@link SampleOrder}) reveals nothing.
- * Decisions only: the state and the sample in, events out; one instance per entity keeps the last
- * catalogue lookup (the same firmware string repeats sample after sample).
+ * firmware to offer. A sample older than the newest one ({@link SampleOrder}) reveals nothing. The
+ * state and the sample in, events out; one instance per entity also keeps, in memory only, the
+ * latest sample, when the device was last heard, and the last catalogue lookup (the same firmware
+ * string repeats sample after sample).
  */
 final class TelemetryFacts {
   private final double temperatureHigh;
   private final double temperatureClear;
   private String catalogCheckedFirmware;
   private String catalogCheckedOffer;
+  private Telemetry latest;
+  private SampleOrder latestOrder;
+  private Instant lastSeen;
+  private long shadowCheckedEpoch = -1;
 
   TelemetryFacts(double temperatureHigh, double temperatureClear) {
     this.temperatureHigh = temperatureHigh;
     this.temperatureClear = temperatureClear;
+  }
+
+  /**
+   * The events of a sample of the current session, or null when it is older than the newest sample
+   * (it then changes nothing, not even the latest sample). The first sample of a session is also
+   * compared with the device shadow.
+   */
+  List<UpsDevice.Event> sample(
+      RegisteredDevice s, UpsDevice.RecordTelemetry c, OperationLifecycle lifecycle) {
+    Telemetry t = c.telemetry();
+    heard(t.receivedAt());
+    SampleOrder order = SampleOrder.of(c.epoch(), t);
+    if (!order.isNewerThan(latestOrder != null ? latestOrder : s.health().newest(), c.dup())) {
+      return null;
+    }
+    latest = t;
+    latestOrder = order;
+    List<UpsDevice.Event> events = of(s, t, order);
+    if (shadowCheckedEpoch != c.epoch()) {
+      shadowCheckedEpoch = c.epoch();
+      List<UpsDevice.Event> shadow = lifecycle.shadow(s, t);
+      if (!shadow.isEmpty()) {
+        events = new ArrayList<>(events);
+        events.addAll(shadow);
+      }
+    }
+    return events;
+  }
+
+  /** Something was received from the device at {@code at}. */
+  void heard(Instant at) {
+    lastSeen = at;
+  }
+
+  /** The latest sample since this entity started, or null. */
+  Telemetry latest() {
+    return latest;
+  }
+
+  /** When anything was last received from the device since this entity started, or null. */
+  Instant lastSeen() {
+    return lastSeen;
   }
 
   List<UpsDevice.Event> of(RegisteredDevice s, Telemetry t, SampleOrder order) {

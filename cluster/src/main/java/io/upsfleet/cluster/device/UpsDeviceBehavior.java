@@ -39,9 +39,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The behaviour of {@link UpsDevice}: two tables (command → handler, event → state change) and thin
  * handlers that ask the decisions for events, persist them, then act (tell the device's link, arm
- * timers, reply). In memory only: the latest sample and its order, when the device was last heard,
- * and which operations were handed to the current link but are not yet written (the delivery
- * window).
+ * timers, reply). In memory only: the latest sample ({@link TelemetryFacts}) and which operations
+ * were handed to the current link but are not yet written (the delivery window).
  */
 final class UpsDeviceBehavior
     extends EventSourcedBehaviorWithEnforcedReplies<Command, Event, State> {
@@ -58,13 +57,10 @@ final class UpsDeviceBehavior
   private final String tag;
   private final ActorRefResolver resolver;
   private final DeviceMetrics metrics;
+  private final UnreadableJournals unreadable;
   private final TelemetryFacts facts;
 
-  private Telemetry latest;
-  private SampleOrder latestOrder;
-  private Instant lastSeen;
   private Instant lastActivity;
-  private long sensitivityCheckedEpoch = -1;
   private final Set<String> handedOver = new HashSet<>();
 
   static Behavior<Command> create(
@@ -73,6 +69,8 @@ final class UpsDeviceBehavior
       DeviceRules rules,
       Clock clock,
       DeviceMetrics metrics) {
+    Behavior<Command> refusing = rules.unreadable().refusing(serial);
+    if (refusing != null) return refusing;
     return Behaviors.setup(
         ctx ->
             Behaviors.withTimers(
@@ -97,6 +95,7 @@ final class UpsDeviceBehavior
     this.rules = rules;
     this.clock = clock;
     this.metrics = metrics;
+    this.unreadable = rules.unreadable();
     this.ctx = ctx;
     this.timers = new DeadlineTimers(timers, clock);
     this.tag = UpsDevice.tagFor(serial, settings.tagSlices());
@@ -136,7 +135,7 @@ final class UpsDeviceBehavior
     CommandHandlerWithReplyBuilder<Command, Event, State> b = newCommandHandlerWithReplyBuilder();
     b.forStateType(EmptyDevice.class)
         .onCommand(Register.class, this::register)
-        .onAnyCommand((s, c) -> Refusals.notRegistered(this, serial, c));
+        .onAnyCommand((s, c) -> answer(Refusals.notRegistered(serial, c)));
     b.forStateType(RegisteredDevice.class)
         .onCommand(Register.class, (s, c) -> reply(c.replyTo(), Refusals.alreadyRegistered(serial)))
         .onCommand(Attach.class, this::attach)
@@ -231,7 +230,7 @@ final class UpsDeviceBehavior
                 previous.tell(new DeviceLink.Close(DeviceLink.TAKEN_OVER));
               }
               ctx.watchWith(c.link(), new LinkTerminated(epoch));
-              lastSeen = now;
+              facts.heard(now);
               afterOperations(st);
             })
         .thenReply(c.replyTo(), st -> new Attachment(epoch));
@@ -260,27 +259,13 @@ final class UpsDeviceBehavior
     if (!s.session().online() || c.epoch() != s.session().epoch()) {
       return replyIfAsked(Effect().none(), c.replyTo(), Refusals.staleSession(c.epoch()));
     }
-    Telemetry t = c.telemetry();
-    lastSeen = t.receivedAt();
-    SampleOrder order = SampleOrder.of(c.epoch(), t);
-    if (!order.isNewerThan(latestOrder != null ? latestOrder : s.health().newest(), c.dup())) {
-      metrics.staleSamples().increment();
-      return replyIfAsked(Effect().none(), c.replyTo(), new Confirmation.Accepted());
-    }
-    latest = t;
-    latestOrder = order;
-    List<Event> events = new ArrayList<>(facts.of(s, t, order));
-    if (sensitivityCheckedEpoch != c.epoch()) {
-      sensitivityCheckedEpoch = c.epoch();
-      events.addAll(rules.lifecycle().shadow(s, t));
-    }
-    if (events.isEmpty()) {
-      return replyIfAsked(Effect().none(), c.replyTo(), new Confirmation.Accepted());
-    }
-    return replyIfAsked(
-        Effect().persist(stamp(s, events)).thenRun(this::afterOperations),
-        c.replyTo(),
-        new Confirmation.Accepted());
+    List<Event> events = facts.sample(s, c, rules.lifecycle());
+    if (events == null) metrics.staleSamples().increment(); // older than the newest: ignored
+    EffectBuilder<Event, State> effect =
+        events == null || events.isEmpty()
+            ? Effect().none()
+            : Effect().persist(stamp(s, events)).thenRun(this::afterOperations);
+    return replyIfAsked(effect, c.replyTo(), new Confirmation.Accepted());
   }
 
   private ReplyEffect<Event, State> deviceEvent(RegisteredDevice s, RecordEvent c) {
@@ -289,7 +274,7 @@ final class UpsDeviceBehavior
       return reply(c.replyTo(), Refusals.staleSession(c.epoch()));
     }
     DeviceEventReport r = c.report();
-    lastSeen = r.receivedAt();
+    facts.heard(r.receivedAt());
     if (s.health().recentReports().contains(Health.reportKey(r.seq(), r.type(), r.deviceTime()))) {
       return reply(c.replyTo(), new Confirmation.Accepted()); // a re-send: already persisted
     }
@@ -432,9 +417,19 @@ final class UpsDeviceBehavior
     return noReply();
   }
 
+  /**
+   * A journal that cannot be read (an event that does not deserialize) would fail the same way at
+   * every restart: the entity is marked unreadable on this node and stopped, and is answered from
+   * then on by {@link UnreadableJournals#refusing} (the device is refused with the reason). Other
+   * failures (the database unreachable) are retried with back-off.
+   */
   private void onRecoveryFailed(State s, RecoveryFailed f) {
     metrics.replayFailures().increment();
     log.error("journal of {} could not be replayed", persistenceId().id(), f.getFailure());
+    if (UnreadableJournals.isUnreadable(f.getFailure())) {
+      unreadable.mark(serial, f.getFailure().toString());
+      shard.tell(new ClusterSharding.Passivate<>(ctx.getSelf()));
+    }
   }
 
   private void onRecovered(State state) {
@@ -452,7 +447,7 @@ final class UpsDeviceBehavior
   // -------------------------------------------------------------------------------------- helpers
 
   private DeviceSnapshot snapshot(RegisteredDevice s) {
-    return Views.snapshot(s, latest, lastSeen, now());
+    return Views.snapshot(s, facts.latest(), facts.lastSeen(), now());
   }
 
   private ActorRef<DeviceLink.Message> linkOf(RegisteredDevice s) {
@@ -474,6 +469,10 @@ final class UpsDeviceBehavior
   private ReplyEffect<Event, State> replyIfAsked(
       EffectBuilder<Event, State> effect, ActorRef<Confirmation> to, Confirmation message) {
     return to == null ? effect.thenNoReply() : effect.thenReply(to, st -> message);
+  }
+
+  private <R> ReplyEffect<Event, State> answer(Refusals.Answer<R> a) {
+    return a == null ? noReply() : Effect().reply(a.to(), a.message());
   }
 
   ReplyEffect<Event, State> noReply() {
