@@ -106,6 +106,12 @@ final class OperationLifecycle {
     Instant now = r.receivedAt();
     long epoch = s.session().epoch();
     List<UpsDevice.Event> events = new ArrayList<>();
+    if (cmd.status() == CommandStatus.PENDING) {
+      // The device reports on it before the edge's word that it was published (a tell, which can
+      // be lost): it left, so it was SENT.
+      events.add(
+          new UpsDevice.CommandUpdated(cmd.id(), CommandStatus.SENT, null, null, epoch, null, now));
+    }
     switch (r.status()) {
       case ACCEPTED, IN_PROGRESS ->
           events.add(

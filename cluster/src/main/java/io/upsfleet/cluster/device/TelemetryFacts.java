@@ -39,30 +39,45 @@ final class TelemetryFacts {
   }
 
   /**
-   * The events of a sample of the current session, or null when it is older than the newest sample
-   * (it then changes nothing, not even the latest sample). The first sample of a session is also
-   * compared with the device shadow.
+   * A newer sample and the events it makes; {@link #keep} it once they are stored (or at once when
+   * there are none), so that a sample whose events failed to persist counts as not seen and its
+   * re-send raises them again.
    */
-  List<UpsDevice.Event> sample(
-      RegisteredDevice s, UpsDevice.RecordTelemetry c, OperationLifecycle lifecycle) {
+  record Sample(Telemetry telemetry, SampleOrder order, List<UpsDevice.Event> events) {}
+
+  /**
+   * The sample of the current session with its events, or null when it is older than the newest
+   * sample (it then changes nothing, not even the latest sample). The first sample of a session is
+   * also compared with the device shadow.
+   */
+  Sample sample(RegisteredDevice s, UpsDevice.RecordTelemetry c, OperationLifecycle lifecycle) {
     Telemetry t = c.telemetry();
     heard(t.receivedAt());
     SampleOrder order = SampleOrder.of(c.epoch(), t);
     if (!order.isNewerThan(latestOrder != null ? latestOrder : s.health().newest(), c.dup())) {
       return null;
     }
-    latest = t;
-    latestOrder = order;
     List<UpsDevice.Event> events = of(s, t, order);
     if (shadowCheckedEpoch != c.epoch()) {
-      shadowCheckedEpoch = c.epoch();
       List<UpsDevice.Event> shadow = lifecycle.shadow(s, t);
       if (!shadow.isEmpty()) {
         events = new ArrayList<>(events);
         events.addAll(shadow);
       }
     }
-    return events;
+    return new Sample(t, order, events);
+  }
+
+  /** The sample is stored (or had nothing to store): it is the latest from now on. */
+  void keep(Sample sample, RegisteredDevice after) {
+    latest = sample.telemetry();
+    latestOrder = sample.order();
+    shadowCheckedEpoch = sample.order().epoch();
+    String firmware = latest.text(TelemetryVariable.UPS_FIRMWARE);
+    if (firmware != null) {
+      catalogCheckedFirmware = firmware;
+      catalogCheckedOffer = after.operations().firmwareOffered();
+    }
   }
 
   /** Something was received from the device at {@code at}. */
@@ -167,6 +182,9 @@ final class TelemetryFacts {
         events.add(
             new UpsDevice.CommandUpdated(
                 cmd.id(), CommandStatus.FAILED, cmd.progress(), reason, epoch, null, now));
+        TreeMap<String, String> entry = OperationLifecycle.details(cmd, "reason", reason);
+        entry.put("operation", cmd.type().name());
+        events.add(raised(s, EventType.OPERATION_FAILED, null, now, entry));
         events.add(
             raised(
                 s,
@@ -180,8 +198,6 @@ final class TelemetryFacts {
     if (firmware.equals(catalogCheckedFirmware) && Objects.equals(offered, catalogCheckedOffer)) {
       return;
     }
-    catalogCheckedFirmware = firmware;
-    catalogCheckedOffer = offered;
     FirmwareCatalog.upgradeFor(OperationPolicy.familyOf(s.model()), firmware)
         .ifPresent(
             release -> {

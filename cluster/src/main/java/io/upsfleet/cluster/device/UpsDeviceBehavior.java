@@ -259,12 +259,19 @@ final class UpsDeviceBehavior
     if (!s.session().online() || c.epoch() != s.session().epoch()) {
       return replyIfAsked(Effect().none(), c.replyTo(), Refusals.staleSession(c.epoch()));
     }
-    List<Event> events = facts.sample(s, c, rules.lifecycle());
-    if (events == null) metrics.staleSamples().increment(); // older than the newest: ignored
+    TelemetryFacts.Sample sample = facts.sample(s, c, rules.lifecycle());
+    if (sample == null) metrics.staleSamples().increment(); // older than the newest: ignored
+    if (sample != null && sample.events().isEmpty()) facts.keep(sample, s);
     EffectBuilder<Event, State> effect =
-        events == null || events.isEmpty()
+        sample == null || sample.events().isEmpty()
             ? Effect().none()
-            : Effect().persist(stamp(s, events)).thenRun(this::afterOperations);
+            : Effect()
+                .persist(stamp(s, sample.events()))
+                .thenRun(
+                    st -> {
+                      facts.keep(sample, (RegisteredDevice) st);
+                      afterOperations(st);
+                    });
     return replyIfAsked(effect, c.replyTo(), new Confirmation.Accepted());
   }
 
