@@ -346,6 +346,42 @@ class UpsDeviceCommandTest {
       assertThat(commands().get(0).status()).isEqualTo(CommandStatus.ACKNOWLEDGED);
     }
 
+    /**
+     * The device may answer an operation before the entity has seen the edge's OperationPublished
+     * (it is a tell, and can be lost when the edge's node goes down after writing): its progress
+     * must still be stored and acknowledged. MAIN BUG (see report): the report of a PENDING
+     * operation makes it ACKNOWLEDGED with no {@code sentAt}, and computing the next deadline
+     * throws a NullPointerException in the command handler, so the entity restarts, the report is
+     * never confirmed and the device re-sends it forever.
+     */
+    @Test
+    void progressOnAnOperationWhosePublishWasNotYetReportedIsStoredAndConfirmed() {
+      register();
+      TestProbe<DeviceLink.Message> link = testKit.createTestProbe();
+      long epoch = attach(link);
+      DeviceCommand cmd = accepted(request(CommandType.SELF_TEST, Map.of(), HOUR, null).reply());
+      link.expectMessageClass(DeviceLink.Deliver.class);
+
+      EventSourcedBehaviorTestKit.CommandResultWithReply<Command, Event, State, Confirmation>
+          accepted;
+      try {
+        accepted = report(epoch, cmd.id(), CommandReport.Status.ACCEPTED, null, -1, null, null);
+      } catch (AssertionError noReply) {
+        throw new AssertionError(
+            "the entity did not confirm the device's ACCEPTED of an operation handed over but not"
+                + " yet reported published (a NullPointerException in DeviceCommand.deadline:"
+                + " ACKNOWLEDGED with sentAt null); the device would re-send it forever",
+            noReply);
+      }
+      assertThat(accepted.reply())
+          .as("the device's ACCEPTED is stored and confirmed, not a crash of the entity")
+          .isEqualTo(new Confirmation.Accepted());
+      assertThat(statusOf(accepted.events(), cmd.id())).isEqualTo(CommandStatus.ACKNOWLEDGED);
+      assertThat(commands().get(0).deadline())
+          .as("an acknowledged operation has an execution time-out")
+          .isNotNull();
+    }
+
     @Test
     void aRebootThatSucceedsRaisesOutletGroupRebooted() {
       register();
@@ -451,6 +487,7 @@ class UpsDeviceCommandTest {
       firmware(epoch, OLD_FIRMWARE);
       DeviceCommand cmd =
           accepted(request(CommandType.FIRMWARE_UPGRADE, Map.of(), HOUR, null).reply());
+      publishedAndDelivered(epoch, cmd.id());
       report(epoch, cmd.id(), CommandReport.Status.IN_PROGRESS, "downloading", 80, null, null);
       var failed =
           report(
@@ -924,6 +961,7 @@ class UpsDeviceCommandTest {
       firmware(epoch, OLD_FIRMWARE);
       DeviceCommand cmd =
           accepted(request(CommandType.FIRMWARE_UPGRADE, Map.of(), HOUR, null).reply());
+      publishedAndDelivered(epoch, cmd.id());
       report(epoch, cmd.id(), CommandReport.Status.IN_PROGRESS, "installing", -1, null, null);
 
       var onBattery = kit.runCommand(new RecordTelemetry(epoch, sample("OB DISCHRG", Map.of())));
@@ -1129,6 +1167,7 @@ class UpsDeviceCommandTest {
       report(epoch, reboot.id(), CommandReport.Status.SUCCEEDED, null, -1, null, null);
       DeviceCommand upgrade =
           accepted(request(CommandType.FIRMWARE_UPGRADE, Map.of(), HOUR, null).reply());
+      publishedAndDelivered(epoch, upgrade.id());
       report(epoch, upgrade.id(), CommandReport.Status.IN_PROGRESS, "downloading", 10, null, null);
       RegisteredDevice before = registered();
 
