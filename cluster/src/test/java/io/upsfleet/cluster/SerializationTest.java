@@ -13,7 +13,14 @@ import com.typesafe.config.ConfigParseOptions;
 import io.upsfleet.cluster.device.DeviceEventReport;
 import io.upsfleet.cluster.device.DeviceLink;
 import io.upsfleet.cluster.device.DeviceSnapshot;
+import io.upsfleet.cluster.device.EmptyDevice;
 import io.upsfleet.cluster.device.EventType;
+import io.upsfleet.cluster.device.Health;
+import io.upsfleet.cluster.device.Operations;
+import io.upsfleet.cluster.device.PlanBook;
+import io.upsfleet.cluster.device.RegisteredDevice;
+import io.upsfleet.cluster.device.SampleOrder;
+import io.upsfleet.cluster.device.Session;
 import io.upsfleet.cluster.device.Severity;
 import io.upsfleet.cluster.device.StatusFlag;
 import io.upsfleet.cluster.device.Telemetry;
@@ -27,6 +34,7 @@ import io.upsfleet.cluster.operation.CommandReport;
 import io.upsfleet.cluster.operation.CommandStatus;
 import io.upsfleet.cluster.operation.CommandType;
 import io.upsfleet.cluster.operation.DeviceCommand;
+import io.upsfleet.cluster.operation.Operation;
 import io.upsfleet.cluster.plan.Grant;
 import io.upsfleet.cluster.plan.Plan;
 import io.upsfleet.cluster.plan.PlanRecord;
@@ -133,6 +141,39 @@ class SerializationTest {
     return new Telemetry(DEVICE_TIME, AT, 4711, ON_BATTERY, numbers, texts, true);
   }
 
+  /** A sample of a device that sends its boot counter. */
+  private static Telemetry telemetryWithBoot() {
+    Telemetry t = telemetry();
+    return new Telemetry(
+        t.deviceTime(), t.receivedAt(), 1, t.status(), t.measurements(), t.readings(), false, 42);
+  }
+
+  /** The allowances of a device; their record is package-private, so built reflectively. */
+  private static UpsDevice.Allowances allowances() {
+    List<Object> all = new ArrayList<>();
+    all.add(
+        internalOf(
+            "io.upsfleet.cluster.device.OperationPolicy$Allowance",
+            CommandType.OUTLET_GROUP_REBOOT,
+            false,
+            "remote outlet-group reboot needs the Advanced plan",
+            Plan.ADVANCED,
+            2,
+            null));
+    all.add(
+        internalOf(
+            "io.upsfleet.cluster.device.OperationPolicy$Allowance",
+            CommandType.FIRMWARE_UPGRADE,
+            true,
+            null,
+            null,
+            0,
+            "UPS 15.6 / ID=20"));
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    UpsDevice.Allowances a = new UpsDevice.Allowances((List) all, "acct-42");
+    return a;
+  }
+
   private static DeviceEventReport report() {
     return new DeviceEventReport(
         DEVICE_TIME,
@@ -148,39 +189,48 @@ class SerializationTest {
         Plan.STANDARD, "TRIAL", AT, Instant.parse("2025-09-10T08:15:30.123456789Z"));
   }
 
-  private static UpsDevice.State state() {
-    Map<String, Object> values = new HashMap<>();
-    values.put("serial", "AS1234567890");
-    values.put("model", "SMT1500RMI2UC");
-    values.put("accountId", "acct-42");
-    values.put("registeredAt", AT);
-    values.put("epoch", 3L);
-    values.put("online", true);
-    values.put("link", ActorRefResolver.get(testKit.system()).toSerializationFormat(link.ref()));
-    values.put("remoteAddress", "192.0.2.10:51234");
-    values.put("node", "node-1");
-    values.put("connectedSince", AT);
-    values.put("status", ON_BATTERY);
-    values.put("temperatureHigh", true);
-    values.put("firmware", "UPS 15.5");
-    values.put(
-        "recentReports",
-        List.of("7|SELF_TEST_PASSED|2025-03-10T08:15:29.500Z", "8|BATTERY_REPLACE|null"));
-    values.put("timeline", timeline());
-    values.put("warrantyEnds", Instant.parse("2028-03-10T08:15:30.123456789Z"));
-    values.put("batteryWarrantyEnds", Instant.parse("2028-03-10T08:15:30.123456789Z"));
-    values.put("planCheckedUntil", AT);
-    values.put("commands", List.of(command(CommandStatus.SENT), command(CommandStatus.SUCCEEDED)));
-    values.put("desiredSensitivity", "low");
-    values.put("firmwareOffered", "UPS 15.6 / ID=20");
-    return build(UpsDevice.State.class, values);
+  private static SampleOrder order() {
+    return new SampleOrder(3, 2, 4711, DEVICE_TIME, false);
   }
 
-  /** Like {@code UpsDevice.State.empty}, which is package-private. */
-  private static UpsDevice.State emptyState() {
-    return build(
-        UpsDevice.State.class,
-        Map.of("serial", "AS0000000001", "status", Set.of(), "recentReports", List.of()));
+  private static RegisteredDevice state() {
+    return new RegisteredDevice(
+        "AS1234567890",
+        "SMT1500RMI2UC",
+        "acct-42",
+        AT,
+        new Session(
+            3,
+            true,
+            ActorRefResolver.get(testKit.system()).toSerializationFormat(link.ref()),
+            "192.0.2.10:51234",
+            "node-1",
+            AT,
+            null,
+            null,
+            false,
+            List.of(AT.minusSeconds(30), AT.minusSeconds(10)),
+            AT.minusSeconds(5)),
+        new Health(
+            ON_BATTERY,
+            true,
+            "UPS 15.5",
+            order(),
+            List.of("7|SELF_TEST_PASSED|2025-03-10T08:15:29.500Z", "8|BATTERY_REPLACE|null")),
+        new PlanBook(
+            timeline(),
+            Instant.parse("2028-03-10T08:15:30.123456789Z"),
+            Instant.parse("2028-03-10T08:15:30.123456789Z"),
+            AT,
+            Set.of("asg-1", "asg-2")),
+        new Operations(
+            List.of(command(CommandStatus.SENT), command(CommandStatus.SUCCEEDED)),
+            "low",
+            "UPS 15.6 / ID=20"));
+  }
+
+  private static EmptyDevice emptyState() {
+    return new EmptyDevice("AS0000000001");
   }
 
   private static UpsDevice.Registered registered() {
@@ -398,27 +448,37 @@ class SerializationTest {
             "192.0.2.10:51234", "node-1", link.ref(), AT.plusSeconds(5), attachReplies.ref()),
         new UpsDevice.Detach(3, "KEEP_ALIVE_TIMEOUT"),
         new UpsDevice.RecordTelemetry(3, telemetry()),
+        new UpsDevice.RecordTelemetry(3, telemetryWithBoot(), true, confirmations.ref()),
         new UpsDevice.RecordEvent(3, report(), confirmations.ref()),
         new UpsDevice.GetSnapshot(snapshots.ref()),
         new UpsDevice.ApplyEntitlements("asg-1", grants(), "alice", planReplies.ref()),
         new UpsDevice.PreviewEntitlements(grants(), planReplies.ref()),
         new UpsDevice.GetPlan(planReplies.ref()),
         new UpsDevice.RequestOperation(
-            CommandType.OUTLET_GROUP_REBOOT,
-            new TreeMap<>(Map.of("group", "0")),
+            new Operation.OutletGroupReboot(0, 5, 10),
             Duration.ofMinutes(10),
             "alice",
             "idem-1",
             commandReplies.ref()),
         new UpsDevice.RequestOperation(
-            CommandType.SELF_TEST,
-            new TreeMap<>(),
-            Duration.ofSeconds(10),
-            "bob",
+            new Operation.SelfTest(), Duration.ofSeconds(10), "bob", null, commandReplies.ref()),
+        new UpsDevice.CancelOperation("cmd-1", "alice", commandReplies.ref()),
+        new UpsDevice.RequestOperation(
+            new Operation.FirmwareUpgrade(null, false),
+            Duration.ofHours(1),
+            "carol",
             null,
             commandReplies.ref()),
-        new UpsDevice.CancelOperation("cmd-1", "alice", commandReplies.ref()),
+        new UpsDevice.RequestOperation(
+            new Operation.SetInputSensitivity(Operation.Sensitivity.LOW),
+            Duration.ofHours(1),
+            "carol",
+            null,
+            commandReplies.ref()),
         new UpsDevice.GetOperations(commandReplies.ref()),
+        new UpsDevice.GetOperations(20, 10, commandReplies.ref()),
+        new UpsDevice.GetAllowedOperations(commandReplies.ref()),
+        new UpsDevice.OperationPublished(3, "cmd-1"),
         new UpsDevice.OperationDelivered(3, "cmd-1"),
         new UpsDevice.RecordOperationResult(3, commandReport(), confirmations.ref()),
         new UpsDevice.Wake(),
@@ -490,8 +550,14 @@ class SerializationTest {
             "acct-42"),
         new UpsDevice.OperationRefused(
             UpsDevice.RefusalReason.NOT_REGISTERED, "not registered", null, null),
+        new UpsDevice.OperationRefused(
+            UpsDevice.RefusalReason.TOO_MANY,
+            "the device already has 100 unfinished operations",
+            null,
+            "acct-42"),
         new UpsDevice.OperationPage(
-            List.of(command(CommandStatus.SENT), command(CommandStatus.SUCCEEDED)), "acct-42"));
+            List.of(command(CommandStatus.SENT), command(CommandStatus.SUCCEEDED)), 7, "acct-42"),
+        allowances());
   }
 
   static Stream<Arguments> events() {
@@ -506,6 +572,7 @@ class SerializationTest {
         registered(),
         registeredWithDates(),
         new UpsDevice.EntitlementsApplied("asg-1", grants(), "alice", planRecord(), AT),
+        new UpsDevice.EntitlementsApplied("asg-2", grants(), "alice", planRecord(), AT, true),
         new UpsDevice.PlanChecked(AT, planRecord(), AT),
         new UpsDevice.PlanChecked(AT, new PlanRecord(Plan.BASIC, null, null, null, AT, AT), AT),
         new UpsDevice.EventRaised(
@@ -513,6 +580,8 @@ class SerializationTest {
         new UpsDevice.CommandRequested(command(CommandStatus.PENDING), AT.plusSeconds(600), AT),
         new UpsDevice.CommandUpdated(
             "cmd-1", CommandStatus.FAILED, "installing", "battery low", 3, null, AT),
+        new UpsDevice.CommandUpdated(
+            "cmd-1", CommandStatus.DELIVERED, null, null, 3, AT.plusSeconds(600), AT),
         new UpsDevice.FirmwareOffered("UPS 15.6 / ID=20", AT),
         new UpsDevice.Connected(
             3,
@@ -524,8 +593,11 @@ class SerializationTest {
         new UpsDevice.ConnectionLost(AT),
         new UpsDevice.StatusChanged(Set.of(), ON_BATTERY, AT),
         new UpsDevice.StatusChanged(EnumSet.of(StatusFlag.OL, StatusFlag.CHRG), ON_BATTERY, AT),
+        new UpsDevice.StatusChanged(Set.of(), ON_BATTERY, AT, order()),
         new UpsDevice.TemperatureAlarmChanged(true, 51.25, AT),
+        new UpsDevice.TemperatureAlarmChanged(false, 44.5, AT, order()),
         new UpsDevice.FirmwareChanged(null, "UPS 15.0", AT),
+        new UpsDevice.FirmwareChanged("UPS 15.0", "UPS 15.5", AT, order()),
         new UpsDevice.FirmwareChanged("UPS 15.0", "UPS 15.5", AT),
         new UpsDevice.EventRaised(
             EventType.FIRMWARE_UPDATED, Severity.INFO, null, null, -1, details, true, AT),
@@ -546,6 +618,16 @@ class SerializationTest {
         emptyState(),
         new DeviceLink.Close(DeviceLink.TAKEN_OVER),
         new DeviceLink.Deliver(CommandMessage.of(command(CommandStatus.PENDING))),
+        new Operation.OutletGroupReboot(2, 0, 3600),
+        new Operation.FirmwareUpgrade("UPS 15.6 / ID=20", true),
+        new Operation.FirmwareUpgrade(null, false),
+        new Operation.SetInputSensitivity(Operation.Sensitivity.MEDIUM),
+        new Operation.SelfTest(),
+        order(),
+        state().session(),
+        state().health(),
+        state().plan(),
+        state().operations(),
         timeline(),
         PlanTimeline.empty(),
         planRecord(),
@@ -553,6 +635,7 @@ class SerializationTest {
         reservation("asg-1"),
         commandReport(),
         telemetry(),
+        telemetryWithBoot(),
         report(),
         trial());
   }
@@ -626,6 +709,7 @@ class SerializationTest {
     roots.add(LicenseOrder.State.class);
     roots.add(LicenseOrder.OrderView.class);
     roots.add(UpsDevice.State.class);
+    roots.add(Operation.class);
     Set<Class<?>> required = new HashSet<>();
     for (Class<?> root : roots) collectConcrete(root, required);
     required.removeAll(sampled);
@@ -682,7 +766,7 @@ class SerializationTest {
 
     var recovered = (UpsDevice.State) assertRoundTrip(state());
     ActorRefResolver.get(testKit.system())
-        .<DeviceLink.Message>resolveActorRef(recovered.link())
+        .<DeviceLink.Message>resolveActorRef(((RegisteredDevice) recovered).session().link())
         .tell(new DeviceLink.Close("BYE"));
     link.expectMessage(new DeviceLink.Close("BYE"));
   }
@@ -826,8 +910,13 @@ class SerializationTest {
 
   /** A package-private nested record of {@code outer}, built reflectively. */
   private static Object internal(Class<?> outer, String simpleName, Object... args) {
+    return internalOf(outer.getName() + "$" + simpleName, args);
+  }
+
+  /** A package-private record by binary name, built reflectively. */
+  private static Object internalOf(String binaryName, Object... args) {
     try {
-      Class<?> type = Class.forName(outer.getName() + "$" + simpleName);
+      Class<?> type = Class.forName(binaryName);
       Class<?>[] types =
           Stream.of(type.getRecordComponents())
               .map(RecordComponent::getType)
@@ -836,7 +925,7 @@ class SerializationTest {
       constructor.setAccessible(true);
       return constructor.newInstance(args);
     } catch (ReflectiveOperationException e) {
-      throw new AssertionError("cannot build " + outer.getSimpleName() + "." + simpleName, e);
+      throw new AssertionError("cannot build " + binaryName, e);
     }
   }
 

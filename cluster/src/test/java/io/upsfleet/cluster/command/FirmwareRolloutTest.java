@@ -21,6 +21,7 @@ import io.upsfleet.cluster.operation.CommandReport;
 import io.upsfleet.cluster.operation.CommandStatus;
 import io.upsfleet.cluster.operation.CommandType;
 import io.upsfleet.cluster.operation.DeviceCommand;
+import io.upsfleet.cluster.operation.Operation;
 import io.upsfleet.cluster.testing.EntityTestConfig;
 import io.upsfleet.cluster.testing.TestClock;
 import java.time.Duration;
@@ -157,7 +158,8 @@ class FirmwareRolloutTest {
     for (SimDevice d : fleet) {
       assertThat(d.commands).as(d.serial + " got one command").hasSize(1);
       assertThat(d.commands.get(0).type()).isEqualTo(CommandType.FIRMWARE_UPGRADE);
-      assertThat(d.commands.get(0).params()).containsEntry("version", NEW_FIRMWARE);
+      assertThat(d.commands.get(0).operation())
+          .isEqualTo(new Operation.FirmwareUpgrade(NEW_FIRMWARE, true));
       DeviceProgressView view = progress(d);
       assertThat(view.step).isEqualTo(Step.SUCCEEDED);
       assertThat(view.commandId).isEqualTo(d.commands.get(0).id());
@@ -384,7 +386,7 @@ class FirmwareRolloutTest {
   }
 
   private static List<DeviceCommand> commandsOf(SimDevice d) {
-    return ((UpsDevice.OperationPage) get(devices.commands(d.serial))).commands();
+    return ((UpsDevice.OperationPage) get(devices.operations(d.serial, 0, 100))).commands();
   }
 
   private static <T> T get(CompletionStage<T> stage) {
@@ -463,6 +465,9 @@ class FirmwareRolloutTest {
           .onMessage(
               DeviceLink.Deliver.class,
               m -> {
+                // As the MQTT edge does: the PUBLISH is written, then the device acknowledges it.
+                devices.operationPublished(serial, epoch, m.command().id());
+                devices.operationDelivered(serial, epoch, m.command().id());
                 commands.add(m.command());
                 if (mode == Answer.SUCCEED) answer(true);
                 if (mode == Answer.FAIL) answer(false);
@@ -478,14 +483,14 @@ class FirmwareRolloutTest {
       answered = true;
       Instant now = clock.instant();
       if (ok) {
-        telemetry(c.params().get("version"));
-        devices.recordCommandResult(
+        telemetry(((Operation.FirmwareUpgrade) c.operation()).version());
+        devices.recordOperationResult(
             serial,
             epoch,
             new CommandReport(
                 c.id(), CommandReport.Status.SUCCEEDED, null, -1, null, null, now, now));
       } else {
-        devices.recordCommandResult(
+        devices.recordOperationResult(
             serial,
             epoch,
             new CommandReport(

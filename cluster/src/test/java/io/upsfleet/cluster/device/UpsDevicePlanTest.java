@@ -167,12 +167,13 @@ class UpsDevicePlanTest {
           .persistForRecovery(
               persistenceId(),
               List.of(new Registered(serial, LITHIUM, ACCOUNT, REGISTERED, null, null, null)));
-      State recovered = kit.restart().state();
-      assertThat(recovered.timeline().terms())
+      RegisteredDevice recovered = reg(kit.restart().state());
+      assertThat(recovered.plan().timeline().terms())
           .containsExactly(
               new PlanTerm(Plan.STANDARD, REGISTERED, TRIAL_ENDS, TermSource.TRIAL, "trial", null));
-      assertThat(recovered.warrantyEnds()).isEqualTo(Instant.parse("2028-03-10T08:00:00Z"));
-      assertThat(recovered.batteryWarrantyEnds()).isEqualTo(Instant.parse("2027-03-10T08:00:00Z"));
+      assertThat(recovered.plan().warrantyEnds()).isEqualTo(Instant.parse("2028-03-10T08:00:00Z"));
+      assertThat(recovered.plan().batteryWarrantyEnds())
+          .isEqualTo(Instant.parse("2027-03-10T08:00:00Z"));
     }
 
     /**
@@ -186,8 +187,8 @@ class UpsDevicePlanTest {
           .persistForRecovery(
               persistenceId(),
               List.of(new Registered(serial, LEAD_ACID, ACCOUNT, REGISTERED, null, null, null)));
-      State recovered = kit.restart().state();
-      assertThat(recovered.batteryWarrantyEnds())
+      RegisteredDevice recovered = reg(kit.restart().state());
+      assertThat(recovered.plan().batteryWarrantyEnds())
           .as("2y battery warranty + 1y for registering a lead-acid UPS")
           .isEqualTo(Instant.parse("2028-03-10T08:00:00Z"));
     }
@@ -224,7 +225,7 @@ class UpsDevicePlanTest {
       register(LEAD_ACID);
       var first = apply("asg-1", license("SMARTCONNECT-ADVANCED-1Y"));
       assertThat(first.events()).isNotEmpty();
-      State after = first.state();
+      RegisteredDevice after = reg(first.state());
 
       var again = apply("asg-1", license("SMARTCONNECT-ADVANCED-1Y"));
       assertThat(again.hasNoEvents()).isTrue();
@@ -244,7 +245,7 @@ class UpsDevicePlanTest {
     void anAssignmentIsStillRecognisedAfterARestart() {
       register(LEAD_ACID);
       apply("asg-1", license("SMARTCONNECT-STANDARD-3Y"));
-      State before = kit.getState();
+      RegisteredDevice before = registered();
       assertThat(kit.restart().state()).isEqualTo(before);
       assertThat(apply("asg-1", license("SMARTCONNECT-STANDARD-3Y")).hasNoEvents()).isTrue();
     }
@@ -255,11 +256,12 @@ class UpsDevicePlanTest {
       clock.set(Instant.parse("2025-05-10T08:00:00Z"));
       apply("up-1", license("SMARTCONNECT-ADVANCED-1Y"));
       apply("std-1", license("SMARTCONNECT-STANDARD-3Y"), warranty("WBEXTWAR"));
-      State before = kit.getState();
+      RegisteredDevice before = registered();
       clock.set(Instant.parse("2025-04-01T00:00:00Z")); // this node's clock is five weeks behind
-      State recovered = kit.restart().state();
-      assertThat(recovered.timeline()).isEqualTo(before.timeline());
-      assertThat(recovered.batteryWarrantyEnds()).isEqualTo(before.batteryWarrantyEnds());
+      RegisteredDevice recovered = reg(kit.restart().state());
+      assertThat(recovered.plan().timeline()).isEqualTo(before.plan().timeline());
+      assertThat(recovered.plan().batteryWarrantyEnds())
+          .isEqualTo(before.plan().batteryWarrantyEnds());
       assertThat(recovered).isEqualTo(before);
     }
 
@@ -364,7 +366,7 @@ class UpsDevicePlanTest {
     void previewEntitlementsPersistsNothingAndShowsWhatApplyingWouldGive() {
       register(LEAD_ACID);
       clock.advance(Duration.ofDays(10));
-      State before = kit.getState();
+      RegisteredDevice before = registered();
       var preview =
           kit.<PlanReply>runCommand(
               r -> new PreviewEntitlements(List.of(license("SMARTCONNECT-ADVANCED-3Y")), r));
@@ -479,7 +481,7 @@ class UpsDevicePlanTest {
       register(LEAD_ACID);
       PlanSummary first = (PlanSummary) apply("w-1", warranty("WEXTWAR")).reply();
       long epoch = attach();
-      for (int i = 0; i < State.RECENT_REPORTS; i++) {
+      for (int i = 0; i < Health.RECENT_REPORTS; i++) {
         var r = kit.<Confirmation>runCommand(c -> new UpsDevice.RecordEvent(epoch, report(), c));
         assertThat(r.reply()).isEqualTo(new Confirmation.Accepted());
       }
@@ -583,7 +585,7 @@ class UpsDevicePlanTest {
       register(LEAD_ACID);
       clock.set(TRIAL_ENDS.minus(Duration.ofDays(90)));
       assertThat(raisedTypes(checkDeadlines())).containsExactly(EventType.PLAN_EXPIRING);
-      State before = kit.getState();
+      RegisteredDevice before = registered();
       assertThat(kit.restart().state()).isEqualTo(before);
       assertThat(checkDeadlines()).isEmpty();
       assertThat(countRaised(EventType.PLAN_EXPIRING)).isEqualTo(1);
@@ -616,6 +618,16 @@ class UpsDevicePlanTest {
   }
 
   // ---------------------------------------------------------------------------------- helpers
+
+  /** The state of the registered device under test. */
+  private RegisteredDevice registered() {
+    return reg(kit.getState());
+  }
+
+  private static RegisteredDevice reg(State state) {
+    if (state instanceof RegisteredDevice r) return r;
+    throw new AssertionError("expected a registered device, got " + state);
+  }
 
   private List<Event> register(String model) {
     var result = kit.<Confirmation>runCommand(r -> new Register(model, ACCOUNT, r));

@@ -109,6 +109,7 @@ class UpsDeviceTest {
           UpsDevice.create(serial, shard.ref(), SETTINGS, clock),
           EventSourcedBehaviorTestKit.enabledSerializationSettings().withVerifyEquality(true));
   private long seq;
+  private Telemetry lastSample;
 
   // ---------------------------------------------------------------------------------- the test
   // system
@@ -130,7 +131,7 @@ class UpsDeviceTest {
         JacksonCborSerializer.class,
         serialization.findSerializerFor(new UpsDevice.CheckDeadlines()));
     assertInstanceOf(
-        JacksonCborSerializer.class, serialization.findSerializerFor(State.empty(serial)));
+        JacksonCborSerializer.class, serialization.findSerializerFor(new EmptyDevice(serial)));
     // Without the binding nothing else would serialize: Java serialization is not a silent
     // fallback.
     assertFalse(
@@ -157,9 +158,9 @@ class UpsDeviceTest {
     assertEquals(MODEL, registered.model());
     assertEquals(ACCOUNT, registered.accountId());
     assertEquals(now, registered.at());
-    assertEquals(now, first.state().registeredAt());
-    assertEquals(MODEL, first.state().model());
-    assertEquals(ACCOUNT, first.state().accountId());
+    assertEquals(now, reg(first.state()).registeredAt());
+    assertEquals(MODEL, reg(first.state()).model());
+    assertEquals(ACCOUNT, reg(first.state()).accountId());
 
     clock.advance(Duration.ofMinutes(1));
     var second = kit.<Confirmation>runCommand(r -> new Register("OTHER", "acct-other", r));
@@ -177,8 +178,7 @@ class UpsDeviceTest {
     Confirmation.Rejected rejected = assertInstanceOf(Confirmation.Rejected.class, result.reply());
     assertEquals(Confirmation.Reason.NOT_REGISTERED, rejected.reason());
     assertTrue(result.hasNoEvents());
-    assertEquals(0, result.state().epoch());
-    assertFalse(result.state().online());
+    assertEquals(new EmptyDevice(serial), result.state());
   }
 
   // ---------------------------------------------------------------------------------- sessions
@@ -200,12 +200,13 @@ class UpsDeviceTest {
                 ActorRefResolver.get(testKit.system()).toSerializationFormat(link.ref()),
                 now)),
         result.events());
-    State s = result.state();
-    assertTrue(s.online());
-    assertEquals(1, s.epoch());
-    assertEquals(link.ref(), ActorRefResolver.get(testKit.system()).resolveActorRef(s.link()));
-    assertEquals(now, s.connectedSince());
-    assertNull(s.offlineDeadline());
+    RegisteredDevice s = reg(result.state());
+    assertTrue(s.session().online());
+    assertEquals(1, s.session().epoch());
+    assertEquals(
+        link.ref(), ActorRefResolver.get(testKit.system()).resolveActorRef(s.session().link()));
+    assertEquals(now, s.session().connectedSince());
+    assertNull(s.session().offlineDeadline());
   }
 
   @Test
@@ -233,11 +234,12 @@ class UpsDeviceTest {
         result.events());
     oldLink.expectMessage(new DeviceLink.Close("TAKEN_OVER"));
     newLink.expectNoMessage(Duration.ofMillis(100));
-    State s = result.state();
-    assertTrue(s.online());
-    assertEquals(2, s.epoch());
-    assertEquals(newLink.ref(), ActorRefResolver.get(testKit.system()).resolveActorRef(s.link()));
-    assertNull(s.offlineDeadline(), "a takeover leaves no offline deadline behind");
+    RegisteredDevice s = reg(result.state());
+    assertTrue(s.session().online());
+    assertEquals(2, s.session().epoch());
+    assertEquals(
+        newLink.ref(), ActorRefResolver.get(testKit.system()).resolveActorRef(s.session().link()));
+    assertNull(s.session().offlineDeadline(), "a takeover leaves no offline deadline behind");
   }
 
   @Test
@@ -257,8 +259,8 @@ class UpsDeviceTest {
     Confirmation.Rejected rejected = assertInstanceOf(Confirmation.Rejected.class, result.reply());
     assertEquals(Confirmation.Reason.STALE_SESSION, rejected.reason());
     assertTrue(result.hasNoEvents());
-    assertEquals(1, result.state().epoch());
-    assertTrue(result.state().online());
+    assertEquals(1, reg(result.state()).session().epoch());
+    assertTrue(reg(result.state()).session().online());
     current.expectNoMessage(Duration.ofMillis(100));
     late.expectNoMessage(Duration.ofMillis(100));
   }
@@ -280,7 +282,7 @@ class UpsDeviceTest {
     attach(testKit.createTestProbe());
     TestProbe<DeviceLink.Message> current = testKit.createTestProbe();
     assertEquals(2, attach(current));
-    State before = kit.getState();
+    RegisteredDevice before = registered();
 
     var detach = kit.runCommand(new Detach(1, "CLIENT_DISCONNECT"));
     assertTrue(detach.hasNoEvents());
@@ -302,12 +304,12 @@ class UpsDeviceTest {
     shard.awaitAssert(
         Duration.ofSeconds(5),
         () -> {
-          assertFalse(kit.getState().online());
+          assertFalse(registered().session().online());
           return null;
         });
-    State s = kit.getState();
-    assertEquals(1, s.epoch());
-    assertEquals(now.plus(SETTINGS.offlineGrace()), s.offlineDeadline());
+    RegisteredDevice s = registered();
+    assertEquals(1, s.session().epoch());
+    assertEquals(now.plus(SETTINGS.offlineGrace()), s.session().offlineDeadline());
     List<Object> journal = journal();
     Disconnected last = assertInstanceOf(Disconnected.class, journal.get(journal.size() - 1));
     assertEquals(new Disconnected(1, "LINK_STOPPED", now.plus(SETTINGS.offlineGrace()), now), last);
@@ -323,7 +325,7 @@ class UpsDeviceTest {
 
     var stale = kit.runCommand(new RecordTelemetry(1, sample("OB DISCHRG")));
     assertTrue(stale.hasNoEvents());
-    assertEquals(Set.of(), stale.state().status());
+    assertEquals(Set.of(), reg(stale.state()).health().status());
 
     kit.runCommand(new Detach(2, "CLIENT_DISCONNECT"));
     var afterDetach = kit.runCommand(new RecordTelemetry(2, sample("OB DISCHRG")));
@@ -336,24 +338,25 @@ class UpsDeviceTest {
     long epoch = attach(testKit.createTestProbe());
     Instant t0 = clock.instant();
     var online = kit.runCommand(new RecordTelemetry(epoch, sample("OL")));
-    assertEquals(List.of(new StatusChanged(Set.of(), flags("OL"), t0)), online.events());
+    assertEquals(
+        List.of(new StatusChanged(Set.of(), flags("OL"), t0, order(epoch))), online.events());
 
     clock.advance(Duration.ofSeconds(30));
     Instant t1 = clock.instant();
     var onBattery = kit.runCommand(new RecordTelemetry(epoch, sample("OB DISCHRG")));
     assertEquals(
         List.of(
-            new StatusChanged(flags("OL"), flags("OB DISCHRG"), t1),
+            new StatusChanged(flags("OL"), flags("OB DISCHRG"), t1, order(epoch)),
             alarm(EventType.ON_BATTERY, Severity.WARNING, null, t1)),
         onBattery.events());
-    assertEquals(flags("OB DISCHRG"), onBattery.state().status());
+    assertEquals(flags("OB DISCHRG"), reg(onBattery.state()).health().status());
 
     clock.advance(Duration.ofSeconds(30));
     Instant t2 = clock.instant();
     var restored = kit.runCommand(new RecordTelemetry(epoch, sample("OL")));
     assertEquals(
         List.of(
-            new StatusChanged(flags("OB DISCHRG"), flags("OL"), t2),
+            new StatusChanged(flags("OB DISCHRG"), flags("OL"), t2, order(epoch)),
             alarm(EventType.POWER_RESTORED, Severity.INFO, null, t2)),
         restored.events());
   }
@@ -367,7 +370,7 @@ class UpsDeviceTest {
     var low = kit.runCommand(new RecordTelemetry(epoch, sample("OB DISCHRG LB")));
     assertEquals(
         List.of(
-            new StatusChanged(flags("OB DISCHRG"), flags("OB DISCHRG LB"), now),
+            new StatusChanged(flags("OB DISCHRG"), flags("OB DISCHRG LB"), now, order(epoch)),
             alarm(EventType.LOW_BATTERY, Severity.CRITICAL, null, now)),
         low.events());
   }
@@ -392,7 +395,7 @@ class UpsDeviceTest {
     var over = kit.runCommand(new RecordTelemetry(epoch, sample("OL OVER")));
     assertEquals(
         List.of(
-            new StatusChanged(flags("OL"), flags("OL OVER"), t1),
+            new StatusChanged(flags("OL"), flags("OL OVER"), t1, order(epoch)),
             alarm(EventType.OVERLOAD, Severity.CRITICAL, null, t1)),
         over.events());
 
@@ -401,7 +404,7 @@ class UpsDeviceTest {
     var cleared = kit.runCommand(new RecordTelemetry(epoch, sample("OL")));
     assertEquals(
         List.of(
-            new StatusChanged(flags("OL OVER"), flags("OL"), t2),
+            new StatusChanged(flags("OL OVER"), flags("OL"), t2, order(epoch)),
             alarm(EventType.OVERLOAD_CLEARED, Severity.INFO, null, t2)),
         cleared.events());
   }
@@ -465,26 +468,28 @@ class UpsDeviceTest {
     assertTrue(temperature(epoch, 50.0).isEmpty(), "the limit itself is not above it");
 
     Instant t1 = clock.instant();
+    List<Event> hot = temperature(epoch, 51.5);
     assertEquals(
         List.of(
-            new TemperatureAlarmChanged(true, 51.5, t1),
+            new TemperatureAlarmChanged(true, 51.5, t1, order(epoch)),
             alarm(
                 EventType.TEMPERATURE_HIGH,
                 Severity.CRITICAL,
                 null,
                 t1,
                 Map.of("temperature", "51.5"))),
-        temperature(epoch, 51.5));
-    assertTrue(kit.getState().temperatureHigh());
+        hot);
+    assertTrue(registered().health().temperatureHigh());
 
     assertTrue(temperature(epoch, 55.0).isEmpty(), "raised once");
     assertTrue(temperature(epoch, 47.0).isEmpty(), "hysteresis: still above the clear limit");
     assertTrue(temperature(epoch, 45.0).isEmpty(), "the clear limit itself is not below it");
-    assertTrue(kit.getState().temperatureHigh());
+    assertTrue(registered().health().temperatureHigh());
 
     Instant t2 = clock.instant();
-    assertEquals(List.of(new TemperatureAlarmChanged(false, 44.5, t2)), temperature(epoch, 44.5));
-    assertFalse(kit.getState().temperatureHigh());
+    List<Event> cooled = temperature(epoch, 44.5);
+    assertEquals(List.of(new TemperatureAlarmChanged(false, 44.5, t2, order(epoch))), cooled);
+    assertFalse(registered().health().temperatureHigh());
 
     assertEquals(
         List.of(EventType.TEMPERATURE_HIGH), raisedTypes(temperature(epoch, 52.0)), "raised again");
@@ -508,8 +513,8 @@ class UpsDeviceTest {
     var first =
         kit.runCommand(
             new RecordTelemetry(epoch, sample("", Map.of(), Map.of("ups.firmware", "UPS 15.0"))));
-    assertEquals(List.of(new FirmwareChanged(null, "UPS 15.0", t0)), first.events());
-    assertEquals("UPS 15.0", first.state().firmware());
+    assertEquals(List.of(new FirmwareChanged(null, "UPS 15.0", t0, order(epoch))), first.events());
+    assertEquals("UPS 15.0", reg(first.state()).health().firmware());
 
     assertTrue(
         kit.runCommand(
@@ -524,7 +529,7 @@ class UpsDeviceTest {
             new RecordTelemetry(epoch, sample("", Map.of(), Map.of("ups.firmware", "UPS 15.5"))));
     assertEquals(
         List.of(
-            new FirmwareChanged("UPS 15.0", "UPS 15.5", t1),
+            new FirmwareChanged("UPS 15.0", "UPS 15.5", t1, order(epoch)),
             alarm(
                 EventType.FIRMWARE_UPDATED,
                 Severity.INFO,
@@ -532,7 +537,7 @@ class UpsDeviceTest {
                 t1,
                 Map.of("from", "UPS 15.0", "to", "UPS 15.5"))),
         updated.events());
-    assertEquals("UPS 15.5", updated.state().firmware());
+    assertEquals("UPS 15.5", reg(updated.state()).health().firmware());
   }
 
   @Test
@@ -654,9 +659,9 @@ class UpsDeviceTest {
     assertEquals(
         List.of(new Disconnected(epoch, "CLIENT_DISCONNECT", deadline, disconnectedAt)),
         detach.events());
-    assertEquals(deadline, detach.state().offlineDeadline());
-    assertEquals(disconnectedAt, detach.state().disconnectedAt());
-    assertFalse(detach.state().online());
+    assertEquals(deadline, reg(detach.state()).session().offlineDeadline());
+    assertEquals(disconnectedAt, reg(detach.state()).session().disconnectedAt());
+    assertFalse(reg(detach.state()).session().online());
 
     clock.set(deadline.minusMillis(1));
     assertTrue(kit.runCommand(new UpsDevice.CheckDeadlines()).hasNoEvents(), "not yet due");
@@ -668,8 +673,8 @@ class UpsDeviceTest {
         List.of(
             new ConnectionLost(now), alarm(EventType.CONNECTION_LOST, Severity.WARNING, null, now)),
         lost.events());
-    assertTrue(lost.state().connectionLost());
-    assertNull(lost.state().offlineDeadline());
+    assertTrue(reg(lost.state()).session().connectionLost());
+    assertNull(reg(lost.state()).session().offlineDeadline());
 
     clock.advance(Duration.ofMinutes(10));
     assertTrue(kit.runCommand(new UpsDevice.CheckDeadlines()).hasNoEvents(), "exactly once");
@@ -703,7 +708,7 @@ class UpsDeviceTest {
     kit.runCommand(new Detach(epoch, "CLIENT_DISCONNECT"));
     clock.advance(Duration.ofMinutes(3));
     kit.runCommand(new Wake());
-    assertTrue(kit.getState().connectionLost());
+    assertTrue(registered().session().connectionLost());
 
     clock.advance(Duration.ofMinutes(1));
     Instant now = clock.instant();
@@ -721,7 +726,7 @@ class UpsDeviceTest {
                 now),
             alarm(EventType.CONNECTION_RESTORED, Severity.INFO, null, now)),
         result.events());
-    assertFalse(result.state().connectionLost());
+    assertFalse(reg(result.state()).session().connectionLost());
     assertFalse(snapshot().connectionLost());
   }
 
@@ -742,7 +747,7 @@ class UpsDeviceTest {
     assertEquals(
         List.of(Connected.class),
         back.events().stream().map(Object::getClass).collect(Collectors.toList()));
-    assertNull(back.state().offlineDeadline());
+    assertNull(reg(back.state()).session().offlineDeadline());
 
     clock.advance(Duration.ofMinutes(10));
     assertTrue(kit.runCommand(new UpsDevice.CheckDeadlines()).hasNoEvents());
@@ -761,7 +766,7 @@ class UpsDeviceTest {
     shard.awaitAssert(
         Duration.ofSeconds(5),
         () -> {
-          assertTrue(kit.getState().connectionLost());
+          assertTrue(registered().session().connectionLost());
           return null;
         });
     assertEquals(1, countRaised(EventType.CONNECTION_LOST));
@@ -889,12 +894,12 @@ class UpsDeviceTest {
                 epoch,
                 report(clock.instant(), 11, EventType.SELF_TEST_FAILED, Map.of("code", "3")),
                 r));
-    State before = kit.getState();
-    assertTrue(before.online());
-    assertTrue(before.temperatureHigh());
-    assertEquals(1, before.recentReports().size());
+    RegisteredDevice before = registered();
+    assertTrue(before.session().online());
+    assertTrue(before.health().temperatureHigh());
+    assertEquals(1, before.health().recentReports().size());
 
-    State recovered = kit.restart().state();
+    RegisteredDevice recovered = reg(kit.restart().state());
     assertEquals(before, recovered);
 
     // The recovered entity keeps working on the same session and watches its link again.
@@ -904,7 +909,7 @@ class UpsDeviceTest {
     shard.awaitAssert(
         Duration.ofSeconds(5),
         () -> {
-          assertFalse(kit.getState().online());
+          assertFalse(registered().session().online());
           return null;
         });
   }
@@ -921,7 +926,7 @@ class UpsDeviceTest {
     assertFalse(
         kit.snapshotTestKit().orElseThrow().persistedInStorage(persistenceId).isEmpty(),
         "a snapshot was taken");
-    State before = kit.getState();
+    RegisteredDevice before = registered();
 
     assertEquals(before, kit.restart().state());
   }
@@ -931,7 +936,7 @@ class UpsDeviceTest {
     register();
     long epoch = attach(testKit.createTestProbe());
     Instant deviceTime = Instant.parse("2025-03-10T07:00:00Z");
-    for (int i = 1; i <= State.RECENT_REPORTS + 1; i++) {
+    for (int i = 1; i <= Health.RECENT_REPORTS + 1; i++) {
       long n = i;
       kit.<Confirmation>runCommand(
           r ->
@@ -940,7 +945,7 @@ class UpsDeviceTest {
                   report(deviceTime.plusSeconds(n), n, EventType.SENSITIVITY_CHANGED, Map.of()),
                   r));
     }
-    assertEquals(State.RECENT_REPORTS, kit.getState().recentReports().size());
+    assertEquals(Health.RECENT_REPORTS, registered().health().recentReports().size());
 
     var newest =
         kit.<Confirmation>runCommand(
@@ -948,8 +953,8 @@ class UpsDeviceTest {
                 new RecordEvent(
                     epoch,
                     report(
-                        deviceTime.plusSeconds(State.RECENT_REPORTS + 1),
-                        State.RECENT_REPORTS + 1,
+                        deviceTime.plusSeconds(Health.RECENT_REPORTS + 1),
+                        Health.RECENT_REPORTS + 1,
                         EventType.SENSITIVITY_CHANGED,
                         Map.of()),
                     r));
@@ -957,6 +962,16 @@ class UpsDeviceTest {
   }
 
   // ---------------------------------------------------------------------------------- helpers
+
+  /** The state of the registered device under test. */
+  private RegisteredDevice registered() {
+    return reg(kit.getState());
+  }
+
+  private static RegisteredDevice reg(State state) {
+    if (state instanceof RegisteredDevice r) return r;
+    throw new AssertionError("expected a registered device, got " + state);
+  }
 
   private void register() {
     var result = kit.<Confirmation>runCommand(r -> new Register(MODEL, ACCOUNT, r));
@@ -967,6 +982,11 @@ class UpsDeviceTest {
     var result =
         kit.<AttachReply>runCommand(r -> new Attach("192.0.2.10:51234", "node-1", link.ref(), r));
     return assertInstanceOf(Attachment.class, result.reply()).epoch();
+  }
+
+  /** The order the entity gives the latest sample built here, received in {@code epoch}. */
+  private SampleOrder order(long epoch) {
+    return SampleOrder.of(epoch, lastSample);
   }
 
   private DeviceSnapshot snapshot() {
@@ -986,14 +1006,15 @@ class UpsDeviceTest {
 
   private Telemetry sample(String status, Map<String, Double> numbers, Map<String, String> texts) {
     Instant now = clock.instant();
-    return new Telemetry(
-        now.minusMillis(400),
-        now,
-        ++seq,
-        flags(status),
-        new TreeMap<>(numbers),
-        new TreeMap<>(texts),
-        false);
+    return lastSample =
+        new Telemetry(
+            now.minusMillis(400),
+            now,
+            ++seq,
+            flags(status),
+            new TreeMap<>(numbers),
+            new TreeMap<>(texts),
+            false);
   }
 
   private DeviceEventReport report(
