@@ -35,6 +35,7 @@ import io.upsfleet.cluster.operation.CommandStatus;
 import io.upsfleet.cluster.operation.CommandType;
 import io.upsfleet.cluster.operation.DeviceCommand;
 import io.upsfleet.cluster.operation.Operation;
+import io.upsfleet.cluster.operation.OperationAllowance;
 import io.upsfleet.cluster.plan.Grant;
 import io.upsfleet.cluster.plan.Plan;
 import io.upsfleet.cluster.plan.PlanRecord;
@@ -148,30 +149,20 @@ class SerializationTest {
         t.deviceTime(), t.receivedAt(), 1, t.status(), t.measurements(), t.readings(), false, 42);
   }
 
-  /** The allowances of a device; their record is package-private, so built reflectively. */
+  /** The allowances of a device. */
   private static UpsDevice.Allowances allowances() {
-    List<Object> all = new ArrayList<>();
-    all.add(
-        internalOf(
-            "io.upsfleet.cluster.device.OperationPolicy$Allowance",
-            CommandType.OUTLET_GROUP_REBOOT,
-            false,
-            "remote outlet-group reboot needs the Advanced plan",
-            Plan.ADVANCED,
-            2,
-            null));
-    all.add(
-        internalOf(
-            "io.upsfleet.cluster.device.OperationPolicy$Allowance",
-            CommandType.FIRMWARE_UPGRADE,
-            true,
-            null,
-            null,
-            0,
-            "UPS 15.6 / ID=20"));
-    @SuppressWarnings({"unchecked", "rawtypes"})
-    UpsDevice.Allowances a = new UpsDevice.Allowances((List) all, "acct-42");
-    return a;
+    return new UpsDevice.Allowances(
+        List.of(
+            new OperationAllowance(
+                CommandType.OUTLET_GROUP_REBOOT,
+                false,
+                "remote outlet-group reboot needs the Advanced plan",
+                Plan.ADVANCED,
+                2,
+                null),
+            new OperationAllowance(
+                CommandType.FIRMWARE_UPGRADE, true, null, null, 0, "UPS 15.6 / ID=20")),
+        "acct-42");
   }
 
   private static DeviceEventReport report() {

@@ -3,7 +3,6 @@ package io.upsfleet.cluster.device;
 import static io.upsfleet.cluster.device.DeviceStates.REGISTERED;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.upsfleet.cluster.device.OperationPolicy.Allowance;
 import io.upsfleet.cluster.device.OperationPolicy.Allowed;
 import io.upsfleet.cluster.device.OperationPolicy.Decision;
 import io.upsfleet.cluster.device.OperationPolicy.Refused;
@@ -11,6 +10,7 @@ import io.upsfleet.cluster.device.UpsDevice.RefusalReason;
 import io.upsfleet.cluster.operation.CommandStatus;
 import io.upsfleet.cluster.operation.CommandType;
 import io.upsfleet.cluster.operation.Operation;
+import io.upsfleet.cluster.operation.OperationAllowance;
 import io.upsfleet.cluster.plan.Plan;
 import java.time.Instant;
 import java.util.List;
@@ -121,9 +121,9 @@ class OperationPolicyTest {
   @Test
   void theAllowancesListEveryOperationWithItsReasonPlanGroupsAndTarget() {
     RegisteredDevice s = DeviceStates.withFirmware(DeviceStates.onTrial(), OLD_FIRMWARE);
-    List<Allowance> all = policy.allowed(s, NOW);
-    assertThat(all).extracting(Allowance::type).containsExactly(CommandType.values());
-    Allowance reboot =
+    List<OperationAllowance> all = policy.allowed(s, NOW);
+    assertThat(all).extracting(OperationAllowance::type).containsExactly(CommandType.values());
+    OperationAllowance reboot =
         all.stream()
             .filter(a -> a.type() == CommandType.OUTLET_GROUP_REBOOT)
             .findFirst()
@@ -131,7 +131,7 @@ class OperationPolicyTest {
     assertThat(reboot.allowed()).isFalse();
     assertThat(reboot.requiredPlan()).isEqualTo(Plan.ADVANCED);
     assertThat(reboot.outletGroups()).isEqualTo(2);
-    Allowance upgrade =
+    OperationAllowance upgrade =
         all.stream()
             .filter(a -> a.type() == CommandType.FIRMWARE_UPGRADE)
             .findFirst()
