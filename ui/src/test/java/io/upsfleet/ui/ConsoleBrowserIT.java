@@ -162,7 +162,7 @@ class ConsoleBrowserIT {
   void supportRunsAnOutletRebootAndSeesItSucceed() {
     signIn("support", GatewayProcess.PASSWORD);
     driver.get(consoleUrl + "devices/" + STANDARD);
-    waitText(By.id("reason-OUTLET_GROUP_REBOOT"), "Needs the Advanced plan");
+    waitText(By.id("reason-OUTLET_GROUP_REBOOT"), "needs the Advanced plan");
     assertThat(driver.findElement(By.id("cmd-OUTLET_GROUP_REBOOT")).getAttribute("disabled"))
         .isNotNull();
 
