@@ -162,7 +162,10 @@ class ConsoleBrowserIT {
   void supportRunsAnOutletRebootAndSeesItSucceed() {
     signIn("support", GatewayProcess.PASSWORD);
     driver.get(consoleUrl + "devices/" + STANDARD);
-    waitText(By.id("reason-OUTLET_GROUP_REBOOT"), "Needs the Advanced plan");
+    // the gateway's reason (GET …/operations), not a rule repeated in the console
+    waitText(
+        By.id("reason-OUTLET_GROUP_REBOOT"),
+        "Remote outlet-group reboot needs the Advanced plan; the device is on Standard.");
     assertThat(driver.findElement(By.id("cmd-OUTLET_GROUP_REBOOT")).getAttribute("disabled"))
         .isNotNull();
 
@@ -174,6 +177,8 @@ class ConsoleBrowserIT {
     waitText(By.id("confirm-text"), "Outlet group 1 will be switched off");
     click(wait.until(ExpectedConditions.elementToBeClickable(By.id("confirm-command"))));
     waitText(By.id("command-grid"), "SUCCEEDED");
+    waitText(By.id("command-count"), "1 command.");
+    waitText(By.id("firmware-target"), "Installs UPS"); // the target the gateway resolved
     screenshot("device-command-succeeded");
   }
 

@@ -19,6 +19,8 @@ import com.vaadin.flow.shared.Registration;
 import io.upsfleet.api.Serials;
 import io.upsfleet.api.rest.CommandView;
 import io.upsfleet.api.rest.DeviceView;
+import io.upsfleet.api.rest.OperationAllowanceView;
+import io.upsfleet.api.rest.PageView;
 import io.upsfleet.ui.UiSettings;
 import io.upsfleet.ui.gateway.GatewayException;
 import io.upsfleet.ui.live.LiveUpdates;
@@ -33,14 +35,19 @@ import java.util.Map;
 /**
  * One device: live values updated by server push while the page is open (one poll on the shared
  * scheduler), a chart of the last 24 hours (the gateway's telemetry history, then the live
- * samples), commands with their live progress, plan and warranty, firmware and the event log. A
- * device of another account looks exactly like a missing one.
+ * samples), operations as the gateway allows them and commands with their live progress, plan and
+ * warranty, firmware and the event log. A device of another account looks exactly like a missing
+ * one.
  */
 @Route(value = "devices/:serial", layout = MainLayout.class)
 public class DeviceDetailView extends VerticalLayout
     implements BeforeEnterObserver, HasDynamicTitle {
-  /** Live state of one poll: the device and its commands (null when they could not be read). */
-  record LiveState(DeviceView device, List<CommandView> commands) {}
+  /**
+   * Live state of one poll: the device, the newest page of its commands and what it may be asked
+   * now (each null when it could not be read, or, for allowances, when the user cannot operate).
+   */
+  record LiveState(
+      DeviceView device, PageView<CommandView> commands, List<OperationAllowanceView> allowances) {}
 
   private final LiveUpdates live;
   private final UiSettings settings;
@@ -97,13 +104,21 @@ public class DeviceDetailView extends VerticalLayout
 
   private LiveState fetch() {
     DeviceView d = user.client().device(serial);
-    List<CommandView> c;
+    PageView<CommandView> c;
     try {
-      c = user.client().commands(serial);
+      c = user.client().commands(serial, 0, CommandPanel.PAGE);
     } catch (GatewayException ex) {
       c = null; // the live values matter more than the command list
     }
-    return new LiveState(d, c);
+    List<OperationAllowanceView> a = null;
+    if (user.canOperate()) {
+      try {
+        a = user.client().allowedOperations(serial);
+      } catch (GatewayException ex) {
+        a = null; // the buttons keep what the gateway said last
+      }
+    }
+    return new LiveState(d, c, a);
   }
 
   private void failed(RuntimeException e) {
@@ -154,7 +169,7 @@ public class DeviceDetailView extends VerticalLayout
           .forEach(f -> badges.add(DeviceFormat.badge(f)));
     }
     if (d.plan() != null) {
-      Span p = new Span(CommandPolicy.title(d.plan().plan()) + " plan");
+      Span p = new Span(DeviceFormat.plan(d.plan().plan()) + " plan");
       p.addClassNames("badge", "badge-plan");
       p.setId("device-plan");
       badges.add(p);
@@ -165,6 +180,7 @@ public class DeviceDetailView extends VerticalLayout
     showFirmware(d);
     commands.showDevice(d);
     commands.showCommands(s.commands());
+    commands.showAllowances(s.allowances());
   }
 
   private void build() {

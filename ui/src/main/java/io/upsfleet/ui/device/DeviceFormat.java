@@ -72,6 +72,13 @@ public final class DeviceFormat {
     };
   }
 
+  /** A plan name as a title ({@code STANDARD} → {@code Standard}), or a dash when there is none. */
+  public static String plan(String plan) {
+    if (plan == null || plan.isBlank()) return "—";
+    String p = plan.toLowerCase(Locale.ROOT);
+    return Character.toUpperCase(p.charAt(0)) + p.substring(1);
+  }
+
   public static Span badge(String status) {
     Span s = new Span(label(status));
     s.addClassNames("badge", "badge-" + tone(status));

@@ -104,7 +104,7 @@ public class DeviceListView extends VerticalLayout implements BeforeEnterObserve
 
     plan.setId("plan-filter");
     plan.setItems(DeviceFilter.PLANS);
-    plan.setItemLabelGenerator(CommandPolicy::title);
+    plan.setItemLabelGenerator(DeviceFormat::plan);
     plan.setClearButtonVisible(true);
     plan.setPlaceholder("Any");
     plan.addValueChangeListener(
@@ -160,7 +160,7 @@ public class DeviceListView extends VerticalLayout implements BeforeEnterObserve
             .setAutoWidth(true)
             .setKey("model")
             .setSortProperty("model"));
-    grid.addColumn(d -> d.plan() == null ? "—" : CommandPolicy.title(d.plan()))
+    grid.addColumn(d -> d.plan() == null ? "—" : DeviceFormat.plan(d.plan()))
         .setHeader("Plan")
         .setAutoWidth(true);
     if (user.isSupport()) {

@@ -19,7 +19,7 @@ final class PlanPanel extends Div {
     setId("plan-panel");
     facts.addClassName("facts");
     terms.addThemeVariants(GridVariant.LUMO_COMPACT);
-    terms.addColumn(t -> CommandPolicy.title(t.plan())).setHeader("Plan").setAutoWidth(true);
+    terms.addColumn(t -> DeviceFormat.plan(t.plan())).setHeader("Plan").setAutoWidth(true);
     terms.addColumn(t -> DeviceFormat.date(t.start())).setHeader("From").setAutoWidth(true);
     terms.addColumn(t -> DeviceFormat.date(t.end())).setHeader("Until").setAutoWidth(true);
     terms.addColumn(t -> t.source() + (t.sku() == null ? "" : " · " + t.sku())).setHeader("Source");
@@ -30,7 +30,7 @@ final class PlanPanel extends Div {
 
   void show(DevicePlanView p) {
     facts.removeAll();
-    String plan = p.current() == null ? "—" : CommandPolicy.title(p.current().plan());
+    String plan = p.current() == null ? "—" : DeviceFormat.plan(p.current().plan());
     facts.add(
         fact(
             "Plan now",

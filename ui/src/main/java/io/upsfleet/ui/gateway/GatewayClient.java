@@ -15,6 +15,7 @@ import io.upsfleet.api.rest.EntitlementView;
 import io.upsfleet.api.rest.FirmwareRelease;
 import io.upsfleet.api.rest.LicenseOrderRequest;
 import io.upsfleet.api.rest.LicenseOrderView;
+import io.upsfleet.api.rest.OperationAllowanceView;
 import io.upsfleet.api.rest.PageView;
 import io.upsfleet.api.rest.TelemetryHistoryView;
 import io.upsfleet.api.rest.UserView;
@@ -64,10 +65,24 @@ public interface GatewayClient {
 
   DevicePlanView plan(String serial);
 
-  /** The device's commands, newest first. */
-  List<CommandView> commands(String serial);
+  /**
+   * A page of the device's commands, newest first ({@code GET …/commands?page=&size=}), with the
+   * total number the device has.
+   */
+  PageView<CommandView> commands(String serial, int page, int size);
 
-  /** Asks for a command; the gateway answers 202 with the command in its first state. */
+  /**
+   * Which operations the device may be asked now and why not ({@code GET …/operations}): the plan
+   * that would allow one, a running firmware upgrade, too many unfinished operations, no newer
+   * firmware; with the outlet groups of the model and the firmware an upgrade would install.
+   */
+  List<OperationAllowanceView> allowedOperations(String serial);
+
+  /**
+   * Asks for an operation; the gateway answers 202 with the command in its first state (a refusal,
+   * e.g. 403 for the plan or 429 for too many unfinished operations, is a {@link
+   * GatewayException}).
+   */
   CommandView sendCommand(String serial, CommandRequest request);
 
   List<LicenseOrderView> licenseOrders();

@@ -18,6 +18,7 @@ import io.upsfleet.api.rest.EntitlementView;
 import io.upsfleet.api.rest.FirmwareRelease;
 import io.upsfleet.api.rest.LicenseOrderRequest;
 import io.upsfleet.api.rest.LicenseOrderView;
+import io.upsfleet.api.rest.OperationAllowanceView;
 import io.upsfleet.api.rest.PageView;
 import io.upsfleet.api.rest.RedeemRequest;
 import io.upsfleet.api.rest.TelemetryHistoryView;
@@ -33,6 +34,7 @@ final class HttpGatewayClient implements GatewayClient {
       new TypeReference<>() {};
   private static final TypeReference<PageView<DeviceEventView>> EVENT_PAGE =
       new TypeReference<>() {};
+  private static final TypeReference<PageView<CommandView>> COMMAND_PAGE = new TypeReference<>() {};
   private static final TypeReference<PageView<AccountView>> ACCOUNT_PAGE = new TypeReference<>() {};
   private static final TypeReference<PageView<LicenseOrderView>> ORDER_PAGE =
       new TypeReference<>() {};
@@ -123,9 +125,21 @@ final class HttpGatewayClient implements GatewayClient {
   }
 
   @Override
-  public List<CommandView> commands(String serial) {
+  public PageView<CommandView> commands(String serial, int page, int size) {
     return get(
-        "/api/v1/devices/" + GatewayHttp.encode(serial) + "/commands", new TypeReference<>() {});
+        "/api/v1/devices/"
+            + GatewayHttp.encode(serial)
+            + "/commands?page="
+            + page
+            + "&size="
+            + size,
+        COMMAND_PAGE);
+  }
+
+  @Override
+  public List<OperationAllowanceView> allowedOperations(String serial) {
+    return get(
+        "/api/v1/devices/" + GatewayHttp.encode(serial) + "/operations", new TypeReference<>() {});
   }
 
   @Override

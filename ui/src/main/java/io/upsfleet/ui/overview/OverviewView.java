@@ -16,7 +16,6 @@ import com.vaadin.flow.data.renderer.LitRenderer;
 import com.vaadin.flow.router.PageTitle;
 import com.vaadin.flow.router.Route;
 import com.vaadin.flow.shared.Registration;
-import io.upsfleet.ui.device.CommandPolicy;
 import io.upsfleet.ui.device.DeviceFilter;
 import io.upsfleet.ui.device.DeviceFormat;
 import io.upsfleet.ui.live.LiveUpdates;
@@ -131,7 +130,7 @@ public class OverviewView extends VerticalLayout {
             (plan, n) ->
                 planCards.add(
                     card(
-                        CommandPolicy.title(plan) + " plan",
+                        DeviceFormat.plan(plan) + " plan",
                         n,
                         "devices?plan=" + plan,
                         "neutral",

@@ -5,6 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.sun.net.httpserver.HttpServer;
 import io.upsfleet.api.rest.CommandRequest;
+import io.upsfleet.api.rest.CommandView;
+import io.upsfleet.api.rest.OperationAllowanceView;
+import io.upsfleet.api.rest.PageView;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -94,14 +97,82 @@ class HttpGatewayClientTest {
     status = 202;
     body =
         "{\"id\":\"c1\",\"serial\":\"AS1036000001\",\"type\":\"SELF_TEST\",\"status\":\"PENDING\"}";
-    var c =
-        gateway
-            .client("tok")
-            .sendCommand(
-                "AS1036000001",
-                new CommandRequest("SELF_TEST", null, null, null, null, null, null));
+    var c = gateway.client("tok").sendCommand("AS1036000001", new CommandRequest.SelfTest(null));
     assertThat(c.status()).isEqualTo("PENDING");
     assertThat(requests.get(0)).endsWith("body={\"type\":\"SELF_TEST\"}");
+  }
+
+  @Test
+  void typedOperationsKeepTheWireJson() {
+    status = 202;
+    body = "{\"id\":\"c2\",\"type\":\"OUTLET_GROUP_REBOOT\",\"status\":\"PENDING\"}";
+    GatewayClient client = gateway.client("tok");
+    client.sendCommand("AS1036000001", new CommandRequest.OutletGroupReboot(2, null, 30, null));
+    client.sendCommand("AS1036000001", new CommandRequest.FirmwareUpgrade("UPS 09.8 / ID=18", 600));
+    client.sendCommand("AS1036000001", new CommandRequest.SetInputSensitivity("low", null));
+    assertThat(requests)
+        .extracting(r -> r.substring(r.indexOf("body=") + 5))
+        .containsExactly(
+            "{\"type\":\"OUTLET_GROUP_REBOOT\",\"group\":2,\"onDelaySeconds\":30}",
+            "{\"type\":\"FIRMWARE_UPGRADE\",\"version\":\"UPS 09.8 / ID=18\",\"ttlSeconds\":600}",
+            "{\"type\":\"SET_INPUT_SENSITIVITY\",\"sensitivity\":\"low\"}");
+  }
+
+  @Test
+  void commandsAreReadAsAPageWithItsTotal() {
+    body =
+        "{\"items\":[{\"id\":\"c9\",\"serial\":\"AS1036000001\",\"type\":\"SELF_TEST\","
+            + "\"status\":\"DELIVERED\"}],\"page\":0,\"size\":50,\"total\":4300}";
+    PageView<CommandView> page = gateway.client("tok").commands("AS1036000001", 0, 50);
+    assertThat(page.total()).isEqualTo(4300);
+    assertThat(page.items())
+        .singleElement()
+        .satisfies(c -> assertThat(c.status()).isEqualTo("DELIVERED"));
+    assertThat(requests.get(0))
+        .startsWith("GET /api/v1/devices/AS1036000001/commands?page=0&size=50 auth=Bearer tok");
+  }
+
+  @Test
+  void allowedOperationsAreReadWithReasonsAndParameters() {
+    body =
+        "[{\"type\":\"OUTLET_GROUP_REBOOT\",\"allowed\":false,"
+            + "\"reason\":\"remote outlet-group reboot needs the Advanced plan; the device is on Standard\","
+            + "\"requiredPlan\":\"ADVANCED\",\"outletGroups\":2},"
+            + "{\"type\":\"FIRMWARE_UPGRADE\",\"allowed\":true,\"firmwareTarget\":\"UPS 09.8 / ID=18\"}]";
+    List<OperationAllowanceView> allowed = gateway.client("tok").allowedOperations("AS1036000001");
+    assertThat(allowed)
+        .containsExactly(
+            new OperationAllowanceView(
+                "OUTLET_GROUP_REBOOT",
+                false,
+                "remote outlet-group reboot needs the Advanced plan; the device is on Standard",
+                "ADVANCED",
+                2,
+                null),
+            new OperationAllowanceView(
+                "FIRMWARE_UPGRADE", true, null, null, null, "UPS 09.8 / ID=18"));
+    assertThat(requests.get(0))
+        .startsWith("GET /api/v1/devices/AS1036000001/operations auth=Bearer tok");
+  }
+
+  @Test
+  void tooManyOpenOperationsIsAProblemNotACrash() {
+    status = 429;
+    contentType = "application/problem+json";
+    body =
+        "{\"title\":\"Too Many Requests\",\"status\":429,"
+            + "\"detail\":\"the device already has 100 unfinished operations; wait for some to finish or cancel pending ones\"}";
+    assertThatThrownBy(
+            () ->
+                gateway
+                    .client("tok")
+                    .sendCommand("AS1036000001", new CommandRequest.SelfTest(null)))
+        .isInstanceOfSatisfying(
+            GatewayException.class,
+            e -> {
+              assertThat(e.status()).isEqualTo(429);
+              assertThat(e.userMessage()).contains("100 unfinished operations");
+            });
   }
 
   @Test
@@ -116,8 +187,7 @@ class HttpGatewayClientTest {
                 gateway
                     .client("tok")
                     .sendCommand(
-                        "AS1036000001",
-                        new CommandRequest("OUTLET_GROUP_REBOOT", 1, null, null, null, null, null)))
+                        "AS1036000001", new CommandRequest.OutletGroupReboot(1, null, null, null)))
         .isInstanceOfSatisfying(
             GatewayException.class,
             e -> {

@@ -15,6 +15,7 @@ import io.upsfleet.api.rest.EntitlementView;
 import io.upsfleet.api.rest.FirmwareRelease;
 import io.upsfleet.api.rest.LicenseOrderRequest;
 import io.upsfleet.api.rest.LicenseOrderView;
+import io.upsfleet.api.rest.OperationAllowanceView;
 import io.upsfleet.api.rest.PageView;
 import io.upsfleet.api.rest.TelemetryHistoryView;
 import io.upsfleet.api.rest.UserView;
@@ -88,7 +89,12 @@ public class StubGatewayClient implements GatewayClient {
   }
 
   @Override
-  public List<CommandView> commands(String serial) {
+  public PageView<CommandView> commands(String serial, int page, int size) {
+    throw no();
+  }
+
+  @Override
+  public List<OperationAllowanceView> allowedOperations(String serial) {
     throw no();
   }
 
