@@ -2,12 +2,14 @@ package io.upsfleet.gateway;
 
 import com.typesafe.config.Config;
 import com.zaxxer.hikari.HikariDataSource;
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.upsfleet.cluster.UpsfleetCluster;
+import io.upsfleet.cluster.device.DeviceMetrics;
 import io.upsfleet.cluster.device.ReadModelReconciler;
 import io.upsfleet.cluster.telemetry.TelemetryHistory;
 import io.upsfleet.gateway.http.ClusterApiServices;
@@ -88,6 +90,7 @@ public final class GatewayNode implements AutoCloseable {
               ReadModelReconciler::gapsRepaired)
           .description("devices whose read models missed journal events and were repaired")
           .register(registry);
+      registerDeviceMeters(registry, cluster.devices().metrics());
       mqtt =
           MqttServer.start(
               mqttSettings, new ClusterDeviceSessions(cluster, mqttSettings), registry, clock);
@@ -251,6 +254,19 @@ public final class GatewayNode implements AutoCloseable {
         .register(registry);
     Gauge.builder("telemetry.history.queued", history, TelemetryHistory::queued)
         .description("telemetry history points waiting to be written")
+        .register(registry);
+  }
+
+  /** The device entities' counters, read from the cluster's. */
+  private static void registerDeviceMeters(MeterRegistry registry, DeviceMetrics m) {
+    FunctionCounter.builder("telemetry.stale", m.staleSamples(), Counter::count)
+        .description("telemetry samples older than the device's newest, ignored")
+        .register(registry);
+    FunctionCounter.builder("devices.cloned", m.clonedDevices(), Counter::count)
+        .description("devices whose identity is used by two live connections")
+        .register(registry);
+    FunctionCounter.builder("device.replay.failures", m.replayFailures(), Counter::count)
+        .description("device journals that could not be replayed")
         .register(registry);
   }
 }

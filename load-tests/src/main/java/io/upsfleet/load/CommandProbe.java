@@ -85,7 +85,10 @@ final class CommandProbe implements AutoCloseable {
           latency.recordValue(Math.min(System.nanoTime() - intended, TimeUnit.MINUTES.toNanos(2)));
           return;
         }
-        if (!status.equals("PENDING") && !status.equals("SENT") && !status.equals("ACKNOWLEDGED"))
+        if (!status.equals("PENDING")
+            && !status.equals("SENT")
+            && !status.equals("DELIVERED")
+            && !status.equals("ACKNOWLEDGED"))
           break;
         Thread.sleep(10);
       }

@@ -4,7 +4,9 @@ import java.time.Instant;
 import java.util.Map;
 
 /**
- * A remote command and where it stands: {@code PENDING → SENT → ACKNOWLEDGED → SUCCEEDED | FAILED |
+ * A remote operation and where it stands: {@code PENDING} (waiting in the gateway) → {@code SENT}
+ * (published to the device) → {@code DELIVERED} (the device acknowledged the publish) → {@code
+ * ACKNOWLEDGED} (the device accepted it or reports progress) → {@code SUCCEEDED | FAILED |
  * TIMED_OUT | EXPIRED | CANCELLED}.
  */
 public record CommandView(

@@ -483,6 +483,6 @@ final class UpsDeviceBehavior
   }
 
   ReplyEffect<Event, State> noReply() {
-    return noReply();
+    return Effect().none().thenNoReply();
   }
 }

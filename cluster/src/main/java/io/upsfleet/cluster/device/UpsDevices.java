@@ -25,9 +25,15 @@ public final class UpsDevices {
   private final ClusterSharding sharding;
   private final DeviceSettings settings;
   private final Clock clock;
+  private final DeviceMetrics metrics;
 
   private UpsDevices(
-      ActorSystem<?> system, ClusterSharding sharding, DeviceSettings settings, Clock clock) {
+      ActorSystem<?> system,
+      ClusterSharding sharding,
+      DeviceSettings settings,
+      Clock clock,
+      DeviceMetrics metrics) {
+    this.metrics = metrics;
     this.system = system;
     this.sharding = sharding;
     this.settings = settings;
@@ -50,7 +56,12 @@ public final class UpsDevices {
             ctx ->
                 UpsDeviceBehavior.create(
                     ctx.getEntityId(), ctx.getShard(), rules, clock, metrics)));
-    return new UpsDevices(system, sharding, settings, clock);
+    return new UpsDevices(system, sharding, settings, clock, metrics);
+  }
+
+  /** The entities' counters (stale samples, cloned identities, unreadable journals). */
+  public DeviceMetrics metrics() {
+    return metrics;
   }
 
   public DeviceSettings settings() {

@@ -113,7 +113,7 @@ final class CommandRoutes extends ApiDirectives {
   private CompletionStage<CommandView> one(Principal p, String serial, String id) {
     return visible
         .apply(p, serial)
-        .thenCompose(s -> api.devices.operations(serial, 0, Integer.MAX_VALUE))
+        .thenCompose(s -> api.devices.operations(serial, 0, 1000))
         .thenApply(
             reply ->
                 ((UpsDevice.OperationPage) expect(reply, UpsDevice.OperationPage.class))
