@@ -7,6 +7,7 @@ import com.code_intelligence.jazzer.junit.FuzzTest;
 import com.fasterxml.jackson.core.JsonParser;
 import java.time.Duration;
 import java.time.Instant;
+import org.junit.jupiter.api.AfterAll;
 
 /**
  * Fuzzes every device payload parser with raw bytes, as they arrive in a PUBLISH. Each must return
@@ -22,25 +23,35 @@ class PayloadParsersFuzz {
   private final DeviceEventParser events = new DeviceEventParser(MAX_BYTES, SKEW);
   private final CommandResultParser results = new CommandResultParser(MAX_BYTES, SKEW);
   private final PayloadReader reader = new PayloadReader(MAX_BYTES, SKEW);
+  private static final FuzzStats STATS = new FuzzStats();
+
+  @AfterAll
+  static void report() {
+    STATS.write(PayloadParsersFuzz.class);
+  }
 
   @FuzzTest
   void telemetry(byte[] payload) {
+    STATS.count("telemetry");
     check(telemetry.parse(payload, RECEIVED));
   }
 
   @FuzzTest
   void deviceEvent(byte[] payload) {
+    STATS.count("deviceEvent");
     check(events.parse(payload, RECEIVED));
   }
 
   @FuzzTest
   void commandResult(byte[] payload) {
+    STATS.count("commandResult");
     check(results.parse(payload, RECEIVED));
   }
 
   /** The shared envelope and the vetting of unknown keys, with a body that knows no key. */
   @FuzzTest
   void payloadReader(byte[] payload) {
+    STATS.count("payloadReader");
     check(reader.read(payload, RECEIVED, new EnvelopeOnly()));
   }
 
