@@ -33,7 +33,13 @@ final class MqttEdge {
     this.history = cluster.telemetryHistory();
     this.audit = cluster.audit();
     this.authenticator =
-        new DeviceAuthenticator(cluster.credentials(), settings.credentialCacheSize());
+        new DeviceAuthenticator(
+            cluster.credentials(),
+            settings.credentialCacheSize(),
+            settings.unknownSerialTtl(),
+            settings.unknownSerialCacheSize(),
+            metrics.credentialLookups::increment);
+    cluster.credentials().onCreated(authenticator::registered);
     this.telemetryParser = new TelemetryParser(settings.maxPacketBytes(), settings.maxClockSkew());
     this.eventParser = new DeviceEventParser(settings.maxPacketBytes(), settings.maxClockSkew());
     this.commandResultParser =

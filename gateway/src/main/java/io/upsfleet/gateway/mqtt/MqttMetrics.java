@@ -17,6 +17,7 @@ final class MqttMetrics {
   private final Map<String, Counter> messagesIn = new ConcurrentHashMap<>();
   private final Map<PayloadRejection, Counter> rejections = new EnumMap<>(PayloadRejection.class);
   final Timer persistLatency;
+  final Counter credentialLookups;
 
   MqttMetrics(MeterRegistry registry) {
     this.registry = registry;
@@ -37,6 +38,10 @@ final class MqttMetrics {
               .description("payloads rejected by validation, by reason")
               .register(registry));
     }
+    credentialLookups =
+        Counter.builder("mqtt_credential_lookups")
+            .description("database lookups of device credentials (CONNECTs the caches missed)")
+            .register(registry);
     persistLatency =
         Timer.builder("device_event_persist_latency")
             .description("time from receiving a device event to its persistence")
