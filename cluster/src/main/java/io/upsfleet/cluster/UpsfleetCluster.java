@@ -4,6 +4,7 @@ import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigValueFactory;
 import io.upsfleet.cluster.account.Accounts;
+import io.upsfleet.cluster.account.HashingPool;
 import io.upsfleet.cluster.account.PasswordHasher;
 import io.upsfleet.cluster.audit.AuditLog;
 import io.upsfleet.cluster.command.FirmwareRollouts;
@@ -240,6 +241,7 @@ public final class UpsfleetCluster implements AutoCloseable {
           new Accounts(
               jdbc,
               new PasswordHasher(config.getInt("upsfleet.accounts.password-iterations")),
+              HashingPool.fromConfig(config),
               config.getDuration("upsfleet.accounts.token-lifetime"),
               clock);
       TelemetryHistory history = TelemetryHistory.start(system, jdbc, historySettings, clock);
@@ -309,6 +311,7 @@ public final class UpsfleetCluster implements AutoCloseable {
     telemetryHistory.close(
         timeout.compareTo(Duration.ofSeconds(5)) < 0 ? timeout : Duration.ofSeconds(5));
     system.terminate();
+    accounts.close();
     try {
       system
           .getWhenTerminated()

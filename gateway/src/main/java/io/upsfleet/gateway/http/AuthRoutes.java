@@ -13,14 +13,17 @@ import org.apache.pekko.http.javadsl.server.Route;
  */
 final class AuthRoutes extends ApiDirectives {
   private final FailureThrottle failedLogins;
+  private final FailureThrottle failedLoginsPerAddress;
 
   AuthRoutes(ApiContext api) {
     super(api);
-    // Slow hashing already costs ~0.3 s a try; failed sign-ins from one address are bounded
-    // further:
-    // 10 free, then one every 6 s. Successful sign-ins cost nothing, so users behind one NAT are
-    // unaffected.
-    this.failedLogins = new FailureThrottle(10, java.time.Duration.ofSeconds(6));
+    // Slow hashing already costs ~0.3 s a try; failed sign-ins are bounded further per address
+    // and username, and per address alone (many usernames from one address). Successful sign-ins
+    // cost nothing, so users behind one NAT are unaffected.
+    this.failedLogins =
+        new FailureThrottle(api.http.signInFailuresPerUser(), api.http.signInFailureRefill());
+    this.failedLoginsPerAddress =
+        new FailureThrottle(api.http.signInFailuresPerAddress(), api.http.signInFailureRefill());
   }
 
   /**
@@ -66,7 +69,9 @@ final class AuthRoutes extends ApiDirectives {
                                             + "|user:"
                                             + String.valueOf(req.username())
                                                 .toLowerCase(java.util.Locale.ROOT);
-                                    OptionalInt wait = failedLogins.check(key);
+                                    String addressKey = "ip:" + who;
+                                    OptionalInt wait = failedLoginsPerAddress.check(addressKey);
+                                    if (wait.isEmpty()) wait = failedLogins.check(key);
                                     if (wait.isPresent())
                                       return failWith(
                                           ApiException.tooManyRequests(wait.getAsInt()));
@@ -92,6 +97,7 @@ final class AuthRoutes extends ApiDirectives {
                                           if (t.isFailure()) return failWith(t.failed().get());
                                           if (t.get().isEmpty()) {
                                             failedLogins.failed(key);
+                                            failedLoginsPerAddress.failed(addressKey);
                                             api.cluster
                                                 .audit()
                                                 .record(
