@@ -4,6 +4,7 @@ import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigValueFactory;
 import io.upsfleet.cluster.account.Accounts;
+import io.upsfleet.cluster.account.HashingPool;
 import io.upsfleet.cluster.account.PasswordHasher;
 import io.upsfleet.cluster.audit.AuditLog;
 import io.upsfleet.cluster.command.FirmwareRollouts;
@@ -255,6 +256,7 @@ public final class UpsfleetCluster implements AutoCloseable {
           new Accounts(
               jdbc,
               new PasswordHasher(config.getInt("upsfleet.accounts.password-iterations")),
+              HashingPool.fromConfig(config),
               config.getDuration("upsfleet.accounts.token-lifetime"),
               clock);
       TelemetryHistory history = TelemetryHistory.start(system, jdbc, historySettings, clock);
@@ -344,6 +346,7 @@ public final class UpsfleetCluster implements AutoCloseable {
     telemetryHistory.close(
         timeout.compareTo(Duration.ofSeconds(5)) < 0 ? timeout : Duration.ofSeconds(5));
     CoordinatedShutdown.get(system).run(Closed.INSTANCE);
+    accounts.close();
     try {
       system
           .getWhenTerminated()

@@ -93,7 +93,10 @@ public final class GatewayNode implements AutoCloseable {
       registerDeviceMeters(registry, cluster.devices().metrics());
       mqtt =
           MqttServer.start(
-              mqttSettings, new ClusterDeviceSessions(cluster, mqttSettings), registry, clock);
+              mqttSettings,
+              new ClusterDeviceSessions(cluster, mqttSettings, registry),
+              registry,
+              clock);
       MqttServer listening = mqtt;
       HttpApi http =
           HttpApi.start(

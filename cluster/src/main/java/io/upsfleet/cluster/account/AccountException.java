@@ -6,7 +6,9 @@ public final class AccountException extends RuntimeException {
   public enum Reason {
     ACCOUNT_NOT_FOUND,
     NAME_TAKEN,
-    USERNAME_TAKEN
+    USERNAME_TAKEN,
+    /** Too many passwords are being hashed at once; retry shortly. */
+    BUSY
   }
 
   private final Reason reason;

@@ -21,9 +21,10 @@ import java.util.concurrent.CompletionStage;
 
 /**
  * Accounts, users and bearer tokens, kept in PostgreSQL. Passwords are hashed slowly ({@link
- * PasswordHasher}); tokens are 256-bit random strings stored as SHA-256. Thread-safe; every method
- * runs its JDBC on the blocking executor of {@link Jdbc}. Refusals complete exceptionally with
- * {@link AccountException}.
+ * PasswordHasher}) on their own bounded {@link HashingPool}, never on a JDBC thread; tokens are
+ * 256-bit random strings stored as SHA-256. Thread-safe; every method runs its JDBC on the blocking
+ * executor of {@link Jdbc}. Refusals complete exceptionally with {@link AccountException} (BUSY
+ * when the hashing pool is full).
  */
 public final class Accounts {
   private static final SecureRandom RANDOM = new SecureRandom();
@@ -31,13 +32,16 @@ public final class Accounts {
 
   private final Jdbc jdbc;
   private final PasswordHasher hasher;
+  private final HashingPool hashing;
   private final Duration tokenLifetime;
   private final Clock clock;
   private final String dummyHash;
 
-  public Accounts(Jdbc jdbc, PasswordHasher hasher, Duration tokenLifetime, Clock clock) {
+  public Accounts(
+      Jdbc jdbc, PasswordHasher hasher, HashingPool hashing, Duration tokenLifetime, Clock clock) {
     this.jdbc = jdbc;
     this.hasher = hasher;
+    this.hashing = hashing;
     this.tokenLifetime = tokenLifetime;
     this.clock = clock;
     this.dummyHash = hasher.dummyHash();
@@ -121,7 +125,6 @@ public final class Accounts {
    */
   public CompletionStage<User> createUser(
       String username, String password, Role role, UUID accountId) {
-    String hash = hasher.hash(password);
     User u =
         new User(
             UUID.randomUUID(),
@@ -129,6 +132,12 @@ public final class Accounts {
             role,
             role.isSupport() ? null : accountId,
             clock.instant());
+    return hashing
+        .submit(() -> hasher.hash(password))
+        .thenCompose(hash -> insertUser(u, hash, accountId));
+  }
+
+  private CompletionStage<User> insertUser(User u, String hash, UUID accountId) {
     return jdbc.run(
         c -> {
           if (u.accountId() != null && !exists(c, u.accountId())) {
@@ -147,7 +156,8 @@ public final class Accounts {
             ps.setTimestamp(6, Timestamp.from(u.createdAt()));
             if (ps.executeUpdate() == 0) {
               throw new AccountException(
-                  AccountException.Reason.USERNAME_TAKEN, "username '" + username + "' is taken");
+                  AccountException.Reason.USERNAME_TAKEN,
+                  "username '" + u.username() + "' is taken");
             }
           }
           return u;
@@ -203,33 +213,51 @@ public final class Accounts {
    * disabled. Unknown users cost the same hashing time as known ones.
    */
   public CompletionStage<Optional<IssuedToken>> issueToken(String username, String password) {
+    // Refused before touching the database when hashing is saturated: a flood stays cheap.
+    if (hashing.saturated()) return CompletableFuture.failedFuture(HashingPool.busy());
+    return jdbc.run(
+            c -> {
+              try (PreparedStatement ps =
+                  c.prepareStatement(
+                      "SELECT id, username, role, account_id, password_hash, disabled FROM users WHERE lower(username) = lower(?)")) {
+                ps.setString(1, username);
+                try (ResultSet rs = ps.executeQuery()) {
+                  if (rs.next() && !rs.getBoolean(6)) {
+                    return new Candidate(
+                        new Principal(
+                            rs.getObject(1, UUID.class),
+                            rs.getString(2),
+                            Role.valueOf(rs.getString(3)),
+                            rs.getObject(4, UUID.class)),
+                        rs.getString(5));
+                  }
+                  return new Candidate(null, dummyHash);
+                }
+              }
+            })
+        .thenCompose(
+            found ->
+                hashing
+                    .submit(() -> hasher.verify(password, found.hash()))
+                    .thenCompose(
+                        ok ->
+                            ok && found.principal() != null
+                                ? storeToken(found.principal()).thenApply(Optional::of)
+                                : CompletableFuture.completedFuture(
+                                    Optional.<IssuedToken>empty())));
+  }
+
+  /** A user found by name (principal null when none), with the hash to verify against. */
+  private record Candidate(Principal principal, String hash) {}
+
+  private CompletionStage<IssuedToken> storeToken(Principal p) {
+    byte[] raw = new byte[32];
+    RANDOM.nextBytes(raw);
+    String token = TOKEN_PREFIX + Base64.getUrlEncoder().withoutPadding().encodeToString(raw);
+    Instant now = clock.instant();
+    Instant expires = now.plus(tokenLifetime);
     return jdbc.run(
         c -> {
-          Principal p = null;
-          String hash = dummyHash;
-          try (PreparedStatement ps =
-              c.prepareStatement(
-                  "SELECT id, username, role, account_id, password_hash, disabled FROM users WHERE lower(username) = lower(?)")) {
-            ps.setString(1, username);
-            try (ResultSet rs = ps.executeQuery()) {
-              if (rs.next() && !rs.getBoolean(6)) {
-                p =
-                    new Principal(
-                        rs.getObject(1, UUID.class),
-                        rs.getString(2),
-                        Role.valueOf(rs.getString(3)),
-                        rs.getObject(4, UUID.class));
-                hash = rs.getString(5);
-              }
-            }
-          }
-          boolean ok = hasher.verify(password, hash);
-          if (!ok || p == null) return Optional.<IssuedToken>empty();
-          byte[] raw = new byte[32];
-          RANDOM.nextBytes(raw);
-          String token = TOKEN_PREFIX + Base64.getUrlEncoder().withoutPadding().encodeToString(raw);
-          Instant now = clock.instant();
-          Instant expires = now.plus(tokenLifetime);
           try (PreparedStatement ps =
               c.prepareStatement(
                   "INSERT INTO api_tokens (token_hash, user_id, issued_at, expires_at) VALUES (?, ?, ?, ?)")) {
@@ -239,8 +267,13 @@ public final class Accounts {
             ps.setTimestamp(4, Timestamp.from(expires));
             ps.executeUpdate();
           }
-          return Optional.of(new IssuedToken(token, expires, p));
+          return new IssuedToken(token, expires, p);
         });
+  }
+
+  /** Stops the hashing threads. */
+  public void close() {
+    hashing.close();
   }
 
   /** The principal of a valid, unexpired, unrevoked token of an enabled user, with its expiry. */

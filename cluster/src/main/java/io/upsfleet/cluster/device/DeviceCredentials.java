@@ -8,9 +8,12 @@ import java.sql.ResultSet;
 import java.sql.Timestamp;
 import java.time.Clock;
 import java.util.Base64;
+import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
 
 /**
  * The secrets devices authenticate with. A secret is 256 random bits, shown once at registration;
@@ -22,10 +25,19 @@ public final class DeviceCredentials {
   private static final SecureRandom RANDOM = new SecureRandom();
   private final Jdbc jdbc;
   private final Clock clock;
+  private final List<Consumer<String>> createdListeners = new CopyOnWriteArrayList<>();
 
   public DeviceCredentials(Jdbc jdbc, Clock clock) {
     this.jdbc = jdbc;
     this.clock = clock;
+  }
+
+  /**
+   * Calls {@code listener} with the serial of every credential created through this instance (e.g.
+   * so that a cache of unknown serials forgets it). Listeners must be quick and must not throw.
+   */
+  public void onCreated(Consumer<String> listener) {
+    createdListeners.add(listener);
   }
 
   /** A stored credential: the owning account and the secret's hash. */
@@ -39,18 +51,23 @@ public final class DeviceCredentials {
     RANDOM.nextBytes(raw);
     String secret = Base64.getUrlEncoder().withoutPadding().encodeToString(raw);
     return jdbc.run(
-        c -> {
-          try (PreparedStatement ps =
-              c.prepareStatement(
-                  "INSERT INTO device_credentials (serial, account_id, secret_hash, created_at) VALUES (?, ?, ?, ?)"
-                      + " ON CONFLICT DO NOTHING")) {
-            ps.setString(1, serial);
-            ps.setObject(2, accountId);
-            ps.setBytes(3, hash(secret));
-            ps.setTimestamp(4, Timestamp.from(clock.instant()));
-            return ps.executeUpdate() == 1 ? Optional.of(secret) : Optional.<String>empty();
-          }
-        });
+            c -> {
+              try (PreparedStatement ps =
+                  c.prepareStatement(
+                      "INSERT INTO device_credentials (serial, account_id, secret_hash, created_at) VALUES (?, ?, ?, ?)"
+                          + " ON CONFLICT DO NOTHING")) {
+                ps.setString(1, serial);
+                ps.setObject(2, accountId);
+                ps.setBytes(3, hash(secret));
+                ps.setTimestamp(4, Timestamp.from(clock.instant()));
+                return ps.executeUpdate() == 1 ? Optional.of(secret) : Optional.<String>empty();
+              }
+            })
+        .thenApply(
+            created -> {
+              if (created.isPresent()) createdListeners.forEach(l -> l.accept(serial));
+              return created;
+            });
   }
 
   /** Removes a credential (compensation when registration could not complete). */

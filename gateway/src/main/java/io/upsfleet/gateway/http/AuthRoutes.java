@@ -3,7 +3,6 @@ package io.upsfleet.gateway.http;
 import io.upsfleet.api.rest.TokenRequest;
 import io.upsfleet.api.rest.TokenResponse;
 import java.net.InetAddress;
-import java.time.Duration;
 import java.util.Locale;
 import java.util.OptionalInt;
 import org.apache.pekko.http.javadsl.model.AttributeKeys;
@@ -17,14 +16,17 @@ import org.apache.pekko.http.javadsl.server.Route;
  */
 final class AuthRoutes extends ApiDirectives {
   private final FailureThrottle failedLogins;
+  private final FailureThrottle failedLoginsPerAddress;
 
   AuthRoutes(ApiContext api) {
     super(api);
-    // Slow hashing already costs ~0.3 s a try; failed sign-ins from one address are bounded
-    // further:
-    // 10 free, then one every 6 s. Successful sign-ins cost nothing, so users behind one NAT are
-    // unaffected.
-    this.failedLogins = new FailureThrottle(10, Duration.ofSeconds(6));
+    // Slow hashing already costs ~0.3 s a try; failed sign-ins are bounded further per address
+    // and username, and per address alone (many usernames from one address). Successful sign-ins
+    // cost nothing, so users behind one NAT are unaffected.
+    this.failedLogins =
+        new FailureThrottle(api.http.signInFailuresPerUser(), api.http.signInFailureRefill());
+    this.failedLoginsPerAddress =
+        new FailureThrottle(api.http.signInFailuresPerAddress(), api.http.signInFailureRefill());
   }
 
   /**
@@ -70,7 +72,9 @@ final class AuthRoutes extends ApiDirectives {
                                             + "|user:"
                                             + String.valueOf(req.username())
                                                 .toLowerCase(Locale.ROOT);
-                                    OptionalInt wait = failedLogins.check(key);
+                                    String addressKey = "ip:" + who;
+                                    OptionalInt wait = failedLoginsPerAddress.check(addressKey);
+                                    if (wait.isEmpty()) wait = failedLogins.check(key);
                                     if (wait.isPresent())
                                       return failWith(
                                           ApiException.tooManyRequests(wait.getAsInt()));
@@ -94,6 +98,7 @@ final class AuthRoutes extends ApiDirectives {
                                           if (t.isFailure()) return failWith(t.failed().get());
                                           if (t.get().isEmpty()) {
                                             failedLogins.failed(key);
+                                            failedLoginsPerAddress.failed(addressKey);
                                             api.audit.record(
                                                 req.username(),
                                                 null,

@@ -18,6 +18,11 @@ import java.util.List;
  * @param maxPageSize largest page a list may return
  * @param trustedProxies peer addresses whose {@code X-Forwarded-For} is believed (e.g. the
  *     console's)
+ * @param signInFailuresPerUser failed sign-ins allowed at once for one username from one address
+ * @param signInFailuresPerAddress failed sign-ins allowed at once from one address, whatever the
+ *     usernames
+ * @param signInFailureRefill after the allowance, one more failed sign-in per this duration (both
+ *     limits)
  */
 public record HttpSettings(
     String host,
@@ -27,7 +32,10 @@ public record HttpSettings(
     int burst,
     Duration tokenCacheTtl,
     int maxPageSize,
-    List<String> trustedProxies) {
+    List<String> trustedProxies,
+    int signInFailuresPerUser,
+    int signInFailuresPerAddress,
+    Duration signInFailureRefill) {
 
   public HttpSettings {
     check(port >= 0 && port <= 65535, "port", "must be 0..65535");
@@ -39,6 +47,18 @@ public record HttpSettings(
     check(burst >= 1, "burst", "must be at least 1");
     check(!tokenCacheTtl.isNegative(), "token-cache-ttl", "must not be negative");
     check(maxPageSize >= 1 && maxPageSize <= 1000, "max-page-size", "must be 1..1000");
+    check(
+        signInFailuresPerUser >= 1 && signInFailuresPerUser <= 10_000,
+        "sign-in.failures-per-user",
+        "must be 1..10000");
+    check(
+        signInFailuresPerAddress >= 1 && signInFailuresPerAddress <= 100_000,
+        "sign-in.failures-per-address",
+        "must be 1..100000");
+    check(
+        !signInFailureRefill.isNegative() && !signInFailureRefill.isZero(),
+        "sign-in.failure-refill",
+        "must be positive");
   }
 
   public static HttpSettings fromConfig(Config root) {
@@ -51,7 +71,10 @@ public record HttpSettings(
         c.getInt("burst"),
         c.getDuration("token-cache-ttl"),
         c.getInt("max-page-size"),
-        c.getStringList("trusted-proxies"));
+        c.getStringList("trusted-proxies"),
+        c.getInt("sign-in.failures-per-user"),
+        c.getInt("sign-in.failures-per-address"),
+        c.getDuration("sign-in.failure-refill"));
   }
 
   private static void check(boolean ok, String key, String message) {

@@ -44,6 +44,7 @@ final class Problems {
       return switch (a.reason()) {
         case ACCOUNT_NOT_FOUND -> of(ApiException.notFound(a.getMessage()));
         case NAME_TAKEN, USERNAME_TAKEN -> of(ApiException.conflict(a.getMessage()));
+        case BUSY -> of(ApiException.unavailable(a.getMessage()));
       };
     }
     if (e instanceof LicensingException l) {

@@ -1,5 +1,7 @@
 package io.upsfleet.gateway.mqtt;
 
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.upsfleet.cluster.UpsfleetCluster;
 import io.upsfleet.cluster.audit.AuditLog;
 import io.upsfleet.cluster.device.DeviceEventReport;
@@ -30,12 +32,23 @@ public final class ClusterDeviceSessions implements DeviceSessions {
   private final ActorSystem<?> system;
   private final AtomicLong linkCounter = new AtomicLong();
 
-  public ClusterDeviceSessions(UpsfleetCluster cluster, MqttSettings settings) {
+  public ClusterDeviceSessions(
+      UpsfleetCluster cluster, MqttSettings settings, MeterRegistry registry) {
     this.devices = cluster.devices();
     this.history = cluster.telemetryHistory();
     this.audit = cluster.audit();
+    Counter lookups =
+        Counter.builder("mqtt_credential_lookups")
+            .description("database lookups of device credentials (CONNECTs the caches missed)")
+            .register(registry);
     this.authenticator =
-        new DeviceAuthenticator(cluster.credentials(), settings.credentialCacheSize());
+        new DeviceAuthenticator(
+            cluster.credentials(),
+            settings.credentialCacheSize(),
+            settings.unknownSerialTtl(),
+            settings.unknownSerialCacheSize(),
+            lookups::increment);
+    cluster.credentials().onCreated(authenticator::registered);
     this.nodeId = cluster.nodeId();
     this.system = cluster.system();
   }

@@ -1,6 +1,7 @@
 package io.upsfleet.gateway.mqtt;
 
 import com.github.benmanes.caffeine.cache.AsyncLoadingCache;
+import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import io.upsfleet.cluster.device.DeviceCredentials;
 import java.nio.charset.StandardCharsets;
@@ -13,35 +14,67 @@ import java.util.concurrent.CompletionStage;
 
 /**
  * Checks a device's CONNECT credentials against {@link DeviceCredentials}, through a bounded cache
- * so a reconnect storm does not hit the database once per device twice. Unknown serials are
- * compared against a dummy hash, so known and unknown serials cost the same. Thread-safe,
- * non-blocking.
+ * so a reconnect storm does not hit the database once per device twice. A serial found to have no
+ * credential is remembered as unknown for a short time ({@code unknown-serial-ttl}), in a separate
+ * bounded cache, so a flood of CONNECTs with unknown serials costs one database lookup per serial
+ * and TTL, and cannot evict the credentials of real devices; a credential created through this node
+ * is forgotten as unknown at once ({@link #registered}). Unknown serials are compared against a
+ * dummy hash, so known and unknown serials cost the same. Thread-safe, non-blocking.
  */
 final class DeviceAuthenticator {
   private static final byte[] DUMMY = DeviceCredentials.hash("no-such-device");
   private final AsyncLoadingCache<String, Optional<DeviceCredentials.Credential>> cache;
+  private final Cache<String, Boolean> unknown;
 
-  DeviceAuthenticator(DeviceCredentials credentials, int cacheSize) {
+  /**
+   * @param lookups called for each database lookup (a cache miss), for the metric
+   */
+  DeviceAuthenticator(
+      DeviceCredentials credentials,
+      int cacheSize,
+      Duration unknownTtl,
+      int unknownCacheSize,
+      Runnable lookups) {
     this.cache =
         Caffeine.newBuilder()
             .maximumSize(cacheSize)
             .expireAfterWrite(Duration.ofMinutes(10))
-            .buildAsync((serial, executor) -> credentials.find(serial).toCompletableFuture());
+            .buildAsync(
+                (serial, executor) -> {
+                  lookups.run();
+                  return credentials.find(serial).toCompletableFuture();
+                });
+    this.unknown =
+        Caffeine.newBuilder()
+            .maximumSize(unknownTtl.isZero() ? 0 : unknownCacheSize)
+            .expireAfterWrite(unknownTtl)
+            .build();
   }
 
   /** The owning account when {@code secret} is the serial's secret; empty otherwise. */
   CompletionStage<Optional<UUID>> authenticate(String serial, byte[] secret) {
-    CompletableFuture<Optional<DeviceCredentials.Credential>> found = cache.get(serial);
+    CompletableFuture<Optional<DeviceCredentials.Credential>> found =
+        unknown.getIfPresent(serial) != null
+            ? CompletableFuture.completedFuture(Optional.empty())
+            : cache.get(serial);
     return found.thenApply(
         cred -> {
-          if (cred.isEmpty())
-            cache
-                .synchronous()
-                .invalidate(serial); // don't keep negatives: it may be registered soon
+          if (cred.isEmpty()) {
+            // Not kept with the credentials (that cache is for real devices), but remembered
+            // briefly.
+            cache.synchronous().invalidate(serial);
+            unknown.put(serial, Boolean.TRUE);
+          }
           byte[] expected = cred.map(DeviceCredentials.Credential::secretHash).orElse(DUMMY);
           byte[] actual = DeviceCredentials.hash(new String(secret, StandardCharsets.UTF_8));
           boolean ok = MessageDigest.isEqual(expected, actual) && cred.isPresent();
           return ok ? Optional.of(cred.get().accountId()) : Optional.<UUID>empty();
         });
+  }
+
+  /** Forgets that {@code serial} was unknown: it has just been registered. */
+  void registered(String serial) {
+    unknown.invalidate(serial);
+    cache.synchronous().invalidate(serial);
   }
 }

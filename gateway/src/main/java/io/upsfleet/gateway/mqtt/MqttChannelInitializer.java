@@ -27,11 +27,15 @@ final class MqttChannelInitializer extends ChannelInitializer<SocketChannel> {
 
   /** Adds the handlers to {@code p}; also used by the handler tests on an embedded channel. */
   static void configure(ChannelPipeline p, MqttEdge edge) {
-    p.addLast("protocolName", new ProtocolNameGuard());
-    p.addLast(
-        "decoder", new MqttDecoder(edge.settings.maxPacketBytes(), MAX_CLIENT_ID_LENGTH, true));
-    p.addLast("encoder", MqttEncoder.INSTANCE);
+    addCodec(p, edge.settings.maxPacketBytes());
     p.addLast("connect", new ConnectHandler(edge));
     p.addLast("session", new SessionHandler(edge));
+  }
+
+  /** The byte-level stages: protocol name guard, decoder and encoder (shared with fuzz tests). */
+  static void addCodec(ChannelPipeline p, int maxPacketBytes) {
+    p.addLast("protocolName", new ProtocolNameGuard());
+    p.addLast("decoder", new MqttDecoder(maxPacketBytes, MAX_CLIENT_ID_LENGTH, true));
+    p.addLast("encoder", MqttEncoder.INSTANCE);
   }
 }

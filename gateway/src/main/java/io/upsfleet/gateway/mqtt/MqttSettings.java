@@ -19,6 +19,9 @@ import java.time.Duration;
  *     whatever the cause
  * @param maxClockSkew device clock difference beyond which a sample is flagged
  * @param credentialCacheSize device credentials kept in memory
+ * @param unknownSerialTtl how long a serial without credential is remembered as unknown (0 = not
+ *     remembered)
+ * @param unknownSerialCacheSize unknown serials remembered at most
  * @param workerThreads Netty worker threads (0 = number of cores)
  * @param maxConcurrentAttaches CONNECTs authenticated and attached at once; the rest wait in line
  * @param maxWaitingAttaches CONNECTs that may wait in that line before new ones are refused (0x03)
@@ -34,6 +37,8 @@ public record MqttSettings(
     Duration refusalDelay,
     Duration maxClockSkew,
     int credentialCacheSize,
+    Duration unknownSerialTtl,
+    int unknownSerialCacheSize,
     int workerThreads,
     int maxConcurrentAttaches,
     int maxWaitingAttaches) {
@@ -60,6 +65,11 @@ public record MqttSettings(
     check(!refusalDelay.isNegative(), "refusal-delay", "must not be negative");
     check(!maxClockSkew.isNegative(), "max-clock-skew", "must not be negative");
     check(credentialCacheSize >= 0, "credential-cache-size", "must not be negative");
+    check(
+        !unknownSerialTtl.isNegative() && unknownSerialTtl.compareTo(Duration.ofHours(1)) <= 0,
+        "unknown-serial-ttl",
+        "must be 0..1h");
+    check(unknownSerialCacheSize >= 0, "unknown-serial-cache-size", "must not be negative");
     check(workerThreads >= 0 && workerThreads <= 256, "worker-threads", "must be 0..256");
     check(
         maxConcurrentAttaches >= 1 && maxConcurrentAttaches <= 10_000,
@@ -84,6 +94,8 @@ public record MqttSettings(
         c.getDuration("refusal-delay"),
         c.getDuration("max-clock-skew"),
         c.getInt("credential-cache-size"),
+        c.getDuration("unknown-serial-ttl"),
+        c.getInt("unknown-serial-cache-size"),
         c.getInt("worker-threads"),
         c.getInt("max-concurrent-attaches"),
         c.getInt("max-waiting-attaches"));

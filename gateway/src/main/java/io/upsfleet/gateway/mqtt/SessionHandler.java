@@ -33,6 +33,10 @@ import org.slf4j.LoggerFactory;
  */
 final class SessionHandler extends ChannelInboundHandlerAdapter {
   private static final Logger log = LoggerFactory.getLogger(SessionHandler.class);
+
+  /** The audit log keeps this many chars of a row's details. */
+  private static final int MAX_AUDIT_DETAILS = 256;
+
   private final MqttEdge edge;
   private final MqttTranslator translator;
 
@@ -123,6 +127,7 @@ final class SessionHandler extends ChannelInboundHandlerAdapter {
   private void onSubscribe(
       ChannelHandlerContext ctx, DeviceSession session, MqttSubscribeMessage s) {
     List<Integer> granted = new ArrayList<>();
+    List<String> denied = new ArrayList<>();
     boolean subscribedNow = false;
     for (MqttTopicSubscription sub : s.payload().topicSubscriptions()) {
       var topic = DeviceTopic.parse(sub.topicFilter());
@@ -135,14 +140,19 @@ final class SessionHandler extends ChannelInboundHandlerAdapter {
         subscribedNow = true;
       } else {
         granted.add(MqttQoS.FAILURE.value());
-        edge.sessions.audit(
-            "device:" + session.serial,
-            session.accountId,
-            "mqtt.subscribe",
-            truncate(sub.topicFilter()),
-            "DENIED",
-            "subscription outside the device's own topics");
+        denied.add(sub.topicFilter());
       }
+    }
+    if (!denied.isEmpty()) {
+      // One row per refused packet, however many filters it carries: a SUBSCRIBE is cheap to send,
+      // an audit row is a database write.
+      edge.sessions.audit(
+          "device:" + session.serial,
+          session.accountId,
+          "mqtt.subscribe",
+          session.serial,
+          "DENIED",
+          deniedFilters(denied));
     }
     MqttSubAckMessage ack =
         MqttMessageBuilders.subAck()
@@ -151,6 +161,29 @@ final class SessionHandler extends ChannelInboundHandlerAdapter {
             .build();
     ctx.writeAndFlush(ack);
     if (subscribedNow) translator.onCommandsSubscribed(session);
+  }
+
+  /**
+   * "N subscription filter(s) outside the device's own topics: a, b, … (+M more)": as many filters
+   * as fit an audit row's details (256 chars), each sanitised for a log line.
+   */
+  static String deniedFilters(List<String> filters) {
+    StringBuilder sb =
+        new StringBuilder()
+            .append(filters.size())
+            .append(filters.size() == 1 ? " subscription filter" : " subscription filters")
+            .append(" outside the device's own topics: ");
+    for (int i = 0; i < filters.size(); i++) {
+      String item = (i == 0 ? "" : ", ") + PayloadReader.excerpt(filters.get(i));
+      int rest = filters.size() - i - 1;
+      // room for this item and, unless it is the last, for the longest possible "(+N more)"
+      int reserve = rest == 0 ? 0 : (" (+" + filters.size() + " more)").length();
+      if (sb.length() + item.length() + reserve > MAX_AUDIT_DETAILS) {
+        return sb.append(" (+").append(filters.size() - i).append(" more)").toString();
+      }
+      sb.append(item);
+    }
+    return sb.toString();
   }
 
   private void onUnsubscribe(ChannelHandlerContext ctx, MqttUnsubscribeMessage u) {

@@ -62,7 +62,18 @@ class RoutesTest {
   static void start() {
     system = ActorSystem.create(Behaviors.empty(), "routes-test");
     HttpSettings settings =
-        new HttpSettings("127.0.0.1", 0, 64 * 1024, 1000, 1000, Duration.ZERO, 500, List.of());
+        new HttpSettings(
+            "127.0.0.1",
+            0,
+            64 * 1024,
+            1000,
+            1000,
+            Duration.ZERO,
+            500,
+            List.of(),
+            10,
+            30,
+            Duration.ofSeconds(6));
     ApiServices services =
         new ApiServices(
             new FakeTokens(),

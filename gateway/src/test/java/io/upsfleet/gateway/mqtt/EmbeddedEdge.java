@@ -42,6 +42,8 @@ final class EmbeddedEdge {
           Duration.ZERO, // refusals answered at once: no waiting in tests
           Duration.ofMinutes(5),
           100,
+          Duration.ofSeconds(10),
+          1000,
           1,
           4,
           4);
