@@ -88,8 +88,7 @@ final class CommandProbe implements AutoCloseable {
         if (!status.equals("PENDING")
             && !status.equals("SENT")
             && !status.equals("DELIVERED")
-            && !status.equals("ACKNOWLEDGED"))
-          break;
+            && !status.equals("ACKNOWLEDGED")) break;
         Thread.sleep(10);
       }
       failed.incrementAndGet();
