@@ -33,6 +33,33 @@ class DataSourcesIT {
   }
 
   @Test
+  void theServerCancelsAStatementThatRunsLongerThanTheStatementTimeout() throws SQLException {
+    DatabaseSettings fresh = TestDatabases.fresh("data sources statement timeout");
+    DatabaseSettings settings =
+        new DatabaseSettings(
+            fresh.url(),
+            fresh.user(),
+            fresh.password(),
+            2,
+            Duration.ofSeconds(3),
+            Duration.ofSeconds(20),
+            Duration.ofMillis(300),
+            Duration.ofMillis(300));
+    try (HikariDataSource dataSource = DataSources.create(settings, "bounded");
+        Connection connection = dataSource.getConnection();
+        Statement statement = connection.createStatement()) {
+      try (ResultSet rows = statement.executeQuery("SHOW statement_timeout")) {
+        rows.next();
+        assertEquals("300ms", rows.getString(1));
+      }
+      SQLException e =
+          assertThrows(SQLException.class, () -> statement.execute("SELECT pg_sleep(15)"));
+      // 57014 query_canceled: the server ended it, long before the 20-s socket timeout
+      assertEquals("57014", e.getSQLState(), e.getMessage());
+    }
+  }
+
+  @Test
   void failsFastWhenTheDatabaseCannotBeReached() throws IOException {
     int closedPort;
     try (ServerSocket socket = new ServerSocket(0)) {
