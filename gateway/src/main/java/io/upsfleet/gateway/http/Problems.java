@@ -6,6 +6,7 @@ import io.upsfleet.cluster.account.AccountException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeoutException;
 import org.apache.pekko.http.javadsl.model.ContentType;
 import org.apache.pekko.http.javadsl.model.HttpCharsets;
@@ -49,6 +50,7 @@ final class Problems {
       };
     }
     if (e instanceof TimeoutException
+        || e instanceof RejectedExecutionException
         || e instanceof java.sql.SQLException
         || e.getClass().getName().contains("AskTimeoutException")) {
       log.warn("request failed for want of a dependency: {}", e.toString());
