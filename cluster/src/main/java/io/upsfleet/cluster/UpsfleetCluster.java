@@ -94,6 +94,9 @@ public final class UpsfleetCluster implements AutoCloseable {
    */
   public static final String SEED_NODES_ENV = "UPSFLEET_SEED_NODES";
 
+  /** The {@code application_name} of the journal pool's connections. */
+  public static final String JOURNAL_POOL_NAME = "upsfleet-journal";
+
   /** {@code pekko://system@host:port}, host a name, an IPv4 address or a bracketed IPv6 address. */
   private static final Pattern SEED_NODE =
       Pattern.compile("pekko://([^@/:]+)@([^@/:\\[\\]]+|\\[[0-9A-Fa-f:.]+\\]):(\\d{1,5})");
@@ -238,7 +241,10 @@ public final class UpsfleetCluster implements AutoCloseable {
     values.put(slick + "user", db.user());
     values.put(slick + "password", db.password());
     values.put(slick + "connectionTimeout", db.connectionTimeout().toMillis());
-    values.put(slick + "properties", db.driverProperties(db.journalStatementTimeout()));
+    Map<String, String> properties =
+        new HashMap<>(db.driverProperties(db.journalStatementTimeout()));
+    properties.put("ApplicationName", JOURNAL_POOL_NAME);
+    values.put(slick + "properties", properties);
     return ConfigFactory.parseMap(values);
   }
 

@@ -48,6 +48,7 @@ class DatabaseBoundsConfigTest {
     assertEquals("-c statement_timeout=4000", journal.getString("properties.options"));
     assertEquals("15", journal.getString("properties.socketTimeout"));
     assertEquals("3", journal.getString("properties.connectTimeout"));
+    assertEquals("upsfleet-journal", journal.getString("properties.ApplicationName"));
   }
 
   @Test
