@@ -25,6 +25,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.sql.Connection;
+import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -146,6 +147,52 @@ class DatabaseFaultIT {
     gateway.proxy().heal();
     fleet.forEach(Device::stop);
     assertEveryAcknowledgedEventLogged();
+  }
+
+  @Test
+  void aDatabaseThatAnswersButRefusesWritesMakesTheNodeNotReady() throws SQLException {
+    setReadOnly(true);
+    try {
+      await()
+          .atMost(RECOVERY)
+          .pollInterval(Duration.ofMillis(200))
+          .until(() -> get("/health/ready", null).statusCode() == 503);
+      assertEquals(200, get("/health/alive", null).statusCode());
+      // reads still work: it is the writes that readiness is about
+      assertEquals(200, get("/api/v1/devices?size=10", support.token()).statusCode());
+    } finally {
+      setReadOnly(false);
+    }
+    await()
+        .atMost(RECOVERY)
+        .pollInterval(Duration.ofMillis(250))
+        .until(() -> get("/health/ready", null).statusCode() == 200);
+  }
+
+  /**
+   * Makes the node's database read-only (or writable again) for every new session, and ends the
+   * existing ones so that the node's pools reconnect under the new rule.
+   */
+  private static void setReadOnly(boolean readOnly) throws SQLException {
+    DatabaseSettings db = gateway.directDatabase();
+    try (Connection c = DriverManager.getConnection(db.url(), db.user(), db.password());
+        Statement st = c.createStatement()) {
+      st.execute("SET default_transaction_read_only = off"); // this session may change it back
+      String name;
+      try (ResultSet rows = st.executeQuery("SELECT current_database()")) {
+        rows.next();
+        name = rows.getString(1);
+      }
+      st.execute(
+          "ALTER DATABASE "
+              + name
+              + (readOnly
+                  ? " SET default_transaction_read_only = on"
+                  : " RESET default_transaction_read_only"));
+      st.execute(
+          "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+              + " WHERE datname = current_database() AND pid <> pg_backend_pid()");
+    }
   }
 
   @Test

@@ -30,10 +30,13 @@ public final class GatewayFixture implements AutoCloseable {
   private final DatabaseSettings db;
   private final Config config;
   private final TcpProxy proxy;
+  private final DatabaseSettings direct;
   private GatewayNode node;
 
-  private GatewayFixture(DatabaseSettings db, Config config, TcpProxy proxy) {
+  private GatewayFixture(
+      DatabaseSettings db, Config config, TcpProxy proxy, DatabaseSettings direct) {
     this.db = db;
+    this.direct = direct;
     this.config = config;
     this.proxy = proxy;
     try {
@@ -47,7 +50,8 @@ public final class GatewayFixture implements AutoCloseable {
   /** Starts a node on a fresh database; {@code overrides} are config paths and values. */
   public static GatewayFixture start(String name, Map<String, Object> overrides) {
     Config config = config(name, overrides);
-    return new GatewayFixture(TestDatabases.fresh(name), config, null);
+    DatabaseSettings fresh = TestDatabases.fresh(name);
+    return new GatewayFixture(fresh, config, null, fresh);
   }
 
   /**
@@ -59,7 +63,7 @@ public final class GatewayFixture implements AutoCloseable {
     Config config = config(name, overrides);
     DatabaseSettings fresh = TestDatabases.fresh(name);
     TcpProxy proxy = proxyFor(fresh);
-    return new GatewayFixture(throughProxy(fresh, proxy, config), config, proxy);
+    return new GatewayFixture(throughProxy(fresh, proxy, config), config, proxy, fresh);
   }
 
   /** A proxy in front of the server of {@code db}, forwarding until told otherwise. */
@@ -127,6 +131,11 @@ public final class GatewayFixture implements AutoCloseable {
   public TcpProxy proxy() {
     if (proxy == null) throw new IllegalStateException("this node is not behind a proxy");
     return proxy;
+  }
+
+  /** The node's database reached directly, never through the proxy. */
+  public DatabaseSettings directDatabase() {
+    return direct;
   }
 
   public GatewayNode node() {
