@@ -196,6 +196,34 @@ class DatabaseFaultIT {
   }
 
   @Test
+  void aFullReadExecutorAnswers503AtOnceInsteadOfQueueingRequestsBehindAFrozenDatabase()
+      throws Exception {
+    Map<String, Object> tiny = new HashMap<>(BOUNDS);
+    tiny.put("upsfleet.jdbc-executors.reads.threads", 1);
+    tiny.put("upsfleet.jdbc-executors.reads.queue-size", 1);
+    try (GatewayFixture small = GatewayFixture.startBehindProxy("database-faults-small", tiny)) {
+      UpsfleetClient admin = small.support();
+      URI base = small.httpBase();
+      assertEquals(200, get(base, "/api/v1/devices?size=1", admin.token()).statusCode());
+
+      small.proxy().freeze();
+      // Each call needing the database now takes up to the 3-s connection timeout. Queued behind
+      // one thread, the 12th would wait 30 s or more; bounded, the excess is refused at once.
+      List<CompletableFuture<HttpResponse<String>>> calls = new ArrayList<>();
+      for (int i = 0; i < 12; i++) {
+        calls.add(
+            CompletableFuture.supplyAsync(
+                () -> get(base, "/api/v1/devices?size=1", admin.token())));
+      }
+      for (CompletableFuture<HttpResponse<String>> call : calls) {
+        HttpResponse<String> r = call.get(60, TimeUnit.SECONDS);
+        assertEquals(503, r.statusCode(), r.body());
+      }
+      small.proxy().heal();
+    }
+  }
+
+  @Test
   void aNodeWaitingForItsDatabaseIsAliveButNotReadyAndStartsWhenItComes() throws Exception {
     DatabaseSettings fresh = TestDatabases.fresh("database-faults-start");
     Config config = GatewayFixture.config("database-faults-start", BOUNDS);
