@@ -80,18 +80,32 @@ class DataSourcesIT {
               Duration.ofSeconds(2),
               Duration.ofSeconds(1),
               Duration.ofSeconds(1));
-      try (HikariDataSource dataSource = DataSources.create(settings, "frozen");
-          Connection connection = dataSource.getConnection();
-          Statement statement = connection.createStatement()) {
-        statement.execute("SELECT 1");
-        proxy.freeze();
-        // Without a socket timeout this call waits for an answer forever.
-        SQLException e =
-            assertTimeoutPreemptively(
-                Duration.ofSeconds(30),
-                () -> assertThrows(SQLException.class, () -> statement.execute("SELECT 1")));
-        assertEquals("08006", e.getSQLState(), e.getMessage()); // connection failure
+      try (HikariDataSource dataSource = DataSources.create(settings, "frozen")) {
+        Connection connection = dataSource.getConnection();
+        Statement statement = connection.createStatement();
+        try {
+          statement.execute("SELECT 1");
+          proxy.freeze();
+          // Without a socket timeout this call waits for an answer forever.
+          SQLException e =
+              assertTimeoutPreemptively(
+                  Duration.ofSeconds(30),
+                  () -> assertThrows(SQLException.class, () -> statement.execute("SELECT 1")));
+          assertEquals("08006", e.getSQLState(), e.getMessage()); // connection failure
+        } finally {
+          proxy.close(); // frees a call still waiting, so that closing cannot hang
+          closeQuietly(statement);
+          closeQuietly(connection);
+        }
       }
+    }
+  }
+
+  private static void closeQuietly(AutoCloseable c) {
+    try {
+      c.close();
+    } catch (Exception e) {
+      // the connection is gone already; the test's own outcome is what matters
     }
   }
 
