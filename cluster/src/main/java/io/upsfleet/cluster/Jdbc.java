@@ -6,12 +6,14 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import javax.sql.DataSource;
 
 /**
  * Runs blocking JDBC work on a dedicated executor (never on an actor or event-loop thread) and
  * returns a {@link CompletionStage}. A {@link SQLException} completes the stage exceptionally with
- * it.
+ * it; so does the {@link RejectedExecutionException} of an executor that is full (see {@link
+ * JdbcExecutors}): the caller never blocks and never runs the work itself.
  */
 public final class Jdbc {
   /** Work against one connection. */
@@ -34,15 +36,24 @@ public final class Jdbc {
 
   /** Runs {@code work} in one auto-commit connection. */
   public <T> CompletionStage<T> run(Work<T> work) {
-    return CompletableFuture.supplyAsync(
-        () -> {
-          try (Connection c = dataSource.getConnection()) {
-            return work.apply(c);
-          } catch (SQLException e) {
-            throw new CompletionException(e);
-          }
-        },
-        executor);
+    try {
+      return CompletableFuture.supplyAsync(
+          () -> {
+            try (Connection c = dataSource.getConnection()) {
+              return work.apply(c);
+            } catch (SQLException e) {
+              throw new CompletionException(e);
+            }
+          },
+          executor);
+    } catch (RejectedExecutionException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+  }
+
+  /** The same pool of connections, its work run on {@code other}. */
+  public Jdbc on(Executor other) {
+    return new Jdbc(dataSource, other);
   }
 
   /**

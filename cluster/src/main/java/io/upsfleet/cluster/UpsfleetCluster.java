@@ -26,6 +26,7 @@ import io.upsfleet.persistence.DatabaseSettings;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -34,7 +35,6 @@ import java.util.regex.Pattern;
 import javax.sql.DataSource;
 import org.apache.pekko.actor.CoordinatedShutdown;
 import org.apache.pekko.actor.typed.ActorSystem;
-import org.apache.pekko.actor.typed.DispatcherSelector;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.cluster.MemberStatus;
 import org.apache.pekko.cluster.typed.Cluster;
@@ -57,6 +57,7 @@ public final class UpsfleetCluster implements AutoCloseable {
   private final FirmwareRollouts rollouts;
   private final TelemetryHistory telemetryHistory;
   private final ReadModelReconciler reconciler;
+  private final JdbcExecutors executors;
 
   private UpsfleetCluster(
       ActorSystem<Void> system,
@@ -69,7 +70,8 @@ public final class UpsfleetCluster implements AutoCloseable {
       Licensing licensing,
       FirmwareRollouts rollouts,
       TelemetryHistory telemetryHistory,
-      ReadModelReconciler reconciler) {
+      ReadModelReconciler reconciler,
+      JdbcExecutors executors) {
     this.system = system;
     this.devices = devices;
     this.directory = directory;
@@ -81,6 +83,7 @@ public final class UpsfleetCluster implements AutoCloseable {
     this.rollouts = rollouts;
     this.telemetryHistory = telemetryHistory;
     this.reconciler = reconciler;
+    this.executors = executors;
   }
 
   public FirmwareRollouts rollouts() {
@@ -96,6 +99,9 @@ public final class UpsfleetCluster implements AutoCloseable {
    * Map)}.
    */
   public static final String SEED_NODES_ENV = "UPSFLEET_SEED_NODES";
+
+  /** The {@code application_name} of the journal pool's connections. */
+  public static final String JOURNAL_POOL_NAME = "upsfleet-journal";
 
   /** {@code pekko://system@host:port}, host a name, an IPv4 address or a bracketed IPv6 address. */
   private static final Pattern SEED_NODE =
@@ -191,34 +197,89 @@ public final class UpsfleetCluster implements AutoCloseable {
    */
   public static UpsfleetCluster start(
       Config config, DatabaseSettings db, DataSource dataSource, Clock clock) {
-    Config withDb =
-        ConfigFactory.parseMap(
-                Map.of(
-                    "pekko-persistence-jdbc.shared-databases.slick.db.url",
-                    db.url(),
-                    "pekko-persistence-jdbc.shared-databases.slick.db.user",
-                    db.user(),
-                    "pekko-persistence-jdbc.shared-databases.slick.db.password",
-                    db.password(),
-                    "pekko-persistence-jdbc.shared-databases.slick.db.connectionTimeout",
-                    db.connectionTimeout().toMillis()))
-            .withFallback(config);
-    // Issue 10: every journal write bounded below the read journal's gap window (the journal pool's
-    // connectionInitSql; JournalWriteTimeout). Kept apart from the pool settings above.
+    return start(createSystem(config, db), config, db, dataSource, clock);
+  }
+
+  /**
+   * Creates the node's actor system without starting anything that needs the database: a caller may
+   * serve health checks on it while it waits for the database, then {@link #start(ActorSystem,
+   * Config, DatabaseSettings, DataSource, Clock)} the node on it. The journal's connection pool is
+   * bounded like every other (see {@link #journalDatabaseConfig}).
+   *
+   * @throws IllegalArgumentException naming the key when the journal statement timeout is not well
+   *     under the read journal's gap window, or a JDBC executor setting is invalid
+   */
+  public static ActorSystem<Void> createSystem(Config config, DatabaseSettings db) {
+    JdbcExecutors.settings(config);
+    Config withDb = journalDatabaseConfig(config, db).withFallback(config);
+    // Issue 10: every journal write also bounded by the journal pool's connectionInitSql
+    // (JournalWriteTimeout: statement, idle-in-transaction and transaction time-outs).
     withDb = JournalWriteTimeout.fromConfig(withDb).applyTo(withDb);
     String name = config.getString("upsfleet.cluster.system-name");
-    ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), name, withDb);
+    return ActorSystem.create(Behaviors.empty(), name, withDb);
+  }
+
+  /**
+   * The journal pool's (pekko-persistence-jdbc's shared Slick database) settings from {@code db}:
+   * where the database is, the connection timeout, and the driver properties that bound every call
+   * ({@link DatabaseSettings#driverProperties}) with the journal's statement timeout.
+   *
+   * @throws IllegalArgumentException naming {@code upsfleet.database.journal-statement-timeout}
+   *     when it is more than half the read journal's gap window ({@code
+   *     jdbc-read-journal.journal-sequence-retrieval.max-tries} times {@code query-delay}): an
+   *     insert that took its ordering number must commit or fail long before the read side gives up
+   *     on the number and moves past it for good
+   */
+  static Config journalDatabaseConfig(Config config, DatabaseSettings db) {
+    Duration gapWindow =
+        config
+            .getDuration("jdbc-read-journal.journal-sequence-retrieval.query-delay")
+            .multipliedBy(config.getInt("jdbc-read-journal.journal-sequence-retrieval.max-tries"));
+    if (db.journalStatementTimeout().multipliedBy(2).compareTo(gapWindow) > 0) {
+      throw new IllegalArgumentException(
+          "upsfleet.database.journal-statement-timeout ("
+              + db.journalStatementTimeout().toMillis()
+              + "ms) must be at most half the read journal's gap window"
+              + " (jdbc-read-journal.journal-sequence-retrieval.max-tries x query-delay = "
+              + gapWindow.toMillis()
+              + "ms), or a late journal insert could commit after projections skipped it");
+    }
+    String slick = "pekko-persistence-jdbc.shared-databases.slick.db.";
+    Map<String, Object> values = new HashMap<>();
+    values.put(slick + "url", db.url());
+    values.put(slick + "user", db.user());
+    values.put(slick + "password", db.password());
+    values.put(slick + "connectionTimeout", db.connectionTimeout().toMillis());
+    Map<String, String> properties =
+        new HashMap<>(db.driverProperties(db.journalStatementTimeout()));
+    properties.put("ApplicationName", JOURNAL_POOL_NAME);
+    values.put(slick + "properties", properties);
+    return ConfigFactory.parseMap(values);
+  }
+
+  /**
+   * Starts the node on {@code system} (from {@link #createSystem}); terminates it when starting
+   * fails.
+   *
+   * @param config a config from {@link #loadConfig}
+   * @param db where the journal lives (the journal plugin opens its own pool to it)
+   * @param dataSource the pool for the read side
+   * @param clock the clock every date decision uses
+   */
+  public static UpsfleetCluster start(
+      ActorSystem<Void> system,
+      Config config,
+      DatabaseSettings db,
+      DataSource dataSource,
+      Clock clock) {
+    JdbcExecutors executors = null;
     try {
       Cluster cluster = Cluster.get(system);
       if (config.getStringList("pekko.cluster.seed-nodes").isEmpty()) {
         cluster.manager().tell(Join.create(cluster.selfMember().address()));
       }
-      Jdbc jdbc =
-          new Jdbc(
-              dataSource,
-              system
-                  .dispatchers()
-                  .lookup(DispatcherSelector.fromConfig("upsfleet.jdbc-dispatcher")));
+      executors = JdbcExecutors.fromConfig(config);
+      Jdbc jdbc = new Jdbc(dataSource, executors.executor(JdbcExecutors.Kind.READS));
       DeviceSettings deviceSettings = DeviceSettings.fromConfig(config);
       TelemetryHistorySettings historySettings = TelemetryHistorySettings.fromConfig(config);
       UpsDevices devices = UpsDevices.init(system, deviceSettings, clock);
@@ -254,7 +315,7 @@ public final class UpsfleetCluster implements AutoCloseable {
                       }));
       Accounts accounts =
           new Accounts(
-              jdbc,
+              jdbc.on(executors.executor(JdbcExecutors.Kind.AUTHENTICATION)),
               new PasswordHasher(config.getInt("upsfleet.accounts.password-iterations")),
               HashingPool.fromConfig(config),
               config.getDuration("upsfleet.accounts.token-lifetime"),
@@ -264,16 +325,18 @@ public final class UpsfleetCluster implements AutoCloseable {
           system,
           devices,
           directory,
-          new DeviceCredentials(jdbc, clock),
+          new DeviceCredentials(jdbc.on(executors.executor(JdbcExecutors.Kind.CREDENTIALS)), clock),
           accounts,
-          new AuditLog(jdbc, clock),
+          new AuditLog(jdbc.on(executors.executor(JdbcExecutors.Kind.AUDIT)), clock),
           jdbc,
           licensing,
           rollouts,
           history,
-          reconciler);
+          reconciler,
+          executors);
     } catch (RuntimeException e) {
       system.terminate();
+      if (executors != null) executors.close();
       throw e;
     }
   }
@@ -355,6 +418,7 @@ public final class UpsfleetCluster implements AutoCloseable {
     } catch (Exception e) {
       // the JVM is going down or the caller moves on; nothing more to release here
     }
+    executors.close();
   }
 
   @Override

@@ -26,13 +26,16 @@ import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.IntConsumer;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.CoordinatedShutdown;
+import org.apache.pekko.actor.typed.ActorSystem;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One running gateway node: database pool and migrations, the cluster node, the MQTT edge and the
+ * One running gateway node: the actor system and the HTTP listener (alive, not yet ready), then the
+ * database pool and migrations, the cluster node, the readiness probe, the MQTT edge and the whole
  * HTTP API, started in that order and closed in reverse. Settings are validated before anything
  * starts.
  */
@@ -40,14 +43,20 @@ public final class GatewayNode implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(GatewayNode.class);
   private final HikariDataSource dataSource;
   private final UpsfleetCluster cluster;
+  private final DatabaseProbe probe;
   private final MqttServer mqtt;
   private final HttpApi http;
   private final AtomicBoolean closing = new AtomicBoolean();
 
   private GatewayNode(
-      HikariDataSource dataSource, UpsfleetCluster cluster, MqttServer mqtt, HttpApi http) {
+      HikariDataSource dataSource,
+      UpsfleetCluster cluster,
+      DatabaseProbe probe,
+      MqttServer mqtt,
+      HttpApi http) {
     this.dataSource = dataSource;
     this.cluster = cluster;
+    this.probe = probe;
     this.mqtt = mqtt;
     this.http = http;
   }
@@ -61,16 +70,36 @@ public final class GatewayNode implements AutoCloseable {
    */
   public static GatewayNode start(
       Config config, DatabaseSettings db, String bootstrapPassword, Clock clock) {
+    return start(config, db, bootstrapPassword, clock, port -> {});
+  }
+
+  /**
+   * Starts a node against {@code db}, telling {@code httpListening} the HTTP port as soon as the
+   * listener is up, before the node waits for its database (from then on {@code /health/alive}
+   * answers).
+   */
+  public static GatewayNode start(
+      Config config,
+      DatabaseSettings db,
+      String bootstrapPassword,
+      Clock clock,
+      IntConsumer httpListening) {
     MqttSettings mqttSettings = MqttSettings.fromConfig(config);
     HttpSettings httpSettings = HttpSettings.fromConfig(config);
-    HikariDataSource ds =
-        awaitDatabase(db, config.getDuration("upsfleet.gateway.startup.database-wait"));
+    DatabaseProbe.Settings probeSettings = DatabaseProbe.Settings.fromConfig(config);
+    ActorSystem<Void> system = UpsfleetCluster.createSystem(config, db);
+    HttpApi http = null;
+    HikariDataSource ds = null;
     UpsfleetCluster cluster = null;
+    DatabaseProbe probe = null;
     MqttServer mqtt = null;
     try {
+      http = HttpApi.bind(httpSettings, system);
+      httpListening.accept(http.port());
+      ds = awaitDatabase(db, config.getDuration("upsfleet.gateway.startup.database-wait"));
       int applied = Migrations.migrate(ds);
       if (applied > 0) log.info("applied {} database migrations", applied);
-      cluster = UpsfleetCluster.start(config, db, ds, clock);
+      cluster = UpsfleetCluster.start(system, config, db, ds, clock);
       if (bootstrapPassword != null && !bootstrapPassword.isEmpty()) {
         String user = config.getString("upsfleet.gateway.bootstrap.user");
         boolean created =
@@ -81,6 +110,7 @@ public final class GatewayNode implements AutoCloseable {
                 .get(30, TimeUnit.SECONDS);
         if (created) log.info("created support user '{}'", user);
       }
+      probe = DatabaseProbe.start(ds, cluster.nodeId(), probeSettings);
       PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
       EntityCountGauge.register(registry, cluster);
       registerHistoryMeters(registry, cluster.telemetryHistory());
@@ -91,6 +121,10 @@ public final class GatewayNode implements AutoCloseable {
           .description("devices whose read models missed journal events and were repaired")
           .register(registry);
       registerDeviceMeters(registry, cluster.devices().metrics());
+      DatabaseProbe writable = probe;
+      Gauge.builder("database.writable", () -> writable.writable() ? 1 : 0)
+          .description("1 while the readiness probe's database writes commit, else 0")
+          .register(registry);
       mqtt =
           MqttServer.start(
               mqttSettings,
@@ -98,21 +132,23 @@ public final class GatewayNode implements AutoCloseable {
               registry,
               clock);
       MqttServer listening = mqtt;
-      HttpApi http =
-          HttpApi.start(
-              httpSettings,
-              ClusterApiServices.over(cluster),
-              cluster.system(),
-              registry,
-              () -> listening != null,
-              clock);
-      GatewayNode node = new GatewayNode(ds, cluster, mqtt, http);
+      http.serve(
+          httpSettings,
+          ClusterApiServices.over(cluster),
+          registry,
+          () -> listening != null,
+          probe::writable,
+          clock);
+      GatewayNode node = new GatewayNode(ds, cluster, probe, mqtt, http);
       node.closeListenersOnShutdown(config);
       return node;
     } catch (Exception e) {
+      if (http != null) http.close();
       if (mqtt != null) mqtt.close();
+      if (probe != null) probe.close();
       if (cluster != null) cluster.close(Duration.ofSeconds(10));
-      ds.close();
+      else system.terminate();
+      if (ds != null) ds.close();
       if (e instanceof RuntimeException re) throw re;
       throw new IllegalStateException("node failed to start: " + e, e);
     }
@@ -244,6 +280,7 @@ public final class GatewayNode implements AutoCloseable {
     closing.set(true);
     http.close();
     mqtt.close();
+    probe.close();
     cluster.close(Duration.ofSeconds(20));
     dataSource.close();
   }

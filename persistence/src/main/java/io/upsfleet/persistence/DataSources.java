@@ -11,11 +11,15 @@ import java.util.Objects;
  * <p>The pool is sized by {@link DatabaseSettings#maxPoolSize()} and bounded in time by {@link
  * DatabaseSettings#connectionTimeout()}: a caller waits at most that long for a connection (never
  * HikariCP's or the Pekko plugin's long defaults), and a connection check takes at most half of it.
- * Creation <em>fails fast</em>: the constructor opens one connection and throws if that is not
- * possible within the connection timeout. So a wrong URL, password or a database that is down
- * surfaces at start-up with the driver's message, and {@link Migrations} never runs against a pool
- * that silently has no database. A caller that must keep running while the database is down (the
- * node: "not ready, retry") retries {@code create}; a failed attempt leaves nothing open.
+ * Once connected, every answer from the server is awaited at most {@link
+ * DatabaseSettings#socketTimeout()} and every statement runs at most {@link
+ * DatabaseSettings#statementTimeout()} (see {@link DatabaseSettings#driverProperties}), so a slow,
+ * frozen or unreachable database never holds a caller's thread for long. Creation <em>fails
+ * fast</em>: the constructor opens one connection and throws if that is not possible within the
+ * connection timeout. So a wrong URL, password or a database that is down surfaces at start-up with
+ * the driver's message, and {@link Migrations} never runs against a pool that silently has no
+ * database. A caller that must keep running while the database is down (the node: "not ready,
+ * retry") retries {@code create}; a failed attempt leaves nothing open.
  */
 public final class DataSources {
 
@@ -60,6 +64,8 @@ public final class DataSources {
     // 1 ms = try once, bounded by connectionTimeout, then throw (fail fast, see class Javadoc).
     config.setInitializationFailTimeout(1);
     config.addDataSourceProperty("ApplicationName", poolName);
+    // Every call bounded in time: connect, login, each answer, each statement (server side).
+    settings.driverProperties(settings.statementTimeout()).forEach(config::addDataSourceProperty);
     // Multi-row INSERTs for JDBC batches (the telemetry history writes hundreds of rows at once).
     config.addDataSourceProperty("reWriteBatchedInserts", "true");
     return config;

@@ -87,6 +87,72 @@ class DatabaseSettingsTest {
   }
 
   @Test
+  void defaultsBoundEveryCallInTime() {
+    DatabaseSettings settings = DatabaseSettings.fromConfig(config(""));
+
+    assertEquals(Duration.ofSeconds(15), settings.socketTimeout());
+    assertEquals(Duration.ofSeconds(10), settings.statementTimeout());
+    assertEquals(Duration.ofSeconds(4), settings.journalStatementTimeout());
+    assertEquals(
+        java.util.Map.of(
+            "connectTimeout", "3",
+            "loginTimeout", "3",
+            "socketTimeout", "15",
+            "options", "-c statement_timeout=4000"),
+        settings.driverProperties(settings.journalStatementTimeout()));
+  }
+
+  @Test
+  void roundsDriverTimeoutsUpToWholeSeconds() {
+    DatabaseSettings settings =
+        DatabaseSettings.fromConfig(
+            config(
+                "upsfleet.database { connection-timeout = 2500ms, socket-timeout = 1500ms,"
+                    + " statement-timeout = 250ms, journal-statement-timeout = 1s }"));
+
+    assertEquals("3", settings.driverProperties(settings.statementTimeout()).get("connectTimeout"));
+    assertEquals("2", settings.driverProperties(settings.statementTimeout()).get("socketTimeout"));
+    assertEquals(
+        "-c statement_timeout=250",
+        settings.driverProperties(settings.statementTimeout()).get("options"));
+  }
+
+  @Test
+  void rejectsTimeoutsOutOfRangeNamingTheKey() {
+    assertEquals(
+        "upsfleet.database.socket-timeout must be between 1000ms and 600000ms, was 500ms",
+        failureFor("upsfleet.database.socket-timeout = 500ms"));
+    assertEquals(
+        "upsfleet.database.statement-timeout must be between 100ms and 600000ms, was 0ms",
+        failureFor("upsfleet.database.statement-timeout = 0s"));
+    assertEquals(
+        "upsfleet.database.journal-statement-timeout must be between 100ms and 60000ms,"
+            + " was 90000ms",
+        failureFor("upsfleet.database { socket-timeout = 5m, journal-statement-timeout = 90s }"));
+    assertTrue(
+        failureFor("upsfleet.database.socket-timeout = never")
+            .startsWith("upsfleet.database.socket-timeout is missing or invalid"));
+  }
+
+  @Test
+  void rejectsAStatementTimeoutNotShorterThanTheSocketTimeout() {
+    String message =
+        failureFor("upsfleet.database { socket-timeout = 10s, statement-timeout = 10s }");
+    assertTrue(
+        message.startsWith(
+            "upsfleet.database.statement-timeout (10000ms) must be shorter than"
+                + " upsfleet.database.socket-timeout (10000ms)"),
+        message);
+    String journal =
+        failureFor("upsfleet.database { socket-timeout = 4s, statement-timeout = 2s }");
+    assertTrue(
+        journal.startsWith(
+            "upsfleet.database.journal-statement-timeout (4000ms) must be shorter than"
+                + " upsfleet.database.socket-timeout (4000ms)"),
+        journal);
+  }
+
+  @Test
   void rejectsAUrlThatIsNotPostgresWithoutShowingItsParameters() {
     String message = failureFor("upsfleet.database.url = \"jdbc:mysql://db/fleet?password=x\"");
 

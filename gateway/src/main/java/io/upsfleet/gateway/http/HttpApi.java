@@ -5,49 +5,61 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BooleanSupplier;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.http.javadsl.Http;
 import org.apache.pekko.http.javadsl.ServerBinding;
+import org.apache.pekko.http.javadsl.model.HttpRequest;
+import org.apache.pekko.http.javadsl.model.HttpResponse;
 import org.apache.pekko.http.javadsl.server.AllDirectives;
 import org.apache.pekko.http.javadsl.server.Route;
+import org.apache.pekko.japi.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The admin HTTP API: {@code /api/v1/...} (authenticated, JSON, problem+json errors), {@code
- * /health/...} and {@code /metrics}. {@link #start} binds or fails fast with a clear message.
+ * /health/...} and {@code /metrics}. {@link #bind} listens (or fails fast with a clear message)
+ * before the node has its database: until {@link #serve} it answers {@code /health/alive} with 200,
+ * {@code /health/ready} with 503 and everything else with a 503 problem.
  */
 public final class HttpApi extends AllDirectives implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(HttpApi.class);
   private final ServerBinding binding;
+  private final ActorSystem<?> system;
+  private final AtomicReference<Function<HttpRequest, CompletionStage<HttpResponse>>> handler;
   private CompletionStage<Done> unbound;
   private CompletionStage<Done> stopped;
 
-  private HttpApi(ServerBinding binding) {
+  private HttpApi(
+      ServerBinding binding,
+      ActorSystem<?> system,
+      AtomicReference<Function<HttpRequest, CompletionStage<HttpResponse>>> handler) {
     this.binding = binding;
+    this.system = system;
+    this.handler = handler;
   }
 
-  /** Binds the API; throws {@link IllegalStateException} naming host and port when it cannot. */
-  public static HttpApi start(
-      HttpSettings settings,
-      ApiServices services,
-      ActorSystem<?> system,
-      PrometheusMeterRegistry registry,
-      BooleanSupplier mqttListening,
-      Clock clock) {
-    ApiContext ctx = new ApiContext(settings, services, clock);
-    Route route = new Routes(ctx, registry, mqttListening).all();
+  /**
+   * Listens on the configured address, serving only the health endpoints ("alive, not ready") until
+   * {@link #serve}; throws {@link IllegalStateException} naming host and port when it cannot.
+   */
+  public static HttpApi bind(HttpSettings settings, ActorSystem<?> system) {
+    AtomicReference<Function<HttpRequest, CompletionStage<HttpResponse>>> handler =
+        new AtomicReference<>(sealed(OpsRoutes.starting()).handler(system));
     try {
       ServerBinding b =
           Http.get(system)
               .newServerAt(settings.host(), settings.port())
-              .bind(route)
+              .bind(
+                  (Function<HttpRequest, CompletionStage<HttpResponse>>)
+                      request -> handler.get().apply(request))
               .toCompletableFuture()
               .get(15, TimeUnit.SECONDS);
       log.info("HTTP API listening on {}", b.localAddress());
-      return new HttpApi(b);
+      return new HttpApi(b, system, handler);
     } catch (Exception e) {
       throw new IllegalStateException(
           "cannot listen for HTTP on "
@@ -59,6 +71,27 @@ public final class HttpApi extends AllDirectives implements AutoCloseable {
               + " (set UPSFLEET_HTTP_PORT to another port)",
           e);
     }
+  }
+
+  /**
+   * Serves the whole API from now on.
+   *
+   * @param databaseWritable whether database writes work (readiness); must not block
+   */
+  public void serve(
+      HttpSettings settings,
+      ApiServices services,
+      PrometheusMeterRegistry registry,
+      BooleanSupplier mqttListening,
+      BooleanSupplier databaseWritable,
+      Clock clock) {
+    ApiContext ctx = new ApiContext(settings, services, clock);
+    Route route = new Routes(ctx, registry, mqttListening, databaseWritable).all();
+    handler.set(route.handler(system));
+  }
+
+  private static Route sealed(Route route) {
+    return route.seal(Problems.rejectionHandler(), Problems.exceptionHandler());
   }
 
   public int port() {
@@ -106,11 +139,17 @@ public final class HttpApi extends AllDirectives implements AutoCloseable {
     private final ApiContext ctx;
     private final PrometheusMeterRegistry registry;
     private final BooleanSupplier mqttListening;
+    private final BooleanSupplier databaseWritable;
 
-    Routes(ApiContext ctx, PrometheusMeterRegistry registry, BooleanSupplier mqttListening) {
+    Routes(
+        ApiContext ctx,
+        PrometheusMeterRegistry registry,
+        BooleanSupplier mqttListening,
+        BooleanSupplier databaseWritable) {
       this.ctx = ctx;
       this.registry = registry;
       this.mqttListening = mqttListening;
+      this.databaseWritable = databaseWritable;
     }
 
     Route all() {
@@ -118,7 +157,7 @@ public final class HttpApi extends AllDirectives implements AutoCloseable {
       AccountRoutes accounts = new AccountRoutes(ctx, new LicenseRoutes(ctx));
       LicenseRoutes licenses = new LicenseRoutes(ctx);
       DeviceRoutes devices = new DeviceRoutes(ctx, licenses);
-      OpsRoutes ops = new OpsRoutes(ctx, registry, mqttListening);
+      OpsRoutes ops = new OpsRoutes(ctx, registry, mqttListening, databaseWritable);
       return handleRejections(
           Problems.rejectionHandler(),
           () ->

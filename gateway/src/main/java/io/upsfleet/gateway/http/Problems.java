@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeoutException;
 import org.apache.pekko.http.javadsl.model.ContentType;
 import org.apache.pekko.http.javadsl.model.HttpCharsets;
@@ -56,6 +57,7 @@ final class Problems {
       };
     }
     if (e instanceof TimeoutException
+        || e instanceof RejectedExecutionException
         || e instanceof SQLException
         || e.getClass().getName().contains("AskTimeoutException")) {
       log.warn("request failed for want of a dependency: {}", e.toString());

@@ -87,14 +87,14 @@ class RoutesTest {
             (actor, account, action, target, outcome, details) ->
                 audits.add(actor + " " + action + " " + target + " " + outcome),
             null);
-    api =
-        HttpApi.start(
-            settings,
-            services,
-            system,
-            new PrometheusMeterRegistry(PrometheusConfig.DEFAULT),
-            () -> true,
-            Clock.fixed(NOW, ZoneOffset.UTC));
+    api = HttpApi.bind(settings, system);
+    api.serve(
+        settings,
+        services,
+        new PrometheusMeterRegistry(PrometheusConfig.DEFAULT),
+        () -> true,
+        () -> true,
+        Clock.fixed(NOW, ZoneOffset.UTC));
   }
 
   @AfterAll

@@ -6,6 +6,7 @@ import io.upsfleet.api.client.UpsfleetClient;
 import io.upsfleet.cluster.UpsfleetCluster;
 import io.upsfleet.gateway.GatewayNode;
 import io.upsfleet.persistence.DatabaseSettings;
+import io.upsfleet.persistence.testing.TcpProxy;
 import io.upsfleet.persistence.testing.TestDatabases;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -15,6 +16,8 @@ import java.time.Clock;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * A real gateway node for end-to-end tests: its own fresh PostgreSQL database, free ports, a
@@ -29,16 +32,71 @@ public final class GatewayFixture implements AutoCloseable {
 
   private final DatabaseSettings db;
   private final Config config;
+  private final TcpProxy proxy;
+  private final DatabaseSettings direct;
   private GatewayNode node;
 
-  private GatewayFixture(DatabaseSettings db, Config config) {
+  private GatewayFixture(
+      DatabaseSettings db, Config config, TcpProxy proxy, DatabaseSettings direct) {
     this.db = db;
+    this.direct = direct;
     this.config = config;
-    this.node = GatewayNode.start(config, db, SUPPORT_PASSWORD, Clock.systemUTC());
+    this.proxy = proxy;
+    try {
+      this.node = GatewayNode.start(config, db, SUPPORT_PASSWORD, Clock.systemUTC());
+    } catch (RuntimeException e) {
+      if (proxy != null) proxy.close();
+      throw e;
+    }
   }
 
   /** Starts a node on a fresh database; {@code overrides} are config paths and values. */
   public static GatewayFixture start(String name, Map<String, Object> overrides) {
+    Config config = config(name, overrides);
+    DatabaseSettings fresh = TestDatabases.fresh(name);
+    return new GatewayFixture(fresh, config, null, fresh);
+  }
+
+  /**
+   * Starts a node whose every database connection goes through a {@link TcpProxy} ({@link
+   * #proxy()}), so that a test can cut, freeze or slow the database. The database time-outs are
+   * those of the configuration ({@code upsfleet.database.*} in {@code overrides}).
+   */
+  public static GatewayFixture startBehindProxy(String name, Map<String, Object> overrides) {
+    Config config = config(name, overrides);
+    DatabaseSettings fresh = TestDatabases.fresh(name);
+    TcpProxy proxy = proxyFor(fresh);
+    return new GatewayFixture(throughProxy(fresh, proxy, config), config, proxy, fresh);
+  }
+
+  /** A proxy in front of the server of {@code db}, forwarding until told otherwise. */
+  public static TcpProxy proxyFor(DatabaseSettings db) {
+    Matcher m = HOST_PORT.matcher(db.url());
+    if (!m.find()) throw new IllegalArgumentException("no host:port in " + db.url());
+    return TcpProxy.start(m.group(1), Integer.parseInt(m.group(2)));
+  }
+
+  /**
+   * {@code db} reached through {@code proxy}, with the time-outs of {@code config}'s {@code
+   * upsfleet.database} block.
+   */
+  public static DatabaseSettings throughProxy(DatabaseSettings db, TcpProxy proxy, Config config) {
+    DatabaseSettings timeouts = DatabaseSettings.fromConfig(config);
+    return new DatabaseSettings(
+        HOST_PORT.matcher(db.url()).replaceFirst("//127.0.0.1:" + proxy.port() + "/"),
+        db.user(),
+        db.password(),
+        db.maxPoolSize(),
+        timeouts.connectionTimeout(),
+        timeouts.socketTimeout(),
+        timeouts.statementTimeout(),
+        timeouts.journalStatementTimeout());
+  }
+
+  private static final Pattern HOST_PORT = Pattern.compile("//([^:/]+):(\\d+)/");
+
+  /** The settings of a test node named {@code name}, with {@code overrides}. */
+  public static Config config(String name, Map<String, Object> overrides) {
     Map<String, Object> settings = new HashMap<>();
     settings.put("upsfleet.gateway.mqtt.host", "127.0.0.1");
     settings.put("upsfleet.gateway.mqtt.port", 0);
@@ -57,8 +115,7 @@ public final class GatewayFixture implements AutoCloseable {
     settings.put("upsfleet.mail.poll-interval", "200ms");
     settings.put("upsfleet.cluster.system-name", "upsfleet-" + name.replaceAll("[^A-Za-z0-9]", ""));
     settings.putAll(overrides);
-    Config config = UpsfleetCluster.loadConfig(ConfigFactory.parseMap(settings));
-    return new GatewayFixture(TestDatabases.fresh(name), config);
+    return UpsfleetCluster.loadConfig(ConfigFactory.parseMap(settings));
   }
 
   public static GatewayFixture start(String name) {
@@ -69,6 +126,17 @@ public final class GatewayFixture implements AutoCloseable {
   public void restart() {
     node.close();
     node = GatewayNode.start(config, db, SUPPORT_PASSWORD, Clock.systemUTC());
+  }
+
+  /** The proxy between the node and its database; only for {@link #startBehindProxy}. */
+  public TcpProxy proxy() {
+    if (proxy == null) throw new IllegalStateException("this node is not behind a proxy");
+    return proxy;
+  }
+
+  /** The node's database reached directly, never through the proxy. */
+  public DatabaseSettings directDatabase() {
+    return direct;
   }
 
   public GatewayNode node() {
@@ -111,6 +179,8 @@ public final class GatewayFixture implements AutoCloseable {
 
   @Override
   public void close() {
+    if (proxy != null) proxy.heal();
     node.close();
+    if (proxy != null) proxy.close();
   }
 }
