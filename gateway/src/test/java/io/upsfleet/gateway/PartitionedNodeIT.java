@@ -9,8 +9,8 @@ import io.upsfleet.api.rest.DeviceView;
 import io.upsfleet.gateway.testing.FreePorts;
 import io.upsfleet.gateway.testing.NodeProcess;
 import io.upsfleet.gateway.testing.SimulatedUps;
-import io.upsfleet.gateway.testing.TcpProxy;
 import io.upsfleet.persistence.DatabaseSettings;
+import io.upsfleet.persistence.testing.TcpProxy;
 import io.upsfleet.persistence.testing.TestDatabases;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -66,8 +66,7 @@ class PartitionedNodeIT {
       // MQTT
       int[][] ports = FreePorts.freePorts(NODES, 4);
       for (int[] p : ports) {
-        proxies.add(
-            TcpProxy.start("artery-" + p[1], p[1], new InetSocketAddress("127.0.0.1", p[0])));
+        proxies.add(TcpProxy.start(p[1], "127.0.0.1", p[0]));
       }
       String seeds =
           Stream.of(ports)

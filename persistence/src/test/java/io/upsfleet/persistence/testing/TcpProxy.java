@@ -48,10 +48,12 @@ public final class TcpProxy implements AutoCloseable {
   private volatile long latencyNanos;
   private volatile boolean closed;
 
-  private TcpProxy(String targetHost, int targetPort) throws IOException {
+  private TcpProxy(int listenPort, String targetHost, int targetPort) throws IOException {
     this.targetHost = targetHost;
     this.targetPort = targetPort;
-    this.server = new ServerSocket(0, 200, InetAddress.getLoopbackAddress());
+    this.server = new ServerSocket();
+    server.setReuseAddress(true);
+    server.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), listenPort), 200);
     Thread acceptor = new Thread(this::acceptLoop, "tcp-proxy-accept-" + server.getLocalPort());
     acceptor.setDaemon(true);
     acceptor.start();
@@ -63,11 +65,21 @@ public final class TcpProxy implements AutoCloseable {
    * @throws IllegalStateException if no local port could be opened
    */
   public static TcpProxy start(String targetHost, int targetPort) {
+    return start(0, targetHost, targetPort);
+  }
+
+  /**
+   * Starts a proxy listening on {@code listenPort} of the loopback address (0 = any free port),
+   * e.g. a node's advertised cluster port, forwarding to {@code targetHost:targetPort}.
+   *
+   * @throws IllegalStateException if the port could not be opened
+   */
+  public static TcpProxy start(int listenPort, String targetHost, int targetPort) {
     Objects.requireNonNull(targetHost, "targetHost");
     try {
-      return new TcpProxy(targetHost, targetPort);
+      return new TcpProxy(listenPort, targetHost, targetPort);
     } catch (IOException e) {
-      throw new IllegalStateException("cannot open a proxy port: " + e, e);
+      throw new IllegalStateException("cannot open proxy port " + listenPort + ": " + e, e);
     }
   }
 
