@@ -30,6 +30,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -193,8 +194,7 @@ class LateJournalWriteIT {
     return c;
   }
 
-  private void reportPeriodically(
-      Mqtt3AsyncClient c, Device d, java.util.function.Supplier<String> status) {
+  private void reportPeriodically(Mqtt3AsyncClient c, Device d, Supplier<String> status) {
     devicesClock.scheduleWithFixedDelay(
         () -> report(c, d, status.get()), 0, REPORT_EVERY.toMillis(), TimeUnit.MILLISECONDS);
   }

@@ -9,6 +9,7 @@ import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigResolveOptions;
 import java.time.Duration;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class DatabaseSettingsTest {
@@ -94,7 +95,7 @@ class DatabaseSettingsTest {
     assertEquals(Duration.ofSeconds(10), settings.statementTimeout());
     assertEquals(Duration.ofSeconds(4), settings.journalStatementTimeout());
     assertEquals(
-        java.util.Map.of(
+        Map.of(
             "connectTimeout", "3",
             "loginTimeout", "3",
             "socketTimeout", "15",

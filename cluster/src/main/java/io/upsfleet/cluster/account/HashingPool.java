@@ -5,6 +5,7 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -33,9 +34,7 @@ public final class HashingPool implements AutoCloseable {
             threads,
             0,
             TimeUnit.MILLISECONDS,
-            queue == 0
-                ? new java.util.concurrent.SynchronousQueue<>()
-                : new ArrayBlockingQueue<>(queue),
+            queue == 0 ? new SynchronousQueue<>() : new ArrayBlockingQueue<>(queue),
             r -> {
               Thread t = new Thread(r, "upsfleet-password-hashing-" + n.incrementAndGet());
               t.setDaemon(true);

@@ -10,6 +10,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -180,7 +181,7 @@ public final class FirmwareRollout
           phase,
           concurrency,
           abortAfterFailures,
-          java.util.Collections.unmodifiableMap(d),
+          Collections.unmodifiableMap(d),
           createdBy,
           createdAt,
           at);
@@ -453,7 +454,7 @@ public final class FirmwareRollout
                   Phase.RUNNING,
                   e.concurrency(),
                   e.abortAfterFailures(),
-                  java.util.Collections.unmodifiableMap(d),
+                  Collections.unmodifiableMap(d),
                   e.by(),
                   e.at(),
                   e.at());

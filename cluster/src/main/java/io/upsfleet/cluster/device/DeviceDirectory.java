@@ -11,9 +11,14 @@ import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
 import java.util.EnumSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
@@ -81,7 +86,7 @@ public final class DeviceDirectory {
 
     /** Every API spelling, in declaration order. */
     public static List<String> wireNames() {
-      return java.util.Arrays.stream(values()).map(Sort::wireName).toList();
+      return Arrays.stream(values()).map(Sort::wireName).toList();
     }
   }
 
@@ -105,7 +110,7 @@ public final class DeviceDirectory {
       Optional<Boolean> firmwareOutdated,
       Sort sort) {
     public Query {
-      java.util.Objects.requireNonNull(sort, "sort");
+      Objects.requireNonNull(sort, "sort");
     }
 
     /** No filter, ordered by serial. */
@@ -254,9 +259,9 @@ public final class DeviceDirectory {
   public CompletionStage<Counts> counts(Optional<UUID> account) {
     return jdbc.run(
         c -> {
-          Map<String, Long> byHealth = new java.util.LinkedHashMap<>();
+          Map<String, Long> byHealth = new LinkedHashMap<>();
           HEALTHS.forEach(h -> byHealth.put(h, 0L));
-          Map<String, Long> byPlan = new java.util.LinkedHashMap<>();
+          Map<String, Long> byPlan = new LinkedHashMap<>();
           for (Plan p : Plan.values()) byPlan.put(p.name(), 0L);
           long total = 0;
           long outdated = 0;
@@ -281,8 +286,8 @@ public final class DeviceDirectory {
           }
           return new Counts(
               total,
-              java.util.Collections.unmodifiableMap(byHealth),
-              java.util.Collections.unmodifiableMap(byPlan),
+              Collections.unmodifiableMap(byHealth),
+              Collections.unmodifiableMap(byPlan),
               outdated);
         });
   }
@@ -304,7 +309,7 @@ public final class DeviceDirectory {
             q -> {
               where.append(" AND (serial LIKE ? ESCAPE '\\' OR model ILIKE ? ESCAPE '\\')");
               String escaped = escapeLike(q.trim());
-              args.add(escaped.toUpperCase(java.util.Locale.ROOT) + "%");
+              args.add(escaped.toUpperCase(Locale.ROOT) + "%");
               args.add("%" + escaped + "%");
             });
     query

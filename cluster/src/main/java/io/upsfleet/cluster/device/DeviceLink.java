@@ -1,6 +1,7 @@
 package io.upsfleet.cluster.device;
 
 import io.upsfleet.cluster.CborSerializable;
+import io.upsfleet.cluster.operation.CommandMessage;
 
 /**
  * The protocol of the small per-connection actor through which a {@link UpsDevice} entity reaches
@@ -20,7 +21,7 @@ public final class DeviceLink {
    * Publish a command to the device (QoS 1); the edge reports the device's PUBACK as
    * OperationDelivered.
    */
-  public record Deliver(io.upsfleet.cluster.operation.CommandMessage command) implements Message {}
+  public record Deliver(CommandMessage command) implements Message {}
 
   /** Why a link closes, as told to the entity in {@code Detach}. */
   public static final String TAKEN_OVER = "TAKEN_OVER";

@@ -3,6 +3,7 @@ package io.upsfleet.cluster.device;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.upsfleet.cluster.JdbcProjectionSession;
+import io.upsfleet.cluster.plan.PlanRecord;
 import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -266,8 +267,7 @@ public final class DeviceProjection {
     }
   }
 
-  private static void updatePlan(
-      Connection c, String serial, io.upsfleet.cluster.plan.PlanRecord p, Instant at)
+  private static void updatePlan(Connection c, String serial, PlanRecord p, Instant at)
       throws SQLException {
     update(
         c,

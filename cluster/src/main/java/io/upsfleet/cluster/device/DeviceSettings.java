@@ -2,6 +2,9 @@ package io.upsfleet.cluster.device;
 
 import com.typesafe.config.Config;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.Period;
+import java.time.format.DateTimeParseException;
 
 /**
  * Typed settings of the device entities, block {@code upsfleet.devices} of {@code reference.conf}.
@@ -30,15 +33,15 @@ import java.time.Duration;
 public record DeviceSettings(
     Duration offlineGrace,
     Duration idlePassivation,
-    java.time.Period trialLength,
+    Period trialLength,
     double temperatureHigh,
     double temperatureClear,
     Duration askTimeout,
     int tagSlices,
-    java.time.Period warranty,
-    java.time.Period batteryWarranty,
-    java.time.Period trialBatteryBonus,
-    java.time.Instant warrantyMonitoringCutoff,
+    Period warranty,
+    Period batteryWarranty,
+    Period trialBatteryBonus,
+    Instant warrantyMonitoringCutoff,
     int deliveryWindow,
     int maxOpenOperations,
     int cloneTakeovers,
@@ -95,10 +98,10 @@ public record DeviceSettings(
         c.getDuration("clone-detection.window"));
   }
 
-  private static java.time.Instant instant(Config c, String key) {
+  private static Instant instant(Config c, String key) {
     try {
-      return java.time.Instant.parse(c.getString(key));
-    } catch (java.time.format.DateTimeParseException e) {
+      return Instant.parse(c.getString(key));
+    } catch (DateTimeParseException e) {
       throw new IllegalArgumentException(
           "upsfleet.devices." + key + " must be an ISO-8601 instant", e);
     }

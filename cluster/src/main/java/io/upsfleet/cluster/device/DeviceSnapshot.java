@@ -1,6 +1,7 @@
 package io.upsfleet.cluster.device;
 
 import io.upsfleet.cluster.CborSerializable;
+import io.upsfleet.cluster.plan.Plan;
 import io.upsfleet.cluster.plan.PlanStatus;
 import java.time.Instant;
 import java.util.Set;
@@ -67,7 +68,7 @@ public record DeviceSnapshot(
         false,
         null,
         null,
-        new PlanStatus(io.upsfleet.cluster.plan.Plan.BASIC, "NONE", null, null),
+        new PlanStatus(Plan.BASIC, "NONE", null, null),
         null,
         null);
   }

@@ -1,6 +1,7 @@
 package io.upsfleet.cluster.device;
 
 import io.upsfleet.cluster.device.UpsDevice.*;
+import io.upsfleet.cluster.operation.CommandStatus;
 import io.upsfleet.cluster.operation.DeviceCommand;
 import java.time.Instant;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -39,7 +40,7 @@ final class Refusals {
       return new OperationRefused(RefusalReason.NOT_FOUND, "no command " + id, null, s.accountId());
     }
     String why =
-        cmd.status() == io.upsfleet.cluster.operation.CommandStatus.PENDING
+        cmd.status() == CommandStatus.PENDING
             ? "is being sent to the device"
             : "is " + cmd.status();
     return new OperationRefused(

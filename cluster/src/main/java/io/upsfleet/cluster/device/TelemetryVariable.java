@@ -1,5 +1,7 @@
 package io.upsfleet.cluster.device;
 
+import java.time.LocalDate;
+import java.time.format.DateTimeParseException;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
@@ -148,9 +150,9 @@ public enum TelemetryVariable {
             : Optional.of(wireName + " has an invalid format");
       case DATE:
         try {
-          java.time.LocalDate.parse(value);
+          LocalDate.parse(value);
           return Optional.empty();
-        } catch (java.time.format.DateTimeParseException e) {
+        } catch (DateTimeParseException e) {
           return Optional.of(wireName + " must be an ISO date (yyyy-MM-dd)");
         }
       case FLAGS:

@@ -2,13 +2,17 @@ package io.upsfleet.cluster.device;
 
 import io.upsfleet.cluster.operation.CommandReport;
 import io.upsfleet.cluster.operation.Operation;
+import io.upsfleet.cluster.plan.Grant;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
 import java.util.concurrent.CompletionStage;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.javadsl.AskPattern;
 import org.apache.pekko.cluster.sharding.ShardRegion;
+import org.apache.pekko.cluster.sharding.typed.ClusterShardingQuery;
 import org.apache.pekko.cluster.sharding.typed.GetShardRegionState;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.apache.pekko.cluster.sharding.typed.javadsl.Entity;
@@ -83,7 +87,7 @@ public final class UpsDevices {
       String serial, String remoteAddress, String node, ActorRef<DeviceLink.Message> link) {
     // The entity refuses the attach once the ask has timed out here: by then the edge has refused
     // the CONNECT.
-    java.time.Instant notAfter = clock.instant().plus(settings.askTimeout());
+    Instant notAfter = clock.instant().plus(settings.askTimeout());
     return ref(serial)
         .ask(
             r -> new UpsDevice.Attach(remoteAddress, node, link, notAfter, r),
@@ -150,10 +154,7 @@ public final class UpsDevices {
    * Rejected(NOT_REGISTERED).
    */
   public CompletionStage<UpsDevice.PlanReply> applyEntitlements(
-      String serial,
-      String assignmentId,
-      java.util.List<io.upsfleet.cluster.plan.Grant> grants,
-      String by) {
+      String serial, String assignmentId, List<Grant> grants, String by) {
     return ref(serial)
         .ask(
             r -> new UpsDevice.ApplyEntitlements(assignmentId, grants, by, r),
@@ -162,7 +163,7 @@ public final class UpsDevices {
 
   /** What the grants would give, without applying them. */
   public CompletionStage<UpsDevice.PlanReply> previewEntitlements(
-      String serial, java.util.List<io.upsfleet.cluster.plan.Grant> grants) {
+      String serial, List<Grant> grants) {
     return ref(serial)
         .ask(r -> new UpsDevice.PreviewEntitlements(grants, r), settings.askTimeout());
   }
@@ -219,14 +220,11 @@ public final class UpsDevices {
 
   /** How many device entities this node holds in memory right now. */
   public CompletionStage<Integer> localEntityCount() {
-    return AskPattern
-        .<org.apache.pekko.cluster.sharding.typed.ClusterShardingQuery,
-            ShardRegion.CurrentShardRegionState>
-            ask(
-                sharding.shardState(),
-                replyTo -> new GetShardRegionState(UpsDevice.ENTITY_TYPE_KEY, replyTo),
-                settings.askTimeout(),
-                system.scheduler())
+    return AskPattern.<ClusterShardingQuery, ShardRegion.CurrentShardRegionState>ask(
+            sharding.shardState(),
+            replyTo -> new GetShardRegionState(UpsDevice.ENTITY_TYPE_KEY, replyTo),
+            settings.askTimeout(),
+            system.scheduler())
         .thenApply(
             state -> state.getShards().stream().mapToInt(s -> s.getEntityIds().size()).sum());
   }

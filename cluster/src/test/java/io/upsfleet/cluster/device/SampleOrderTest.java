@@ -3,6 +3,8 @@ package io.upsfleet.cluster.device;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Instant;
+import java.util.Set;
+import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 
 /** The order of samples ({@link SampleOrder}), pure: which sample is newer than the newest. */
@@ -86,24 +88,9 @@ class SampleOrderTest {
   void theOrderOfASampleIsItsSessionBootSeqAndDeviceTime() {
     Telemetry t =
         new Telemetry(
-            T,
-            T.plusMillis(300),
-            42,
-            java.util.Set.of(),
-            new java.util.TreeMap<>(),
-            new java.util.TreeMap<>(),
-            true,
-            7);
+            T, T.plusMillis(300), 42, Set.of(), new TreeMap<>(), new TreeMap<>(), true, 7);
     assertThat(SampleOrder.of(3, t)).isEqualTo(new SampleOrder(3, 7, 42, T, true));
-    Telemetry noBoot =
-        new Telemetry(
-            T,
-            T,
-            42,
-            java.util.Set.of(),
-            new java.util.TreeMap<>(),
-            new java.util.TreeMap<>(),
-            false);
+    Telemetry noBoot = new Telemetry(T, T, 42, Set.of(), new TreeMap<>(), new TreeMap<>(), false);
     assertThat(SampleOrder.of(3, noBoot).boot()).isEqualTo(-1);
   }
 }

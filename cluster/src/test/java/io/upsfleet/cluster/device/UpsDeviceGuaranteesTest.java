@@ -41,6 +41,7 @@ import io.upsfleet.cluster.testing.TestClock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.EnumSet;
 import java.util.HashSet;
 import java.util.List;
@@ -644,7 +645,7 @@ class UpsDeviceGuaranteesTest {
 
   private static <T> List<T> reversed(List<T> list) {
     List<T> r = new ArrayList<>(list);
-    java.util.Collections.reverse(r);
+    Collections.reverse(r);
     return r;
   }
 

@@ -37,6 +37,7 @@ import io.upsfleet.cluster.testing.TestClock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
+import java.time.Period;
 import java.time.ZoneOffset;
 import java.util.Arrays;
 import java.util.EnumSet;
@@ -118,7 +119,7 @@ class UpsDeviceTest {
   void theSettingsAreTheOnesTheseTestsAssume() {
     assertEquals(Duration.ofMinutes(2), SETTINGS.offlineGrace());
     assertEquals(Duration.ofMinutes(10), SETTINGS.idlePassivation());
-    assertEquals(java.time.Period.ofMonths(6), SETTINGS.trialLength());
+    assertEquals(Period.ofMonths(6), SETTINGS.trialLength());
     assertEquals(50.0, SETTINGS.temperatureHigh());
     assertEquals(45.0, SETTINGS.temperatureClear());
   }

@@ -9,6 +9,7 @@ import io.upsfleet.cluster.account.Principal;
 import io.upsfleet.cluster.account.Role;
 import io.upsfleet.cluster.device.DeviceSnapshot;
 import io.upsfleet.cluster.device.UpsDevice;
+import io.upsfleet.cluster.operation.CommandType;
 import io.upsfleet.cluster.operation.DeviceCommand;
 import io.upsfleet.cluster.operation.FirmwareCatalog;
 import io.upsfleet.cluster.operation.Operation;
@@ -238,9 +239,7 @@ final class CommandRoutes extends ApiDirectives {
         a.allowed(),
         a.reason(),
         a.requiredPlan() == null ? null : a.requiredPlan().name(),
-        a.type() == io.upsfleet.cluster.operation.CommandType.OUTLET_GROUP_REBOOT
-            ? a.outletGroups()
-            : null,
+        a.type() == CommandType.OUTLET_GROUP_REBOOT ? a.outletGroups() : null,
         a.firmwareTarget());
   }
 

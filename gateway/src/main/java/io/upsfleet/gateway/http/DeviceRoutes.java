@@ -2,6 +2,8 @@ package io.upsfleet.gateway.http;
 
 import io.upsfleet.api.Serials;
 import io.upsfleet.api.mqtt.DeviceTopic;
+import io.upsfleet.api.rest.BulkRegistrationRequest;
+import io.upsfleet.api.rest.BulkRegistrationResult;
 import io.upsfleet.api.rest.DeviceCounts;
 import io.upsfleet.api.rest.DeviceEventView;
 import io.upsfleet.api.rest.DeviceRegistration;
@@ -16,19 +18,24 @@ import io.upsfleet.cluster.account.Role;
 import io.upsfleet.cluster.device.DeviceDirectory;
 import io.upsfleet.cluster.device.DeviceSnapshot;
 import io.upsfleet.cluster.device.StatusFlag;
+import io.upsfleet.cluster.device.TelemetryVariable;
 import io.upsfleet.cluster.device.UpsDevice;
 import io.upsfleet.cluster.plan.Plan;
 import io.upsfleet.cluster.telemetry.TelemetryHistory;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeoutException;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
@@ -69,12 +76,7 @@ final class DeviceRoutes extends ApiDirectives {
                 path("summary", () -> get(() -> counts(p))),
                 path(
                     "bulk",
-                    () ->
-                        post(
-                            () ->
-                                jsonBody(
-                                    io.upsfleet.api.rest.BulkRegistrationRequest.class,
-                                    req -> bulk(p, req)))),
+                    () -> post(() -> jsonBody(BulkRegistrationRequest.class, req -> bulk(p, req)))),
                 pathPrefix(
                     serial ->
                         concat(
@@ -139,7 +141,7 @@ final class DeviceRoutes extends ApiDirectives {
    * Registers many devices of one account, a few at a time; each outcome is reported, none aborts
    * the rest.
    */
-  private Route bulk(Principal p, io.upsfleet.api.rest.BulkRegistrationRequest req) {
+  private Route bulk(Principal p, BulkRegistrationRequest req) {
     Validation v = new Validation();
     v.require(
         req.devices() != null && !req.devices().isEmpty() && req.devices().size() <= MAX_BULK,
@@ -160,14 +162,12 @@ final class DeviceRoutes extends ApiDirectives {
       }
     }
     UUID accountId = registrationAccount(p, req.accountId(), v, "bulk");
-    List<DeviceRegistration> registered =
-        java.util.Collections.synchronizedList(new java.util.ArrayList<>());
-    List<io.upsfleet.api.rest.BulkRegistrationResult.Failure> failed =
-        java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+    List<DeviceRegistration> registered = Collections.synchronizedList(new ArrayList<>());
+    List<BulkRegistrationResult.Failure> failed = Collections.synchronizedList(new ArrayList<>());
     // Eight at a time: fast, yet it leaves the database to everyone else too.
-    List<io.upsfleet.api.rest.BulkRegistrationRequest.Device> all = req.devices();
+    List<BulkRegistrationRequest.Device> all = req.devices();
     int lanes = 8;
-    List<CompletableFuture<Void>> laneDone = new java.util.ArrayList<>();
+    List<CompletableFuture<Void>> laneDone = new ArrayList<>();
     for (int lane = 0; lane < lanes; lane++) {
       CompletableFuture<Void> c = CompletableFuture.completedFuture(null);
       for (int i = lane; i < all.size(); i += lanes) {
@@ -183,7 +183,7 @@ final class DeviceRoutes extends ApiDirectives {
                               } else {
                                 Throwable e = Problems.unwrap(err);
                                 failed.add(
-                                    new io.upsfleet.api.rest.BulkRegistrationResult.Failure(
+                                    new BulkRegistrationResult.Failure(
                                         d.serial(),
                                         e instanceof ApiException || e instanceof TimeoutException
                                             ? e.getMessage()
@@ -199,9 +199,7 @@ final class DeviceRoutes extends ApiDirectives {
         CompletableFuture.allOf(laneDone.toArray(CompletableFuture[]::new));
     return completeOk(
         chain.thenApply(
-            x ->
-                new io.upsfleet.api.rest.BulkRegistrationResult(
-                    List.copyOf(registered), List.copyOf(failed))));
+            x -> new BulkRegistrationResult(List.copyOf(registered), List.copyOf(failed))));
   }
 
   private CompletionStage<DeviceRegistration> registerOne(
@@ -232,8 +230,7 @@ final class DeviceRoutes extends ApiDirectives {
                                     == UpsDevice.Confirmation.Reason.ALREADY_REGISTERED)) {
                               api.credentials.delete(serial);
                             }
-                            if (err != null)
-                              throw new java.util.concurrent.CompletionException(err);
+                            if (err != null) throw new CompletionException(err);
                             throw ApiException.conflict(
                                 "device " + serial + " is already registered");
                           });
@@ -389,7 +386,7 @@ final class DeviceRoutes extends ApiDirectives {
 
   /** An enum parameter matched case-insensitively; a 400 listing the allowed values otherwise. */
   private static <E extends Enum<E>> Optional<E> enumParam(
-      Validation v, java.util.Map<String, String> params, String name, Class<E> type) {
+      Validation v, Map<String, String> params, String name, Class<E> type) {
     String raw = params.get(name);
     if (raw == null) return Optional.empty();
     try {
@@ -512,10 +509,7 @@ final class DeviceRoutes extends ApiDirectives {
         new PlanView(
             s.plan().plan().name(), s.plan().source(), s.plan().startedAt(), s.plan().endsAt()),
         new DeviceView.Sensitivity(
-            s.desiredSensitivity(),
-            t == null
-                ? null
-                : t.text(io.upsfleet.cluster.device.TelemetryVariable.INPUT_SENSITIVITY)),
+            s.desiredSensitivity(), t == null ? null : t.text(TelemetryVariable.INPUT_SENSITIVITY)),
         s.firmwareAvailable());
   }
 

@@ -21,6 +21,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -170,8 +171,7 @@ class RoutesTest {
     HttpResponse<String> status = get("/api/v1/devices?status=sleeping", TOKEN);
     assertProblem(status, 400);
     assertThat(status.body())
-        .contains(
-            "must be one of " + java.util.Arrays.toString(DeviceDirectory.StatusFilter.values()));
+        .contains("must be one of " + Arrays.toString(DeviceDirectory.StatusFilter.values()));
     HttpResponse<String> sort = get("/api/v1/devices?sort=colour", TOKEN);
     assertProblem(sort, 400);
     assertThat(sort.body()).contains("must be one of " + DeviceDirectory.Sort.wireNames());
