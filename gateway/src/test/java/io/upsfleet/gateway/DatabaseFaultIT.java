@@ -75,7 +75,8 @@ class DatabaseFaultIT {
           "upsfleet.database.statement-timeout", "3s",
           "upsfleet.database.journal-statement-timeout", "2s",
           "upsfleet.gateway.readiness.probe-interval", "1s",
-          "upsfleet.gateway.readiness.probe-timeout", "1s");
+          "upsfleet.gateway.readiness.probe-timeout", "1s",
+          "upsfleet.devices.store-timeout", "5s");
 
   private static GatewayFixture gateway;
   private static UpsfleetClient support;

@@ -17,6 +17,7 @@ import java.time.format.DateTimeParseException;
  *     raised
  * @param temperatureClear temperature (°C) below which the alarm clears (hysteresis)
  * @param askTimeout how long callers wait for an entity's reply
+ * @param storeTimeout how long the edge waits for a QoS 1 publish's changes to be stored
  * @param tagSlices number of event tags (and projection instances) the journal is split into
  * @param warranty electronics warranty from registration
  * @param batteryWarranty battery warranty from registration
@@ -37,6 +38,7 @@ public record DeviceSettings(
     double temperatureHigh,
     double temperatureClear,
     Duration askTimeout,
+    Duration storeTimeout,
     int tagSlices,
     Period warranty,
     Period batteryWarranty,
@@ -58,6 +60,11 @@ public record DeviceSettings(
     require(
         temperatureClear < temperatureHigh, "temperature-clear", "must be below temperature-high");
     require(!askTimeout.isNegative() && !askTimeout.isZero(), "ask-timeout", "must be positive");
+    require(
+        storeTimeout.compareTo(Duration.ofSeconds(1)) >= 0
+            && storeTimeout.compareTo(Duration.ofMinutes(10)) <= 0,
+        "store-timeout",
+        "must be between 1s and 10m");
     require(tagSlices >= 1 && tagSlices <= 64, "tag-slices", "must be between 1 and 64");
     require(
         deliveryWindow >= 1 && deliveryWindow <= 32,
@@ -87,6 +94,7 @@ public record DeviceSettings(
         c.getDouble("temperature-high"),
         c.getDouble("temperature-clear"),
         c.getDuration("ask-timeout"),
+        c.getDuration("store-timeout"),
         c.getInt("tag-slices"),
         c.getPeriod("warranty"),
         c.getPeriod("battery-warranty"),
