@@ -9,6 +9,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.javadsl.AskPattern;
@@ -111,18 +112,28 @@ public final class UpsDevices {
    * sample).
    */
   public Handle handle(String serial) {
-    return new Handle(ref(serial), settings.storeTimeout());
+    return new Handle(ref(serial), settings);
   }
 
-  /** See {@link #handle}. Thread-safe. */
+  /**
+   * See {@link #handle}. Thread-safe. A QoS 1 sample is acknowledged once what it changed is
+   * stored: the handle asks the entity for each sample whose {@link SampleFacts} differ from those
+   * of the last sample the entity confirmed in this session; a sample with the same facts cannot
+   * change the device's persisted state, so it is handed over without waiting (the PUBACK of most
+   * samples costs no round trip to the entity).
+   */
   public static final class Handle {
+    private static final CompletionStage<UpsDevice.Confirmation> NOTHING_TO_STORE =
+        CompletableFuture.completedFuture(new UpsDevice.Confirmation.Accepted());
     private final EntityRef<UpsDevice.Command> ref;
+    private final DeviceSettings settings;
+    private volatile long storedEpoch = -1;
+    private volatile SampleFacts stored;
+    private final AtomicInteger asking = new AtomicInteger();
 
-    private final Duration storeTimeout;
-
-    private Handle(EntityRef<UpsDevice.Command> ref, Duration storeTimeout) {
+    private Handle(EntityRef<UpsDevice.Command> ref, DeviceSettings settings) {
       this.ref = ref;
-      this.storeTimeout = storeTimeout;
+      this.settings = settings;
     }
 
     /** Hands a validated sample to the entity (QoS 0: nothing to acknowledge). */
@@ -136,8 +147,27 @@ public final class UpsDevices {
      */
     public CompletionStage<UpsDevice.Confirmation> recordTelemetry(
         long epoch, Telemetry telemetry, boolean dup) {
-      return direct(
-          ref.ask(r -> new UpsDevice.RecordTelemetry(epoch, telemetry, dup, r), storeTimeout));
+      SampleFacts facts =
+          SampleFacts.of(telemetry, settings.temperatureHigh(), settings.temperatureClear());
+      // Only while no earlier sample is still being stored: its facts may be about to change.
+      if (asking.get() == 0 && epoch == storedEpoch && facts.equals(stored)) {
+        ref.tell(new UpsDevice.RecordTelemetry(epoch, telemetry));
+        return NOTHING_TO_STORE;
+      }
+      asking.incrementAndGet();
+      CompletionStage<UpsDevice.Confirmation> answer =
+          direct(
+              ref.ask(
+                  r -> new UpsDevice.RecordTelemetry(epoch, telemetry, dup, r),
+                  settings.storeTimeout()));
+      return answer.whenComplete(
+          (reply, failure) -> {
+            if (reply instanceof UpsDevice.Confirmation.Accepted) {
+              stored = facts;
+              storedEpoch = epoch;
+            }
+            asking.decrementAndGet();
+          });
     }
   }
 
