@@ -11,6 +11,7 @@ import io.upsfleet.cluster.device.TelemetryVariable;
 import io.upsfleet.cluster.operation.CommandMessage;
 import io.upsfleet.cluster.operation.CommandReport;
 import java.time.Instant;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -177,6 +178,13 @@ final class MqttTranslator {
       DeviceSession.PendingAck ack,
       String what,
       Timer latency) {
+    CompletableFuture<Void> done = stored.toCompletableFuture();
+    if (done.isDone() && !done.isCompletedExceptionally()) {
+      // Already stored, or nothing to store: acknowledged within this read. A hop through the event
+      // loop's task queue would wait for the whole I/O cycle of every connection of the loop.
+      handler.acknowledge(session, ack);
+      return;
+    }
     long started = System.nanoTime();
     handler.inFlightStarted(session);
     stored.whenComplete(
