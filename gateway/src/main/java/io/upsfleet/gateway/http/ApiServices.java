@@ -159,12 +159,9 @@ public record ApiServices(
         String actor, UUID accountId, String action, String target, String outcome, String details);
   }
 
-  /** What readiness checks besides the MQTT listener. */
+  /** What readiness checks besides the MQTT listener and the database write probe. */
   public interface HealthService {
     /** Whether this node is an Up member of the cluster. */
     boolean clusterUp();
-
-    /** Whether the database answers a trivial query (bounded by a short time-out). */
-    CompletionStage<Boolean> databaseAnswers();
   }
 }

@@ -16,7 +16,6 @@ import io.upsfleet.cluster.device.UpsDevices;
 import io.upsfleet.cluster.licensing.LicenseOrder;
 import io.upsfleet.cluster.licensing.Licensing;
 import io.upsfleet.cluster.operation.Operation;
-import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -252,20 +251,6 @@ public final class ClusterApiServices {
     @Override
     public boolean clusterUp() {
       return cluster.isUp();
-    }
-
-    @Override
-    public CompletionStage<Boolean> databaseAnswers() {
-      return cluster
-          .jdbc()
-          .run(
-              c -> {
-                c.setNetworkTimeout(Runnable::run, 2000);
-                try (Statement st = c.createStatement()) {
-                  st.setQueryTimeout(2);
-                  return st.execute("SELECT 1");
-                }
-              });
     }
   }
 }
