@@ -7,7 +7,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.regex.Pattern;
 
 /**
  * The telemetry variables a UPS may report, named as in Network UPS Tools (DOMAIN.md §2), each with
@@ -21,9 +20,9 @@ public enum TelemetryVariable {
   UPS_TEMPERATURE("ups.temperature", -40, 100),
   UPS_REALPOWER("ups.realpower", 0, 20_000),
   UPS_POWER("ups.power", 0, 20_000),
-  UPS_FIRMWARE("ups.firmware", Pattern.compile("[ -~]{1,64}")),
-  UPS_MODEL("ups.model", Pattern.compile("[A-Za-z0-9 .\\-]{1,32}")),
-  UPS_SERIAL("ups.serial", Pattern.compile("[A-Z0-9]{8,20}")),
+  UPS_FIRMWARE("ups.firmware", CharClass.of(" -~", 1, 64)),
+  UPS_MODEL("ups.model", CharClass.of("A-Za-z0-9 .-", 1, 32)),
+  UPS_SERIAL("ups.serial", CharClass.of("A-Z0-9", 8, 20)),
   UPS_TEST_RESULT(
       "ups.test.result", List.of("passed", "failed", "in progress", "refused", "aborted")),
   BATTERY_CHARGE("battery.charge", 0, 100),
@@ -38,7 +37,7 @@ public enum TelemetryVariable {
   OUTPUT_FREQUENCY("output.frequency", 0, 70),
   OUTPUT_CURRENT("output.current", 0, 100),
   INPUT_SENSITIVITY("input.sensitivity", List.of("high", "medium", "low")),
-  INPUT_TRANSFER_REASON("input.transfer.reason", Pattern.compile("[A-Za-z]{1,48}")),
+  INPUT_TRANSFER_REASON("input.transfer.reason", CharClass.of("A-Za-z", 1, 48)),
   OUTLET_GROUP_0_STATUS("outlet.group.0.status", List.of("on", "off")),
   OUTLET_GROUP_1_STATUS("outlet.group.1.status", List.of("on", "off")),
   OUTLET_GROUP_2_STATUS("outlet.group.2.status", List.of("on", "off"));
@@ -70,7 +69,7 @@ public enum TelemetryVariable {
   private final double min;
   private final double max;
   private final List<String> allowed;
-  private final Pattern pattern;
+  private final CharClass pattern;
 
   TelemetryVariable(String wireName, double min, double max) {
     this(wireName, Kind.NUMBER, min, max, List.of(), null);
@@ -80,7 +79,7 @@ public enum TelemetryVariable {
     this(wireName, Kind.ENUM, 0, 0, allowed, null);
   }
 
-  TelemetryVariable(String wireName, Pattern pattern) {
+  TelemetryVariable(String wireName, CharClass pattern) {
     this(wireName, Kind.TEXT, 0, 0, List.of(), pattern);
   }
 
@@ -89,7 +88,7 @@ public enum TelemetryVariable {
   }
 
   TelemetryVariable(
-      String wireName, Kind kind, double min, double max, List<String> allowed, Pattern pattern) {
+      String wireName, Kind kind, double min, double max, List<String> allowed, CharClass pattern) {
     this.wireName = wireName;
     this.kind = kind;
     this.min = min;
@@ -145,7 +144,7 @@ public enum TelemetryVariable {
             ? Optional.empty()
             : Optional.of(wireName + " must be one of " + allowed);
       case TEXT:
-        return pattern.matcher(value).matches()
+        return pattern.matches(value)
             ? Optional.empty()
             : Optional.of(wireName + " has an invalid format");
       case DATE:

@@ -260,7 +260,7 @@ final class PayloadReader {
     String text = string(parser, "ts", true);
     Instant ts;
     try {
-      ts = Instant.parse(text);
+      ts = Instants.parse(text);
     } catch (DateTimeException e) {
       throw new Reject(
           PayloadRejection.INVALID_VALUE,
