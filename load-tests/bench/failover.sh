@@ -34,6 +34,8 @@ pg_port=$(sed -n 4p "$data/postgres/postmaster.pid")
 for n in 2 3; do
   UPSFLEET_DB_URL="jdbc:postgresql://127.0.0.1:$pg_port/upsfleet" UPSFLEET_DATA_DIR="$data" \
     UPSFLEET_HTTP_PORT=3808$n UPSFLEET_MQTT_PORT=3188$((3 + n)) UPSFLEET_CLUSTER_PORT=2552$((n - 1)) \
+    UPSFLEET_TLS_CERT="$data/tls/server.pem" UPSFLEET_TLS_KEY="$data/tls/server-key.pem" \
+    UPSFLEET_MQTT_TLS_PORT=0 UPSFLEET_HTTPS_PORT=0 UPSFLEET_MQTT_PLAIN=true \
     java -Xms1g -Xmx2g -XX:+UseZGC -jar "$jar" node > "$data/node-$n.log" 2>&1 &
   pids+=($!)
 done

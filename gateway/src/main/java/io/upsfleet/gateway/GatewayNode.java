@@ -18,6 +18,8 @@ import io.upsfleet.gateway.http.HttpSettings;
 import io.upsfleet.gateway.mqtt.ClusterDeviceSessions;
 import io.upsfleet.gateway.mqtt.MqttServer;
 import io.upsfleet.gateway.mqtt.MqttSettings;
+import io.upsfleet.gateway.tls.ServerTls;
+import io.upsfleet.gateway.tls.TlsSettings;
 import io.upsfleet.persistence.DataSources;
 import io.upsfleet.persistence.DatabaseSettings;
 import io.upsfleet.persistence.Migrations;
@@ -46,6 +48,7 @@ public final class GatewayNode implements AutoCloseable {
   private final DatabaseProbe probe;
   private final MqttServer mqtt;
   private final HttpApi http;
+  private final ServerTls tls;
   private final AtomicBoolean closing = new AtomicBoolean();
 
   private GatewayNode(
@@ -53,8 +56,10 @@ public final class GatewayNode implements AutoCloseable {
       UpsfleetCluster cluster,
       DatabaseProbe probe,
       MqttServer mqtt,
-      HttpApi http) {
+      HttpApi http,
+      ServerTls tls) {
     this.dataSource = dataSource;
+    this.tls = tls;
     this.cluster = cluster;
     this.probe = probe;
     this.mqtt = mqtt;
@@ -86,6 +91,8 @@ public final class GatewayNode implements AutoCloseable {
       IntConsumer httpListening) {
     MqttSettings mqttSettings = MqttSettings.fromConfig(config);
     HttpSettings httpSettings = HttpSettings.fromConfig(config);
+    TlsSettings tlsSettings = TlsSettings.fromConfig(config);
+    ServerTls tls = tlsSettings.enabled() ? ServerTls.start(tlsSettings) : null;
     DatabaseProbe.Settings probeSettings = DatabaseProbe.Settings.fromConfig(config);
     ActorSystem<Void> system = UpsfleetCluster.createSystem(config, db);
     HttpApi http = null;
@@ -94,7 +101,7 @@ public final class GatewayNode implements AutoCloseable {
     DatabaseProbe probe = null;
     MqttServer mqtt = null;
     try {
-      http = HttpApi.bind(httpSettings, system);
+      http = HttpApi.bind(httpSettings, tls, system);
       httpListening.accept(http.port());
       ds = awaitDatabase(db, config.getDuration("upsfleet.gateway.startup.database-wait"));
       int applied = Migrations.migrate(ds);
@@ -113,6 +120,7 @@ public final class GatewayNode implements AutoCloseable {
       probe = DatabaseProbe.start(ds, cluster.nodeId(), probeSettings);
       PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
       EntityCountGauge.register(registry, cluster);
+      if (tls != null) tls.registerMetrics(registry, clock);
       registerHistoryMeters(registry, cluster.telemetryHistory());
       FunctionCounter.builder(
               "read.model.gaps.repaired",
@@ -128,6 +136,8 @@ public final class GatewayNode implements AutoCloseable {
       mqtt =
           MqttServer.start(
               mqttSettings,
+              tls,
+              tlsSettings.plainMqtt(),
               new ClusterDeviceSessions(cluster, mqttSettings, registry),
               registry,
               clock);
@@ -139,7 +149,7 @@ public final class GatewayNode implements AutoCloseable {
           () -> listening != null,
           probe::writable,
           clock);
-      GatewayNode node = new GatewayNode(ds, cluster, probe, mqtt, http);
+      GatewayNode node = new GatewayNode(ds, cluster, probe, mqtt, http, tls);
       node.closeListenersOnShutdown(config);
       return node;
     } catch (Exception e) {
@@ -149,6 +159,7 @@ public final class GatewayNode implements AutoCloseable {
       if (cluster != null) cluster.close(Duration.ofSeconds(10));
       else system.terminate();
       if (ds != null) ds.close();
+      if (tls != null) tls.close();
       if (e instanceof RuntimeException re) throw re;
       throw new IllegalStateException("node failed to start: " + e, e);
     }
@@ -191,6 +202,16 @@ public final class GatewayNode implements AutoCloseable {
 
   public int httpPort() {
     return http.port();
+  }
+
+  /** The port of MQTT over TLS; -1 when TLS is off. */
+  public int mqttTlsPort() {
+    return mqtt.tlsPort();
+  }
+
+  /** The port of the HTTPS API; -1 when TLS is off. */
+  public int httpsPort() {
+    return http.httpsPort();
   }
 
   /**
@@ -283,6 +304,7 @@ public final class GatewayNode implements AutoCloseable {
     probe.close();
     cluster.close(Duration.ofSeconds(20));
     dataSource.close();
+    if (tls != null) tls.close();
   }
 
   private static void registerHistoryMeters(MeterRegistry registry, TelemetryHistory history) {

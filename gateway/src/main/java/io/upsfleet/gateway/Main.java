@@ -2,7 +2,9 @@ package io.upsfleet.gateway;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
+import com.typesafe.config.ConfigValueFactory;
 import io.upsfleet.cluster.UpsfleetCluster;
+import io.upsfleet.gateway.tls.LocalCa;
 import io.upsfleet.persistence.DatabaseSettings;
 import io.upsfleet.persistence.EmbeddedDatabase;
 import java.io.IOException;
@@ -54,6 +56,7 @@ public final class Main {
         UpsfleetCluster.loadConfig(
             ConfigFactory.parseResourcesAnySyntax("application")
                 .withFallback(ConfigFactory.parseResources("upsfleet-node.conf")));
+    config = demo ? withDemoCertificates(config) : productionTls(config);
     DatabaseSettings db = DatabaseSettings.fromConfig(config);
     EmbeddedDatabase embedded = null;
     if (db.embedded()) {
@@ -90,7 +93,20 @@ public final class Main {
     System.out.printf(
         "  HTTP API   http://127.0.0.1:%d/api/v1   (health: /health/ready, metrics: /metrics)%n",
         node.httpPort());
-    System.out.printf("  MQTT       tcp://127.0.0.1:%d%n", node.mqttPort());
+    if (node.mqttPort() > 0)
+      System.out.printf("  MQTT       tcp://127.0.0.1:%d%n", node.mqttPort());
+    if (node.mqttTlsPort() > 0) {
+      System.out.printf("  MQTT/TLS   mqtts://127.0.0.1:%d%n", node.mqttTlsPort());
+      System.out.printf("  HTTPS API  https://127.0.0.1:%d/api/v1%n", node.httpsPort());
+    }
+    if (demo && node.mqttTlsPort() > 0) {
+      String ca = config.getString("upsfleet.tls.ca-file-hint");
+      System.out.printf(
+          "  TLS check  mosquitto_pub --cafile %s -h localhost -p %d -i SERIAL -u SERIAL -P SECRET"
+              + " -t ups/SERIAL/telemetry -m '{...}'%n"
+              + "             curl --cacert %s https://localhost:%d/health/ready%n",
+          ca, node.mqttTlsPort(), ca, node.httpsPort());
+    }
     if (!password.isEmpty())
       System.out.printf("  Sign in    user '%s', password '%s'%n", user, password);
     if (config.getString("upsfleet.mail.smtp.host").isEmpty()) {
@@ -106,6 +122,46 @@ public final class Main {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
+  }
+
+  /**
+   * The demo serves TLS beside its plain ports: unless a certificate is configured, a local
+   * certificate authority is made in {@code <data-dir>/tls} on first start and issues the node's
+   * certificate.
+   */
+  private static Config withDemoCertificates(Config config) {
+    Path dir = Path.of(config.getString("upsfleet.data-dir")).resolve("tls");
+    if (!config.getString("upsfleet.tls.cert").isBlank()) {
+      return config.withValue(
+          "upsfleet.tls.ca-file-hint", ConfigValueFactory.fromAnyRef("<your CA file>"));
+    }
+    LocalCa ca = LocalCa.openOrCreate(dir);
+    return config
+        .withValue(
+            "upsfleet.tls.cert",
+            ConfigValueFactory.fromAnyRef(ca.serverCertFile().toAbsolutePath().toString()))
+        .withValue(
+            "upsfleet.tls.key",
+            ConfigValueFactory.fromAnyRef(ca.serverKeyFile().toAbsolutePath().toString()))
+        .withValue(
+            "upsfleet.tls.ca-file-hint",
+            ConfigValueFactory.fromAnyRef(ca.caFile().toAbsolutePath().toString()));
+  }
+
+  /**
+   * A production node serves TLS: it refuses to start without a certificate, and plain MQTT is off
+   * unless {@code UPSFLEET_MQTT_PLAIN=true} is set.
+   */
+  private static Config productionTls(Config config) {
+    if (config.getString("upsfleet.tls.cert").isBlank()) {
+      throw new IllegalStateException(
+          "a node serves MQTT and HTTPS over TLS: set UPSFLEET_TLS_CERT and UPSFLEET_TLS_KEY to the"
+              + " PEM certificate chain and private key of this node (see README, 'TLS')");
+    }
+    if (System.getenv("UPSFLEET_MQTT_PLAIN") == null) {
+      config = config.withValue("upsfleet.tls.plain-mqtt", ConfigValueFactory.fromAnyRef(false));
+    }
+    return config;
   }
 
   /**

@@ -1,8 +1,10 @@
 package io.upsfleet.gateway.http;
 
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.upsfleet.gateway.tls.ServerTls;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
@@ -11,8 +13,10 @@ import org.apache.pekko.Done;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.http.javadsl.Http;
 import org.apache.pekko.http.javadsl.ServerBinding;
+import org.apache.pekko.http.javadsl.model.HttpHeader;
 import org.apache.pekko.http.javadsl.model.HttpRequest;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
+import org.apache.pekko.http.javadsl.model.headers.RawHeader;
 import org.apache.pekko.http.javadsl.server.AllDirectives;
 import org.apache.pekko.http.javadsl.server.Route;
 import org.apache.pekko.japi.function.Function;
@@ -27,7 +31,10 @@ import org.slf4j.LoggerFactory;
  */
 public final class HttpApi extends AllDirectives implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(HttpApi.class);
+  private static final HttpHeader HSTS =
+      RawHeader.create("Strict-Transport-Security", "max-age=31536000");
   private final ServerBinding binding;
+  private final ServerBinding httpsBinding;
   private final ActorSystem<?> system;
   private final AtomicReference<Function<HttpRequest, CompletionStage<HttpResponse>>> handler;
   private CompletionStage<Done> unbound;
@@ -35,9 +42,11 @@ public final class HttpApi extends AllDirectives implements AutoCloseable {
 
   private HttpApi(
       ServerBinding binding,
+      ServerBinding httpsBinding,
       ActorSystem<?> system,
       AtomicReference<Function<HttpRequest, CompletionStage<HttpResponse>>> handler) {
     this.binding = binding;
+    this.httpsBinding = httpsBinding;
     this.system = system;
     this.handler = handler;
   }
@@ -47,6 +56,14 @@ public final class HttpApi extends AllDirectives implements AutoCloseable {
    * {@link #serve}; throws {@link IllegalStateException} naming host and port when it cannot.
    */
   public static HttpApi bind(HttpSettings settings, ActorSystem<?> system) {
+    return bind(settings, null, system);
+  }
+
+  /**
+   * {@link #bind(HttpSettings, ActorSystem)}, and HTTPS on the TLS settings' port when {@code tls}
+   * is given (its responses carry {@code Strict-Transport-Security}).
+   */
+  public static HttpApi bind(HttpSettings settings, ServerTls tls, ActorSystem<?> system) {
     AtomicReference<Function<HttpRequest, CompletionStage<HttpResponse>>> handler =
         new AtomicReference<>(sealed(OpsRoutes.starting()).handler(system));
     try {
@@ -59,7 +76,9 @@ public final class HttpApi extends AllDirectives implements AutoCloseable {
               .toCompletableFuture()
               .get(15, TimeUnit.SECONDS);
       log.info("HTTP API listening on {}", b.localAddress());
-      return new HttpApi(b, system, handler);
+      ServerBinding https =
+          tls == null ? null : bindHttps(settings.host(), tls, system, handler, b);
+      return new HttpApi(b, https, system, handler);
     } catch (Exception e) {
       throw new IllegalStateException(
           "cannot listen for HTTP on "
@@ -69,6 +88,39 @@ public final class HttpApi extends AllDirectives implements AutoCloseable {
               + ": "
               + (e.getCause() != null ? e.getCause().getMessage() : e.toString())
               + " (set UPSFLEET_HTTP_PORT to another port)",
+          e);
+    }
+  }
+
+  private static ServerBinding bindHttps(
+      String host,
+      ServerTls tls,
+      ActorSystem<?> system,
+      AtomicReference<Function<HttpRequest, CompletionStage<HttpResponse>>> handler,
+      ServerBinding plain) {
+    int port = tls.settings().httpsPort();
+    try {
+      ServerBinding b =
+          Http.get(system)
+              .newServerAt(host, port)
+              .enableHttps(tls.httpsContext())
+              .bind(
+                  (Function<HttpRequest, CompletionStage<HttpResponse>>)
+                      request -> handler.get().apply(request).thenApply(r -> r.addHeader(HSTS)))
+              .toCompletableFuture()
+              .get(15, TimeUnit.SECONDS);
+      log.info("HTTPS API listening on {}", b.localAddress());
+      return b;
+    } catch (Exception e) {
+      plain.unbind();
+      throw new IllegalStateException(
+          "cannot listen for HTTPS on "
+              + host
+              + ":"
+              + port
+              + ": "
+              + (e.getCause() != null ? e.getCause().getMessage() : e.toString())
+              + " (set UPSFLEET_HTTPS_PORT to another port)",
           e);
     }
   }
@@ -98,9 +150,20 @@ public final class HttpApi extends AllDirectives implements AutoCloseable {
     return binding.localAddress().getPort();
   }
 
+  /** The bound HTTPS port; -1 when HTTPS is off. */
+  public int httpsPort() {
+    return httpsBinding == null ? -1 : httpsBinding.localAddress().getPort();
+  }
+
   /** Stops accepting connections ({@code service-unbind}); open ones stay. Idempotent. */
   public synchronized CompletionStage<Done> stopAccepting() {
-    if (unbound == null) unbound = binding.unbind().thenApply(unused -> Done.getInstance());
+    if (unbound == null) {
+      CompletionStage<Done> plain = binding.unbind().thenApply(unused -> Done.getInstance());
+      unbound =
+          httpsBinding == null
+              ? plain
+              : plain.thenCombine(httpsBinding.unbind(), (a, b) -> Done.getInstance());
+    }
     return unbound;
   }
 
@@ -114,6 +177,11 @@ public final class HttpApi extends AllDirectives implements AutoCloseable {
           stopAccepting()
               .exceptionally(e -> Done.getInstance())
               .thenCompose(unused -> binding.terminate(deadline))
+              .thenCompose(
+                  unused ->
+                      httpsBinding == null
+                          ? CompletableFuture.completedFuture(null)
+                          : httpsBinding.terminate(deadline))
               .thenApply(unused -> Done.getInstance());
     }
     return stopped;

@@ -59,6 +59,11 @@ public final class ClusterDeviceSessions implements DeviceSessions {
   }
 
   @Override
+  public CompletionStage<Optional<UUID>> authenticateCertified(String serial) {
+    return authenticator.authenticateCertified(serial);
+  }
+
+  @Override
   public CompletionStage<Long> attach(String serial, String remoteAddress, Connection connection) {
     ActorRef<Object> link =
         system.systemActorOf(

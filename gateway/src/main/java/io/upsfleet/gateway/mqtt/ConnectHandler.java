@@ -20,6 +20,7 @@ import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -163,7 +164,20 @@ final class ConnectHandler extends ChannelInboundHandlerAdapter {
       return;
     }
     session.serial = clientId;
-    if (!header.hasUserName() || !header.hasPassword() || payload.passwordInBytes() == null) {
+    Optional<Set<String>> certified = DeviceCertificates.names(ctx.pipeline());
+    if (certified.isPresent() && !certified.get().contains(clientId)) {
+      // A verified certificate of another device: refused, whatever secret comes with it.
+      refuseLater(
+          ctx,
+          session,
+          received,
+          MqttConnectReturnCode.CONNECTION_REFUSED_NOT_AUTHORIZED,
+          "certificate_mismatch");
+      return;
+    }
+    boolean byCertificate = certified.isPresent() && !header.hasPassword();
+    if (!byCertificate
+        && (!header.hasUserName() || !header.hasPassword() || payload.passwordInBytes() == null)) {
       refuseLater(
           ctx,
           session,
@@ -172,7 +186,7 @@ final class ConnectHandler extends ChannelInboundHandlerAdapter {
           "bad_credentials");
       return;
     }
-    if (!clientId.equals(payload.userName())) {
+    if (header.hasUserName() && !clientId.equals(payload.userName())) {
       refuseLater(
           ctx,
           session,
@@ -193,7 +207,7 @@ final class ConnectHandler extends ChannelInboundHandlerAdapter {
     }
     int keepAlive = clampKeepAlive(header.keepAliveTimeSeconds());
     ctx.channel().config().setAutoRead(false);
-    byte[] password = payload.passwordInBytes();
+    byte[] password = byCertificate ? null : payload.passwordInBytes();
     boolean admitted =
         edge.attachGate.enter(
             () ->
@@ -225,8 +239,9 @@ final class ConnectHandler extends ChannelInboundHandlerAdapter {
       byte[] password,
       Instant received,
       int keepAlive) {
-    edge.sessions
-        .authenticate(clientId, password)
+    (password == null
+            ? edge.sessions.authenticateCertified(clientId)
+            : edge.sessions.authenticate(clientId, password))
         .whenComplete(
             (account, err) ->
                 ctx.executor()

@@ -72,6 +72,25 @@ final class DeviceAuthenticator {
         });
   }
 
+  /**
+   * The owning account of {@code serial}, whose client certificate was verified by the TLS
+   * handshake; empty when the serial has no credential (never registered, or deregistered).
+   */
+  CompletionStage<Optional<UUID>> authenticateCertified(String serial) {
+    if (unknown.getIfPresent(serial) != null)
+      return CompletableFuture.completedFuture(Optional.empty());
+    return cache
+        .get(serial)
+        .thenApply(
+            cred -> {
+              if (cred.isEmpty()) {
+                cache.synchronous().invalidate(serial);
+                unknown.put(serial, Boolean.TRUE);
+              }
+              return cred.map(DeviceCredentials.Credential::accountId);
+            });
+  }
+
   /** Forgets that {@code serial} was unknown: it has just been registered. */
   void registered(String serial) {
     unknown.invalidate(serial);

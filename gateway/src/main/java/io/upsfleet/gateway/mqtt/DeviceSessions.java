@@ -20,6 +20,12 @@ public interface DeviceSessions {
   CompletionStage<Optional<UUID>> authenticate(String serial, byte[] secret);
 
   /**
+   * The owning account of {@code serial}, whose client certificate the TLS handshake has verified
+   * (mutual TLS in place of the secret); empty when there is no such device.
+   */
+  CompletionStage<Optional<UUID>> authenticateCertified(String serial);
+
+  /**
    * Opens a session of {@code serial} for {@code connection}, through which the device's entity
    * reaches it until {@link Connection#closed()} completes. Completes with the session's epoch
    * (positive), or exceptionally when the entity refused it or did not answer in time.

@@ -13,8 +13,10 @@ import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.ssl.SslContext;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.GlobalEventExecutor;
+import io.upsfleet.gateway.tls.ServerTls;
 import java.net.BindException;
 import java.net.InetSocketAddress;
 import java.time.Clock;
@@ -38,6 +40,7 @@ public final class MqttServer implements AutoCloseable {
   private final EventLoopGroup boss;
   private final EventLoopGroup workers;
   private final Channel serverChannel;
+  private final Channel tlsChannel;
   private final ChannelGroup connections;
   private CompletionStage<Done> unbound;
   private CompletionStage<Done> disconnected;
@@ -47,18 +50,40 @@ public final class MqttServer implements AutoCloseable {
       EventLoopGroup boss,
       EventLoopGroup workers,
       Channel serverChannel,
+      Channel tlsChannel,
       ChannelGroup connections) {
     this.boss = boss;
     this.workers = workers;
     this.serverChannel = serverChannel;
+    this.tlsChannel = tlsChannel;
     this.connections = connections;
   }
 
   /**
-   * Binds the listener; throws {@link IllegalStateException} naming host and port when it cannot.
+   * Binds the plain listener; throws {@link IllegalStateException} naming host and port when it
+   * cannot.
    */
   public static MqttServer start(
       MqttSettings settings, DeviceSessions sessions, MeterRegistry registry, Clock clock) {
+    return start(settings, null, true, sessions, registry, clock);
+  }
+
+  /**
+   * Binds the plain listener (when {@code plain}) and MQTT over TLS (when {@code tls} is given);
+   * throws {@link IllegalStateException} naming host and port when one cannot be bound.
+   */
+  public static MqttServer start(
+      MqttSettings settings,
+      ServerTls tls,
+      boolean plain,
+      DeviceSessions sessions,
+      MeterRegistry registry,
+      Clock clock) {
+    if (!plain && tls == null) {
+      throw new IllegalStateException(
+          "neither plain MQTT nor MQTT over TLS is configured (set UPSFLEET_TLS_CERT and"
+              + " UPSFLEET_TLS_KEY, or UPSFLEET_MQTT_PLAIN=true)");
+    }
     MqttEdge edge = new MqttEdge(settings, sessions, new MqttMetrics(registry), clock);
     EventLoopGroup boss = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
     EventLoopGroup workers =
@@ -66,52 +91,113 @@ public final class MqttServer implements AutoCloseable {
     ChannelGroup connections =
         new DefaultChannelGroup("mqtt-connections", GlobalEventExecutor.INSTANCE);
     MqttChannelInitializer initializer = new MqttChannelInitializer(edge);
+    Channel plainChannel = null;
     try {
-      Channel ch =
-          new ServerBootstrap()
-              .group(boss, workers)
-              .channel(NioServerSocketChannel.class)
-              .option(ChannelOption.SO_BACKLOG, 4096)
-              .option(ChannelOption.SO_REUSEADDR, true)
-              .childOption(ChannelOption.TCP_NODELAY, true)
-              // Replies pile up only for a client that does not read; past the high mark it is cut
-              // (THROTTLED).
-              .childOption(
-                  ChannelOption.WRITE_BUFFER_WATER_MARK,
-                  new WriteBufferWaterMark(32 * 1024, 64 * 1024))
-              .childHandler(
-                  new ChannelInitializer<SocketChannel>() {
-                    @Override
-                    protected void initChannel(SocketChannel c) {
-                      connections.add(c);
-                      c.pipeline().addLast("init", initializer);
-                    }
-                  })
-              .bind(new InetSocketAddress(settings.host(), settings.port()))
-              .sync()
-              .channel();
-      log.info("MQTT listening on {}", ch.localAddress());
-      return new MqttServer(boss, workers, ch, connections);
+      if (plain) {
+        plainChannel =
+            bind(boss, workers, connections, initializer, null, settings.host(), settings.port());
+        log.info("MQTT listening on {}", plainChannel.localAddress());
+      }
+      Channel tlsChannel = null;
+      if (tls != null) {
+        int port = tls.settings().mqttPort();
+        try {
+          tlsChannel =
+              bind(
+                  boss,
+                  workers,
+                  connections,
+                  initializer,
+                  tls.mqttContext(),
+                  settings.host(),
+                  port);
+        } catch (Exception e) {
+          throw new BindFailure(port, "UPSFLEET_MQTT_TLS_PORT", e);
+        }
+        log.info("MQTT over TLS listening on {}", tlsChannel.localAddress());
+      }
+      return new MqttServer(boss, workers, plainChannel, tlsChannel, connections);
     } catch (Exception e) {
+      if (plainChannel != null) plainChannel.close();
       boss.shutdownGracefully(0, 1, TimeUnit.SECONDS);
       workers.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+      int port = e instanceof BindFailure b ? b.port : settings.port();
+      String variable = e instanceof BindFailure b ? b.variable : "UPSFLEET_MQTT_PORT";
+      Throwable cause = e instanceof BindFailure ? e.getCause() : e;
       String why =
-          e instanceof BindException ? "the port is already in use or not permitted" : e.toString();
+          cause instanceof BindException
+              ? "the port is already in use or not permitted"
+              : cause.toString();
       throw new IllegalStateException(
           "cannot listen for MQTT on "
               + settings.host()
               + ":"
-              + settings.port()
+              + port
               + ": "
               + why
-              + " (set UPSFLEET_MQTT_PORT to another port)",
-          e);
+              + " (set "
+              + variable
+              + " to another port)",
+          cause);
     }
   }
 
-  /** The bound port (useful when configured as 0). */
+  /** A TLS listener that could not be bound: which port, and the variable that sets it. */
+  private static final class BindFailure extends Exception {
+    final int port;
+    final String variable;
+
+    BindFailure(int port, String variable, Exception cause) {
+      super(cause);
+      this.port = port;
+      this.variable = variable;
+    }
+  }
+
+  private static Channel bind(
+      EventLoopGroup boss,
+      EventLoopGroup workers,
+      ChannelGroup connections,
+      MqttChannelInitializer initializer,
+      SslContext tls,
+      String host,
+      int port)
+      throws InterruptedException {
+    return new ServerBootstrap()
+        .group(boss, workers)
+        .channel(NioServerSocketChannel.class)
+        .option(ChannelOption.SO_BACKLOG, 4096)
+        .option(ChannelOption.SO_REUSEADDR, true)
+        .childOption(ChannelOption.TCP_NODELAY, true)
+        // Replies pile up only for a client that does not read; past the high mark it is cut
+        // (THROTTLED).
+        .childOption(
+            ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(32 * 1024, 64 * 1024))
+        .childHandler(
+            new ChannelInitializer<SocketChannel>() {
+              @Override
+              protected void initChannel(SocketChannel c) {
+                connections.add(c);
+                // The handshake is bounded by the handler's own time-out (10 s by default).
+                if (tls != null) c.pipeline().addLast("tls", tls.newHandler(c.alloc()));
+                c.pipeline().addLast("init", initializer);
+              }
+            })
+        .bind(new InetSocketAddress(host, port))
+        .sync()
+        .channel();
+  }
+
+  /** The bound port of plain MQTT (useful when configured as 0); -1 when it is off. */
   public int port() {
-    return ((InetSocketAddress) serverChannel.localAddress()).getPort();
+    return serverChannel == null
+        ? -1
+        : ((InetSocketAddress) serverChannel.localAddress()).getPort();
+  }
+
+  /** The bound port of MQTT over TLS; -1 when it is off. */
+  public int tlsPort() {
+    return tlsChannel == null ? -1 : ((InetSocketAddress) tlsChannel.localAddress()).getPort();
   }
 
   /** Number of open device connections. */
@@ -124,7 +210,17 @@ public final class MqttServer implements AutoCloseable {
    * stay. Idempotent.
    */
   public synchronized CompletionStage<Done> stopAccepting() {
-    if (unbound == null) unbound = done(serverChannel.close());
+    if (unbound == null) {
+      CompletionStage<Done> plain =
+          serverChannel == null
+              ? CompletableFuture.completedFuture(Done.getInstance())
+              : done(serverChannel.close());
+      CompletionStage<Done> tls =
+          tlsChannel == null
+              ? CompletableFuture.completedFuture(Done.getInstance())
+              : done(tlsChannel.close());
+      unbound = plain.thenCombine(tls, (a, b) -> Done.getInstance());
+    }
     return unbound;
   }
 

@@ -48,6 +48,12 @@ final class FakeDeviceSessions implements DeviceSessions {
   }
 
   @Override
+  public CompletionStage<Optional<UUID>> authenticateCertified(String serial) {
+    return CompletableFuture.completedFuture(
+        secrets.containsKey(serial) ? Optional.of(ACCOUNT) : Optional.empty());
+  }
+
+  @Override
   public CompletionStage<Long> attach(String serial, String remoteAddress, Connection connection) {
     attached.add(serial);
     this.connection = connection;

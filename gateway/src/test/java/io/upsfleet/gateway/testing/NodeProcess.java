@@ -2,6 +2,7 @@ package io.upsfleet.gateway.testing;
 
 import io.upsfleet.api.client.UpsfleetClient;
 import io.upsfleet.gateway.Main;
+import io.upsfleet.gateway.tls.LocalCa;
 import io.upsfleet.persistence.DatabaseSettings;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -115,6 +116,13 @@ public final class NodeProcess {
     env.put("UPSFLEET_SEED_NODES", seeds);
     env.put("UPSFLEET_BOOTSTRAP_USER", "support");
     env.put("UPSFLEET_BOOTSTRAP_PASSWORD", PASSWORD);
+    // A production node needs a certificate; these tests speak plain MQTT and HTTP beside it.
+    LocalCa ca = LocalCa.openOrCreate(data.resolve("tls"));
+    env.put("UPSFLEET_TLS_CERT", ca.serverCertFile().toString());
+    env.put("UPSFLEET_TLS_KEY", ca.serverKeyFile().toString());
+    env.put("UPSFLEET_MQTT_TLS_PORT", "0");
+    env.put("UPSFLEET_HTTPS_PORT", "0");
+    env.put("UPSFLEET_MQTT_PLAIN", "true");
     pb.redirectErrorStream(true).redirectOutput(log.toFile());
     return new NodeProcess(name, httpPort, mqttPort, log, pb.start());
   }
