@@ -26,13 +26,18 @@ wait_ready() {
   echo "node on HTTP port $1 did not become ready" >&2; return 1
 }
 
-UPSFLEET_DATA_DIR="$data" UPSFLEET_HTTP_PORT=38081 UPSFLEET_MQTT_PORT=31884 UPSFLEET_CLUSTER_PORT=25520 \
+# The nodes talk over mutual TLS: one certificate per node from a local authority in $data/cluster-tls.
+java -jar "$jar" certificates "$data/cluster-tls" node-1 node-2 node-3 > /dev/null
+cluster_tls() {
+  echo "UPSFLEET_CLUSTER_TLS_CERT=$data/cluster-tls/node-$1.pem UPSFLEET_CLUSTER_TLS_KEY=$data/cluster-tls/node-$1-key.pem UPSFLEET_CLUSTER_TLS_CA=$data/cluster-tls/ca.pem"
+}
+env $(cluster_tls 1) UPSFLEET_DATA_DIR="$data" UPSFLEET_HTTP_PORT=38081 UPSFLEET_MQTT_PORT=31884 UPSFLEET_CLUSTER_PORT=25520 \
   java -Xms1g -Xmx2g -XX:+UseZGC -jar "$jar" demo > "$data/node-1.log" 2>&1 &
 pids+=($!)
 wait_ready 38081
 pg_port=$(sed -n 4p "$data/postgres/postmaster.pid")
 for n in 2 3; do
-  UPSFLEET_DB_URL="jdbc:postgresql://127.0.0.1:$pg_port/upsfleet" UPSFLEET_DATA_DIR="$data" \
+  env $(cluster_tls $n) UPSFLEET_DB_URL="jdbc:postgresql://127.0.0.1:$pg_port/upsfleet" UPSFLEET_DATA_DIR="$data" \
     UPSFLEET_HTTP_PORT=3808$n UPSFLEET_MQTT_PORT=3188$((3 + n)) UPSFLEET_CLUSTER_PORT=2552$((n - 1)) \
     UPSFLEET_TLS_CERT="$data/tls/server.pem" UPSFLEET_TLS_KEY="$data/tls/server-key.pem" \
     UPSFLEET_MQTT_TLS_PORT=0 UPSFLEET_HTTPS_PORT=0 UPSFLEET_MQTT_PLAIN=true \

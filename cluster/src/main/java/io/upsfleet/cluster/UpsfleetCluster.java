@@ -23,6 +23,8 @@ import io.upsfleet.cluster.notify.MailSettings;
 import io.upsfleet.cluster.telemetry.TelemetryHistory;
 import io.upsfleet.cluster.telemetry.TelemetryHistorySettings;
 import io.upsfleet.persistence.DatabaseSettings;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -128,10 +130,43 @@ public final class UpsfleetCluster implements AutoCloseable {
   public static Config loadConfig(Config app, Map<String, String> env) {
     Config config =
         ConfigFactory.load(app.withFallback(ConfigFactory.parseResources("upsfleet-cluster.conf")));
+    config = withClusterTls(config);
     String seeds = env.get(SEED_NODES_ENV);
     if (seeds == null || seeds.isBlank()) return config;
     List<String> list = seedNodes(seeds, config.getString("upsfleet.cluster.system-name"));
     return config.withValue("pekko.cluster.seed-nodes", ConfigValueFactory.fromIterable(list));
+  }
+
+  /**
+   * Switches Artery to mutual TLS ({@code tls-tcp}, Pekko's {@code RotatingKeysSSLEngineProvider})
+   * when {@code upsfleet.cluster.tls} names a certificate, key and authority.
+   *
+   * @throws IllegalArgumentException naming the key when only some are set or a file is unreadable
+   */
+  static Config withClusterTls(Config config) {
+    String base = "upsfleet.cluster.tls.";
+    String cert = config.getString(base + "cert").trim();
+    String key = config.getString(base + "key").trim();
+    String ca = config.getString(base + "ca").trim();
+    if (cert.isEmpty() && key.isEmpty() && ca.isEmpty()) return config;
+    for (String[] entry : new String[][] {{"cert", cert}, {"key", key}, {"ca", ca}}) {
+      if (entry[1].isEmpty())
+        throw new IllegalArgumentException(
+            base + entry[0] + " must be set with the other two (cert, key, ca)");
+      if (!Files.isReadable(Path.of(entry[1])))
+        throw new IllegalArgumentException(
+            base + entry[0] + " names a file that cannot be read: " + entry[1]);
+    }
+    String engine = "pekko.remote.artery.ssl.rotating-keys-engine.";
+    return config
+        .withValue("pekko.remote.artery.transport", ConfigValueFactory.fromAnyRef("tls-tcp"))
+        .withValue(
+            "pekko.remote.artery.ssl.ssl-engine-provider",
+            ConfigValueFactory.fromAnyRef(
+                "org.apache.pekko.remote.artery.tcp.ssl.RotatingKeysSSLEngineProvider"))
+        .withValue(engine + "cert-file", ConfigValueFactory.fromAnyRef(cert))
+        .withValue(engine + "key-file", ConfigValueFactory.fromAnyRef(key))
+        .withValue(engine + "ca-cert-file", ConfigValueFactory.fromAnyRef(ca));
   }
 
   private static List<String> seedNodes(String value, String systemName) {

@@ -15,6 +15,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.Base64;
+import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -36,11 +37,17 @@ public final class Main {
 
   public static void main(String[] args) {
     String mode = args.length == 0 ? "" : args[0];
+    if (mode.equals("certificates") && args.length >= 3) {
+      certificates(Path.of(args[1]), List.of(args).subList(2, args.length));
+      return;
+    }
     if (!mode.equals("demo") && !mode.equals("node")) {
       System.err.println(
-          "usage: upsfleet demo | node\n"
-              + "  demo  embedded PostgreSQL under UPSFLEET_DATA_DIR (default ./data), one node, a printed login\n"
-              + "  node  a node against UPSFLEET_DB_URL / UPSFLEET_DB_USER / UPSFLEET_DB_PASSWORD");
+          "usage: upsfleet demo | node | certificates DIR NODE-NAME...\n"
+              + "  demo          embedded PostgreSQL under UPSFLEET_DATA_DIR (default ./data), one node, a printed login\n"
+              + "  node          a node against UPSFLEET_DB_URL / UPSFLEET_DB_USER / UPSFLEET_DB_PASSWORD\n"
+              + "  certificates  a local certificate authority in DIR (made if absent), a server certificate and\n"
+              + "                one cluster certificate per node name, for trying TLS and a cluster out");
       System.exit(2);
     }
     try {
@@ -156,12 +163,40 @@ public final class Main {
     if (config.getString("upsfleet.tls.cert").isBlank()) {
       throw new IllegalStateException(
           "a node serves MQTT and HTTPS over TLS: set UPSFLEET_TLS_CERT and UPSFLEET_TLS_KEY to the"
-              + " PEM certificate chain and private key of this node (see README, 'TLS')");
+              + " PEM certificate chain and private key of this node (see README, 'TLS'; 'upsfleet"
+              + " certificates' makes a local authority to try it out)");
+    }
+    if (config.getString("upsfleet.cluster.tls.cert").isBlank()) {
+      throw new IllegalStateException(
+          "nodes talk to each other over mutual TLS: set UPSFLEET_CLUSTER_TLS_CERT,"
+              + " UPSFLEET_CLUSTER_TLS_KEY and UPSFLEET_CLUSTER_TLS_CA (see README, 'TLS')");
     }
     if (System.getenv("UPSFLEET_MQTT_PLAIN") == null) {
       config = config.withValue("upsfleet.tls.plain-mqtt", ConfigValueFactory.fromAnyRef(false));
     }
     return config;
+  }
+
+  /** {@code upsfleet certificates DIR NAME...}: see the usage text. */
+  private static void certificates(Path dir, List<String> names) {
+    LocalCa ca = LocalCa.openOrCreate(dir);
+    System.out.printf("authority     %s%n", ca.caFile().toAbsolutePath());
+    System.out.printf(
+        "server        UPSFLEET_TLS_CERT=%s UPSFLEET_TLS_KEY=%s%n",
+        ca.serverCertFile().toAbsolutePath(), ca.serverKeyFile().toAbsolutePath());
+    for (String name : names) {
+      if (!name.matches("[A-Za-z0-9][A-Za-z0-9.-]{0,62}")) {
+        System.err.println("not a node name (letters, digits, '.', '-'): " + name);
+        System.exit(2);
+      }
+      Path cert = dir.resolve(name + ".pem").toAbsolutePath();
+      Path key = dir.resolve(name + "-key.pem").toAbsolutePath();
+      ca.issueClusterNode(name, cert, key);
+      System.out.printf(
+          "cluster node  %s: UPSFLEET_CLUSTER_TLS_CERT=%s UPSFLEET_CLUSTER_TLS_KEY=%s"
+              + " UPSFLEET_CLUSTER_TLS_CA=%s%n",
+          name, cert, key, ca.caFile().toAbsolutePath());
+    }
   }
 
   /**

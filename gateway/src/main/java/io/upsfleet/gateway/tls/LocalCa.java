@@ -46,11 +46,15 @@ import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 /**
  * A local certificate authority kept in a directory (the demo's {@code data/tls}): made on first
  * use, it issues the node's server certificate (for {@code localhost}, the loopback addresses and
- * the host's name) and, on request, device client certificates whose common name is the serial.
- * Keys are EC P-256, written as PKCS#8 PEM readable by the owner only. Not for production: a real
+ * the host's name) and, on request, device client certificates whose common name is the serial and
+ * cluster node certificates. Keys are EC P-256 (RSA 2048 for cluster nodes, which is what Pekko's
+ * Artery TLS reads), written as PKCS#8 PEM readable by the owner only. Not for production: a real
  * deployment brings its own certificates ({@code UPSFLEET_TLS_CERT}, {@code UPSFLEET_TLS_KEY}).
  */
 public final class LocalCa {
+  /** The DNS name every cluster node certificate carries. */
+  public static final String CLUSTER_NAME = "upsfleet-cluster";
+
   private static final Duration CA_LIFE = Duration.ofDays(3650);
   private static final Duration LEAF_LIFE = Duration.ofDays(397);
   private final Path dir;
@@ -142,7 +146,13 @@ public final class LocalCa {
     } catch (UnknownHostException e) {
       // only the loopback names then
     }
-    issue("upsfleet node", names, KeyPurposeId.id_kp_serverAuth, certFile, keyFile);
+    issue(
+        "upsfleet node",
+        names,
+        new KeyPurposeId[] {KeyPurposeId.id_kp_serverAuth},
+        false,
+        certFile,
+        keyFile);
   }
 
   /**
@@ -153,7 +163,26 @@ public final class LocalCa {
     issue(
         serial,
         Set.of(new GeneralName(GeneralName.dNSName, serial)),
-        KeyPurposeId.id_kp_clientAuth,
+        new KeyPurposeId[] {KeyPurposeId.id_kp_clientAuth},
+        false,
+        certFile,
+        keyFile);
+  }
+
+  /**
+   * Issues a cluster node certificate for mutual TLS between nodes: common name {@code name}, DNS
+   * names {@value #CLUSTER_NAME} (the name every node shares, which Pekko's peer check compares)
+   * and {@code name}, for both server and client authentication.
+   */
+  public void issueClusterNode(String name, Path certFile, Path keyFile) {
+    Set<GeneralName> names = new LinkedHashSet<>();
+    names.add(new GeneralName(GeneralName.dNSName, CLUSTER_NAME));
+    names.add(new GeneralName(GeneralName.dNSName, name));
+    issue(
+        name,
+        names,
+        new KeyPurposeId[] {KeyPurposeId.id_kp_serverAuth, KeyPurposeId.id_kp_clientAuth},
+        true,
         certFile,
         keyFile);
   }
@@ -161,11 +190,12 @@ public final class LocalCa {
   private void issue(
       String commonName,
       Set<GeneralName> names,
-      KeyPurposeId purpose,
+      KeyPurposeId[] purposes,
+      boolean rsa,
       Path certFile,
       Path keyFile) {
     try {
-      KeyPair pair = newKeyPair();
+      KeyPair pair = rsa ? newRsaKeyPair() : newKeyPair();
       Instant now = Instant.now();
       X509v3CertificateBuilder b =
           new JcaX509v3CertificateBuilder(
@@ -181,7 +211,7 @@ public final class LocalCa {
           Extension.keyUsage,
           true,
           new KeyUsage(KeyUsage.digitalSignature | KeyUsage.keyEncipherment));
-      b.addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(purpose));
+      b.addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(purposes));
       b.addExtension(
           Extension.subjectAlternativeName,
           false,
@@ -195,6 +225,13 @@ public final class LocalCa {
     } catch (IOException | GeneralSecurityException | OperatorCreationException e) {
       throw new IllegalStateException("cannot issue a certificate into " + certFile + ": " + e, e);
     }
+  }
+
+  /** An RSA 2048 key pair: Pekko's PEM reader for Artery TLS reads RSA keys only. */
+  private static KeyPair newRsaKeyPair() throws GeneralSecurityException {
+    KeyPairGenerator g = KeyPairGenerator.getInstance("RSA");
+    g.initialize(2048, new SecureRandom());
+    return g.generateKeyPair();
   }
 
   private static KeyPair newKeyPair() throws GeneralSecurityException {

@@ -82,6 +82,34 @@ public final class NodeProcess {
       int mqttPort,
       List<String> jvmOptions)
       throws IOException {
+    return start(
+        name,
+        work,
+        work.resolve("cluster-ca"),
+        db,
+        seeds,
+        clusterPort,
+        httpPort,
+        mqttPort,
+        jvmOptions);
+  }
+
+  /**
+   * As {@link #start(String, Path, DatabaseSettings, String, int, int, int, List)}, the node's
+   * cluster certificate issued by the authority in {@code clusterCa} (made there if absent; the
+   * other overloads use {@code work/cluster-ca}, shared by the nodes of a test).
+   */
+  public static NodeProcess start(
+      String name,
+      Path work,
+      Path clusterCa,
+      DatabaseSettings db,
+      String seeds,
+      int clusterPort,
+      int httpPort,
+      int mqttPort,
+      List<String> jvmOptions)
+      throws IOException {
     Path data = Files.createDirectories(work.resolve(name));
     Path log = work.resolve(name + ".log");
     String java = ProcessHandle.current().info().command().orElse("java");
@@ -123,6 +151,13 @@ public final class NodeProcess {
     env.put("UPSFLEET_MQTT_TLS_PORT", "0");
     env.put("UPSFLEET_HTTPS_PORT", "0");
     env.put("UPSFLEET_MQTT_PLAIN", "true");
+    LocalCa cluster = LocalCa.openOrCreate(clusterCa);
+    Path clusterCert = data.resolve("cluster.pem");
+    Path clusterKey = data.resolve("cluster-key.pem");
+    cluster.issueClusterNode(name, clusterCert, clusterKey);
+    env.put("UPSFLEET_CLUSTER_TLS_CERT", clusterCert.toString());
+    env.put("UPSFLEET_CLUSTER_TLS_KEY", clusterKey.toString());
+    env.put("UPSFLEET_CLUSTER_TLS_CA", cluster.caFile().toString());
     pb.redirectErrorStream(true).redirectOutput(log.toFile());
     return new NodeProcess(name, httpPort, mqttPort, log, pb.start());
   }
