@@ -49,6 +49,7 @@ public final class GatewayNode implements AutoCloseable {
   private final MqttServer mqtt;
   private final HttpApi http;
   private final ServerTls tls;
+  private final ProjectionLag lag;
   private final AtomicBoolean closing = new AtomicBoolean();
 
   private GatewayNode(
@@ -57,9 +58,11 @@ public final class GatewayNode implements AutoCloseable {
       DatabaseProbe probe,
       MqttServer mqtt,
       HttpApi http,
-      ServerTls tls) {
+      ServerTls tls,
+      ProjectionLag lag) {
     this.dataSource = dataSource;
     this.tls = tls;
+    this.lag = lag;
     this.cluster = cluster;
     this.probe = probe;
     this.mqtt = mqtt;
@@ -100,6 +103,7 @@ public final class GatewayNode implements AutoCloseable {
     UpsfleetCluster cluster = null;
     DatabaseProbe probe = null;
     MqttServer mqtt = null;
+    ProjectionLag lag = null;
     try {
       http = HttpApi.bind(httpSettings, tls, system);
       httpListening.accept(http.port());
@@ -121,6 +125,7 @@ public final class GatewayNode implements AutoCloseable {
       PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
       EntityCountGauge.register(registry, cluster);
       if (tls != null) tls.registerMetrics(registry, clock);
+      lag = ProjectionLag.start(ds, registry, Duration.ofSeconds(15));
       registerHistoryMeters(registry, cluster.telemetryHistory());
       FunctionCounter.builder(
               "read.model.gaps.repaired",
@@ -149,7 +154,7 @@ public final class GatewayNode implements AutoCloseable {
           () -> listening != null,
           probe::writable,
           clock);
-      GatewayNode node = new GatewayNode(ds, cluster, probe, mqtt, http, tls);
+      GatewayNode node = new GatewayNode(ds, cluster, probe, mqtt, http, tls, lag);
       node.closeListenersOnShutdown(config);
       return node;
     } catch (Exception e) {
@@ -160,6 +165,7 @@ public final class GatewayNode implements AutoCloseable {
       else system.terminate();
       if (ds != null) ds.close();
       if (tls != null) tls.close();
+      if (lag != null) lag.close();
       if (e instanceof RuntimeException re) throw re;
       throw new IllegalStateException("node failed to start: " + e, e);
     }
@@ -303,6 +309,7 @@ public final class GatewayNode implements AutoCloseable {
     mqtt.close();
     probe.close();
     cluster.close(Duration.ofSeconds(20));
+    lag.close();
     dataSource.close();
     if (tls != null) tls.close();
   }

@@ -33,6 +33,10 @@ final class DeviceSession implements DeviceSessions.Connection {
   /** A QoS 1 PUBLISH awaiting its PUBACK; PUBACKs leave in the order the PUBLISHes arrived. */
   static final class PendingAck {
     final int packetId;
+
+    /** When the publish was read, for {@code mqtt_puback_latency}. */
+    final long receivedNanos = System.nanoTime();
+
     boolean ready;
 
     PendingAck(int packetId) {

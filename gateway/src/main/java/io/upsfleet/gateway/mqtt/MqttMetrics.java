@@ -3,6 +3,7 @@ package io.upsfleet.gateway.mqtt;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import java.time.Duration;
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -15,8 +16,10 @@ final class MqttMetrics {
   private final Map<DisconnectReason, Counter> disconnects = new EnumMap<>(DisconnectReason.class);
   private final Map<String, Counter> connects = new ConcurrentHashMap<>();
   private final Map<String, Counter> messagesIn = new ConcurrentHashMap<>();
+  private final Map<String, Counter> messagesOut = new ConcurrentHashMap<>();
   private final Map<PayloadRejection, Counter> rejections = new EnumMap<>(PayloadRejection.class);
   final Timer persistLatency;
+  final Timer pubackLatency;
 
   MqttMetrics(MeterRegistry registry) {
     this.registry = registry;
@@ -42,6 +45,21 @@ final class MqttMetrics {
             .description("time from receiving a device event to its persistence")
             .publishPercentiles(0.5, 0.99, 0.999)
             .register(registry);
+    // The usual series exist from the start, so dashboards and alerts see 0 rather than nothing.
+    for (String kind : new String[] {"telemetry", "events", "command_result"}) {
+      messagesIn.put(kind, messagesInCounter(kind));
+    }
+    messagesOut.put("command", messagesOutCounter("command"));
+    connects.put("accepted", connectsCounter("accepted"));
+    pubackLatency =
+        Timer.builder("mqtt_puback_latency")
+            .description(
+                "time from reading a QoS 1 publish to writing its PUBACK (includes storing what it"
+                    + " changed)")
+            .publishPercentileHistogram()
+            .minimumExpectedValue(Duration.ofNanos(100_000))
+            .maximumExpectedValue(Duration.ofSeconds(30))
+            .register(registry);
   }
 
   void disconnected(DisconnectReason reason) {
@@ -50,41 +68,36 @@ final class MqttMetrics {
 
   /** Counts a CONNECT outcome: {@code accepted} or the refusal reason. */
   void connect(String outcome) {
-    connects
-        .computeIfAbsent(
-            outcome,
-            o ->
-                Counter.builder("mqtt_connects")
-                    .tag("outcome", o)
-                    .description("CONNECT attempts, by outcome")
-                    .register(registry))
-        .increment();
+    connects.computeIfAbsent(outcome, this::connectsCounter).increment();
+  }
+
+  private Counter connectsCounter(String outcome) {
+    return Counter.builder("mqtt_connects")
+        .tag("outcome", outcome)
+        .description("CONNECT attempts, by outcome")
+        .register(registry);
   }
 
   void messageIn(String kind) {
-    messagesIn
-        .computeIfAbsent(
-            kind,
-            k ->
-                Counter.builder("mqtt_messages_in")
-                    .tag("kind", k)
-                    .description("PUBLISH packets received, by topic kind")
-                    .register(registry))
-        .increment();
+    messagesIn.computeIfAbsent(kind, this::messagesInCounter).increment();
   }
 
-  private final Map<String, Counter> messagesOut = new ConcurrentHashMap<>();
+  private Counter messagesInCounter(String kind) {
+    return Counter.builder("mqtt_messages_in")
+        .tag("kind", kind)
+        .description("PUBLISH packets received, by topic kind")
+        .register(registry);
+  }
 
   void messageOut(String kind) {
-    messagesOut
-        .computeIfAbsent(
-            kind,
-            k ->
-                Counter.builder("mqtt_messages_out")
-                    .tag("kind", k)
-                    .description("PUBLISH packets sent to devices, by kind")
-                    .register(registry))
-        .increment();
+    messagesOut.computeIfAbsent(kind, this::messagesOutCounter).increment();
+  }
+
+  private Counter messagesOutCounter(String kind) {
+    return Counter.builder("mqtt_messages_out")
+        .tag("kind", kind)
+        .description("PUBLISH packets sent to devices, by kind")
+        .register(registry);
   }
 
   void rejected(PayloadRejection reason) {

@@ -198,9 +198,11 @@ final class SessionHandler extends ChannelInboundHandlerAdapter {
     if (ack == null) return;
     ack.ready = true;
     boolean wrote = false;
+    long now = System.nanoTime();
     while (!session.acks.isEmpty() && session.acks.peek().ready) {
-      int id = session.acks.poll().packetId;
-      session.channel.write(MqttMessageBuilders.pubAck().packetId(id).build());
+      DeviceSession.PendingAck done = session.acks.poll();
+      session.channel.write(MqttMessageBuilders.pubAck().packetId(done.packetId).build());
+      edge.metrics.pubackLatency.record(now - done.receivedNanos, TimeUnit.NANOSECONDS);
       wrote = true;
     }
     if (wrote) session.channel.flush();
