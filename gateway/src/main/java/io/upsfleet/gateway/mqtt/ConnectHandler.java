@@ -254,8 +254,12 @@ final class ConnectHandler extends ChannelInboundHandlerAdapter {
                           }
                           if (session.phase != DeviceSession.Phase.AUTHENTICATING) return;
                           if (err != null) {
-                            log.warn(
-                                "credential lookup failed for {}: {}", clientId, err.toString());
+                            log.atWarn()
+                                .addKeyValue("serial", clientId)
+                                .log(
+                                    "credential lookup failed for {}: {}",
+                                    clientId,
+                                    err.toString());
                             refuseLater(
                                 ctx,
                                 session,
@@ -296,7 +300,9 @@ final class ConnectHandler extends ChannelInboundHandlerAdapter {
                             }
                             accept(ctx, session, keepAlive);
                           } else {
-                            log.warn("attach of {} failed: {}", session.serial, err.toString());
+                            log.atWarn()
+                                .addKeyValue("serial", session.serial)
+                                .log("attach of {} failed: {}", session.serial, err.toString());
                             refuseNow(
                                 ctx,
                                 session,

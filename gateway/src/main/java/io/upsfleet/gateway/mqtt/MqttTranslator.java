@@ -90,10 +90,12 @@ final class MqttTranslator {
     // SUBSCRIBE.
     if (session.phase != DeviceSession.Phase.CONNECTED || !session.commandsSubscribed) {
       if (session.undelivered.size() >= MAX_UNDELIVERED) {
-        log.warn(
-            "{}: operation {} not held (queue full); it stays pending",
-            session.serial,
-            command.id());
+        log.atWarn()
+            .addKeyValue("serial", session.serial)
+            .log(
+                "{}: operation {} not held (queue full); it stays pending",
+                session.serial,
+                command.id());
         return;
       }
       session.undelivered.add(command);
@@ -202,7 +204,9 @@ final class MqttTranslator {
                         }
                         handler.acknowledge(session, ack);
                       } else {
-                        log.warn("{} of {} not stored: {}", what, session.serial, err.toString());
+                        log.atWarn()
+                            .addKeyValue("serial", session.serial)
+                            .log("{} of {} not stored: {}", what, session.serial, err.toString());
                         session.close(DisconnectReason.PERSIST_FAILED);
                       }
                     }));
