@@ -84,7 +84,8 @@ CREATE TABLE notify_device_power (
   window_start    timestamptz NOT NULL,
   transitions     int         NOT NULL DEFAULT 0,
   flapping        boolean     NOT NULL DEFAULT false,
-  incident_id     uuid
+  incident_id     uuid,
+  cause           text
 );
 
 -- A site outage: several devices of one site on battery within a short window.

@@ -61,7 +61,8 @@ final class NotificationRules {
       Instant windowStart,
       int transitions,
       boolean flapping,
-      UUID incidentId) {}
+      UUID incidentId,
+      String cause) {}
 
   /** Whether an event could produce a message (and needs the site locks of the batch). */
   static boolean power(UpsDevice.Event event) {
@@ -118,7 +119,7 @@ final class NotificationRules {
     boolean wasFlapping = !newWindow && p.flapping();
     boolean flapping = wasFlapping || transitions >= settings.flapThreshold();
     UUID incident = p == null ? null : p.incidentId();
-    savePower(c, serial, true, e.at(), windowStart, transitions, flapping, incident);
+    savePower(c, serial, true, e.at(), windowStart, transitions, flapping, incident, e.cause());
     Set<UUID> dests = destinations(policies, EventType.ON_BATTERY, e.cause(), serial, dev.siteId());
     if (flapping) {
       if (!wasFlapping) {
@@ -199,7 +200,8 @@ final class NotificationRules {
       throws SQLException {
     Power p = power(c, serial);
     if (p != null) {
-      savePower(c, serial, false, e.at(), p.windowStart(), p.transitions(), p.flapping(), null);
+      savePower(
+          c, serial, false, e.at(), p.windowStart(), p.transitions(), p.flapping(), null, null);
       if (p.flapping()
           && Duration.between(p.windowStart(), e.at()).compareTo(settings.flapWindow()) <= 0)
         return;
@@ -547,7 +549,7 @@ final class NotificationRules {
   private static Power power(Connection c, String serial) throws SQLException {
     try (PreparedStatement ps =
         c.prepareStatement(
-            "SELECT on_battery, since, window_start, transitions, flapping, incident_id"
+            "SELECT on_battery, since, window_start, transitions, flapping, incident_id, cause"
                 + " FROM notify_device_power WHERE serial = ? FOR UPDATE")) {
       ps.setString(1, serial);
       try (ResultSet rs = ps.executeQuery()) {
@@ -558,7 +560,8 @@ final class NotificationRules {
             rs.getTimestamp(3).toInstant(),
             rs.getInt(4),
             rs.getBoolean(5),
-            (UUID) rs.getObject(6));
+            (UUID) rs.getObject(6),
+            rs.getString(7));
       }
     }
   }
@@ -571,14 +574,16 @@ final class NotificationRules {
       Instant windowStart,
       int transitions,
       boolean flapping,
-      UUID incident)
+      UUID incident,
+      String cause)
       throws SQLException {
     try (PreparedStatement ps =
         c.prepareStatement(
-            "INSERT INTO notify_device_power (serial, on_battery, since, window_start, transitions, flapping, incident_id)"
-                + " VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (serial) DO UPDATE SET on_battery = excluded.on_battery,"
-                + " since = excluded.since, window_start = excluded.window_start, transitions = excluded.transitions,"
-                + " flapping = excluded.flapping, incident_id = excluded.incident_id")) {
+            "INSERT INTO notify_device_power (serial, on_battery, since, window_start, transitions, flapping,"
+                + " incident_id, cause) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (serial) DO UPDATE SET"
+                + " on_battery = excluded.on_battery, since = excluded.since, window_start = excluded.window_start,"
+                + " transitions = excluded.transitions, flapping = excluded.flapping,"
+                + " incident_id = excluded.incident_id, cause = excluded.cause")) {
       ps.setString(1, serial);
       ps.setBoolean(2, onBattery);
       ps.setTimestamp(3, Timestamp.from(since));
@@ -586,6 +591,7 @@ final class NotificationRules {
       ps.setInt(5, transitions);
       ps.setBoolean(6, flapping);
       ps.setObject(7, incident);
+      ps.setString(8, cause);
       ps.executeUpdate();
     }
   }

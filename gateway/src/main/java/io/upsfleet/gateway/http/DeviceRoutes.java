@@ -113,8 +113,7 @@ final class DeviceRoutes extends ApiDirectives {
         "must match " + MODEL + ", e.g. SMT1500C");
     UUID account = registrationAccount(p, req.accountId(), v, req.serial());
     return completeJson(
-        StatusCodes.CREATED,
-        registerInSite(p, account, req.serial(), req.model(), req.siteId()));
+        StatusCodes.CREATED, registerInSite(p, account, req.serial(), req.model(), req.siteId()));
   }
 
   /**

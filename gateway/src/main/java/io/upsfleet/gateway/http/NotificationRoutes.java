@@ -8,8 +8,8 @@ import io.upsfleet.api.rest.DestinationView;
 import io.upsfleet.api.rest.DevicePatchRequest;
 import io.upsfleet.api.rest.IncidentView;
 import io.upsfleet.api.rest.PolicyRequest;
-import io.upsfleet.api.rest.Problem;
 import io.upsfleet.api.rest.PolicyView;
+import io.upsfleet.api.rest.Problem;
 import io.upsfleet.api.rest.SiteRequest;
 import io.upsfleet.api.rest.SiteView;
 import io.upsfleet.cluster.account.Principal;
@@ -51,7 +51,8 @@ final class NotificationRoutes extends ApiDirectives {
   private static final int MAX_NAME = 100;
   private static final int MAX_LIST = 200;
   private static final Pattern EMAIL =
-      Pattern.compile("[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]{1,64}@[A-Za-z0-9](?:[A-Za-z0-9.-]{0,251}[A-Za-z0-9])?");
+      Pattern.compile(
+          "[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]{1,64}@[A-Za-z0-9](?:[A-Za-z0-9.-]{0,251}[A-Za-z0-9])?");
 
   NotificationRoutes(ApiContext api) {
     super(api);
@@ -71,7 +72,8 @@ final class NotificationRoutes extends ApiDirectives {
                             completeOk(
                                 api.notifications
                                     .sites(accountId)
-                                    .thenApply(l -> l.stream().map(NotificationRoutes::view).toList()))))),
+                                    .thenApply(
+                                        l -> l.stream().map(NotificationRoutes::view).toList()))))),
         pathPrefix(
             "notification-destinations",
             () ->
@@ -95,21 +97,21 @@ final class NotificationRoutes extends ApiDirectives {
                                                             .map(d -> view(d, false))
                                                             .toList()))))),
                     pathPrefix(
-                        id ->
-                            path(
-                                "test",
-                                () -> post(() -> sendTest(p, accountId, pathId(id))))))),
+                        id -> path("test", () -> post(() -> sendTest(p, accountId, pathId(id))))))),
         path(
             "notification-policies",
             () ->
                 concat(
-                    post(() -> jsonBody(PolicyRequest.class, req -> createPolicy(p, accountId, req))),
+                    post(
+                        () ->
+                            jsonBody(PolicyRequest.class, req -> createPolicy(p, accountId, req))),
                     get(
                         () ->
                             completeOk(
                                 api.notifications
                                     .policies(accountId)
-                                    .thenApply(l -> l.stream().map(NotificationRoutes::view).toList()))))),
+                                    .thenApply(
+                                        l -> l.stream().map(NotificationRoutes::view).toList()))))),
         path(
             "notification-deliveries",
             () ->
@@ -121,7 +123,10 @@ final class NotificationRoutes extends ApiDirectives {
                                     api.notifications
                                         .deliveries(accountId, page * size, size)
                                         .thenApply(
-                                            l -> l.stream().map(NotificationRoutes::view).toList()))))),
+                                            l ->
+                                                l.stream()
+                                                    .map(NotificationRoutes::view)
+                                                    .toList()))))),
         path(
             "incidents",
             () ->
@@ -133,7 +138,10 @@ final class NotificationRoutes extends ApiDirectives {
                                     api.notifications
                                         .incidents(accountId, page * size, size)
                                         .thenApply(
-                                            l -> l.stream().map(NotificationRoutes::view).toList()))))));
+                                            l ->
+                                                l.stream()
+                                                    .map(NotificationRoutes::view)
+                                                    .toList()))))));
   }
 
   /** {@code PATCH /api/v1/devices/{serial}} {@code {"siteId"}}: moves the device to a site. */
@@ -185,9 +193,7 @@ final class NotificationRoutes extends ApiDirectives {
         });
   }
 
-  /**
-   * Checks the site named at registration (null: none) belongs to the account: 400 otherwise.
-   */
+  /** Checks the site named at registration (null: none) belongs to the account: 400 otherwise. */
   CompletionStage<Optional<UUID>> registrationSite(UUID account, String raw) {
     if (raw == null || raw.isEmpty()) return CompletableFuture.completedFuture(Optional.empty());
     Optional<UUID> site = parseUuid(raw);
@@ -210,9 +216,7 @@ final class NotificationRoutes extends ApiDirectives {
 
   private static ApiException siteInvalid() {
     return ApiException.invalid(
-        List.of(
-            new Problem.FieldError(
-                "siteId", "must be the id of a site of the account")));
+        List.of(new Problem.FieldError("siteId", "must be the id of a site of the account")));
   }
 
   // ------------------------------------------------------------------------------------- sites
@@ -264,7 +268,9 @@ final class NotificationRoutes extends ApiDirectives {
     if (type.isPresent() && type.get() == DestinationType.EMAIL) {
       v.require(req.url() == null, "url", "is not used by EMAIL destinations");
       v.require(
-          req.email() != null && req.email().length() <= 254 && EMAIL.matcher(req.email()).matches(),
+          req.email() != null
+              && req.email().length() <= 254
+              && EMAIL.matcher(req.email()).matches(),
           "email",
           "is required: an e-mail address");
       target = req.email();
@@ -395,10 +401,10 @@ final class NotificationRoutes extends ApiDirectives {
     return stage.handle(
         (value, err) -> {
           if (err == null) return value;
-          Throwable e = err instanceof CompletionException && err.getCause() != null ? err.getCause() : err;
+          Throwable e =
+              err instanceof CompletionException && err.getCause() != null ? err.getCause() : err;
           if (e instanceof Notifications.InvalidDestination)
-            throw ApiException.invalid(
-                List.of(new Problem.FieldError("url", e.getMessage())));
+            throw ApiException.invalid(List.of(new Problem.FieldError("url", e.getMessage())));
           if (e instanceof Sites.DuplicateSite) throw ApiException.conflict(e.getMessage());
           throw err instanceof CompletionException ce ? ce : new CompletionException(err);
         });
