@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 import javax.crypto.Mac;
@@ -58,6 +59,7 @@ final class WebhookReceiver implements AutoCloseable {
   final List<Post> posts = new CopyOnWriteArrayList<>();
   private final Map<String, AtomicInteger> failures = new ConcurrentHashMap<>();
   private final Map<String, String> redirects = new ConcurrentHashMap<>();
+  private final Map<String, CountDownLatch> holds = new ConcurrentHashMap<>();
 
   WebhookReceiver() {
     try {
@@ -77,6 +79,14 @@ final class WebhookReceiver implements AutoCloseable {
           Map<String, String> headers = new ConcurrentHashMap<>();
           ex.getRequestHeaders().forEach((k, v) -> headers.put(k.toLowerCase(), v.get(0)));
           posts.add(new Post(path, headers, new String(body, StandardCharsets.UTF_8)));
+          CountDownLatch hold = holds.remove(path);
+          if (hold != null) {
+            try {
+              hold.await();
+            } catch (InterruptedException e) {
+              Thread.currentThread().interrupt();
+            }
+          }
           String location = redirects.get(path);
           AtomicInteger fail = failures.get(path);
           int status = 200;
@@ -107,6 +117,13 @@ final class WebhookReceiver implements AutoCloseable {
   /** Posts to {@code path} are answered with a redirect to {@code location}. */
   void redirect(String path, String location) {
     redirects.put(path, location);
+  }
+
+  /** The next post to {@code path} gets no answer until the returned latch is counted down. */
+  CountDownLatch hold(String path) {
+    CountDownLatch latch = new CountDownLatch(1);
+    holds.put(path, latch);
+    return latch;
   }
 
   List<Post> to(String path) {
