@@ -195,33 +195,29 @@ public final class ChannelPayloads {
     }
   }
 
+  private static final Map<Character, String> SLACK =
+      Map.of(
+          '&',
+          "&amp;",
+          '<',
+          "&lt;",
+          '>',
+          "&gt;",
+          // A zero-width space after a formatting mark stops it from pairing.
+          '*',
+          "*\u200B",
+          '_',
+          "_\u200B",
+          '~',
+          "~\u200B",
+          '`',
+          "`\u200B");
+  private static final Map<Character, String> HTML =
+      Map.of('&', "&amp;", '<', "&lt;", '>', "&gt;", '"', "&quot;", '\'', "&#39;");
+
   /** Slack mrkdwn: the three control characters as entities; formatting marks made inert. */
   static String slackEscape(String s) {
-    if (s == null) return "";
-    StringBuilder b = new StringBuilder(s.length());
-    for (char ch : s.toCharArray()) {
-      switch (ch) {
-        case '&':
-          b.append("&amp;");
-          break;
-        case '<':
-          b.append("&lt;");
-          break;
-        case '>':
-          b.append("&gt;");
-          break;
-        case '*':
-        case '_':
-        case '~':
-        case '`':
-          // A zero-width space after the mark stops it from pairing.
-          b.append(ch).append('\u200B');
-          break;
-        default:
-          b.append(ch);
-      }
-    }
-    return b.toString();
+    return replace(s, SLACK);
   }
 
   /** Adaptive Card TextBlock text: markdown marks backslash-escaped, template braces broken up. */
@@ -237,28 +233,16 @@ public final class ChannelPayloads {
   }
 
   static String htmlEscape(String s) {
+    return replace(s, HTML);
+  }
+
+  private static String replace(String s, Map<Character, String> replacements) {
     if (s == null) return "";
     StringBuilder b = new StringBuilder(s.length());
     for (char ch : s.toCharArray()) {
-      switch (ch) {
-        case '&':
-          b.append("&amp;");
-          break;
-        case '<':
-          b.append("&lt;");
-          break;
-        case '>':
-          b.append("&gt;");
-          break;
-        case '"':
-          b.append("&quot;");
-          break;
-        case '\'':
-          b.append("&#39;");
-          break;
-        default:
-          b.append(ch);
-      }
+      String r = replacements.get(ch);
+      if (r == null) b.append(ch);
+      else b.append(r);
     }
     return b.toString();
   }

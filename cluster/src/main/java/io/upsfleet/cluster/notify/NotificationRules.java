@@ -83,21 +83,7 @@ final class NotificationRules {
     } else if (e.type() == EventType.POWER_RESTORED) {
       powerRestored(c, dev, policies, serial, seqNr, ref, e, now);
     } else {
-      Set<UUID> dests = destinations(policies, e.type(), e.cause(), serial, dev.siteId());
-      Message m = eventMessage(serial, dev, e);
-      for (UUID d : dests)
-        enqueue(
-            c,
-            "ev:" + serial + ":" + seqNr + ":" + d,
-            dev,
-            d,
-            "EVENT",
-            serial,
-            null,
-            m,
-            ref,
-            "PENDING",
-            now);
+      notifyEvent(c, dev, policies, serial, seqNr, ref, e, e.cause(), now);
     }
   }
 
@@ -237,9 +223,25 @@ final class NotificationRules {
         }
       }
     }
-    Set<UUID> dests = destinations(policies, e.type(), e.cause(), serial, dev.siteId());
+    // The end of a maintenance-caused outage (a self-test on battery) is maintenance too.
+    String cause = e.cause() != null ? e.cause() : p != null && p.onBattery() ? p.cause() : null;
+    notifyEvent(c, dev, policies, serial, seqNr, ref, e, cause, now);
+  }
+
+  /** One message per destination of the policies the event passes, to go now. */
+  private void notifyEvent(
+      Connection c,
+      Device dev,
+      List<Policy> policies,
+      String serial,
+      long seqNr,
+      String ref,
+      UpsDevice.EventRaised e,
+      String cause,
+      Instant now)
+      throws SQLException {
     Message m = eventMessage(serial, dev, e);
-    for (UUID d : dests)
+    for (UUID d : destinations(policies, e.type(), cause, serial, dev.siteId()))
       enqueue(
           c,
           "ev:" + serial + ":" + seqNr + ":" + d,

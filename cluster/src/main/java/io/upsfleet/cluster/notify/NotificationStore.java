@@ -186,28 +186,20 @@ public final class NotificationStore {
 
   /** How many of {@code ids} are destinations of the account. */
   public CompletionStage<Integer> countDestinations(UUID accountId, List<UUID> ids) {
-    return jdbc.run(
-        c -> {
-          try (PreparedStatement ps =
-              c.prepareStatement(
-                  "SELECT count(*) FROM notification_destinations WHERE account_id = ? AND id = ANY(?)")) {
-            ps.setObject(1, accountId);
-            ps.setArray(2, c.createArrayOf("uuid", ids.toArray()));
-            try (ResultSet rs = ps.executeQuery()) {
-              rs.next();
-              return rs.getInt(1);
-            }
-          }
-        });
+    return count("notification_destinations", accountId, ids);
   }
 
   /** How many of {@code ids} are sites of the account. */
   public CompletionStage<Integer> countSites(UUID accountId, List<UUID> ids) {
+    return count("sites", accountId, ids);
+  }
+
+  private CompletionStage<Integer> count(String table, UUID accountId, List<UUID> ids) {
     return jdbc.run(
         c -> {
           try (PreparedStatement ps =
               c.prepareStatement(
-                  "SELECT count(*) FROM sites WHERE account_id = ? AND id = ANY(?)")) {
+                  "SELECT count(*) FROM " + table + " WHERE account_id = ? AND id = ANY(?)")) {
             ps.setObject(1, accountId);
             ps.setArray(2, c.createArrayOf("uuid", ids.toArray()));
             try (ResultSet rs = ps.executeQuery()) {

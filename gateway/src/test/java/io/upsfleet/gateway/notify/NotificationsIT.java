@@ -180,21 +180,58 @@ class NotificationsIT {
     Device d = device(t, null);
     status(d, "OL CHRG");
     status(d, "OB DISCHRG TEST");
+    // Past the blip window: the maintenance policy's destination has the ON_BATTERY message.
+    await().atMost(WAIT).until(() -> !receiver.to("/maintenance").isEmpty());
     status(d, "OL CHRG");
     // A real alarm afterwards: once its message arrives, the self-test's events were processed.
     status(d, "OL CHRG OVER");
     await().atMost(WAIT).until(() -> receiver.to("/quiet").size() == 1);
-    await().atMost(WAIT).until(() -> !receiver.to("/maintenance").isEmpty());
+    await().atMost(WAIT).until(() -> messages("/maintenance").size() == 3);
     awaitSettled(t);
     List<Post> quietPosts = receiver.to("/quiet");
     assertEquals(1, quietPosts.size(), () -> bodies(quietPosts));
     assertEquals("OVERLOAD", quietPosts.get(0).json().path("eventType").asText());
-    // The policy that asks for maintenance alarms got the self-test's blip as well.
+    // The policy that asks for maintenance alarms got the self-test's outage and its end as well.
     List<String> kinds = new ArrayList<>();
     for (Post p : receiver.to("/maintenance"))
       for (JsonNode m : p.messages())
         kinds.add(m.path("kind").asText() + ":" + m.path("eventType").asText());
-    assertThat(kinds).contains("BLIP:ON_BATTERY", "EVENT:OVERLOAD");
+    assertThat(kinds).containsExactly("EVENT:ON_BATTERY", "EVENT:POWER_RESTORED", "EVENT:OVERLOAD");
+  }
+
+  @Test
+  void aSelfTestBlipReachesOnlyThePolicyThatAsksForMaintenance() throws Exception {
+    Tenant t = tenant("selftest-blip");
+    JsonNode quiet = createDestination(t, "WEBHOOK", "quiet", receiver.url("/quiet-blip"));
+    JsonNode all = createDestination(t, "WEBHOOK", "all", receiver.url("/maintenance-blip"));
+    policy(t, "real alarms", "WARNING", quiet);
+    JsonNode body =
+        json(
+            Map.of(
+                "name",
+                "everything",
+                "minSeverity",
+                "WARNING",
+                "destinationIds",
+                List.of(all.path("id").asText()),
+                "includeMaintenance",
+                true));
+    call("POST", t.path("/notification-policies"), t.admin(), body).expect(201);
+    Device d = device(t, null);
+    status(d, "OL CHRG");
+    status(d, "OB DISCHRG TEST");
+    status(d, "OL CHRG");
+    status(d, "OL CHRG OVER");
+    await().atMost(WAIT).until(() -> receiver.to("/quiet-blip").size() == 1);
+    await().atMost(WAIT).until(() -> messages("/maintenance-blip").size() == 2);
+    awaitSettled(t);
+    assertEquals(1, receiver.to("/quiet-blip").size());
+    assertEquals("OVERLOAD", receiver.to("/quiet-blip").get(0).json().path("eventType").asText());
+    List<String> kinds = new ArrayList<>();
+    for (Post p : receiver.to("/maintenance-blip"))
+      for (JsonNode m : p.messages())
+        kinds.add(m.path("kind").asText() + ":" + m.path("eventType").asText());
+    assertThat(kinds).containsExactly("BLIP:ON_BATTERY", "EVENT:OVERLOAD");
   }
 
   @Test
