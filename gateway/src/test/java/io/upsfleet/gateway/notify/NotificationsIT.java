@@ -188,9 +188,9 @@ class NotificationsIT {
     await().atMost(WAIT).until(() -> !receiver.to("/quiet").isEmpty());
     await().atMost(WAIT).until(() -> messages("/maintenance").size() == 3);
     awaitSettled(t);
-    List<JsonNode> quiet = messages("/quiet");
-    assertEquals(1, quiet.size(), quiet::toString);
-    assertEquals("OVERLOAD", quiet.get(0).path("eventType").asText());
+    List<JsonNode> quietMessages = messages("/quiet");
+    assertEquals(1, quietMessages.size(), quietMessages::toString);
+    assertEquals("OVERLOAD", quietMessages.get(0).path("eventType").asText());
     // The policy that asks for maintenance alarms got the self-test's outage and its end as well.
     List<String> kinds = new ArrayList<>();
     for (Post p : receiver.to("/maintenance"))
@@ -225,9 +225,9 @@ class NotificationsIT {
     await().atMost(WAIT).until(() -> !receiver.to("/quiet-blip").isEmpty());
     await().atMost(WAIT).until(() -> messages("/maintenance-blip").size() == 2);
     awaitSettled(t);
-    List<JsonNode> quiet = messages("/quiet-blip");
-    assertEquals(1, quiet.size(), quiet::toString);
-    assertEquals("OVERLOAD", quiet.get(0).path("eventType").asText());
+    List<JsonNode> quietMessages = messages("/quiet-blip");
+    assertEquals(1, quietMessages.size(), quietMessages::toString);
+    assertEquals("OVERLOAD", quietMessages.get(0).path("eventType").asText());
     List<String> kinds = new ArrayList<>();
     for (Post p : receiver.to("/maintenance-blip"))
       for (JsonNode m : p.messages())
