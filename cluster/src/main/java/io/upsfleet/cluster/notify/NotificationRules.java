@@ -71,6 +71,10 @@ final class NotificationRules {
   }
 
   void apply(Connection c, String serial, long seqNr, UpsDevice.EventRaised e) throws SQLException {
+    if (e.type() == EventType.PLAN_EXPIRING) {
+      expiryReminder(c, serial, seqNr, e);
+      return;
+    }
     if (!e.logged() || NOT_NOTIFIED.contains(e.type())) return;
     Instant now = clock.instant();
     if (e.at().isBefore(now.minus(settings.maxEventAge()))) return;
@@ -254,6 +258,102 @@ final class NotificationRules {
           ref,
           "PENDING",
           now);
+  }
+
+  // ------------------------------------------------------------------------ expiry reminders
+
+  /**
+   * A plan reminder (90, 30, 7 and 0 days before a plan ends) joins the account's digest of the day
+   * (UTC): one e-mail per account, day and e-mail destination, held {@code digest.delay} to collect
+   * the day's burst; a reminder arriving after that day's digest went makes a late one of its own.
+   * Reminders older than {@code digest.max-age} when first seen are dropped.
+   */
+  private void expiryReminder(Connection c, String serial, long seqNr, UpsDevice.EventRaised e)
+      throws SQLException {
+    Instant now = clock.instant();
+    if (e.at().isBefore(now.minus(settings.digestMaxAge()))) return;
+    Device dev = device(c, serial);
+    if (dev == null) return;
+    String ref = serial + "#" + seqNr + ":" + e.type().name();
+    String line =
+        "UPS "
+            + serial
+            + (dev.siteName() == null ? "" : " (site " + dev.siteName() + ")")
+            + ": "
+            + e.details().getOrDefault("plan", "the plan")
+            + " ends "
+            + e.details().getOrDefault("endsAt", "?").replaceFirst("T.*", "")
+            + " (in "
+            + e.details().getOrDefault("days", "?")
+            + " days)";
+    String day = e.at().atOffset(ZoneOffset.UTC).toLocalDate().toString();
+    Message m =
+        new Message(
+            "EXPIRY_DIGEST",
+            "Plan reminders of " + day + ": 1 UPS",
+            "WARNING",
+            List.of(line),
+            null,
+            null,
+            EventType.PLAN_EXPIRING.name(),
+            e.at());
+    List<UUID> emails = new ArrayList<>();
+    for (Destination d : NotificationStore.destinations(c, dev.accountId(), null))
+      if (d.type() == DestinationType.EMAIL) emails.add(d.id());
+    for (UUID d : emails) {
+      String key = "digest:" + dev.accountId() + ":" + day + ":" + d;
+      int changed;
+      try (PreparedStatement ps =
+          c.prepareStatement(
+              "INSERT INTO notification_outbox (delivery_key, account_id, destination_id, kind, message, events,"
+                  + " status, next_attempt_at, created_at) VALUES (?, ?, ?, 'EXPIRY_DIGEST', ?::jsonb, ?::text[],"
+                  + " 'HELD', ?, ?) ON CONFLICT (delivery_key) DO UPDATE SET"
+                  + " message = jsonb_set(jsonb_set(notification_outbox.message, '{lines}',"
+                  + " (notification_outbox.message->'lines') || to_jsonb(?::text)), '{title}',"
+                  + " to_jsonb(?::text || (jsonb_array_length(notification_outbox.message->'lines') + 1) || ' UPSs')),"
+                  + " events = notification_outbox.events || excluded.events"
+                  + " WHERE notification_outbox.status = 'HELD' AND notification_outbox.lease_token IS NULL"
+                  + " AND NOT (?::text = ANY(notification_outbox.events))")) {
+        ps.setString(1, key);
+        ps.setObject(2, dev.accountId());
+        ps.setObject(3, d);
+        ps.setString(4, ChannelPayloads.write(m));
+        ps.setArray(5, c.createArrayOf("text", new String[] {ref}));
+        ps.setTimestamp(6, Timestamp.from(now.plus(settings.digestDelay())));
+        ps.setTimestamp(7, Timestamp.from(now));
+        ps.setString(8, line);
+        ps.setString(9, "Plan reminders of " + day + ": ");
+        ps.setString(10, ref);
+        changed = ps.executeUpdate();
+      }
+      if (changed == 0 && !covered(c, key, ref)) {
+        // That day's digest has gone already: this reminder goes on its own, a little later.
+        enqueue(
+            c,
+            key + ":late:" + ref,
+            dev,
+            d,
+            "EXPIRY_DIGEST",
+            serial,
+            null,
+            m,
+            ref,
+            "HELD",
+            now.plus(settings.digestDelay()));
+      }
+    }
+  }
+
+  private static boolean covered(Connection c, String key, String ref) throws SQLException {
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "SELECT 1 FROM notification_outbox WHERE delivery_key = ? AND ?::text = ANY(events)")) {
+      ps.setString(1, key);
+      ps.setString(2, ref);
+      try (ResultSet rs = ps.executeQuery()) {
+        return rs.next();
+      }
+    }
   }
 
   // --------------------------------------------------------------------------------- incidents

@@ -21,6 +21,8 @@ public record NotificationSettings(
     Duration flapWindow,
     int flapThreshold,
     Duration maxEventAge,
+    Duration digestDelay,
+    Duration digestMaxAge,
     Duration pollInterval,
     Duration lease,
     int maxAttempts,
@@ -42,6 +44,8 @@ public record NotificationSettings(
     positive(flapWindow, "flapping.window");
     check(flapThreshold >= 2 && flapThreshold <= 1000, "flapping.threshold", "2..1000");
     positive(maxEventAge, "max-event-age");
+    check(!digestDelay.isNegative(), "digest.delay", "must not be negative");
+    positive(digestMaxAge, "digest.max-age");
     positive(pollInterval, "dispatch.poll-interval");
     positive(lease, "dispatch.lease");
     check(maxAttempts >= 1 && maxAttempts <= 1000, "dispatch.max-attempts", "1..1000");
@@ -71,6 +75,8 @@ public record NotificationSettings(
         c.getDuration("flapping.window"),
         c.getInt("flapping.threshold"),
         c.getDuration("max-event-age"),
+        c.getDuration("digest.delay"),
+        c.getDuration("digest.max-age"),
         c.getDuration("dispatch.poll-interval"),
         c.getDuration("dispatch.lease"),
         c.getInt("dispatch.max-attempts"),
