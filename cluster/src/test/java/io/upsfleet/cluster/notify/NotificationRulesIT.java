@@ -110,6 +110,40 @@ class NotificationRulesIT {
         .containsExactly("EVENT", "EVENT", "EVENT", "EVENT", "EVENT", "EVENT", "FLAPPING");
   }
 
+  @Test
+  void devicesJoiningAnOpenIncidentMakeOneUpdatePerIntervalWhichTheEndSuppresses()
+      throws Exception {
+    UUID account = account();
+    UUID hook = destination(account, "WEBHOOK", "https://hooks.example.com/x");
+    policy(account, hook);
+    UUID site = site(account, "Lyon-2");
+    List<String> devices = new ArrayList<>();
+    for (int i = 0; i < 6; i++) devices.add(device(account, site));
+    Instant start = NOW.minusSeconds(100);
+    try (Connection c = db.getConnection()) {
+      for (int i = 0; i < 5; i++)
+        rules.apply(c, devices.get(i), 1, power(EventType.ON_BATTERY, start.plusSeconds(i)));
+      for (int i = 0; i < 5; i++)
+        rules.apply(
+            c, devices.get(i), 2, power(EventType.POWER_RESTORED, start.plusSeconds(30 + i)));
+    }
+    List<String[]> rows = rows(account);
+    List<String> kinds = new ArrayList<>();
+    for (String[] r : rows) kinds.add(r[3] + ":" + r[1]);
+    // Two held ON_BATTERY messages suppressed by the incident, the opening, one update (devices 4
+    // and 5, same interval: one row) suppressed by the end, and the end.
+    assertThat(kinds)
+        .containsExactly(
+            "EVENT:SUPPRESSED",
+            "EVENT:SUPPRESSED",
+            "INCIDENT_OPENED:PENDING",
+            "INCIDENT_UPDATED:SUPPRESSED",
+            "INCIDENT_RESOLVED:PENDING");
+    assertThat(rows.get(2)[2]).contains("Site Lyon-2: 3 of 6 UPSs on battery since");
+    assertThat(rows.get(3)[2]).contains("Site Lyon-2: 5 of 6 UPSs on battery");
+    assertThat(rows.get(4)[2]).contains("Site Lyon-2: power back at all UPSs after 34 s");
+  }
+
   // ----------------------------------------------------------------------------------- helpers
 
   private static UpsDevice.EventRaised reminder(int days, String endsAt, Instant at) {
@@ -169,6 +203,28 @@ class NotificationRulesIT {
         serial,
         account,
         new byte[32],
+        Timestamp.from(NOW));
+    return serial;
+  }
+
+  private static UUID site(UUID account, String name) throws SQLException {
+    UUID id = UUID.randomUUID();
+    exec(
+        "INSERT INTO sites (id, account_id, name, created_at) VALUES (?, ?, ?, ?)",
+        id,
+        account,
+        name,
+        Timestamp.from(NOW));
+    return id;
+  }
+
+  private static String device(UUID account, UUID site) throws SQLException {
+    String serial = device(account);
+    exec(
+        "INSERT INTO device_sites (serial, account_id, site_id, updated_at) VALUES (?, ?, ?, ?)",
+        serial,
+        account,
+        site,
         Timestamp.from(NOW));
     return serial;
   }
