@@ -482,6 +482,95 @@ class NotificationsIT {
     call("GET", t.path("/notification-destinations"), other.admin(), null).expect(404);
   }
 
+  @Test
+  void aDeviceBelongsToOneSiteOfItsOwnAccount() throws Exception {
+    Tenant t = tenant("sites");
+    Tenant other = tenant("sites-other");
+    String lyon = createSite(t, "Lyon-2");
+    String paris = createSite(t, "Paris-1");
+    String foreign = createSite(other, "Elsewhere");
+    call("POST", t.path("/sites"), t.admin(), json(Map.of("name", "lyon-2"))).expect(409);
+    call("POST", t.path("/sites"), t.viewer(), json(Map.of("name", "Viewer site"))).expect(403);
+    call(
+            "POST",
+            t.path("/sites"),
+            t.admin(),
+            json(Map.of("name", "Bad zone", "timeZone", "Mars/Base")))
+        .expect(400);
+
+    // Registration: single with a site, bulk with a site per device, a site of another account
+    // refused.
+    String serial = GatewayFixture.uniqueSerial();
+    call(
+            "POST",
+            "/api/v1/devices",
+            t.admin(),
+            json(Map.of("serial", serial, "model", "SMT1500C", "siteId", lyon)))
+        .expect(201);
+    String b1 = GatewayFixture.uniqueSerial();
+    String b2 = GatewayFixture.uniqueSerial();
+    JsonNode bulk =
+        call(
+                "POST",
+                "/api/v1/devices/bulk",
+                t.admin(),
+                json(
+                    Map.of(
+                        "devices",
+                        List.of(
+                            Map.of("serial", b1, "model", "SMT1500C", "siteId", paris),
+                            Map.of("serial", b2, "model", "SMT1500C", "siteId", foreign)))))
+            .expect(200)
+            .json();
+    assertEquals(1, bulk.path("registered").size(), bulk::toString);
+    assertEquals(b2, bulk.path("failed").get(0).path("serial").asText());
+    call(
+            "POST",
+            "/api/v1/devices",
+            t.admin(),
+            json(
+                Map.of(
+                    "serial",
+                    GatewayFixture.uniqueSerial(),
+                    "model",
+                    "SMT1500C",
+                    "siteId",
+                    foreign)))
+        .expect(400);
+
+    // PATCH moves a device; viewers may not; another account's site is refused; "" takes it out.
+    call("PATCH", "/api/v1/devices/" + serial, t.viewer(), json(Map.of("siteId", paris)))
+        .expect(403);
+    call("PATCH", "/api/v1/devices/" + serial, t.admin(), json(Map.of("siteId", foreign)))
+        .expect(400);
+    call("PATCH", "/api/v1/devices/" + serial, other.admin(), json(Map.of("siteId", foreign)))
+        .expect(404);
+    call("PATCH", "/api/v1/devices/" + serial, t.admin(), json(Map.of("siteId", paris)))
+        .expect(200);
+    // (The device list is a read model, fed asynchronously from the registrations.)
+    await().atMost(WAIT).until(() -> devicesIn(t, paris) == 2);
+    assertEquals(0, devicesIn(t, lyon));
+    call("PATCH", "/api/v1/devices/" + serial, t.admin(), json(Map.of("siteId", ""))).expect(200);
+    await().atMost(WAIT).until(() -> devicesIn(t, paris) == 1);
+    call("GET", other.path("/sites"), t.admin(), null).expect(404);
+  }
+
+  private static String createSite(Tenant t, String name) {
+    return call("POST", t.path("/sites"), t.admin(), json(Map.of("name", name)))
+        .expect(201)
+        .json()
+        .path("id")
+        .asText();
+  }
+
+  private static int devicesIn(Tenant t, String site) {
+    return call("GET", "/api/v1/devices?site=" + site, t.viewer(), null)
+        .expect(200)
+        .json()
+        .path("total")
+        .asInt();
+  }
+
   // ----------------------------------------------------------------------------------- helpers
 
   private record Tenant(String accountId, String admin, String viewer) {
