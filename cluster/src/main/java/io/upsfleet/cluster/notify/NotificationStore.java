@@ -184,6 +184,24 @@ public final class NotificationStore {
     return out;
   }
 
+  /**
+   * Deletes a row of {@code table} ({@code notification_destinations}, whose outbox rows go with
+   * it, or {@code notification_policies}) when it is the account's; false when there was none.
+   */
+  public CompletionStage<Boolean> delete(String table, UUID accountId, UUID id) {
+    if (!table.equals("notification_destinations") && !table.equals("notification_policies"))
+      throw new IllegalArgumentException(table);
+    return jdbc.run(
+        c -> {
+          try (PreparedStatement ps =
+              c.prepareStatement("DELETE FROM " + table + " WHERE account_id = ? AND id = ?")) {
+            ps.setObject(1, accountId);
+            ps.setObject(2, id);
+            return ps.executeUpdate() == 1;
+          }
+        });
+  }
+
   /** How many of {@code ids} are destinations of the account. */
   public CompletionStage<Integer> countDestinations(UUID accountId, List<UUID> ids) {
     return count("notification_destinations", accountId, ids);

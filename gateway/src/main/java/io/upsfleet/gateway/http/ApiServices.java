@@ -97,6 +97,12 @@ public record ApiServices(
 
     CompletionStage<Policy> createPolicy(Policy policy);
 
+    /** Deletes a destination of the account (its delivery log goes with it); false when none. */
+    CompletionStage<Boolean> deleteDestination(UUID account, UUID id);
+
+    /** Deletes a policy of the account; false when none. */
+    CompletionStage<Boolean> deletePolicy(UUID account, UUID id);
+
     CompletionStage<List<Policy>> policies(UUID account);
 
     CompletionStage<List<NotificationStore.Delivery>> deliveries(

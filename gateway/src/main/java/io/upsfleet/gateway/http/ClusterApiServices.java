@@ -321,6 +321,16 @@ public final class ClusterApiServices {
     }
 
     @Override
+    public CompletionStage<Boolean> deleteDestination(UUID account, UUID id) {
+      return notifications.store().delete("notification_destinations", account, id);
+    }
+
+    @Override
+    public CompletionStage<Boolean> deletePolicy(UUID account, UUID id) {
+      return notifications.store().delete("notification_policies", account, id);
+    }
+
+    @Override
     public CompletionStage<List<Policy>> policies(UUID account) {
       return notifications.store().policies(account);
     }

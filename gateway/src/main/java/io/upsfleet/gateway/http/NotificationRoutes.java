@@ -97,21 +97,53 @@ final class NotificationRoutes extends ApiDirectives {
                                                             .map(d -> view(d, false))
                                                             .toList()))))),
                     pathPrefix(
-                        id -> path("test", () -> post(() -> sendTest(p, accountId, pathId(id))))))),
-        path(
+                        id ->
+                            concat(
+                                pathEnd(
+                                    () ->
+                                        delete(
+                                            () ->
+                                                remove(
+                                                    p,
+                                                    accountId,
+                                                    "destination",
+                                                    pathId(id),
+                                                    api.notifications::deleteDestination))),
+                                path(
+                                    "test",
+                                    () -> post(() -> sendTest(p, accountId, pathId(id)))))))),
+        pathPrefix(
             "notification-policies",
             () ->
                 concat(
-                    post(
+                    pathEnd(
                         () ->
-                            jsonBody(PolicyRequest.class, req -> createPolicy(p, accountId, req))),
-                    get(
-                        () ->
-                            completeOk(
-                                api.notifications
-                                    .policies(accountId)
-                                    .thenApply(
-                                        l -> l.stream().map(NotificationRoutes::view).toList()))))),
+                            concat(
+                                post(
+                                    () ->
+                                        jsonBody(
+                                            PolicyRequest.class,
+                                            req -> createPolicy(p, accountId, req))),
+                                get(
+                                    () ->
+                                        completeOk(
+                                            api.notifications
+                                                .policies(accountId)
+                                                .thenApply(
+                                                    l ->
+                                                        l.stream()
+                                                            .map(NotificationRoutes::view)
+                                                            .toList()))))),
+                    path(
+                        id ->
+                            delete(
+                                () ->
+                                    remove(
+                                        p,
+                                        accountId,
+                                        "policy",
+                                        pathId(id),
+                                        api.notifications::deletePolicy))))),
         path(
             "notification-deliveries",
             () ->
@@ -310,6 +342,24 @@ final class NotificationRoutes extends ApiDirectives {
                   return api.notifications.sendTest(d.get(), p.username());
                 })
             .thenApply(o -> new DestinationTestResult(o.delivered(), o.deliveryKey(), o.error())));
+  }
+
+  /** {@code DELETE}: 204, or 404 when the account has no such resource. */
+  private Route remove(
+      Principal p,
+      UUID accountId,
+      String what,
+      UUID id,
+      BiFunction<UUID, UUID, CompletionStage<Boolean>> delete) {
+    requireManage(p, accountId, what + ".delete");
+    return onComplete(
+        delete.apply(accountId, id),
+        t -> {
+          if (t.isFailure()) return failWith(t.failed().get());
+          if (!t.get()) return failWith(ApiException.notFound("no " + what + " " + id));
+          api.audit.record(p.username(), accountId, what + ".delete", id.toString(), "OK", null);
+          return complete(StatusCodes.NO_CONTENT);
+        });
   }
 
   // ---------------------------------------------------------------------------------- policies

@@ -480,6 +480,24 @@ class NotificationsIT {
         .expect(403);
     Tenant other = tenant("other");
     call("GET", t.path("/notification-destinations"), other.admin(), null).expect(404);
+    // Deleting: admins only, in their own account.
+    String id = dest.path("id").asText();
+    call("DELETE", t.path("/notification-destinations/" + id), t.viewer(), null).expect(403);
+    call("DELETE", other.path("/notification-destinations/" + id), other.admin(), null).expect(404);
+    call("DELETE", t.path("/notification-destinations/" + id), t.admin(), null).expect(204);
+    call("DELETE", t.path("/notification-destinations/" + id), t.admin(), null).expect(404);
+    JsonNode kept = createDestination(t, "WEBHOOK", "kept", receiver.url("/kept"));
+    policy(t, "gone", "WARNING", kept);
+    String policyId =
+        call("GET", t.path("/notification-policies"), t.viewer(), null)
+            .json()
+            .get(0)
+            .path("id")
+            .asText();
+    call("DELETE", t.path("/notification-policies/" + policyId), t.admin(), null).expect(204);
+    assertEquals(0, call("GET", t.path("/notification-policies"), t.viewer(), null).json().size());
+    assertEquals(
+        1, call("GET", t.path("/notification-destinations"), t.viewer(), null).json().size());
   }
 
   @Test
