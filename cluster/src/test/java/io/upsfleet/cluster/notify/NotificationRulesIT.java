@@ -144,6 +144,35 @@ class NotificationRulesIT {
     assertThat(rows.get(4)[2]).contains("Site Lyon-2: power back at all UPSs after 34 s");
   }
 
+  @Test
+  void aBasicDevicesEventsNotifyNoOne() throws Exception {
+    UUID account = account();
+    UUID hook = destination(account, "WEBHOOK", "https://hooks.example.com/x");
+    policy(account, hook);
+    String d = device(account);
+    try (Connection c = db.getConnection()) {
+      // On Basic the plan does not log (nor notify) device events: logged = false.
+      rules.apply(
+          c,
+          d,
+          1,
+          new UpsDevice.EventRaised(
+              EventType.OVERLOAD,
+              EventType.OVERLOAD.severity(),
+              null,
+              null,
+              -1,
+              new TreeMap<>(),
+              false,
+              NOW));
+      rules.apply(c, d, 2, power(EventType.LOW_BATTERY, NOW));
+    }
+    List<String> titles = new ArrayList<>();
+    for (String[] r : rows(account)) titles.add(r[2]);
+    assertThat(titles).hasSize(1);
+    assertThat(titles.get(0)).contains("low battery");
+  }
+
   // ----------------------------------------------------------------------------------- helpers
 
   private static UpsDevice.EventRaised reminder(int days, String endsAt, Instant at) {
