@@ -7,6 +7,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -183,9 +184,17 @@ public final class NotificationDispatcher {
         error);
   }
 
+  private volatile Instant nextPurge = Instant.MIN;
+
   /** Claims what is due, one delivery per destination, in one short transaction. */
   private List<Claim> claim() {
     try (Connection c = dataSource.getConnection()) {
+      Instant now = clock.instant();
+      if (now.isAfter(nextPurge)) {
+        nextPurge = now.plus(Duration.ofHours(1));
+        int purged = NotificationStore.purge(c, now.minus(settings.retention()), 1000);
+        if (purged > 0) log.info("purged {} finished notifications from the delivery log", purged);
+      }
       c.setAutoCommit(false);
       try {
         List<Claim> claims = claim(c);

@@ -30,7 +30,8 @@ public record NotificationSettings(
     Duration maxBackoff,
     Duration destinationInterval,
     int maxBatch,
-    int senderThreads) {
+    int senderThreads,
+    Duration retention) {
 
   public NotificationSettings {
     allowedHosts = List.copyOf(allowedHosts);
@@ -57,6 +58,7 @@ public record NotificationSettings(
         lease.compareTo(connectTimeout.plus(readTimeout)) > 0,
         "dispatch.lease",
         "must exceed connect-timeout + read-timeout");
+    positive(retention, "retention");
     check(senderThreads >= 1 && senderThreads <= 64, "dispatch.sender-threads", "1..64");
   }
 
@@ -84,7 +86,8 @@ public record NotificationSettings(
         c.getDuration("dispatch.max-backoff"),
         c.getDuration("dispatch.destination-interval"),
         c.getInt("dispatch.max-batch"),
-        c.getInt("dispatch.sender-threads"));
+        c.getInt("dispatch.sender-threads"),
+        c.getDuration("retention"));
   }
 
   /** The wait before attempt {@code attempts + 1}: base × 2^(attempts-1), capped. */

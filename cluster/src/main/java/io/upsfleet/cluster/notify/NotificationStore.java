@@ -327,6 +327,21 @@ public final class NotificationStore {
         });
   }
 
+  /**
+   * Deletes at most {@code limit} finished messages (sent, dead or suppressed) created before
+   * {@code before}; returns how many. Open messages are never purged.
+   */
+  static int purge(Connection c, Instant before, int limit) throws SQLException {
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "DELETE FROM notification_outbox WHERE id IN (SELECT id FROM notification_outbox"
+                + " WHERE status IN ('SENT', 'DEAD', 'SUPPRESSED') AND created_at < ? LIMIT ?)")) {
+      ps.setTimestamp(1, Timestamp.from(before));
+      ps.setInt(2, limit);
+      return ps.executeUpdate();
+    }
+  }
+
   static String[] strings(Array a) throws SQLException {
     return a == null ? new String[0] : (String[]) a.getArray();
   }

@@ -173,6 +173,28 @@ class NotificationRulesIT {
     assertThat(titles.get(0)).contains("low battery");
   }
 
+  @Test
+  void thePurgeRemovesOnlyOldFinishedMessages() throws Exception {
+    UUID account = account();
+    UUID hook = destination(account, "WEBHOOK", "https://hooks.example.com/x");
+    policy(account, hook);
+    String d = device(account);
+    try (Connection c = db.getConnection()) {
+      rules.apply(c, d, 1, power(EventType.LOW_BATTERY, NOW));
+      rules.apply(c, d, 2, power(EventType.OVERLOAD, NOW));
+      try (PreparedStatement ps =
+          c.prepareStatement(
+              "UPDATE notification_outbox SET status = 'SENT' WHERE account_id = ? AND kind = 'EVENT'"
+                  + " AND message->>'eventType' = 'LOW_BATTERY'")) {
+        ps.setObject(1, account);
+        ps.executeUpdate();
+      }
+      assertThat(NotificationStore.purge(c, NOW, 1000)).isZero();
+      NotificationStore.purge(c, NOW.plusSeconds(1), 1000);
+    }
+    assertThat(rows(account)).extracting(r -> r[1]).containsExactly("PENDING");
+  }
+
   // ----------------------------------------------------------------------------------- helpers
 
   private static UpsDevice.EventRaised reminder(int days, String endsAt, Instant at) {
