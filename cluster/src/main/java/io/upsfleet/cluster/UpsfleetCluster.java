@@ -20,6 +20,14 @@ import io.upsfleet.cluster.licensing.LicensingProjection;
 import io.upsfleet.cluster.licensing.Promotions;
 import io.upsfleet.cluster.notify.EmailDispatcher;
 import io.upsfleet.cluster.notify.MailSettings;
+import io.upsfleet.cluster.notify.MailTransport;
+import io.upsfleet.cluster.notify.NotificationDispatcher;
+import io.upsfleet.cluster.notify.NotificationProjection;
+import io.upsfleet.cluster.notify.NotificationSettings;
+import io.upsfleet.cluster.notify.NotificationTransport;
+import io.upsfleet.cluster.notify.Notifications;
+import io.upsfleet.cluster.notify.UrlGuard;
+import io.upsfleet.cluster.site.Sites;
 import io.upsfleet.cluster.telemetry.TelemetryHistory;
 import io.upsfleet.cluster.telemetry.TelemetryHistorySettings;
 import io.upsfleet.persistence.DatabaseSettings;
@@ -60,6 +68,8 @@ public final class UpsfleetCluster implements AutoCloseable {
   private final TelemetryHistory telemetryHistory;
   private final ReadModelReconciler reconciler;
   private final JdbcExecutors executors;
+  private Sites sites;
+  private Notifications notifications;
 
   private UpsfleetCluster(
       ActorSystem<Void> system,
@@ -356,19 +366,33 @@ public final class UpsfleetCluster implements AutoCloseable {
               config.getDuration("upsfleet.accounts.token-lifetime"),
               clock);
       TelemetryHistory history = TelemetryHistory.start(system, jdbc, historySettings, clock);
-      return new UpsfleetCluster(
-          system,
-          devices,
-          directory,
-          new DeviceCredentials(jdbc.on(executors.executor(JdbcExecutors.Kind.CREDENTIALS)), clock),
-          accounts,
-          new AuditLog(jdbc.on(executors.executor(JdbcExecutors.Kind.AUDIT)), clock),
-          jdbc,
-          licensing,
-          rollouts,
-          history,
-          reconciler,
-          executors);
+      // Issue 11: notifications (projection into the outbox, a dispatcher on every node).
+      NotificationSettings notifySettings = NotificationSettings.fromConfig(config);
+      UrlGuard guard = new UrlGuard(notifySettings);
+      NotificationTransport notifyTransport =
+          new NotificationTransport(
+              notifySettings, guard, new MailTransport(MailSettings.fromConfig(config)), clock);
+      NotificationProjection.init(
+          system, dataSource, deviceSettings.tagSlices(), notifySettings, clock);
+      NotificationDispatcher.init(system, dataSource, notifySettings, notifyTransport, clock);
+      UpsfleetCluster node =
+          new UpsfleetCluster(
+              system,
+              devices,
+              directory,
+              new DeviceCredentials(
+                  jdbc.on(executors.executor(JdbcExecutors.Kind.CREDENTIALS)), clock),
+              accounts,
+              new AuditLog(jdbc.on(executors.executor(JdbcExecutors.Kind.AUDIT)), clock),
+              jdbc,
+              licensing,
+              rollouts,
+              history,
+              reconciler,
+              executors);
+      node.sites = new Sites(jdbc, clock);
+      node.notifications = new Notifications(jdbc, notifyTransport, guard, clock);
+      return node;
     } catch (RuntimeException e) {
       system.terminate();
       if (executors != null) executors.close();
@@ -378,6 +402,16 @@ public final class UpsfleetCluster implements AutoCloseable {
 
   public ActorSystem<Void> system() {
     return system;
+  }
+
+  /** Sites of accounts and the devices' sites. */
+  public Sites sites() {
+    return sites;
+  }
+
+  /** Notification destinations, policies, test sends, deliveries and incidents. */
+  public Notifications notifications() {
+    return notifications;
   }
 
   public UpsDevices devices() {

@@ -5,9 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.upsfleet.api.client.UpsfleetClient;
 import io.upsfleet.api.rest.AccountView;
 import io.upsfleet.api.rest.AssignmentRequest;
+import io.upsfleet.api.rest.DestinationRequest;
+import io.upsfleet.api.rest.DestinationView;
 import io.upsfleet.api.rest.DeviceRegistration;
 import io.upsfleet.api.rest.LicenseOrderRequest;
 import io.upsfleet.api.rest.LicenseOrderView;
+import io.upsfleet.api.rest.PolicyRequest;
 import io.upsfleet.ui.gateway.Gateway;
 import io.upsfleet.ui.gateway.GatewayClient;
 import java.io.File;
@@ -212,6 +215,41 @@ class ConsoleBrowserIT {
     driver.get(consoleUrl + "accounts");
     waitText(By.id("account-grid"), "Acme Hospital");
     screenshot("accounts");
+  }
+
+  @Test
+  void anAdminAddsASiteSendsATestMessageAndSeesItInTheDeliveryLog() {
+    UpsfleetClient support = new UpsfleetClient(gateway.url());
+    support.signIn("support", GatewayProcess.PASSWORD);
+    AccountView account = support.createAccount("Notify Corp");
+    support.createUser(account.id(), "admin-notify", "admin-password-1", "ACCOUNT_ADMIN");
+    GatewayClient asSupport =
+        new Gateway(gateway.url(), Duration.ofSeconds(5), Duration.ofSeconds(30))
+            .client(support.token());
+    DestinationView mail =
+        asSupport.createDestination(
+            account.id(), new DestinationRequest("EMAIL", "ops-mail", null, "ops@example.com"));
+    asSupport.createPolicy(
+        account.id(),
+        new PolicyRequest("all alarms", "WARNING", null, null, null, List.of(mail.id()), false));
+
+    signIn("admin-notify", "admin-password-1");
+    driver.get(consoleUrl + "notifications");
+    waitText(By.id("policy-grid"), "all alarms");
+    type(By.cssSelector("#site-name input"), "Lyon-2");
+    click(driver.findElement(By.id("site-add")));
+    waitText(By.id("site-grid"), "Lyon-2");
+
+    click(wait.until(ExpectedConditions.presenceOfElementLocated(By.id("test-ops-mail"))));
+    waitText(By.id("test-outcome"), "Test message delivered to ops-mail.");
+    waitText(By.id("delivery-grid"), "Test message from upsfleet");
+
+    // A destination inside the network is refused with the gateway's reason.
+    type(By.cssSelector("#destination-name input"), "internal");
+    type(By.cssSelector("#destination-target input"), "https://10.0.0.1/hook");
+    click(driver.findElement(By.id("destination-add")));
+    waitText(By.tagName("vaadin-notification-card"), "a private address");
+    screenshot("notifications");
   }
 
   @Test

@@ -8,6 +8,11 @@ import java.util.List;
  */
 public record BulkRegistrationRequest(String accountId, List<Device> devices) {
 
-  /** One device to register. */
-  public record Device(String serial, String model) {}
+  /** One device to register; {@code siteId} (optional) puts it in a site of the account. */
+  public record Device(String serial, String model, String siteId) {
+
+    public Device(String serial, String model) {
+      this(serial, model, null);
+    }
+  }
 }

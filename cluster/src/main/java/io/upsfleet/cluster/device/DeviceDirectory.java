@@ -100,6 +100,7 @@ public final class DeviceDirectory {
    * @param model the exact model
    * @param firmwareOutdated whether newer firmware was offered and not yet installed
    * @param sort the order (never null)
+   * @param site only the devices of this site (issue 11)
    */
   public record Query(
       Optional<UUID> account,
@@ -108,9 +109,23 @@ public final class DeviceDirectory {
       Optional<Plan> plan,
       Optional<String> model,
       Optional<Boolean> firmwareOutdated,
-      Sort sort) {
+      Sort sort,
+      Optional<UUID> site) {
     public Query {
       Objects.requireNonNull(sort, "sort");
+      site = site == null ? Optional.empty() : site;
+    }
+
+    /** Without a site filter. */
+    public Query(
+        Optional<UUID> account,
+        Optional<StatusFilter> status,
+        Optional<String> text,
+        Optional<Plan> plan,
+        Optional<String> model,
+        Optional<Boolean> firmwareOutdated,
+        Sort sort) {
+      this(account, status, text, plan, model, firmwareOutdated, sort, Optional.empty());
     }
 
     /** No filter, ordered by serial. */
@@ -332,6 +347,13 @@ public final class DeviceDirectory {
             o ->
                 where.append(
                     o ? " AND firmware_available IS NOT NULL" : " AND firmware_available IS NULL"));
+    query
+        .site()
+        .ifPresent(
+            site -> {
+              where.append(" AND serial IN (SELECT serial FROM device_sites WHERE site_id = ?)");
+              args.add(site);
+            });
     return where.toString();
   }
 

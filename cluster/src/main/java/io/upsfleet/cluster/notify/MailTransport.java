@@ -7,7 +7,9 @@ import jakarta.mail.PasswordAuthentication;
 import jakarta.mail.Session;
 import jakarta.mail.Transport;
 import jakarta.mail.internet.InternetAddress;
+import jakarta.mail.internet.MimeBodyPart;
 import jakarta.mail.internet.MimeMessage;
+import jakarta.mail.internet.MimeMultipart;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
@@ -68,6 +70,44 @@ public final class MailTransport {
     } else {
       Files.createDirectories(settings.fileDir());
       Path file = settings.fileDir().resolve(String.format("%08d.eml", id));
+      try (OutputStream out = Files.newOutputStream(file)) {
+        m.writeTo(out);
+      }
+    }
+  }
+
+  /**
+   * Sends (or writes) a notification: plain text and HTML alternatives, with {@code messageId} as
+   * its Message-ID (the stable idempotency key, so a re-sent message can be recognised); throws
+   * when it could not, so the caller retries later.
+   */
+  public void sendNotification(
+      String messageId, String to, String subject, String text, String html)
+      throws MessagingException, IOException {
+    MimeMessage m =
+        new MimeMessage(session) {
+          @Override
+          protected void updateMessageID() throws MessagingException {
+            setHeader("Message-ID", "<" + messageId + "@upsfleet>");
+          }
+        };
+    m.setFrom(new InternetAddress(settings.from()));
+    m.setRecipient(Message.RecipientType.TO, new InternetAddress(to, true));
+    m.setSubject(subject, "UTF-8");
+    MimeBodyPart plain = new MimeBodyPart();
+    plain.setText(text, "UTF-8");
+    MimeBodyPart rich = new MimeBodyPart();
+    rich.setText(html, "UTF-8", "html");
+    m.setContent(new MimeMultipart("alternative", plain, rich));
+    m.setSentDate(new Date());
+    if (settings.smtp()) {
+      Transport.send(m);
+    } else {
+      Files.createDirectories(settings.fileDir());
+      Path file =
+          settings
+              .fileDir()
+              .resolve("notify-" + messageId.replaceAll("[^A-Za-z0-9-]", "_") + ".eml");
       try (OutputStream out = Files.newOutputStream(file)) {
         m.writeTo(out);
       }

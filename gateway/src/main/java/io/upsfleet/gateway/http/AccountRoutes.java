@@ -76,6 +76,7 @@ final class AccountRoutes extends ApiDirectives {
                                                               a.orElseThrow(
                                                                   () -> notFound(accountId))))))),
                           path("entitlements", () -> licenses.entitlements(accountId)),
+                          new NotificationRoutes(api).accountRoutes(p, accountId),
                           path(
                               "users",
                               () ->

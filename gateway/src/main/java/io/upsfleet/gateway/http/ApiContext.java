@@ -18,6 +18,7 @@ final class ApiContext {
   final ApiServices.RolloutService rollouts;
   final ApiServices.AuditService audit;
   final ApiServices.HealthService health;
+  final ApiServices.NotificationService notifications;
   final Authenticator authenticator;
   final RateLimiter rateLimiter;
   final Clock clock;
@@ -34,6 +35,7 @@ final class ApiContext {
     this.rollouts = services.rollouts();
     this.audit = services.audit();
     this.health = services.health();
+    this.notifications = services.notifications();
     this.clock = clock;
     this.authenticator = new Authenticator(tokens, http.tokenCacheTtl());
     this.rateLimiter = new RateLimiter(http.requestsPerSecond(), http.burst());

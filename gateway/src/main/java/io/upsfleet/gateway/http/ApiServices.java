@@ -11,7 +11,13 @@ import io.upsfleet.cluster.device.DeviceSnapshot;
 import io.upsfleet.cluster.device.UpsDevice;
 import io.upsfleet.cluster.licensing.LicenseOrder;
 import io.upsfleet.cluster.licensing.Licensing;
+import io.upsfleet.cluster.notify.Destination;
+import io.upsfleet.cluster.notify.DestinationType;
+import io.upsfleet.cluster.notify.NotificationStore;
+import io.upsfleet.cluster.notify.Notifications;
+import io.upsfleet.cluster.notify.Policy;
 import io.upsfleet.cluster.operation.Operation;
+import io.upsfleet.cluster.site.Site;
 import io.upsfleet.cluster.telemetry.TelemetryHistory;
 import java.time.Duration;
 import java.time.Instant;
@@ -35,7 +41,76 @@ public record ApiServices(
     LicenseService licensing,
     RolloutService rollouts,
     AuditService audit,
-    HealthService health) {
+    HealthService health,
+    NotificationService notifications) {
+
+  /** Without notifications (route tests that do not need them). */
+  public ApiServices(
+      TokenService tokens,
+      AccountService accounts,
+      DeviceService devices,
+      DirectoryService directory,
+      CredentialService credentials,
+      HistoryService history,
+      LicenseService licensing,
+      RolloutService rollouts,
+      AuditService audit,
+      HealthService health) {
+    this(
+        tokens,
+        accounts,
+        devices,
+        directory,
+        credentials,
+        history,
+        licensing,
+        rollouts,
+        audit,
+        health,
+        null);
+  }
+
+  /** Sites, notification destinations and policies, deliveries and incidents (issue 11). */
+  public interface NotificationService {
+    CompletionStage<Site> createSite(UUID account, String name, String address, String timeZone);
+
+    CompletionStage<List<Site>> sites(UUID account);
+
+    /** Puts the device in the site (empty: none); false when the site is not the account's. */
+    CompletionStage<Boolean> assignSite(String serial, UUID account, Optional<UUID> site);
+
+    /** Fails with {@link Notifications.InvalidDestination} when the URL is refused. */
+    CompletionStage<Destination> createDestination(
+        UUID account, DestinationType type, String name, String target);
+
+    CompletionStage<List<Destination>> destinations(UUID account);
+
+    CompletionStage<Optional<Destination>> destination(UUID account, UUID id);
+
+    CompletionStage<Notifications.TestOutcome> sendTest(Destination destination, String by);
+
+    /** How many of {@code ids} are destinations of the account. */
+    CompletionStage<Integer> countDestinations(UUID account, List<UUID> ids);
+
+    /** How many of {@code ids} are sites of the account. */
+    CompletionStage<Integer> countSites(UUID account, List<UUID> ids);
+
+    CompletionStage<Policy> createPolicy(Policy policy);
+
+    /** Deletes a destination of the account (its delivery log goes with it); false when none. */
+    CompletionStage<Boolean> deleteDestination(UUID account, UUID id);
+
+    /** Deletes a policy of the account; false when none. */
+    CompletionStage<Boolean> deletePolicy(UUID account, UUID id);
+
+    CompletionStage<List<Policy>> policies(UUID account);
+
+    CompletionStage<List<NotificationStore.Delivery>> deliveries(
+        UUID account, int offset, int limit);
+
+    CompletionStage<List<NotificationStore.Incident>> incidents(
+        UUID account, int offset, int limit);
+  }
 
   /** Bearer tokens. */
   public interface TokenService {

@@ -15,7 +15,14 @@ import io.upsfleet.cluster.device.UpsDevice;
 import io.upsfleet.cluster.device.UpsDevices;
 import io.upsfleet.cluster.licensing.LicenseOrder;
 import io.upsfleet.cluster.licensing.Licensing;
+import io.upsfleet.cluster.notify.Destination;
+import io.upsfleet.cluster.notify.DestinationType;
+import io.upsfleet.cluster.notify.NotificationStore;
+import io.upsfleet.cluster.notify.Notifications;
+import io.upsfleet.cluster.notify.Policy;
 import io.upsfleet.cluster.operation.Operation;
+import io.upsfleet.cluster.site.Site;
+import io.upsfleet.cluster.site.Sites;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -38,7 +45,8 @@ public final class ClusterApiServices {
         new LicensingAdapter(cluster.licensing()),
         new RolloutsAdapter(cluster.rollouts()),
         cluster.audit()::record,
-        new HealthAdapter(cluster));
+        new HealthAdapter(cluster),
+        new NotificationsAdapter(cluster));
   }
 
   private record AccountsAdapter(Accounts accounts) implements ApiServices.AccountService {
@@ -251,6 +259,92 @@ public final class ClusterApiServices {
     @Override
     public boolean clusterUp() {
       return cluster.isUp();
+    }
+  }
+
+  private record NotificationsAdapter(Sites sites, Notifications notifications)
+      implements ApiServices.NotificationService {
+    NotificationsAdapter(UpsfleetCluster cluster) {
+      this(cluster.sites(), cluster.notifications());
+    }
+
+    @Override
+    public CompletionStage<Site> createSite(
+        UUID account, String name, String address, String timeZone) {
+      return sites.create(account, name, address, timeZone);
+    }
+
+    @Override
+    public CompletionStage<List<Site>> sites(UUID account) {
+      return sites.list(account);
+    }
+
+    @Override
+    public CompletionStage<Boolean> assignSite(String serial, UUID account, Optional<UUID> site) {
+      return sites.assign(serial, account, site);
+    }
+
+    @Override
+    public CompletionStage<Destination> createDestination(
+        UUID account, DestinationType type, String name, String target) {
+      return notifications.createDestination(account, type, name, target);
+    }
+
+    @Override
+    public CompletionStage<List<Destination>> destinations(UUID account) {
+      return notifications.store().destinations(account);
+    }
+
+    @Override
+    public CompletionStage<Optional<Destination>> destination(UUID account, UUID id) {
+      return notifications.store().destination(account, id);
+    }
+
+    @Override
+    public CompletionStage<Notifications.TestOutcome> sendTest(Destination destination, String by) {
+      return notifications.sendTest(destination, by);
+    }
+
+    @Override
+    public CompletionStage<Integer> countDestinations(UUID account, List<UUID> ids) {
+      return notifications.store().countDestinations(account, ids);
+    }
+
+    @Override
+    public CompletionStage<Integer> countSites(UUID account, List<UUID> ids) {
+      return notifications.store().countSites(account, ids);
+    }
+
+    @Override
+    public CompletionStage<Policy> createPolicy(Policy policy) {
+      return notifications.store().createPolicy(policy);
+    }
+
+    @Override
+    public CompletionStage<Boolean> deleteDestination(UUID account, UUID id) {
+      return notifications.store().delete("notification_destinations", account, id);
+    }
+
+    @Override
+    public CompletionStage<Boolean> deletePolicy(UUID account, UUID id) {
+      return notifications.store().delete("notification_policies", account, id);
+    }
+
+    @Override
+    public CompletionStage<List<Policy>> policies(UUID account) {
+      return notifications.store().policies(account);
+    }
+
+    @Override
+    public CompletionStage<List<NotificationStore.Delivery>> deliveries(
+        UUID account, int offset, int limit) {
+      return notifications.store().deliveries(account, offset, limit);
+    }
+
+    @Override
+    public CompletionStage<List<NotificationStore.Incident>> incidents(
+        UUID account, int offset, int limit) {
+      return notifications.store().incidents(account, offset, limit);
     }
   }
 }

@@ -55,11 +55,13 @@ final class DeviceRoutes extends ApiDirectives {
 
   private final LicenseRoutes licenses;
   private final CommandRoutes commands;
+  private final NotificationRoutes sites;
 
   DeviceRoutes(ApiContext api, LicenseRoutes licenses) {
     super(api);
     this.licenses = licenses;
     this.commands = new CommandRoutes(api, this::visibleSnapshot);
+    this.sites = new NotificationRoutes(api);
   }
 
   Route routes() {
@@ -82,11 +84,16 @@ final class DeviceRoutes extends ApiDirectives {
                         concat(
                             pathEnd(
                                 () ->
-                                    get(
-                                        () ->
-                                            completeOk(
-                                                visibleSnapshot(p, serial)
-                                                    .thenApply(DeviceRoutes::view)))),
+                                    concat(
+                                        get(
+                                            () ->
+                                                completeOk(
+                                                    visibleSnapshot(p, serial)
+                                                        .thenApply(DeviceRoutes::view))),
+                                        patch(
+                                            () ->
+                                                sites.patchDevice(
+                                                    p, serial, this::visibleSnapshot)))),
                             path("events", () -> get(() -> events(p, serial))),
                             path("telemetry", () -> get(() -> telemetry(p, serial))),
                             path("plan", () -> get(() -> licenses.devicePlan(p, serial))),
@@ -105,7 +112,8 @@ final class DeviceRoutes extends ApiDirectives {
         "model",
         "must match " + MODEL + ", e.g. SMT1500C");
     UUID account = registrationAccount(p, req.accountId(), v, req.serial());
-    return completeJson(StatusCodes.CREATED, registerOne(p, account, req.serial(), req.model()));
+    return completeJson(
+        StatusCodes.CREATED, registerInSite(p, account, req.serial(), req.model(), req.siteId()));
   }
 
   /**
@@ -175,7 +183,7 @@ final class DeviceRoutes extends ApiDirectives {
         c =
             c.thenCompose(
                 x ->
-                    registerOne(p, accountId, d.serial(), d.model())
+                    registerInSite(p, accountId, d.serial(), d.model(), d.siteId())
                         .<Void>handle(
                             (r, err) -> {
                               if (r != null) {
@@ -200,6 +208,18 @@ final class DeviceRoutes extends ApiDirectives {
     return completeOk(
         chain.thenApply(
             x -> new BulkRegistrationResult(List.copyOf(registered), List.copyOf(failed))));
+  }
+
+  /** Registers a device and puts it in {@code siteId} (null: none), checked first (issue 11). */
+  private CompletionStage<DeviceRegistration> registerInSite(
+      Principal p, UUID accountId, String serial, String model, String siteId) {
+    return sites
+        .registrationSite(accountId, siteId)
+        .thenCompose(
+            site ->
+                registerOne(p, accountId, serial, model)
+                    .thenCompose(
+                        r -> sites.assignRegistered(serial, accountId, site).thenApply(x -> r)));
   }
 
   private CompletionStage<DeviceRegistration> registerOne(
@@ -293,9 +313,18 @@ final class DeviceRoutes extends ApiDirectives {
                   }
                   Optional<UUID> account =
                       accountScope(v, p, Optional.ofNullable(params.get("accountId")));
+                  Optional<UUID> site = Optional.empty();
+                  if (params.containsKey("site")) {
+                    try {
+                      site = Optional.of(UUID.fromString(params.get("site")));
+                    } catch (IllegalArgumentException e) {
+                      v.require(false, "site", "must be a site id");
+                    }
+                  }
                   v.throwIfInvalid();
                   var query =
-                      new DeviceDirectory.Query(account, status, q, plan, model, outdated, sort);
+                      new DeviceDirectory.Query(
+                          account, status, q, plan, model, outdated, sort, site);
                   return completeOk(
                       api.directory
                           .page(query, page, size)

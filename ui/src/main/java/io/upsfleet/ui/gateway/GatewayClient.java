@@ -6,6 +6,10 @@ import io.upsfleet.api.rest.AssignmentResult;
 import io.upsfleet.api.rest.CommandRequest;
 import io.upsfleet.api.rest.CommandView;
 import io.upsfleet.api.rest.CreateUserRequest;
+import io.upsfleet.api.rest.DeliveryView;
+import io.upsfleet.api.rest.DestinationRequest;
+import io.upsfleet.api.rest.DestinationTestResult;
+import io.upsfleet.api.rest.DestinationView;
 import io.upsfleet.api.rest.DeviceCounts;
 import io.upsfleet.api.rest.DeviceEventView;
 import io.upsfleet.api.rest.DevicePlanView;
@@ -13,10 +17,15 @@ import io.upsfleet.api.rest.DeviceSummary;
 import io.upsfleet.api.rest.DeviceView;
 import io.upsfleet.api.rest.EntitlementView;
 import io.upsfleet.api.rest.FirmwareRelease;
+import io.upsfleet.api.rest.IncidentView;
 import io.upsfleet.api.rest.LicenseOrderRequest;
 import io.upsfleet.api.rest.LicenseOrderView;
 import io.upsfleet.api.rest.OperationAllowanceView;
 import io.upsfleet.api.rest.PageView;
+import io.upsfleet.api.rest.PolicyRequest;
+import io.upsfleet.api.rest.PolicyView;
+import io.upsfleet.api.rest.SiteRequest;
+import io.upsfleet.api.rest.SiteView;
 import io.upsfleet.api.rest.TelemetryHistoryView;
 import io.upsfleet.api.rest.UserView;
 import java.time.Instant;
@@ -99,4 +108,45 @@ public interface GatewayClient {
   List<SkuView> skus();
 
   List<FirmwareRelease> firmware();
+
+  // Notifications (issue 11). Defaults refuse, so that stubs need not implement them.
+
+  default List<SiteView> sites(String accountId) {
+    throw new UnsupportedOperationException("sites");
+  }
+
+  default SiteView createSite(String accountId, SiteRequest request) {
+    throw new UnsupportedOperationException("createSite");
+  }
+
+  default List<DestinationView> destinations(String accountId) {
+    throw new UnsupportedOperationException("destinations");
+  }
+
+  /** Creates a destination; a webhook's answer carries its signing secret, shown once. */
+  default DestinationView createDestination(String accountId, DestinationRequest request) {
+    throw new UnsupportedOperationException("createDestination");
+  }
+
+  /** Sends a test message to the destination now and tells how it went. */
+  default DestinationTestResult testDestination(String accountId, String destinationId) {
+    throw new UnsupportedOperationException("testDestination");
+  }
+
+  default List<PolicyView> policies(String accountId) {
+    throw new UnsupportedOperationException("policies");
+  }
+
+  default PolicyView createPolicy(String accountId, PolicyRequest request) {
+    throw new UnsupportedOperationException("createPolicy");
+  }
+
+  /** The newest messages of the delivery log. */
+  default List<DeliveryView> deliveries(String accountId) {
+    throw new UnsupportedOperationException("deliveries");
+  }
+
+  default List<IncidentView> incidents(String accountId) {
+    throw new UnsupportedOperationException("incidents");
+  }
 }

@@ -9,6 +9,10 @@ import io.upsfleet.api.rest.CommandRequest;
 import io.upsfleet.api.rest.CommandView;
 import io.upsfleet.api.rest.CreateAccountRequest;
 import io.upsfleet.api.rest.CreateUserRequest;
+import io.upsfleet.api.rest.DeliveryView;
+import io.upsfleet.api.rest.DestinationRequest;
+import io.upsfleet.api.rest.DestinationTestResult;
+import io.upsfleet.api.rest.DestinationView;
 import io.upsfleet.api.rest.DeviceCounts;
 import io.upsfleet.api.rest.DeviceEventView;
 import io.upsfleet.api.rest.DevicePlanView;
@@ -16,11 +20,16 @@ import io.upsfleet.api.rest.DeviceSummary;
 import io.upsfleet.api.rest.DeviceView;
 import io.upsfleet.api.rest.EntitlementView;
 import io.upsfleet.api.rest.FirmwareRelease;
+import io.upsfleet.api.rest.IncidentView;
 import io.upsfleet.api.rest.LicenseOrderRequest;
 import io.upsfleet.api.rest.LicenseOrderView;
 import io.upsfleet.api.rest.OperationAllowanceView;
 import io.upsfleet.api.rest.PageView;
+import io.upsfleet.api.rest.PolicyRequest;
+import io.upsfleet.api.rest.PolicyView;
 import io.upsfleet.api.rest.RedeemRequest;
+import io.upsfleet.api.rest.SiteRequest;
+import io.upsfleet.api.rest.SiteView;
 import io.upsfleet.api.rest.TelemetryHistoryView;
 import io.upsfleet.api.rest.UserView;
 import java.time.Instant;
@@ -189,6 +198,60 @@ final class HttpGatewayClient implements GatewayClient {
   @Override
   public List<FirmwareRelease> firmware() {
     return get("/api/v1/firmware", new TypeReference<>() {});
+  }
+
+  private static String account(String accountId, String rest) {
+    return "/api/v1/accounts/" + GatewayHttp.encode(accountId) + rest;
+  }
+
+  @Override
+  public List<SiteView> sites(String accountId) {
+    return get(account(accountId, "/sites"), new TypeReference<>() {});
+  }
+
+  @Override
+  public SiteView createSite(String accountId, SiteRequest request) {
+    return post(account(accountId, "/sites"), request, new TypeReference<>() {});
+  }
+
+  @Override
+  public List<DestinationView> destinations(String accountId) {
+    return get(account(accountId, "/notification-destinations"), new TypeReference<>() {});
+  }
+
+  @Override
+  public DestinationView createDestination(String accountId, DestinationRequest request) {
+    return post(
+        account(accountId, "/notification-destinations"), request, new TypeReference<>() {});
+  }
+
+  @Override
+  public DestinationTestResult testDestination(String accountId, String destinationId) {
+    return post(
+        account(
+            accountId, "/notification-destinations/" + GatewayHttp.encode(destinationId) + "/test"),
+        null,
+        new TypeReference<>() {});
+  }
+
+  @Override
+  public List<PolicyView> policies(String accountId) {
+    return get(account(accountId, "/notification-policies"), new TypeReference<>() {});
+  }
+
+  @Override
+  public PolicyView createPolicy(String accountId, PolicyRequest request) {
+    return post(account(accountId, "/notification-policies"), request, new TypeReference<>() {});
+  }
+
+  @Override
+  public List<DeliveryView> deliveries(String accountId) {
+    return get(account(accountId, "/notification-deliveries?size=100"), new TypeReference<>() {});
+  }
+
+  @Override
+  public List<IncidentView> incidents(String accountId) {
+    return get(account(accountId, "/incidents?size=100"), new TypeReference<>() {});
   }
 
   private <T> T get(String path, TypeReference<T> type) {

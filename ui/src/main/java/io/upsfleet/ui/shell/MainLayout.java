@@ -19,6 +19,7 @@ import io.upsfleet.ui.license.LicensesView;
 import io.upsfleet.ui.login.CurrentUser;
 import io.upsfleet.ui.login.SignOut;
 import io.upsfleet.ui.login.SignedInUser;
+import io.upsfleet.ui.notify.NotificationsView;
 import io.upsfleet.ui.overview.OverviewView;
 
 /**
@@ -53,6 +54,8 @@ public class MainLayout extends AppLayout implements AfterNavigationObserver {
     nav.addItem(new SideNavItem("Overview", OverviewView.class, VaadinIcon.DASHBOARD.create()));
     nav.addItem(new SideNavItem("Devices", DeviceListView.class, VaadinIcon.PLUG.create()));
     nav.addItem(new SideNavItem("Licenses", LicensesView.class, VaadinIcon.KEY.create()));
+    nav.addItem(
+        new SideNavItem("Notifications", NotificationsView.class, VaadinIcon.BELL.create()));
     if (user.role() != SignedInUser.Role.ACCOUNT_VIEWER) {
       nav.addItem(
           new SideNavItem(

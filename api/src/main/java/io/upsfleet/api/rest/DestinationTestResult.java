@@ -1,0 +1,4 @@
+package io.upsfleet.api.rest;
+
+/** The outcome of {@code POST …/notification-destinations/{id}/test}. */
+public record DestinationTestResult(boolean delivered, String deliveryKey, String error) {}

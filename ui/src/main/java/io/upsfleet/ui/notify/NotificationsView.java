@@ -1,0 +1,321 @@
+package io.upsfleet.ui.notify;
+
+import com.vaadin.flow.component.AttachEvent;
+import com.vaadin.flow.component.Component;
+import com.vaadin.flow.component.UI;
+import com.vaadin.flow.component.button.Button;
+import com.vaadin.flow.component.button.ButtonVariant;
+import com.vaadin.flow.component.combobox.ComboBox;
+import com.vaadin.flow.component.combobox.MultiSelectComboBox;
+import com.vaadin.flow.component.grid.Grid;
+import com.vaadin.flow.component.grid.GridVariant;
+import com.vaadin.flow.component.html.Div;
+import com.vaadin.flow.component.html.H2;
+import com.vaadin.flow.component.html.Paragraph;
+import com.vaadin.flow.component.orderedlayout.FlexLayout;
+import com.vaadin.flow.component.orderedlayout.VerticalLayout;
+import com.vaadin.flow.component.textfield.TextField;
+import com.vaadin.flow.router.PageTitle;
+import com.vaadin.flow.router.Route;
+import io.upsfleet.api.rest.AccountView;
+import io.upsfleet.api.rest.DeliveryView;
+import io.upsfleet.api.rest.DestinationRequest;
+import io.upsfleet.api.rest.DestinationView;
+import io.upsfleet.api.rest.IncidentView;
+import io.upsfleet.api.rest.PolicyRequest;
+import io.upsfleet.api.rest.PolicyView;
+import io.upsfleet.api.rest.SiteRequest;
+import io.upsfleet.api.rest.SiteView;
+import io.upsfleet.ui.device.DeviceFormat;
+import io.upsfleet.ui.live.LiveUpdates;
+import io.upsfleet.ui.login.CurrentUser;
+import io.upsfleet.ui.login.SignedInUser;
+import io.upsfleet.ui.shell.MainLayout;
+import io.upsfleet.ui.shell.Toasts;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+
+/**
+ * One account's notifications: sites, destinations (with "send test" and its outcome), policies,
+ * site outage incidents and the delivery log. Viewers read; admins and support also create.
+ */
+@Route(value = "notifications", layout = MainLayout.class)
+@PageTitle("Notifications · upsfleet")
+public class NotificationsView extends VerticalLayout {
+  private final LiveUpdates live;
+  private final SignedInUser user = CurrentUser.require();
+  private final ComboBox<AccountView> account = new ComboBox<>("Account");
+  private final Grid<SiteView> sites = new Grid<>();
+  private final Grid<DestinationView> destinations = new Grid<>();
+  private final Grid<PolicyView> policies = new Grid<>();
+  private final Grid<IncidentView> incidents = new Grid<>();
+  private final Grid<DeliveryView> deliveries = new Grid<>();
+  private final Paragraph secret = new Paragraph();
+  private final Paragraph testOutcome = new Paragraph();
+  private final MultiSelectComboBox<DestinationView> policyDestinations =
+      new MultiSelectComboBox<>("Destinations");
+
+  public NotificationsView(LiveUpdates live) {
+    this.live = live;
+    addClassName("notifications-view");
+    if (user.isSupport()) {
+      account.setId("notify-account");
+      account.setItemLabelGenerator(AccountView::name);
+      account.addValueChangeListener(e -> reload());
+      add(account);
+    }
+    add(sitesSection(), destinationsSection(), policiesSection(), incidentsSection(), logSection());
+  }
+
+  @Override
+  protected void onAttach(AttachEvent e) {
+    if (user.isSupport()) {
+      live.load(
+          e.getUI(),
+          () -> user.client().accounts(0, 500).items(),
+          account::setItems,
+          Toasts::error);
+    } else {
+      reload();
+    }
+  }
+
+  private String accountId() {
+    if (!user.isSupport()) return user.accountId();
+    return account.getValue() == null ? null : account.getValue().id();
+  }
+
+  private boolean canChange() {
+    return user.canOperate();
+  }
+
+  private void reload() {
+    String id = accountId();
+    if (id == null) return;
+    call(() -> user.client().sites(id), sites::setItems);
+    call(
+        () -> user.client().destinations(id),
+        list -> {
+          destinations.setItems(list);
+          policyDestinations.setItems(list);
+        });
+    call(() -> user.client().policies(id), policies::setItems);
+    call(() -> user.client().incidents(id), incidents::setItems);
+    call(() -> user.client().deliveries(id), deliveries::setItems);
+  }
+
+  private <T> void call(Supplier<T> work, Consumer<T> then) {
+    UI ui = UI.getCurrent();
+    if (ui != null) live.load(ui, work, then, Toasts::error);
+  }
+
+  private Div sitesSection() {
+    sites.setId("site-grid");
+    sites.addThemeVariants(GridVariant.LUMO_COMPACT, GridVariant.LUMO_ROW_STRIPES);
+    sites.addColumn(SiteView::name).setHeader("Site").setAutoWidth(true);
+    sites.addColumn(SiteView::address).setHeader("Address");
+    sites.addColumn(SiteView::timeZone).setHeader("Time zone").setAutoWidth(true);
+    sites.addColumn(SiteView::devices).setHeader("Devices").setAutoWidth(true);
+    sites.setAllRowsVisible(true);
+    TextField name = new TextField("Name");
+    name.setId("site-name");
+    TextField address = new TextField("Address (optional)");
+    TextField zone = new TextField("Time zone (optional)");
+    zone.setPlaceholder("Europe/Paris");
+    Button add =
+        new Button(
+            "Add site",
+            e -> {
+              String id = accountId();
+              SiteRequest req =
+                  new SiteRequest(
+                      name.getValue(), blank(address.getValue()), blank(zone.getValue()));
+              call(
+                  () -> user.client().createSite(id, req),
+                  s -> {
+                    Toasts.success("Site " + s.name() + " added.");
+                    name.clear();
+                    address.clear();
+                    zone.clear();
+                    reload();
+                  });
+            });
+    add.setId("site-add");
+    return section("Sites", form(name, address, zone, add), sites);
+  }
+
+  private Div destinationsSection() {
+    destinations.setId("destination-grid");
+    destinations.addThemeVariants(GridVariant.LUMO_COMPACT, GridVariant.LUMO_ROW_STRIPES);
+    destinations.addColumn(DestinationView::name).setHeader("Name").setAutoWidth(true);
+    destinations.addColumn(DestinationView::type).setHeader("Type").setAutoWidth(true);
+    destinations
+        .addColumn(d -> d.email() != null ? d.email() : d.url())
+        .setHeader("Address or URL");
+    if (canChange()) {
+      destinations
+          .addComponentColumn(
+              d -> {
+                Button test = new Button("Send test", e -> sendTest(d));
+                test.setId("test-" + d.name());
+                test.addThemeVariants(ButtonVariant.LUMO_SMALL);
+                return test;
+              })
+          .setAutoWidth(true);
+    }
+    destinations.setAllRowsVisible(true);
+    ComboBox<String> type = new ComboBox<>("Type", "WEBHOOK", "SLACK", "TEAMS", "EMAIL");
+    type.setId("destination-type");
+    type.setValue("WEBHOOK");
+    TextField name = new TextField("Name");
+    name.setId("destination-name");
+    TextField target = new TextField("URL or e-mail address");
+    target.setId("destination-target");
+    Button add =
+        new Button(
+            "Add destination",
+            e -> {
+              String id = accountId();
+              boolean email = "EMAIL".equals(type.getValue());
+              DestinationRequest req =
+                  new DestinationRequest(
+                      type.getValue(),
+                      name.getValue(),
+                      email ? null : target.getValue(),
+                      email ? target.getValue() : null);
+              call(
+                  () -> user.client().createDestination(id, req),
+                  d -> {
+                    Toasts.success("Destination " + d.name() + " added.");
+                    secret.setText(
+                        d.secret() == null
+                            ? ""
+                            : "Signing secret of " + d.name() + " (shown only now): " + d.secret());
+                    name.clear();
+                    target.clear();
+                    reload();
+                  });
+            });
+    add.setId("destination-add");
+    secret.setId("destination-secret");
+    testOutcome.setId("test-outcome");
+    return section(
+        "Destinations", form(type, name, target, add), secret, testOutcome, destinations);
+  }
+
+  private void sendTest(DestinationView d) {
+    String id = accountId();
+    call(
+        () -> user.client().testDestination(id, d.id()),
+        r -> {
+          testOutcome.setText(
+              r.delivered()
+                  ? "Test message delivered to " + d.name() + "."
+                  : "Test message to " + d.name() + " failed: " + r.error());
+          reload();
+        });
+  }
+
+  private Div policiesSection() {
+    policies.setId("policy-grid");
+    policies.addThemeVariants(GridVariant.LUMO_COMPACT, GridVariant.LUMO_ROW_STRIPES);
+    policies.addColumn(PolicyView::name).setHeader("Policy").setAutoWidth(true);
+    policies
+        .addColumn(
+            p ->
+                p.eventTypes().isEmpty()
+                    ? "At least " + (p.minSeverity() == null ? "WARNING" : p.minSeverity())
+                    : String.join(", ", p.eventTypes()))
+        .setHeader("Events");
+    policies
+        .addColumn(
+            p ->
+                p.siteIds().isEmpty() && p.serials().isEmpty()
+                    ? "All devices"
+                    : p.siteIds().size() + " sites, " + p.serials().size() + " devices")
+        .setHeader("Devices");
+    policies.addColumn(p -> p.destinationIds().size()).setHeader("Destinations");
+    policies.setAllRowsVisible(true);
+    TextField name = new TextField("Name");
+    name.setId("policy-name");
+    ComboBox<String> severity = new ComboBox<>("At least", "INFO", "WARNING", "CRITICAL");
+    severity.setValue("WARNING");
+    policyDestinations.setItemLabelGenerator(DestinationView::name);
+    policyDestinations.setId("policy-destinations");
+    Button add =
+        new Button(
+            "Add policy",
+            e -> {
+              String id = accountId();
+              PolicyRequest req =
+                  new PolicyRequest(
+                      name.getValue(),
+                      severity.getValue(),
+                      null,
+                      null,
+                      null,
+                      policyDestinations.getValue().stream().map(DestinationView::id).toList(),
+                      false);
+              call(
+                  () -> user.client().createPolicy(id, req),
+                  p -> {
+                    Toasts.success("Policy " + p.name() + " added.");
+                    name.clear();
+                    reload();
+                  });
+            });
+    add.setId("policy-add");
+    return section("Policies", form(name, severity, policyDestinations, add), policies);
+  }
+
+  private Div incidentsSection() {
+    incidents.setId("incident-grid");
+    incidents.addThemeVariants(GridVariant.LUMO_COMPACT, GridVariant.LUMO_ROW_STRIPES);
+    incidents.addColumn(IncidentView::siteName).setHeader("Site").setAutoWidth(true);
+    incidents.addColumn(i -> DeviceFormat.time(i.startedAt())).setHeader("Started");
+    incidents
+        .addColumn(i -> i.endedAt() == null ? "ongoing" : DeviceFormat.time(i.endedAt()))
+        .setHeader("Ended");
+    incidents
+        .addColumn(i -> i.onBattery() + " now, at most " + i.peak() + " of " + i.devicesTotal())
+        .setHeader("On battery");
+    incidents.setAllRowsVisible(true);
+    return section("Site outages", null, incidents);
+  }
+
+  private Div logSection() {
+    deliveries.setId("delivery-grid");
+    deliveries.addThemeVariants(GridVariant.LUMO_COMPACT, GridVariant.LUMO_ROW_STRIPES);
+    deliveries
+        .addColumn(d -> DeviceFormat.time(d.createdAt()))
+        .setHeader("Queued")
+        .setAutoWidth(true);
+    deliveries.addColumn(DeliveryView::title).setHeader("Message");
+    deliveries.addColumn(DeliveryView::destinationName).setHeader("Destination").setAutoWidth(true);
+    deliveries.addColumn(DeliveryView::status).setHeader("Status").setAutoWidth(true);
+    deliveries.addColumn(DeliveryView::attempts).setHeader("Attempts").setAutoWidth(true);
+    deliveries.addColumn(DeliveryView::lastError).setHeader("Last error");
+    deliveries.setHeight("24rem");
+    Button refresh = new Button("Refresh", e -> reload());
+    refresh.setId("delivery-refresh");
+    return section("Delivery log", new FlexLayout(refresh), deliveries);
+  }
+
+  private Div section(String title, FlexLayout form, Component... rest) {
+    Div d = new Div(new H2(title));
+    if (form != null && (canChange() || title.equals("Delivery log"))) d.add(form);
+    d.add(rest);
+    d.addClassNames("card", "section");
+    return d;
+  }
+
+  private static FlexLayout form(Component... fields) {
+    FlexLayout row = new FlexLayout(fields);
+    row.addClassName("filter-bar");
+    return row;
+  }
+
+  private static String blank(String s) {
+    return s == null || s.isBlank() ? null : s.trim();
+  }
+}
