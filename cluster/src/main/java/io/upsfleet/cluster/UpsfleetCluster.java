@@ -6,6 +6,7 @@ import com.typesafe.config.ConfigValueFactory;
 import io.upsfleet.cluster.account.Accounts;
 import io.upsfleet.cluster.account.HashingPool;
 import io.upsfleet.cluster.account.PasswordHasher;
+import io.upsfleet.cluster.account.RevocationBus;
 import io.upsfleet.cluster.audit.AuditLog;
 import io.upsfleet.cluster.command.FirmwareRollouts;
 import io.upsfleet.cluster.device.DeviceCredentials;
@@ -58,6 +59,7 @@ public final class UpsfleetCluster implements AutoCloseable {
   private final TelemetryHistory telemetryHistory;
   private final ReadModelReconciler reconciler;
   private final JdbcExecutors executors;
+  private final RevocationBus revocations;
 
   private UpsfleetCluster(
       ActorSystem<Void> system,
@@ -71,7 +73,8 @@ public final class UpsfleetCluster implements AutoCloseable {
       FirmwareRollouts rollouts,
       TelemetryHistory telemetryHistory,
       ReadModelReconciler reconciler,
-      JdbcExecutors executors) {
+      JdbcExecutors executors,
+      RevocationBus revocations) {
     this.system = system;
     this.devices = devices;
     this.directory = directory;
@@ -84,6 +87,7 @@ public final class UpsfleetCluster implements AutoCloseable {
     this.telemetryHistory = telemetryHistory;
     this.reconciler = reconciler;
     this.executors = executors;
+    this.revocations = revocations;
   }
 
   public FirmwareRollouts rollouts() {
@@ -333,7 +337,8 @@ public final class UpsfleetCluster implements AutoCloseable {
           rollouts,
           history,
           reconciler,
-          executors);
+          executors,
+          RevocationBus.start(system, accounts));
     } catch (RuntimeException e) {
       system.terminate();
       if (executors != null) executors.close();
@@ -359,6 +364,11 @@ public final class UpsfleetCluster implements AutoCloseable {
 
   public Accounts accounts() {
     return accounts;
+  }
+
+  /** Token revocations of every node (the gateway's token cache listens). */
+  public RevocationBus revocations() {
+    return revocations;
   }
 
   public AuditLog audit() {

@@ -35,7 +35,7 @@ final class ApiContext {
     this.audit = services.audit();
     this.health = services.health();
     this.clock = clock;
-    this.authenticator = new Authenticator(tokens, http.tokenCacheTtl());
+    this.authenticator = new Authenticator(tokens, http.tokenCacheTtl(), clock);
     this.rateLimiter = new RateLimiter(http.requestsPerSecond(), http.burst());
   }
 }

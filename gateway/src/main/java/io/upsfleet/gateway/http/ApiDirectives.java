@@ -6,8 +6,11 @@ import com.fasterxml.jackson.databind.exc.InvalidTypeIdException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import io.upsfleet.api.rest.Problem;
+import io.upsfleet.cluster.account.Accounts;
 import io.upsfleet.cluster.account.Principal;
+import io.upsfleet.cluster.audit.AuditLog;
 import java.io.IOException;
+import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -16,6 +19,8 @@ import java.util.UUID;
 import java.util.concurrent.CompletionStage;
 import java.util.function.BiFunction;
 import java.util.function.Function;
+import org.apache.pekko.http.javadsl.model.AttributeKeys;
+import org.apache.pekko.http.javadsl.model.HttpRequest;
 import org.apache.pekko.http.javadsl.model.MediaTypes;
 import org.apache.pekko.http.javadsl.model.StatusCode;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
@@ -35,29 +40,149 @@ abstract class ApiDirectives extends AllDirectives {
     this.api = api;
   }
 
-  /** Runs {@code inner} for an authenticated, rate-limited principal; 401 / 429 otherwise. */
+  /**
+   * Runs {@code inner} for an authenticated, rate-limited principal whose role may call the route
+   * ({@link AccessRules}: the one place where roles are checked); 401 / 429 / 403 otherwise, 404
+   * for a route not in the table. Every change and every support read is recorded in the audit
+   * trail once, here, with its outcome.
+   */
   Route authenticated(Function<Principal, Route> inner) {
-    return optionalHeaderValueByName(
-        "Authorization",
-        header -> {
-          Optional<String> token =
-              header
-                  .filter(h -> h.regionMatches(true, 0, "Bearer ", 0, 7))
-                  .map(h -> h.substring(7).trim())
-                  .filter(t -> !t.isEmpty() && t.length() <= 200);
-          if (token.isEmpty()) return failWith(ApiException.unauthorized());
-          return onComplete(
-              api.authenticator.resolve(token.get()),
-              t -> {
-                if (t.isFailure()) return failWith(t.failed().get());
-                if (t.get().isEmpty()) return failWith(ApiException.unauthorized());
-                Principal p = t.get().get().principal();
-                OptionalInt wait = api.rateLimiter.acquire("user:" + p.userId());
-                if (wait.isPresent())
-                  return failWith(ApiException.tooManyRequests(wait.getAsInt()));
-                return inner.apply(p);
-              });
-        });
+    return extractRequest(
+        request ->
+            optionalHeaderValueByName(
+                "Authorization",
+                header -> {
+                  Optional<String> token =
+                      header
+                          .filter(h -> h.regionMatches(true, 0, "Bearer ", 0, 7))
+                          .map(h -> h.substring(7).trim())
+                          .filter(t -> !t.isEmpty() && t.length() <= 200);
+                  if (token.isEmpty()) return failWith(ApiException.unauthorized());
+                  return onComplete(
+                      api.authenticator.resolve(token.get()),
+                      t -> {
+                        if (t.isFailure()) return failWith(t.failed().get());
+                        if (t.get().isEmpty()) return failWith(ApiException.unauthorized());
+                        Accounts.TokenGrant grant = t.get().get();
+                        Principal p = grant.principal();
+                        OptionalInt wait = api.rateLimiter.acquire("user:" + p.userId());
+                        if (wait.isPresent())
+                          return failWith(ApiException.tooManyRequests(wait.getAsInt()));
+                        return allowed(request, grant, inner);
+                      });
+                }));
+  }
+
+  private Route allowed(
+      HttpRequest request, Accounts.TokenGrant grant, Function<Principal, Route> inner) {
+    Principal p = grant.principal();
+    String path = request.getUri().path();
+    String under = path.startsWith(API_PREFIX) ? path.substring(API_PREFIX.length()) : path;
+    AccessRules.Lookup lookup = AccessRules.lookup(request.method().value(), under);
+    if (lookup instanceof AccessRules.WrongMethod w) {
+      return failWith(ApiException.methodNotAllowed("allowed: " + String.join(", ", w.allowed())));
+    }
+    if (!(lookup instanceof AccessRules.Found found)) {
+      return failWith(ApiException.notFound("no such resource"));
+    }
+    AccessRules.Rule rule = found.rule();
+    String source = clientAddress(request);
+    Route checked;
+    if (grant.mustChangePassword() && !rule.beforePasswordChange()) {
+      checked =
+          failWith(
+              ApiException.forbidden(
+                  "your password was reset: set a new one first (POST /api/v1/auth/password)"));
+    } else if (!rule.allows(p.role())) {
+      checked =
+          failWith(
+              ApiException.forbidden(
+                  "the role "
+                      + p.role()
+                      + " may not "
+                      + rule.what()
+                      + " (see the README's role table)"));
+    } else {
+      checked = inner.apply(p);
+    }
+    if (!rule.audited(p.role())) return checked;
+    return mapResponse(
+        response -> {
+          audit(p, source, rule, path, response.status().intValue());
+          return response;
+        },
+        () -> handleExceptions(Problems.exceptionHandler(), () -> checked));
+  }
+
+  private static final String API_PREFIX = "/api/v1";
+
+  /** One audit record of a call, from its route and outcome. */
+  private void audit(Principal p, String source, AccessRules.Rule rule, String path, int status) {
+    List<String> segments =
+        List.of(path.substring(Math.min(path.length(), API_PREFIX.length() + 1)).split("/"));
+    UUID account = p.accountId();
+    String serial = null;
+    if (segments.size() >= 2 && segments.get(0).equals("accounts")) {
+      try {
+        account = UUID.fromString(segments.get(1));
+      } catch (IllegalArgumentException e) {
+        // not an account id: the record keeps the caller's account
+      }
+    } else if (segments.size() >= 2 && segments.get(0).equals("devices")) {
+      serial = segments.get(1);
+    }
+    api.audit.record(
+        new AuditLog.Record(
+            p.username(),
+            p.role().name(),
+            source,
+            account,
+            serial,
+            rule.action(),
+            path,
+            outcome(status),
+            "HTTP " + status));
+  }
+
+  /** The audit outcome of an HTTP status. */
+  static String outcome(int status) {
+    if (status < 400) return "OK";
+    switch (status) {
+      case 401:
+        return "DENIED";
+      case 403:
+        return "FORBIDDEN";
+      case 404:
+        return "NOT_FOUND";
+      case 429:
+        return "THROTTLED";
+      default:
+        return status < 500 ? "REFUSED" : "FAILED";
+    }
+  }
+
+  /**
+   * The client's address: the socket's peer, or — only when that peer is a trusted proxy such as
+   * the console — the last address it put in {@code X-Forwarded-For}. Anyone else's header is
+   * ignored.
+   */
+  String clientAddress(HttpRequest request) {
+    String peer =
+        request
+            .getAttribute(AttributeKeys.remoteAddress)
+            .flatMap(a -> a.getAddress())
+            .map(InetAddress::getHostAddress)
+            .orElse("unknown");
+    if (!api.http.trustedProxies().contains(peer)) return peer;
+    return request
+        .getHeader("X-Forwarded-For")
+        .map(
+            h -> {
+              String[] hops = h.value().split(",");
+              String last = hops[hops.length - 1].trim();
+              return last.isEmpty() || last.length() > 64 ? peer : last;
+            })
+        .orElse(peer);
   }
 
   /**

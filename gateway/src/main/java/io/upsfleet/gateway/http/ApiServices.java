@@ -5,6 +5,7 @@ import io.upsfleet.cluster.account.Accounts;
 import io.upsfleet.cluster.account.IssuedToken;
 import io.upsfleet.cluster.account.Role;
 import io.upsfleet.cluster.account.User;
+import io.upsfleet.cluster.audit.AuditLog;
 import io.upsfleet.cluster.command.FirmwareRollout;
 import io.upsfleet.cluster.device.DeviceDirectory;
 import io.upsfleet.cluster.device.DeviceSnapshot;
@@ -18,7 +19,9 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.function.Consumer;
 
 /**
  * Everything the routes ask of the rest of the node, one small interface per resource. {@link
@@ -45,6 +48,20 @@ public record ApiServices(
     CompletionStage<Optional<Accounts.TokenGrant>> resolveToken(String token);
 
     CompletionStage<Boolean> revokeToken(String token);
+
+    /** Revokes every token of a user (sign out everywhere). */
+    default CompletionStage<Void> revokeAllTokens(UUID userId) {
+      return CompletableFuture.failedFuture(new UnsupportedOperationException("revokeAllTokens"));
+    }
+
+    /** Changes one's own password; false when {@code current} is wrong. */
+    default CompletionStage<Boolean> changePassword(
+        UUID userId, String current, String next, String keepToken) {
+      return CompletableFuture.failedFuture(new UnsupportedOperationException("changePassword"));
+    }
+
+    /** Calls {@code listener} for every token revocation of any node; must not block. */
+    default void onRevocation(Consumer<Accounts.Revocation> listener) {}
   }
 
   /** Accounts and users. */
@@ -60,6 +77,23 @@ public record ApiServices(
     CompletionStage<User> createUser(String username, String password, Role role, UUID accountId);
 
     CompletionStage<List<User>> users(Optional<UUID> accountId);
+
+    /** The support users. */
+    default CompletionStage<List<User>> supportUsers() {
+      return CompletableFuture.failedFuture(new UnsupportedOperationException("supportUsers"));
+    }
+
+    /** Disables / enables a user or changes its role (null: unchanged); see {@link Accounts}. */
+    default CompletionStage<User> updateUser(
+        UUID userId, Optional<UUID> account, Boolean disabled, Role role) {
+      return CompletableFuture.failedFuture(new UnsupportedOperationException("updateUser"));
+    }
+
+    /** Sets a user's password, to be changed at next sign-in. */
+    default CompletionStage<User> resetPassword(
+        UUID userId, Optional<UUID> account, String password) {
+      return CompletableFuture.failedFuture(new UnsupportedOperationException("resetPassword"));
+    }
   }
 
   /** The device entities. */
@@ -157,6 +191,16 @@ public record ApiServices(
   public interface AuditService {
     void record(
         String actor, UUID accountId, String action, String target, String outcome, String details);
+
+    /** Records with the actor's role and address; the short form drops them. */
+    default void record(AuditLog.Record r) {
+      record(r.actor(), r.accountId(), r.action(), r.target(), r.outcome(), r.details());
+    }
+
+    /** Records matching the query, newest first. */
+    default CompletionStage<List<AuditLog.Entry>> search(AuditLog.Query query) {
+      return CompletableFuture.completedFuture(List.of());
+    }
   }
 
   /** What readiness checks besides the MQTT listener and the database write probe. */

@@ -4,8 +4,10 @@ import io.upsfleet.cluster.UpsfleetCluster;
 import io.upsfleet.cluster.account.Account;
 import io.upsfleet.cluster.account.Accounts;
 import io.upsfleet.cluster.account.IssuedToken;
+import io.upsfleet.cluster.account.RevocationBus;
 import io.upsfleet.cluster.account.Role;
 import io.upsfleet.cluster.account.User;
+import io.upsfleet.cluster.audit.AuditLog;
 import io.upsfleet.cluster.command.FirmwareRollout;
 import io.upsfleet.cluster.command.FirmwareRollouts;
 import io.upsfleet.cluster.device.DeviceCredentials;
@@ -22,6 +24,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletionStage;
+import java.util.function.Consumer;
 
 /** {@link ApiServices} over the cluster's façades: each method delegates, nothing more. */
 public final class ClusterApiServices {
@@ -29,7 +32,7 @@ public final class ClusterApiServices {
 
   public static ApiServices over(UpsfleetCluster cluster) {
     return new ApiServices(
-        new TokensAdapter(cluster.accounts()),
+        new TokensAdapter(cluster.accounts(), cluster.revocations()),
         new AccountsAdapter(cluster.accounts()),
         new DevicesAdapter(cluster.devices()),
         new DirectoryAdapter(cluster.directory()),
@@ -37,7 +40,7 @@ public final class ClusterApiServices {
         cluster.telemetryHistory()::read,
         new LicensingAdapter(cluster.licensing()),
         new RolloutsAdapter(cluster.rollouts()),
-        cluster.audit()::record,
+        new AuditAdapter(cluster.audit()),
         new HealthAdapter(cluster));
   }
 
@@ -72,9 +75,66 @@ public final class ClusterApiServices {
     public CompletionStage<List<User>> users(Optional<UUID> accountId) {
       return accounts.users(accountId);
     }
+
+    @Override
+    public CompletionStage<List<User>> supportUsers() {
+      return accounts.supportUsers();
+    }
+
+    @Override
+    public CompletionStage<User> updateUser(
+        UUID userId, Optional<UUID> account, Boolean disabled, Role role) {
+      return accounts.updateUser(userId, account, disabled, role);
+    }
+
+    @Override
+    public CompletionStage<User> resetPassword(
+        UUID userId, Optional<UUID> account, String password) {
+      return accounts.resetPassword(userId, account, password);
+    }
   }
 
-  private record TokensAdapter(Accounts accounts) implements ApiServices.TokenService {
+  private record AuditAdapter(AuditLog audit) implements ApiServices.AuditService {
+    @Override
+    public void record(
+        String actor,
+        UUID accountId,
+        String action,
+        String target,
+        String outcome,
+        String details) {
+      audit.record(actor, accountId, action, target, outcome, details);
+    }
+
+    @Override
+    public void record(AuditLog.Record r) {
+      audit.record(r);
+    }
+
+    @Override
+    public CompletionStage<List<AuditLog.Entry>> search(AuditLog.Query query) {
+      return audit.search(query);
+    }
+  }
+
+  private record TokensAdapter(Accounts accounts, RevocationBus revocations)
+      implements ApiServices.TokenService {
+    @Override
+    public CompletionStage<Void> revokeAllTokens(UUID userId) {
+      return accounts.revokeAllTokens(userId);
+    }
+
+    @Override
+    public CompletionStage<Boolean> changePassword(
+        UUID userId, String current, String next, String keepToken) {
+      return accounts.changePassword(userId, current, next, keepToken);
+    }
+
+    @Override
+    public void onRevocation(Consumer<Accounts.Revocation> listener) {
+      revocations.subscribe(listener);
+    }
+
     @Override
     public CompletionStage<Optional<IssuedToken>> issueToken(String username, String password) {
       return accounts.issueToken(username, password);
