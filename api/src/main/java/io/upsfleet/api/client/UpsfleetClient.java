@@ -7,17 +7,15 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import io.upsfleet.api.rest.AccountView;
-import io.upsfleet.api.rest.AuditEntryView;
-import io.upsfleet.api.rest.ChangePasswordRequest;
-import io.upsfleet.api.rest.CursorPage;
-import io.upsfleet.api.rest.ResetPasswordRequest;
-import io.upsfleet.api.rest.UpdateUserRequest;
 import io.upsfleet.api.rest.AssignmentRequest;
 import io.upsfleet.api.rest.AssignmentResult;
+import io.upsfleet.api.rest.AuditEntryView;
 import io.upsfleet.api.rest.BulkRegistrationRequest;
 import io.upsfleet.api.rest.BulkRegistrationResult;
+import io.upsfleet.api.rest.ChangePasswordRequest;
 import io.upsfleet.api.rest.CreateAccountRequest;
 import io.upsfleet.api.rest.CreateUserRequest;
+import io.upsfleet.api.rest.CursorPage;
 import io.upsfleet.api.rest.DeviceCounts;
 import io.upsfleet.api.rest.DeviceEventView;
 import io.upsfleet.api.rest.DeviceRegistration;
@@ -29,9 +27,11 @@ import io.upsfleet.api.rest.PageView;
 import io.upsfleet.api.rest.Problem;
 import io.upsfleet.api.rest.RedeemRequest;
 import io.upsfleet.api.rest.RegisterDeviceRequest;
+import io.upsfleet.api.rest.ResetPasswordRequest;
 import io.upsfleet.api.rest.TelemetryHistoryView;
 import io.upsfleet.api.rest.TokenRequest;
 import io.upsfleet.api.rest.TokenResponse;
+import io.upsfleet.api.rest.UpdateUserRequest;
 import io.upsfleet.api.rest.UserView;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -231,7 +231,10 @@ public final class UpsfleetClient {
   /** The users of an account. */
   public List<UserView> users(String accountId) {
     return send(
-        "GET", "/api/v1/accounts/" + accountId + "/users", null, new TypeReference<List<UserView>>() {});
+        "GET",
+        "/api/v1/accounts/" + accountId + "/users",
+        null,
+        new TypeReference<List<UserView>>() {});
   }
 
   /** Disables / enables a user or changes its role (null leaves it unchanged). */

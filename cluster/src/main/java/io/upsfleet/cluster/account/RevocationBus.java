@@ -1,14 +1,17 @@
 package io.upsfleet.cluster.account;
 
 import io.upsfleet.cluster.CborSerializable;
+import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Props;
+import org.apache.pekko.actor.typed.javadsl.AskPattern;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.pubsub.Topic;
 
@@ -47,6 +50,16 @@ public final class RevocationBus {
   private void publish(Accounts.Revocation r) {
     for (Consumer<Accounts.Revocation> l : local) l.accept(r);
     topic.tell(Topic.publish(new Revoked(r.userId(), r.tokenHash())));
+  }
+
+  /**
+   * How many ends of the topic (nodes) this node knows besides its own, as Pekko's topic stats
+   * report it: publications reach those nodes.
+   */
+  public CompletionStage<Integer> otherNodesListening() {
+    return AskPattern.<Topic.Command<Revoked>, Topic.TopicStats>ask(
+            topic, Topic::getTopicStats, Duration.ofSeconds(3), system.scheduler())
+        .thenApply(Topic.TopicStats::topicInstanceCount);
   }
 
   /**

@@ -22,8 +22,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Every route of the role table ({@link AccessRules}) called by a signed-in user of every role on a
- * real node: a role the table allows is never refused with 403, a role it does not allow always
- * is; and the README shows exactly this table.
+ * real node: a role the table allows is never refused with 403, a role it does not allow always is;
+ * and the README shows exactly this table.
  */
 class AccessRulesIT {
   private static final String PASSWORD = "a-long-password-123";
