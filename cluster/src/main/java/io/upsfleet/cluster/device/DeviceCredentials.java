@@ -33,8 +33,9 @@ public final class DeviceCredentials {
   }
 
   /**
-   * Calls {@code listener} with the serial of every credential created through this instance (e.g.
-   * so that a cache of unknown serials forgets it). Listeners must be quick and must not throw.
+   * Calls {@code listener} with the serial of every credential created or deleted through this
+   * instance (so that caches forget what they knew of it). Listeners must be quick and must not
+   * throw.
    */
   public void onCreated(Consumer<String> listener) {
     createdListeners.add(listener);
@@ -70,17 +71,25 @@ public final class DeviceCredentials {
             });
   }
 
-  /** Removes a credential (compensation when registration could not complete). */
+  /**
+   * Removes a credential (deregistration, or compensation when registration could not complete):
+   * this node's caches forget it at once.
+   */
   public CompletionStage<Void> delete(String serial) {
-    return jdbc.run(
-        c -> {
-          try (PreparedStatement ps =
-              c.prepareStatement("DELETE FROM device_credentials WHERE serial = ?")) {
-            ps.setString(1, serial);
-            ps.executeUpdate();
-            return null;
-          }
-        });
+    return jdbc.<Void>run(
+            c -> {
+              try (PreparedStatement ps =
+                  c.prepareStatement("DELETE FROM device_credentials WHERE serial = ?")) {
+                ps.setString(1, serial);
+                ps.executeUpdate();
+                return null;
+              }
+            })
+        .thenApply(
+            v -> {
+              createdListeners.forEach(l -> l.accept(serial));
+              return v;
+            });
   }
 
   public CompletionStage<Optional<Credential>> find(String serial) {

@@ -174,6 +174,9 @@ public final class DeviceProjection {
           e.model(),
           ts(e.at()),
           ts(e.at()));
+    } else if (event instanceof UpsDevice.Deregistered) {
+      // Out of lists and counts; its event log stays (device_events) for the retention period.
+      update(c, "DELETE FROM device_directory WHERE serial = ?", serial);
     } else if (event instanceof UpsDevice.Connected e) {
       update(
           c,

@@ -213,6 +213,13 @@ public final class UpsDevice {
   /** Asks for the live view of the device. Replies {@link DeviceSnapshot}. */
   public record GetSnapshot(ActorRef<DeviceSnapshot> replyTo) implements Command {}
 
+  /**
+   * Removes the device from its account (issue 13): its session is closed, it leaves lists and
+   * counts, its event log stays for the retention period, and its plan's remaining time is lost (a
+   * device that should keep it is transferred instead). The serial may be registered again, anew.
+   */
+  public record Deregister(String by, ActorRef<Confirmation> replyTo) implements Command {}
+
   /** Wakes the entity so it re-checks its deadlines and its link (sent by the watchdog). */
   public record Wake() implements Command {}
 
@@ -368,6 +375,9 @@ public final class UpsDevice {
       Instant nextCommandDeadline,
       Instant at)
       implements Event {}
+
+  /** The device was deregistered from {@code accountId} by {@code by} (issue 13). */
+  public record Deregistered(String accountId, String by, Instant at) implements Event {}
 
   /** Newer firmware was offered for this device (recorded once per version). */
   public record FirmwareOffered(String version, Instant at) implements Event {}

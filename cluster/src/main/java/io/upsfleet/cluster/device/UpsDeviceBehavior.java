@@ -153,9 +153,15 @@ final class UpsDeviceBehavior
             OperationDelivered.class, (s, c) -> linkReport(s, c, rules.lifecycle()::delivered))
         .onCommand(RecordOperationResult.class, this::operationResult)
         .onCommand(ApplyEntitlements.class, this::applyEntitlements)
-        .onCommand(PreviewEntitlements.class, (s, c) -> reply(c.replyTo(), preview(s, c)))
+        .onCommand(
+            PreviewEntitlements.class,
+            (s, c) -> reply(c.replyTo(), Views.preview(s, rules.planClock(), c.grants(), now())))
         .onCommand(GetPlan.class, (s, c) -> reply(c.replyTo(), Views.plan(s, now())))
-        .onCommand(GetSnapshot.class, (s, c) -> reply(c.replyTo(), snapshot(s)))
+        .onCommand(
+            GetSnapshot.class,
+            (s, c) ->
+                reply(c.replyTo(), Views.snapshot(s, facts.latest(), facts.lastSeen(), now())))
+        .onCommand(Deregister.class, this::deregister)
         .onCommand(Wake.class, (s, c) -> checkDeadlines(s))
         .onCommand(CheckDeadlines.class, (s, c) -> checkDeadlines(s))
         .onCommand(IdleCheck.class, this::idleCheck);
@@ -180,7 +186,8 @@ final class UpsDeviceBehavior
         .onEvent(PlanChecked.class, RegisteredDevice::on)
         .onEvent(CommandRequested.class, RegisteredDevice::on)
         .onEvent(CommandUpdated.class, RegisteredDevice::on)
-        .onEvent(FirmwareOffered.class, RegisteredDevice::on);
+        .onEvent(FirmwareOffered.class, RegisteredDevice::on)
+        .onEvent(Deregistered.class, (s, e) -> new EmptyDevice(serial));
     return b.build();
   }
 
@@ -196,6 +203,19 @@ final class UpsDeviceBehavior
     return Effect()
         .persist(rules.sessions().registered(s, c.model(), c.accountId(), now()))
         .thenRun(timers::arm)
+        .thenReply(c.replyTo(), st -> new Confirmation.Accepted());
+  }
+
+  private ReplyEffect<Event, State> deregister(RegisteredDevice s, Deregister c) {
+    ActorRef<DeviceLink.Message> link = s.session().online() ? linkOf(s) : null;
+    return Effect()
+        .persist(new Deregistered(s.accountId(), c.by(), now()))
+        .thenRun(
+            st -> {
+              if (link == null) return;
+              ctx.unwatch(link);
+              link.tell(new DeviceLink.Close(DeviceLink.DEREGISTERED));
+            })
         .thenReply(c.replyTo(), st -> new Confirmation.Accepted());
   }
 
@@ -387,11 +407,6 @@ final class UpsDeviceBehavior
         .thenReply(c.replyTo(), st -> Views.plan((RegisteredDevice) st, now));
   }
 
-  private PlanReply preview(RegisteredDevice s, PreviewEntitlements c) {
-    Instant now = now();
-    return Views.plan(s.with(rules.planClock().preview(s, c.grants(), now)), now);
-  }
-
   // ---------------------------------------------------------------------------------- deadlines
 
   private ReplyEffect<Event, State> checkDeadlines(State state) {
@@ -452,10 +467,6 @@ final class UpsDeviceBehavior
   }
 
   // -------------------------------------------------------------------------------------- helpers
-
-  private DeviceSnapshot snapshot(RegisteredDevice s) {
-    return Views.snapshot(s, facts.latest(), facts.lastSeen(), now());
-  }
 
   private ActorRef<DeviceLink.Message> linkOf(RegisteredDevice s) {
     return s.session().link() == null ? null : resolver.resolveActorRef(s.session().link());

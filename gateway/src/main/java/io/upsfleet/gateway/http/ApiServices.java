@@ -105,6 +105,11 @@ public record ApiServices(
 
     CompletionStage<UpsDevice.PlanReply> plan(String serial);
 
+    /** Deregisters a device: Accepted, or Rejected(NOT_REGISTERED). */
+    default CompletionStage<UpsDevice.Confirmation> deregister(String serial, String by) {
+      return CompletableFuture.failedFuture(new UnsupportedOperationException("deregister"));
+    }
+
     CompletionStage<UpsDevice.OperationReply> requestOperation(
         String serial, Operation operation, Duration ttl, String by, String idempotencyKey);
 

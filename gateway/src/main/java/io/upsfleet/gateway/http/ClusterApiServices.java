@@ -169,6 +169,11 @@ public final class ClusterApiServices {
     }
 
     @Override
+    public CompletionStage<UpsDevice.Confirmation> deregister(String serial, String by) {
+      return devices.deregister(serial, by);
+    }
+
+    @Override
     public CompletionStage<UpsDevice.OperationReply> requestOperation(
         String serial, Operation operation, Duration ttl, String by, String idempotencyKey) {
       return devices.requestOperation(serial, operation, ttl, by, idempotencyKey);

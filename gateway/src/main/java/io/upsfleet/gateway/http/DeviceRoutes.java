@@ -81,16 +81,37 @@ final class DeviceRoutes extends ApiDirectives {
                         concat(
                             pathEnd(
                                 () ->
-                                    get(
-                                        () ->
-                                            completeOk(
-                                                visibleSnapshot(p, serial)
-                                                    .thenApply(DeviceRoutes::view)))),
+                                    concat(
+                                        get(
+                                            () ->
+                                                completeOk(
+                                                    visibleSnapshot(p, serial)
+                                                        .thenApply(DeviceRoutes::view))),
+                                        delete(() -> deregister(p, serial)))),
                             path("events", () -> get(() -> events(p, serial))),
                             path("telemetry", () -> get(() -> telemetry(p, serial))),
                             path("plan", () -> get(() -> licenses.devicePlan(p, serial))),
                             path("operations", () -> get(() -> commands.allowed(p, serial))),
                             pathPrefix("commands", () -> commands.routes(p, serial))))));
+  }
+
+  /**
+   * {@code DELETE /api/v1/devices/{serial}}: the credential goes first (no new connection is
+   * accepted), then the entity closes the open session and leaves the directory. 204.
+   */
+  private Route deregister(Principal p, String serial) {
+    CompletionStage<UpsDevice.Confirmation> done =
+        visibleSnapshot(p, serial)
+            .thenCompose(s -> api.credentials.delete(serial))
+            .thenCompose(v -> api.devices.deregister(serial, p.username()))
+            .thenApply(
+                reply -> {
+                  if (reply instanceof UpsDevice.Confirmation.Rejected r)
+                    throw ApiException.notFound(r.message());
+                  return reply;
+                });
+    return onComplete(
+        done, t -> t.isSuccess() ? complete(StatusCodes.NO_CONTENT) : failWith(t.failed().get()));
   }
 
   private Route register(Principal p, RegisterDeviceRequest req) {
