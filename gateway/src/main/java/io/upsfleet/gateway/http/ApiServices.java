@@ -140,6 +140,14 @@ public record ApiServices(
     CompletionStage<Optional<String>> create(String serial, UUID accountId);
 
     CompletionStage<Void> delete(String serial);
+
+    /**
+     * A new secret for the serial, shown once; the previous one keeps working until the device
+     * connects with the new one or the grace period ends. Empty when the serial has no credential.
+     */
+    default CompletionStage<Optional<String>> rotate(String serial) {
+      return CompletableFuture.failedFuture(new UnsupportedOperationException("rotate"));
+    }
   }
 
   /** The downsampled telemetry history. */

@@ -36,7 +36,13 @@ public final class ClusterApiServices {
         new AccountsAdapter(cluster.accounts()),
         new DevicesAdapter(cluster.devices()),
         new DirectoryAdapter(cluster.directory()),
-        new CredentialsAdapter(cluster.credentials()),
+        new CredentialsAdapter(
+            cluster.credentials(),
+            cluster
+                .system()
+                .settings()
+                .config()
+                .getDuration("upsfleet.devices.secret-rotation-grace")),
         cluster.telemetryHistory()::read,
         new LicensingAdapter(cluster.licensing()),
         new RolloutsAdapter(cluster.rollouts()),
@@ -217,8 +223,13 @@ public final class ClusterApiServices {
     }
   }
 
-  private record CredentialsAdapter(DeviceCredentials credentials)
+  private record CredentialsAdapter(DeviceCredentials credentials, Duration grace)
       implements ApiServices.CredentialService {
+    @Override
+    public CompletionStage<Optional<String>> rotate(String serial) {
+      return credentials.rotate(serial, grace);
+    }
+
     @Override
     public CompletionStage<Optional<String>> create(String serial, UUID accountId) {
       return credentials.create(serial, accountId);

@@ -7,6 +7,7 @@ import io.upsfleet.api.rest.BulkRegistrationResult;
 import io.upsfleet.api.rest.DeviceCounts;
 import io.upsfleet.api.rest.DeviceEventView;
 import io.upsfleet.api.rest.DeviceRegistration;
+import io.upsfleet.api.rest.DeviceSecret;
 import io.upsfleet.api.rest.DeviceSummary;
 import io.upsfleet.api.rest.DeviceView;
 import io.upsfleet.api.rest.PageView;
@@ -89,6 +90,7 @@ final class DeviceRoutes extends ApiDirectives {
                                                         .thenApply(DeviceRoutes::view))),
                                         delete(() -> deregister(p, serial)))),
                             path("events", () -> get(() -> events(p, serial))),
+                            path("secret", () -> post(() -> rotateSecret(p, serial))),
                             path("telemetry", () -> get(() -> telemetry(p, serial))),
                             path("plan", () -> get(() -> licenses.devicePlan(p, serial))),
                             path("operations", () -> get(() -> commands.allowed(p, serial))),
@@ -112,6 +114,21 @@ final class DeviceRoutes extends ApiDirectives {
                 });
     return onComplete(
         done, t -> t.isSuccess() ? complete(StatusCodes.NO_CONTENT) : failWith(t.failed().get()));
+  }
+
+  /**
+   * {@code POST /api/v1/devices/{serial}/secret}: a new secret, shown once (the previous one works
+   * until the device connects with the new one, or the grace period ends).
+   */
+  private Route rotateSecret(Principal p, String serial) {
+    return completeOk(
+        visibleSnapshot(p, serial)
+            .thenCompose(s -> api.credentials.rotate(serial))
+            .thenApply(
+                secret ->
+                    new DeviceSecret(
+                        serial,
+                        secret.orElseThrow(() -> ApiException.notFound("no device " + serial)))));
   }
 
   private Route register(Principal p, RegisterDeviceRequest req) {

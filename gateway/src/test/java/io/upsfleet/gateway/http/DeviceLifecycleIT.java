@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.hivemq.client.mqtt.datatypes.MqttQos;
 import com.hivemq.client.mqtt.mqtt3.Mqtt3BlockingClient;
 import com.hivemq.client.mqtt.mqtt3.Mqtt3Client;
@@ -161,6 +162,51 @@ class DeviceLifecycleIT {
     DeviceRegistration back = admin.registerDevice(serial, "SMT1500C", account);
     assertThat(back.secret()).isNotEqualTo(reg.secret());
     assertThat(admin.device(serial).plan().plan()).isNotEqualTo("ADVANCED");
+  }
+
+  @Test
+  void aRotatedSecretReplacesTheOldOneOnceTheDeviceConnectsWithIt() throws Exception {
+    UpsfleetClient support = gw.support();
+    String account = support.createAccount("Rotating Co").id();
+    String serial = GatewayFixture.uniqueSerial();
+    DeviceRegistration reg = support.registerDevice(serial, "SMT1500C", account);
+    CountDownLatch first = new CountDownLatch(1);
+    Mqtt3BlockingClient before = device(serial, reg.secret(), first);
+    before.connectWith().keepAlive(30).send(); // cached by the node with the old secret
+
+    String rotated = rotate(support.token(), serial);
+    assertThat(rotated).isNotEqualTo(reg.secret());
+    // Until the device uses the new secret, the old one still works (a device that has not
+    // fetched it yet is not locked out).
+    Mqtt3BlockingClient old = device(serial, reg.secret(), new CountDownLatch(1));
+    old.connectWith().keepAlive(30).send();
+    old.disconnect();
+    Mqtt3BlockingClient fresh = device(serial, rotated, new CountDownLatch(1));
+    fresh.connectWith().keepAlive(30).send();
+    fresh.disconnect();
+    Mqtt3BlockingClient stale = device(serial, reg.secret(), new CountDownLatch(1));
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .untilAsserted(
+            () ->
+                assertThatThrownBy(() -> stale.connectWith().keepAlive(30).send())
+                    .isInstanceOf(Mqtt3ConnAckException.class));
+    Mqtt3BlockingClient again = device(serial, rotated, new CountDownLatch(1));
+    again.connectWith().keepAlive(30).send();
+    again.disconnect();
+  }
+
+  private static String rotate(String token, String serial) throws Exception {
+    HttpResponse<String> r =
+        http.send(
+            HttpRequest.newBuilder(
+                    URI.create(gw.httpBase() + "/api/v1/devices/" + serial + "/secret"))
+                .header("Authorization", "Bearer " + token)
+                .POST(HttpRequest.BodyPublishers.noBody())
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertThat(r.statusCode()).isEqualTo(200);
+    return new ObjectMapper().readTree(r.body()).get("secret").asText();
   }
 
   @Test
