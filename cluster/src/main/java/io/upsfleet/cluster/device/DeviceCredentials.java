@@ -123,6 +123,26 @@ public final class DeviceCredentials {
             });
   }
 
+  /** The credential now belongs to {@code accountId} (a transfer). */
+  public CompletionStage<Void> moveTo(String serial, UUID accountId) {
+    return jdbc.<Void>run(
+            c -> {
+              try (PreparedStatement ps =
+                  c.prepareStatement(
+                      "UPDATE device_credentials SET account_id = ? WHERE serial = ?")) {
+                ps.setObject(1, accountId);
+                ps.setString(2, serial);
+                ps.executeUpdate();
+                return null;
+              }
+            })
+        .thenApply(
+            v -> {
+              createdListeners.forEach(l -> l.accept(serial));
+              return v;
+            });
+  }
+
   /** The clock deciding whether a previous secret is still accepted. */
   public Clock clock() {
     return clock;

@@ -161,7 +161,7 @@ final class UpsDeviceBehavior
             GetSnapshot.class,
             (s, c) ->
                 reply(c.replyTo(), Views.snapshot(s, facts.latest(), facts.lastSeen(), now())))
-        .onCommand(Deregister.class, this::deregister)
+        .onCommand(LifecycleChange.class, this::changeOwner)
         .onCommand(Wake.class, (s, c) -> checkDeadlines(s))
         .onCommand(CheckDeadlines.class, (s, c) -> checkDeadlines(s))
         .onCommand(IdleCheck.class, this::idleCheck);
@@ -187,6 +187,7 @@ final class UpsDeviceBehavior
         .onEvent(CommandRequested.class, RegisteredDevice::on)
         .onEvent(CommandUpdated.class, RegisteredDevice::on)
         .onEvent(FirmwareOffered.class, RegisteredDevice::on)
+        .onEvent(Transferred.class, RegisteredDevice::on)
         .onEvent(Deregistered.class, (s, e) -> new EmptyDevice(serial));
     return b.build();
   }
@@ -206,16 +207,12 @@ final class UpsDeviceBehavior
         .thenReply(c.replyTo(), st -> new Confirmation.Accepted());
   }
 
-  private ReplyEffect<Event, State> deregister(RegisteredDevice s, Deregister c) {
-    ActorRef<DeviceLink.Message> link = s.session().online() ? linkOf(s) : null;
+  private ReplyEffect<Event, State> changeOwner(RegisteredDevice s, LifecycleChange c) {
+    Event e = DeviceLifecycle.decide(s, c, now());
+    ActorRef<DeviceLink.Message> link = DeviceLifecycle.endsSession(e) ? linkOf(s) : null;
     return Effect()
-        .persist(new Deregistered(s.accountId(), c.by(), now()))
-        .thenRun(
-            st -> {
-              if (link == null) return;
-              ctx.unwatch(link);
-              link.tell(new DeviceLink.Close(DeviceLink.DEREGISTERED));
-            })
+        .persist(e)
+        .thenRun(st -> closeLink(link, DeviceLink.DEREGISTERED))
         .thenReply(c.replyTo(), st -> new Confirmation.Accepted());
   }
 
@@ -245,10 +242,7 @@ final class UpsDeviceBehavior
         .thenRun(
             st -> {
               handedOver.clear();
-              if (previous != null) {
-                ctx.unwatch(previous);
-                previous.tell(new DeviceLink.Close(DeviceLink.TAKEN_OVER));
-              }
+              closeLink(previous, DeviceLink.TAKEN_OVER);
               ctx.watchWith(c.link(), new LinkTerminated(epoch));
               facts.heard(now);
               afterOperations(st);
@@ -467,6 +461,12 @@ final class UpsDeviceBehavior
   }
 
   // -------------------------------------------------------------------------------------- helpers
+
+  private void closeLink(ActorRef<DeviceLink.Message> link, String reason) {
+    if (link == null) return;
+    ctx.unwatch(link);
+    link.tell(new DeviceLink.Close(reason));
+  }
 
   private ActorRef<DeviceLink.Message> linkOf(RegisteredDevice s) {
     return s.session().link() == null ? null : resolver.resolveActorRef(s.session().link());

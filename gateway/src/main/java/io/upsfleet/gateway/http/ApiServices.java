@@ -105,6 +105,12 @@ public record ApiServices(
 
     CompletionStage<UpsDevice.PlanReply> plan(String serial);
 
+    /** Moves a device to another account: Accepted, or Rejected(NOT_REGISTERED). */
+    default CompletionStage<UpsDevice.Confirmation> transfer(
+        String serial, String toAccountId, String by) {
+      return CompletableFuture.failedFuture(new UnsupportedOperationException("transfer"));
+    }
+
     /** Deregisters a device: Accepted, or Rejected(NOT_REGISTERED). */
     default CompletionStage<UpsDevice.Confirmation> deregister(String serial, String by) {
       return CompletableFuture.failedFuture(new UnsupportedOperationException("deregister"));
@@ -147,6 +153,11 @@ public record ApiServices(
      */
     default CompletionStage<Optional<String>> rotate(String serial) {
       return CompletableFuture.failedFuture(new UnsupportedOperationException("rotate"));
+    }
+
+    /** The serial's credential now belongs to {@code accountId}. */
+    default CompletionStage<Void> moveTo(String serial, UUID accountId) {
+      return CompletableFuture.failedFuture(new UnsupportedOperationException("moveTo"));
     }
   }
 

@@ -175,6 +175,12 @@ public final class ClusterApiServices {
     }
 
     @Override
+    public CompletionStage<UpsDevice.Confirmation> transfer(
+        String serial, String toAccountId, String by) {
+      return devices.transfer(serial, toAccountId, by);
+    }
+
+    @Override
     public CompletionStage<UpsDevice.Confirmation> deregister(String serial, String by) {
       return devices.deregister(serial, by);
     }
@@ -228,6 +234,11 @@ public final class ClusterApiServices {
     @Override
     public CompletionStage<Optional<String>> rotate(String serial) {
       return credentials.rotate(serial, grace);
+    }
+
+    @Override
+    public CompletionStage<Void> moveTo(String serial, UUID accountId) {
+      return credentials.moveTo(serial, accountId);
     }
 
     @Override

@@ -14,6 +14,7 @@ import io.upsfleet.api.rest.PageView;
 import io.upsfleet.api.rest.PlanView;
 import io.upsfleet.api.rest.RegisterDeviceRequest;
 import io.upsfleet.api.rest.TelemetryHistoryView;
+import io.upsfleet.api.rest.TransferRequest;
 import io.upsfleet.cluster.account.Principal;
 import io.upsfleet.cluster.device.DeviceDirectory;
 import io.upsfleet.cluster.device.DeviceSnapshot;
@@ -91,6 +92,14 @@ final class DeviceRoutes extends ApiDirectives {
                                         delete(() -> deregister(p, serial)))),
                             path("events", () -> get(() -> events(p, serial))),
                             path("secret", () -> post(() -> rotateSecret(p, serial))),
+                            path(
+                                "transfer",
+                                () ->
+                                    post(
+                                        () ->
+                                            jsonBody(
+                                                TransferRequest.class,
+                                                req -> transfer(p, serial, req)))),
                             path("telemetry", () -> get(() -> telemetry(p, serial))),
                             path("plan", () -> get(() -> licenses.devicePlan(p, serial))),
                             path("operations", () -> get(() -> commands.allowed(p, serial))),
@@ -120,6 +129,43 @@ final class DeviceRoutes extends ApiDirectives {
    * {@code POST /api/v1/devices/{serial}/secret}: a new secret, shown once (the previous one works
    * until the device connects with the new one, or the grace period ends).
    */
+  /**
+   * {@code POST /api/v1/devices/{serial}/transfer} {@code {"accountId"}} (support): the device
+   * moves with its plan and warranty; its event log so far stays with the old account. 200 the
+   * device.
+   */
+  private Route transfer(Principal p, String serial, TransferRequest req) {
+    UUID to = null;
+    try {
+      to = req.accountId() == null ? null : UUID.fromString(req.accountId());
+    } catch (IllegalArgumentException e) {
+      // reported below
+    }
+    new Validation().require(to != null, "accountId", "is required: a UUID").throwIfInvalid();
+    UUID target = to;
+    return completeOk(
+        visibleSnapshot(p, serial)
+            .thenCompose(
+                s -> {
+                  if (s.accountId().equals(target.toString()))
+                    throw ApiException.conflict("device " + serial + " is already in that account");
+                  return api.accounts.account(target);
+                })
+            .thenCompose(
+                a -> {
+                  if (a.isEmpty()) throw ApiException.notFound("no account " + target);
+                  return api.devices.transfer(serial, target.toString(), p.username());
+                })
+            .thenCompose(
+                reply -> {
+                  if (reply instanceof UpsDevice.Confirmation.Rejected r)
+                    throw ApiException.notFound(r.message());
+                  return api.credentials.moveTo(serial, target);
+                })
+            .thenCompose(v -> visibleSnapshot(p, serial))
+            .thenApply(DeviceRoutes::view));
+  }
+
   private Route rotateSecret(Principal p, String serial) {
     return completeOk(
         visibleSnapshot(p, serial)

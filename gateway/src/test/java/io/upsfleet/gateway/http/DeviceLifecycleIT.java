@@ -210,6 +210,85 @@ class DeviceLifecycleIT {
   }
 
   @Test
+  void aTransferredDeviceKeepsItsPlanAndLeavesItsEventLogBehind() throws Exception {
+    UpsfleetClient support = gw.support();
+    String from = support.createAccount("Seller Co").id();
+    String to = support.createAccount("Buyer Co").id();
+    String sellerName = "admin-" + GatewayFixture.uniqueSerial().toLowerCase();
+    String buyerName = "admin-" + GatewayFixture.uniqueSerial().toLowerCase();
+    support.createUser(from, sellerName, PASSWORD, "ACCOUNT_ADMIN");
+    support.createUser(to, buyerName, PASSWORD, "ACCOUNT_ADMIN");
+    UpsfleetClient seller = gw.client(sellerName, PASSWORD);
+    UpsfleetClient buyer = gw.client(buyerName, PASSWORD);
+    String serial = GatewayFixture.uniqueSerial();
+    DeviceRegistration reg = support.registerDevice(serial, "SMT1500C", from);
+    gw.node()
+        .cluster()
+        .devices()
+        .applyEntitlements(
+            serial,
+            "asg-transfer-1",
+            List.of(
+                new Grant(
+                    Sku.parse("SMARTCONNECT-ADVANCED-1Y").orElseThrow(), TermSource.LICENSE, null)),
+            "test")
+        .toCompletableFuture()
+        .get(10, TimeUnit.SECONDS);
+    var planBefore = seller.device(serial).plan();
+    CountDownLatch disconnected = new CountDownLatch(1);
+    Mqtt3BlockingClient device = device(serial, reg.secret(), disconnected);
+    device.connectWith().keepAlive(30).send();
+    device
+        .publishWith()
+        .topic(reg.mqtt().telemetryTopic())
+        .qos(MqttQos.AT_LEAST_ONCE)
+        .payload(
+            ("{\"ts\":\"" + Instant.now() + "\",\"seq\":1,\"ups.status\":\"OB DISCHRG\"}")
+                .getBytes(StandardCharsets.UTF_8))
+        .send();
+    await().atMost(Duration.ofSeconds(10)).until(() -> seller.events(serial, Map.of()).total() > 0);
+
+    HttpResponse<String> moved =
+        http.send(
+            HttpRequest.newBuilder(
+                    URI.create(gw.httpBase() + "/api/v1/devices/" + serial + "/transfer"))
+                .header("Authorization", "Bearer " + support.token())
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"accountId\":\"" + to + "\"}"))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertThat(moved.statusCode()).as(moved.body()).isEqualTo(200);
+
+    assertThat(buyer.device(serial).plan()).isEqualTo(planBefore);
+    assertThat(buyer.device(serial).plan().plan()).isEqualTo("ADVANCED");
+    assertThatThrownBy(() -> seller.device(serial))
+        .satisfies(e -> assertThat(((UpsfleetClient.ApiError) e).status()).isEqualTo(404));
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .untilAsserted(
+            () -> {
+              assertThat(buyer.devices(Map.of()).items())
+                  .extracting(d -> d.serial())
+                  .containsExactly(serial);
+              assertThat(seller.deviceCounts(from).total()).isZero();
+            });
+    // The log so far stays with the seller: the buyer sees none of it, the table keeps it.
+    assertThat(buyer.events(serial, Map.of()).total()).isZero();
+    assertThat(loggedEvents(serial)).isPositive();
+    // The device keeps working with its secret, now for the buyer.
+    device
+        .publishWith()
+        .topic(reg.mqtt().telemetryTopic())
+        .qos(MqttQos.AT_LEAST_ONCE)
+        .payload(
+            ("{\"ts\":\"" + Instant.now() + "\",\"seq\":2,\"ups.status\":\"OL CHRG\"}")
+                .getBytes(StandardCharsets.UTF_8))
+        .send();
+    await().atMost(Duration.ofSeconds(10)).until(() -> buyer.events(serial, Map.of()).total() > 0);
+    device.disconnect();
+  }
+
+  @Test
   void anotherAccountsDeviceCannotBeDeregistered() throws Exception {
     UpsfleetClient support = gw.support();
     String mine = support.createAccount("Mine Co").id();
