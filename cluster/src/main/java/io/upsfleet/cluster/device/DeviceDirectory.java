@@ -488,7 +488,7 @@ public final class DeviceDirectory {
     return t == null ? null : t.toInstant();
   }
 
-  private static Map<String, String> details(String json) {
+  static Map<String, String> details(String json) {
     try {
       return JSON.readValue(json, new TypeReference<TreeMap<String, String>>() {});
     } catch (Exception e) {

@@ -11,6 +11,8 @@ import io.upsfleet.cluster.account.Principal;
 import io.upsfleet.cluster.audit.AuditLog;
 import java.io.IOException;
 import java.net.InetAddress;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -311,6 +313,18 @@ abstract class ApiDirectives extends AllDirectives {
       }
       errors.add(new Problem.FieldError(name, "must be an integer between " + min + " and " + max));
       return dflt;
+    }
+
+    /** An ISO-8601 instant parameter; empty when absent or invalid (then a field error). */
+    Optional<Instant> instant(String name, String raw) {
+      if (raw == null) return Optional.empty();
+      try {
+        return Optional.of(Instant.parse(raw));
+      } catch (DateTimeParseException e) {
+        errors.add(
+            new Problem.FieldError(name, "must be an ISO-8601 instant, e.g. 2026-11-28T10:00:00Z"));
+        return Optional.empty();
+      }
     }
 
     /** Whether no field error was found so far. */

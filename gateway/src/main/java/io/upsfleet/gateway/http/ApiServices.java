@@ -9,6 +9,7 @@ import io.upsfleet.cluster.audit.AuditLog;
 import io.upsfleet.cluster.command.FirmwareRollout;
 import io.upsfleet.cluster.device.DeviceDirectory;
 import io.upsfleet.cluster.device.DeviceSnapshot;
+import io.upsfleet.cluster.device.EventFeed;
 import io.upsfleet.cluster.device.UpsDevice;
 import io.upsfleet.cluster.licensing.LicenseOrder;
 import io.upsfleet.cluster.licensing.Licensing;
@@ -138,6 +139,11 @@ public record ApiServices(
 
     CompletionStage<DeviceDirectory.Page<DeviceDirectory.LoggedEvent>> events(
         String serial, Instant from, Instant to, int page, int size);
+
+    /** The fleet-wide event feed, newest first. */
+    default CompletionStage<List<EventFeed.FeedEvent>> feed(EventFeed.Query query) {
+      return CompletableFuture.completedFuture(List.of());
+    }
   }
 
   /** Device secrets. */

@@ -6,7 +6,6 @@ import io.upsfleet.cluster.account.Principal;
 import io.upsfleet.cluster.audit.AuditLog;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -45,8 +44,8 @@ final class AuditRoutes extends ApiDirectives {
 
   private Route read(Principal p, HttpRequest request, Map<String, String> params) {
     Validation v = new Validation();
-    Instant to = instant(v, "to", params.get("to")).orElse(api.clock.instant());
-    Instant from = instant(v, "from", params.get("from")).orElse(to.minus(DEFAULT_WINDOW));
+    Instant to = v.instant("to", params.get("to")).orElse(api.clock.instant());
+    Instant from = v.instant("from", params.get("from")).orElse(to.minus(DEFAULT_WINDOW));
     v.require(!from.isAfter(to), "from", "must not be after to");
     Long after = null;
     if (params.containsKey("after")) {
@@ -156,15 +155,5 @@ final class AuditRoutes extends ApiDirectives {
         r.target(),
         r.outcome(),
         r.details());
-  }
-
-  private static Optional<Instant> instant(Validation v, String name, String raw) {
-    if (raw == null) return Optional.empty();
-    try {
-      return Optional.of(Instant.parse(raw));
-    } catch (DateTimeParseException e) {
-      v.require(false, name, "must be an ISO-8601 instant, e.g. 2026-11-28T10:00:00Z");
-      return Optional.empty();
-    }
   }
 }

@@ -13,6 +13,7 @@ import io.upsfleet.cluster.command.FirmwareRollouts;
 import io.upsfleet.cluster.device.DeviceCredentials;
 import io.upsfleet.cluster.device.DeviceDirectory;
 import io.upsfleet.cluster.device.DeviceSnapshot;
+import io.upsfleet.cluster.device.EventFeed;
 import io.upsfleet.cluster.device.UpsDevice;
 import io.upsfleet.cluster.device.UpsDevices;
 import io.upsfleet.cluster.licensing.LicenseOrder;
@@ -35,7 +36,7 @@ public final class ClusterApiServices {
         new TokensAdapter(cluster.accounts(), cluster.revocations()),
         new AccountsAdapter(cluster.accounts()),
         new DevicesAdapter(cluster.devices()),
-        new DirectoryAdapter(cluster.directory()),
+        new DirectoryAdapter(cluster.directory(), new EventFeed(cluster.jdbc())),
         new CredentialsAdapter(
             cluster.credentials(),
             cluster
@@ -209,8 +210,13 @@ public final class ClusterApiServices {
     }
   }
 
-  private record DirectoryAdapter(DeviceDirectory directory)
+  private record DirectoryAdapter(DeviceDirectory directory, EventFeed feed)
       implements ApiServices.DirectoryService {
+    @Override
+    public CompletionStage<List<EventFeed.FeedEvent>> feed(EventFeed.Query query) {
+      return feed.read(query);
+    }
+
     @Override
     public CompletionStage<DeviceDirectory.Page<DeviceDirectory.Entry>> page(
         DeviceDirectory.Query query, int page, int size) {

@@ -183,6 +183,9 @@ public final class HttpApi extends AllDirectives implements AutoCloseable {
                                                       pathPrefix(
                                                           "audit", new AuditRoutes(ctx)::routes),
                                                       pathPrefix(
+                                                          "events",
+                                                          new EventFeedRoutes(ctx)::routes),
+                                                      pathPrefix(
                                                           "license-orders", licenses::orders),
                                                       pathPrefix(
                                                           "activation-codes", licenses::codes),
