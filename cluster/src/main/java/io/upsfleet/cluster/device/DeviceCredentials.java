@@ -95,11 +95,7 @@ public final class DeviceCredentials {
                 return ps.executeUpdate() == 1 ? Optional.of(secret) : Optional.<String>empty();
               }
             })
-        .thenApply(
-            rotated -> {
-              createdListeners.forEach(l -> l.accept(serial));
-              return rotated;
-            });
+        .thenApply(rotated -> changed(serial, rotated));
   }
 
   /** The device connected with its new secret: the previous one stops working. */
@@ -116,11 +112,7 @@ public final class DeviceCredentials {
                 return null;
               }
             })
-        .thenApply(
-            v -> {
-              createdListeners.forEach(l -> l.accept(serial));
-              return v;
-            });
+        .thenApply(v -> changed(serial, v));
   }
 
   /** The credential now belongs to {@code accountId} (a transfer). */
@@ -136,16 +128,18 @@ public final class DeviceCredentials {
                 return null;
               }
             })
-        .thenApply(
-            v -> {
-              createdListeners.forEach(l -> l.accept(serial));
-              return v;
-            });
+        .thenApply(v -> changed(serial, v));
   }
 
   /** The clock deciding whether a previous secret is still accepted. */
   public Clock clock() {
     return clock;
+  }
+
+  /** Tells the listeners that {@code serial}'s credential changed; returns {@code value}. */
+  private <T> T changed(String serial, T value) {
+    createdListeners.forEach(l -> l.accept(serial));
+    return value;
   }
 
   private static String newSecret() {
@@ -193,11 +187,7 @@ public final class DeviceCredentials {
                 return null;
               }
             })
-        .thenApply(
-            v -> {
-              createdListeners.forEach(l -> l.accept(serial));
-              return v;
-            });
+        .thenApply(v -> changed(serial, v));
   }
 
   public CompletionStage<Optional<Credential>> find(String serial) {

@@ -15,6 +15,7 @@ import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.UUID;
@@ -22,10 +23,13 @@ import java.util.concurrent.CompletionStage;
 import java.util.function.BiFunction;
 import java.util.function.Function;
 import org.apache.pekko.http.javadsl.model.AttributeKeys;
+import org.apache.pekko.http.javadsl.model.HttpEntities;
 import org.apache.pekko.http.javadsl.model.HttpRequest;
 import org.apache.pekko.http.javadsl.model.MediaTypes;
 import org.apache.pekko.http.javadsl.model.StatusCode;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
+import org.apache.pekko.http.javadsl.model.headers.ContentDisposition;
+import org.apache.pekko.http.javadsl.model.headers.ContentDispositionTypes;
 import org.apache.pekko.http.javadsl.server.AllDirectives;
 import org.apache.pekko.http.javadsl.server.Route;
 import org.apache.pekko.http.javadsl.unmarshalling.Unmarshaller;
@@ -283,6 +287,30 @@ abstract class ApiDirectives extends AllDirectives {
 
   <T> Route completeOk(CompletionStage<T> value) {
     return completeJson(StatusCodes.OK, value);
+  }
+
+  /**
+   * The account a listing is restricted to: a customer's own; for support the {@code accountId}
+   * parameter, or all (empty). 400 for a malformed id, 404 for an account the principal cannot see.
+   */
+  static Optional<UUID> accountScope(Principal p, Validation v, String requested) {
+    if (requested == null) return p.restrictedTo();
+    UUID id = null;
+    try {
+      id = UUID.fromString(requested);
+    } catch (IllegalArgumentException e) {
+      v.require(false, "accountId", "must be a UUID");
+    }
+    v.throwIfInvalid();
+    if (!p.canSee(id)) throw ApiException.notFound("no account " + requested);
+    return Optional.of(id);
+  }
+
+  /** A CSV export, offered as a download named {@code filename}. */
+  Route csvFile(String filename, String csv) {
+    return respondWithHeader(
+        ContentDisposition.create(ContentDispositionTypes.ATTACHMENT, Map.of("filename", filename)),
+        () -> complete(HttpEntities.create(Csv.CONTENT_TYPE, csv)));
   }
 
   /** A UUID path or body value; 404 for a malformed id in a path (it cannot exist). */

@@ -11,10 +11,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletionStage;
-import org.apache.pekko.http.javadsl.model.HttpEntities;
 import org.apache.pekko.http.javadsl.model.HttpRequest;
-import org.apache.pekko.http.javadsl.model.headers.ContentDisposition;
-import org.apache.pekko.http.javadsl.model.headers.ContentDispositionTypes;
 import org.apache.pekko.http.javadsl.server.Route;
 
 /**
@@ -65,19 +62,7 @@ final class AuditRoutes extends ApiDirectives {
           name,
           "1 to 100 characters");
     }
-    Optional<UUID> account = p.restrictedTo();
-    String requested = params.get("accountId");
-    if (requested != null) {
-      UUID id = null;
-      try {
-        id = UUID.fromString(requested);
-      } catch (IllegalArgumentException e) {
-        v.require(false, "accountId", "must be a UUID");
-      }
-      v.throwIfInvalid();
-      if (!p.canSee(id)) throw ApiException.notFound("no account " + requested);
-      account = Optional.of(id);
-    }
+    Optional<UUID> account = accountScope(p, v, params.get("accountId"));
     v.throwIfInvalid();
     AuditLog.Query query =
         new AuditLog.Query(
@@ -125,10 +110,7 @@ final class AuditRoutes extends ApiDirectives {
                           x.outcome(),
                           String.valueOf(x.details()))));
             }
-            return respondWithHeader(
-                ContentDisposition.create(
-                    ContentDispositionTypes.ATTACHMENT, Map.of("filename", "audit.csv")),
-                () -> complete(HttpEntities.create(Csv.CONTENT_TYPE, b.toString())));
+            return csvFile("audit.csv", b.toString());
           });
     }
     return completeOk(

@@ -19,10 +19,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletionStage;
-import org.apache.pekko.http.javadsl.model.HttpEntities;
 import org.apache.pekko.http.javadsl.model.HttpRequest;
-import org.apache.pekko.http.javadsl.model.headers.ContentDisposition;
-import org.apache.pekko.http.javadsl.model.headers.ContentDispositionTypes;
 import org.apache.pekko.http.javadsl.server.Route;
 
 /**
@@ -66,19 +63,7 @@ final class EventFeedRoutes extends ApiDirectives {
     boolean csv = Csv.wanted(request, params);
     int size =
         v.intParam("size", Optional.ofNullable(params.get("size")), 50, 1, api.http.maxPageSize());
-    Optional<UUID> account = p.restrictedTo();
-    String requested = params.get("accountId");
-    if (requested != null) {
-      UUID id = null;
-      try {
-        id = UUID.fromString(requested);
-      } catch (IllegalArgumentException e) {
-        v.require(false, "accountId", "must be a UUID");
-      }
-      v.throwIfInvalid();
-      if (!p.canSee(id)) throw ApiException.notFound("no account " + requested);
-      account = Optional.of(id);
-    }
+    Optional<UUID> account = accountScope(p, v, params.get("accountId"));
     v.throwIfInvalid();
     CompletionStage<List<EventFeed.FeedEvent>> found =
         api.directory.feed(
@@ -124,10 +109,7 @@ final class EventFeedRoutes extends ApiDirectives {
                           x.deviceTime() == null ? "" : x.deviceTime().toString(),
                           x.details().toString())));
             }
-            return respondWithHeader(
-                ContentDisposition.create(
-                    ContentDispositionTypes.ATTACHMENT, Map.of("filename", "events.csv")),
-                () -> complete(HttpEntities.create(Csv.CONTENT_TYPE, b.toString())));
+            return csvFile("events.csv", b.toString());
           });
     }
     return completeOk(
