@@ -51,7 +51,9 @@ public class AccountsView extends VerticalLayout {
             u ->
                 u.role().equals("ACCOUNT_ADMIN")
                     ? "Admin"
-                    : u.role().equals("ACCOUNT_VIEWER") ? "Viewer" : u.role())
+                    : u.role().equals("ACCOUNT_OPERATOR")
+                        ? "Operator"
+                        : u.role().equals("ACCOUNT_VIEWER") ? "Viewer" : u.role())
         .setHeader("Role")
         .setAutoWidth(true);
     users.addColumn(u -> DeviceFormat.date(u.createdAt())).setHeader("Created");

@@ -53,7 +53,7 @@ public class MainLayout extends AppLayout implements AfterNavigationObserver {
     nav.addItem(new SideNavItem("Overview", OverviewView.class, VaadinIcon.DASHBOARD.create()));
     nav.addItem(new SideNavItem("Devices", DeviceListView.class, VaadinIcon.PLUG.create()));
     nav.addItem(new SideNavItem("Licenses", LicensesView.class, VaadinIcon.KEY.create()));
-    if (user.role() != SignedInUser.Role.ACCOUNT_VIEWER) {
+    if (user.canManage()) {
       nav.addItem(
           new SideNavItem(
               user.isSupport() ? "Accounts" : "Users",
