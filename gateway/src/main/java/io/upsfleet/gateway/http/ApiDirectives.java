@@ -145,9 +145,24 @@ abstract class ApiDirectives extends AllDirectives {
             account,
             serial,
             rule.action(),
-            path,
+            masked(rule, path),
             outcome(status),
             "HTTP " + status));
+  }
+
+  /**
+   * The path as recorded: an activation code in it (a secret that redeems licenses) is cut to its
+   * last five characters.
+   */
+  static String masked(AccessRules.Rule rule, String path) {
+    int at = rule.segments().indexOf("{code}");
+    if (at < 0) return path;
+    String[] parts = path.split("/", -1);
+    int index = at + 3; // "", "api", "v1" come first
+    if (index < parts.length && parts[index].length() > 5) {
+      parts[index] = "…" + parts[index].substring(parts[index].length() - 5);
+    }
+    return String.join("/", parts);
   }
 
   /** The audit outcome of an HTTP status. */
