@@ -14,6 +14,7 @@ import com.vaadin.flow.router.AfterNavigationObserver;
 import com.vaadin.flow.router.HasDynamicTitle;
 import com.vaadin.flow.router.PageTitle;
 import io.upsfleet.ui.account.AccountsView;
+import io.upsfleet.ui.audit.AuditView;
 import io.upsfleet.ui.device.DeviceListView;
 import io.upsfleet.ui.license.LicensesView;
 import io.upsfleet.ui.login.CurrentUser;
@@ -59,6 +60,7 @@ public class MainLayout extends AppLayout implements AfterNavigationObserver {
               user.isSupport() ? "Accounts" : "Users",
               AccountsView.class,
               VaadinIcon.USERS.create()));
+      nav.addItem(new SideNavItem("Audit", AuditView.class, VaadinIcon.RECORDS.create()));
     }
     addToDrawer(brand, nav);
   }
