@@ -222,23 +222,35 @@ class ConsoleBrowserIT {
     UpsfleetClient admin = new UpsfleetClient(gateway.url());
     admin.signIn("admin-acme", "admin-password-123");
     admin.createUser(acmeId, "operator-acme", "operator-password-1", "ACCOUNT_OPERATOR");
+    // A device of its own (the other tests count the commands of theirs), on Advanced.
+    String serial = "AS1036000003";
+    admin.registerDevice(serial, "SMT1500C", acmeId);
+    GatewayClient licensing =
+        new Gateway(gateway.url(), Duration.ofSeconds(5), Duration.ofSeconds(30))
+            .client(support.token());
+    LicenseOrderView order =
+        licensing.createLicenseOrder(
+            new LicenseOrderRequest(
+                "PO-2", "SMARTCONNECT-ADVANCED-1Y", 1, null, "ONLINE", "i@example.com"));
+    licensing.redeem(order.code(), acmeId);
+    licensing.assign(new AssignmentRequest(order.code(), List.of(serial), null, false, acmeId));
     UpsfleetClient operator = new UpsfleetClient(gateway.url());
     operator.signIn("operator-acme", "operator-password-1");
     HttpResponse<String> reboot =
         HttpClient.newHttpClient()
             .send(
                 HttpRequest.newBuilder(
-                        gateway.url().resolve("/api/v1/devices/" + ADVANCED + "/commands"))
+                        gateway.url().resolve("/api/v1/devices/" + serial + "/commands"))
                     .header("Authorization", "Bearer " + operator.token())
                     .header("Content-Type", "application/json")
                     .POST(
                         HttpRequest.BodyPublishers.ofString(
-                            "{\"type\":\"OUTLET_GROUP_REBOOT\",\"group\":2,"
+                            "{\"type\":\"OUTLET_GROUP_REBOOT\",\"group\":1,"
                                 + "\"offDelaySeconds\":5,\"onDelaySeconds\":10}"))
                     .build(),
                 HttpResponse.BodyHandlers.ofString());
     assertThat(reboot.statusCode()).as(reboot.body()).isEqualTo(202);
-    assertThat(operator.device(ADVANCED).serial()).isEqualTo(ADVANCED);
+    assertThat(operator.device(serial).serial()).isEqualTo(serial);
 
     signIn("admin-acme", "admin-password-123");
     driver.get(consoleUrl + "accounts");
@@ -246,7 +258,7 @@ class ConsoleBrowserIT {
     screenshot("users");
     click(driver.findElement(By.id("user-toggle-operator-acme")));
     waitText(By.id("user-grid"), "Disabled");
-    assertThatThrownBy(() -> operator.device(ADVANCED))
+    assertThatThrownBy(() -> operator.device(serial))
         .isInstanceOfSatisfying(
             UpsfleetClient.ApiError.class, e -> assertThat(e.status()).isEqualTo(401));
 

@@ -31,7 +31,7 @@ public class AuditView extends VerticalLayout {
     this.live = live;
     grid.setId("audit-grid");
     grid.addThemeVariants(GridVariant.LUMO_COMPACT, GridVariant.LUMO_ROW_STRIPES);
-    grid.addColumn(e -> DeviceFormat.date(e.at())).setHeader("When").setAutoWidth(true);
+    grid.addColumn(e -> DeviceFormat.time(e.at())).setHeader("When").setAutoWidth(true);
     grid.addColumn(AuditEntryView::actor).setHeader("Who").setAutoWidth(true);
     grid.addColumn(AuditEntryView::role).setHeader("Role").setAutoWidth(true);
     grid.addColumn(AuditEntryView::source).setHeader("From").setAutoWidth(true);
