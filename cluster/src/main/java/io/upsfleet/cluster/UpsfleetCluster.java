@@ -6,6 +6,7 @@ import com.typesafe.config.ConfigValueFactory;
 import io.upsfleet.cluster.account.Accounts;
 import io.upsfleet.cluster.account.HashingPool;
 import io.upsfleet.cluster.account.PasswordHasher;
+import io.upsfleet.cluster.account.RevocationBus;
 import io.upsfleet.cluster.audit.AuditLog;
 import io.upsfleet.cluster.command.FirmwareRollouts;
 import io.upsfleet.cluster.device.DeviceCredentials;
@@ -70,6 +71,7 @@ public final class UpsfleetCluster implements AutoCloseable {
   private final JdbcExecutors executors;
   private Sites sites;
   private Notifications notifications;
+  private final RevocationBus revocations;
 
   private UpsfleetCluster(
       ActorSystem<Void> system,
@@ -83,7 +85,8 @@ public final class UpsfleetCluster implements AutoCloseable {
       FirmwareRollouts rollouts,
       TelemetryHistory telemetryHistory,
       ReadModelReconciler reconciler,
-      JdbcExecutors executors) {
+      JdbcExecutors executors,
+      RevocationBus revocations) {
     this.system = system;
     this.devices = devices;
     this.directory = directory;
@@ -96,6 +99,7 @@ public final class UpsfleetCluster implements AutoCloseable {
     this.telemetryHistory = telemetryHistory;
     this.reconciler = reconciler;
     this.executors = executors;
+    this.revocations = revocations;
   }
 
   public FirmwareRollouts rollouts() {
@@ -389,7 +393,8 @@ public final class UpsfleetCluster implements AutoCloseable {
               rollouts,
               history,
               reconciler,
-              executors);
+              executors,
+              RevocationBus.start(system, accounts));
       node.sites = new Sites(jdbc, clock);
       node.notifications = new Notifications(jdbc, notifyTransport, guard, clock);
       return node;
@@ -428,6 +433,11 @@ public final class UpsfleetCluster implements AutoCloseable {
 
   public Accounts accounts() {
     return accounts;
+  }
+
+  /** Token revocations of every node (the gateway's token cache listens). */
+  public RevocationBus revocations() {
+    return revocations;
   }
 
   public AuditLog audit() {

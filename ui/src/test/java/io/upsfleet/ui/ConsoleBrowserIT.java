@@ -1,6 +1,7 @@
 package io.upsfleet.ui;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.upsfleet.api.client.UpsfleetClient;
 import io.upsfleet.api.rest.AccountView;
@@ -14,6 +15,9 @@ import io.upsfleet.api.rest.PolicyRequest;
 import io.upsfleet.ui.gateway.Gateway;
 import io.upsfleet.ui.gateway.GatewayClient;
 import java.io.File;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -61,6 +65,7 @@ class ConsoleBrowserIT {
   private static GatewayProcess gateway;
   private static final List<SimulatedUps> devices = new ArrayList<>();
   private static SimulatedUps advanced;
+  private static String acmeId;
   private static ConfigurableApplicationContext console;
   private static String consoleUrl;
   private static WebDriver driver;
@@ -76,6 +81,7 @@ class ConsoleBrowserIT {
     support.signIn("support", GatewayProcess.PASSWORD);
     AccountView acme = support.createAccount("Acme Hospital");
     AccountView other = support.createAccount("Other Corp");
+    acmeId = acme.id();
     support.createUser(acme.id(), VIEWER, VIEWER_PASSWORD, "ACCOUNT_VIEWER");
     DeviceRegistration a = support.registerDevice(ADVANCED, "SMT1500C", acme.id());
     DeviceRegistration s = support.registerDevice(STANDARD, "SMX3000RMHV2U", acme.id());
@@ -204,6 +210,66 @@ class ConsoleBrowserIT {
 
     driver.get(consoleUrl + "devices/" + OTHER);
     waitText(By.id("device-not-found"), "There is no device " + OTHER + " that you can see.");
+  }
+
+  /**
+   * Acceptance 1 of issue 13: an admin adds an operator, the operator reboots an outlet group, the
+   * admin disables the operator in the console and the operator's open session stops working; the
+   * audit page shows all of it.
+   */
+  @Test
+  void anAdminDisablesAnOperatorWhoseSessionStopsAndTheAuditPageShowsIt() throws Exception {
+    UpsfleetClient support = new UpsfleetClient(gateway.url());
+    support.signIn("support", GatewayProcess.PASSWORD);
+    support.createUser(acmeId, "admin-acme", "admin-password-123", "ACCOUNT_ADMIN");
+    UpsfleetClient admin = new UpsfleetClient(gateway.url());
+    admin.signIn("admin-acme", "admin-password-123");
+    admin.createUser(acmeId, "operator-acme", "operator-password-1", "ACCOUNT_OPERATOR");
+    // A device of its own (the other tests count the commands of theirs), on Advanced.
+    String serial = "AS1036000003";
+    admin.registerDevice(serial, "SMT1500C", acmeId);
+    GatewayClient licensing =
+        new Gateway(gateway.url(), Duration.ofSeconds(5), Duration.ofSeconds(30))
+            .client(support.token());
+    LicenseOrderView order =
+        licensing.createLicenseOrder(
+            new LicenseOrderRequest(
+                "PO-2", "SMARTCONNECT-ADVANCED-1Y", 1, null, "ONLINE", "i@example.com"));
+    licensing.redeem(order.code(), acmeId);
+    licensing.assign(new AssignmentRequest(order.code(), List.of(serial), null, false, acmeId));
+    UpsfleetClient operator = new UpsfleetClient(gateway.url());
+    operator.signIn("operator-acme", "operator-password-1");
+    HttpResponse<String> reboot =
+        HttpClient.newHttpClient()
+            .send(
+                HttpRequest.newBuilder(
+                        gateway.url().resolve("/api/v1/devices/" + serial + "/commands"))
+                    .header("Authorization", "Bearer " + operator.token())
+                    .header("Content-Type", "application/json")
+                    .POST(
+                        HttpRequest.BodyPublishers.ofString(
+                            "{\"type\":\"OUTLET_GROUP_REBOOT\",\"group\":1,"
+                                + "\"offDelaySeconds\":5,\"onDelaySeconds\":10}"))
+                    .build(),
+                HttpResponse.BodyHandlers.ofString());
+    assertThat(reboot.statusCode()).as(reboot.body()).isEqualTo(202);
+    assertThat(operator.device(serial).serial()).isEqualTo(serial);
+
+    signIn("admin-acme", "admin-password-123");
+    driver.get(consoleUrl + "accounts");
+    waitText(By.id("user-grid"), "operator-acme");
+    screenshot("users");
+    click(driver.findElement(By.id("user-toggle-operator-acme")));
+    waitText(By.id("user-grid"), "Disabled");
+    assertThatThrownBy(() -> operator.device(serial))
+        .isInstanceOfSatisfying(
+            UpsfleetClient.ApiError.class, e -> assertThat(e.status()).isEqualTo(401));
+
+    driver.get(consoleUrl + "audit");
+    waitText(By.id("audit-grid"), "user.update");
+    waitText(By.id("audit-grid"), "command.request");
+    waitText(By.id("audit-grid"), "operator-acme");
+    screenshot("audit");
   }
 
   @Test

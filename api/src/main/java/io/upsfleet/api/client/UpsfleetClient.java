@@ -9,10 +9,13 @@ import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import io.upsfleet.api.rest.AccountView;
 import io.upsfleet.api.rest.AssignmentRequest;
 import io.upsfleet.api.rest.AssignmentResult;
+import io.upsfleet.api.rest.AuditEntryView;
 import io.upsfleet.api.rest.BulkRegistrationRequest;
 import io.upsfleet.api.rest.BulkRegistrationResult;
+import io.upsfleet.api.rest.ChangePasswordRequest;
 import io.upsfleet.api.rest.CreateAccountRequest;
 import io.upsfleet.api.rest.CreateUserRequest;
+import io.upsfleet.api.rest.CursorPage;
 import io.upsfleet.api.rest.DeviceCounts;
 import io.upsfleet.api.rest.DeviceEventView;
 import io.upsfleet.api.rest.DeviceRegistration;
@@ -24,9 +27,11 @@ import io.upsfleet.api.rest.PageView;
 import io.upsfleet.api.rest.Problem;
 import io.upsfleet.api.rest.RedeemRequest;
 import io.upsfleet.api.rest.RegisterDeviceRequest;
+import io.upsfleet.api.rest.ResetPasswordRequest;
 import io.upsfleet.api.rest.TelemetryHistoryView;
 import io.upsfleet.api.rest.TokenRequest;
 import io.upsfleet.api.rest.TokenResponse;
+import io.upsfleet.api.rest.UpdateUserRequest;
 import io.upsfleet.api.rest.UserView;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -223,6 +228,83 @@ public final class UpsfleetClient {
         new TypeReference<PageView<DeviceEventView>>() {});
   }
 
+  /** The users of an account. */
+  public List<UserView> users(String accountId) {
+    return send(
+        "GET",
+        "/api/v1/accounts/" + accountId + "/users",
+        null,
+        new TypeReference<List<UserView>>() {});
+  }
+
+  /** Disables / enables a user or changes its role (null leaves it unchanged). */
+  public UserView updateUser(String accountId, String userId, Boolean disabled, String role) {
+    return send(
+        "PATCH",
+        "/api/v1/accounts/" + accountId + "/users/" + userId,
+        new UpdateUserRequest(disabled, role),
+        new TypeReference<UserView>() {});
+  }
+
+  /** Sets a user's password; the user must change it at next sign-in. */
+  public UserView resetPassword(String accountId, String userId, String password) {
+    return send(
+        "POST",
+        "/api/v1/accounts/" + accountId + "/users/" + userId + "/password",
+        new ResetPasswordRequest(password),
+        new TypeReference<UserView>() {});
+  }
+
+  /** Changes the signed-in user's own password (other sessions are signed out). */
+  public void changePassword(String currentPassword, String newPassword) {
+    send(
+        "POST",
+        "/api/v1/auth/password",
+        new ChangePasswordRequest(currentPassword, newPassword),
+        null);
+  }
+
+  /** Revokes every token of the signed-in user. */
+  public void signOutEverywhere() {
+    send("POST", "/api/v1/auth/logout-all", null, null);
+  }
+
+  /** The support users. */
+  public List<UserView> supportUsers() {
+    return send("GET", "/api/v1/support-users", null, new TypeReference<List<UserView>>() {});
+  }
+
+  /** Disables or enables a support user. */
+  public UserView updateSupportUser(String userId, boolean disabled) {
+    return send(
+        "PATCH",
+        "/api/v1/support-users/" + userId,
+        new UpdateUserRequest(disabled, null),
+        new TypeReference<UserView>() {});
+  }
+
+  /**
+   * A page of the audit trail, newest first; {@code query} holds the filters ({@code from}, {@code
+   * to}, {@code actor}, {@code action}, {@code outcome}, {@code accountId}, {@code after}, {@code
+   * size}).
+   */
+  public CursorPage<AuditEntryView> audit(Map<String, String> query) {
+    return send(
+        "GET",
+        "/api/v1/audit" + queryString(query),
+        null,
+        new TypeReference<CursorPage<AuditEntryView>>() {});
+  }
+
+  /** The audit trail as CSV, with the same filters. */
+  public String auditCsv(Map<String, String> query) {
+    Map<String, String> q = new LinkedHashMap<>(query == null ? Map.of() : query);
+    q.put("format", "csv");
+    return send("GET", "/api/v1/audit" + queryString(q), null, null);
+  }
+
+  /** Sends {@code body} as JSON; null {@code type}: the body is returned as text (or null). */
+  @SuppressWarnings("unchecked")
   private <T> T send(String method, String path, Object body, TypeReference<T> type) {
     try {
       HttpRequest.Builder b =
@@ -244,6 +326,7 @@ public final class UpsfleetClient {
         }
         throw new ApiError(r.statusCode(), p, r.body());
       }
+      if (type == null) return (T) (r.body().isEmpty() ? null : r.body());
       return JSON.readValue(r.body(), type);
     } catch (IOException e) {
       throw new UncheckedIOException(e);

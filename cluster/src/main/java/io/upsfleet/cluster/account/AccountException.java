@@ -7,6 +7,10 @@ public final class AccountException extends RuntimeException {
     ACCOUNT_NOT_FOUND,
     NAME_TAKEN,
     USERNAME_TAKEN,
+    /** No such user (in the account named). */
+    USER_NOT_FOUND,
+    /** Disabling the last enabled support user would lock everyone out. */
+    LAST_SUPPORT_USER,
     /** Too many passwords are being hashed at once; retry shortly. */
     BUSY
   }

@@ -18,6 +18,8 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
 
 /**
  * Accounts, users and bearer tokens, kept in PostgreSQL. Passwords are hashed slowly ({@link
@@ -169,26 +171,261 @@ public final class Accounts {
     return jdbc.run(
         c -> {
           String sql =
-              "SELECT id, username, role, account_id, created_at FROM users"
+              "SELECT "
+                  + USER_COLUMNS
+                  + " FROM users"
                   + (accountId.isPresent() ? " WHERE account_id = ?" : "")
                   + " ORDER BY lower(username)";
           try (PreparedStatement ps = c.prepareStatement(sql)) {
             if (accountId.isPresent()) ps.setObject(1, accountId.get());
             List<User> out = new ArrayList<>();
             try (ResultSet rs = ps.executeQuery()) {
-              while (rs.next()) {
-                out.add(
-                    new User(
-                        rs.getObject(1, UUID.class),
-                        rs.getString(2),
-                        Role.valueOf(rs.getString(3)),
-                        rs.getObject(4, UUID.class),
-                        rs.getTimestamp(5).toInstant()));
-              }
+              while (rs.next()) out.add(user(rs));
             }
             return out;
           }
         });
+  }
+
+  /** The support users, by name. */
+  public CompletionStage<List<User>> supportUsers() {
+    return jdbc.run(
+        c -> {
+          try (PreparedStatement ps =
+              c.prepareStatement(
+                  "SELECT "
+                      + USER_COLUMNS
+                      + " FROM users WHERE role = 'SUPPORT' ORDER BY lower(username)")) {
+            List<User> out = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+              while (rs.next()) out.add(user(rs));
+            }
+            return out;
+          }
+        });
+  }
+
+  private static final String USER_COLUMNS =
+      "id, username, role, account_id, created_at, disabled, must_change_password";
+
+  private static User user(ResultSet rs) throws SQLException {
+    return new User(
+        rs.getObject(1, UUID.class),
+        rs.getString(2),
+        Role.valueOf(rs.getString(3)),
+        rs.getObject(4, UUID.class),
+        rs.getTimestamp(5).toInstant(),
+        rs.getBoolean(6),
+        rs.getBoolean(7));
+  }
+
+  /**
+   * Changes a user: disables or enables it, changes its role (null: unchanged). {@code account} is
+   * the account the user must belong to (empty: a support user). Disabling revokes every token of
+   * the user. Refused with USER_NOT_FOUND when there is no such user there, LAST_SUPPORT_USER when
+   * it would disable the last enabled support user. Listeners of {@link #onRevocation} hear of it
+   * once committed.
+   */
+  public CompletionStage<User> updateUser(
+      UUID userId, Optional<UUID> account, Boolean disabled, Role role) {
+    return jdbc.<User>inTransaction(
+            c -> {
+              User before = lockUser(c, userId, account);
+              if (Boolean.TRUE.equals(disabled)
+                  && !before.disabled()
+                  && before.role().isSupport()) {
+                // Every enabled support user locked: two concurrent disables see each other.
+                int enabled = 0;
+                try (PreparedStatement ps =
+                    c.prepareStatement(
+                        "SELECT id FROM users WHERE role = 'SUPPORT' AND NOT disabled FOR UPDATE")) {
+                  try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) enabled++;
+                  }
+                }
+                if (enabled <= 1) {
+                  throw new AccountException(
+                      AccountException.Reason.LAST_SUPPORT_USER,
+                      "the last active support user cannot be disabled");
+                }
+              }
+              boolean off = disabled == null ? before.disabled() : disabled;
+              Role newRole = role == null ? before.role() : role;
+              try (PreparedStatement ps =
+                  c.prepareStatement("UPDATE users SET disabled = ?, role = ? WHERE id = ?")) {
+                ps.setBoolean(1, off);
+                ps.setString(2, newRole.name());
+                ps.setObject(3, userId);
+                ps.executeUpdate();
+              }
+              if (off && !before.disabled()) revokeAll(c, userId);
+              return new User(
+                  before.id(),
+                  before.username(),
+                  newRole,
+                  before.accountId(),
+                  before.createdAt(),
+                  off,
+                  before.mustChangePassword());
+            })
+        .thenApply(
+            u -> {
+              revoked(new Revocation(u.id(), null));
+              return u;
+            });
+  }
+
+  /**
+   * An admin sets a user's password: every token of the user is revoked and the user must choose a
+   * new password at next sign-in. Refused with USER_NOT_FOUND as {@link #updateUser}.
+   */
+  public CompletionStage<User> resetPassword(
+      UUID userId, Optional<UUID> account, String newPassword) {
+    return hashing
+        .submit(() -> hasher.hash(newPassword))
+        .thenCompose(
+            hash ->
+                jdbc.<User>inTransaction(
+                    c -> {
+                      User before = lockUser(c, userId, account);
+                      setPassword(c, userId, hash, true);
+                      revokeAll(c, userId);
+                      return new User(
+                          before.id(),
+                          before.username(),
+                          before.role(),
+                          before.accountId(),
+                          before.createdAt(),
+                          before.disabled(),
+                          true);
+                    }))
+        .thenApply(
+            u -> {
+              revoked(new Revocation(u.id(), null));
+              return u;
+            });
+  }
+
+  /**
+   * A user changes their own password, proving the current one: every other token of the user is
+   * revoked, the presented one ({@code keepToken}) stays valid. False when the current password is
+   * wrong.
+   */
+  public CompletionStage<Boolean> changePassword(
+      UUID userId, String currentPassword, String newPassword, String keepToken) {
+    if (hashing.saturated()) return CompletableFuture.failedFuture(HashingPool.busy());
+    return jdbc.run(
+            c -> {
+              try (PreparedStatement ps =
+                  c.prepareStatement("SELECT password_hash FROM users WHERE id = ?")) {
+                ps.setObject(1, userId);
+                try (ResultSet rs = ps.executeQuery()) {
+                  return rs.next() ? rs.getString(1) : dummyHash;
+                }
+              }
+            })
+        .thenCompose(hash -> hashing.submit(() -> hasher.verify(currentPassword, hash)))
+        .thenCompose(
+            ok -> {
+              if (!ok) return CompletableFuture.completedFuture(false);
+              return hashing
+                  .submit(() -> hasher.hash(newPassword))
+                  .thenCompose(
+                      hash ->
+                          jdbc.inTransaction(
+                              c -> {
+                                setPassword(c, userId, hash, false);
+                                try (PreparedStatement ps =
+                                    c.prepareStatement(
+                                        "UPDATE api_tokens SET revoked_at = ? WHERE user_id = ?"
+                                            + " AND revoked_at IS NULL AND token_hash <> ?")) {
+                                  ps.setTimestamp(1, Timestamp.from(clock.instant()));
+                                  ps.setObject(2, userId);
+                                  ps.setBytes(3, PasswordHasher.sha256(keepToken));
+                                  ps.executeUpdate();
+                                }
+                                return true;
+                              }))
+                  .thenApply(
+                      changed -> {
+                        revoked(new Revocation(userId, null));
+                        return changed;
+                      });
+            });
+  }
+
+  /** Revokes every token of a user (sign out everywhere). */
+  public CompletionStage<Void> revokeAllTokens(UUID userId) {
+    return jdbc.<Void>run(
+            c -> {
+              revokeAll(c, userId);
+              return null;
+            })
+        .thenApply(
+            v -> {
+              revoked(new Revocation(userId, null));
+              return v;
+            });
+  }
+
+  private void revokeAll(Connection c, UUID userId) throws SQLException {
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "UPDATE api_tokens SET revoked_at = ? WHERE user_id = ? AND revoked_at IS NULL")) {
+      ps.setTimestamp(1, Timestamp.from(clock.instant()));
+      ps.setObject(2, userId);
+      ps.executeUpdate();
+    }
+  }
+
+  private static void setPassword(Connection c, UUID userId, String hash, boolean mustChange)
+      throws SQLException {
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "UPDATE users SET password_hash = ?, must_change_password = ? WHERE id = ?")) {
+      ps.setString(1, hash);
+      ps.setBoolean(2, mustChange);
+      ps.setObject(3, userId);
+      ps.executeUpdate();
+    }
+  }
+
+  /** The user, locked for update; USER_NOT_FOUND unless it belongs to {@code account}. */
+  private static User lockUser(Connection c, UUID userId, Optional<UUID> account)
+      throws SQLException {
+    try (PreparedStatement ps =
+        c.prepareStatement("SELECT " + USER_COLUMNS + " FROM users WHERE id = ? FOR UPDATE")) {
+      ps.setObject(1, userId);
+      try (ResultSet rs = ps.executeQuery()) {
+        if (rs.next()) {
+          User u = user(rs);
+          boolean there =
+              account.isPresent() ? account.get().equals(u.accountId()) : u.role().isSupport();
+          if (there) return u;
+        }
+      }
+    }
+    throw new AccountException(AccountException.Reason.USER_NOT_FOUND, "no user " + userId);
+  }
+
+  /**
+   * Tokens that stopped being valid: every token of {@code userId} (disabled, role or password
+   * changed, signed out everywhere) or the one token whose SHA-256 is {@code tokenHash}.
+   */
+  public record Revocation(UUID userId, byte[] tokenHash) {}
+
+  private final List<Consumer<Revocation>> revocationListeners = new CopyOnWriteArrayList<>();
+
+  /**
+   * Calls {@code listener} (on any thread; it must not block) after every committed change that
+   * ends tokens. The cluster publishes these to every node.
+   */
+  public void onRevocation(Consumer<Revocation> listener) {
+    revocationListeners.add(listener);
+  }
+
+  private void revoked(Revocation r) {
+    for (Consumer<Revocation> l : revocationListeners) l.accept(r);
   }
 
   /**
@@ -219,7 +456,7 @@ public final class Accounts {
             c -> {
               try (PreparedStatement ps =
                   c.prepareStatement(
-                      "SELECT id, username, role, account_id, password_hash, disabled FROM users WHERE lower(username) = lower(?)")) {
+                      "SELECT id, username, role, account_id, password_hash, disabled, must_change_password FROM users WHERE lower(username) = lower(?)")) {
                 ps.setString(1, username);
                 try (ResultSet rs = ps.executeQuery()) {
                   if (rs.next() && !rs.getBoolean(6)) {
@@ -229,9 +466,10 @@ public final class Accounts {
                             rs.getString(2),
                             Role.valueOf(rs.getString(3)),
                             rs.getObject(4, UUID.class)),
-                        rs.getString(5));
+                        rs.getString(5),
+                        rs.getBoolean(7));
                   }
-                  return new Candidate(null, dummyHash);
+                  return new Candidate(null, dummyHash, false);
                 }
               }
             })
@@ -242,15 +480,16 @@ public final class Accounts {
                     .thenCompose(
                         ok ->
                             ok && found.principal() != null
-                                ? storeToken(found.principal()).thenApply(Optional::of)
+                                ? storeToken(found.principal(), found.mustChange())
+                                    .thenApply(Optional::of)
                                 : CompletableFuture.completedFuture(
                                     Optional.<IssuedToken>empty())));
   }
 
   /** A user found by name (principal null when none), with the hash to verify against. */
-  private record Candidate(Principal principal, String hash) {}
+  private record Candidate(Principal principal, String hash, boolean mustChange) {}
 
-  private CompletionStage<IssuedToken> storeToken(Principal p) {
+  private CompletionStage<IssuedToken> storeToken(Principal p, boolean mustChange) {
     byte[] raw = new byte[32];
     RANDOM.nextBytes(raw);
     String token = TOKEN_PREFIX + Base64.getUrlEncoder().withoutPadding().encodeToString(raw);
@@ -267,7 +506,7 @@ public final class Accounts {
             ps.setTimestamp(4, Timestamp.from(expires));
             ps.executeUpdate();
           }
-          return new IssuedToken(token, expires, p);
+          return new IssuedToken(token, expires, p, mustChange);
         });
   }
 
@@ -285,7 +524,7 @@ public final class Accounts {
         c -> {
           try (PreparedStatement ps =
               c.prepareStatement(
-                  "SELECT u.id, u.username, u.role, u.account_id, t.expires_at FROM api_tokens t JOIN users u ON u.id = t.user_id"
+                  "SELECT u.id, u.username, u.role, u.account_id, t.expires_at, u.must_change_password FROM api_tokens t JOIN users u ON u.id = t.user_id"
                       + " WHERE t.token_hash = ? AND t.revoked_at IS NULL AND t.expires_at > ? AND NOT u.disabled")) {
             ps.setBytes(1, PasswordHasher.sha256(token));
             ps.setTimestamp(2, Timestamp.from(clock.instant()));
@@ -297,7 +536,8 @@ public final class Accounts {
                       rs.getString(2),
                       Role.valueOf(rs.getString(3)),
                       rs.getObject(4, UUID.class));
-              return Optional.of(new TokenGrant(p, rs.getTimestamp(5).toInstant()));
+              return Optional.of(
+                  new TokenGrant(p, rs.getTimestamp(5).toInstant(), rs.getBoolean(6)));
             }
           }
         });
@@ -306,19 +546,31 @@ public final class Accounts {
   /** Revokes a token (sign-out); true when it was valid. */
   public CompletionStage<Boolean> revokeToken(String token) {
     return jdbc.run(
-        c -> {
-          try (PreparedStatement ps =
-              c.prepareStatement(
-                  "UPDATE api_tokens SET revoked_at = ? WHERE token_hash = ? AND revoked_at IS NULL")) {
-            ps.setTimestamp(1, Timestamp.from(clock.instant()));
-            ps.setBytes(2, PasswordHasher.sha256(token));
-            return ps.executeUpdate() > 0;
-          }
-        });
+            c -> {
+              try (PreparedStatement ps =
+                  c.prepareStatement(
+                      "UPDATE api_tokens SET revoked_at = ? WHERE token_hash = ? AND revoked_at IS NULL")) {
+                ps.setTimestamp(1, Timestamp.from(clock.instant()));
+                ps.setBytes(2, PasswordHasher.sha256(token));
+                return ps.executeUpdate() > 0;
+              }
+            })
+        .thenApply(
+            was -> {
+              revoked(new Revocation(null, PasswordHasher.sha256(token)));
+              return was;
+            });
   }
 
-  /** A resolved token: who it belongs to and until when it is valid. */
-  public record TokenGrant(Principal principal, Instant expiresAt) {}
+  /**
+   * A resolved token: who it belongs to, until when it is valid, and whether its user must change
+   * their password before anything else.
+   */
+  public record TokenGrant(Principal principal, Instant expiresAt, boolean mustChangePassword) {
+    public TokenGrant(Principal principal, Instant expiresAt) {
+      this(principal, expiresAt, false);
+    }
+  }
 
   private static boolean exists(Connection c, UUID accountId) throws SQLException {
     try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM accounts WHERE id = ?")) {

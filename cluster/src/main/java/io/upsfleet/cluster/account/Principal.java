@@ -24,6 +24,12 @@ public record Principal(UUID userId, String username, Role role, UUID accountId)
         || (role == Role.ACCOUNT_ADMIN && accountId != null && accountId.equals(account));
   }
 
+  /** Whether this principal may run remote operations on devices of {@code account}. */
+  public boolean canOperate(UUID account) {
+    return canManage(account)
+        || (role == Role.ACCOUNT_OPERATOR && accountId != null && accountId.equals(account));
+  }
+
   /** The account a customer is restricted to; empty for support. */
   public Optional<UUID> restrictedTo() {
     return role.isSupport() ? Optional.empty() : Optional.of(accountId);

@@ -1,11 +1,19 @@
 package io.upsfleet.cluster.account;
 
-/** What a user may see and do. */
+/**
+ * What a user may see and do. Which role may call which route is one table, the gateway's {@code
+ * AccessRules}; the README shows it.
+ */
 public enum Role {
   /** Operator of the service: every account, every action audited. */
   SUPPORT,
-  /** Manages one account: its devices and users. */
+  /** Manages one account: its devices, users and licenses. */
   ACCOUNT_ADMIN,
+  /**
+   * Runs remote operations on one account's devices and sees everything of the account, but manages
+   * neither its users nor its licenses.
+   */
+  ACCOUNT_OPERATOR,
   /** Reads one account's devices, events and reports. */
   ACCOUNT_VIEWER;
 

@@ -357,6 +357,14 @@ public final class DeviceDirectory {
     return where.toString();
   }
 
+  /**
+   * Only the events logged while the device belonged to its current account: after a transfer the
+   * earlier log stays with the old account.
+   */
+  private static final String OWNER_NOW =
+      " AND account_id IN (SELECT d.account_id FROM device_directory d"
+          + " WHERE d.serial = device_events.serial)";
+
   /** A page of a device's event log, newest first, within {@code [from, to)}. */
   public CompletionStage<Page<LoggedEvent>> events(
       String serial, Instant from, Instant to, int page, int size) {
@@ -365,7 +373,8 @@ public final class DeviceDirectory {
           long total;
           try (PreparedStatement ps =
               c.prepareStatement(
-                  "SELECT count(*) FROM device_events WHERE serial = ? AND occurred_at >= ? AND occurred_at < ?")) {
+                  "SELECT count(*) FROM device_events WHERE serial = ? AND occurred_at >= ? AND occurred_at < ?"
+                      + OWNER_NOW)) {
             ps.setString(1, serial);
             ps.setTimestamp(2, Timestamp.from(from));
             ps.setTimestamp(3, Timestamp.from(to));
@@ -378,7 +387,9 @@ public final class DeviceDirectory {
           try (PreparedStatement ps =
               c.prepareStatement(
                   "SELECT seq_nr, type, severity, cause, occurred_at, device_time, details::text FROM device_events"
-                      + " WHERE serial = ? AND occurred_at >= ? AND occurred_at < ? ORDER BY occurred_at DESC, seq_nr DESC"
+                      + " WHERE serial = ? AND occurred_at >= ? AND occurred_at < ?"
+                      + OWNER_NOW
+                      + " ORDER BY occurred_at DESC, seq_nr DESC"
                       + " OFFSET ? LIMIT ?")) {
             ps.setString(1, serial);
             ps.setTimestamp(2, Timestamp.from(from));
@@ -499,7 +510,7 @@ public final class DeviceDirectory {
     return t == null ? null : t.toInstant();
   }
 
-  private static Map<String, String> details(String json) {
+  static Map<String, String> details(String json) {
     try {
       return JSON.readValue(json, new TypeReference<TreeMap<String, String>>() {});
     } catch (Exception e) {

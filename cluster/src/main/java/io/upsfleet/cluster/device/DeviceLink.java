@@ -25,4 +25,7 @@ public final class DeviceLink {
 
   /** Why a link closes, as told to the entity in {@code Detach}. */
   public static final String TAKEN_OVER = "TAKEN_OVER";
+
+  /** The device was deregistered: its credentials are gone. */
+  public static final String DEREGISTERED = "DEREGISTERED";
 }

@@ -174,6 +174,17 @@ public final class DeviceProjection {
           e.model(),
           ts(e.at()),
           ts(e.at()));
+    } else if (event instanceof UpsDevice.Transferred e) {
+      // Lists and counts follow the new owner; logged events keep the account they were logged in.
+      update(
+          c,
+          "UPDATE device_directory SET account_id = ?::uuid, updated_at = ? WHERE serial = ?",
+          e.toAccountId(),
+          ts(e.at()),
+          serial);
+    } else if (event instanceof UpsDevice.Deregistered) {
+      // Out of lists and counts; its event log stays (device_events) for the retention period.
+      update(c, "DELETE FROM device_directory WHERE serial = ?", serial);
     } else if (event instanceof UpsDevice.Connected e) {
       update(
           c,

@@ -53,6 +53,11 @@ public record RegisteredDevice(
 
   // ------------------------------------------------------------------- event handlers (pure)
 
+  RegisteredDevice on(UpsDevice.Transferred e) {
+    return new RegisteredDevice(
+        serial, model, e.toAccountId(), registeredAt, session, health, plan, operations);
+  }
+
   RegisteredDevice on(UpsDevice.Connected e) {
     return with(session.connected(e));
   }

@@ -213,6 +213,25 @@ public final class UpsDevice {
   /** Asks for the live view of the device. Replies {@link DeviceSnapshot}. */
   public record GetSnapshot(ActorRef<DeviceSnapshot> replyTo) implements Command {}
 
+  /**
+   * Removes the device from its account (issue 13): its session is closed, it leaves lists and
+   * counts, its event log stays for the retention period, and its plan's remaining time is lost (a
+   * device that should keep it is transferred instead). The serial may be registered again, anew.
+   */
+  public record Deregister(String by, ActorRef<Confirmation> replyTo) implements LifecycleChange {}
+
+  /**
+   * Moves the device to another account (issue 13, support only): its plan, warranty and operations
+   * go with it; its event log until now stays with the old account.
+   */
+  public record Transfer(String toAccountId, String by, ActorRef<Confirmation> replyTo)
+      implements LifecycleChange {}
+
+  /** A change of who owns the device ({@link DeviceLifecycle} decides its event). */
+  public sealed interface LifecycleChange extends Command permits Deregister, Transfer {
+    ActorRef<Confirmation> replyTo();
+  }
+
   /** Wakes the entity so it re-checks its deadlines and its link (sent by the watchdog). */
   public record Wake() implements Command {}
 
@@ -367,6 +386,13 @@ public final class UpsDevice {
       long epoch,
       Instant nextCommandDeadline,
       Instant at)
+      implements Event {}
+
+  /** The device was deregistered from {@code accountId} by {@code by} (issue 13). */
+  public record Deregistered(String accountId, String by, Instant at) implements Event {}
+
+  /** The device moved from {@code fromAccountId} to {@code toAccountId} (issue 13). */
+  public record Transferred(String fromAccountId, String toAccountId, String by, Instant at)
       implements Event {}
 
   /** Newer firmware was offered for this device (recorded once per version). */

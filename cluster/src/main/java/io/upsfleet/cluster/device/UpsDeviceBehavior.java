@@ -153,9 +153,15 @@ final class UpsDeviceBehavior
             OperationDelivered.class, (s, c) -> linkReport(s, c, rules.lifecycle()::delivered))
         .onCommand(RecordOperationResult.class, this::operationResult)
         .onCommand(ApplyEntitlements.class, this::applyEntitlements)
-        .onCommand(PreviewEntitlements.class, (s, c) -> reply(c.replyTo(), preview(s, c)))
+        .onCommand(
+            PreviewEntitlements.class,
+            (s, c) -> reply(c.replyTo(), Views.preview(s, rules.planClock(), c.grants(), now())))
         .onCommand(GetPlan.class, (s, c) -> reply(c.replyTo(), Views.plan(s, now())))
-        .onCommand(GetSnapshot.class, (s, c) -> reply(c.replyTo(), snapshot(s)))
+        .onCommand(
+            GetSnapshot.class,
+            (s, c) ->
+                reply(c.replyTo(), Views.snapshot(s, facts.latest(), facts.lastSeen(), now())))
+        .onCommand(LifecycleChange.class, this::changeOwner)
         .onCommand(Wake.class, (s, c) -> checkDeadlines(s))
         .onCommand(CheckDeadlines.class, (s, c) -> checkDeadlines(s))
         .onCommand(IdleCheck.class, this::idleCheck);
@@ -180,7 +186,9 @@ final class UpsDeviceBehavior
         .onEvent(PlanChecked.class, RegisteredDevice::on)
         .onEvent(CommandRequested.class, RegisteredDevice::on)
         .onEvent(CommandUpdated.class, RegisteredDevice::on)
-        .onEvent(FirmwareOffered.class, RegisteredDevice::on);
+        .onEvent(FirmwareOffered.class, RegisteredDevice::on)
+        .onEvent(Transferred.class, RegisteredDevice::on)
+        .onEvent(Deregistered.class, (s, e) -> new EmptyDevice(serial));
     return b.build();
   }
 
@@ -196,6 +204,15 @@ final class UpsDeviceBehavior
     return Effect()
         .persist(rules.sessions().registered(s, c.model(), c.accountId(), now()))
         .thenRun(timers::arm)
+        .thenReply(c.replyTo(), st -> new Confirmation.Accepted());
+  }
+
+  private ReplyEffect<Event, State> changeOwner(RegisteredDevice s, LifecycleChange c) {
+    Event e = DeviceLifecycle.decide(s, c, now());
+    ActorRef<DeviceLink.Message> link = DeviceLifecycle.endsSession(e) ? linkOf(s) : null;
+    return Effect()
+        .persist(e)
+        .thenRun(st -> closeLink(link, DeviceLink.DEREGISTERED))
         .thenReply(c.replyTo(), st -> new Confirmation.Accepted());
   }
 
@@ -225,10 +242,7 @@ final class UpsDeviceBehavior
         .thenRun(
             st -> {
               handedOver.clear();
-              if (previous != null) {
-                ctx.unwatch(previous);
-                previous.tell(new DeviceLink.Close(DeviceLink.TAKEN_OVER));
-              }
+              closeLink(previous, DeviceLink.TAKEN_OVER);
               ctx.watchWith(c.link(), new LinkTerminated(epoch));
               facts.heard(now);
               afterOperations(st);
@@ -387,11 +401,6 @@ final class UpsDeviceBehavior
         .thenReply(c.replyTo(), st -> Views.plan((RegisteredDevice) st, now));
   }
 
-  private PlanReply preview(RegisteredDevice s, PreviewEntitlements c) {
-    Instant now = now();
-    return Views.plan(s.with(rules.planClock().preview(s, c.grants(), now)), now);
-  }
-
   // ---------------------------------------------------------------------------------- deadlines
 
   private ReplyEffect<Event, State> checkDeadlines(State state) {
@@ -453,8 +462,10 @@ final class UpsDeviceBehavior
 
   // -------------------------------------------------------------------------------------- helpers
 
-  private DeviceSnapshot snapshot(RegisteredDevice s) {
-    return Views.snapshot(s, facts.latest(), facts.lastSeen(), now());
+  private void closeLink(ActorRef<DeviceLink.Message> link, String reason) {
+    if (link == null) return;
+    ctx.unwatch(link);
+    link.tell(new DeviceLink.Close(reason));
   }
 
   private ActorRef<DeviceLink.Message> linkOf(RegisteredDevice s) {

@@ -84,6 +84,23 @@ public final class UpsDevices {
     return ref(serial).ask(r -> new UpsDevice.Register(model, accountId, r), settings.askTimeout());
   }
 
+  /**
+   * Deregisters a device (its session closed, out of lists, plan time lost); completes with
+   * Accepted or Rejected(NOT_REGISTERED).
+   */
+  public CompletionStage<UpsDevice.Confirmation> deregister(String serial, String by) {
+    return ref(serial).ask(r -> new UpsDevice.Deregister(by, r), settings.askTimeout());
+  }
+
+  /**
+   * Moves a device to another account with its plan and warranty; completes with Accepted or
+   * Rejected(NOT_REGISTERED).
+   */
+  public CompletionStage<UpsDevice.Confirmation> transfer(
+      String serial, String toAccountId, String by) {
+    return ref(serial).ask(r -> new UpsDevice.Transfer(toAccountId, by, r), settings.askTimeout());
+  }
+
   /** Opens a session; completes with {@link UpsDevice.Attachment} or a rejection. */
   public CompletionStage<UpsDevice.AttachReply> attach(
       String serial, String remoteAddress, String node, ActorRef<DeviceLink.Message> link) {

@@ -4,6 +4,7 @@ import io.upsfleet.cluster.device.UpsDevice.GetOperations;
 import io.upsfleet.cluster.device.UpsDevice.OperationPage;
 import io.upsfleet.cluster.device.UpsDevice.PlanSummary;
 import io.upsfleet.cluster.operation.DeviceCommand;
+import io.upsfleet.cluster.plan.Grant;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -36,6 +37,11 @@ final class Views {
         s.planAt(now),
         s.operations().desiredSensitivity(),
         offered != null && !offered.equals(health.firmware()) ? offered : null);
+  }
+
+  /** The plan {@code grants} would give at {@code now}, without applying them. */
+  static PlanSummary preview(RegisteredDevice s, PlanClock clock, List<Grant> grants, Instant now) {
+    return plan(s.with(clock.preview(s, grants, now)), now);
   }
 
   static PlanSummary plan(RegisteredDevice s, Instant at) {

@@ -4,11 +4,14 @@ import io.upsfleet.api.rest.AccountView;
 import io.upsfleet.api.rest.CreateAccountRequest;
 import io.upsfleet.api.rest.CreateUserRequest;
 import io.upsfleet.api.rest.PageView;
+import io.upsfleet.api.rest.ResetPasswordRequest;
+import io.upsfleet.api.rest.UpdateUserRequest;
 import io.upsfleet.api.rest.UserView;
 import io.upsfleet.cluster.account.Account;
 import io.upsfleet.cluster.account.Principal;
 import io.upsfleet.cluster.account.Role;
 import io.upsfleet.cluster.account.User;
+import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletionStage;
@@ -77,6 +80,9 @@ final class AccountRoutes extends ApiDirectives {
                                                                   () -> notFound(accountId))))))),
                           path("entitlements", () -> licenses.entitlements(accountId)),
                           new NotificationRoutes(api).accountRoutes(p, accountId),
+                          pathPrefix(
+                              "users",
+                              () -> pathPrefix(userId -> user(p, accountId, pathId(userId)))),
                           path(
                               "users",
                               () ->
@@ -99,9 +105,69 @@ final class AccountRoutes extends ApiDirectives {
                     })));
   }
 
+  /**
+   * {@code PATCH /accounts/{id}/users/{userId}} ({@code disabled}, {@code role}) and {@code POST
+   * …/password} (an admin sets a password the user must change at next sign-in).
+   */
+  private Route user(Principal p, UUID accountId, UUID userId) {
+    return concat(
+        pathEnd(
+            () ->
+                patch(
+                    () ->
+                        jsonBody(
+                            UpdateUserRequest.class,
+                            req -> {
+                              Optional<Role> role = Optional.empty();
+                              Validation v = new Validation();
+                              if (req.role() != null) {
+                                role = parseRole(req.role()).filter(r -> !r.isSupport());
+                                v.require(
+                                    role.isPresent(), "role", "must be one of " + CUSTOMER_ROLES);
+                              }
+                              v.require(
+                                  req.role() != null || req.disabled() != null,
+                                  "(body)",
+                                  "give disabled, role or both");
+                              v.require(
+                                  !userId.equals(p.userId()) || req.disabled() == null,
+                                  "disabled",
+                                  "you cannot disable yourself");
+                              v.throwIfInvalid();
+                              return completeOk(
+                                  api.accounts
+                                      .updateUser(
+                                          userId,
+                                          Optional.of(accountId),
+                                          req.disabled(),
+                                          role.orElse(null))
+                                      .thenApply(AccountRoutes::view));
+                            }))),
+        path(
+            "password",
+            () ->
+                post(
+                    () ->
+                        jsonBody(
+                            ResetPasswordRequest.class,
+                            req -> {
+                              new Validation()
+                                  .require(
+                                      Passwords.acceptable(req.password()),
+                                      "password",
+                                      Passwords.RULE)
+                                  .throwIfInvalid();
+                              return completeOk(
+                                  api.accounts
+                                      .resetPassword(userId, Optional.of(accountId), req.password())
+                                      .thenApply(AccountRoutes::view));
+                            }))));
+  }
+
+  private static final List<String> CUSTOMER_ROLES =
+      List.of("ACCOUNT_ADMIN", "ACCOUNT_OPERATOR", "ACCOUNT_VIEWER");
+
   private Route createAccount(Principal p, CreateAccountRequest req) {
-    if (!p.role().isSupport())
-      throw forbidden(p, "account.create", "only support staff create accounts");
     String name = req.name() == null ? "" : req.name().trim();
     new Validation()
         .require(
@@ -111,77 +177,92 @@ final class AccountRoutes extends ApiDirectives {
             "name",
             "is required: 1 to 200 printable characters")
         .throwIfInvalid();
-    CompletionStage<Account> created =
-        api.accounts
-            .createAccount(name, p.username())
-            .thenApply(
-                a -> {
-                  api.audit.record(
-                      p.username(), a.id(), "account.create", a.id().toString(), "OK", name);
-                  return a;
-                });
+    CompletionStage<Account> created = api.accounts.createAccount(name, p.username());
     return completeJson(StatusCodes.CREATED, created.thenApply(AccountRoutes::view));
   }
 
   private Route createUser(Principal p, UUID accountId, CreateUserRequest req) {
-    if (!p.canManage(accountId))
-      throw forbidden(p, "user.create", "only support or the account's admin add users");
     Validation v = credentials(req);
     Optional<Role> role = parseRole(req.role());
     v.require(
-        role.isPresent() && !role.get().isSupport(),
-        "role",
-        "must be one of [ACCOUNT_ADMIN, ACCOUNT_VIEWER]");
+        role.isPresent() && !role.get().isSupport(), "role", "must be one of " + CUSTOMER_ROLES);
     v.throwIfInvalid();
     CompletionStage<User> created =
-        api.accounts
-            .createUser(req.username(), req.password(), role.get(), accountId)
-            .thenApply(
-                u -> {
-                  api.audit.record(
-                      p.username(), accountId, "user.create", u.username(), "OK", u.role().name());
-                  return u;
-                });
+        api.accounts.createUser(req.username(), req.password(), role.get(), accountId);
     return completeJson(StatusCodes.CREATED, created.thenApply(AccountRoutes::view));
   }
 
-  /** {@code POST /api/v1/support-users}: support staff add colleagues. */
+  /**
+   * {@code /api/v1/support-users}: support staff list, add and disable colleagues (never the last
+   * active one).
+   */
   Route supportUsers() {
     return authenticated(
         p ->
-            pathEnd(
-                () ->
-                    post(
-                        () ->
-                            jsonBody(
-                                CreateUserRequest.class,
-                                req -> {
-                                  if (!p.role().isSupport())
-                                    throw forbidden(
-                                        p, "user.create", "only support staff add support users");
-                                  Validation v = credentials(req);
-                                  v.require(
-                                      req.role() == null || "SUPPORT".equals(req.role()),
-                                      "role",
-                                      "must be SUPPORT or omitted");
-                                  v.throwIfInvalid();
-                                  return completeJson(
-                                      StatusCodes.CREATED,
-                                      api.accounts
-                                          .createUser(
-                                              req.username(), req.password(), Role.SUPPORT, null)
-                                          .thenApply(
-                                              u -> {
-                                                api.audit.record(
-                                                    p.username(),
-                                                    null,
-                                                    "user.create",
-                                                    u.username(),
-                                                    "OK",
-                                                    "SUPPORT");
-                                                return view(u);
-                                              }));
-                                }))));
+            concat(
+                pathPrefix(
+                    userId ->
+                        pathEnd(
+                            () ->
+                                patch(
+                                    () ->
+                                        jsonBody(
+                                            UpdateUserRequest.class,
+                                            req -> {
+                                              new Validation()
+                                                  .require(
+                                                      req.role() == null,
+                                                      "role",
+                                                      "support users keep their role")
+                                                  .require(
+                                                      req.disabled() != null,
+                                                      "disabled",
+                                                      "is required")
+                                                  .throwIfInvalid();
+                                              return completeOk(
+                                                  api.accounts
+                                                      .updateUser(
+                                                          pathId(userId),
+                                                          Optional.empty(),
+                                                          req.disabled(),
+                                                          null)
+                                                      .thenApply(AccountRoutes::view));
+                                            })))),
+                pathEnd(
+                    () ->
+                        get(
+                            () ->
+                                completeOk(
+                                    api.accounts
+                                        .supportUsers()
+                                        .thenApply(
+                                            users ->
+                                                users.stream()
+                                                    .map(AccountRoutes::view)
+                                                    .toList())))),
+                pathEnd(
+                    () ->
+                        post(
+                            () ->
+                                jsonBody(
+                                    CreateUserRequest.class,
+                                    req -> {
+                                      Validation v = credentials(req);
+                                      v.require(
+                                          req.role() == null || "SUPPORT".equals(req.role()),
+                                          "role",
+                                          "must be SUPPORT or omitted");
+                                      v.throwIfInvalid();
+                                      return completeJson(
+                                          StatusCodes.CREATED,
+                                          api.accounts
+                                              .createUser(
+                                                  req.username(),
+                                                  req.password(),
+                                                  Role.SUPPORT,
+                                                  null)
+                                              .thenApply(AccountRoutes::view));
+                                    })))));
   }
 
   /** Checks a new user's name and password; more checks may be added to the returned validation. */
@@ -191,17 +272,7 @@ final class AccountRoutes extends ApiDirectives {
             req.username() != null && req.username().matches(USERNAME),
             "username",
             "is required: 3 to 64 of letters, digits, . _ @ -")
-        .require(
-            req.password() != null
-                && req.password().length() >= 12
-                && req.password().length() <= 200,
-            "password",
-            "is required: 12 to 200 characters");
-  }
-
-  private ApiException forbidden(Principal p, String action, String detail) {
-    api.audit.record(p.username(), p.accountId(), action, null, "FORBIDDEN", detail);
-    return ApiException.forbidden(detail);
+        .require(Passwords.acceptable(req.password()), "password", Passwords.RULE);
   }
 
   private static ApiException notFound(UUID accountId) {
@@ -227,6 +298,8 @@ final class AccountRoutes extends ApiDirectives {
         u.username(),
         u.role().name(),
         u.accountId() == null ? null : u.accountId().toString(),
-        u.createdAt());
+        u.createdAt(),
+        u.disabled(),
+        u.mustChangePassword());
   }
 }

@@ -37,7 +37,7 @@ final class ApiContext {
     this.health = services.health();
     this.notifications = services.notifications();
     this.clock = clock;
-    this.authenticator = new Authenticator(tokens, http.tokenCacheTtl());
+    this.authenticator = new Authenticator(tokens, http.tokenCacheTtl(), clock);
     this.rateLimiter = new RateLimiter(http.requestsPerSecond(), http.burst());
   }
 }

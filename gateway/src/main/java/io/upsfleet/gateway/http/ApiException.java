@@ -47,6 +47,10 @@ final class ApiException extends RuntimeException {
     return new ApiException(404, "Not Found", detail, null, null);
   }
 
+  static ApiException methodNotAllowed(String detail) {
+    return new ApiException(405, "Method Not Allowed", detail, null, null);
+  }
+
   static ApiException conflict(String detail) {
     return new ApiException(409, "Conflict", detail, null, null);
   }

@@ -5,9 +5,11 @@ import io.upsfleet.cluster.account.Accounts;
 import io.upsfleet.cluster.account.IssuedToken;
 import io.upsfleet.cluster.account.Role;
 import io.upsfleet.cluster.account.User;
+import io.upsfleet.cluster.audit.AuditLog;
 import io.upsfleet.cluster.command.FirmwareRollout;
 import io.upsfleet.cluster.device.DeviceDirectory;
 import io.upsfleet.cluster.device.DeviceSnapshot;
+import io.upsfleet.cluster.device.EventFeed;
 import io.upsfleet.cluster.device.UpsDevice;
 import io.upsfleet.cluster.licensing.LicenseOrder;
 import io.upsfleet.cluster.licensing.Licensing;
@@ -24,7 +26,9 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.function.Consumer;
 
 /**
  * Everything the routes ask of the rest of the node, one small interface per resource. {@link
@@ -120,6 +124,20 @@ public record ApiServices(
     CompletionStage<Optional<Accounts.TokenGrant>> resolveToken(String token);
 
     CompletionStage<Boolean> revokeToken(String token);
+
+    /** Revokes every token of a user (sign out everywhere). */
+    default CompletionStage<Void> revokeAllTokens(UUID userId) {
+      return CompletableFuture.failedFuture(new UnsupportedOperationException("revokeAllTokens"));
+    }
+
+    /** Changes one's own password; false when {@code current} is wrong. */
+    default CompletionStage<Boolean> changePassword(
+        UUID userId, String current, String next, String keepToken) {
+      return CompletableFuture.failedFuture(new UnsupportedOperationException("changePassword"));
+    }
+
+    /** Calls {@code listener} for every token revocation of any node; must not block. */
+    default void onRevocation(Consumer<Accounts.Revocation> listener) {}
   }
 
   /** Accounts and users. */
@@ -135,6 +153,23 @@ public record ApiServices(
     CompletionStage<User> createUser(String username, String password, Role role, UUID accountId);
 
     CompletionStage<List<User>> users(Optional<UUID> accountId);
+
+    /** The support users. */
+    default CompletionStage<List<User>> supportUsers() {
+      return CompletableFuture.failedFuture(new UnsupportedOperationException("supportUsers"));
+    }
+
+    /** Disables / enables a user or changes its role (null: unchanged); see {@link Accounts}. */
+    default CompletionStage<User> updateUser(
+        UUID userId, Optional<UUID> account, Boolean disabled, Role role) {
+      return CompletableFuture.failedFuture(new UnsupportedOperationException("updateUser"));
+    }
+
+    /** Sets a user's password, to be changed at next sign-in. */
+    default CompletionStage<User> resetPassword(
+        UUID userId, Optional<UUID> account, String password) {
+      return CompletableFuture.failedFuture(new UnsupportedOperationException("resetPassword"));
+    }
   }
 
   /** The device entities. */
@@ -145,6 +180,17 @@ public record ApiServices(
     CompletionStage<DeviceSnapshot> snapshot(String serial);
 
     CompletionStage<UpsDevice.PlanReply> plan(String serial);
+
+    /** Moves a device to another account: Accepted, or Rejected(NOT_REGISTERED). */
+    default CompletionStage<UpsDevice.Confirmation> transfer(
+        String serial, String toAccountId, String by) {
+      return CompletableFuture.failedFuture(new UnsupportedOperationException("transfer"));
+    }
+
+    /** Deregisters a device: Accepted, or Rejected(NOT_REGISTERED). */
+    default CompletionStage<UpsDevice.Confirmation> deregister(String serial, String by) {
+      return CompletableFuture.failedFuture(new UnsupportedOperationException("deregister"));
+    }
 
     CompletionStage<UpsDevice.OperationReply> requestOperation(
         String serial, Operation operation, Duration ttl, String by, String idempotencyKey);
@@ -168,6 +214,11 @@ public record ApiServices(
 
     CompletionStage<DeviceDirectory.Page<DeviceDirectory.LoggedEvent>> events(
         String serial, Instant from, Instant to, int page, int size);
+
+    /** The fleet-wide event feed, newest first. */
+    default CompletionStage<List<EventFeed.FeedEvent>> feed(EventFeed.Query query) {
+      return CompletableFuture.completedFuture(List.of());
+    }
   }
 
   /** Device secrets. */
@@ -176,6 +227,19 @@ public record ApiServices(
     CompletionStage<Optional<String>> create(String serial, UUID accountId);
 
     CompletionStage<Void> delete(String serial);
+
+    /**
+     * A new secret for the serial, shown once; the previous one keeps working until the device
+     * connects with the new one or the grace period ends. Empty when the serial has no credential.
+     */
+    default CompletionStage<Optional<String>> rotate(String serial) {
+      return CompletableFuture.failedFuture(new UnsupportedOperationException("rotate"));
+    }
+
+    /** The serial's credential now belongs to {@code accountId}. */
+    default CompletionStage<Void> moveTo(String serial, UUID accountId) {
+      return CompletableFuture.failedFuture(new UnsupportedOperationException("moveTo"));
+    }
   }
 
   /** The downsampled telemetry history. */
@@ -232,6 +296,16 @@ public record ApiServices(
   public interface AuditService {
     void record(
         String actor, UUID accountId, String action, String target, String outcome, String details);
+
+    /** Records with the actor's role and address; the short form drops them. */
+    default void record(AuditLog.Record r) {
+      record(r.actor(), r.accountId(), r.action(), r.target(), r.outcome(), r.details());
+    }
+
+    /** Records matching the query, newest first. */
+    default CompletionStage<List<AuditLog.Entry>> search(AuditLog.Query query) {
+      return CompletableFuture.completedFuture(List.of());
+    }
   }
 
   /** What readiness checks besides the MQTT listener and the database write probe. */

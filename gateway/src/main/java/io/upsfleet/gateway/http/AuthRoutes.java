@@ -1,12 +1,14 @@
 package io.upsfleet.gateway.http;
 
+import io.upsfleet.api.rest.ChangePasswordRequest;
+import io.upsfleet.api.rest.Problem;
 import io.upsfleet.api.rest.TokenRequest;
 import io.upsfleet.api.rest.TokenResponse;
-import java.net.InetAddress;
+import io.upsfleet.cluster.account.Principal;
+import io.upsfleet.cluster.audit.AuditLog;
+import java.util.List;
 import java.util.Locale;
 import java.util.OptionalInt;
-import org.apache.pekko.http.javadsl.model.AttributeKeys;
-import org.apache.pekko.http.javadsl.model.HttpRequest;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
 import org.apache.pekko.http.javadsl.server.Route;
 
@@ -27,30 +29,6 @@ final class AuthRoutes extends ApiDirectives {
         new FailureThrottle(api.http.signInFailuresPerUser(), api.http.signInFailureRefill());
     this.failedLoginsPerAddress =
         new FailureThrottle(api.http.signInFailuresPerAddress(), api.http.signInFailureRefill());
-  }
-
-  /**
-   * The client's address: the socket's peer, or — only when that peer is a trusted proxy such as
-   * the console — the last address it put in {@code X-Forwarded-For}. Anyone else's header is
-   * ignored.
-   */
-  private String clientAddress(HttpRequest request) {
-    String peer =
-        request
-            .getAttribute(AttributeKeys.remoteAddress)
-            .flatMap(a -> a.getAddress())
-            .map(InetAddress::getHostAddress)
-            .orElse("unknown");
-    if (!api.http.trustedProxies().contains(peer)) return peer;
-    return request
-        .getHeader("X-Forwarded-For")
-        .map(
-            h -> {
-              String[] hops = h.value().split(",");
-              String last = hops[hops.length - 1].trim();
-              return last.isEmpty() || last.length() > 64 ? peer : last;
-            })
-        .orElse(peer);
   }
 
   Route routes() {
@@ -100,16 +78,33 @@ final class AuthRoutes extends ApiDirectives {
                                             failedLogins.failed(key);
                                             failedLoginsPerAddress.failed(addressKey);
                                             api.audit.record(
-                                                req.username(),
-                                                null,
-                                                "auth.token",
-                                                req.username(),
-                                                "DENIED",
-                                                "wrong username or password from " + who);
+                                                new AuditLog.Record(
+                                                    req.username(),
+                                                    null,
+                                                    who,
+                                                    null,
+                                                    null,
+                                                    "auth.token",
+                                                    req.username(),
+                                                    "DENIED",
+                                                    "wrong username or password"));
                                             return failWith(ApiException.unauthorized());
                                           }
                                           var issued = t.get().get();
                                           var p = issued.principal();
+                                          api.audit.record(
+                                              new AuditLog.Record(
+                                                  p.username(),
+                                                  p.role().name(),
+                                                  who,
+                                                  p.accountId(),
+                                                  null,
+                                                  "auth.token",
+                                                  p.username(),
+                                                  "OK",
+                                                  issued.mustChangePassword()
+                                                      ? "must change password"
+                                                      : null));
                                           return complete(
                                               StatusCodes.OK,
                                               new TokenResponse(
@@ -119,7 +114,8 @@ final class AuthRoutes extends ApiDirectives {
                                                   p.role().name(),
                                                   p.accountId() == null
                                                       ? null
-                                                      : p.accountId().toString()),
+                                                      : p.accountId().toString(),
+                                                  issued.mustChangePassword()),
                                               Json.marshaller());
                                         });
                                   });
@@ -142,6 +138,59 @@ final class AuthRoutes extends ApiDirectives {
                                               t.isSuccess()
                                                   ? complete(StatusCodes.NO_CONTENT)
                                                   : failWith(t.failed().get()));
-                                    })))));
+                                    })))),
+        path(
+            "logout-all",
+            () ->
+                post(
+                    () ->
+                        authenticated(
+                            p ->
+                                onComplete(
+                                    api.tokens.revokeAllTokens(p.userId()),
+                                    t ->
+                                        t.isSuccess()
+                                            ? complete(StatusCodes.NO_CONTENT)
+                                            : failWith(t.failed().get()))))),
+        path(
+            "password",
+            () ->
+                post(
+                    () ->
+                        authenticated(
+                            p ->
+                                headerValueByName(
+                                    "Authorization",
+                                    h ->
+                                        jsonBody(
+                                            ChangePasswordRequest.class,
+                                            req ->
+                                                changePassword(p, h.substring(7).trim(), req)))))));
+  }
+
+  private Route changePassword(Principal p, String token, ChangePasswordRequest req) {
+    new Validation()
+        .require(
+            req.currentPassword() != null
+                && !req.currentPassword().isEmpty()
+                && req.currentPassword().length() <= 200,
+            "currentPassword",
+            "is required (at most 200 characters)")
+        .require(Passwords.acceptable(req.newPassword()), "newPassword", Passwords.RULE)
+        .require(
+            req.newPassword() == null || !req.newPassword().equals(req.currentPassword()),
+            "newPassword",
+            "must differ from the current password")
+        .throwIfInvalid();
+    return onComplete(
+        api.tokens.changePassword(p.userId(), req.currentPassword(), req.newPassword(), token),
+        t -> {
+          if (t.isFailure()) return failWith(t.failed().get());
+          if (!t.get())
+            return failWith(
+                ApiException.invalid(
+                    List.of(new Problem.FieldError("currentPassword", "is wrong"))));
+          return complete(StatusCodes.NO_CONTENT);
+        });
   }
 }

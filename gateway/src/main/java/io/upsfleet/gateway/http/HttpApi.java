@@ -249,6 +249,11 @@ public final class HttpApi extends AllDirectives implements AutoCloseable {
                                                           "support-users", accounts::supportUsers),
                                                       pathPrefix("devices", devices::routes),
                                                       pathPrefix(
+                                                          "audit", new AuditRoutes(ctx)::routes),
+                                                      pathPrefix(
+                                                          "events",
+                                                          new EventFeedRoutes(ctx)::routes),
+                                                      pathPrefix(
                                                           "license-orders", licenses::orders),
                                                       pathPrefix(
                                                           "activation-codes", licenses::codes),

@@ -11,7 +11,6 @@ import io.upsfleet.api.rest.PlanView;
 import io.upsfleet.api.rest.Problem;
 import io.upsfleet.api.rest.RedeemRequest;
 import io.upsfleet.cluster.account.Principal;
-import io.upsfleet.cluster.account.Role;
 import io.upsfleet.cluster.device.UpsDevice;
 import io.upsfleet.cluster.licensing.ActivationCodes;
 import io.upsfleet.cluster.licensing.LicenseOrder;
@@ -89,22 +88,11 @@ final class LicenseRoutes extends ApiDirectives {
                               () ->
                                   post(
                                       () -> {
-                                        requireSupport(p, "license.resend");
                                         return completeJson(
                                             StatusCodes.ACCEPTED,
                                             licensing()
                                                 .resend(orderId, p.username())
-                                                .thenApply(
-                                                    o -> {
-                                                      api.audit.record(
-                                                          p.username(),
-                                                          o.accountId(),
-                                                          "license.resend",
-                                                          orderId.toString(),
-                                                          "OK",
-                                                          o.installerEmail());
-                                                      return view(o, true);
-                                                    }));
+                                                .thenApply(o -> view(o, true)));
                                       })));
                     })));
   }
@@ -125,25 +113,9 @@ final class LicenseRoutes extends ApiDirectives {
                                       req -> {
                                         UUID account =
                                             accountFor(p, req == null ? null : req.accountId());
-                                        if (p.role() == Role.ACCOUNT_VIEWER) {
-                                          api.audit.record(
-                                              p.username(),
-                                              account,
-                                              "license.redeem",
-                                              null,
-                                              "FORBIDDEN",
-                                              "viewer");
-                                          throw ApiException.forbidden(
-                                              "viewers cannot redeem codes");
-                                        }
                                         return completeOk(
-                                            audited(
+                                            guarded(
                                                 p,
-                                                account,
-                                                "license.redeem",
-                                                ActivationCodes.normalize(code)
-                                                    .map(ActivationCodes::hint)
-                                                    .orElse("?"),
                                                 licensing()
                                                     .redeem(code, account, p.username())
                                                     .thenApply(o -> view(o, false))));
@@ -198,9 +170,12 @@ final class LicenseRoutes extends ApiDirectives {
                                           v.throwIfInvalid();
                                           UUID account = accountFor(p, req.accountId());
                                           boolean preview = Boolean.TRUE.equals(req.preview());
-                                          if (!preview && p.role() == Role.ACCOUNT_VIEWER)
+                                          if (!preview
+                                              && !AccessRules.ASSIGN_FOR_REAL.contains(p.role()))
                                             throw ApiException.forbidden(
-                                                "viewers cannot assign licenses");
+                                                "the role "
+                                                    + p.role()
+                                                    + " may only preview an assignment");
                                           CompletionStage<AssignmentResult> done =
                                               licensing()
                                                   .assign(
@@ -224,15 +199,7 @@ final class LicenseRoutes extends ApiDirectives {
                                                                               o.assignmentIds(),
                                                                               plan(o.plan())))
                                                                   .toList()));
-                                          return completeOk(
-                                              preview
-                                                  ? guarded(p, done)
-                                                  : audited(
-                                                      p,
-                                                      account,
-                                                      "license.assign",
-                                                      String.join(",", req.serials()),
-                                                      done));
+                                          return completeOk(guarded(p, done));
                                         })))));
   }
 
@@ -300,7 +267,6 @@ final class LicenseRoutes extends ApiDirectives {
   }
 
   private Route createOrder(Principal p, LicenseOrderRequest req) {
-    requireSupport(p, "license.order");
     Validation v = new Validation();
     v.require(
         req.poNumber() != null && PO.matcher(req.poNumber()).matches(),
@@ -334,12 +300,7 @@ final class LicenseRoutes extends ApiDirectives {
         StatusCodes.CREATED,
         licensing()
             .createOrder(req.poNumber(), lines, req.channel(), req.installerEmail(), p.username())
-            .thenApply(
-                o -> {
-                  api.audit.record(
-                      p.username(), null, "license.order", o.orderId(), "OK", req.poNumber());
-                  return view(o, true);
-                }));
+            .thenApply(o -> view(o, true)));
   }
 
   private static void line(
@@ -390,13 +351,6 @@ final class LicenseRoutes extends ApiDirectives {
     return p.accountId();
   }
 
-  private void requireSupport(Principal p, String action) {
-    if (!p.role().isSupport()) {
-      api.audit.record(p.username(), p.accountId(), action, null, "FORBIDDEN", "support only");
-      throw ApiException.forbidden("only support staff may do this");
-    }
-  }
-
   /** Refuses a user who guessed too many wrong codes lately. */
   private void guard(Principal p) {
     OptionalInt wait = codeGuesses.check(p.userId().toString());
@@ -414,20 +368,6 @@ final class LicenseRoutes extends ApiDirectives {
             codeGuesses.failed(p.userId().toString());
           }
         });
-  }
-
-  private <T> CompletionStage<T> audited(
-      Principal p, UUID account, String action, String target, CompletionStage<T> s) {
-    return guarded(p, s)
-        .whenComplete(
-            (ok, err) ->
-                api.audit.record(
-                    p.username(),
-                    account,
-                    action,
-                    target,
-                    err == null ? "OK" : "REFUSED",
-                    err == null ? null : Problems.unwrap(err).getMessage()));
   }
 
   static LicenseOrderView view(LicenseOrder.OrderView o, boolean withCode) {

@@ -43,7 +43,8 @@ final class Problems {
     if (e instanceof ApiException a) return of(a);
     if (e instanceof AccountException a) {
       return switch (a.reason()) {
-        case ACCOUNT_NOT_FOUND -> of(ApiException.notFound(a.getMessage()));
+        case ACCOUNT_NOT_FOUND, USER_NOT_FOUND -> of(ApiException.notFound(a.getMessage()));
+        case LAST_SUPPORT_USER -> of(ApiException.conflict(a.getMessage()));
         case NAME_TAKEN, USERNAME_TAKEN -> of(ApiException.conflict(a.getMessage()));
         case BUSY -> of(ApiException.unavailable(a.getMessage()));
       };

@@ -25,6 +25,7 @@ final class DeviceAuthenticator {
   private static final byte[] DUMMY = DeviceCredentials.hash("no-such-device");
   private final AsyncLoadingCache<String, Optional<DeviceCredentials.Credential>> cache;
   private final Cache<String, Boolean> unknown;
+  private final DeviceCredentials credentials;
 
   /**
    * @param lookups called for each database lookup (a cache miss), for the metric
@@ -35,6 +36,7 @@ final class DeviceAuthenticator {
       Duration unknownTtl,
       int unknownCacheSize,
       Runnable lookups) {
+    this.credentials = credentials;
     this.cache =
         Caffeine.newBuilder()
             .maximumSize(cacheSize)
@@ -53,23 +55,45 @@ final class DeviceAuthenticator {
 
   /** The owning account when {@code secret} is the serial's secret; empty otherwise. */
   CompletionStage<Optional<UUID>> authenticate(String serial, byte[] secret) {
+    byte[] actual = DeviceCredentials.hash(new String(secret, StandardCharsets.UTF_8));
     CompletableFuture<Optional<DeviceCredentials.Credential>> found =
         unknown.getIfPresent(serial) != null
             ? CompletableFuture.completedFuture(Optional.empty())
             : cache.get(serial);
-    return found.thenApply(
+    return found.thenCompose(
         cred -> {
-          if (cred.isEmpty()) {
-            // Not kept with the credentials (that cache is for real devices), but remembered
-            // briefly.
+          if (cred.isPresent() && match(cred, actual) == DeviceCredentials.Match.NONE) {
+            // The cached secret may be stale (rotated through another node): ask the database
+            // once more before refusing.
             cache.synchronous().invalidate(serial);
-            unknown.put(serial, Boolean.TRUE);
+            return cache.get(serial).thenApply(fresh -> decide(serial, fresh, actual));
           }
-          byte[] expected = cred.map(DeviceCredentials.Credential::secretHash).orElse(DUMMY);
-          byte[] actual = DeviceCredentials.hash(new String(secret, StandardCharsets.UTF_8));
-          boolean ok = MessageDigest.isEqual(expected, actual) && cred.isPresent();
-          return ok ? Optional.of(cred.get().accountId()) : Optional.<UUID>empty();
+          return CompletableFuture.completedFuture(decide(serial, cred, actual));
         });
+  }
+
+  private DeviceCredentials.Match match(
+      Optional<DeviceCredentials.Credential> cred, byte[] actual) {
+    if (cred.isEmpty()) {
+      MessageDigest.isEqual(DUMMY, actual); // unknown serials cost the same as known ones
+      return DeviceCredentials.Match.NONE;
+    }
+    return cred.get().match(actual, credentials.clock().instant());
+  }
+
+  private Optional<UUID> decide(
+      String serial, Optional<DeviceCredentials.Credential> cred, byte[] actual) {
+    if (cred.isEmpty()) {
+      // Not kept with the credentials (that cache is for real devices), but remembered briefly.
+      cache.synchronous().invalidate(serial);
+      unknown.put(serial, Boolean.TRUE);
+    }
+    DeviceCredentials.Match m = match(cred, actual);
+    if (m == DeviceCredentials.Match.NONE) return Optional.empty();
+    if (m == DeviceCredentials.Match.CURRENT && cred.get().previousHash() != null) {
+      credentials.retirePrevious(serial); // first connect with the new secret: the old one ends
+    }
+    return Optional.of(cred.get().accountId());
   }
 
   /**

@@ -14,6 +14,7 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.time.Clock;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
@@ -55,6 +56,19 @@ public final class GatewayFixture implements AutoCloseable {
     Config config = config(name, overrides);
     DatabaseSettings fresh = TestDatabases.fresh(name);
     return new GatewayFixture(fresh, config, null, fresh);
+  }
+
+  /**
+   * Starts a second node of {@code first}'s cluster, on its database (same actor system name,
+   * {@code first} as the seed node). Close it before {@code first}.
+   */
+  public static GatewayFixture joining(GatewayFixture first, String name) {
+    Map<String, Object> overrides = new HashMap<>();
+    overrides.put(
+        "upsfleet.cluster.system-name", first.config.getString("upsfleet.cluster.system-name"));
+    overrides.put(
+        "pekko.cluster.seed-nodes", List.of(first.node().cluster().system().address().toString()));
+    return new GatewayFixture(first.db, config(name, overrides), null, first.direct);
   }
 
   /**

@@ -14,6 +14,7 @@ import com.vaadin.flow.component.textfield.TextField;
 import com.vaadin.flow.router.PageTitle;
 import com.vaadin.flow.router.Route;
 import io.upsfleet.api.rest.AccountView;
+import io.upsfleet.api.rest.UpdateUserRequest;
 import io.upsfleet.api.rest.UserView;
 import io.upsfleet.ui.device.DeviceFormat;
 import io.upsfleet.ui.live.LiveUpdates;
@@ -51,10 +52,24 @@ public class AccountsView extends VerticalLayout {
             u ->
                 u.role().equals("ACCOUNT_ADMIN")
                     ? "Admin"
-                    : u.role().equals("ACCOUNT_VIEWER") ? "Viewer" : u.role())
+                    : u.role().equals("ACCOUNT_OPERATOR")
+                        ? "Operator"
+                        : u.role().equals("ACCOUNT_VIEWER") ? "Viewer" : u.role())
         .setHeader("Role")
         .setAutoWidth(true);
     users.addColumn(u -> DeviceFormat.date(u.createdAt())).setHeader("Created");
+    users.addColumn(u -> u.disabled() ? "Disabled" : "Active").setHeader("Status");
+    users
+        .addComponentColumn(
+            u -> {
+              Button toggle =
+                  new Button(
+                      u.disabled() ? "Enable" : "Disable", e -> setDisabled(u, !u.disabled()));
+              toggle.setId("user-toggle-" + u.username());
+              toggle.addThemeVariants(ButtonVariant.LUMO_SMALL);
+              return toggle;
+            })
+        .setHeader("Access");
     users.setAllRowsVisible(true);
     userForm.addSubmitListener(
         e -> {
@@ -111,6 +126,26 @@ public class AccountsView extends VerticalLayout {
     Div d = new Div(new H2("Accounts"), row, accounts);
     d.addClassNames("card", "section");
     return d;
+  }
+
+  /** Disables (every session of the user ends at once) or enables a user. */
+  private void setDisabled(UserView u, boolean disabled) {
+    String id = selectedAccount;
+    getUI()
+        .ifPresent(
+            ui ->
+                live.load(
+                    ui,
+                    () ->
+                        user.client().updateUser(id, u.id(), new UpdateUserRequest(disabled, null)),
+                    changed -> {
+                      Toasts.success(
+                          "User "
+                              + changed.username()
+                              + (changed.disabled() ? " disabled." : " enabled."));
+                      loadUsers();
+                    },
+                    Toasts::error));
   }
 
   private void createAccount() {

@@ -41,9 +41,14 @@ public class UserForm extends FormLayout {
     password.setHelperText("At least 12 characters");
     role.setLabel("Role");
     role.setId("user-role");
-    role.setItems("ACCOUNT_ADMIN", "ACCOUNT_VIEWER");
+    role.setItems("ACCOUNT_ADMIN", "ACCOUNT_OPERATOR", "ACCOUNT_VIEWER");
     role.setItemLabelGenerator(
-        r -> r.equals("ACCOUNT_ADMIN") ? "Admin (manages the account)" : "Viewer (read only)");
+        r ->
+            r.equals("ACCOUNT_ADMIN")
+                ? "Admin (manages the account)"
+                : r.equals("ACCOUNT_OPERATOR")
+                    ? "Operator (runs remote operations)"
+                    : "Viewer (read only)");
     role.setValue("ACCOUNT_VIEWER");
     Button create = new Button("Create user", e -> submit());
     create.setId("user-create");

@@ -3,9 +3,11 @@ package io.upsfleet.ui.gateway;
 import io.upsfleet.api.rest.AccountView;
 import io.upsfleet.api.rest.AssignmentRequest;
 import io.upsfleet.api.rest.AssignmentResult;
+import io.upsfleet.api.rest.AuditEntryView;
 import io.upsfleet.api.rest.CommandRequest;
 import io.upsfleet.api.rest.CommandView;
 import io.upsfleet.api.rest.CreateUserRequest;
+import io.upsfleet.api.rest.CursorPage;
 import io.upsfleet.api.rest.DeliveryView;
 import io.upsfleet.api.rest.DestinationRequest;
 import io.upsfleet.api.rest.DestinationTestResult;
@@ -27,6 +29,7 @@ import io.upsfleet.api.rest.PolicyView;
 import io.upsfleet.api.rest.SiteRequest;
 import io.upsfleet.api.rest.SiteView;
 import io.upsfleet.api.rest.TelemetryHistoryView;
+import io.upsfleet.api.rest.UpdateUserRequest;
 import io.upsfleet.api.rest.UserView;
 import java.time.Instant;
 import java.util.List;
@@ -50,6 +53,12 @@ public interface GatewayClient {
   List<UserView> users(String accountId);
 
   UserView createUser(String accountId, CreateUserRequest request);
+
+  /** Disables / enables a user or changes its role (null leaves it as it is). */
+  UserView updateUser(String accountId, String userId, UpdateUserRequest request);
+
+  /** The newest records of the audit trail (support: all; account admin: their account's). */
+  CursorPage<AuditEntryView> audit(int size);
 
   /** A page of the device directory; see {@link DeviceQuery} for what the API can filter on. */
   PageView<DeviceSummary> devices(DeviceQuery query);

@@ -5,10 +5,12 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.upsfleet.api.rest.AccountView;
 import io.upsfleet.api.rest.AssignmentRequest;
 import io.upsfleet.api.rest.AssignmentResult;
+import io.upsfleet.api.rest.AuditEntryView;
 import io.upsfleet.api.rest.CommandRequest;
 import io.upsfleet.api.rest.CommandView;
 import io.upsfleet.api.rest.CreateAccountRequest;
 import io.upsfleet.api.rest.CreateUserRequest;
+import io.upsfleet.api.rest.CursorPage;
 import io.upsfleet.api.rest.DeliveryView;
 import io.upsfleet.api.rest.DestinationRequest;
 import io.upsfleet.api.rest.DestinationTestResult;
@@ -31,6 +33,7 @@ import io.upsfleet.api.rest.RedeemRequest;
 import io.upsfleet.api.rest.SiteRequest;
 import io.upsfleet.api.rest.SiteView;
 import io.upsfleet.api.rest.TelemetryHistoryView;
+import io.upsfleet.api.rest.UpdateUserRequest;
 import io.upsfleet.api.rest.UserView;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -85,6 +88,25 @@ final class HttpGatewayClient implements GatewayClient {
         "/api/v1/accounts/" + GatewayHttp.encode(accountId) + "/users",
         request,
         new TypeReference<>() {});
+  }
+
+  @Override
+  public UserView updateUser(String accountId, String userId, UpdateUserRequest request) {
+    return http.call(
+        "PATCH",
+        "/api/v1/accounts/"
+            + GatewayHttp.encode(accountId)
+            + "/users/"
+            + GatewayHttp.encode(userId),
+        request,
+        token,
+        null,
+        new TypeReference<>() {});
+  }
+
+  @Override
+  public CursorPage<AuditEntryView> audit(int size) {
+    return get("/api/v1/audit?size=" + size, new TypeReference<>() {});
   }
 
   @Override

@@ -169,7 +169,7 @@ public class LicensesView extends VerticalLayout {
     redeemCode.setWidth("24em");
     Button redeem = new Button("Redeem", e -> redeem());
     redeem.setId("redeem");
-    redeem.setEnabled(user.canOperate());
+    redeem.setEnabled(user.canManage());
     FlexLayout row = new FlexLayout(redeemCode, redeem);
     row.addClassName("filter-bar");
     Paragraph help =
@@ -210,8 +210,9 @@ public class LicensesView extends VerticalLayout {
     Button assignButton = new Button("Assign", e -> assign(false));
     assignButton.setId("assign-apply");
     assignButton.addThemeVariants(ButtonVariant.LUMO_PRIMARY);
-    assignButton.setEnabled(user.canOperate());
-    if (!user.canOperate()) assignButton.setTooltipText("Viewers may preview but not assign.");
+    assignButton.setEnabled(user.canManage());
+    if (!user.canManage())
+      assignButton.setTooltipText("Operators and viewers may preview but not assign.");
 
     preview.setId("assign-preview-grid");
     preview.addThemeVariants(GridVariant.LUMO_COMPACT);

@@ -15,6 +15,7 @@ public record SignedInUser(
   public enum Role {
     SUPPORT,
     ACCOUNT_ADMIN,
+    ACCOUNT_OPERATOR,
     ACCOUNT_VIEWER;
 
     /** Readable name for the header. */
@@ -22,6 +23,7 @@ public record SignedInUser(
       return switch (this) {
         case SUPPORT -> "Support";
         case ACCOUNT_ADMIN -> "Account admin";
+        case ACCOUNT_OPERATOR -> "Operator";
         case ACCOUNT_VIEWER -> "Viewer";
       };
     }
@@ -36,8 +38,13 @@ public record SignedInUser(
     return role == Role.SUPPORT;
   }
 
-  /** Whether this user may operate devices and assign licenses (not viewers). */
+  /** Whether this user may operate devices (not viewers). */
   public boolean canOperate() {
     return role != Role.ACCOUNT_VIEWER;
+  }
+
+  /** Whether this user may manage users and licenses (support and account admins). */
+  public boolean canManage() {
+    return role == Role.SUPPORT || role == Role.ACCOUNT_ADMIN;
   }
 }

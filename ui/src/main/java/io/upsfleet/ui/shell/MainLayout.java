@@ -14,6 +14,7 @@ import com.vaadin.flow.router.AfterNavigationObserver;
 import com.vaadin.flow.router.HasDynamicTitle;
 import com.vaadin.flow.router.PageTitle;
 import io.upsfleet.ui.account.AccountsView;
+import io.upsfleet.ui.audit.AuditView;
 import io.upsfleet.ui.device.DeviceListView;
 import io.upsfleet.ui.license.LicensesView;
 import io.upsfleet.ui.login.CurrentUser;
@@ -56,12 +57,13 @@ public class MainLayout extends AppLayout implements AfterNavigationObserver {
     nav.addItem(new SideNavItem("Licenses", LicensesView.class, VaadinIcon.KEY.create()));
     nav.addItem(
         new SideNavItem("Notifications", NotificationsView.class, VaadinIcon.BELL.create()));
-    if (user.role() != SignedInUser.Role.ACCOUNT_VIEWER) {
+    if (user.canManage()) {
       nav.addItem(
           new SideNavItem(
               user.isSupport() ? "Accounts" : "Users",
               AccountsView.class,
               VaadinIcon.USERS.create()));
+      nav.addItem(new SideNavItem("Audit", AuditView.class, VaadinIcon.RECORDS.create()));
     }
     addToDrawer(brand, nav);
   }

@@ -3,9 +3,11 @@ package io.upsfleet.ui.testing;
 import io.upsfleet.api.rest.AccountView;
 import io.upsfleet.api.rest.AssignmentRequest;
 import io.upsfleet.api.rest.AssignmentResult;
+import io.upsfleet.api.rest.AuditEntryView;
 import io.upsfleet.api.rest.CommandRequest;
 import io.upsfleet.api.rest.CommandView;
 import io.upsfleet.api.rest.CreateUserRequest;
+import io.upsfleet.api.rest.CursorPage;
 import io.upsfleet.api.rest.DeviceCounts;
 import io.upsfleet.api.rest.DeviceEventView;
 import io.upsfleet.api.rest.DevicePlanView;
@@ -18,6 +20,7 @@ import io.upsfleet.api.rest.LicenseOrderView;
 import io.upsfleet.api.rest.OperationAllowanceView;
 import io.upsfleet.api.rest.PageView;
 import io.upsfleet.api.rest.TelemetryHistoryView;
+import io.upsfleet.api.rest.UpdateUserRequest;
 import io.upsfleet.api.rest.UserView;
 import io.upsfleet.ui.gateway.DeviceQuery;
 import io.upsfleet.ui.gateway.GatewayClient;
@@ -53,6 +56,16 @@ public class StubGatewayClient implements GatewayClient {
 
   @Override
   public UserView createUser(String accountId, CreateUserRequest request) {
+    throw no();
+  }
+
+  @Override
+  public UserView updateUser(String accountId, String userId, UpdateUserRequest request) {
+    throw no();
+  }
+
+  @Override
+  public CursorPage<AuditEntryView> audit(int size) {
     throw no();
   }
 
