@@ -23,10 +23,12 @@ final class AccountRoutes extends ApiDirectives {
   private static final String USERNAME = "[A-Za-z0-9._@-]{3,64}";
 
   private final LicenseRoutes licenses;
+  private final ReportRoutes reports;
 
   AccountRoutes(ApiContext api, LicenseRoutes licenses) {
     super(api);
     this.licenses = licenses;
+    this.reports = new ReportRoutes(api);
   }
 
   Route routes() {
@@ -76,6 +78,7 @@ final class AccountRoutes extends ApiDirectives {
                                                               a.orElseThrow(
                                                                   () -> notFound(accountId))))))),
                           path("entitlements", () -> licenses.entitlements(accountId)),
+                          pathPrefix("reports", () -> reports.routes(p, accountId)),
                           path(
                               "users",
                               () ->

@@ -12,6 +12,8 @@ import io.upsfleet.cluster.device.UpsDevice;
 import io.upsfleet.cluster.licensing.LicenseOrder;
 import io.upsfleet.cluster.licensing.Licensing;
 import io.upsfleet.cluster.operation.Operation;
+import io.upsfleet.cluster.report.DeviceReports;
+import io.upsfleet.cluster.report.Report;
 import io.upsfleet.cluster.telemetry.TelemetryHistory;
 import java.time.Duration;
 import java.time.Instant;
@@ -93,6 +95,10 @@ public record ApiServices(
 
     CompletionStage<DeviceDirectory.Page<DeviceDirectory.LoggedEvent>> events(
         String serial, Instant from, Instant to, int page, int size);
+
+    /** Streams a report to the writer {@code opener} opens; completes with the rows written. */
+    CompletionStage<Long> report(
+        Report report, DeviceReports.Filter filter, Instant now, DeviceReports.WriterOpener opener);
   }
 
   /** Device secrets. */

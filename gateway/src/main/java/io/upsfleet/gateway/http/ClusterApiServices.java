@@ -16,6 +16,8 @@ import io.upsfleet.cluster.device.UpsDevices;
 import io.upsfleet.cluster.licensing.LicenseOrder;
 import io.upsfleet.cluster.licensing.Licensing;
 import io.upsfleet.cluster.operation.Operation;
+import io.upsfleet.cluster.report.DeviceReports;
+import io.upsfleet.cluster.report.Report;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -32,7 +34,7 @@ public final class ClusterApiServices {
         new TokensAdapter(cluster.accounts()),
         new AccountsAdapter(cluster.accounts()),
         new DevicesAdapter(cluster.devices()),
-        new DirectoryAdapter(cluster.directory()),
+        new DirectoryAdapter(cluster.directory(), new DeviceReports(cluster.jdbc())),
         new CredentialsAdapter(cluster.credentials()),
         cluster.telemetryHistory()::read,
         new LicensingAdapter(cluster.licensing()),
@@ -132,7 +134,7 @@ public final class ClusterApiServices {
     }
   }
 
-  private record DirectoryAdapter(DeviceDirectory directory)
+  private record DirectoryAdapter(DeviceDirectory directory, DeviceReports reports)
       implements ApiServices.DirectoryService {
     @Override
     public CompletionStage<DeviceDirectory.Page<DeviceDirectory.Entry>> page(
@@ -149,6 +151,15 @@ public final class ClusterApiServices {
     public CompletionStage<DeviceDirectory.Page<DeviceDirectory.LoggedEvent>> events(
         String serial, Instant from, Instant to, int page, int size) {
       return directory.events(serial, from, to, page, size);
+    }
+
+    @Override
+    public CompletionStage<Long> report(
+        Report report,
+        DeviceReports.Filter filter,
+        Instant now,
+        DeviceReports.WriterOpener opener) {
+      return reports.write(report, filter, now, opener);
     }
   }
 
