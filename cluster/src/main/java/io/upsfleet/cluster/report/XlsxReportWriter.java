@@ -43,7 +43,7 @@ final class XlsxReportWriter implements ReportWriter {
     for (int c = 0; c < columns.size(); c++) {
       Report.Column col = columns.get(c);
       Object v = col.value().apply(r, today);
-      if (v == null) continue;
+      if (v == null || "".equals(v)) continue; // an empty cell, not an empty string
       switch (col.kind()) {
         case NUMBER -> sheet.value(row, c, (Double) v);
         case DATE -> {
