@@ -25,12 +25,24 @@ import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
  * Run:
  *
  * <pre>
- * ./mvnw -B -o -pl load-tests -am verify -Dtest=ReportBenchmark -Dsurefire.failIfNoSpecifiedTests=false \
- *   -Dspotless.check.skip=true -DreportBenchmark=true -DargLine="-Xmx512m -XX:+UseParallelGC"
+ * ./mvnw -B -o -q -pl load-tests -am test-compile dependency:build-classpath \
+ *   -Dmdep.outputFile=target/test.classpath -Dmdep.includeScope=test -Dspotless.check.skip=true
+ * java -Xmx128m -XX:+UseSerialGC \
+ *   -cp load-tests/target/test-classes:load-tests/target/classes:$(cat load-tests/target/test.classpath) \
+ *   io.upsfleet.load.ReportBenchmark
  * </pre>
+ *
+ * (or as a test with {@code -Dtest=ReportBenchmark -DreportBenchmark=true}, under the build's
+ * {@code -Xmx1g}).
  */
 class ReportBenchmark {
   private static final int DEVICES = Integer.getInteger("reportBenchmark.devices", 100_000);
+
+  /** Runs the measurement in this JVM (so its heap is what {@code java -Xmx…} sets). */
+  public static void main(String[] args) throws Exception {
+    new ReportBenchmark().measure();
+    System.exit(0);
+  }
 
   @Test
   @EnabledIfSystemProperty(named = "reportBenchmark", matches = "true")
