@@ -131,7 +131,7 @@ final class AccountRoutes extends ApiDirectives {
     Validation v = credentials(req);
     Optional<Role> role = parseRole(req.role());
     v.require(
-        role.isPresent() && !role.get().isSupport(),
+        role.isPresent() && !role.get().isSupport() && !role.get().isReseller(),
         "role",
         "must be one of [ACCOUNT_ADMIN, ACCOUNT_VIEWER]");
     v.throwIfInvalid();
