@@ -20,6 +20,7 @@ import io.upsfleet.cluster.licensing.LicensingProjection;
 import io.upsfleet.cluster.licensing.Promotions;
 import io.upsfleet.cluster.notify.EmailDispatcher;
 import io.upsfleet.cluster.notify.MailSettings;
+import io.upsfleet.cluster.reseller.ResellerSupport;
 import io.upsfleet.cluster.telemetry.TelemetryHistory;
 import io.upsfleet.cluster.telemetry.TelemetryHistorySettings;
 import io.upsfleet.persistence.DatabaseSettings;
@@ -58,6 +59,7 @@ public final class UpsfleetCluster implements AutoCloseable {
   private final TelemetryHistory telemetryHistory;
   private final ReadModelReconciler reconciler;
   private final JdbcExecutors executors;
+  private final ResellerSupport resellers;
 
   private UpsfleetCluster(
       ActorSystem<Void> system,
@@ -71,7 +73,8 @@ public final class UpsfleetCluster implements AutoCloseable {
       FirmwareRollouts rollouts,
       TelemetryHistory telemetryHistory,
       ReadModelReconciler reconciler,
-      JdbcExecutors executors) {
+      JdbcExecutors executors,
+      ResellerSupport resellers) {
     this.system = system;
     this.devices = devices;
     this.directory = directory;
@@ -84,6 +87,12 @@ public final class UpsfleetCluster implements AutoCloseable {
     this.telemetryHistory = telemetryHistory;
     this.reconciler = reconciler;
     this.executors = executors;
+    this.resellers = resellers;
+  }
+
+  /** Reseller renewal support: consents, invitations, digests (issue 12). */
+  public ResellerSupport resellers() {
+    return resellers;
   }
 
   public FirmwareRollouts rollouts() {
@@ -333,7 +342,8 @@ public final class UpsfleetCluster implements AutoCloseable {
           rollouts,
           history,
           reconciler,
-          executors);
+          executors,
+          ResellerSupport.start(system, jdbc, accounts, config, clock));
     } catch (RuntimeException e) {
       system.terminate();
       if (executors != null) executors.close();

@@ -1,5 +1,6 @@
 package io.upsfleet.cluster.reseller;
 
+import com.typesafe.config.Config;
 import io.upsfleet.cluster.Jdbc;
 import io.upsfleet.cluster.account.Accounts;
 import io.upsfleet.cluster.account.PasswordHasher;
@@ -14,6 +15,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -26,6 +28,9 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The consents and invitations of reseller renewal support, over {@code reseller_invitations}.
@@ -47,6 +52,8 @@ import java.util.concurrent.CompletionStage;
  * Thread-safe; every method runs on the JDBC pool.
  */
 public final class ResellerSupport {
+  private static final Logger log = LoggerFactory.getLogger(ResellerSupport.class);
+
   /** What the account shares: lifecycle data only, never operational data. */
   public static final String SCOPE =
       "LIFECYCLE: RBC part numbers, battery/warranty/license expiry dates, replacement SKUs";
@@ -97,6 +104,32 @@ public final class ResellerSupport {
     this.jdbc = jdbc;
     this.accounts = accounts;
     this.acceptUrl = acceptUrl;
+  }
+
+  /**
+   * The node's reseller support ({@code upsfleet.reseller}), with the digests looked for every
+   * {@code digest-interval} (a failed round is logged and tried again at the next).
+   */
+  public static ResellerSupport start(
+      ActorSystem<?> system, Jdbc jdbc, Accounts accounts, Config config, Clock clock) {
+    ResellerSupport support =
+        new ResellerSupport(jdbc, accounts, config.getString("upsfleet.reseller.accept-url"));
+    Duration every = config.getDuration("upsfleet.reseller.digest-interval");
+    system
+        .scheduler()
+        .scheduleAtFixedRate(
+            Duration.ofMinutes(1),
+            every,
+            () ->
+                support
+                    .sendDigests(clock.instant())
+                    .whenComplete(
+                        (n, e) -> {
+                          if (e != null) log.warn("reseller digests failed: {}", e.toString());
+                          else if (n > 0) log.info("reseller digests queued: {}", n);
+                        }),
+            system.executionContext());
+    return support;
   }
 
   /** Records the consent and e-mails a new invitation; an earlier one is superseded. */

@@ -24,11 +24,13 @@ final class AccountRoutes extends ApiDirectives {
 
   private final LicenseRoutes licenses;
   private final ReportRoutes reports;
+  private final ResellerRoutes resellers;
 
   AccountRoutes(ApiContext api, LicenseRoutes licenses) {
     super(api);
     this.licenses = licenses;
     this.reports = new ReportRoutes(api);
+    this.resellers = new ResellerRoutes(api, reports);
   }
 
   Route routes() {
@@ -79,6 +81,7 @@ final class AccountRoutes extends ApiDirectives {
                                                                   () -> notFound(accountId))))))),
                           path("entitlements", () -> licenses.entitlements(accountId)),
                           pathPrefix("reports", () -> reports.routes(p, accountId)),
+                          path("reseller", () -> resellers.forAccount(p, accountId)),
                           path(
                               "users",
                               () ->

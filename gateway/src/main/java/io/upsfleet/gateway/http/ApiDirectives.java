@@ -35,8 +35,33 @@ abstract class ApiDirectives extends AllDirectives {
     this.api = api;
   }
 
-  /** Runs {@code inner} for an authenticated, rate-limited principal; 401 / 429 otherwise. */
+  /**
+   * Runs {@code inner} for an authenticated, rate-limited principal; 401 / 429 otherwise. A
+   * RESELLER is refused here (403) on every route: it reaches only {@code /api/v1/reseller},
+   * through {@link #resellerAuthenticated} (the one place its access is decided; issue 13's role
+   * table may absorb this check).
+   */
   Route authenticated(Function<Principal, Route> inner) {
+    return anyAuthenticated(
+        p ->
+            p.role().isReseller()
+                ? failWith(
+                    ApiException.forbidden(
+                        "a reseller sees only the renewal data of consenting accounts, under"
+                            + " /api/v1/reseller"))
+                : inner.apply(p));
+  }
+
+  /** Runs {@code inner} for an authenticated RESELLER; 403 for any other role. */
+  Route resellerAuthenticated(Function<Principal, Route> inner) {
+    return anyAuthenticated(
+        p ->
+            p.role().isReseller()
+                ? inner.apply(p)
+                : failWith(ApiException.forbidden("only a reseller's user has a reseller view")));
+  }
+
+  private Route anyAuthenticated(Function<Principal, Route> inner) {
     return optionalHeaderValueByName(
         "Authorization",
         header -> {

@@ -14,6 +14,7 @@ import io.upsfleet.cluster.licensing.Licensing;
 import io.upsfleet.cluster.operation.Operation;
 import io.upsfleet.cluster.report.DeviceReports;
 import io.upsfleet.cluster.report.Report;
+import io.upsfleet.cluster.reseller.ResellerSupport;
 import io.upsfleet.cluster.telemetry.TelemetryHistory;
 import java.time.Duration;
 import java.time.Instant;
@@ -62,6 +63,9 @@ public record ApiServices(
     CompletionStage<User> createUser(String username, String password, Role role, UUID accountId);
 
     CompletionStage<List<User>> users(Optional<UUID> accountId);
+
+    /** The account's reseller support (issue 12): consents, invitations, access. */
+    ResellerSupport resellers();
   }
 
   /** The device entities. */

@@ -18,6 +18,7 @@ import io.upsfleet.cluster.licensing.Licensing;
 import io.upsfleet.cluster.operation.Operation;
 import io.upsfleet.cluster.report.DeviceReports;
 import io.upsfleet.cluster.report.Report;
+import io.upsfleet.cluster.reseller.ResellerSupport;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -32,7 +33,7 @@ public final class ClusterApiServices {
   public static ApiServices over(UpsfleetCluster cluster) {
     return new ApiServices(
         new TokensAdapter(cluster.accounts()),
-        new AccountsAdapter(cluster.accounts()),
+        new AccountsAdapter(cluster.accounts(), cluster.resellers()),
         new DevicesAdapter(cluster.devices()),
         new DirectoryAdapter(cluster.directory(), new DeviceReports(cluster.jdbc())),
         new CredentialsAdapter(cluster.credentials()),
@@ -43,7 +44,8 @@ public final class ClusterApiServices {
         new HealthAdapter(cluster));
   }
 
-  private record AccountsAdapter(Accounts accounts) implements ApiServices.AccountService {
+  private record AccountsAdapter(Accounts accounts, ResellerSupport resellers)
+      implements ApiServices.AccountService {
     @Override
     public CompletionStage<Account> createAccount(String name, String createdBy) {
       return accounts.createAccount(name, createdBy);

@@ -22,6 +22,7 @@ import org.apache.pekko.http.javadsl.model.headers.ContentDisposition;
 import org.apache.pekko.http.javadsl.model.headers.ContentDispositionTypes;
 import org.apache.pekko.http.javadsl.server.Route;
 import org.apache.pekko.japi.Pair;
+import org.apache.pekko.stream.Materializer;
 import org.apache.pekko.stream.javadsl.Source;
 import org.apache.pekko.stream.javadsl.StreamConverters;
 import org.apache.pekko.util.ByteString;
@@ -49,6 +50,15 @@ final class ReportRoutes extends ApiDirectives {
   }
 
   Route routes(Principal p, UUID accountId) {
+    return reports(p, accountId, false);
+  }
+
+  /** MyRenewals only: what a reseller may download of a consenting account. */
+  Route renewalsFor(Principal p, UUID accountId) {
+    return reports(p, accountId, true);
+  }
+
+  private Route reports(Principal p, UUID accountId, boolean renewalsOnly) {
     return pathPrefix(
         name ->
             pathEnd(
@@ -58,7 +68,9 @@ final class ReportRoutes extends ApiDirectives {
                             parameterMap(
                                 params ->
                                     extractMaterializer(
-                                        mat -> download(p, accountId, name, params, mat))))));
+                                        mat ->
+                                            download(
+                                                p, accountId, name, params, mat, renewalsOnly))))));
   }
 
   private Route download(
@@ -66,12 +78,15 @@ final class ReportRoutes extends ApiDirectives {
       UUID accountId,
       String name,
       Map<String, String> params,
-      org.apache.pekko.stream.Materializer mat) {
+      Materializer mat,
+      boolean renewalsOnly) {
     int dot = name.lastIndexOf('.');
     Optional<Report> report = dot < 0 ? Optional.empty() : Report.fromSlug(name.substring(0, dot));
     Optional<ReportFormat> format =
         dot < 0 ? Optional.empty() : ReportFormat.fromExtension(name.substring(dot + 1));
-    if (report.isEmpty() || format.isEmpty()) {
+    if (report.isEmpty()
+        || format.isEmpty()
+        || (renewalsOnly && report.get() != Report.MY_RENEWALS)) {
       throw ApiException.notFound(
           "no report " + abbreviate(name) + " (my-inventory or my-renewals, .csv or .xlsx)");
     }
@@ -101,7 +116,7 @@ final class ReportRoutes extends ApiDirectives {
               "report.download",
               report.get().slug() + "." + format.get().extension(),
               "OK",
-              p.accountId() == null ? "support" : null);
+              p.role().name());
           return stream(report.get(), format.get(), query, expiring, now, mat, accountId);
         });
   }
@@ -112,7 +127,7 @@ final class ReportRoutes extends ApiDirectives {
       DeviceDirectory.Query query,
       Optional<Integer> expiring,
       Instant now,
-      org.apache.pekko.stream.Materializer mat,
+      Materializer mat,
       UUID accountId) {
     Pair<OutputStream, Source<ByteString, NotUsed>> pipe =
         StreamConverters.asOutputStream(WRITE_TIMEOUT).preMaterialize(mat);
