@@ -97,6 +97,7 @@ class ReportsIT {
         .untilAsserted(
             () -> {
               Map<String, CSVRecord> rows = csv(download("my-inventory.csv", customer.token()));
+              assertThat(rows).containsKeys(leadAcid.serial(), lithium.serial());
               assertThat(rows.get(leadAcid.serial()).get("load_pct")).isEqualTo("23");
               assertThat(rows.get(lithium.serial()).get("load_pct")).isEqualTo("41");
               assertThat(rows.get(leadAcid.serial()).get("firmware_update"))
