@@ -23,6 +23,7 @@ import io.upsfleet.api.rest.PageView;
 import io.upsfleet.api.rest.RedeemRequest;
 import io.upsfleet.api.rest.TelemetryHistoryView;
 import io.upsfleet.api.rest.UserView;
+import java.io.InputStream;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -76,6 +77,17 @@ final class HttpGatewayClient implements GatewayClient {
         "/api/v1/accounts/" + GatewayHttp.encode(accountId) + "/users",
         request,
         new TypeReference<>() {});
+  }
+
+  @Override
+  public InputStream report(String accountId, String file, Map<String, String> filters) {
+    return http.stream(
+        "/api/v1/accounts/"
+            + GatewayHttp.encode(accountId)
+            + "/reports/"
+            + GatewayHttp.encode(file)
+            + GatewayHttp.query(filters),
+        token);
   }
 
   @Override
