@@ -61,7 +61,8 @@ abstract class ApiDirectives extends AllDirectives {
                 : failWith(ApiException.forbidden("only a reseller's user has a reseller view")));
   }
 
-  private Route anyAuthenticated(Function<Principal, Route> inner) {
+  /** Any signed-in principal, a reseller included (sign-out). */
+  Route anyAuthenticated(Function<Principal, Route> inner) {
     return optionalHeaderValueByName(
         "Authorization",
         header -> {

@@ -129,7 +129,7 @@ final class AuthRoutes extends ApiDirectives {
             () ->
                 post(
                     () ->
-                        authenticated(
+                        anyAuthenticated(
                             p ->
                                 headerValueByName(
                                     "Authorization",

@@ -165,6 +165,11 @@ class ResellerIT {
       assertThat(status).as(route[0] + " " + route[1]).isIn(403, 404);
     }
 
+    // A reseller may sign out (revoke its token) like anyone.
+    String spare = gw.client(email, PASSWORD).token();
+    assertEquals(204, send("POST", "/api/v1/auth/logout", spare, null).statusCode());
+    assertEquals(401, send("GET", "/api/v1/reseller/accounts", spare, null).statusCode());
+
     // Another role has no reseller view.
     assertEquals(403, send("GET", "/api/v1/reseller/accounts", adminToken, null).statusCode());
 
