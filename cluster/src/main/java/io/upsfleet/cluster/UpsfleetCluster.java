@@ -28,6 +28,7 @@ import io.upsfleet.cluster.notify.NotificationSettings;
 import io.upsfleet.cluster.notify.NotificationTransport;
 import io.upsfleet.cluster.notify.Notifications;
 import io.upsfleet.cluster.notify.UrlGuard;
+import io.upsfleet.cluster.reseller.ResellerSupport;
 import io.upsfleet.cluster.site.Sites;
 import io.upsfleet.cluster.telemetry.TelemetryHistory;
 import io.upsfleet.cluster.telemetry.TelemetryHistorySettings;
@@ -72,6 +73,7 @@ public final class UpsfleetCluster implements AutoCloseable {
   private Sites sites;
   private Notifications notifications;
   private final RevocationBus revocations;
+  private final ResellerSupport resellers;
 
   private UpsfleetCluster(
       ActorSystem<Void> system,
@@ -86,7 +88,8 @@ public final class UpsfleetCluster implements AutoCloseable {
       TelemetryHistory telemetryHistory,
       ReadModelReconciler reconciler,
       JdbcExecutors executors,
-      RevocationBus revocations) {
+      RevocationBus revocations,
+      ResellerSupport resellers) {
     this.system = system;
     this.devices = devices;
     this.directory = directory;
@@ -100,6 +103,12 @@ public final class UpsfleetCluster implements AutoCloseable {
     this.reconciler = reconciler;
     this.executors = executors;
     this.revocations = revocations;
+    this.resellers = resellers;
+  }
+
+  /** Reseller renewal support: consents, invitations, digests (issue 12). */
+  public ResellerSupport resellers() {
+    return resellers;
   }
 
   public FirmwareRollouts rollouts() {
@@ -394,7 +403,8 @@ public final class UpsfleetCluster implements AutoCloseable {
               history,
               reconciler,
               executors,
-              RevocationBus.start(system, accounts));
+              RevocationBus.start(system, accounts),
+              ResellerSupport.start(system, jdbc, accounts, config, clock));
       node.sites = new Sites(jdbc, clock);
       node.notifications = new Notifications(jdbc, notifyTransport, guard, clock);
       return node;

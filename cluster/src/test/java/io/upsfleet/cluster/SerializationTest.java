@@ -618,6 +618,7 @@ class SerializationTest {
         new Operation.FirmwareUpgrade(null, false),
         new Operation.SetInputSensitivity(Operation.Sensitivity.MEDIUM),
         new Operation.SelfTest(),
+        new Operation.FirmwareOffer("UPS 09.8 / ID=18", true),
         order(),
         state().session(),
         state().health(),

@@ -203,6 +203,14 @@ public final class Main implements Runnable {
         description = "how often a few devices lose mains (default ${DEFAULT-VALUE}; 0 for never)")
     Duration outageEvery;
 
+    @Option(
+        names = "--person-at-lcd",
+        defaultValue = "false",
+        description =
+            "a person at each UPS's LCD installs the firmware the gateway offers on its display"
+                + " (devices on Basic; default ${DEFAULT-VALUE})")
+    boolean personAtLcd;
+
     @Override
     public Integer call() throws Exception {
       List<Member> members;
@@ -224,7 +232,14 @@ public final class Main implements Runnable {
       DeviceConnection.Options options =
           new DeviceConnection.Options(interval, true, Duration.ofSeconds(2), 60, true, true);
       try (Fleet fleet =
-          Fleet.start(members, gw.mqttAddress(), options, 2, 200, SimulatedUps.Faults.NONE, 42)) {
+          Fleet.start(
+              members,
+              gw.mqttAddress(),
+              options,
+              2,
+              200,
+              SimulatedUps.Faults.NONE.withPersonAtLcd(personAtLcd),
+              42)) {
         System.out.printf("  simulated fleet: %d devices on %s%n", members.size(), gw.mqtt);
         long lastOutage = System.nanoTime();
         while (!Thread.currentThread().isInterrupted()) {

@@ -14,7 +14,11 @@ import java.util.Map;
  *       offDelaySeconds} (number), {@code onDelaySeconds} (number);
  *   <li>{@code FIRMWARE_UPGRADE}: {@code version} (string), {@code loadUnprotected} (boolean);
  *   <li>{@code SET_INPUT_SENSITIVITY}: {@code sensitivity} ({@code "high"|"medium"|"low"});
- *   <li>{@code SELF_TEST}: none.
+ *   <li>{@code SELF_TEST}: none;
+ *   <li>{@code FIRMWARE_OFFER} (sent by the gateway to a device on Basic): {@code version}
+ *       (string), {@code loadUnprotected} (boolean); the device shows the offer on its display and
+ *       answers {@code SUCCEEDED}; a person starts the install at its LCD, and the device then
+ *       reports the new {@code ups.firmware}.
  * </ul>
  */
 public record CommandPayload(

@@ -13,7 +13,10 @@ import java.util.UUID;
  */
 public record Principal(UUID userId, String username, Role role, UUID accountId) {
 
-  /** Whether this principal may see resources of {@code account}. */
+  /**
+   * Whether this principal may see resources of {@code account}. A reseller sees none this way: its
+   * renewal data is checked against the consents (ResellerSupport).
+   */
   public boolean canSee(UUID account) {
     return role.isSupport() || (accountId != null && accountId.equals(account));
   }

@@ -15,9 +15,19 @@ public enum Role {
    */
   ACCOUNT_OPERATOR,
   /** Reads one account's devices, events and reports. */
-  ACCOUNT_VIEWER;
+  ACCOUNT_VIEWER,
+  /**
+   * A preferred reseller (issue 12): reads only the renewal data of the accounts that invited it
+   * and have not revoked their consent, through {@code /api/v1/reseller}; every other route refuses
+   * it. Belongs to no account.
+   */
+  RESELLER;
 
   public boolean isSupport() {
     return this == SUPPORT;
+  }
+
+  public boolean isReseller() {
+    return this == RESELLER;
   }
 }

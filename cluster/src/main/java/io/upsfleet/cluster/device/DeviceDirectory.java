@@ -153,8 +153,11 @@ public final class DeviceDirectory {
           "REPLACE_BATTERY",
           "OK");
 
-  /** The same decision as the API's {@code health}, as SQL over one directory row. */
-  private static final String HEALTH_SQL =
+  /**
+   * The same decision as the API's {@code health}, as SQL over one directory row (the reports use
+   * it).
+   */
+  public static final String HEALTH_SQL =
       "CASE WHEN NOT online THEN"
           + " (CASE WHEN connection_lost THEN 'CONNECTION_LOST' ELSE 'OFFLINE' END)"
           + " WHEN 'LB' = ANY(status_flags) THEN 'LOW_BATTERY'"
@@ -307,7 +310,12 @@ public final class DeviceDirectory {
         });
   }
 
-  private static String where(Query query, List<Object> args) {
+  /**
+   * The WHERE clause of {@code query}'s filters over {@code device_directory} (account, status,
+   * text, plan, model, firmware), its values appended to {@code args}; the reports filter the same
+   * way as the device list.
+   */
+  public static String where(Query query, List<Object> args) {
     StringBuilder where = new StringBuilder(" WHERE true");
     query
         .account()

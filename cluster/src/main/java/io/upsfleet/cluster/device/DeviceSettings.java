@@ -22,8 +22,8 @@ import java.time.format.DateTimeParseException;
  * @param warranty electronics warranty from registration
  * @param batteryWarranty battery warranty from registration
  * @param trialBatteryBonus extra battery warranty for a lead-acid device registered for the trial
- * @param warrantyMonitoringCutoff extended warranties extend monitoring only for devices registered
- *     before it
+ * @param warrantyMonitoringCutoff extended warranties extend monitoring only when applied
+ *     (bought/activated) before it
  * @param deliveryWindow how many operations may be published to a device and not yet acknowledged
  *     (PUBACK) at a time; the rest wait {@code PENDING} in the entity
  * @param maxOpenOperations how many unfinished operations a device may have; more are refused

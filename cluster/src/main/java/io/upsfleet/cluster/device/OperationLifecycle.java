@@ -160,6 +160,8 @@ final class OperationLifecycle {
               null,
               now,
               details(cmd, "group", Integer.toString(g.group()))));
+    } else if (op instanceof Operation.FirmwareOffer) {
+      events.add(done); // shown on the display; the install is seen in the reported version
     } else if (op instanceof Operation.SetInputSensitivity i) {
       events.add(done);
       events.add(
@@ -313,6 +315,34 @@ final class OperationLifecycle {
             s.session().epoch());
     return List.of(new UpsDevice.CommandRequested(cmd, null, now));
   }
+
+  /**
+   * The offer of firmware {@code release} to a device whose plan has no one-click remote upgrade
+   * (Basic): shown on its display until a person installs it at the LCD (FAQ §7). It waits for the
+   * device up to {@link #OFFER_TTL}.
+   */
+  static List<UpsDevice.Event> firmwareOffer(
+      RegisteredDevice s, Operation.FirmwareOffer offer, Instant now) {
+    DeviceCommand cmd =
+        new DeviceCommand(
+            UUID.randomUUID().toString(),
+            CommandType.FIRMWARE_OFFER,
+            offer.params(),
+            "system",
+            now,
+            now.plus(OFFER_TTL),
+            null,
+            CommandStatus.PENDING,
+            null,
+            null,
+            null,
+            now,
+            s.session().epoch());
+    return List.of(new UpsDevice.CommandRequested(cmd, null, now));
+  }
+
+  /** How long a firmware offer waits for a device that is offline. */
+  static final Duration OFFER_TTL = Duration.ofDays(7);
 
   /**
    * Puts the device's next operation deadline (after all {@code events}) on each operation event.

@@ -61,6 +61,7 @@ final class OperationPolicy {
   List<OperationAllowance> allowed(RegisteredDevice s, Instant now) {
     List<OperationAllowance> all = new ArrayList<>();
     for (CommandType type : CommandType.values()) {
+      if (!type.requestable()) continue;
       Optional<Refused> refused = generalRefusal(s, type, now);
       String target = null;
       if (refused.isEmpty() && type == CommandType.FIRMWARE_UPGRADE) {

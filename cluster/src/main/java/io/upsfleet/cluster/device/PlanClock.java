@@ -17,7 +17,10 @@ import java.util.TreeMap;
  */
 final class PlanClock {
 
-  /** The cut-off in force before {@link UpsDevice.EntitlementsApplied} recorded its resolution. */
+  /**
+   * The cut-off, and the reading of it (by registration date), in force before {@link
+   * UpsDevice.EntitlementsApplied} recorded its resolution: events without it replay that way.
+   */
   static final Instant LEGACY_MONITORING_CUTOFF = Instant.parse("2023-08-01T00:00:00Z");
 
   private final Instant monitoringCutoff;
@@ -72,7 +75,7 @@ final class PlanClock {
     for (UpsDevice.Event e : events) {
       if (e instanceof UpsDevice.PlanChecked c) before = before.on(c);
     }
-    boolean extended = monitoringExtended(s);
+    boolean extended = monitoringExtended(now);
     PlanBook after = before.plan().withGrants(assignmentId, grants, now, extended);
     events.add(
         new UpsDevice.EntitlementsApplied(
@@ -100,12 +103,17 @@ final class PlanClock {
 
   /** The plan book the grants would give, without applying them. */
   PlanBook preview(RegisteredDevice s, List<Grant> grants, Instant now) {
-    return s.plan().withGrants("preview", grants, now, monitoringExtended(s));
+    return s.plan().withGrants("preview", grants, now, monitoringExtended(now));
   }
 
-  /** Extended warranties extend monitoring only for devices registered before the cut-off. */
-  private boolean monitoringExtended(RegisteredDevice s) {
-    return s.registeredAt().isBefore(monitoringCutoff);
+  /**
+   * Whether an extended warranty applied at {@code appliedAt} also extends monitoring: only one
+   * applied (bought/activated) before the cut-off; the device's registration date plays no part
+   * (FAQ §2, DOMAIN.md §4). The answer is recorded in {@link UpsDevice.EntitlementsApplied}, so
+   * journals written under the earlier reading keep the terms they granted.
+   */
+  private boolean monitoringExtended(Instant appliedAt) {
+    return appliedAt.isBefore(monitoringCutoff);
   }
 
   /** When the plan next needs a look (a change or a reminder), if ever. */

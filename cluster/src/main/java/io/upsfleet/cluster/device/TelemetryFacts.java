@@ -3,6 +3,7 @@ package io.upsfleet.cluster.device;
 import io.upsfleet.cluster.operation.CommandStatus;
 import io.upsfleet.cluster.operation.DeviceCommand;
 import io.upsfleet.cluster.operation.FirmwareCatalog;
+import io.upsfleet.cluster.operation.Operation;
 import io.upsfleet.cluster.plan.Feature;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -161,7 +162,8 @@ final class TelemetryFacts {
   /**
    * A running upgrade ends when the device reports the target version (SUCCEEDED), or comes back
    * from its reboot in a later session with another version (FAILED, interrupted). Newer firmware
-   * in the catalogue is offered once per version.
+   * in the catalogue is offered once per version; a device without one-click remote upgrade (Basic)
+   * is also sent the offer, to show on its display.
    */
   private void firmwareFacts(
       RegisteredDevice s, String firmware, Instant now, List<UpsDevice.Event> events) {
@@ -212,6 +214,14 @@ final class TelemetryFacts {
                   details.put("warning", "the load is not battery-protected during the upgrade");
                 }
                 events.add(raised(s, EventType.FIRMWARE_AVAILABLE, null, now, details));
+                if (!Feature.REMOTE_FIRMWARE_UPGRADE.allowedOn(s.planAt(now).plan())) {
+                  events.addAll(
+                      OperationLifecycle.firmwareOffer(
+                          s,
+                          new Operation.FirmwareOffer(
+                              version, release.loadUnprotectedDuringUpgrade()),
+                          now));
+                }
               }
             });
   }

@@ -119,16 +119,7 @@ public final class Licensing {
       String installerEmail,
       String createdBy) {
     Instant now = clock.instant();
-    List<OrderLine> withBonus = new ArrayList<>();
-    for (LineRequest l : lines) {
-      Optional<Promotions.Promotion> p = promotions.volumeBonus(l.sku(), l.quantity(), now);
-      withBonus.add(
-          new OrderLine(
-              l.sku(),
-              l.quantity(),
-              p.map(Promotions.Promotion::bonusQuantity).orElse(0),
-              p.map(Promotions.Promotion::id).orElse(null)));
-    }
+    List<OrderLine> withBonus = promotions.withVolumeBonus(lines, now);
     UUID id = UUID.randomUUID();
     String code = ActivationCodes.generate();
     return codes

@@ -8,7 +8,6 @@ import java.time.Instant;
 import java.time.Period;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 
 /**
  * Promotions are data ({@code upsfleet.licensing.promotions}), not code. Two kinds:
@@ -16,12 +15,16 @@ import java.util.Optional;
  * <ul>
  *   <li>{@code activation-bonus}: an eligible SKU activated (assigned to a device) inside the
  *       window also gives a free term of the same plan ({@code bonus-term});
- *   <li>{@code volume-bonus}: an order line of more than {@code more-than} eligible entitlements
- *       placed inside the window gets {@code bonus-quantity} more.
+ *   <li>{@code volume-bonus}: an order placed inside the window with more than {@code more-than}
+ *       eligible entitlements, counted over the whole order (every line and every SKU of the
+ *       eligible set), gets {@code bonus-quantity} more; they are added to its largest eligible
+ *       line (the first on a tie). At most one volume bonus applies to an order: the first that
+ *       matches.
  * </ul>
  *
  * Windows are half-open: {@code starts} inclusive, {@code ends} exclusive. Outside its window a
- * promotion gives nothing.
+ * promotion gives nothing. A promotion with {@code enabled = false} is kept in the configuration
+ * (so the rule is visible) and gives nothing.
  */
 public final class Promotions {
   /** One configured promotion. */
@@ -33,9 +36,23 @@ public final class Promotions {
       List<String> skus,
       Period bonusTerm,
       int moreThan,
-      int bonusQuantity) {
+      int bonusQuantity,
+      boolean enabled) {
+
+    public Promotion(
+        String id,
+        String type,
+        Instant starts,
+        Instant ends,
+        List<String> skus,
+        Period bonusTerm,
+        int moreThan,
+        int bonusQuantity) {
+      this(id, type, starts, ends, skus, bonusTerm, moreThan, bonusQuantity, true);
+    }
+
     boolean activeAt(Instant at) {
-      return !at.isBefore(starts) && at.isBefore(ends);
+      return enabled && !at.isBefore(starts) && at.isBefore(ends);
     }
   }
 
@@ -61,6 +78,7 @@ public final class Promotions {
       String where = "upsfleet.licensing.promotions[" + i + "]";
       try {
         String type = c.getString("type");
+        boolean enabled = !c.hasPath("enabled") || c.getBoolean("enabled");
         Instant starts = Instant.parse(c.getString("starts"));
         Instant ends = Instant.parse(c.getString("ends"));
         if (!ends.isAfter(starts)) throw new IllegalArgumentException("ends must be after starts");
@@ -80,14 +98,16 @@ public final class Promotions {
                       skus,
                       c.getPeriod("bonus-term"),
                       0,
-                      0));
+                      0,
+                      enabled));
           case "volume-bonus" -> {
             int moreThan = c.getInt("more-than");
             int bonus = c.getInt("bonus-quantity");
             if (moreThan < 1 || bonus < 1)
               throw new IllegalArgumentException("more-than and bonus-quantity must be positive");
             out.add(
-                new Promotion(c.getString("id"), type, starts, ends, skus, null, moreThan, bonus));
+                new Promotion(
+                    c.getString("id"), type, starts, ends, skus, null, moreThan, bonus, enabled));
           }
           default ->
               throw new IllegalArgumentException("type must be activation-bonus or volume-bonus");
@@ -114,16 +134,29 @@ public final class Promotions {
   }
 
   /**
-   * The volume bonus of an order line placed at {@code at}: the promotion and its bonus quantity.
+   * The lines of an order placed at {@code at} with the volume bonus it earns: the eligible
+   * entitlements of the whole order are counted, across its lines and SKUs, and the bonus goes to
+   * the largest eligible line (the first on a tie). Lines keep their order; nothing is merged.
    */
-  public Optional<Promotion> volumeBonus(String sku, int quantity, Instant at) {
-    return promotions.stream()
-        .filter(
-            p ->
-                p.type().equals("volume-bonus")
-                    && p.activeAt(at)
-                    && p.skus().contains(sku)
-                    && quantity > p.moreThan())
-        .findFirst();
+  public List<OrderLine> withVolumeBonus(List<Licensing.LineRequest> lines, Instant at) {
+    List<OrderLine> out = new ArrayList<>(lines.size());
+    for (Licensing.LineRequest l : lines) out.add(new OrderLine(l.sku(), l.quantity(), 0, null));
+    for (Promotion p : promotions) {
+      if (!p.type().equals("volume-bonus") || !p.activeAt(at)) continue;
+      int eligible = 0;
+      int largest = -1;
+      for (int i = 0; i < lines.size(); i++) {
+        Licensing.LineRequest l = lines.get(i);
+        if (!p.skus().contains(l.sku())) continue;
+        eligible += l.quantity();
+        if (largest < 0 || l.quantity() > lines.get(largest).quantity()) largest = i;
+      }
+      if (eligible > p.moreThan()) {
+        OrderLine l = out.get(largest);
+        out.set(largest, new OrderLine(l.sku(), l.quantity(), p.bonusQuantity(), p.id()));
+        return out;
+      }
+    }
+    return out;
   }
 }

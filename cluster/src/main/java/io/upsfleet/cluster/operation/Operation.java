@@ -20,7 +20,8 @@ import java.util.TreeMap;
   @JsonSubTypes.Type(value = Operation.OutletGroupReboot.class, name = "OUTLET_GROUP_REBOOT"),
   @JsonSubTypes.Type(value = Operation.FirmwareUpgrade.class, name = "FIRMWARE_UPGRADE"),
   @JsonSubTypes.Type(value = Operation.SetInputSensitivity.class, name = "SET_INPUT_SENSITIVITY"),
-  @JsonSubTypes.Type(value = Operation.SelfTest.class, name = "SELF_TEST")
+  @JsonSubTypes.Type(value = Operation.SelfTest.class, name = "SELF_TEST"),
+  @JsonSubTypes.Type(value = Operation.FirmwareOffer.class, name = "FIRMWARE_OFFER")
 })
 public sealed interface Operation extends CborSerializable {
 
@@ -80,6 +81,27 @@ public sealed interface Operation extends CborSerializable {
         p.put("loadUnprotected", Boolean.toString(loadUnprotected));
       }
       return p;
+    }
+  }
+
+  /**
+   * Shows firmware {@code version} on the UPS's display for a person to install from its LCD (the
+   * way firmware reaches a device on Basic); {@code loadUnprotected} as in {@link FirmwareUpgrade}.
+   */
+  record FirmwareOffer(String version, boolean loadUnprotected) implements Operation {
+    public FirmwareOffer {
+      if (version == null || version.isBlank())
+        throw new IllegalArgumentException("version is required");
+    }
+
+    @Override
+    public CommandType type() {
+      return CommandType.FIRMWARE_OFFER;
+    }
+
+    @Override
+    public SortedMap<String, String> params() {
+      return paramsOf("version", version, "loadUnprotected", Boolean.toString(loadUnprotected));
     }
   }
 
@@ -154,6 +176,9 @@ public sealed interface Operation extends CborSerializable {
                           new IllegalArgumentException(
                               "sensitivity must be one of high, medium, low")));
       case SELF_TEST -> new SelfTest();
+      case FIRMWARE_OFFER ->
+          new FirmwareOffer(
+              params.get("version"), Boolean.parseBoolean(params.get("loadUnprotected")));
     };
   }
 

@@ -13,6 +13,8 @@ public enum Feature {
   NOTIFICATIONS("notifications by email, Slack and Teams", Plan.STANDARD),
   REMOTE_SELF_TEST("remote self-test", Plan.STANDARD),
   REMOTE_FIRMWARE_UPGRADE("one-click remote firmware upgrade", Plan.STANDARD),
+  /** Newer firmware shown on the UPS's display, for a person to install from its LCD. */
+  FIRMWARE_OFFER("firmware offered on the UPS's display", Plan.BASIC),
   INPUT_SENSITIVITY("remote input-voltage sensitivity", Plan.STANDARD),
   REPORTS("MyInventory and MyRenewals reports", Plan.BASIC),
   OUTLET_GROUP_REBOOT("remote outlet-group reboot", Plan.ADVANCED);

@@ -8,6 +8,6 @@ public enum TermSource {
   LICENSE,
   /** A free term granted by a promotion. */
   PROMOTION,
-  /** Monitoring granted by an extended warranty bought before 2023-08-01. */
+  /** Monitoring granted by an extended warranty applied (bought/activated) before 2023-08-01. */
   WARRANTY
 }

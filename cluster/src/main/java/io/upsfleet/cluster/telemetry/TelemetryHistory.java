@@ -13,6 +13,8 @@ import java.sql.Types;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.LocalDate;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -42,10 +44,14 @@ public final class TelemetryHistory implements AutoCloseable {
   private static final int PURGE_CHUNK = 10_000;
   private static final String INSERT =
       "INSERT INTO telemetry_history (serial, at, load, charge, runtime,"
-          + " battery_temperature, input_voltage, output_voltage, status) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
+          + " battery_temperature, input_voltage, output_voltage, status, battery_date)"
+          + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
           + " ON CONFLICT (serial, at) DO NOTHING";
 
-  /** One point of the history; a null value was not in the sample. */
+  /**
+   * One point of the history; a null value was not in the sample. {@code batteryDate} (the reported
+   * {@code battery.date}) is written for the reports and not read back by {@link #read}.
+   */
   public record Point(
       String serial,
       Instant at,
@@ -55,7 +61,8 @@ public final class TelemetryHistory implements AutoCloseable {
       Double batteryTemperature,
       Double inputVoltage,
       Double outputVoltage,
-      String status) {
+      String status,
+      LocalDate batteryDate) {
 
     static Point of(String serial, Instant at, Telemetry t) {
       return new Point(
@@ -67,7 +74,17 @@ public final class TelemetryHistory implements AutoCloseable {
           t.number(TelemetryVariable.BATTERY_TEMPERATURE),
           t.number(TelemetryVariable.INPUT_VOLTAGE),
           t.number(TelemetryVariable.OUTPUT_VOLTAGE),
-          StatusFlag.render(t.status()));
+          StatusFlag.render(t.status()),
+          batteryDate(t.text(TelemetryVariable.BATTERY_DATE)));
+    }
+
+    private static LocalDate batteryDate(String reported) {
+      if (reported == null) return null;
+      try {
+        return LocalDate.parse(reported); // validated at the edge; a bad one is simply not kept
+      } catch (DateTimeParseException e) {
+        return null;
+      }
     }
   }
 
@@ -210,7 +227,8 @@ public final class TelemetryHistory implements AutoCloseable {
                         real(rs, 5),
                         real(rs, 6),
                         real(rs, 7),
-                        rs.getString(8)));
+                        rs.getString(8),
+                        null));
               }
             }
             return out;
@@ -303,6 +321,7 @@ public final class TelemetryHistory implements AutoCloseable {
           setReal(ps, 7, p.inputVoltage());
           setReal(ps, 8, p.outputVoltage());
           ps.setString(9, p.status());
+          ps.setObject(10, p.batteryDate());
           ps.addBatch();
         }
         ps.executeBatch();

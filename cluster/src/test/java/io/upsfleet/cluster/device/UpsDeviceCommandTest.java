@@ -42,6 +42,7 @@ import io.upsfleet.cluster.operation.CommandStatus;
 import io.upsfleet.cluster.operation.CommandType;
 import io.upsfleet.cluster.operation.DeviceCommand;
 import io.upsfleet.cluster.operation.Operation;
+import io.upsfleet.cluster.operation.OperationAllowance;
 import io.upsfleet.cluster.plan.Grant;
 import io.upsfleet.cluster.plan.Plan;
 import io.upsfleet.cluster.plan.Sku;
@@ -951,6 +952,70 @@ class UpsDeviceCommandTest {
           kit.runCommand(
               new RecordTelemetry(epoch, sample("OL", Map.of("ups.firmware", NEW_FIRMWARE))));
       assertThat(raisedTypes(current.events())).containsExactly(EventType.FIRMWARE_UPDATED);
+      assertThat(snapshot().firmwareAvailable()).isNull();
+    }
+
+    /**
+     * FAQ §7: "All registered, connected Smart-UPS devices receive firmware upgrades from the
+     * back-end system." and "If your device is on Basic plan, you must start the installation from
+     * the LCD screen on the UPS." The offer goes to the device (it shows it on its display); the
+     * one-click remote start stays Standard and up; the install is recorded from the reported
+     * version.
+     */
+    @Test
+    void aDeviceOnBasicIsOfferedFirmwareOnItsDisplayAndTheLcdInstallIsRecorded() {
+      register();
+      clock.set(Instant.parse("2025-09-11T08:00:00Z")); // the trial ended the day before
+      kit.runCommand(new Wake());
+      assertThat(plan().current().plan()).isEqualTo(Plan.BASIC);
+      TestProbe<DeviceLink.Message> link = testKit.createTestProbe();
+      long epoch = attach(link);
+
+      var first =
+          kit.runCommand(
+              new RecordTelemetry(epoch, sample("OL", Map.of("ups.firmware", OLD_FIRMWARE))));
+      assertThat(first.events()).contains(new FirmwareOffered(NEW_FIRMWARE, clock.instant()));
+      CommandRequested offered =
+          first.events().stream()
+              .filter(CommandRequested.class::isInstance)
+              .map(CommandRequested.class::cast)
+              .findFirst()
+              .orElseThrow(() -> new AssertionError("no firmware offer for the device on Basic"));
+      assertThat(offered.command().type()).isEqualTo(CommandType.FIRMWARE_OFFER);
+      assertThat(offered.command().requestedBy()).isEqualTo("system");
+      CommandMessage shown = link.expectMessageClass(DeviceLink.Deliver.class).command();
+      assertThat(shown.operation()).isEqualTo(new Operation.FirmwareOffer(NEW_FIRMWARE, true));
+      publishedAndDelivered(epoch, shown.id());
+      report(epoch, shown.id(), CommandReport.Status.SUCCEEDED, null, -1, null, null);
+      assertThat(registered().operations().find(shown.id()).orElseThrow().status())
+          .as("shown on the display")
+          .isEqualTo(CommandStatus.SUCCEEDED);
+
+      OperationRefused remote =
+          (OperationRefused) request(CommandType.FIRMWARE_UPGRADE, Map.of(), HOUR, null).reply();
+      assertThat(remote.requiredPlan())
+          .as("the one-click remote start stays Standard")
+          .isEqualTo(Plan.STANDARD);
+      UpsDevice.Allowances allowances =
+          (UpsDevice.Allowances)
+              kit.<OperationReply>runCommand(UpsDevice.GetAllowedOperations::new).reply();
+      assertThat(allowances.operations())
+          .extracting(OperationAllowance::type)
+          .as("an offer is the gateway's, never a user's operation")
+          .doesNotContain(CommandType.FIRMWARE_OFFER);
+
+      // A person starts the install at the LCD; the UPS reboots and reports the new version.
+      kit.runCommand(new Detach(epoch, "CLIENT_DISCONNECT"));
+      long next = attach(testKit.createTestProbe());
+      var back =
+          kit.runCommand(
+              new RecordTelemetry(next, sample("OL", Map.of("ups.firmware", NEW_FIRMWARE))));
+      assertThat(back.events())
+          .contains(new FirmwareChanged(OLD_FIRMWARE, NEW_FIRMWARE, clock.instant(), order(next)));
+      assertThat(raised(back.events(), EventType.FIRMWARE_UPDATED).details())
+          .containsEntry("from", OLD_FIRMWARE)
+          .containsEntry("to", NEW_FIRMWARE);
+      assertThat(snapshot().firmware()).isEqualTo(NEW_FIRMWARE);
       assertThat(snapshot().firmwareAvailable()).isNull();
     }
 

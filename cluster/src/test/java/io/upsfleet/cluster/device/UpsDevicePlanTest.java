@@ -406,26 +406,62 @@ class UpsDevicePlanTest {
   @Nested
   class ExtendedWarranties {
 
+    /**
+     * FAQ §2: "Extended Warranties no longer extend SmartConnect monitoring once the new business
+     * rule came into place from 1 August 2023." What counts is when the warranty is applied, not
+     * when the device was registered (DOMAIN.md §4).
+     */
     @Test
-    void anExtendedWarrantyOfADeviceRegisteredBeforeTheCutoffAlsoAddsStandardMonitoring() {
-      Instant reg = Instant.parse("2023-07-31T23:59:59Z");
+    void extendedWarrantiesAppliedFromAugust2023NoLongerExtendMonitoringEvenOnAnOlderDevice() {
+      Instant reg = Instant.parse("2023-07-10T08:00:00Z");
       clock.set(reg);
       register(LEAD_ACID);
-      clock.set(Instant.parse("2023-09-01T00:00:00Z"));
-      PlanSummary plan = (PlanSummary) apply("w-1", warranty("WEXTWAR")).reply();
-      assertThat(plan.warrantyEnds()).isEqualTo(Instant.parse("2027-07-31T23:59:59Z"));
-      assertThat(plan.batteryWarrantyEnds()).isEqualTo(Instant.parse("2027-07-31T23:59:59Z"));
-      Instant trialEnd = Instant.parse("2024-01-31T23:59:59Z");
+      Instant applied = Instant.parse("2026-02-01T00:00:00Z");
+      clock.set(applied);
+      var result = apply("w-1", warranty("WEXTWAR"));
+      PlanSummary plan = (PlanSummary) result.reply();
+      assertThat(plan.terms())
+          .as("no free Standard term for a WEXTWAR applied in 2026")
+          .extracting(PlanTerm::source)
+          .containsExactly(TermSource.TRIAL);
+      assertThat(plan.warrantyEnds()).as("the warranty itself is extended").isAfter(applied);
+      EntitlementsApplied e =
+          result.events().stream()
+              .filter(EntitlementsApplied.class::isInstance)
+              .map(EntitlementsApplied.class::cast)
+              .findFirst()
+              .orElseThrow();
+      assertThat(e.monitoringExtended()).as("the resolution is in the event").isFalse();
+    }
+
+    /**
+     * The rule is dated: an extended warranty applied before 1 August 2023 did extend monitoring.
+     */
+    @Test
+    void anExtendedWarrantyAppliedBeforeTheCutoffAlsoAddsStandardMonitoring() {
+      Instant reg = Instant.parse("2023-03-01T00:00:00Z");
+      clock.set(reg);
+      register(LEAD_ACID);
+      Instant applied = Instant.parse("2023-07-31T23:59:59Z");
+      clock.set(applied);
+      var result = apply("w-1", warranty("WEXTWAR"));
+      PlanSummary plan = (PlanSummary) result.reply();
+      assertThat(plan.warrantyEnds()).isEqualTo(Instant.parse("2027-03-01T00:00:00Z"));
+      Instant trialEnd = Instant.parse("2023-09-01T00:00:00Z");
       assertThat(plan.terms())
           .containsExactly(
               new PlanTerm(Plan.STANDARD, reg, trialEnd, TermSource.TRIAL, "trial", null),
               new PlanTerm(
                   Plan.STANDARD,
                   trialEnd,
-                  Instant.parse("2025-01-31T23:59:59Z"),
+                  Instant.parse("2024-09-01T00:00:00Z"),
                   TermSource.WARRANTY,
                   "w-1",
                   "WEXTWAR"));
+      assertThat(result.events())
+          .filteredOn(EntitlementsApplied.class::isInstance)
+          .singleElement()
+          .satisfies(e -> assertThat(((EntitlementsApplied) e).monitoringExtended()).isTrue());
     }
 
     @Test

@@ -51,20 +51,42 @@ class PromotionsTest {
   private static final Promotions BOTH = parse("[" + ACTIVATION + ", " + VOLUME + "]");
 
   @Test
-  void theShippedDefaultIsTheAdvanced2024ActivationBonus() {
+  void theShippedDefaultsAreTheAdvanced2024ActivationBonusAndADisabledVolumeBonus() {
     Promotions shipped = Promotions.fromConfig(ConfigFactory.defaultReference().resolve());
-    assertThat(shipped.all())
-        .singleElement()
+    assertThat(shipped.all()).hasSize(2);
+    assertThat(shipped.all().get(0))
         .satisfies(
             p -> {
               assertThat(p.id()).isEqualTo("advanced-2024");
               assertThat(p.type()).isEqualTo("activation-bonus");
+              assertThat(p.enabled()).isTrue();
               assertThat(p.starts()).isEqualTo(STARTS);
               assertThat(p.ends()).isEqualTo(ENDS);
               assertThat(p.skus())
                   .containsExactly("SMARTCONNECT-ADVANCED-1Y", "SMARTCONNECT-ADVANCED-3Y");
               assertThat(p.bonusTerm()).isEqualTo(Period.ofYears(1));
             });
+    assertThat(shipped.all().get(1))
+        .satisfies(
+            p -> {
+              assertThat(p.type()).isEqualTo("volume-bonus");
+              assertThat(p.enabled()).as("shipped disabled").isFalse();
+              assertThat(p.moreThan()).isEqualTo(10);
+            });
+    assertThat(
+            shipped.withVolumeBonus(
+                List.of(line("SMARTCONNECT-STANDARD-1Y", 50)),
+                Instant.parse("2024-07-01T00:00:00Z")))
+        .as("a disabled promotion gives nothing, even inside its window")
+        .containsExactly(new OrderLine("SMARTCONNECT-STANDARD-1Y", 50, 0, null));
+  }
+
+  private static Licensing.LineRequest line(String sku, int quantity) {
+    return new Licensing.LineRequest(sku, quantity);
+  }
+
+  private static int bonusOf(List<OrderLine> lines) {
+    return lines.stream().mapToInt(OrderLine::bonus).sum();
   }
 
   @Test
@@ -140,33 +162,70 @@ class PromotionsTest {
 
     @Test
     void exactlyTheThresholdGetsNothing() {
-      assertThat(BOTH.volumeBonus("SMARTCONNECT-STANDARD-1Y", 10, inside)).isEmpty();
+      assertThat(
+              bonusOf(BOTH.withVolumeBonus(List.of(line("SMARTCONNECT-STANDARD-1Y", 10)), inside)))
+          .isZero();
     }
 
     @Test
     void oneMoreThanTheThresholdGetsTheBonusQuantity() {
-      assertThat(BOTH.volumeBonus("SMARTCONNECT-STANDARD-1Y", 11, inside))
-          .hasValueSatisfying(
-              p -> {
-                assertThat(p.id()).isEqualTo("volume-2024");
-                assertThat(p.bonusQuantity()).isEqualTo(2);
-              });
+      assertThat(BOTH.withVolumeBonus(List.of(line("SMARTCONNECT-STANDARD-1Y", 11)), inside))
+          .containsExactly(new OrderLine("SMARTCONNECT-STANDARD-1Y", 11, 2, "volume-2024"));
+    }
+
+    /**
+     * FAQ §9: "Buy > 10 plans and get additional plans for free." DOMAIN.md §5: the plans of the
+     * whole order count, across its lines.
+     */
+    @Test
+    void buyingMoreThanTenPlansCountsThePlansOfTheWholeOrderAcrossLinesAndSkus() {
+      List<OrderLine> lines =
+          BOTH.withVolumeBonus(
+              List.of(
+                  line("SMARTCONNECT-STANDARD-1Y", 4),
+                  line("SMARTCONNECT-ADVANCED-1Y", 6),
+                  line("SMARTCONNECT-STANDARD-1Y", 1)),
+              inside);
+      assertThat(lines)
+          .as("4 + 6 + 1 = 11 eligible plans: the bonus goes to the largest eligible line")
+          .containsExactly(
+              new OrderLine("SMARTCONNECT-STANDARD-1Y", 4, 0, null),
+              new OrderLine("SMARTCONNECT-ADVANCED-1Y", 6, 2, "volume-2024"),
+              new OrderLine("SMARTCONNECT-STANDARD-1Y", 1, 0, null));
+    }
+
+    @Test
+    void ineligibleLinesOfTheOrderDoNotCount() {
+      List<OrderLine> lines =
+          BOTH.withVolumeBonus(
+              List.of(
+                  line("SMARTCONNECT-STANDARD-1Y", 5),
+                  line("SMARTCONNECT-ADVANCED-1Y", 5),
+                  line("SMARTCONNECT-STANDARD-3Y", 100)),
+              inside);
+      assertThat(bonusOf(lines)).as("5 + 5 eligible, the 3Y line is not in the set").isZero();
     }
 
     @Test
     void anIneligibleSkuGetsNothingWhateverTheQuantity() {
-      assertThat(BOTH.volumeBonus("SMARTCONNECT-STANDARD-3Y", 1000, inside)).isEmpty();
-      assertThat(BOTH.volumeBonus("SMARTCONNECT-ADVANCED-3Y", 1000, inside))
+      assertThat(
+              bonusOf(
+                  BOTH.withVolumeBonus(List.of(line("SMARTCONNECT-STANDARD-3Y", 1000)), inside)))
+          .isZero();
+      assertThat(
+              bonusOf(
+                  BOTH.withVolumeBonus(List.of(line("SMARTCONNECT-ADVANCED-3Y", 1000)), inside)))
           .as("only an activation-bonus SKU")
-          .isEmpty();
+          .isZero();
     }
 
     @Test
     void theWindowIsHalfOpen() {
-      assertThat(BOTH.volumeBonus("SMARTCONNECT-ADVANCED-1Y", 11, STARTS)).isPresent();
-      assertThat(BOTH.volumeBonus("SMARTCONNECT-ADVANCED-1Y", 11, STARTS.minusNanos(1))).isEmpty();
-      assertThat(BOTH.volumeBonus("SMARTCONNECT-ADVANCED-1Y", 11, ENDS.minusNanos(1))).isPresent();
-      assertThat(BOTH.volumeBonus("SMARTCONNECT-ADVANCED-1Y", 11, ENDS)).isEmpty();
+      List<Licensing.LineRequest> order = List.of(line("SMARTCONNECT-ADVANCED-1Y", 11));
+      assertThat(bonusOf(BOTH.withVolumeBonus(order, STARTS))).isEqualTo(2);
+      assertThat(bonusOf(BOTH.withVolumeBonus(order, STARTS.minusNanos(1)))).isZero();
+      assertThat(bonusOf(BOTH.withVolumeBonus(order, ENDS.minusNanos(1)))).isEqualTo(2);
+      assertThat(bonusOf(BOTH.withVolumeBonus(order, ENDS))).isZero();
     }
   }
 

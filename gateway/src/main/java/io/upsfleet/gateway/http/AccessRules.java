@@ -19,7 +19,13 @@ import java.util.stream.Collectors;
  * reach is tenancy, checked by the route (another account's resource is a 404). Pure and immutable.
  */
 final class AccessRules {
-  private static final Set<Role> EVERYONE = EnumSet.allOf(Role.class);
+  /** Every role, a reseller's included (signing out, one's own password). */
+  private static final Set<Role> ALL = EnumSet.allOf(Role.class);
+
+  /** Every role but RESELLER, which sees only the reseller routes (issue 12). */
+  private static final Set<Role> EVERYONE = EnumSet.complementOf(EnumSet.of(Role.RESELLER));
+
+  private static final Set<Role> RESELLERS = EnumSet.of(Role.RESELLER);
   private static final Set<Role> SUPPORT = EnumSet.of(Role.SUPPORT);
   private static final Set<Role> ADMINS = EnumSet.of(Role.SUPPORT, Role.ACCOUNT_ADMIN);
   private static final Set<Role> OPERATORS =
@@ -79,21 +85,15 @@ final class AccessRules {
   /** The table, in README order. */
   static final List<Rule> RULES =
       List.of(
-          rule("auth.logout", "POST", "/auth/logout", EVERYONE, "revoke the presented token", true),
+          rule("auth.logout", "POST", "/auth/logout", ALL, "revoke the presented token", true),
           rule(
               "auth.logout-all",
               "POST",
               "/auth/logout-all",
-              EVERYONE,
+              ALL,
               "sign out everywhere (every token)",
               true),
-          rule(
-              "auth.password",
-              "POST",
-              "/auth/password",
-              EVERYONE,
-              "change one's own password",
-              true),
+          rule("auth.password", "POST", "/auth/password", ALL, "change one's own password", true),
           rule("account.create", "POST", "/accounts", SUPPORT, "create an account"),
           rule(
               "account.list", "GET", "/accounts", EVERYONE, "list accounts (customers: their own)"),
@@ -118,6 +118,42 @@ final class AccessRules {
               "/accounts/{id}/users/{userId}/password",
               ADMINS,
               "reset a user's password (changed at next sign-in)"),
+          rule(
+              "report.download",
+              "GET",
+              "/accounts/{id}/reports/{file}",
+              EVERYONE,
+              "MyInventory / MyRenewals as CSV or XLSX"),
+          rule(
+              "reseller.read",
+              "GET",
+              "/accounts/{id}/reseller",
+              EVERYONE,
+              "the account's preferred reseller and consent"),
+          rule(
+              "reseller.invite",
+              "POST",
+              "/accounts/{id}/reseller",
+              ADMINS,
+              "name a preferred reseller (consent to share lifecycle data)"),
+          rule(
+              "reseller.revoke",
+              "DELETE",
+              "/accounts/{id}/reseller",
+              ADMINS,
+              "revoke the reseller's consent and access"),
+          rule(
+              "reseller.accounts",
+              "GET",
+              "/reseller/accounts",
+              RESELLERS,
+              "a reseller's consenting accounts"),
+          rule(
+              "reseller.renewals",
+              "GET",
+              "/reseller/accounts/{id}/reports/{file}",
+              RESELLERS,
+              "MyRenewals of a consenting account"),
           rule("site.list", "GET", "/accounts/{id}/sites", EVERYONE, "the account's sites"),
           rule("site.create", "POST", "/accounts/{id}/sites", ADMINS, "add a site"),
           rule(
@@ -342,12 +378,9 @@ final class AccessRules {
     StringBuilder b = new StringBuilder();
     b.append("| route | audit action | ");
     b.append(
-        EVERYONE.stream()
-            .sorted()
-            .map(r -> "`" + r.name() + "`")
-            .collect(Collectors.joining(" | ")));
+        ALL.stream().sorted().map(r -> "`" + r.name() + "`").collect(Collectors.joining(" | ")));
     b.append(" | what |\n|---|---|");
-    b.append("---|".repeat(EVERYONE.size()));
+    b.append("---|".repeat(ALL.size()));
     b.append("---|\n");
     for (Rule r : RULES) {
       b.append("| `").append(r.method()).append(" /api/v1").append(r.pattern()).append("` | ");

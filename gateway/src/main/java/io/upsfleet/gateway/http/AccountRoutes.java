@@ -26,10 +26,14 @@ final class AccountRoutes extends ApiDirectives {
   private static final String USERNAME = "[A-Za-z0-9._@-]{3,64}";
 
   private final LicenseRoutes licenses;
+  private final ReportRoutes reports;
+  private final ResellerRoutes resellers;
 
   AccountRoutes(ApiContext api, LicenseRoutes licenses) {
     super(api);
     this.licenses = licenses;
+    this.reports = new ReportRoutes(api);
+    this.resellers = new ResellerRoutes(api, reports);
   }
 
   Route routes() {
@@ -83,6 +87,8 @@ final class AccountRoutes extends ApiDirectives {
                           pathPrefix(
                               "users",
                               () -> pathPrefix(userId -> user(p, accountId, pathId(userId)))),
+                          pathPrefix("reports", () -> reports.routes(p, accountId)),
+                          path("reseller", () -> resellers.forAccount(p, accountId)),
                           path(
                               "users",
                               () ->
@@ -185,7 +191,9 @@ final class AccountRoutes extends ApiDirectives {
     Validation v = credentials(req);
     Optional<Role> role = parseRole(req.role());
     v.require(
-        role.isPresent() && !role.get().isSupport(), "role", "must be one of " + CUSTOMER_ROLES);
+        role.isPresent() && !role.get().isSupport() && !role.get().isReseller(),
+        "role",
+        "must be one of " + CUSTOMER_ROLES);
     v.throwIfInvalid();
     CompletionStage<User> created =
         api.accounts.createUser(req.username(), req.password(), role.get(), accountId);

@@ -19,6 +19,9 @@ import io.upsfleet.cluster.notify.NotificationStore;
 import io.upsfleet.cluster.notify.Notifications;
 import io.upsfleet.cluster.notify.Policy;
 import io.upsfleet.cluster.operation.Operation;
+import io.upsfleet.cluster.report.DeviceReports;
+import io.upsfleet.cluster.report.Report;
+import io.upsfleet.cluster.reseller.ResellerSupport;
 import io.upsfleet.cluster.site.Site;
 import io.upsfleet.cluster.telemetry.TelemetryHistory;
 import java.time.Duration;
@@ -170,6 +173,9 @@ public record ApiServices(
         UUID userId, Optional<UUID> account, String password) {
       return CompletableFuture.failedFuture(new UnsupportedOperationException("resetPassword"));
     }
+
+    /** The account's reseller support (issue 12): consents, invitations, access. */
+    ResellerSupport resellers();
   }
 
   /** The device entities. */
@@ -219,6 +225,10 @@ public record ApiServices(
     default CompletionStage<List<EventFeed.FeedEvent>> feed(EventFeed.Query query) {
       return CompletableFuture.completedFuture(List.of());
     }
+
+    /** Streams a report to the writer {@code opener} opens; completes with the rows written. */
+    CompletionStage<Long> report(
+        Report report, DeviceReports.Filter filter, Instant now, DeviceReports.WriterOpener opener);
   }
 
   /** Device secrets. */

@@ -24,6 +24,9 @@ import io.upsfleet.cluster.notify.NotificationStore;
 import io.upsfleet.cluster.notify.Notifications;
 import io.upsfleet.cluster.notify.Policy;
 import io.upsfleet.cluster.operation.Operation;
+import io.upsfleet.cluster.report.DeviceReports;
+import io.upsfleet.cluster.report.Report;
+import io.upsfleet.cluster.reseller.ResellerSupport;
 import io.upsfleet.cluster.site.Site;
 import io.upsfleet.cluster.site.Sites;
 import java.time.Duration;
@@ -41,9 +44,10 @@ public final class ClusterApiServices {
   public static ApiServices over(UpsfleetCluster cluster) {
     return new ApiServices(
         new TokensAdapter(cluster.accounts(), cluster.revocations()),
-        new AccountsAdapter(cluster.accounts()),
+        new AccountsAdapter(cluster.accounts(), cluster.resellers()),
         new DevicesAdapter(cluster.devices()),
-        new DirectoryAdapter(cluster.directory(), new EventFeed(cluster.jdbc())),
+        new DirectoryAdapter(
+            cluster.directory(), new EventFeed(cluster.jdbc()), new DeviceReports(cluster.jdbc())),
         new CredentialsAdapter(
             cluster.credentials(),
             cluster
@@ -59,7 +63,8 @@ public final class ClusterApiServices {
         new NotificationsAdapter(cluster));
   }
 
-  private record AccountsAdapter(Accounts accounts) implements ApiServices.AccountService {
+  private record AccountsAdapter(Accounts accounts, ResellerSupport resellers)
+      implements ApiServices.AccountService {
     @Override
     public CompletionStage<Account> createAccount(String name, String createdBy) {
       return accounts.createAccount(name, createdBy);
@@ -218,7 +223,7 @@ public final class ClusterApiServices {
     }
   }
 
-  private record DirectoryAdapter(DeviceDirectory directory, EventFeed feed)
+  private record DirectoryAdapter(DeviceDirectory directory, EventFeed feed, DeviceReports reports)
       implements ApiServices.DirectoryService {
     @Override
     public CompletionStage<List<EventFeed.FeedEvent>> feed(EventFeed.Query query) {
@@ -240,6 +245,15 @@ public final class ClusterApiServices {
     public CompletionStage<DeviceDirectory.Page<DeviceDirectory.LoggedEvent>> events(
         String serial, Instant from, Instant to, int page, int size) {
       return directory.events(serial, from, to, page, size);
+    }
+
+    @Override
+    public CompletionStage<Long> report(
+        Report report,
+        DeviceReports.Filter filter,
+        Instant now,
+        DeviceReports.WriterOpener opener) {
+      return reports.write(report, filter, now, opener);
     }
   }
 

@@ -357,50 +357,10 @@ final class DeviceRoutes extends ApiDirectives {
             parameterMap(
                 params -> {
                   Validation v = new Validation();
-                  Optional<DeviceDirectory.StatusFilter> status =
-                      enumParam(v, params, "status", DeviceDirectory.StatusFilter.class);
-                  Optional<String> q = Optional.ofNullable(params.get("q"));
-                  v.require(
-                      q.isEmpty() || q.get().length() <= 64, "q", "must be at most 64 characters");
-                  Optional<Plan> plan = enumParam(v, params, "plan", Plan.class);
-                  Optional<String> model = Optional.ofNullable(params.get("model"));
-                  v.require(
-                      model.isEmpty() || model.get().matches(MODEL),
-                      "model",
-                      "must match " + MODEL + ", e.g. SMT1500C");
-                  Optional<Boolean> outdated = Optional.empty();
-                  String rawOutdated = params.get("firmwareOutdated");
-                  if (rawOutdated != null) {
-                    if (rawOutdated.equals("true") || rawOutdated.equals("false")) {
-                      outdated = Optional.of(Boolean.parseBoolean(rawOutdated));
-                    } else {
-                      v.require(false, "firmwareOutdated", "must be one of [true, false]");
-                    }
-                  }
-                  DeviceDirectory.Sort sort = DeviceDirectory.Sort.SERIAL;
-                  if (params.containsKey("sort")) {
-                    Optional<DeviceDirectory.Sort> wanted =
-                        DeviceDirectory.Sort.fromWire(params.get("sort"));
-                    v.require(
-                        wanted.isPresent(),
-                        "sort",
-                        "must be one of " + DeviceDirectory.Sort.wireNames());
-                    sort = wanted.orElse(sort);
-                  }
                   Optional<UUID> account =
                       accountScope(v, p, Optional.ofNullable(params.get("accountId")));
-                  Optional<UUID> site = Optional.empty();
-                  if (params.containsKey("site")) {
-                    try {
-                      site = Optional.of(UUID.fromString(params.get("site")));
-                    } catch (IllegalArgumentException e) {
-                      v.require(false, "site", "must be a site id");
-                    }
-                  }
+                  DeviceDirectory.Query query = query(v, params, account);
                   v.throwIfInvalid();
-                  var query =
-                      new DeviceDirectory.Query(
-                          account, status, q, plan, model, outdated, sort, site);
                   return completeOk(
                       api.directory
                           .page(query, page, size)
@@ -412,6 +372,49 @@ final class DeviceRoutes extends ApiDirectives {
                                       pg.size(),
                                       pg.total())));
                 }));
+  }
+
+  /**
+   * The device list's filters ({@code status}, {@code q}, {@code plan}, {@code model}, {@code
+   * firmwareOutdated}, {@code sort}) over {@code account}; problems go to {@code v}. The reports
+   * take the same filters.
+   */
+  static DeviceDirectory.Query query(
+      Validation v, Map<String, String> params, Optional<UUID> account) {
+    Optional<DeviceDirectory.StatusFilter> status =
+        enumParam(v, params, "status", DeviceDirectory.StatusFilter.class);
+    Optional<String> q = Optional.ofNullable(params.get("q"));
+    v.require(q.isEmpty() || q.get().length() <= 64, "q", "must be at most 64 characters");
+    Optional<Plan> plan = enumParam(v, params, "plan", Plan.class);
+    Optional<String> model = Optional.ofNullable(params.get("model"));
+    v.require(
+        model.isEmpty() || model.get().matches(MODEL),
+        "model",
+        "must match " + MODEL + ", e.g. SMT1500C");
+    Optional<Boolean> outdated = Optional.empty();
+    String rawOutdated = params.get("firmwareOutdated");
+    if (rawOutdated != null) {
+      if (rawOutdated.equals("true") || rawOutdated.equals("false")) {
+        outdated = Optional.of(Boolean.parseBoolean(rawOutdated));
+      } else {
+        v.require(false, "firmwareOutdated", "must be one of [true, false]");
+      }
+    }
+    DeviceDirectory.Sort sort = DeviceDirectory.Sort.SERIAL;
+    if (params.containsKey("sort")) {
+      Optional<DeviceDirectory.Sort> wanted = DeviceDirectory.Sort.fromWire(params.get("sort"));
+      v.require(wanted.isPresent(), "sort", "must be one of " + DeviceDirectory.Sort.wireNames());
+      sort = wanted.orElse(sort);
+    }
+    Optional<UUID> site = Optional.empty();
+    if (params.containsKey("site")) {
+      try {
+        site = Optional.of(UUID.fromString(params.get("site")));
+      } catch (IllegalArgumentException e) {
+        v.require(false, "site", "must be a site id");
+      }
+    }
+    return new DeviceDirectory.Query(account, status, q, plan, model, outdated, sort, site);
   }
 
   /**

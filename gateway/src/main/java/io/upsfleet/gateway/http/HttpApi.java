@@ -261,6 +261,11 @@ public final class HttpApi extends AllDirectives implements AutoCloseable {
                                                           "assignments", licenses::assignments),
                                                       pathPrefix("skus", licenses::skus),
                                                       pathPrefix(
+                                                          "reseller",
+                                                          new ResellerRoutes(
+                                                                  ctx, new ReportRoutes(ctx))
+                                                              ::forReseller),
+                                                      pathPrefix(
                                                           "firmware-rollouts",
                                                           new RolloutRoutes(ctx)::routes),
                                                       pathPrefix(

@@ -44,6 +44,9 @@ final class CommandJson {
     } else if (op instanceof Operation.FirmwareUpgrade f) {
       p.put("version", f.version());
       p.put("loadUnprotected", f.loadUnprotected());
+    } else if (op instanceof Operation.FirmwareOffer f) {
+      p.put("version", f.version());
+      p.put("loadUnprotected", f.loadUnprotected());
     } else if (op instanceof Operation.SetInputSensitivity s) {
       p.put("sensitivity", s.level().wireName());
     }

@@ -315,5 +315,14 @@ class RoutesTest {
       return CompletableFuture.completedFuture(
           new DeviceDirectory.Page<>(List.of(), page, size, 0));
     }
+
+    @Override
+    public CompletionStage<Long> report(
+        io.upsfleet.cluster.report.Report report,
+        io.upsfleet.cluster.report.DeviceReports.Filter filter,
+        Instant now,
+        io.upsfleet.cluster.report.DeviceReports.WriterOpener opener) {
+      throw new UnsupportedOperationException();
+    }
   }
 }

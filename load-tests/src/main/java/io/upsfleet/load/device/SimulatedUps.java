@@ -67,6 +67,7 @@ public final class SimulatedUps {
   private final Instant[] outletOnAt;
   private final String[] rebootCommand;
   private Upgrade upgrade;
+  private String offerShown;
   private final Set<String> executed = new LinkedHashSet<>();
   private final ArrayDeque<CommandResult> pendingResults = new ArrayDeque<>();
   private final List<DeviceEvent> pendingEvents = new ArrayList<>();
@@ -74,7 +75,7 @@ public final class SimulatedUps {
 
   private static final int EXECUTED_KEPT = 256;
 
-  /** A firmware upgrade in progress. */
+  /** A firmware upgrade in progress (started at the LCD: no command id, nothing to report). */
   private static final class Upgrade {
     final String commandId;
     final String target;
@@ -90,16 +91,29 @@ public final class SimulatedUps {
 
   /**
    * Fault injection and environment: shares of commands that fail and of firmware upgrades
-   * interrupted, and whether the mains suffers random brownouts (on in a realistic fleet, off where
-   * a test counts exactly which devices are on battery).
+   * interrupted, whether the mains suffers random brownouts (on in a realistic fleet, off where a
+   * test counts exactly which devices are on battery), and whether a person at the LCD starts the
+   * install of firmware the gateway offers on the display (a device on Basic).
    */
   public record Faults(
-      double commandFailureShare, double upgradeInterruptShare, boolean brownouts) {
+      double commandFailureShare,
+      double upgradeInterruptShare,
+      boolean brownouts,
+      boolean personAtLcd) {
     /** No injected faults; realistic mains. */
     public static final Faults NONE = new Faults(0, 0, true);
 
     /** No injected faults and a perfect mains: only the outages a test causes. */
     public static final Faults QUIET = new Faults(0, 0, false);
+
+    public Faults(double commandFailureShare, double upgradeInterruptShare, boolean brownouts) {
+      this(commandFailureShare, upgradeInterruptShare, brownouts, false);
+    }
+
+    /** The same, with a person at the LCD who installs offered firmware (or not). */
+    public Faults withPersonAtLcd(boolean present) {
+      return new Faults(commandFailureShare, upgradeInterruptShare, brownouts, present);
+    }
   }
 
   public SimulatedUps(String serial, SimulatedModel model, long seed, Faults faults) {
@@ -329,11 +343,38 @@ public final class SimulatedUps {
         upgrade.phaseEnds = now.plusSeconds(2);
         if (fail) upgrade.phase = "failing";
       }
+      case "FIRMWARE_OFFER" -> {
+        // Shown on the display; a person at the LCD may start the install, the gateway sees it in
+        // the version reported after the reboot.
+        offerShown = String.valueOf(c.params().get("version"));
+        pendingResults.add(new CommandResult(c.id(), "SUCCEEDED", null, -1, null, null));
+        if (faults.personAtLcd()) installFromLcd(now);
+      }
       default ->
           pendingResults.add(
               new CommandResult(c.id(), "REJECTED", null, -1, "unknown command", null));
     }
     return true;
+  }
+
+  /** The firmware offer shown on the display, or null. */
+  public String offerShown() {
+    return offerShown;
+  }
+
+  /**
+   * A person at the LCD starts the install of the firmware shown on the display (nothing happens
+   * when none is shown or an upgrade runs).
+   */
+  public void installFromLcd(Instant now) {
+    if (offerShown == null || upgrade != null) return;
+    upgrade = new Upgrade(null, offerShown);
+    upgrade.phaseEnds = now.plusSeconds(2);
+    offerShown = null;
+  }
+
+  private void report(CommandResult r) {
+    if (r.id() != null) pendingResults.add(r);
   }
 
   private void advanceOutlets(Instant now) {
@@ -369,7 +410,7 @@ public final class SimulatedUps {
     if (upgrade == null || now.isBefore(upgrade.phaseEnds)) return false;
     switch (upgrade.phase) {
       case "failing" -> {
-        pendingResults.add(
+        report(
             new CommandResult(
                 upgrade.commandId, "FAILED", "downloading", 40, "checksum mismatch", null));
         pendingEvents.add(
@@ -378,7 +419,7 @@ public final class SimulatedUps {
       }
       case "downloading" -> {
         upgrade.percent = Math.min(100, upgrade.percent + 50);
-        pendingResults.add(
+        report(
             new CommandResult(
                 upgrade.commandId,
                 "IN_PROGRESS",
@@ -390,14 +431,12 @@ public final class SimulatedUps {
         upgrade.phaseEnds = now.plusSeconds(1);
       }
       case "installing" -> {
-        pendingResults.add(
-            new CommandResult(upgrade.commandId, "IN_PROGRESS", "installing", -1, null, null));
+        report(new CommandResult(upgrade.commandId, "IN_PROGRESS", "installing", -1, null, null));
         upgrade.phase = "rebooting";
         upgrade.phaseEnds = now.plusSeconds(1);
       }
       case "rebooting" -> {
-        pendingResults.add(
-            new CommandResult(upgrade.commandId, "IN_PROGRESS", "rebooting", -1, null, null));
+        report(new CommandResult(upgrade.commandId, "IN_PROGRESS", "rebooting", -1, null, null));
         if (random.nextDouble() >= faults.upgradeInterruptShare()) firmware = upgrade.target;
         upgrade = null;
         return true;

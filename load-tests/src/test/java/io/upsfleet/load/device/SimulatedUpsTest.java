@@ -145,6 +145,49 @@ class SimulatedUpsTest {
     assertEquals("UPS 09.8 / ID=18", u.firmware());
   }
 
+  /**
+   * FAQ §7: on Basic "you must start the installation from the LCD screen on the UPS": the offer is
+   * shown; a person at the LCD installs it, the UPS reboots and runs the new version.
+   */
+  @Test
+  void aFirmwareOfferIsShownAndAPersonAtTheLcdInstallsIt() {
+    SimulatedUps u =
+        new SimulatedUps(
+            "SIM0000000002", SMT1500, 7, SimulatedUps.Faults.QUIET.withPersonAtLcd(true));
+    u.receive(
+        new SimulatedUps.Command(
+            "o1", "FIRMWARE_OFFER", Map.of("version", "UPS 09.8 / ID=18"), null),
+        start);
+    List<String> results = new ArrayList<>();
+    boolean rebooted = false;
+    Instant t = start;
+    for (int i = 0; i < 20 && !rebooted; i++) {
+      t = t.plusSeconds(1);
+      var out = u.tick(t, Duration.ofSeconds(1));
+      out.results().forEach(r -> results.add(r.id() + ":" + r.status()));
+      rebooted = out.reboot();
+    }
+    assertTrue(rebooted);
+    assertThat(results)
+        .as("the offer is shown; the LCD install reports nothing")
+        .containsExactly("o1:SUCCEEDED");
+    assertEquals("UPS 09.8 / ID=18", u.firmware());
+  }
+
+  @Test
+  void withNobodyAtTheLcdTheOfferStaysOnTheDisplay() {
+    SimulatedUps u = ups();
+    String before = u.firmware();
+    u.receive(
+        new SimulatedUps.Command(
+            "o2", "FIRMWARE_OFFER", Map.of("version", "UPS 09.8 / ID=18"), null),
+        start);
+    for (int i = 1; i <= 10; i++)
+      assertThat(u.tick(start.plusSeconds(i), Duration.ofSeconds(1)).reboot()).isFalse();
+    assertEquals(before, u.firmware());
+    assertEquals("UPS 09.8 / ID=18", u.offerShown());
+  }
+
   @Test
   void aSelfTestOfAWornBatteryFails() {
     SimulatedUps u = ups();

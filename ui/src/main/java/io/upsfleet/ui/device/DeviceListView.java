@@ -206,7 +206,7 @@ public class DeviceListView extends VerticalLayout implements BeforeEnterObserve
     empty.addClassName("empty-state");
     empty.setVisible(false);
 
-    add(filters, grid, empty);
+    add(filters, new ReportDownloads(user, pages::filter), grid, empty);
     setFlexGrow(1, grid);
   }
 

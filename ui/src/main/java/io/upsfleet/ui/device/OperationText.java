@@ -49,6 +49,7 @@ final class OperationText {
       case "FIRMWARE_UPGRADE" -> "Firmware upgrade";
       case "SET_INPUT_SENSITIVITY" -> "Input sensitivity";
       case "SELF_TEST" -> "Self-test";
+      case "FIRMWARE_OFFER" -> "Firmware offered on the UPS display";
       default -> type;
     };
   }

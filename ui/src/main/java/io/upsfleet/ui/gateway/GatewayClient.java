@@ -31,8 +31,10 @@ import io.upsfleet.api.rest.SiteView;
 import io.upsfleet.api.rest.TelemetryHistoryView;
 import io.upsfleet.api.rest.UpdateUserRequest;
 import io.upsfleet.api.rest.UserView;
+import java.io.InputStream;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The gateway's HTTP API as one signed-in user sees it. Every method is a blocking call that either
@@ -59,6 +61,14 @@ public interface GatewayClient {
 
   /** The newest records of the audit trail (support: all; account admin: their account's). */
   CursorPage<AuditEntryView> audit(int size);
+
+  /**
+   * Streams a report ({@code my-inventory.csv}, {@code my-renewals.xlsx}, …) of an account with the
+   * device list's filters ({@code GET /api/v1/accounts/{id}/reports/{file}}); the caller closes it.
+   */
+  default InputStream report(String accountId, String file, Map<String, String> filters) {
+    throw new UnsupportedOperationException("reports");
+  }
 
   /** A page of the device directory; see {@link DeviceQuery} for what the API can filter on. */
   PageView<DeviceSummary> devices(DeviceQuery query);

@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import io.upsfleet.api.rest.Problem;
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -90,9 +91,36 @@ final class GatewayHttp {
     }
   }
 
+  /** Opens a download; a non-2xx answer is thrown as a {@link GatewayException}. */
+  InputStream stream(String path, String token) {
+    try {
+      HttpResponse<InputStream> r =
+          client.send(
+              HttpRequest.newBuilder(base.resolve(path))
+                  .header("Authorization", "Bearer " + token)
+                  .GET()
+                  .build(),
+              HttpResponse.BodyHandlers.ofInputStream());
+      if (r.statusCode() / 100 == 2) return r.body();
+      try (InputStream in = r.body()) {
+        String body = new String(in.readNBytes(64 * 1024), StandardCharsets.UTF_8);
+        throw failure(r.statusCode(), body);
+      }
+    } catch (IOException e) {
+      throw new GatewayException(
+          "The gateway cannot be reached (" + base + "). Please try again shortly.", e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new GatewayException("The request was interrupted.", e);
+    }
+  }
+
   private static GatewayException failure(HttpResponse<String> r) {
+    return failure(r.statusCode(), r.body());
+  }
+
+  private static GatewayException failure(int status, String body) {
     Problem p = null;
-    String body = r.body();
     if (body != null && body.trim().startsWith("{")) {
       try {
         p = JSON.readValue(body, Problem.class);
@@ -101,7 +129,7 @@ final class GatewayHttp {
         // not a problem document: fall back to a sentence for the status
       }
     }
-    return new GatewayException(r.statusCode(), p, null);
+    return new GatewayException(status, p, null);
   }
 
   static String query(Map<String, String> params) {

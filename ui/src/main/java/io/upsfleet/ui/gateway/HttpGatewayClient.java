@@ -35,6 +35,7 @@ import io.upsfleet.api.rest.SiteView;
 import io.upsfleet.api.rest.TelemetryHistoryView;
 import io.upsfleet.api.rest.UpdateUserRequest;
 import io.upsfleet.api.rest.UserView;
+import java.io.InputStream;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -107,6 +108,17 @@ final class HttpGatewayClient implements GatewayClient {
   @Override
   public CursorPage<AuditEntryView> audit(int size) {
     return get("/api/v1/audit?size=" + size, new TypeReference<>() {});
+  }
+
+  @Override
+  public InputStream report(String accountId, String file, Map<String, String> filters) {
+    return http.stream(
+        "/api/v1/accounts/"
+            + GatewayHttp.encode(accountId)
+            + "/reports/"
+            + GatewayHttp.encode(file)
+            + GatewayHttp.query(filters),
+        token);
   }
 
   @Override

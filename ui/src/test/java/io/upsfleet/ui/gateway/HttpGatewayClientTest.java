@@ -14,6 +14,7 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -90,6 +91,30 @@ class HttpGatewayClientTest {
         .satisfies(d -> assertThat(d.serial()).isEqualTo("AS1036000001"));
     assertThat(requests.get(0))
         .startsWith("GET /api/v1/devices?status=ON_BATTERY&q=AS10&page=2&size=50 auth=Bearer tok");
+  }
+
+  @Test
+  void aReportIsStreamedWithTheTokenAndTheListsFilters() throws Exception {
+    contentType = "text/csv; charset=UTF-8";
+    body = "serial,model\r\nAS1036000001,SMT1500C\r\n";
+    try (var in =
+        gateway.client("tok").report("acc-1", "my-renewals.csv", Map.of("plan", "ADVANCED"))) {
+      assertThat(new String(in.readAllBytes(), StandardCharsets.UTF_8)).isEqualTo(body);
+    }
+    assertThat(requests.get(0))
+        .startsWith(
+            "GET /api/v1/accounts/acc-1/reports/my-renewals.csv?plan=ADVANCED auth=Bearer tok");
+  }
+
+  @Test
+  void aRefusedReportIsTheGatewaysProblem() {
+    status = 404;
+    contentType = "application/problem+json";
+    body = "{\"title\":\"Not Found\",\"status\":404,\"detail\":\"no account x\"}";
+    GatewayClient client = gateway.client("tok");
+    assertThatThrownBy(() -> client.report("x", "my-inventory.xlsx", Map.of()))
+        .isInstanceOf(GatewayException.class)
+        .hasMessageContaining("no account x");
   }
 
   @Test
