@@ -19,7 +19,7 @@ class AccessRulesTest {
   void anUnknownPathIsNoRouteAndAKnownPathWithAnotherMethodIsAWrongMethod() {
     assertThat(AccessRules.lookup("GET", "/nothing")).isInstanceOf(AccessRules.NoSuchRoute.class);
     assertThat(AccessRules.lookup("PUT", "/devices/AS1036123456"))
-        .isEqualTo(new AccessRules.WrongMethod(Set.of("DELETE", "GET")));
+        .isEqualTo(new AccessRules.WrongMethod(Set.of("DELETE", "GET", "PATCH")));
   }
 
   @Test

@@ -1,6 +1,7 @@
 package io.upsfleet.gateway.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -17,6 +18,7 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -58,6 +60,13 @@ class ResellerIT {
         support.registerDevice(GatewayFixture.uniqueSerial(), "SMT1500C", account);
     DeviceRegistration theirs =
         support.registerDevice(GatewayFixture.uniqueSerial(), "SMT750C", other);
+    // Reports read the read model, which the projection fills shortly after the registration.
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(
+            () ->
+                support.devices(Map.of("accountId", account, "q", mine.serial())).items().size()
+                    == 1);
     String admin = "admin-" + GatewayFixture.uniqueSerial().toLowerCase();
     support.createUser(account, admin, "a-long-password-123", "ACCOUNT_ADMIN");
     String adminToken = gw.client(admin, "a-long-password-123").token();
