@@ -37,6 +37,7 @@ public final class EventFeed {
    * @param types only these types (empty: all)
    * @param severities only these severities (empty: all)
    * @param serial only this device, or null
+   * @param site only the devices now in this site (issue 11), or null
    * @param after continue after this position, or null for the newest
    * @param limit at most this many
    */
@@ -47,6 +48,7 @@ public final class EventFeed {
       Set<EventType> types,
       Set<Severity> severities,
       String serial,
+      UUID site,
       Cursor after,
       int limit) {}
 
@@ -78,6 +80,10 @@ public final class EventFeed {
           if (q.serial() != null) {
             sql.append(" AND serial = ?");
             args.add(q.serial());
+          }
+          if (q.site() != null) {
+            sql.append(" AND serial IN (SELECT serial FROM device_sites WHERE site_id = ?)");
+            args.add(q.site());
           }
           if (q.after() != null) {
             sql.append(" AND (occurred_at, serial, seq_nr) < (?, ?, ?)");

@@ -93,7 +93,8 @@ public final class DeviceReports {
             + DeviceDirectory.HEALTH_SQL
             + " AS health, status_flags, firmware, firmware_available, plan, covered_until,"
             + " warranty_ends_at, battery_warranty_ends_at, h.load, h.charge, h.battery_temperature,"
-            + " b.battery_date FROM device_directory"
+            + " b.battery_date, (SELECT s.name FROM device_sites ds JOIN sites s ON s.id = ds.site_id"
+            + " WHERE ds.serial = device_directory.serial) AS site FROM device_directory"
             + latest
             + " LEFT JOIN LATERAL (SELECT battery_date FROM telemetry_history t"
             + " WHERE t.serial = device_directory.serial AND battery_date IS NOT NULL"
@@ -127,7 +128,7 @@ public final class DeviceReports {
     return new ReportRow(
         rs.getString(1),
         model,
-        null, // TODO(#12): the device's site once sites are in the read model (issue 11's merge)
+        rs.getString(16), // the site's name, or null
         rs.getString(4),
         flags(rs.getArray(5)),
         real(rs, 12),

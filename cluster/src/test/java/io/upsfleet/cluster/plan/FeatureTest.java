@@ -22,6 +22,9 @@ class FeatureTest {
         Arguments.of(Feature.NOTIFICATIONS, false, true, true),
         Arguments.of(Feature.REMOTE_SELF_TEST, false, true, true),
         Arguments.of(Feature.REMOTE_FIRMWARE_UPGRADE, false, true, true),
+        // Seed: every registered, connected device receives firmware; on Basic it is installed
+        // from the UPS's LCD (issue 12).
+        Arguments.of(Feature.FIRMWARE_OFFER, true, true, true),
         Arguments.of(Feature.INPUT_SENSITIVITY, false, true, true),
         Arguments.of(Feature.REPORTS, true, true, true),
         Arguments.of(Feature.OUTLET_GROUP_REBOOT, false, false, true));

@@ -57,8 +57,14 @@ final class EventFeedRoutes extends ApiDirectives {
     Set<Severity> severities = names(v, "severity", params.get("severity"), Severity.class);
     String serial = params.get("serial");
     v.require(serial == null || Serials.isValid(serial), "serial", "must match " + Serials.PATTERN);
-    v.require(
-        !params.containsKey("site"), "site", "is not supported yet: devices have no site here");
+    UUID site = null;
+    if (params.containsKey("site")) {
+      try {
+        site = UUID.fromString(params.get("site"));
+      } catch (IllegalArgumentException e) {
+        v.require(false, "site", "must be a site id");
+      }
+    }
     EventFeed.Cursor after = params.containsKey("after") ? cursor(v, params.get("after")) : null;
     boolean csv = Csv.wanted(request, params);
     int size =
@@ -74,6 +80,7 @@ final class EventFeedRoutes extends ApiDirectives {
                 types,
                 severities,
                 serial,
+                site,
                 after,
                 csv ? MAX_CSV_ROWS : size + 1));
     if (csv) {

@@ -165,6 +165,35 @@ class EventFeedIT {
   }
 
   @Test
+  void theSiteFilterKeepsTheEventsOfTheSitesDevices() throws Exception {
+    String site =
+        JSON.readTree(
+                send("POST", "/api/v1/accounts/" + accountA + "/sites", "{\"name\":\"Feed site\"}")
+                    .body())
+            .get("id")
+            .asText();
+    assertThat(
+            send("PATCH", "/api/v1/devices/" + serialA, "{\"siteId\":\"" + site + "\"}")
+                .statusCode())
+        .isEqualTo(200);
+    assertThat(items(support.token(), "?site=" + site))
+        .isNotEmpty()
+        .extracting(n -> n.get("serial").asText())
+        .containsOnly(serialA);
+  }
+
+  private static HttpResponse<String> send(String method, String path, String json)
+      throws Exception {
+    return http.send(
+        HttpRequest.newBuilder(URI.create(gw.httpBase() + path))
+            .header("Authorization", "Bearer " + support.token())
+            .header("Content-Type", "application/json")
+            .method(method, HttpRequest.BodyPublishers.ofString(json))
+            .build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
+
+  @Test
   void theCursorNeitherRepeatsNorSkipsWhileEventsArrive() throws Exception {
     String filter = "?serial=" + serialA;
     int before = items(adminA, filter).size();

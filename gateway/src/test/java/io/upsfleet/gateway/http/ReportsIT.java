@@ -50,6 +50,8 @@ class ReportsIT {
   private static final String NEW_FIRMWARE = "UPS 09.8 / ID=18";
   private static final String FORMULA = "=HYPERLINK(\"https://evil.example\",\"x\")";
   private static final Duration WAIT = Duration.ofSeconds(20);
+  private static final String SITE = "Lyon-2 \"north\", =ops";
+  private static String siteId;
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final HttpClient HTTP = HttpClient.newHttpClient();
 
@@ -79,6 +81,22 @@ class ReportsIT {
     leadAcid = support.registerDevice(GatewayFixture.uniqueSerial(), "SMT1500C", account);
     lithium = support.registerDevice(GatewayFixture.uniqueSerial(), "SMTL1500RM2UC", account);
     support.registerDevice(GatewayFixture.uniqueSerial(), "SMT750C", other);
+    // The lead-acid one is in a site (a name with a quote, a comma and a leading '=').
+    siteId =
+        JSON.readTree(
+                send(
+                        "POST",
+                        "/api/v1/accounts/" + account + "/sites",
+                        JSON.writeValueAsString(Map.of("name", SITE)))
+                    .body())
+            .path("id")
+            .asText();
+    HttpResponse<byte[]> placed =
+        send(
+            "PATCH",
+            "/api/v1/devices/" + leadAcid.serial(),
+            JSON.writeValueAsString(Map.of("siteId", siteId)));
+    assertEquals(200, placed.statusCode(), new String(placed.body(), StandardCharsets.UTF_8));
 
     publish(
         leadAcid,
@@ -177,7 +195,7 @@ class ReportsIT {
             "license_sku");
     JsonNode plan = plan(leadAcid.serial());
     assertEquals("SMT1500C", a.get("model"));
-    assertEquals("", a.get("site"));
+    assertEquals(SITE, a.get("site"));
     assertEquals("STANDARD", a.get("plan"));
     assertEquals(day(plan.path("coveredUntil").asText()), a.get("plan_ends"));
     assertEquals(day(plan.path("warrantyEnds").asText()), a.get("warranty_ends"));
@@ -283,7 +301,7 @@ class ReportsIT {
     Map<String, String> m = new LinkedHashMap<>();
     m.put("serial", serial);
     m.put("model", device.path("model").asText());
-    m.put("site", "");
+    m.put("site", serial.equals(leadAcid.serial()) ? SITE : "");
     m.put("plan", "STANDARD");
     m.put("plan_ends", day(plan.path("coveredUntil").asText()));
     m.put("warranty_ends", day(plan.path("warrantyEnds").asText()));
@@ -324,6 +342,28 @@ class ReportsIT {
 
   private static HttpResponse<byte[]> download(String name, String token) throws Exception {
     return get("/api/v1/accounts/" + account + "/reports/" + name, token);
+  }
+
+  private static HttpResponse<byte[]> send(String method, String path, String json)
+      throws Exception {
+    return HTTP.send(
+        HttpRequest.newBuilder(gw.httpBase().resolve(path))
+            .header("Authorization", "Bearer " + support.token())
+            .header("Content-Type", "application/json")
+            .method(method, HttpRequest.BodyPublishers.ofString(json))
+            .build(),
+        HttpResponse.BodyHandlers.ofByteArray());
+  }
+
+  @Test
+  void theSiteFilterKeepsTheSitesDevicesOnly() throws Exception {
+    Map<String, CSVRecord> rows =
+        csv(
+            get(
+                "/api/v1/accounts/" + account + "/reports/my-renewals.csv?site=" + siteId,
+                customer.token()));
+    assertThat(rows).containsOnlyKeys(leadAcid.serial());
+    assertEquals(SITE, rows.get(leadAcid.serial()).get("site"));
   }
 
   private static HttpResponse<byte[]> get(String path, String token) throws Exception {
