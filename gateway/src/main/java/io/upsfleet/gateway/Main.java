@@ -166,10 +166,13 @@ public final class Main {
               + " PEM certificate chain and private key of this node (see README, 'TLS'; 'upsfleet"
               + " certificates' makes a local authority to try it out)");
     }
-    if (config.getString("upsfleet.cluster.tls.cert").isBlank()) {
+    if (config.getString("upsfleet.cluster.tls.cert").isBlank()
+        && !"true".equals(System.getenv("UPSFLEET_CLUSTER_PLAIN"))) {
       throw new IllegalStateException(
           "nodes talk to each other over mutual TLS: set UPSFLEET_CLUSTER_TLS_CERT,"
-              + " UPSFLEET_CLUSTER_TLS_KEY and UPSFLEET_CLUSTER_TLS_CA (see README, 'TLS')");
+              + " UPSFLEET_CLUSTER_TLS_KEY and UPSFLEET_CLUSTER_TLS_CA (see README, 'TLS'), or"
+              + " UPSFLEET_CLUSTER_PLAIN=true where the network between the nodes is protected"
+              + " otherwise");
     }
     if (System.getenv("UPSFLEET_MQTT_PLAIN") == null) {
       config = config.withValue("upsfleet.tls.plain-mqtt", ConfigValueFactory.fromAnyRef(false));

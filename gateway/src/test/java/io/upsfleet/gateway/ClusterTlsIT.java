@@ -41,11 +41,29 @@ class ClusterTlsIT {
       int[][] ports = FreePorts.freePorts(3, 3);
       String seed = "pekko://" + SYSTEM + "@127.0.0.1:" + ports[0][0];
       NodeProcess first =
-          NodeProcess.start("node-a", work, db, seed, ports[0][0], ports[0][1], ports[0][2]);
+          NodeProcess.start(
+              "node-a",
+              work,
+              work.resolve("cluster-ca"),
+              db,
+              seed,
+              ports[0][0],
+              ports[0][1],
+              ports[0][2],
+              List.of());
       nodes.add(first);
       first.awaitReady(Duration.ofSeconds(120));
       NodeProcess second =
-          NodeProcess.start("node-b", work, db, seed, ports[1][0], ports[1][1], ports[1][2]);
+          NodeProcess.start(
+              "node-b",
+              work,
+              work.resolve("cluster-ca"),
+              db,
+              seed,
+              ports[1][0],
+              ports[1][1],
+              ports[1][2],
+              List.of());
       nodes.add(second);
       second.awaitReady(Duration.ofSeconds(120));
       assertThat(Files.readString(second.log)).contains("Welcome from [pekko://" + SYSTEM + "@");
@@ -87,6 +105,7 @@ class ClusterTlsIT {
     pb.environment().put("UPSFLEET_DB_URL", "jdbc:postgresql://127.0.0.1:1/none");
     pb.environment().remove("UPSFLEET_TLS_CERT");
     pb.environment().remove("UPSFLEET_TLS_KEY");
+    pb.environment().remove("UPSFLEET_CLUSTER_PLAIN");
     pb.redirectErrorStream(true);
     Process p = pb.start();
     String output = new String(p.getInputStream().readAllBytes());

@@ -97,6 +97,7 @@ public final class AuditLog {
           outcome,
           details);
     }
+    Instant at = clock.instant(); // when it happened, not when the pool gets to it
     CompletionStage<Void> written =
         jdbc.run(
             c -> {
@@ -105,7 +106,7 @@ public final class AuditLog {
                       "INSERT INTO audit_log (at, actor, account_id, action, target, outcome, details, actor_role, source)"
                           + " VALUES (?, ?, coalesce(?, (SELECT account_id FROM device_credentials WHERE serial = ?)),"
                           + " ?, ?, ?, ?, ?, ?)")) {
-                ps.setTimestamp(1, Timestamp.from(clock.instant()));
+                ps.setTimestamp(1, Timestamp.from(at));
                 ps.setString(2, truncate(actor));
                 ps.setObject(3, accountId);
                 ps.setString(4, r.serial());

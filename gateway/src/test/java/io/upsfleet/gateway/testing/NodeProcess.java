@@ -82,22 +82,14 @@ public final class NodeProcess {
       int mqttPort,
       List<String> jvmOptions)
       throws IOException {
-    return start(
-        name,
-        work,
-        work.resolve("cluster-ca"),
-        db,
-        seeds,
-        clusterPort,
-        httpPort,
-        mqttPort,
-        jvmOptions);
+    return start(name, work, null, db, seeds, clusterPort, httpPort, mqttPort, jvmOptions);
   }
 
   /**
    * As {@link #start(String, Path, DatabaseSettings, String, int, int, int, List)}, the node's
-   * cluster certificate issued by the authority in {@code clusterCa} (made there if absent; the
-   * other overloads use {@code work/cluster-ca}, shared by the nodes of a test).
+   * cluster certificate issued by the authority in {@code clusterCa} (made there if absent), for
+   * mutual TLS between the nodes; null: plain TCP ({@code UPSFLEET_CLUSTER_PLAIN}), which the other
+   * overloads use (the multi-node tests that are not about TLS).
    */
   public static NodeProcess start(
       String name,
@@ -151,13 +143,17 @@ public final class NodeProcess {
     env.put("UPSFLEET_MQTT_TLS_PORT", "0");
     env.put("UPSFLEET_HTTPS_PORT", "0");
     env.put("UPSFLEET_MQTT_PLAIN", "true");
-    LocalCa cluster = LocalCa.openOrCreate(clusterCa);
-    Path clusterCert = data.resolve("cluster.pem");
-    Path clusterKey = data.resolve("cluster-key.pem");
-    cluster.issueClusterNode(name, clusterCert, clusterKey);
-    env.put("UPSFLEET_CLUSTER_TLS_CERT", clusterCert.toString());
-    env.put("UPSFLEET_CLUSTER_TLS_KEY", clusterKey.toString());
-    env.put("UPSFLEET_CLUSTER_TLS_CA", cluster.caFile().toString());
+    if (clusterCa == null) {
+      env.put("UPSFLEET_CLUSTER_PLAIN", "true");
+    } else {
+      LocalCa cluster = LocalCa.openOrCreate(clusterCa);
+      Path clusterCert = data.resolve("cluster.pem");
+      Path clusterKey = data.resolve("cluster-key.pem");
+      cluster.issueClusterNode(name, clusterCert, clusterKey);
+      env.put("UPSFLEET_CLUSTER_TLS_CERT", clusterCert.toString());
+      env.put("UPSFLEET_CLUSTER_TLS_KEY", clusterKey.toString());
+      env.put("UPSFLEET_CLUSTER_TLS_CA", cluster.caFile().toString());
+    }
     pb.redirectErrorStream(true).redirectOutput(log.toFile());
     return new NodeProcess(name, httpPort, mqttPort, log, pb.start());
   }
