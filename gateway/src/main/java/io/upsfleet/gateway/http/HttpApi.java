@@ -19,6 +19,7 @@ import org.apache.pekko.http.javadsl.model.HttpResponse;
 import org.apache.pekko.http.javadsl.model.headers.RawHeader;
 import org.apache.pekko.http.javadsl.server.AllDirectives;
 import org.apache.pekko.http.javadsl.server.Route;
+import org.apache.pekko.http.javadsl.settings.ServerSettings;
 import org.apache.pekko.japi.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -70,9 +71,11 @@ public final class HttpApi extends AllDirectives implements AutoCloseable {
       ServerBinding b =
           Http.get(system)
               .newServerAt(settings.host(), settings.port())
+              .withSettings(serverSettings(system))
               .bind(
-                  (Function<HttpRequest, CompletionStage<HttpResponse>>)
-                      request -> handler.get().apply(request))
+                  RequestIds.tagging(
+                      (Function<HttpRequest, CompletionStage<HttpResponse>>)
+                          request -> handler.get().apply(request)))
               .toCompletableFuture()
               .get(15, TimeUnit.SECONDS);
       log.info("HTTP API listening on {}", b.localAddress());
@@ -92,6 +95,14 @@ public final class HttpApi extends AllDirectives implements AutoCloseable {
     }
   }
 
+  /**
+   * Pekko's server settings with malformed requests answered as problems ({@link ParsingProblems}).
+   */
+  private static ServerSettings serverSettings(ActorSystem<?> system) {
+    return ServerSettings.create(system.classicSystem())
+        .withParsingErrorHandler(ParsingProblems.class.getName());
+  }
+
   private static ServerBinding bindHttps(
       String host,
       ServerTls tls,
@@ -104,9 +115,12 @@ public final class HttpApi extends AllDirectives implements AutoCloseable {
           Http.get(system)
               .newServerAt(host, port)
               .enableHttps(tls.httpsContext())
+              .withSettings(serverSettings(system))
               .bind(
-                  (Function<HttpRequest, CompletionStage<HttpResponse>>)
-                      request -> handler.get().apply(request).thenApply(r -> r.addHeader(HSTS)))
+                  RequestIds.tagging(
+                      (Function<HttpRequest, CompletionStage<HttpResponse>>)
+                          request ->
+                              handler.get().apply(request).thenApply(r -> r.addHeader(HSTS))))
               .toCompletableFuture()
               .get(15, TimeUnit.SECONDS);
       log.info("HTTPS API listening on {}", b.localAddress());

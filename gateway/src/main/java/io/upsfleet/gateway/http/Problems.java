@@ -39,6 +39,11 @@ final class Problems {
   private Problems() {}
 
   static HttpResponse response(Throwable t) {
+    return response(t, "-");
+  }
+
+  /** {@link #response(Throwable)}, logging with the request's id ({@link RequestIds}). */
+  static HttpResponse response(Throwable t, String requestId) {
     Throwable e = unwrap(t);
     if (e instanceof ApiException a) return of(a);
     if (e instanceof AccountException a) {
@@ -61,10 +66,12 @@ final class Problems {
         || e instanceof RejectedExecutionException
         || e instanceof SQLException
         || e.getClass().getName().contains("AskTimeoutException")) {
-      log.warn("request failed for want of a dependency: {}", e.toString());
+      log.atWarn()
+          .addKeyValue("requestId", requestId)
+          .log("request failed for want of a dependency: {}", e.toString());
       return of(ApiException.unavailable("the service is temporarily unavailable, retry shortly"));
     }
-    log.error("unexpected error", e);
+    log.atError().addKeyValue("requestId", requestId).setCause(e).log("unexpected error");
     return problem(500, "Internal Server Error", "an unexpected error occurred", null, List.of());
   }
 
@@ -99,7 +106,12 @@ final class Problems {
   }
 
   static ExceptionHandler exceptionHandler() {
-    return ExceptionHandler.newBuilder().matchAny(t -> Directives.complete(response(t))).build();
+    return ExceptionHandler.newBuilder()
+        .matchAny(
+            t ->
+                Directives.extractRequest(
+                    request -> Directives.complete(response(t, RequestIds.of(request)))))
+        .build();
   }
 
   /** Pekko's own rejections (404, 405, 413, malformed query…) re-rendered as problems. */
