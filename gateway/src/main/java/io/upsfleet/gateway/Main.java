@@ -17,6 +17,7 @@ import java.time.Clock;
 import java.util.Base64;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -73,6 +74,23 @@ public final class Main {
       embedded = EmbeddedDatabase.start(config);
       db = embedded.settings();
     }
+    // One hook stops everything in order: the node (listeners, then entities and projections, then
+    // its pools), then the embedded database. The database has no hook of its own, which would run
+    // at the same time and cut the node's last writes.
+    EmbeddedDatabase toClose = embedded;
+    AtomicReference<GatewayNode> running = new AtomicReference<>();
+    CountDownLatch stopped = new CountDownLatch(1);
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  log.info("stopping");
+                  GatewayNode started = running.get();
+                  if (started != null) started.close();
+                  if (toClose != null) toClose.close();
+                  stopped.countDown();
+                },
+                "upsfleet-shutdown"));
     String password = config.getString("upsfleet.gateway.bootstrap.password");
     if (password.isEmpty() && demo)
       password = demoPassword(Path.of(config.getString("upsfleet.data-dir")));
@@ -83,18 +101,7 @@ public final class Main {
       if (embedded != null) embedded.close();
       throw e;
     }
-    EmbeddedDatabase toClose = embedded;
-    CountDownLatch stopped = new CountDownLatch(1);
-    Runtime.getRuntime()
-        .addShutdownHook(
-            new Thread(
-                () -> {
-                  log.info("stopping");
-                  node.close();
-                  if (toClose != null) toClose.close();
-                  stopped.countDown();
-                },
-                "upsfleet-shutdown"));
+    running.set(node);
     String user = config.getString("upsfleet.gateway.bootstrap.user");
     System.out.printf("%n  upsfleet %s is running%n", demo ? "demo" : "node");
     System.out.printf(

@@ -234,6 +234,9 @@ public final class EmbeddedDatabase implements AutoCloseable {
         .setPgBinaryResolver(PgBinaries.resolver())
         .setDataDirectory(directory.path())
         .setCleanDataDirectory(false)
+        // Stopped by its owner after the node (Main's shutdown hook), not by a hook of its own that
+        // would run at the same time as the node's shutdown and cut its last writes.
+        .setRegisterShutdownHook(false)
         .setPort(port)
         .setPGStartupWait(STARTUP_WAIT)
         .setOutputRedirector(log)
