@@ -3,6 +3,16 @@ package io.upsfleet.cluster.notify;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.networknt.schema.Error;
+import com.networknt.schema.InputFormat;
+import com.networknt.schema.Schema;
+import com.networknt.schema.SchemaRegistry;
+import com.networknt.schema.SpecificationVersion;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;
 import java.util.Set;
@@ -24,6 +34,70 @@ class ChannelPayloadsTest {
           "Lyon <2>",
           "SELF_TEST_FAILED",
           Instant.parse("2026-12-06T14:02:00Z"));
+
+  /**
+   * Adaptive Cards 1.4 in the Workflows envelope, strict (test resource {@code
+   * notify/teams-adaptive-card-1.4.schema.json}: unknown element types, properties and enum values
+   * fail).
+   */
+  private static final Schema TEAMS_CARD = teamsSchema();
+
+  private static Schema teamsSchema() {
+    try (InputStream in =
+        ChannelPayloadsTest.class.getResourceAsStream(
+            "/notify/teams-adaptive-card-1.4.schema.json")) {
+      return SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_2020_12)
+          .getSchema(new String(in.readAllBytes(), StandardCharsets.UTF_8), InputFormat.JSON);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static List<Error> teamsErrors(String json) {
+    return TEAMS_CARD.validate(json, InputFormat.JSON);
+  }
+
+  @Test
+  void teamsCardsValidateAgainstTheAdaptiveCardSchema() {
+    Message noSite =
+        new Message(
+            "EVENT",
+            "UPS AS1036123457: on battery",
+            "CRITICAL",
+            List.of(),
+            "AS1036123457",
+            null,
+            "ON_BATTERY",
+            Instant.parse("2026-12-06T14:02:00Z"));
+    Message incident =
+        new Message(
+            "INCIDENT",
+            "Site Lyon-2: 12 of 14 UPSs on battery",
+            "CRITICAL",
+            List.of("since 14:02", EVIL),
+            null,
+            "Lyon-2",
+            "SITE_OUTAGE",
+            Instant.parse("2026-12-06T14:02:00Z"));
+    for (List<Message> batch :
+        List.of(List.of(M), List.of(noSite), List.of(incident), List.of(M, noSite, incident)))
+      assertThat(teamsErrors(ChannelPayloads.teams(batch))).as(batch.toString()).isEmpty();
+  }
+
+  @Test
+  void theTeamsSchemaRefusesWhatTeamsWouldNotRender() throws Exception {
+    JsonNode good = ChannelPayloads.JSON.readTree(ChannelPayloads.teams(List.of(M)));
+    ObjectNode badWeight = good.deepCopy();
+    ((ObjectNode) badWeight.at("/attachments/0/content/body/0")).put("weight", "Bold");
+    ObjectNode unknownElement = good.deepCopy();
+    ((ObjectNode) unknownElement.at("/attachments/0/content/body/0")).put("type", "RichTextBlock");
+    ObjectNode oldConnector = good.deepCopy();
+    oldConnector.put("@type", "MessageCard");
+    ObjectNode noText = good.deepCopy();
+    ((ObjectNode) noText.at("/attachments/0/content/body/0")).remove("text");
+    for (ObjectNode bad : List.of(badWeight, unknownElement, oldConnector, noText))
+      assertThat(teamsErrors(bad.toString())).as(bad.toString()).isNotEmpty();
+  }
 
   @Test
   void teamsGetsAnAdaptiveCardInTheWorkflowsAttachmentsEnvelope() throws Exception {
