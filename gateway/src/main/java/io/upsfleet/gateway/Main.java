@@ -64,6 +64,7 @@ public final class Main {
             ConfigFactory.parseResourcesAnySyntax("application")
                 .withFallback(ConfigFactory.parseResources("upsfleet-node.conf")));
     config = demo ? withDemoCertificates(config) : productionTls(config);
+    config = nutDefaults(config, demo);
     DatabaseSettings db = DatabaseSettings.fromConfig(config);
     EmbeddedDatabase embedded = null;
     if (db.embedded()) {
@@ -102,6 +103,10 @@ public final class Main {
         node.httpPort());
     if (node.mqttPort() > 0)
       System.out.printf("  MQTT       tcp://127.0.0.1:%d%n", node.mqttPort());
+    if (node.nutPort() > 0)
+      System.out.printf(
+          "  NUT        upsc SERIAL@127.0.0.1:%d   (upsd protocol; README, 'NUT')%n",
+          node.nutPort());
     if (node.mqttTlsPort() > 0) {
       System.out.printf("  MQTT/TLS   mqtts://127.0.0.1:%d%n", node.mqttTlsPort());
       System.out.printf("  HTTPS API  https://127.0.0.1:%d/api/v1%n", node.httpsPort());
@@ -177,6 +182,21 @@ public final class Main {
     if (System.getenv("UPSFLEET_MQTT_PLAIN") == null) {
       config = config.withValue("upsfleet.tls.plain-mqtt", ConfigValueFactory.fromAnyRef(false));
     }
+    return config;
+  }
+
+  /**
+   * The NUT facade is off in {@code node} unless {@code UPSFLEET_NUT_PORT} is set; the demo serves
+   * it and lets local clients without credentials ({@code upsc} cannot sign in) read every UPS,
+   * unless {@code UPSFLEET_NUT_ANONYMOUS_READ_FROM} says otherwise.
+   */
+  private static Config nutDefaults(Config config, boolean demo) {
+    if (!demo && System.getenv("UPSFLEET_NUT_PORT") == null)
+      return config.withValue("upsfleet.gateway.nut.port", ConfigValueFactory.fromAnyRef(0));
+    if (demo && System.getenv("UPSFLEET_NUT_ANONYMOUS_READ_FROM") == null)
+      return config.withValue(
+          "upsfleet.gateway.nut.anonymous-read-from",
+          ConfigValueFactory.fromAnyRef("127.0.0.1,::1"));
     return config;
   }
 
