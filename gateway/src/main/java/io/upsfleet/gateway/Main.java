@@ -4,6 +4,7 @@ import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigValueFactory;
 import io.upsfleet.cluster.UpsfleetCluster;
+import io.upsfleet.gateway.agent.Agent;
 import io.upsfleet.gateway.tls.LocalCa;
 import io.upsfleet.persistence.DatabaseSettings;
 import io.upsfleet.persistence.EmbeddedDatabase;
@@ -14,6 +15,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.time.Clock;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
@@ -41,13 +43,18 @@ public final class Main {
       certificates(Path.of(args[1]), List.of(args).subList(2, args.length));
       return;
     }
+    if (mode.equals("agent")) {
+      Agent.main(Arrays.copyOfRange(args, 1, args.length));
+      return;
+    }
     if (!mode.equals("demo") && !mode.equals("node")) {
       System.err.println(
-          "usage: upsfleet demo | node | certificates DIR NODE-NAME...\n"
+          "usage: upsfleet demo | node | certificates DIR NODE-NAME... | agent OPTIONS\n"
               + "  demo          embedded PostgreSQL under UPSFLEET_DATA_DIR (default ./data), one node, a printed login\n"
               + "  node          a node against UPSFLEET_DB_URL / UPSFLEET_DB_USER / UPSFLEET_DB_PASSWORD\n"
               + "  certificates  a local certificate authority in DIR (made if absent), a server certificate and\n"
-              + "                one cluster certificate per node name, for trying TLS and a cluster out");
+              + "                one cluster certificate per node name, for trying TLS and a cluster out\n"
+              + "  agent         brings a UPS behind a local NUT upsd into upsfleet (options: agent --help)");
       System.exit(2);
     }
     try {

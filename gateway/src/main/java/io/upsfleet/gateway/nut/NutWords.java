@@ -10,7 +10,7 @@ import java.util.Optional;
  * {@code #} starts a comment. Values sent back are quoted with {@code "}, {@code \} and {@code #}
  * escaped, as upsd does.
  */
-final class NutWords {
+public final class NutWords {
   /** Words a command line may have at most. */
   static final int MAX_WORDS = 16;
 
@@ -20,7 +20,7 @@ final class NutWords {
    * The words of {@code line}; empty when it cannot be parsed (an unterminated quote, a trailing
    * backslash, a {@code #} inside quotes, or more than {@link #MAX_WORDS} words).
    */
-  static Optional<List<String>> parse(String line) {
+  public static Optional<List<String>> parse(String line) {
     List<String> words = new ArrayList<>();
     StringBuilder word = null;
     boolean quoted = false;
@@ -63,7 +63,7 @@ final class NutWords {
   }
 
   /** {@code value} in double quotes, with {@code "}, {@code \} and {@code #} escaped. */
-  static String quote(String value) {
+  public static String quote(String value) {
     StringBuilder b = new StringBuilder(value.length() + 2).append('"');
     for (int i = 0; i < value.length(); i++) {
       char c = value.charAt(i);

@@ -79,13 +79,14 @@ class NutFacadeIT {
   void upscListsTheUpssReadsAllVariablesAndReadsOne() {
     Tenant t = tenant("Upsc");
     PublishingUps ups = online(t, "OL CHRG");
-    String upsc = NutTools.tool("upsc").toString();
+    String upsc = NutTestTools.tool("upsc").toString();
 
     await()
         .atMost(WAIT)
-        .until(() -> NutTools.run(upsc, "-l", "127.0.0.1:" + port).output().contains(ups.serial));
+        .until(
+            () -> NutTestTools.run(upsc, "-l", "127.0.0.1:" + port).output().contains(ups.serial));
 
-    NutTools.Run all = NutTools.run(upsc, ups.serial + "@127.0.0.1:" + port);
+    NutTestTools.Run all = NutTestTools.run(upsc, ups.serial + "@127.0.0.1:" + port);
     assertThat(all.status()).as(all.output()).isZero();
     assertThat(all.output())
         .contains("ups.status: OL CHRG")
@@ -95,15 +96,16 @@ class NutFacadeIT {
         .contains("device.model: " + MODEL)
         .contains("ups.firmware: UPS 09.2 \"#1\\ / ID=18");
 
-    NutTools.Run one = NutTools.run(upsc, ups.serial + "@127.0.0.1:" + port, "ups.load");
+    NutTestTools.Run one = NutTestTools.run(upsc, ups.serial + "@127.0.0.1:" + port, "ups.load");
     assertThat(one.status()).isZero();
     assertThat(one.output().lines()).as("stderr may add a line about SSL").contains("23");
 
-    NutTools.Run missing = NutTools.run(upsc, ups.serial + "@127.0.0.1:" + port, "ups.nothing");
+    NutTestTools.Run missing =
+        NutTestTools.run(upsc, ups.serial + "@127.0.0.1:" + port, "ups.nothing");
     assertThat(missing.status()).isNotZero();
     assertThat(missing.output()).contains("Variable not supported by UPS");
 
-    NutTools.Run unknown = NutTools.run(upsc, "NOSUCHUPS1@127.0.0.1:" + port);
+    NutTestTools.Run unknown = NutTestTools.run(upsc, "NOSUCHUPS1@127.0.0.1:" + port);
     assertThat(unknown.status()).isNotZero();
     assertThat(unknown.output()).contains("Unknown UPS");
   }
@@ -115,45 +117,45 @@ class NutFacadeIT {
       throws Exception {
     Tenant t = tenant("Upscmd");
     PublishingUps ups = online(t, "OL");
-    String upscmd = NutTools.tool("upscmd").toString();
+    String upscmd = NutTestTools.tool("upscmd").toString();
     String target = ups.serial + "@127.0.0.1:" + port;
 
-    NutTools.Run listed = NutTools.run(upscmd, "-l", target);
+    NutTestTools.Run listed = NutTestTools.run(upscmd, "-l", target);
     assertThat(listed.output())
         .contains("test.battery.start.quick")
         .contains("test.battery.start.deep")
         .contains("outlet.1.load.cycle")
         .contains("load.cycle");
 
-    NutTools.Run selfTest =
-        NutTools.run(upscmd, "-u", t.user, "-p", PASSWORD, target, "test.battery.start.quick");
+    NutTestTools.Run selfTest =
+        NutTestTools.run(upscmd, "-u", t.user, "-p", PASSWORD, target, "test.battery.start.quick");
     assertThat(selfTest.status()).as(selfTest.output()).isZero();
     JsonNode cmd = ups.nextCommand(20);
     assertThat(cmd).as("the self-test reached the UPS").isNotNull();
     assertThat(cmd.path("type").asText()).isEqualTo("SELF_TEST");
 
-    NutTools.Run refused =
-        NutTools.run(upscmd, "-u", t.user, "-p", PASSWORD, target, "outlet.1.load.cycle");
+    NutTestTools.Run refused =
+        NutTestTools.run(upscmd, "-u", t.user, "-p", PASSWORD, target, "outlet.1.load.cycle");
     assertThat(refused.status()).as(refused.output()).isNotZero();
     assertThat(refused.output()).contains("ACCESS-DENIED");
     assertThat(ups.nextCommand(1)).as("nothing reached the UPS").isNull();
 
-    NutTools.Run unsupported =
-        NutTools.run(upscmd, "-u", t.user, "-p", PASSWORD, target, "beeper.enable");
+    NutTestTools.Run unsupported =
+        NutTestTools.run(upscmd, "-u", t.user, "-p", PASSWORD, target, "beeper.enable");
     assertThat(unsupported.status()).isNotZero();
     assertThat(unsupported.output()).contains("CMD-NOT-SUPPORTED");
 
     makeAdvanced(t.account, ups.serial);
-    NutTools.Run reboot =
-        NutTools.run(upscmd, "-u", t.user, "-p", PASSWORD, target, "outlet.1.load.cycle");
+    NutTestTools.Run reboot =
+        NutTestTools.run(upscmd, "-u", t.user, "-p", PASSWORD, target, "outlet.1.load.cycle");
     assertThat(reboot.status()).as(reboot.output()).isZero();
     JsonNode r = ups.nextCommand(20);
     assertThat(r).as("the outlet reboot reached the UPS").isNotNull();
     assertThat(r.path("type").asText()).isEqualTo("OUTLET_GROUP_REBOOT");
     assertThat(r.path("params").path("group").asInt()).isEqualTo(1);
 
-    NutTools.Run wrong =
-        NutTools.run(upscmd, "-u", t.user, "-p", "wrong-password", target, "load.cycle");
+    NutTestTools.Run wrong =
+        NutTestTools.run(upscmd, "-u", t.user, "-p", "wrong-password", target, "load.cycle");
     assertThat(wrong.status()).isNotZero();
     assertThat(wrong.output()).contains("ACCESS-DENIED");
 
@@ -228,12 +230,12 @@ class NutFacadeIT {
             "NUT_STATEPATH", dir.toString(),
             "NUT_ALTPIDPATH", dir.toString());
     ProcessBuilder pb =
-        new ProcessBuilder(NutTools.tool("upsmon").toString(), "-D", "-p")
+        new ProcessBuilder(NutTestTools.tool("upsmon").toString(), "-D", "-p")
             .redirectErrorStream(true)
             .redirectOutput(dir.resolve("upsmon.log").toFile());
     pb.environment().putAll(env);
     Process upsmon = pb.start();
-    closing.add(() -> NutTools.stop(upsmon));
+    closing.add(() -> NutTestTools.stop(upsmon));
     try {
       await()
           .atMost(WAIT)

@@ -18,11 +18,11 @@ import java.util.concurrent.TimeUnit;
  * drivers in {@code /lib/nut} ({@code /usr/sbin/upsd} and {@code upsmon} are wrappers that start
  * nothing without {@code /etc/nut/nut.conf}).
  */
-final class NutTools {
-  private NutTools() {}
+public final class NutTestTools {
+  private NutTestTools() {}
 
   /** The path of NUT program {@code name}; the test is skipped when NUT is not installed. */
-  static Path tool(String name) {
+  public static Path tool(String name) {
     for (String dir :
         List.of("/usr/bin", "/bin", "/lib/nut", "/usr/lib/nut", "/usr/sbin", "/sbin")) {
       Path p = Path.of(dir, name);
@@ -38,10 +38,10 @@ final class NutTools {
   }
 
   /** What a finished program printed (stdout and stderr together) and its exit status. */
-  record Run(int status, String output) {}
+  public record Run(int status, String output) {}
 
   /** Runs a NUT client to its end (at most 30 s). */
-  static Run run(Map<String, String> env, String... command) {
+  public static Run run(Map<String, String> env, String... command) {
     List<String> cmd = new ArrayList<>(List.of(command));
     ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
     pb.environment().putAll(env);
@@ -62,12 +62,12 @@ final class NutTools {
     }
   }
 
-  static Run run(String... command) {
+  public static Run run(String... command) {
     return run(Map.of(), command);
   }
 
   /** Stops a daemon started by a test and every process it forked. */
-  static void stop(Process p) {
+  public static void stop(Process p) {
     if (p == null) return;
     p.descendants().forEach(ProcessHandle::destroy);
     p.destroy();
