@@ -10,6 +10,7 @@ import io.upsfleet.api.rest.DeviceRegistration;
 import io.upsfleet.api.rest.DeviceView;
 import io.upsfleet.gateway.nut.NutTestTools;
 import io.upsfleet.gateway.testing.GatewayFixture;
+import io.upsfleet.persistence.testing.TcpProxy;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -126,6 +127,65 @@ class AgentIT {
       Agent running = agent;
       long before = running.published();
       await().atMost(WAIT).until(() -> running.published() > before + 2);
+    } catch (AssertionError | RuntimeException e) {
+      throw new AssertionError(e.getMessage() + "\n" + upsd.logs(), e);
+    } finally {
+      if (agent != null) agent.close();
+      upsd.close();
+    }
+  }
+
+  @Test
+  void samplesTakenWhileTheGatewayIsUnreachableArriveAfterwards(@TempDir Path dir)
+      throws Exception {
+    Upsd upsd = Upsd.start(dir);
+    Agent agent = null;
+    try (TcpProxy proxy = TcpProxy.start("127.0.0.1", gw.mqttPort())) {
+      String account = support.createAccount("Buffer " + GatewayFixture.uniqueSerial()).id();
+      DeviceRegistration reg =
+          support.registerDevice(GatewayFixture.uniqueSerial(), "SMT1500C", account);
+      String serial = reg.serial();
+      Agent running =
+          new Agent(
+                  AgentSettings.parse(
+                      new String[] {
+                        "--upsd",
+                        "127.0.0.1:" + upsd.port,
+                        "--ups",
+                        "dummy",
+                        "--mqtt",
+                        "127.0.0.1:" + proxy.port(),
+                        "--serial",
+                        serial,
+                        "--poll",
+                        "1"
+                      },
+                      Map.of("UPSFLEET_AGENT_SECRET", reg.secret())))
+              .start();
+      agent = running;
+      await()
+          .atMost(WAIT)
+          .until(
+              () -> {
+                DeviceView d = support.device(serial);
+                return d.connection().online() && d.telemetry() != null;
+              });
+
+      proxy.cut();
+      await().atMost(WAIT).until(() -> running.buffered() >= 3);
+      long seqBefore = support.device(serial).telemetry().seq();
+      int buffered = running.buffered();
+      proxy.heal();
+
+      await().atMost(WAIT).until(() -> running.buffered() == 0);
+      assertThat(running.dropped()).isZero();
+      await()
+          .atMost(WAIT)
+          .untilAsserted(
+              () ->
+                  assertThat(support.device(serial).telemetry().seq())
+                      .as("the samples buffered during the cut were delivered")
+                      .isGreaterThanOrEqualTo(seqBefore + buffered));
     } catch (AssertionError | RuntimeException e) {
       throw new AssertionError(e.getMessage() + "\n" + upsd.logs(), e);
     } finally {
