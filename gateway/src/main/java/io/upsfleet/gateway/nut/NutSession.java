@@ -400,59 +400,17 @@ final class NutSession extends ChannelInboundHandlerAdapter {
     String what = w.get(1).toUpperCase(Locale.ROOT);
     switch (what) {
       case "VAR":
-        if (w.size() != 4) return error("INVALID-ARGUMENT");
-        return withUps(
-            w.get(2),
-            Needs.FRESH,
-            seen -> {
-              String value = NutVariables.of(seen.snapshot()).get(w.get(3));
-              return value == null
-                  ? error("VAR-NOT-SUPPORTED")
-                  : now("VAR " + w.get(2) + " " + w.get(3) + " " + NutWords.quote(value));
-            });
+        return variable(
+            w, (name, value) -> "VAR " + w.get(2) + " " + name + " " + NutWords.quote(value));
       case "TYPE":
-        if (w.size() != 4) return error("INVALID-ARGUMENT");
-        return withUps(
-            w.get(2),
-            Needs.FRESH,
-            seen -> {
-              String value = NutVariables.of(seen.snapshot()).get(w.get(3));
-              return value == null
-                  ? error("VAR-NOT-SUPPORTED")
-                  : now(
-                      "TYPE "
-                          + w.get(2)
-                          + " "
-                          + w.get(3)
-                          + " "
-                          + NutVariables.type(w.get(3), value));
-            });
+        return variable(
+            w,
+            (name, value) ->
+                "TYPE " + w.get(2) + " " + name + " " + NutVariables.type(name, value));
       case "DESC":
-        if (w.size() != 4) return error("INVALID-ARGUMENT");
-        return withUps(
-            w.get(2),
-            Needs.VISIBLE,
-            seen ->
-                now(
-                    "DESC "
-                        + w.get(2)
-                        + " "
-                        + w.get(3)
-                        + " "
-                        + NutWords.quote(NutVariables.description(w.get(3)))));
+        return described(w, "DESC", NutVariables::description);
       case "CMDDESC":
-        if (w.size() != 4) return error("INVALID-ARGUMENT");
-        return withUps(
-            w.get(2),
-            Needs.VISIBLE,
-            seen ->
-                now(
-                    "CMDDESC "
-                        + w.get(2)
-                        + " "
-                        + w.get(3)
-                        + " "
-                        + NutWords.quote(NutVariables.commandDescription(w.get(3)))));
+        return described(w, "CMDDESC", NutVariables::commandDescription);
       case "UPSDESC":
         if (w.size() != 3) return error("INVALID-ARGUMENT");
         return withUps(
@@ -468,6 +426,36 @@ final class NutSession extends ChannelInboundHandlerAdapter {
       default:
         return error("INVALID-ARGUMENT");
     }
+  }
+
+  /** {@code GET VAR|TYPE ups name}: {@code row} of the variable's name and value. */
+  private CompletionStage<Reply> variable(List<String> w, BiFunction<String, String, String> row) {
+    if (w.size() != 4) return error("INVALID-ARGUMENT");
+    return withUps(
+        w.get(2),
+        Needs.FRESH,
+        seen -> {
+          String value = NutVariables.of(seen.snapshot()).get(w.get(3));
+          return value == null ? error("VAR-NOT-SUPPORTED") : now(row.apply(w.get(3), value));
+        });
+  }
+
+  /** {@code GET DESC|CMDDESC ups name}: {@code DESC ups name "text"}. */
+  private CompletionStage<Reply> described(
+      List<String> w, String kind, Function<String, String> text) {
+    if (w.size() != 4) return error("INVALID-ARGUMENT");
+    return withUps(
+        w.get(2),
+        Needs.VISIBLE,
+        seen ->
+            now(
+                kind
+                    + " "
+                    + w.get(2)
+                    + " "
+                    + w.get(3)
+                    + " "
+                    + NutWords.quote(text.apply(w.get(3)))));
   }
 
   private static String describe(DeviceSnapshot s) {

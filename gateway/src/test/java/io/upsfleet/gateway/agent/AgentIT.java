@@ -20,7 +20,6 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -105,7 +104,7 @@ class AgentIT {
                       .contains("ON_BATTERY", "LOW_BATTERY", "POWER_RESTORED"));
 
       // An outlet reboot from upsfleet reaches dummy-ups as an INSTCMD.
-      makeAdvanced(account, serial);
+      NutTestTools.makeAdvanced(support, account, serial);
       String main = requestReboot(serial, 0);
       await().atMost(WAIT).until(() -> Files.readString(upsd.driverLog).contains("load.off"));
       await()
@@ -225,21 +224,6 @@ class AgentIT {
                     .build(),
                 HttpResponse.BodyHandlers.ofString());
     return JSON.readTree(r.body());
-  }
-
-  private static void makeAdvanced(String account, String serial) {
-    String code =
-        support
-            .createOrder(
-                "PO-" + GatewayFixture.uniqueSerial(),
-                "SMARTCONNECT-ADVANCED-1Y",
-                1,
-                "ONLINE",
-                "i@example.com")
-            .code();
-    support.redeem(code, account);
-    support.assign(code, List.of(serial), null, false, account);
-    await().atMost(WAIT).until(() -> "ADVANCED".equals(support.device(serial).plan().plan()));
   }
 
   /** upsd and dummy-ups in a temp dir (both in the foreground, as root: see STACK.md). */

@@ -145,7 +145,7 @@ class NutFacadeIT {
     assertThat(unsupported.status()).isNotZero();
     assertThat(unsupported.output()).contains("CMD-NOT-SUPPORTED");
 
-    makeAdvanced(t.account, ups.serial);
+    NutTestTools.makeAdvanced(support, t.account, ups.serial);
     NutTestTools.Run reboot =
         NutTestTools.run(upscmd, "-u", t.user, "-p", PASSWORD, target, "outlet.1.load.cycle");
     assertThat(reboot.status()).as(reboot.output()).isZero();
@@ -493,20 +493,5 @@ class NutFacadeIT {
     PublishingUps ups = new PublishingUps(reg.serial(), reg.secret(), gw.mqttPort(), values);
     closing.add(ups);
     return ups;
-  }
-
-  private static void makeAdvanced(String account, String serial) {
-    String code =
-        support
-            .createOrder(
-                "PO-" + GatewayFixture.uniqueSerial(),
-                "SMARTCONNECT-ADVANCED-1Y",
-                1,
-                "ONLINE",
-                "i@example.com")
-            .code();
-    support.redeem(code, account);
-    support.assign(code, List.of(serial), null, false, account);
-    await().atMost(WAIT).until(() -> "ADVANCED".equals(support.device(serial).plan().plan()));
   }
 }

@@ -1,12 +1,16 @@
 package io.upsfleet.gateway.nut;
 
 import static org.assertj.core.api.Assumptions.assumeThat;
+import static org.awaitility.Awaitility.await;
 
+import io.upsfleet.api.client.UpsfleetClient;
+import io.upsfleet.gateway.testing.GatewayFixture;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -64,6 +68,24 @@ public final class NutTestTools {
 
   public static Run run(String... command) {
     return run(Map.of(), command);
+  }
+
+  /** Puts {@code serial} of {@code account} on Advanced through a license, as a customer would. */
+  public static void makeAdvanced(UpsfleetClient support, String account, String serial) {
+    String code =
+        support
+            .createOrder(
+                "PO-" + GatewayFixture.uniqueSerial(),
+                "SMARTCONNECT-ADVANCED-1Y",
+                1,
+                "ONLINE",
+                "i@example.com")
+            .code();
+    support.redeem(code, account);
+    support.assign(code, List.of(serial), null, false, account);
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> "ADVANCED".equals(support.device(serial).plan().plan()));
   }
 
   /** Stops a daemon started by a test and every process it forked. */
