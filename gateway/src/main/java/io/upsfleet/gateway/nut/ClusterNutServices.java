@@ -18,6 +18,9 @@ public final class ClusterNutServices implements NutServices {
   /** How long an operation asked through NUT may wait for its device (as the API's default). */
   static final Duration TTL = Duration.ofHours(1);
 
+  /** How API tokens begin (see {@code Accounts}); a password never starts so in practice. */
+  private static final String TOKEN_PREFIX = "uft_";
+
   private final UpsfleetCluster cluster;
 
   public ClusterNutServices(UpsfleetCluster cluster) {
@@ -26,6 +29,17 @@ public final class ClusterNutServices implements NutServices {
 
   @Override
   public CompletionStage<Optional<Principal>> signIn(String username, String password) {
+    if (password.startsWith(TOKEN_PREFIX)) {
+      // An API token of that user instead of the password (no password stored in a NUT client).
+      return cluster
+          .accounts()
+          .resolveToken(password)
+          .thenApply(
+              g ->
+                  g.filter(x -> !x.mustChangePassword())
+                      .map(x -> x.principal())
+                      .filter(p -> p.username().equalsIgnoreCase(username)));
+    }
     return cluster
         .accounts()
         .checkPassword(username, password)

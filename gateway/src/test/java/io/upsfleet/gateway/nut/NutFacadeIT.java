@@ -383,6 +383,23 @@ class NutFacadeIT {
       assertThat(c.list("LIST UPS")).hasSize(3);
     }
     try (NutLine c = new NutLine(port)) {
+      c.ask("USERNAME " + a.user);
+      c.ask("PASSWORD " + gw.client(a.user, PASSWORD).token());
+      await()
+          .atMost(WAIT)
+          .alias("an API token of the user instead of the password")
+          .until(
+              () ->
+                  c.ask("GET VAR " + s + " ups.status").equals("VAR " + s + " ups.status \"OL\""));
+    }
+    try (NutLine c = new NutLine(port)) {
+      c.ask("USERNAME " + b.user);
+      c.ask("PASSWORD " + gw.client(a.user, PASSWORD).token());
+      assertThat(c.ask("GET VAR " + s + " ups.status"))
+          .as("another user's token")
+          .isEqualTo("ERR ACCESS-DENIED");
+    }
+    try (NutLine c = new NutLine(port)) {
       c.ask("USERNAME " + GatewayFixture.SUPPORT_USER);
       c.ask("PASSWORD " + GatewayFixture.SUPPORT_PASSWORD);
       assertThat(c.list("LIST UPS"))
