@@ -13,11 +13,15 @@ import io.upsfleet.cluster.device.DeviceMetrics;
 import io.upsfleet.cluster.device.ReadModelReconciler;
 import io.upsfleet.cluster.telemetry.TelemetryHistory;
 import io.upsfleet.gateway.http.ClusterApiServices;
+import io.upsfleet.gateway.http.FailureThrottle;
 import io.upsfleet.gateway.http.HttpApi;
 import io.upsfleet.gateway.http.HttpSettings;
 import io.upsfleet.gateway.mqtt.ClusterDeviceSessions;
 import io.upsfleet.gateway.mqtt.MqttServer;
 import io.upsfleet.gateway.mqtt.MqttSettings;
+import io.upsfleet.gateway.nut.ClusterNutServices;
+import io.upsfleet.gateway.nut.NutServer;
+import io.upsfleet.gateway.nut.NutSettings;
 import io.upsfleet.gateway.tls.ServerTls;
 import io.upsfleet.gateway.tls.TlsSettings;
 import io.upsfleet.persistence.DataSources;
@@ -26,6 +30,7 @@ import io.upsfleet.persistence.Migrations;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.IntConsumer;
@@ -51,6 +56,7 @@ public final class GatewayNode implements AutoCloseable {
   private final ServerTls tls;
   private final ProjectionLag lag;
   private final AtomicBoolean closing = new AtomicBoolean();
+  private volatile NutServer nut;
 
   private GatewayNode(
       HikariDataSource dataSource,
@@ -95,6 +101,7 @@ public final class GatewayNode implements AutoCloseable {
     MqttSettings mqttSettings = MqttSettings.fromConfig(config);
     HttpSettings httpSettings = HttpSettings.fromConfig(config);
     TlsSettings tlsSettings = TlsSettings.fromConfig(config);
+    NutSettings nutSettings = NutSettings.fromConfig(config);
     ServerTls tls = tlsSettings.enabled() ? ServerTls.start(tlsSettings) : null;
     DatabaseProbe.Settings probeSettings = DatabaseProbe.Settings.fromConfig(config);
     ActorSystem<Void> system = UpsfleetCluster.createSystem(config, db);
@@ -104,6 +111,7 @@ public final class GatewayNode implements AutoCloseable {
     DatabaseProbe probe = null;
     MqttServer mqtt = null;
     ProjectionLag lag = null;
+    NutServer nut = null;
     try {
       http = HttpApi.bind(httpSettings, tls, system);
       httpListening.accept(http.port());
@@ -154,10 +162,21 @@ public final class GatewayNode implements AutoCloseable {
           () -> listening != null,
           probe::writable,
           clock);
+      if (nutSettings.enabled())
+        nut =
+            NutServer.start(
+                nutSettings,
+                new ClusterNutServices(cluster),
+                new FailureThrottle(
+                    httpSettings.signInFailuresPerUser(), httpSettings.signInFailureRefill()),
+                new FailureThrottle(
+                    httpSettings.signInFailuresPerAddress(), httpSettings.signInFailureRefill()));
       GatewayNode node = new GatewayNode(ds, cluster, probe, mqtt, http, tls, lag);
+      node.nut = nut;
       node.closeListenersOnShutdown(config);
       return node;
     } catch (Exception e) {
+      if (nut != null) nut.close();
       if (http != null) http.close();
       if (mqtt != null) mqtt.close();
       if (probe != null) probe.close();
@@ -208,6 +227,16 @@ public final class GatewayNode implements AutoCloseable {
 
   public int httpPort() {
     return http.port();
+  }
+
+  /** The port of the NUT facade; -1 when it is off. */
+  public int nutPort() {
+    return nut == null ? -1 : nut.port();
+  }
+
+  /** Open NUT connections (0 when the facade is off). */
+  public int nutConnections() {
+    return nut == null ? 0 : nut.connectionCount();
   }
 
   /** The port of MQTT over TLS; -1 when TLS is off. */
@@ -261,7 +290,8 @@ public final class GatewayNode implements AutoCloseable {
         CoordinatedShutdown.PhaseServiceUnbind(),
         "upsfleet-stop-accepting",
         () ->
-            mqtt.stopAccepting()
+            closeNut()
+                .thenCompose(n -> mqtt.stopAccepting())
                 .thenCombine(http.stopAccepting(), (a, b) -> Done.getInstance())
                 .exceptionally(e -> Done.getInstance()));
     shutdown.addTask(
@@ -275,6 +305,14 @@ public final class GatewayNode implements AutoCloseable {
         CoordinatedShutdown.PhaseServiceStop(),
         "upsfleet-release-mqtt",
         () -> mqtt.stop().exceptionally(e -> Done.getInstance()));
+  }
+
+  /** Closes the NUT facade off the calling thread (a node whose cluster is gone serves no NUT). */
+  private CompletionStage<Done> closeNut() {
+    NutServer n = nut;
+    return n == null
+        ? CompletableFuture.completedFuture(Done.getInstance())
+        : CompletableFuture.runAsync(n::close).handle((x, e) -> Done.getInstance());
   }
 
   private static String unexpected(CoordinatedShutdown.Reason reason) {
@@ -305,6 +343,7 @@ public final class GatewayNode implements AutoCloseable {
   @Override
   public void close() {
     closing.set(true);
+    if (nut != null) nut.close();
     http.close();
     mqtt.close();
     probe.close();

@@ -4,6 +4,7 @@ import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigValueFactory;
 import io.upsfleet.cluster.UpsfleetCluster;
+import io.upsfleet.gateway.agent.Agent;
 import io.upsfleet.gateway.tls.LocalCa;
 import io.upsfleet.persistence.DatabaseSettings;
 import io.upsfleet.persistence.EmbeddedDatabase;
@@ -14,6 +15,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.time.Clock;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
@@ -42,13 +44,18 @@ public final class Main {
       certificates(Path.of(args[1]), List.of(args).subList(2, args.length));
       return;
     }
+    if (mode.equals("agent")) {
+      Agent.main(Arrays.copyOfRange(args, 1, args.length));
+      return;
+    }
     if (!mode.equals("demo") && !mode.equals("node")) {
       System.err.println(
-          "usage: upsfleet demo | node | certificates DIR NODE-NAME...\n"
+          "usage: upsfleet demo | node | certificates DIR NODE-NAME... | agent OPTIONS\n"
               + "  demo          embedded PostgreSQL under UPSFLEET_DATA_DIR (default ./data), one node, a printed login\n"
               + "  node          a node against UPSFLEET_DB_URL / UPSFLEET_DB_USER / UPSFLEET_DB_PASSWORD\n"
               + "  certificates  a local certificate authority in DIR (made if absent), a server certificate and\n"
-              + "                one cluster certificate per node name, for trying TLS and a cluster out");
+              + "                one cluster certificate per node name, for trying TLS and a cluster out\n"
+              + "  agent         brings a UPS behind a local NUT upsd into upsfleet (options: agent --help)");
       System.exit(2);
     }
     try {
@@ -65,6 +72,7 @@ public final class Main {
             ConfigFactory.parseResourcesAnySyntax("application")
                 .withFallback(ConfigFactory.parseResources("upsfleet-node.conf")));
     config = demo ? withDemoCertificates(config) : productionTls(config);
+    config = nutDefaults(config, demo);
     DatabaseSettings db = DatabaseSettings.fromConfig(config);
     EmbeddedDatabase embedded = null;
     if (db.embedded()) {
@@ -109,6 +117,10 @@ public final class Main {
         node.httpPort());
     if (node.mqttPort() > 0)
       System.out.printf("  MQTT       tcp://127.0.0.1:%d%n", node.mqttPort());
+    if (node.nutPort() > 0)
+      System.out.printf(
+          "  NUT        upsc SERIAL@127.0.0.1:%d   (upsd protocol; README, 'NUT')%n",
+          node.nutPort());
     if (node.mqttTlsPort() > 0) {
       System.out.printf("  MQTT/TLS   mqtts://127.0.0.1:%d%n", node.mqttTlsPort());
       System.out.printf("  HTTPS API  https://127.0.0.1:%d/api/v1%n", node.httpsPort());
@@ -184,6 +196,21 @@ public final class Main {
     if (System.getenv("UPSFLEET_MQTT_PLAIN") == null) {
       config = config.withValue("upsfleet.tls.plain-mqtt", ConfigValueFactory.fromAnyRef(false));
     }
+    return config;
+  }
+
+  /**
+   * The NUT facade is off in {@code node} unless {@code UPSFLEET_NUT_PORT} is set; the demo serves
+   * it and lets local clients without credentials ({@code upsc} cannot sign in) read every UPS,
+   * unless {@code UPSFLEET_NUT_ANONYMOUS_READ_FROM} says otherwise.
+   */
+  private static Config nutDefaults(Config config, boolean demo) {
+    if (!demo && System.getenv("UPSFLEET_NUT_PORT") == null)
+      return config.withValue("upsfleet.gateway.nut.port", ConfigValueFactory.fromAnyRef(0));
+    if (demo && System.getenv("UPSFLEET_NUT_ANONYMOUS_READ_FROM") == null)
+      return config.withValue(
+          "upsfleet.gateway.nut.anonymous-read-from",
+          ConfigValueFactory.fromAnyRef("127.0.0.1,::1"));
     return config;
   }
 

@@ -44,7 +44,8 @@ import picocli.CommandLine.Option;
       Main.Provision.class,
       Main.FleetCommand.class,
       Main.Run.class,
-      Main.Report.class
+      Main.Report.class,
+      NutCommand.class
     },
     description =
         "Simulated UPS fleets for upsfleet: provision, run a living fleet, measure scenarios.")

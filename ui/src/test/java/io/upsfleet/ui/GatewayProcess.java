@@ -75,6 +75,7 @@ final class GatewayProcess implements AutoCloseable {
     pb.environment().put("UPSFLEET_HTTP_HOST", "127.0.0.1");
     pb.environment().put("UPSFLEET_MQTT_PORT", Integer.toString(mqtt));
     pb.environment().put("UPSFLEET_MQTT_HOST", "127.0.0.1");
+    pb.environment().put("UPSFLEET_NUT_PORT", "0"); // the demo's NUT facade is not needed here
     pb.environment().put("UPSFLEET_BOOTSTRAP_PASSWORD", PASSWORD);
     pb.redirectErrorStream(true).redirectOutput(log.toFile());
     GatewayProcess g = new GatewayProcess(pb.start(), http, mqtt, log, data);

@@ -450,6 +450,21 @@ public final class Accounts {
    * disabled. Unknown users cost the same hashing time as known ones.
    */
   public CompletionStage<Optional<IssuedToken>> issueToken(String username, String password) {
+    return checkPassword(username, password)
+        .thenCompose(
+            found ->
+                found.isPresent()
+                    ? storeToken(found.get().principal(), found.get().mustChangePassword())
+                        .thenApply(Optional::of)
+                    : CompletableFuture.completedFuture(Optional.<IssuedToken>empty()));
+  }
+
+  /**
+   * Checks a username and password without issuing a token (sign-ins of other protocols, e.g. NUT);
+   * empty when they don't match or the user is disabled. Unknown users cost the same hashing time
+   * as known ones; refused at once while hashing is saturated.
+   */
+  public CompletionStage<Optional<PasswordMatch>> checkPassword(String username, String password) {
     // Refused before touching the database when hashing is saturated: a flood stays cheap.
     if (hashing.saturated()) return CompletableFuture.failedFuture(HashingPool.busy());
     return jdbc.run(
@@ -477,14 +492,16 @@ public final class Accounts {
             found ->
                 hashing
                     .submit(() -> hasher.verify(password, found.hash()))
-                    .thenCompose(
+                    .thenApply(
                         ok ->
                             ok && found.principal() != null
-                                ? storeToken(found.principal(), found.mustChange())
-                                    .thenApply(Optional::of)
-                                : CompletableFuture.completedFuture(
-                                    Optional.<IssuedToken>empty())));
+                                ? Optional.of(
+                                    new PasswordMatch(found.principal(), found.mustChange()))
+                                : Optional.<PasswordMatch>empty()));
   }
+
+  /** A user whose password matched, and whether they must change it before anything else. */
+  public record PasswordMatch(Principal principal, boolean mustChangePassword) {}
 
   /** A user found by name (principal null when none), with the hash to verify against. */
   private record Candidate(Principal principal, String hash, boolean mustChange) {}

@@ -10,24 +10,24 @@ import java.util.OptionalInt;
  * failures are free, then one more per {@code refill}; a key over the limit must wait before trying
  * again at all. Successes cost nothing. Thread-safe, bounded in keys.
  */
-final class FailureThrottle {
+public final class FailureThrottle {
   private final int burst;
   private final Duration refill;
   private final Cache<String, Bucket> buckets =
       Caffeine.newBuilder().maximumSize(100_000).expireAfterAccess(Duration.ofHours(1)).build();
 
-  FailureThrottle(int burst, Duration refill) {
+  public FailureThrottle(int burst, Duration refill) {
     this.burst = burst;
     this.refill = refill;
   }
 
   /** Empty when {@code key} may try; else the seconds to wait. */
-  OptionalInt check(String key) {
+  public OptionalInt check(String key) {
     Bucket b = buckets.getIfPresent(key);
     return b == null ? OptionalInt.empty() : b.check(burst, refill);
   }
 
-  void failed(String key) {
+  public void failed(String key) {
     buckets.get(key, k -> new Bucket()).fail(burst, refill);
   }
 

@@ -117,6 +117,7 @@ public final class GatewayFixture implements AutoCloseable {
     settings.put("upsfleet.gateway.http.host", "127.0.0.1");
     settings.put("upsfleet.gateway.http.port", 0);
     settings.put("upsfleet.gateway.mqtt.worker-threads", 2);
+    settings.put("upsfleet.gateway.nut.port", 0);
     settings.put("upsfleet.accounts.password-iterations", 1000);
     settings.put("upsfleet.devices.offline-grace", "2s");
     settings.put("upsfleet.watchdog.interval", "1s");
