@@ -1,6 +1,7 @@
 package io.upsfleet.gateway.nut;
 
 import io.upsfleet.cluster.UpsfleetCluster;
+import io.upsfleet.cluster.account.Accounts;
 import io.upsfleet.cluster.account.Principal;
 import io.upsfleet.cluster.audit.AuditLog;
 import io.upsfleet.cluster.device.DeviceDirectory;
@@ -12,6 +13,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletionStage;
+import java.util.function.Consumer;
 
 /** {@link NutServices} over the cluster: accounts, the device directory and the entities. */
 public final class ClusterNutServices implements NutServices {
@@ -44,6 +46,11 @@ public final class ClusterNutServices implements NutServices {
         .accounts()
         .checkPassword(username, password)
         .thenApply(m -> m.filter(x -> !x.mustChangePassword()).map(x -> x.principal()));
+  }
+
+  @Override
+  public void onRevocation(Consumer<Accounts.Revocation> listener) {
+    cluster.revocations().subscribe(listener);
   }
 
   @Override

@@ -99,6 +99,15 @@ public final class NutServer implements AutoCloseable {
         new MultiThreadIoEventLoopGroup(settings.workerThreads(), NioIoHandler.newFactory());
     ChannelGroup connections =
         new DefaultChannelGroup("nut-connections", GlobalEventExecutor.INSTANCE);
+    // A session signed in as a user whose tokens were revoked (disabled, signed out everywhere, new
+    // password) or with the one token revoked is closed, as the API stops taking its tokens.
+    services.onRevocation(
+        r ->
+            connections.forEach(
+                c -> {
+                  NutSession session = c.pipeline().get(NutSession.class);
+                  if (session != null) session.revoked(r);
+                }));
     int port = settings.port() == NutSettings.ANY_PORT ? 0 : settings.port();
     try {
       Channel channel =

@@ -1,5 +1,6 @@
 package io.upsfleet.gateway.nut;
 
+import io.upsfleet.cluster.account.Accounts;
 import io.upsfleet.cluster.account.Principal;
 import io.upsfleet.cluster.audit.AuditLog;
 import io.upsfleet.cluster.device.DeviceSnapshot;
@@ -9,6 +10,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletionStage;
+import java.util.function.Consumer;
 
 /**
  * What the NUT facade asks of the rest of the node. {@link ClusterNutServices} implements it over
@@ -34,6 +36,12 @@ public interface NutServices {
   /** Asks the device's entity for an operation, as the API does. */
   CompletionStage<UpsDevice.OperationReply> requestOperation(
       String serial, Operation operation, String by);
+
+  /**
+   * Calls {@code listener} for every token revocation made on any node (a user disabled, signed out
+   * everywhere or given a new password; one token signed out). Quick, must not block.
+   */
+  void onRevocation(Consumer<Accounts.Revocation> listener);
 
   /** Records an audit record (asynchronously; never fails the caller). */
   void audit(AuditLog.Record record);

@@ -7,6 +7,8 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.TooLongFrameException;
 import io.netty.util.concurrent.ScheduledFuture;
+import io.upsfleet.cluster.account.Accounts;
+import io.upsfleet.cluster.account.PasswordHasher;
 import io.upsfleet.cluster.account.Principal;
 import io.upsfleet.cluster.audit.AuditLog;
 import io.upsfleet.cluster.device.DeviceSnapshot;
@@ -16,6 +18,7 @@ import io.upsfleet.cluster.operation.Operation;
 import io.upsfleet.cluster.operation.OperationAllowance;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
 import java.util.ArrayDeque;
 import java.util.List;
 import java.util.Locale;
@@ -335,6 +338,33 @@ final class NutSession extends ChannelInboundHandlerAdapter {
           });
     }
     return identity;
+  }
+
+  /**
+   * Closes this session when {@code r} revokes the user it signed in as, or the API token it gave
+   * as its password. Any thread.
+   */
+  void revoked(Accounts.Revocation r) {
+    ChannelHandlerContext c = ctx;
+    if (c == null) return;
+    c.executor()
+        .execute(
+            () -> {
+              Identity who = identity == null ? null : identity.toCompletableFuture().getNow(null);
+              if (who == null || who.principal() == null) return;
+              boolean user = r.userId() != null && r.userId().equals(who.principal().userId());
+              boolean token =
+                  r.tokenHash() != null
+                      && password != null
+                      && MessageDigest.isEqual(r.tokenHash(), PasswordHasher.sha256(password));
+              if (user || token) {
+                log.info(
+                    "NUT session of {} from {} closed: its sign-in was revoked",
+                    who.principal().username(),
+                    address);
+                c.close();
+              }
+            });
   }
 
   /** Whether {@code who} may read devices of {@code account}. */

@@ -7,8 +7,13 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.upsfleet.api.client.UpsfleetClient;
 import io.upsfleet.api.rest.DeviceRegistration;
+import io.upsfleet.api.rest.UserView;
 import io.upsfleet.gateway.testing.GatewayFixture;
 import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -422,6 +427,42 @@ class NutFacadeIT {
   }
 
   @Test
+  void aSessionIsClosedWhenItsUserIsDisabledOrItsTokenSignedOut() {
+    Tenant a = tenant("Revoked");
+    String s = online(a, "OL").serial;
+    UpsfleetClient api = gw.client(a.user, PASSWORD);
+    try (NutLine byToken = new NutLine(port);
+        NutLine other = new NutLine(port)) {
+      byToken.ask("USERNAME " + a.user);
+      byToken.ask("PASSWORD " + api.token());
+      await()
+          .atMost(WAIT)
+          .until(() -> byToken.ask("GET VAR " + s + " ups.status").startsWith("VAR "));
+      UpsfleetClient second = gw.client(a.user, PASSWORD);
+      other.ask("USERNAME " + a.user);
+      other.ask("PASSWORD " + second.token());
+      assertThat(other.ask("GET VAR " + s + " ups.status")).startsWith("VAR ");
+      logout(api.token());
+      assertThat(byToken.closedByServer()).as("the session of the signed-out token").isTrue();
+      assertThat(other.ask("GET VAR " + s + " ups.status"))
+          .as("another token of the same user still works")
+          .startsWith("VAR ");
+    }
+    try (NutLine byPassword = new NutLine(port)) {
+      byPassword.ask("USERNAME " + a.user);
+      byPassword.ask("PASSWORD " + PASSWORD);
+      assertThat(byPassword.ask("GET VAR " + s + " ups.status")).startsWith("VAR ");
+      UserView user =
+          support.users(a.account).stream()
+              .filter(u -> u.username().equals(a.user))
+              .findFirst()
+              .orElseThrow();
+      support.updateUser(a.account, user.id(), true, null);
+      assertThat(byPassword.closedByServer()).as("the session of a disabled user").isTrue();
+    }
+  }
+
+  @Test
   void aUpsOfflinePastItsGracePeriodIsDataStale() {
     Tenant t = tenant("Stale");
     PublishingUps ups = online(t, "OL");
@@ -486,6 +527,27 @@ class NutFacadeIT {
   }
 
   // ------------------------------------------------------------------------------ helpers
+
+  /** POST /api/v1/auth/logout: this one token is revoked. */
+  private void logout(String token) {
+    try {
+      int status =
+          HttpClient.newHttpClient()
+              .send(
+                  HttpRequest.newBuilder(gw.httpBase().resolve("/api/v1/auth/logout"))
+                      .header("Authorization", "Bearer " + token)
+                      .POST(HttpRequest.BodyPublishers.noBody())
+                      .build(),
+                  HttpResponse.BodyHandlers.discarding())
+              .statusCode();
+      assertThat(status).isEqualTo(204);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
 
   private record Tenant(String account, String user) {}
 

@@ -3,6 +3,7 @@ package io.upsfleet.gateway.nut;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.upsfleet.cluster.account.Accounts;
 import io.upsfleet.cluster.account.Principal;
 import io.upsfleet.cluster.audit.AuditLog;
 import io.upsfleet.cluster.device.DeviceSnapshot;
@@ -17,6 +18,7 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -51,6 +53,9 @@ class NutServerTest {
             String serial, Operation operation, String by) {
           return CompletableFuture.failedFuture(new IllegalStateException("not here"));
         }
+
+        @Override
+        public void onRevocation(Consumer<Accounts.Revocation> listener) {}
 
         @Override
         public void audit(AuditLog.Record record) {}
