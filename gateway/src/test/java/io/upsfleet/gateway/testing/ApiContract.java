@@ -11,6 +11,8 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -19,6 +21,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.ObjectMapper;
@@ -52,6 +55,9 @@ public final class ApiContract {
   private final SchemaRegistry registry =
       SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_2020_12);
   private final Map<String, Schema> schemas = new ConcurrentHashMap<>();
+
+  /** Every "METHOD template status" checked in this JVM (see {@link #checked()}). */
+  private final Set<String> seen = ConcurrentHashMap.newKeySet();
 
   /** One operation of the document: its method (upper case), path template and definition. */
   public record Operation(String method, String template, List<String> segments, JsonNode node) {
@@ -140,6 +146,7 @@ public final class ApiContract {
       return;
     }
     Operation op = found.get();
+    seen.add(op.method() + " " + op.template() + " " + status);
     JsonNode response = op.node().path("responses").path(Integer.toString(status));
     if (response.isMissingNode()) {
       throw new AssertionError(
@@ -264,6 +271,33 @@ public final class ApiContract {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  /**
+   * What was checked in this JVM so far: "METHOD template status", one line each (the ITs write it
+   * to {@code target/contract-checked-<pid>.txt} when the JVM ends, to see which operations and
+   * statuses the suite exercises).
+   */
+  public static Set<String> checked() {
+    return new TreeSet<>(INSTANCE.seen);
+  }
+
+  static {
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  if (INSTANCE.seen.isEmpty()) return;
+                  try {
+                    Files.write(
+                        Path.of(
+                            "target", "contract-checked-" + ProcessHandle.current().pid() + ".txt"),
+                        checked());
+                  } catch (IOException | RuntimeException e) {
+                    // a report only
+                  }
+                },
+                "contract-report"));
   }
 
   /** Operations by "METHOD template", in document order (for the coverage tests). */
