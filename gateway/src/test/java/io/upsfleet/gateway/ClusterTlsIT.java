@@ -3,6 +3,7 @@ package io.upsfleet.gateway;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.upsfleet.gateway.testing.ContractHttpClient;
 import io.upsfleet.gateway.testing.FreePorts;
 import io.upsfleet.gateway.testing.NodeProcess;
 import io.upsfleet.persistence.DatabaseSettings;
@@ -117,7 +118,7 @@ class ClusterTlsIT {
   private static boolean ready(NodeProcess node) {
     try {
       HttpResponse<Void> r =
-          HttpClient.newHttpClient()
+          ContractHttpClient.checked(HttpClient.newHttpClient())
               .send(
                   HttpRequest.newBuilder(URI.create(node.url() + "/health/ready"))
                       .timeout(Duration.ofSeconds(3))

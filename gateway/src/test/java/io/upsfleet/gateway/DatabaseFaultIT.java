@@ -15,6 +15,7 @@ import io.upsfleet.api.client.UpsfleetClient;
 import io.upsfleet.api.rest.DeviceEventView;
 import io.upsfleet.api.rest.PageView;
 import io.upsfleet.cluster.UpsfleetCluster;
+import io.upsfleet.gateway.testing.ContractHttpClient;
 import io.upsfleet.gateway.testing.GatewayFixture;
 import io.upsfleet.persistence.DatabaseSettings;
 import io.upsfleet.persistence.testing.TcpProxy;
@@ -66,7 +67,8 @@ class DatabaseFaultIT {
   private static final Duration RECOVERY = Duration.ofSeconds(60);
 
   private static final HttpClient HTTP =
-      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+      ContractHttpClient.checked(
+          HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build());
 
   /** Shorter than the defaults so that a held connection gives up within the answer bound. */
   private static final Map<String, Object> BOUNDS =

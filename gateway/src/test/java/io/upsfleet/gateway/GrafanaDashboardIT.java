@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.upsfleet.gateway.testing.ContractHttpClient;
 import io.upsfleet.gateway.testing.GatewayFixture;
 import io.upsfleet.gateway.tls.LocalCa;
 import java.net.http.HttpClient;
@@ -64,7 +65,7 @@ class GrafanaDashboardIT {
       // A device's events give the projections an offset, hence a lag series.
       String account = gateway.support().createAccount("Dashboard").id();
       gateway.support().registerDevice(GatewayFixture.uniqueSerial(), "SMT1500", account);
-      HttpClient http = HttpClient.newHttpClient();
+      HttpClient http = ContractHttpClient.checked(HttpClient.newHttpClient());
       HttpRequest scrape = HttpRequest.newBuilder(gateway.httpBase().resolve("/metrics")).build();
       await()
           .atMost(Duration.ofSeconds(60))

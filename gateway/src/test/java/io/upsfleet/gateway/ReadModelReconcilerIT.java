@@ -11,6 +11,7 @@ import com.hivemq.client.mqtt.mqtt3.Mqtt3Client;
 import io.upsfleet.api.client.UpsfleetClient;
 import io.upsfleet.api.rest.DeviceEventView;
 import io.upsfleet.api.rest.DeviceSummary;
+import io.upsfleet.gateway.testing.ContractHttpClient;
 import io.upsfleet.gateway.testing.GatewayFixture;
 import io.upsfleet.persistence.DatabaseSettings;
 import java.net.http.HttpClient;
@@ -165,7 +166,7 @@ class ReadModelReconcilerIT {
 
   private double metric(String name) throws Exception {
     HttpResponse<String> r =
-        HttpClient.newHttpClient()
+        ContractHttpClient.checked(HttpClient.newHttpClient())
             .send(
                 HttpRequest.newBuilder(gateway.httpBase().resolve("/metrics"))
                     .timeout(Duration.ofSeconds(10))

@@ -68,8 +68,17 @@ public final class UpsfleetClient {
    * @param base the gateway's base URL, e.g. {@code http://127.0.0.1:8080}
    */
   public UpsfleetClient(URI base) {
+    this(base, HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build());
+  }
+
+  /**
+   * @param base the gateway's base URL
+   * @param http the transport (tests pass one that checks every response against the OpenAPI
+   *     document)
+   */
+  public UpsfleetClient(URI base, HttpClient http) {
     this.base = base;
-    this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    this.http = http;
   }
 
   /** A failed call: the HTTP status and the server's problem (null when the body was not one). */

@@ -257,6 +257,9 @@ public final class HttpApi extends AllDirectives implements AutoCloseable {
                                               "v1",
                                               () ->
                                                   concat(
+                                                      path(
+                                                          "openapi.json",
+                                                          new OpenApiRoutes()::routes),
                                                       pathPrefix("auth", auth::routes),
                                                       pathPrefix("accounts", accounts::routes),
                                                       pathPrefix(

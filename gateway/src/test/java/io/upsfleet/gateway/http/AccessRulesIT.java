@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.upsfleet.api.client.UpsfleetClient;
 import io.upsfleet.cluster.account.Role;
+import io.upsfleet.gateway.testing.ContractHttpClient;
 import io.upsfleet.gateway.testing.GatewayFixture;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -31,7 +32,7 @@ class AccessRulesIT {
   private static String account;
   private static String serial;
   private static final Map<Role, String> usernames = new EnumMap<>(Role.class);
-  private static final HttpClient http = HttpClient.newHttpClient();
+  private static final HttpClient http = ContractHttpClient.checked(HttpClient.newHttpClient());
 
   @BeforeAll
   static void start() {

@@ -13,6 +13,7 @@ import io.upsfleet.api.client.UpsfleetClient;
 import io.upsfleet.api.rest.AccountView;
 import io.upsfleet.api.rest.DeviceRegistration;
 import io.upsfleet.api.rest.DeviceView;
+import io.upsfleet.gateway.testing.ContractHttpClient;
 import io.upsfleet.gateway.testing.GatewayFixture;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -34,7 +35,7 @@ import org.junit.jupiter.api.Test;
 class DeviceApiIT {
   private static GatewayFixture gw;
   private static UpsfleetClient support;
-  private static final HttpClient HTTP = HttpClient.newHttpClient();
+  private static final HttpClient HTTP = ContractHttpClient.checked(HttpClient.newHttpClient());
 
   @BeforeAll
   static void start() {

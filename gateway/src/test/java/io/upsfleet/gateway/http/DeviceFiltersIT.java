@@ -16,6 +16,7 @@ import io.upsfleet.api.rest.DeviceRegistration;
 import io.upsfleet.api.rest.DeviceSummary;
 import io.upsfleet.api.rest.Problem;
 import io.upsfleet.api.rest.TelemetryHistoryView;
+import io.upsfleet.gateway.testing.ContractHttpClient;
 import io.upsfleet.gateway.testing.GatewayFixture;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -46,7 +47,7 @@ class DeviceFiltersIT {
   private static final String NEW_FIRMWARE = "UPS 09.8 / ID=18";
   private static final Duration WAIT = Duration.ofSeconds(15);
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final HttpClient HTTP = HttpClient.newHttpClient();
+  private static final HttpClient HTTP = ContractHttpClient.checked(HttpClient.newHttpClient());
 
   private static GatewayFixture gw;
   private static UpsfleetClient support;

@@ -14,6 +14,7 @@ import io.upsfleet.api.rest.DeviceRegistration;
 import io.upsfleet.cluster.plan.Grant;
 import io.upsfleet.cluster.plan.Sku;
 import io.upsfleet.cluster.plan.TermSource;
+import io.upsfleet.gateway.testing.ContractHttpClient;
 import io.upsfleet.gateway.testing.GatewayFixture;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -39,7 +40,7 @@ import org.junit.jupiter.api.Test;
  */
 class DeviceLifecycleIT {
   private static final String PASSWORD = "a-long-password-123";
-  private static final HttpClient http = HttpClient.newHttpClient();
+  private static final HttpClient http = ContractHttpClient.checked(HttpClient.newHttpClient());
   private static GatewayFixture gw;
 
   @BeforeAll

@@ -10,6 +10,7 @@ import com.hivemq.client.mqtt.mqtt3.Mqtt3BlockingClient;
 import com.hivemq.client.mqtt.mqtt3.Mqtt3Client;
 import io.upsfleet.api.client.UpsfleetClient;
 import io.upsfleet.api.rest.DeviceRegistration;
+import io.upsfleet.gateway.testing.ContractHttpClient;
 import io.upsfleet.gateway.testing.GatewayFixture;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -34,7 +35,7 @@ import org.junit.jupiter.api.Test;
  */
 class EventFeedIT {
   private static final String PASSWORD = "a-long-password-123";
-  private static final HttpClient http = HttpClient.newHttpClient();
+  private static final HttpClient http = ContractHttpClient.checked(HttpClient.newHttpClient());
   private static final ObjectMapper JSON = new ObjectMapper();
   private static GatewayFixture gw;
   private static UpsfleetClient support;

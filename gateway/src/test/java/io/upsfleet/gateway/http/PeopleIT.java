@@ -9,6 +9,7 @@ import io.upsfleet.api.rest.AuditEntryView;
 import io.upsfleet.api.rest.CursorPage;
 import io.upsfleet.api.rest.TokenResponse;
 import io.upsfleet.api.rest.UserView;
+import io.upsfleet.gateway.testing.ContractHttpClient;
 import io.upsfleet.gateway.testing.GatewayFixture;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -33,7 +34,7 @@ import org.junit.jupiter.api.Test;
  */
 class PeopleIT {
   private static final String PASSWORD = "a-long-password-123";
-  private static final HttpClient http = HttpClient.newHttpClient();
+  private static final HttpClient http = ContractHttpClient.checked(HttpClient.newHttpClient());
   private static GatewayFixture gw;
   private static UpsfleetClient support;
 
@@ -126,7 +127,7 @@ class PeopleIT {
     assertThat(get(before, "/api/v1/accounts/" + account)).isEqualTo(401);
     assertThat(signInStatus(name, PASSWORD)).isEqualTo(401);
 
-    UpsfleetClient reset = new UpsfleetClient(gw.httpBase());
+    UpsfleetClient reset = new UpsfleetClient(gw.httpBase(), ContractHttpClient.newClient());
     TokenResponse t = reset.signIn(name, "a-temporary-password-1");
     assertThat(t.mustChangePassword()).isTrue();
     assertThat(get(t.token(), "/api/v1/accounts/" + account)).isEqualTo(403);

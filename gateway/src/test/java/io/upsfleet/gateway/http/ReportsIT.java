@@ -11,6 +11,7 @@ import com.hivemq.client.mqtt.mqtt3.Mqtt3BlockingClient;
 import com.hivemq.client.mqtt.mqtt3.Mqtt3Client;
 import io.upsfleet.api.client.UpsfleetClient;
 import io.upsfleet.api.rest.DeviceRegistration;
+import io.upsfleet.gateway.testing.ContractHttpClient;
 import io.upsfleet.gateway.testing.GatewayFixture;
 import java.io.ByteArrayInputStream;
 import java.io.InputStreamReader;
@@ -53,7 +54,7 @@ class ReportsIT {
   private static final String SITE = "Lyon-2 \"north\", =ops";
   private static String siteId;
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final HttpClient HTTP = HttpClient.newHttpClient();
+  private static final HttpClient HTTP = ContractHttpClient.checked(HttpClient.newHttpClient());
 
   private static GatewayFixture gw;
   private static UpsfleetClient support;

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.upsfleet.api.client.UpsfleetClient;
 import io.upsfleet.api.rest.DeviceRegistration;
+import io.upsfleet.gateway.testing.ContractHttpClient;
 import io.upsfleet.gateway.testing.GatewayFixture;
 import io.upsfleet.persistence.DatabaseSettings;
 import java.net.URI;
@@ -36,7 +37,7 @@ import org.junit.jupiter.api.Test;
  */
 class ResellerIT {
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final HttpClient HTTP = HttpClient.newHttpClient();
+  private static final HttpClient HTTP = ContractHttpClient.checked(HttpClient.newHttpClient());
   private static final String PASSWORD = "reseller-password-1";
   private static GatewayFixture gw;
   private static UpsfleetClient support;

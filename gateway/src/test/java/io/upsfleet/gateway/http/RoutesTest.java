@@ -12,6 +12,7 @@ import io.upsfleet.cluster.device.DeviceDirectory;
 import io.upsfleet.cluster.device.DeviceSnapshot;
 import io.upsfleet.cluster.device.UpsDevice;
 import io.upsfleet.cluster.operation.Operation;
+import io.upsfleet.gateway.testing.ContractHttpClient;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -57,7 +58,7 @@ class RoutesTest {
 
   private static ActorSystem<Void> system;
   private static HttpApi api;
-  private static final HttpClient client = HttpClient.newHttpClient();
+  private static final HttpClient client = ContractHttpClient.checked(HttpClient.newHttpClient());
 
   @BeforeAll
   static void start() {

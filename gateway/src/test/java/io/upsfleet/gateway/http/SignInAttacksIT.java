@@ -4,6 +4,7 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.upsfleet.gateway.testing.ContractHttpClient;
 import io.upsfleet.gateway.testing.GatewayFixture;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -28,7 +29,7 @@ import org.junit.jupiter.api.Test;
  */
 class SignInAttacksIT {
   private static final int FAILURES_PER_ADDRESS = 4;
-  private static final HttpClient HTTP = HttpClient.newHttpClient();
+  private static final HttpClient HTTP = ContractHttpClient.checked(HttpClient.newHttpClient());
   private static GatewayFixture gateway;
 
   @BeforeAll

@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import io.upsfleet.api.client.UpsfleetClient;
 import io.upsfleet.api.rest.UserView;
 import io.upsfleet.cluster.account.RevocationBus;
+import io.upsfleet.gateway.testing.ContractHttpClient;
 import io.upsfleet.gateway.testing.GatewayFixture;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -22,7 +23,7 @@ import org.junit.jupiter.api.Test;
  */
 class TokenRevocationIT {
   private static final String PASSWORD = "a-long-password-123";
-  private static final HttpClient http = HttpClient.newHttpClient();
+  private static final HttpClient http = ContractHttpClient.checked(HttpClient.newHttpClient());
 
   @Test
   void aDisabledOrSignedOutUsersTokenStopsWorkingOnTheOtherNodeWithinASecond() throws Exception {

@@ -16,6 +16,7 @@ import io.upsfleet.api.rest.LicenseOrderRequest;
 import io.upsfleet.api.rest.LicenseOrderView;
 import io.upsfleet.api.rest.Problem;
 import io.upsfleet.api.rest.RedeemRequest;
+import io.upsfleet.gateway.testing.ContractHttpClient;
 import io.upsfleet.gateway.testing.GatewayFixture;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -50,10 +51,11 @@ final class LicensingHttp {
 
   private final URI base;
   private final HttpClient http =
-      HttpClient.newBuilder()
-          .version(HttpClient.Version.HTTP_1_1)
-          .connectTimeout(Duration.ofSeconds(10))
-          .build();
+      ContractHttpClient.checked(
+          HttpClient.newBuilder()
+              .version(HttpClient.Version.HTTP_1_1)
+              .connectTimeout(Duration.ofSeconds(10))
+              .build());
 
   LicensingHttp(URI base) {
     this.base = base;

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.upsfleet.api.client.UpsfleetClient;
+import io.upsfleet.gateway.testing.ContractHttpClient;
 import io.upsfleet.gateway.testing.GatewayFixture;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -34,7 +35,7 @@ import org.junit.jupiter.api.Test;
  */
 class MqttCheapAttacksIT {
   private static final int CONNACK_BAD_CREDENTIALS = 4;
-  private static final HttpClient HTTP = HttpClient.newHttpClient();
+  private static final HttpClient HTTP = ContractHttpClient.checked(HttpClient.newHttpClient());
   private static GatewayFixture gateway;
   private static UpsfleetClient support;
   private static String accountId;

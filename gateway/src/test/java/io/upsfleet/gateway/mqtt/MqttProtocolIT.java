@@ -17,6 +17,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.upsfleet.api.client.UpsfleetClient;
 import io.upsfleet.api.rest.DeviceEventView;
 import io.upsfleet.api.rest.DeviceView;
+import io.upsfleet.gateway.testing.ContractHttpClient;
 import io.upsfleet.gateway.testing.GatewayFixture;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -66,7 +67,8 @@ class MqttProtocolIT {
 
   private static final Pattern SAMPLE_LINE = Pattern.compile("^(\\w+)\\{([^}]*)}\\s+(\\S+)$");
   private static final HttpClient HTTP =
-      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+      ContractHttpClient.checked(
+          HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build());
 
   private static GatewayFixture gateway;
   private static UpsfleetClient support;

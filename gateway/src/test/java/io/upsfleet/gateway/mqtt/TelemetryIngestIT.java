@@ -14,6 +14,7 @@ import com.hivemq.client.mqtt.mqtt3.Mqtt3Client;
 import io.upsfleet.api.client.UpsfleetClient;
 import io.upsfleet.api.rest.DeviceEventView;
 import io.upsfleet.api.rest.DeviceView;
+import io.upsfleet.gateway.testing.ContractHttpClient;
 import io.upsfleet.gateway.testing.GatewayFixture;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -56,7 +57,8 @@ class TelemetryIngestIT {
   private static final Duration EVENT_LOG_LAG = Duration.ofSeconds(10);
   private static final Pattern SAMPLE_LINE = Pattern.compile("^(\\w+)\\{([^}]*)}\\s+(\\S+)$");
   private static final HttpClient HTTP =
-      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+      ContractHttpClient.checked(
+          HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build());
 
   private static GatewayFixture gateway;
   private static UpsfleetClient support;

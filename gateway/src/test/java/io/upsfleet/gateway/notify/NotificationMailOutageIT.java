@@ -12,6 +12,7 @@ import com.hivemq.client.mqtt.mqtt3.Mqtt3Client;
 import com.icegreen.greenmail.util.GreenMail;
 import com.icegreen.greenmail.util.ServerSetup;
 import io.upsfleet.api.client.UpsfleetClient;
+import io.upsfleet.gateway.testing.ContractHttpClient;
 import io.upsfleet.gateway.testing.GatewayFixture;
 import jakarta.mail.internet.MimeMessage;
 import java.io.IOException;
@@ -35,7 +36,8 @@ import org.junit.jupiter.api.Test;
  */
 class NotificationMailOutageIT {
   private static final HttpClient HTTP =
-      HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+      ContractHttpClient.checked(
+          HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build());
 
   @Test
   void aMailQueuedWhileSmtpIsDownArrivesWhenItIsBack() throws Exception {

@@ -10,6 +10,7 @@ import com.hivemq.client.mqtt.mqtt3.Mqtt3BlockingClient;
 import com.hivemq.client.mqtt.mqtt3.Mqtt3Client;
 import io.upsfleet.api.client.UpsfleetClient;
 import io.upsfleet.gateway.notify.WebhookReceiver.Post;
+import io.upsfleet.gateway.testing.ContractHttpClient;
 import io.upsfleet.gateway.testing.GatewayFixture;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -32,7 +33,8 @@ import org.junit.jupiter.api.Test;
  */
 class NotificationRestartIT {
   private static final HttpClient HTTP =
-      HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+      ContractHttpClient.checked(
+          HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build());
 
   @Test
   void aMessageInFlightWhenTheNodeStopsIsSentAgainWithTheSameKey() throws Exception {

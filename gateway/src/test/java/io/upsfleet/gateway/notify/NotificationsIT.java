@@ -15,6 +15,7 @@ import com.icegreen.greenmail.util.GreenMail;
 import com.icegreen.greenmail.util.ServerSetup;
 import io.upsfleet.api.client.UpsfleetClient;
 import io.upsfleet.gateway.notify.WebhookReceiver.Post;
+import io.upsfleet.gateway.testing.ContractHttpClient;
 import io.upsfleet.gateway.testing.GatewayFixture;
 import jakarta.mail.internet.MimeMessage;
 import jakarta.mail.internet.MimeMultipart;
@@ -52,10 +53,11 @@ class NotificationsIT {
   private static final String PASSWORD = "a-long-password-123";
   private static final Duration WAIT = Duration.ofSeconds(30);
   private static final HttpClient HTTP =
-      HttpClient.newBuilder()
-          .version(HttpClient.Version.HTTP_1_1)
-          .connectTimeout(Duration.ofSeconds(5))
-          .build();
+      ContractHttpClient.checked(
+          HttpClient.newBuilder()
+              .version(HttpClient.Version.HTTP_1_1)
+              .connectTimeout(Duration.ofSeconds(5))
+              .build());
 
   private static GreenMail mail;
   private static GatewayFixture gw;

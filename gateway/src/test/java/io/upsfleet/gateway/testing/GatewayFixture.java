@@ -173,14 +173,14 @@ public final class GatewayFixture implements AutoCloseable {
 
   /** A client signed in as the support user. */
   public UpsfleetClient support() {
-    UpsfleetClient c = new UpsfleetClient(httpBase());
+    UpsfleetClient c = new UpsfleetClient(httpBase(), ContractHttpClient.newClient());
     c.signIn(SUPPORT_USER, SUPPORT_PASSWORD);
     return c;
   }
 
   /** A client signed in as {@code username}. */
   public UpsfleetClient client(String username, String password) {
-    UpsfleetClient c = new UpsfleetClient(httpBase());
+    UpsfleetClient c = new UpsfleetClient(httpBase(), ContractHttpClient.newClient());
     c.signIn(username, password);
     return c;
   }

@@ -31,7 +31,8 @@ public final class NodeProcess {
   public static final String PASSWORD = "support-failover-password";
 
   private static final HttpClient HTTP =
-      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+      ContractHttpClient.checked(
+          HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build());
   private static final Pattern ENTITIES =
       Pattern.compile("(?m)^device_entities(?:\\{[^}]*})?\\s+([0-9.eE+-]+)\\s*$");
 
@@ -163,7 +164,7 @@ public final class NodeProcess {
   }
 
   public UpsfleetClient client() {
-    UpsfleetClient c = new UpsfleetClient(url());
+    UpsfleetClient c = new UpsfleetClient(url(), ContractHttpClient.newClient());
     c.signIn("support", PASSWORD);
     return c;
   }

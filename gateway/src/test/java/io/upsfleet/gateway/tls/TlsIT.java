@@ -12,6 +12,7 @@ import com.hivemq.client.mqtt.mqtt3.Mqtt3ClientBuilder;
 import com.hivemq.client.mqtt.mqtt3.exceptions.Mqtt3ConnAckException;
 import com.hivemq.client.mqtt.mqtt3.message.connect.connack.Mqtt3ConnAckReturnCode;
 import io.upsfleet.api.client.UpsfleetClient;
+import io.upsfleet.gateway.testing.ContractHttpClient;
 import io.upsfleet.gateway.testing.GatewayFixture;
 import java.io.IOException;
 import java.math.BigInteger;
@@ -200,7 +201,8 @@ class TlsIT {
   void httpsServesTheApiWithHsts() throws Exception {
     SSLContext context = SSLContext.getInstance("TLS");
     context.init(null, trusting(ca.caFile()).getTrustManagers(), null);
-    HttpClient client = HttpClient.newBuilder().sslContext(context).build();
+    HttpClient client =
+        ContractHttpClient.checked(HttpClient.newBuilder().sslContext(context).build());
     HttpResponse<String> ready =
         client.send(
             HttpRequest.newBuilder(
