@@ -9,6 +9,7 @@ import io.upsfleet.api.client.UpsfleetClient;
 import io.upsfleet.api.rest.DeviceRegistration;
 import io.upsfleet.api.rest.DeviceView;
 import io.upsfleet.gateway.nut.NutTestTools;
+import io.upsfleet.gateway.testing.ContractHttpClient;
 import io.upsfleet.gateway.testing.GatewayFixture;
 import io.upsfleet.persistence.testing.TcpProxy;
 import java.io.IOException;
@@ -201,7 +202,7 @@ class AgentIT {
             + group
             + ",\"offDelaySeconds\":0,\"onDelaySeconds\":0}";
     HttpResponse<String> r =
-        HttpClient.newHttpClient()
+        ContractHttpClient.checked(HttpClient.newHttpClient())
             .send(
                 HttpRequest.newBuilder(
                         URI.create(gw.httpBase() + "/api/v1/devices/" + serial + "/commands"))
@@ -216,7 +217,7 @@ class AgentIT {
 
   private static JsonNode operation(String serial, String id) throws Exception {
     HttpResponse<String> r =
-        HttpClient.newHttpClient()
+        ContractHttpClient.checked(HttpClient.newHttpClient())
             .send(
                 HttpRequest.newBuilder(
                         URI.create(gw.httpBase() + "/api/v1/devices/" + serial + "/commands/" + id))

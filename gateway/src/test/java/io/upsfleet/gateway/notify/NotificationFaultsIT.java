@@ -9,6 +9,7 @@ import com.hivemq.client.mqtt.datatypes.MqttQos;
 import com.hivemq.client.mqtt.mqtt3.Mqtt3BlockingClient;
 import com.hivemq.client.mqtt.mqtt3.Mqtt3Client;
 import io.upsfleet.gateway.notify.WebhookReceiver.Post;
+import io.upsfleet.gateway.testing.ContractHttpClient;
 import io.upsfleet.gateway.testing.FreePorts;
 import io.upsfleet.gateway.testing.GatewayFixture;
 import io.upsfleet.gateway.testing.NodeProcess;
@@ -137,7 +138,7 @@ class NotificationFaultsIT {
     String call(String method, String path, String body) throws Exception;
   }
 
-  private static final HttpClient HTTP = HttpClient.newHttpClient();
+  private static final HttpClient HTTP = ContractHttpClient.checked(HttpClient.newHttpClient());
 
   /** Calls of the API at {@code base} with {@code token}; any status of 300 or more throws. */
   private static Api httpApi(URI base, String token) {

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.upsfleet.api.client.UpsfleetClient;
 import io.upsfleet.api.rest.DeviceRegistration;
 import io.upsfleet.api.rest.UserView;
+import io.upsfleet.gateway.testing.ContractHttpClient;
 import io.upsfleet.gateway.testing.GatewayFixture;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -532,7 +533,7 @@ class NutFacadeIT {
   private void logout(String token) {
     try {
       int status =
-          HttpClient.newHttpClient()
+          ContractHttpClient.checked(HttpClient.newHttpClient())
               .send(
                   HttpRequest.newBuilder(gw.httpBase().resolve("/api/v1/auth/logout"))
                       .header("Authorization", "Bearer " + token)
