@@ -121,6 +121,20 @@ final class CommandPanel extends Div {
         .addColumn(c -> DeviceFormat.time(c.updatedAt()))
         .setHeader("Updated")
         .setAutoWidth(true);
+    if (user.canOperate()) {
+      history
+          .addComponentColumn(
+              c -> {
+                if (!"PENDING".equals(c.status())) return new Span();
+                Button cancel = new Button("Cancel", e -> cancel(c));
+                cancel.setId("cancel-" + c.id());
+                cancel.addClassName("command-cancel");
+                cancel.addThemeVariants(ButtonVariant.LUMO_SMALL, ButtonVariant.LUMO_ERROR);
+                return cancel;
+              })
+          .setHeader("")
+          .setAutoWidth(true);
+    }
     history.setAllRowsVisible(true);
     count.setId("command-count");
     count.addClassName("muted");
@@ -263,6 +277,24 @@ final class CommandPanel extends Div {
                       refresh();
                       Toasts.error(e);
                       reload(); // a refusal (plan, too many open operations) may have news
+                    }));
+  }
+
+  /** Cancels a command still waiting in the gateway (only PENDING ones can be). */
+  private void cancel(CommandView c) {
+    getUI()
+        .ifPresent(
+            ui ->
+                live.load(
+                    ui,
+                    () -> user.client().cancelCommand(serial, c.id()),
+                    done -> {
+                      Toasts.success(OperationText.name(done.type()) + " cancelled.");
+                      reload();
+                    },
+                    e -> {
+                      Toasts.error(e);
+                      reload();
                     }));
   }
 

@@ -15,7 +15,9 @@ import com.vaadin.flow.router.HasDynamicTitle;
 import com.vaadin.flow.router.PageTitle;
 import io.upsfleet.ui.account.AccountsView;
 import io.upsfleet.ui.audit.AuditView;
+import io.upsfleet.ui.device.BulkImportView;
 import io.upsfleet.ui.device.DeviceListView;
+import io.upsfleet.ui.events.EventsView;
 import io.upsfleet.ui.license.LicensesView;
 import io.upsfleet.ui.login.CurrentUser;
 import io.upsfleet.ui.login.SignOut;
@@ -54,6 +56,10 @@ public class MainLayout extends AppLayout implements AfterNavigationObserver {
     SideNav nav = new SideNav();
     nav.addItem(new SideNavItem("Overview", OverviewView.class, VaadinIcon.DASHBOARD.create()));
     nav.addItem(new SideNavItem("Devices", DeviceListView.class, VaadinIcon.PLUG.create()));
+    nav.addItem(new SideNavItem("Events", EventsView.class, VaadinIcon.LIST.create()));
+    if (user.canManage()) {
+      nav.addItem(new SideNavItem("Bulk import", BulkImportView.class, VaadinIcon.UPLOAD.create()));
+    }
     nav.addItem(new SideNavItem("Licenses", LicensesView.class, VaadinIcon.KEY.create()));
     nav.addItem(
         new SideNavItem("Notifications", NotificationsView.class, VaadinIcon.BELL.create()));
