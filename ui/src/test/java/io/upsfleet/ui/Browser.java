@@ -72,7 +72,8 @@ final class Browser {
 
   /** Clicks an element that the page may replace at any moment (found again when it goes stale). */
   void clickFresh(By by) {
-    wait.ignoring(StaleElementReferenceException.class, ElementClickInterceptedException.class)
+    fresh()
+        .ignoring(StaleElementReferenceException.class, ElementClickInterceptedException.class)
         .until(
             d -> {
               WebElement e = d.findElement(by);
@@ -83,6 +84,11 @@ final class Browser {
             });
   }
 
+  /** A wait of its own: a message or ignored exception set on it stays out of {@link #wait}. */
+  private WebDriverWait fresh() {
+    return new WebDriverWait(driver, Duration.ofSeconds(30), Duration.ofMillis(200));
+  }
+
   void type(By field, String text) {
     WebElement e = wait.until(ExpectedConditions.elementToBeClickable(field));
     e.clear();
@@ -90,7 +96,8 @@ final class Browser {
   }
 
   void waitText(By by, String text) {
-    wait.withMessage(() -> by + " to contain '" + text + "'")
+    fresh()
+        .withMessage(() -> by + " to contain '" + text + "'")
         .ignoring(StaleElementReferenceException.class)
         .until(d -> d.findElements(by).stream().anyMatch(e -> e.getText().contains(text)));
   }

@@ -18,6 +18,7 @@ import io.upsfleet.api.rest.SiteView;
 import io.upsfleet.api.rest.UserView;
 import io.upsfleet.ui.gateway.Gateway;
 import io.upsfleet.ui.gateway.GatewayClient;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,6 +26,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -372,6 +375,22 @@ class ConsoleLifecycleBrowserIT {
     assertThat(made.destinationIds()).containsExactly(mail.id());
     screenshot("notification-policies");
 
+    // Change it (PUT): no longer limited to the device.
+    clickFresh(By.id("edit-policy-lyon only"));
+    wait.until(d -> d.findElement(By.id("policy-add")).getText().contains("Save lyon only"));
+    pickMulti(By.id("policy-devices"), OFFLINE); // unticks it
+    click(driver.findElement(By.id("policy-add")));
+    waitText(By.tagName("vaadin-notification-card"), "Policy lyon only saved.");
+    wait.withMessage("the policy changed in the gateway")
+        .until(
+            d ->
+                asSupport.policies(ops.id()).stream()
+                    .anyMatch(
+                        p ->
+                            p.id().equals(made.id())
+                                && p.serials().isEmpty()
+                                && p.siteIds().equals(List.of(lyon.id()))));
+
     confirmDeletion(By.id("delete-policy-old policy"), "Policy old policy deleted.");
     wait.withMessage("the policy is gone in the gateway")
         .until(
@@ -383,10 +402,82 @@ class ConsoleLifecycleBrowserIT {
         .extracting(DestinationView::id)
         .doesNotContain(spare.id())
         .contains(mail.id());
-    wait.until(ExpectedConditions.numberOfElementsToBe(By.id("delete-destination-spare-mail"), 0));
+    wait.withMessage("spare-mail leaves the list")
+        .until(d -> !d.findElement(By.id("destination-grid")).getText().contains("spare-mail"));
+  }
+
+  /**
+   * Issue 12's reseller in the console: the admin invites, the reseller accepts on the invitation
+   * page with the e-mailed code, signs in and sees only its renewals page with the account's
+   * MyRenewals; the admin revokes and the reseller sees nothing more.
+   */
+  @Test
+  void anAdminInvitesAResellerWhoSeesTheRenewalsUntilTheConsentIsRevoked() throws Exception {
+    signIn("admin-ops", "admin-password-123");
+    driver.get(consoleUrl + "accounts");
+    waitText(By.id("reseller-status"), "No preferred reseller named.");
+    type(By.cssSelector("#reseller-email input"), "renew@reseller.example");
+    click(driver.findElement(By.id("reseller-invite")));
+    waitText(By.id("reseller-status"), "Invited: renew@reseller.example");
+    String code = invitationCode("renew@reseller.example");
+
+    driver.manage().deleteAllCookies();
+    driver.get(consoleUrl + "reseller-accept?code=" + code);
+    type(By.cssSelector("#accept-password input"), "reseller-password-1");
+    type(By.cssSelector("#accept-password-again input"), "reseller-password-1");
+    click(driver.findElement(By.id("accept-invitation")));
+    waitText(By.id("accept-outcome"), "Accepted. Sign in as renew@reseller.example");
+
+    signIn("renew@reseller.example", "reseller-password-1");
+    waitText(By.id("reseller-accounts"), ops.id());
+    assertThat(driver.getCurrentUrl()).endsWith("/renewals");
+    driver.get(consoleUrl + "devices"); // not a reseller's page: back to its renewals
+    wait.until(ExpectedConditions.urlToBe(consoleUrl + "renewals"));
+    waitText(By.id("reseller-accounts"), ops.id());
+    screenshot("reseller-renewals");
+    String renewals = fetchText(By.id("renewals-" + ops.id() + "-csv"));
+    assertThat(renewals).contains(ONLINE).contains(OFFLINE);
+
+    driver.manage().deleteAllCookies();
+    signIn("admin-ops", "admin-password-123");
+    driver.get(consoleUrl + "accounts");
+    waitText(By.id("reseller-status"), "Accepted by renew@reseller.example");
+    click(driver.findElement(By.id("reseller-revoke")));
+    waitText(By.id("reseller-status"), "Revoked by admin-ops");
+    screenshot("reseller-account");
+
+    driver.manage().deleteAllCookies();
+    signIn("renew@reseller.example", "reseller-password-1");
+    waitText(By.id("reseller-empty"), "No account shares its renewal data with you now.");
   }
 
   // --- helpers ---
+
+  /** The code of the newest invitation mail to {@code email} in the gateway's mail sink. */
+  private static String invitationCode(String email) throws Exception {
+    Path mail = gateway.dataDir().resolve("mail");
+    Pattern code = Pattern.compile("code=([A-Za-z0-9-]+)");
+    String[] found = new String[1];
+    wait.withMessage("the invitation mail to " + email)
+        .until(
+            d -> {
+              try (var files = Files.walk(mail)) {
+                for (Path f : files.filter(Files::isRegularFile).toList()) {
+                  String text =
+                      Files.readString(f, StandardCharsets.ISO_8859_1).replace("=\r\n", "");
+                  Matcher m = code.matcher(text);
+                  if (text.contains(email) && text.contains("preferred reseller") && m.find()) {
+                    found[0] = m.group(1);
+                    return true;
+                  }
+                }
+              } catch (IOException e) {
+                return false;
+              }
+              return false;
+            });
+    return found[0];
+  }
 
   /**
    * Clicks a delete button, confirms in the dialog it opens and waits for the success message (the
@@ -396,13 +487,7 @@ class ConsoleLifecycleBrowserIT {
     wait.until(ExpectedConditions.numberOfElementsToBe(By.tagName("vaadin-dialog-overlay"), 0));
     clickFresh(button);
     clickFresh(By.cssSelector("vaadin-dialog-overlay[opened] #delete-confirm"));
-    try {
-      waitText(By.tagName("vaadin-notification-card"), success);
-    } catch (RuntimeException e) {
-      screenshot("debug-delete");
-      System.out.println("PAGE: " + driver.findElement(By.tagName("body")).getText());
-      throw e;
-    }
+    waitText(By.tagName("vaadin-notification-card"), success);
   }
 
   /** Ticks one item of a vaadin-multi-select-combo-box, then closes its overlay. */

@@ -26,6 +26,7 @@ import io.upsfleet.ui.live.LiveUpdates;
 import io.upsfleet.ui.login.AllowedRoles;
 import io.upsfleet.ui.login.CurrentUser;
 import io.upsfleet.ui.login.SignedInUser;
+import io.upsfleet.ui.reseller.ResellerSection;
 import io.upsfleet.ui.shell.MainLayout;
 import io.upsfleet.ui.shell.Toasts;
 import java.util.List;
@@ -48,10 +49,12 @@ public class AccountsView extends VerticalLayout {
   private final UserForm userForm = new UserForm();
   private final H2 usersTitle = new H2("Users");
   private final Paragraph noAccount = new Paragraph("Select an account to see and add its users.");
+  private final ResellerSection reseller;
   private String selectedAccount;
 
   public AccountsView(LiveUpdates live) {
     this.live = live;
+    this.reseller = new ResellerSection(live, user);
     addClassName("accounts-view");
     if (user.isSupport()) add(accountsSection());
     users.setId("user-grid");
@@ -119,6 +122,7 @@ public class AccountsView extends VerticalLayout {
     Div section = new Div(usersTitle, noAccount, userForm, users);
     section.addClassNames("card", "section");
     add(section);
+    add(reseller);
     if (user.isSupport()) add(new SupportUsersSection(live, user));
     if (!user.isSupport()) select(user.accountId(), "your account");
     else select(null, null);
@@ -305,6 +309,20 @@ public class AccountsView extends VerticalLayout {
     userForm.setVisible(accountId != null);
     users.setVisible(accountId != null);
     if (accountId != null) loadUsers();
+    showReseller(accountId);
+  }
+
+  private void showReseller(String accountId) {
+    if (getUI().isPresent()) {
+      reseller.show(accountId);
+    } else {
+      reseller.setVisible(false);
+      addAttachListener(
+          e -> {
+            e.unregisterListener();
+            reseller.show(accountId);
+          });
+    }
   }
 
   private void loadUsers() {

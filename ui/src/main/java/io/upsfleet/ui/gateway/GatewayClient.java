@@ -30,6 +30,7 @@ import io.upsfleet.api.rest.OperationAllowanceView;
 import io.upsfleet.api.rest.PageView;
 import io.upsfleet.api.rest.PolicyRequest;
 import io.upsfleet.api.rest.PolicyView;
+import io.upsfleet.api.rest.ResellerView;
 import io.upsfleet.api.rest.SiteRequest;
 import io.upsfleet.api.rest.SiteView;
 import io.upsfleet.api.rest.TelemetryHistoryView;
@@ -156,6 +157,11 @@ public interface GatewayClient {
     throw new UnsupportedOperationException("deleteDestination");
   }
 
+  /** Replaces a policy ({@code PUT}): the whole policy, as on creation. */
+  default PolicyView updatePolicy(String accountId, String policyId, PolicyRequest request) {
+    throw new UnsupportedOperationException("updatePolicy");
+  }
+
   default void deletePolicy(String accountId, String policyId) {
     throw new UnsupportedOperationException("deletePolicy");
   }
@@ -257,5 +263,34 @@ public interface GatewayClient {
   /** Registers up to 1000 devices; the answer names each registered device and each refusal. */
   default BulkRegistrationResult registerDevices(BulkRegistrationRequest request) {
     throw new UnsupportedOperationException("registerDevices");
+  }
+
+  // Reseller renewal support (issue 12).
+
+  /** The account's preferred reseller and consent, or null when it has named none. */
+  default ResellerView reseller(String accountId) {
+    throw new UnsupportedOperationException("reseller");
+  }
+
+  /**
+   * Names a preferred reseller (consent to share lifecycle data); the invitation goes by e-mail.
+   */
+  default ResellerView inviteReseller(String accountId, String email) {
+    throw new UnsupportedOperationException("inviteReseller");
+  }
+
+  /** Revokes the consent: no more mail, and the reseller's access ends at once. */
+  default void revokeReseller(String accountId) {
+    throw new UnsupportedOperationException("revokeReseller");
+  }
+
+  /** A reseller's consenting accounts. */
+  default List<ResellerView> resellerAccounts() {
+    throw new UnsupportedOperationException("resellerAccounts");
+  }
+
+  /** Streams MyRenewals ({@code my-renewals.csv} or {@code .xlsx}) of a consenting account. */
+  default InputStream resellerReport(String accountId, String file) {
+    throw new UnsupportedOperationException("resellerReport");
   }
 }

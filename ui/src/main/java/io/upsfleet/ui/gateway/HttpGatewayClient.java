@@ -36,6 +36,8 @@ import io.upsfleet.api.rest.PageView;
 import io.upsfleet.api.rest.PolicyRequest;
 import io.upsfleet.api.rest.PolicyView;
 import io.upsfleet.api.rest.RedeemRequest;
+import io.upsfleet.api.rest.ResellerInviteRequest;
+import io.upsfleet.api.rest.ResellerView;
 import io.upsfleet.api.rest.ResetPasswordRequest;
 import io.upsfleet.api.rest.SiteRequest;
 import io.upsfleet.api.rest.SiteView;
@@ -279,6 +281,17 @@ final class HttpGatewayClient implements GatewayClient {
   }
 
   @Override
+  public PolicyView updatePolicy(String accountId, String policyId, PolicyRequest request) {
+    return http.call(
+        "PUT",
+        account(accountId, "/notification-policies/" + GatewayHttp.encode(policyId)),
+        request,
+        token,
+        null,
+        new TypeReference<>() {});
+  }
+
+  @Override
   public void deletePolicy(String accountId, String policyId) {
     http.call(
         "DELETE",
@@ -427,6 +440,44 @@ final class HttpGatewayClient implements GatewayClient {
   @Override
   public BulkRegistrationResult registerDevices(BulkRegistrationRequest request) {
     return post("/api/v1/devices/bulk", request, new TypeReference<>() {});
+  }
+
+  @Override
+  public ResellerView reseller(String accountId) {
+    try {
+      return get(account(accountId, "/reseller"), new TypeReference<>() {});
+    } catch (GatewayException e) {
+      if (e.status() == 404) return null;
+      throw e;
+    }
+  }
+
+  @Override
+  public ResellerView inviteReseller(String accountId, String email) {
+    return post(
+        account(accountId, "/reseller"),
+        new ResellerInviteRequest(email),
+        new TypeReference<>() {});
+  }
+
+  @Override
+  public void revokeReseller(String accountId) {
+    http.call("DELETE", account(accountId, "/reseller"), null, token, null, null);
+  }
+
+  @Override
+  public List<ResellerView> resellerAccounts() {
+    return get("/api/v1/reseller/accounts", new TypeReference<>() {});
+  }
+
+  @Override
+  public InputStream resellerReport(String accountId, String file) {
+    return http.stream(
+        "/api/v1/reseller/accounts/"
+            + GatewayHttp.encode(accountId)
+            + "/reports/"
+            + GatewayHttp.encode(file),
+        token);
   }
 
   private static String device(String serial, String rest) {

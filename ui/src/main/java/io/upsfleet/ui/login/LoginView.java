@@ -127,14 +127,6 @@ public class LoginView extends VerticalLayout implements BeforeEnterObserver {
       VaadinSession session = VaadinSession.getCurrent();
       String address = session.getBrowser() == null ? null : session.getBrowser().getAddress();
       TokenResponse t = gateway.signIn(user, password.getValue(), address);
-      if ("RESELLER".equals(t.role())) {
-        // TODO(#12): the reseller's own console view; until then the API serves it.
-        gateway.client(t.token()).signOut();
-        showError(
-            "Resellers use the API for now: GET /api/v1/reseller/accounts and the MyRenewals"
-                + " downloads under it.");
-        return;
-      }
       if (t.mustChangePassword()) {
         askNewPassword(new PendingChange(t, user, password.getValue()));
         return;

@@ -67,6 +67,15 @@ public class NotificationsView extends VerticalLayout {
   private final MultiSelectComboBox<String> policyDevices =
       new MultiSelectComboBox<>("Devices (none: all)");
 
+  private final TextField policyName = new TextField("Name");
+  private final ComboBox<String> policySeverity =
+      new ComboBox<>("At least", "INFO", "WARNING", "CRITICAL");
+  private final Button policySave = new Button("Add policy");
+  private final Button policyCancel = new Button("Cancel");
+
+  /** The policy the form changes, or null when it adds a new one. */
+  private PolicyView editing;
+
   /** Site names by id, for the policy list. */
   private Map<String, String> siteNames = Map.of();
 
@@ -284,49 +293,99 @@ public class NotificationsView extends VerticalLayout {
                                 () -> user.client().deletePolicy(accountId(), p.id())));
                 delete.setId("delete-policy-" + p.name());
                 delete.addThemeVariants(ButtonVariant.LUMO_SMALL, ButtonVariant.LUMO_ERROR);
-                return delete;
+                Button edit = new Button("Edit", e -> editPolicy(p));
+                edit.setId("edit-policy-" + p.name());
+                edit.addThemeVariants(ButtonVariant.LUMO_SMALL);
+                return new HorizontalLayout(edit, delete);
               })
           .setAutoWidth(true);
     }
     policies.setAllRowsVisible(true);
-    TextField name = new TextField("Name");
-    name.setId("policy-name");
-    ComboBox<String> severity = new ComboBox<>("At least", "INFO", "WARNING", "CRITICAL");
-    severity.setValue("WARNING");
+    policyName.setId("policy-name");
+    policySeverity.setValue("WARNING");
     policyDestinations.setItemLabelGenerator(DestinationView::name);
     policyDestinations.setId("policy-destinations");
-    Button add =
-        new Button(
-            "Add policy",
-            e -> {
-              String id = accountId();
-              PolicyRequest req =
-                  new PolicyRequest(
-                      name.getValue(),
-                      severity.getValue(),
-                      null,
-                      policySites.getValue().stream().map(SiteView::id).toList(),
-                      List.copyOf(policyDevices.getValue()),
-                      policyDestinations.getValue().stream().map(DestinationView::id).toList(),
-                      false);
-              call(
-                  () -> user.client().createPolicy(id, req),
-                  p -> {
-                    Toasts.success("Policy " + p.name() + " added.");
-                    name.clear();
-                    policySites.clear();
-                    policyDevices.clear();
-                    reload();
-                  });
-            });
+    Button add = policySave;
+    add.addClickListener(e -> savePolicy());
+    policyCancel.setId("policy-cancel-edit");
+    policyCancel.setVisible(false);
+    policyCancel.addClickListener(e -> editPolicy(null));
     add.setId("policy-add");
     policySites.setId("policy-sites");
     policySites.setItemLabelGenerator(SiteView::name);
     policyDevices.setId("policy-devices");
+    policySites.setClearButtonVisible(true);
+    policyDevices.setClearButtonVisible(true);
     return section(
         "Policies",
-        form(name, severity, policySites, policyDevices, policyDestinations, add),
+        form(
+            policyName,
+            policySeverity,
+            policySites,
+            policyDevices,
+            policyDestinations,
+            add,
+            policyCancel),
         policies);
+  }
+
+  /**
+   * Fills the policy form with {@code p} to change it (null: back to adding a new one). Event types
+   * chosen through the API are kept as they are.
+   */
+  private void editPolicy(PolicyView p) {
+    editing = p;
+    policySave.setText(p == null ? "Add policy" : "Save " + p.name());
+    policyCancel.setVisible(p != null);
+    if (p == null) {
+      policyName.clear();
+      policySites.clear();
+      policyDevices.clear();
+      policyDestinations.clear();
+      return;
+    }
+    policyName.setValue(p.name());
+    policySeverity.setValue(p.minSeverity() == null ? "WARNING" : p.minSeverity());
+    policySites.setValue(
+        policySites
+            .getListDataView()
+            .getItems()
+            .filter(x -> p.siteIds().contains(x.id()))
+            .toList());
+    policyDevices.setValue(
+        policyDevices.getListDataView().getItems().filter(p.serials()::contains).toList());
+    policyDestinations.setValue(
+        policyDestinations
+            .getListDataView()
+            .getItems()
+            .filter(d -> p.destinationIds().contains(d.id()))
+            .toList());
+  }
+
+  /** Adds the policy of the form, or saves the one being changed ({@code PUT}). */
+  private void savePolicy() {
+    String id = accountId();
+    PolicyView was = editing;
+    boolean typed = was != null && !was.eventTypes().isEmpty();
+    PolicyRequest req =
+        new PolicyRequest(
+            policyName.getValue(),
+            typed ? null : policySeverity.getValue(),
+            typed ? was.eventTypes() : null,
+            policySites.getValue().stream().map(SiteView::id).toList(),
+            List.copyOf(policyDevices.getValue()),
+            policyDestinations.getValue().stream().map(DestinationView::id).toList(),
+            was != null && was.includeMaintenance());
+    call(
+        () ->
+            was == null
+                ? user.client().createPolicy(id, req)
+                : user.client().updatePolicy(id, was.id(), req),
+        p -> {
+          Toasts.success("Policy " + p.name() + (was == null ? " added." : " saved."));
+          editPolicy(null);
+          reload();
+        });
   }
 
   /** The sites (by name) and devices a policy is limited to. */

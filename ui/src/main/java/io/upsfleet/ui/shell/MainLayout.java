@@ -24,6 +24,7 @@ import io.upsfleet.ui.login.SignOut;
 import io.upsfleet.ui.login.SignedInUser;
 import io.upsfleet.ui.notify.NotificationsView;
 import io.upsfleet.ui.overview.OverviewView;
+import io.upsfleet.ui.reseller.ResellerRenewalsView;
 
 /**
  * The frame of every signed-in page: a header with the page title, who is signed in and sign-out,
@@ -54,6 +55,12 @@ public class MainLayout extends AppLayout implements AfterNavigationObserver {
     Span brand = new Span("upsfleet");
     brand.addClassName("brand");
     SideNav nav = new SideNav();
+    if (user.isReseller()) {
+      nav.addItem(
+          new SideNavItem("Renewals", ResellerRenewalsView.class, VaadinIcon.CALENDAR.create()));
+      addToDrawer(brand, nav);
+      return;
+    }
     nav.addItem(new SideNavItem("Overview", OverviewView.class, VaadinIcon.DASHBOARD.create()));
     nav.addItem(new SideNavItem("Devices", DeviceListView.class, VaadinIcon.PLUG.create()));
     nav.addItem(new SideNavItem("Events", EventsView.class, VaadinIcon.LIST.create()));
