@@ -378,9 +378,13 @@ class ConsoleLifecycleBrowserIT {
     // Change it (PUT): no longer limited to the device.
     clickFresh(By.id("edit-policy-lyon only"));
     wait.until(d -> d.findElement(By.id("policy-add")).getText().contains("Save lyon only"));
-    pickMulti(By.id("policy-devices"), OFFLINE); // unticks it
+    ((JavascriptExecutor) driver)
+        .executeScript(
+            "arguments[0].shadowRoot.querySelector(\"[part~='clear-button']\").click();",
+            driver.findElement(By.id("policy-devices")));
+    type(By.cssSelector("#policy-name input"), "lyon site");
     click(driver.findElement(By.id("policy-add")));
-    waitText(By.tagName("vaadin-notification-card"), "Policy lyon only saved.");
+    waitText(By.tagName("vaadin-notification-card"), "Policy lyon site saved.");
     wait.withMessage("the policy changed in the gateway")
         .until(
             d ->
@@ -388,6 +392,7 @@ class ConsoleLifecycleBrowserIT {
                     .anyMatch(
                         p ->
                             p.id().equals(made.id())
+                                && p.name().equals("lyon site")
                                 && p.serials().isEmpty()
                                 && p.siteIds().equals(List.of(lyon.id()))));
 
