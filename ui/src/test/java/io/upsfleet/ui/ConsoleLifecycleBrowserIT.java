@@ -456,6 +456,24 @@ class ConsoleLifecycleBrowserIT {
     waitText(By.id("reseller-empty"), "No account shares its renewal data with you now.");
   }
 
+  @Test
+  void anOperatorStartsAFirmwareRolloutWatchesItAndPausesResumesAndAbortsIt() {
+    signIn("operator-ops", "operator-password-1");
+    driver.get(consoleUrl + "rollouts");
+    pickMulti(By.id("rollout-devices"), ONLINE);
+    click(driver.findElement(By.id("rollout-start")));
+    waitText(By.tagName("vaadin-notification-card"), "Rollout started for 1 devices.");
+    waitText(By.id("rollout-grid"), ONLINE + ":");
+    waitText(By.id("rollout-grid"), "RUNNING");
+    clickFresh(By.id("rollout-pause"));
+    waitText(By.id("rollout-grid"), "PAUSED");
+    screenshot("rollouts");
+    clickFresh(By.id("rollout-resume"));
+    waitText(By.id("rollout-grid"), "RUNNING");
+    clickFresh(By.id("rollout-abort"));
+    waitText(By.id("rollout-grid"), "ABORTED");
+  }
+
   // --- helpers ---
 
   /** The code of the newest invitation mail to {@code email} in the gateway's mail sink. */

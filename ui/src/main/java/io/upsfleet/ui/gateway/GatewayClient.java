@@ -31,6 +31,8 @@ import io.upsfleet.api.rest.PageView;
 import io.upsfleet.api.rest.PolicyRequest;
 import io.upsfleet.api.rest.PolicyView;
 import io.upsfleet.api.rest.ResellerView;
+import io.upsfleet.api.rest.RolloutRequest;
+import io.upsfleet.api.rest.RolloutView;
 import io.upsfleet.api.rest.SiteRequest;
 import io.upsfleet.api.rest.SiteView;
 import io.upsfleet.api.rest.TelemetryHistoryView;
@@ -292,5 +294,20 @@ public interface GatewayClient {
   /** Streams MyRenewals ({@code my-renewals.csv} or {@code .xlsx}) of a consenting account. */
   default InputStream resellerReport(String accountId, String file) {
     throw new UnsupportedOperationException("resellerReport");
+  }
+
+  // Firmware rollouts.
+
+  default RolloutView startRollout(RolloutRequest request) {
+    throw new UnsupportedOperationException("startRollout");
+  }
+
+  default RolloutView rollout(String id) {
+    throw new UnsupportedOperationException("rollout");
+  }
+
+  /** {@code action}: {@code pause}, {@code resume} or {@code abort}. */
+  default RolloutView rolloutAction(String id, String action) {
+    throw new UnsupportedOperationException("rolloutAction");
   }
 }

@@ -39,6 +39,8 @@ import io.upsfleet.api.rest.RedeemRequest;
 import io.upsfleet.api.rest.ResellerInviteRequest;
 import io.upsfleet.api.rest.ResellerView;
 import io.upsfleet.api.rest.ResetPasswordRequest;
+import io.upsfleet.api.rest.RolloutRequest;
+import io.upsfleet.api.rest.RolloutView;
 import io.upsfleet.api.rest.SiteRequest;
 import io.upsfleet.api.rest.SiteView;
 import io.upsfleet.api.rest.TelemetryHistoryView;
@@ -478,6 +480,24 @@ final class HttpGatewayClient implements GatewayClient {
             + "/reports/"
             + GatewayHttp.encode(file),
         token);
+  }
+
+  @Override
+  public RolloutView startRollout(RolloutRequest request) {
+    return post("/api/v1/firmware-rollouts", request, new TypeReference<>() {});
+  }
+
+  @Override
+  public RolloutView rollout(String id) {
+    return get("/api/v1/firmware-rollouts/" + GatewayHttp.encode(id), new TypeReference<>() {});
+  }
+
+  @Override
+  public RolloutView rolloutAction(String id, String action) {
+    return post(
+        "/api/v1/firmware-rollouts/" + GatewayHttp.encode(id) + "/" + GatewayHttp.encode(action),
+        null,
+        new TypeReference<>() {});
   }
 
   private static String device(String serial, String rest) {

@@ -25,6 +25,7 @@ import io.upsfleet.ui.login.SignedInUser;
 import io.upsfleet.ui.notify.NotificationsView;
 import io.upsfleet.ui.overview.OverviewView;
 import io.upsfleet.ui.reseller.ResellerRenewalsView;
+import io.upsfleet.ui.rollout.RolloutsView;
 
 /**
  * The frame of every signed-in page: a header with the page title, who is signed in and sign-out,
@@ -66,6 +67,9 @@ public class MainLayout extends AppLayout implements AfterNavigationObserver {
     nav.addItem(new SideNavItem("Events", EventsView.class, VaadinIcon.LIST.create()));
     if (user.canManage()) {
       nav.addItem(new SideNavItem("Bulk import", BulkImportView.class, VaadinIcon.UPLOAD.create()));
+    }
+    if (user.canOperate()) {
+      nav.addItem(new SideNavItem("Rollouts", RolloutsView.class, VaadinIcon.ROCKET.create()));
     }
     nav.addItem(new SideNavItem("Licenses", LicensesView.class, VaadinIcon.KEY.create()));
     nav.addItem(
