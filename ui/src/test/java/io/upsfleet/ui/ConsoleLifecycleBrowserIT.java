@@ -133,14 +133,16 @@ class ConsoleLifecycleBrowserIT {
 
   @Test
   void anAdminChangesARoleAndResetsAPasswordThatTheUserMustReplaceAtSignIn() {
+    // A user of its own: the other tests sign in as operator-ops with its first password.
+    support.createUser(ops.id(), "people-op", "people-password-1", "ACCOUNT_OPERATOR");
     signIn("admin-ops", "admin-password-123");
     driver.get(consoleUrl + "accounts");
-    waitText(By.id("user-grid"), "operator-ops");
-    choose(By.id("user-role-operator-ops"), "Viewer");
+    waitText(By.id("user-grid"), "people-op");
+    choose(By.id("user-role-people-op"), "Viewer");
     wait.withMessage("the role changed in the gateway")
-        .until(d -> role("operator-ops").equals("ACCOUNT_VIEWER"));
+        .until(d -> role("people-op").equals("ACCOUNT_VIEWER"));
 
-    clickFresh(By.id("user-reset-operator-ops")); // the grid reloads after the role change
+    clickFresh(By.id("user-reset-people-op")); // the grid reloads after the role change
     type(By.cssSelector("#reset-password input"), "temporary-pass-42");
     click(driver.findElement(By.id("reset-confirm")));
     waitText(By.id("user-grid"), "must set a new password");
@@ -148,7 +150,7 @@ class ConsoleLifecycleBrowserIT {
 
     driver.manage().deleteAllCookies();
     driver.get(consoleUrl + "login");
-    type(By.cssSelector("#username input"), "operator-ops");
+    type(By.cssSelector("#username input"), "people-op");
     type(By.cssSelector("#password input"), "temporary-pass-42");
     click(driver.findElement(By.id("sign-in")));
     waitText(By.id("must-change-password"), "Choose a new one");
@@ -156,12 +158,12 @@ class ConsoleLifecycleBrowserIT {
     type(By.cssSelector("#new-password-again input"), "chosen-by-me-123");
     screenshot("password-change");
     click(driver.findElement(By.id("set-password")));
-    waitText(By.id("current-user"), "operator-ops · Viewer");
+    waitText(By.id("current-user"), "people-op · Viewer");
 
     UpsfleetClient again = new UpsfleetClient(gateway.url());
-    assertThat(again.signIn("operator-ops", "chosen-by-me-123").mustChangePassword()).isFalse();
+    assertThat(again.signIn("people-op", "chosen-by-me-123").mustChangePassword()).isFalse();
     assertThatThrownBy(
-            () -> new UpsfleetClient(gateway.url()).signIn("operator-ops", "temporary-pass-42"))
+            () -> new UpsfleetClient(gateway.url()).signIn("people-op", "temporary-pass-42"))
         .isInstanceOf(UpsfleetClient.ApiError.class);
   }
 
@@ -583,8 +585,18 @@ class ConsoleLifecycleBrowserIT {
     driver.get(consoleUrl + "login");
     type(By.cssSelector("#username input"), user);
     type(By.cssSelector("#password input"), password);
-    driver.findElement(By.cssSelector("#password input")).sendKeys(Keys.ENTER);
-    wait.until(ExpectedConditions.presenceOfElementLocated(By.id("current-user")));
+    // The button, not Enter: the fields' values reach the server (change on blur) before the click.
+    click(driver.findElement(By.id("sign-in")));
+    wait.withMessage(
+            () ->
+                "signed in as "
+                    + user
+                    + "; the page says: "
+                    + driver.findElements(By.id("login-error")).stream()
+                        .map(WebElement::getText)
+                        .findFirst()
+                        .orElse(""))
+        .until(ExpectedConditions.presenceOfElementLocated(By.id("current-user")));
   }
 
   private static void click(WebElement e) {
