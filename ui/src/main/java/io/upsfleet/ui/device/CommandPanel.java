@@ -50,6 +50,7 @@ final class CommandPanel extends Div {
   private final Select<String> sensitivity = new Select<>();
   private final Span firmwareTarget = new Span();
   private final Grid<CommandView> history = new Grid<>();
+  private List<CommandView> shownCommands = List.of();
   private final Paragraph count = new Paragraph();
   private final Paragraph noCommands = new Paragraph("No commands yet.");
   private DeviceView device;
@@ -171,7 +172,11 @@ final class CommandPanel extends Div {
   void showCommands(PageView<CommandView> page) {
     if (page == null) return;
     List<CommandView> items = page.items() == null ? List.of() : page.items();
-    history.setItems(items);
+    // Unchanged rows are not rendered again: a click on a row's button must not hit a replaced one.
+    if (!items.equals(shownCommands)) {
+      shownCommands = List.copyOf(items);
+      history.setItems(items);
+    }
     history.setVisible(!items.isEmpty());
     noCommands.setVisible(items.isEmpty());
     count.setText(countText(items.size(), page.total()));
