@@ -14,13 +14,11 @@ import io.upsfleet.api.rest.LicenseOrderView;
 import io.upsfleet.api.rest.PolicyRequest;
 import io.upsfleet.ui.gateway.Gateway;
 import io.upsfleet.ui.gateway.GatewayClient;
-import java.io.File;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -34,13 +32,8 @@ import org.openqa.selenium.By;
 import org.openqa.selenium.Dimension;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.Keys;
-import org.openqa.selenium.OutputType;
-import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
-import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 import org.springframework.boot.SpringApplication;
@@ -68,6 +61,7 @@ class ConsoleBrowserIT {
   private static String acmeId;
   private static ConfigurableApplicationContext console;
   private static String consoleUrl;
+  private static Browser browser;
   private static WebDriver driver;
   private static WebDriverWait wait;
 
@@ -115,13 +109,14 @@ class ConsoleBrowserIT {
             "--upsfleet.ui.live-interval=1s");
     consoleUrl =
         "http://127.0.0.1:" + console.getEnvironment().getProperty("local.server.port") + "/";
-    driver = chrome(Files.createTempDirectory(work, "chrome-"));
-    wait = new WebDriverWait(driver, Duration.ofSeconds(30), Duration.ofMillis(200));
+    browser = Browser.start(Files.createTempDirectory(work, "chrome-"));
+    driver = browser.driver;
+    wait = browser.wait;
   }
 
   @AfterAll
   static void stopEverything() {
-    if (driver != null) driver.quit();
+    if (browser != null) browser.quit();
     if (console != null) console.close();
     devices.forEach(SimulatedUps::close);
     if (gateway != null) gateway.close();
@@ -342,56 +337,18 @@ class ConsoleBrowserIT {
    * window).
    */
   private static void click(WebElement e) {
-    ((JavascriptExecutor) driver)
-        .executeScript("arguments[0].scrollIntoView({block: 'center'});", e);
-    wait.until(ExpectedConditions.elementToBeClickable(e)).click();
+    browser.click(e);
   }
 
   private static void type(By field, String text) {
-    WebElement e = wait.until(ExpectedConditions.elementToBeClickable(field));
-    e.clear();
-    e.sendKeys(text);
+    browser.type(field, text);
   }
 
   private static void waitText(By by, String text) {
-    wait.withMessage(() -> by + " to contain '" + text + "'")
-        .until(d -> d.findElements(by).stream().anyMatch(e -> e.getText().contains(text)));
+    browser.waitText(by, text);
   }
 
   private static void screenshot(String name) {
-    try {
-      // let the last push round-trip paint before the picture
-      wait.until(
-          d ->
-              "complete"
-                  .equals(((JavascriptExecutor) d).executeScript("return document.readyState")));
-      File f = ((TakesScreenshot) driver).getScreenshotAs(OutputType.FILE);
-      Files.copy(f.toPath(), SHOTS.resolve(name + ".png"), StandardCopyOption.REPLACE_EXISTING);
-    } catch (Exception e) {
-      throw new IllegalStateException("screenshot " + name, e);
-    }
-  }
-
-  private static WebDriver chrome(Path profile) {
-    ChromeOptions o = new ChromeOptions();
-    o.setBinary("/usr/bin/chromium");
-    o.addArguments(
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-dev-shm-usage",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--no-first-run",
-        "--window-size=1280,800",
-        "--user-data-dir=" + profile);
-    ChromeDriverService svc =
-        new ChromeDriverService.Builder()
-            .usingDriverExecutable(new File("/usr/bin/chromedriver"))
-            .usingAnyFreePort()
-            .build();
-    // explicit binary and driver: Selenium Manager never runs, nothing is downloaded
-    return new ChromeDriver(svc, o);
+    browser.screenshot(name);
   }
 }

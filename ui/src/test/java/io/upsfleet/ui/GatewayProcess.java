@@ -37,6 +37,11 @@ final class GatewayProcess implements AutoCloseable {
     this.log = log;
   }
 
+  /** The gateway's data directory (its mail sink is {@code mail/} in it). */
+  Path dataDir() {
+    return dataDir;
+  }
+
   URI url() {
     return URI.create("http://127.0.0.1:" + httpPort);
   }

@@ -148,6 +148,35 @@ public final class NotificationStore {
         });
   }
 
+  /**
+   * Replaces a policy of the account (name, events, devices, destinations; its id, account and
+   * creation time stay); false when the account has no such policy.
+   */
+  public CompletionStage<Boolean> updatePolicy(Policy p) {
+    return jdbc.run(
+        c -> {
+          try (PreparedStatement ps =
+              c.prepareStatement(
+                  "UPDATE notification_policies SET name = ?, min_severity = ?, event_types = ?,"
+                      + " site_ids = ?, serials = ?, destination_ids = ?, include_maintenance = ?"
+                      + " WHERE account_id = ? AND id = ?")) {
+            ps.setString(1, p.name());
+            ps.setString(2, p.minSeverity() == null ? null : p.minSeverity().name());
+            ps.setArray(
+                3,
+                c.createArrayOf(
+                    "text", p.eventTypes().stream().map(Enum::name).sorted().toArray()));
+            ps.setArray(4, c.createArrayOf("uuid", p.siteIds().toArray()));
+            ps.setArray(5, c.createArrayOf("text", new TreeSet<>(p.serials()).toArray()));
+            ps.setArray(6, c.createArrayOf("uuid", p.destinationIds().toArray()));
+            ps.setBoolean(7, p.includeMaintenance());
+            ps.setObject(8, p.accountId());
+            ps.setObject(9, p.id());
+            return ps.executeUpdate() == 1;
+          }
+        });
+  }
+
   public CompletionStage<List<Policy>> policies(UUID accountId) {
     return jdbc.run(c -> policies(c, accountId));
   }

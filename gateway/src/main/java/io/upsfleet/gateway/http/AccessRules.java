@@ -193,6 +193,12 @@ final class AccessRules {
               ADMINS,
               "add a policy"),
           rule(
+              "notify.policy-update",
+              "PUT",
+              "/accounts/{id}/notification-policies/{policyId}",
+              ADMINS,
+              "change a policy (the whole policy, as on creation)"),
+          rule(
               "notify.policy-delete",
               "DELETE",
               "/accounts/{id}/notification-policies/{policyId}",

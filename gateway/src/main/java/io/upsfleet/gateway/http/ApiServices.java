@@ -107,6 +107,9 @@ public record ApiServices(
     /** Deletes a destination of the account (its delivery log goes with it); false when none. */
     CompletionStage<Boolean> deleteDestination(UUID account, UUID id);
 
+    /** Replaces a policy of the account (its id and creation time stay); false when none. */
+    CompletionStage<Boolean> updatePolicy(Policy policy);
+
     /** Deletes a policy of the account; false when none. */
     CompletionStage<Boolean> deletePolicy(UUID account, UUID id);
 

@@ -433,6 +433,11 @@ public final class ClusterApiServices {
     }
 
     @Override
+    public CompletionStage<Boolean> updatePolicy(Policy policy) {
+      return notifications.store().updatePolicy(policy);
+    }
+
+    @Override
     public CompletionStage<Boolean> deletePolicy(UUID account, UUID id) {
       return notifications.store().delete("notification_policies", account, id);
     }

@@ -24,6 +24,7 @@ import io.upsfleet.cluster.notify.Policy;
 import io.upsfleet.cluster.site.Site;
 import io.upsfleet.cluster.site.Sites;
 import java.time.DateTimeException;
+import java.time.Instant;
 import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -136,14 +137,20 @@ final class NotificationRoutes extends ApiDirectives {
                                                             .toList()))))),
                     path(
                         id ->
-                            delete(
-                                () ->
-                                    remove(
-                                        p,
-                                        accountId,
-                                        "policy",
-                                        pathId(id),
-                                        api.notifications::deletePolicy))))),
+                            concat(
+                                put(
+                                    () ->
+                                        jsonBody(
+                                            PolicyRequest.class,
+                                            req -> updatePolicy(p, accountId, pathId(id), req))),
+                                delete(
+                                    () ->
+                                        remove(
+                                            p,
+                                            accountId,
+                                            "policy",
+                                            pathId(id),
+                                            api.notifications::deletePolicy)))))),
         path(
             "notification-deliveries",
             () ->
@@ -366,6 +373,64 @@ final class NotificationRoutes extends ApiDirectives {
 
   private Route createPolicy(Principal p, UUID accountId, PolicyRequest req) {
     requireManage(p, accountId, "policy.create");
+    CompletionStage<Policy> created =
+        checkedPolicy(accountId, UUID.randomUUID(), api.clock.instant(), req)
+            .thenCompose(api.notifications::createPolicy)
+            .thenApply(
+                pol -> {
+                  api.audit.record(
+                      p.username(),
+                      accountId,
+                      "policy.create",
+                      pol.id().toString(),
+                      "OK",
+                      pol.name());
+                  return pol;
+                });
+    return completeJson(StatusCodes.CREATED, created.thenApply(NotificationRoutes::view));
+  }
+
+  /**
+   * {@code PUT …/notification-policies/{policyId}}: the whole policy again, checked as on creation;
+   * its id and creation time stay. 404 when the account has no such policy.
+   */
+  private Route updatePolicy(Principal p, UUID accountId, UUID policyId, PolicyRequest req) {
+    requireManage(p, accountId, "policy.update");
+    CompletionStage<Policy> updated =
+        api.notifications
+            .policies(accountId)
+            .thenApply(
+                all ->
+                    all.stream()
+                        .filter(x -> x.id().equals(policyId))
+                        .findFirst()
+                        .orElseThrow(() -> ApiException.notFound("no policy " + policyId)))
+            .thenCompose(before -> checkedPolicy(accountId, policyId, before.createdAt(), req))
+            .thenCompose(
+                pol ->
+                    api.notifications
+                        .updatePolicy(pol)
+                        .thenApply(
+                            found -> {
+                              if (!found) throw ApiException.notFound("no policy " + policyId);
+                              api.audit.record(
+                                  p.username(),
+                                  accountId,
+                                  "policy.update",
+                                  policyId.toString(),
+                                  "OK",
+                                  pol.name());
+                              return pol;
+                            }));
+    return completeOk(updated.thenApply(NotificationRoutes::view));
+  }
+
+  /**
+   * The policy {@code req} describes, with its fields checked (400 naming each bad one) and its
+   * destinations and sites checked to be the account's.
+   */
+  private CompletionStage<Policy> checkedPolicy(
+      UUID accountId, UUID id, Instant createdAt, PolicyRequest req) {
     Validation v = new Validation();
     String name = req.name() == null ? "" : req.name().trim();
     v.require(printable(name, 1, MAX_NAME), "name", "is required: 1 to 100 printable characters");
@@ -396,7 +461,7 @@ final class NotificationRoutes extends ApiDirectives {
     v.throwIfInvalid();
     Policy policy =
         new Policy(
-            UUID.randomUUID(),
+            id,
             accountId,
             name,
             min,
@@ -405,33 +470,24 @@ final class NotificationRoutes extends ApiDirectives {
             serials,
             List.copyOf(new LinkedHashSet<>(destinations)),
             Boolean.TRUE.equals(req.includeMaintenance()),
-            api.clock.instant());
-    CompletionStage<Policy> created =
-        api.notifications
-            .countDestinations(accountId, policy.destinationIds())
-            .thenCombine(
-                sites.isEmpty()
-                    ? CompletableFuture.completedFuture(0)
-                    : api.notifications.countSites(accountId, List.copyOf(policy.siteIds())),
-                (nd, ns) -> {
-                  Validation refs = new Validation();
-                  refs.require(
-                      nd == policy.destinationIds().size(),
-                      "destinationIds",
-                      "must be destinations of this account");
-                  refs.require(
-                      ns == policy.siteIds().size(), "siteIds", "must be sites of this account");
-                  refs.throwIfInvalid();
-                  return policy;
-                })
-            .thenCompose(api.notifications::createPolicy)
-            .thenApply(
-                pol -> {
-                  api.audit.record(
-                      p.username(), accountId, "policy.create", pol.id().toString(), "OK", name);
-                  return pol;
-                });
-    return completeJson(StatusCodes.CREATED, created.thenApply(NotificationRoutes::view));
+            createdAt);
+    return api.notifications
+        .countDestinations(accountId, policy.destinationIds())
+        .thenCombine(
+            sites.isEmpty()
+                ? CompletableFuture.completedFuture(0)
+                : api.notifications.countSites(accountId, List.copyOf(policy.siteIds())),
+            (nd, ns) -> {
+              Validation refs = new Validation();
+              refs.require(
+                  nd == policy.destinationIds().size(),
+                  "destinationIds",
+                  "must be destinations of this account");
+              refs.require(
+                  ns == policy.siteIds().size(), "siteIds", "must be sites of this account");
+              refs.throwIfInvalid();
+              return policy;
+            });
   }
 
   // ----------------------------------------------------------------------------------- helpers

@@ -35,6 +35,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
@@ -138,6 +139,58 @@ class NotificationsIT {
       assertEquals("SENT", row.path("status").asText());
       assertEquals(1, row.path("attempts").asInt());
     }
+  }
+
+  /** PUT replaces a policy: the next alarm goes to the new destination only, not the old one. */
+  @Test
+  void aChangedPolicySendsToItsNewDestinationOnly() throws Exception {
+    Tenant t = tenant("update");
+    JsonNode before = createDestination(t, "WEBHOOK", "before", receiver.url("/update-before"));
+    JsonNode after = createDestination(t, "WEBHOOK", "after", receiver.url("/update-after"));
+    String id =
+        call(
+                "POST",
+                t.path("/notification-policies"),
+                t.admin(),
+                json(
+                    Map.of(
+                        "name",
+                        "all",
+                        "minSeverity",
+                        "WARNING",
+                        "destinationIds",
+                        List.of(before.path("id").asText()))))
+            .expect(201)
+            .json()
+            .path("id")
+            .asText();
+    JsonNode change =
+        json(
+            Map.of(
+                "name",
+                "on battery only",
+                "eventTypes",
+                List.of("ON_BATTERY"),
+                "destinationIds",
+                List.of(after.path("id").asText())));
+    call("PUT", t.path("/notification-policies/" + id), t.viewer(), change).expect(403);
+    call("PUT", t.path("/notification-policies/" + UUID.randomUUID()), t.admin(), change)
+        .expect(404);
+    JsonNode changed =
+        call("PUT", t.path("/notification-policies/" + id), t.admin(), change).expect(200).json();
+    assertEquals(id, changed.path("id").asText());
+    assertEquals("on battery only", changed.path("name").asText());
+    JsonNode listed = call("GET", t.path("/notification-policies"), t.viewer(), null).json();
+    assertEquals(1, listed.size());
+    assertEquals("ON_BATTERY", listed.get(0).path("eventTypes").get(0).asText());
+    assertEquals(after.path("id").asText(), listed.get(0).path("destinationIds").get(0).asText());
+
+    Device d = device(t, null);
+    status(d, "OL CHRG");
+    status(d, "OB DISCHRG");
+    await().atMost(WAIT).until(() -> receiver.to("/update-after").size() == 1);
+    awaitSettled(t);
+    assertEquals(0, receiver.to("/update-before").size(), "the old destination gets nothing");
   }
 
   @Test

@@ -50,6 +50,7 @@ final class CommandPanel extends Div {
   private final Select<String> sensitivity = new Select<>();
   private final Span firmwareTarget = new Span();
   private final Grid<CommandView> history = new Grid<>();
+  private List<CommandView> shownCommands = List.of();
   private final Paragraph count = new Paragraph();
   private final Paragraph noCommands = new Paragraph("No commands yet.");
   private DeviceView device;
@@ -121,6 +122,20 @@ final class CommandPanel extends Div {
         .addColumn(c -> DeviceFormat.time(c.updatedAt()))
         .setHeader("Updated")
         .setAutoWidth(true);
+    if (user.canOperate()) {
+      history
+          .addComponentColumn(
+              c -> {
+                if (!"PENDING".equals(c.status())) return new Span();
+                Button cancel = new Button("Cancel", e -> cancel(c));
+                cancel.setId("cancel-" + c.id());
+                cancel.addClassName("command-cancel");
+                cancel.addThemeVariants(ButtonVariant.LUMO_SMALL, ButtonVariant.LUMO_ERROR);
+                return cancel;
+              })
+          .setHeader("")
+          .setAutoWidth(true);
+    }
     history.setAllRowsVisible(true);
     count.setId("command-count");
     count.addClassName("muted");
@@ -157,7 +172,11 @@ final class CommandPanel extends Div {
   void showCommands(PageView<CommandView> page) {
     if (page == null) return;
     List<CommandView> items = page.items() == null ? List.of() : page.items();
-    history.setItems(items);
+    // Unchanged rows are not rendered again: a click on a row's button must not hit a replaced one.
+    if (!items.equals(shownCommands)) {
+      shownCommands = List.copyOf(items);
+      history.setItems(items);
+    }
     history.setVisible(!items.isEmpty());
     noCommands.setVisible(items.isEmpty());
     count.setText(countText(items.size(), page.total()));
@@ -263,6 +282,24 @@ final class CommandPanel extends Div {
                       refresh();
                       Toasts.error(e);
                       reload(); // a refusal (plan, too many open operations) may have news
+                    }));
+  }
+
+  /** Cancels a command still waiting in the gateway (only PENDING ones can be). */
+  private void cancel(CommandView c) {
+    getUI()
+        .ifPresent(
+            ui ->
+                live.load(
+                    ui,
+                    () -> user.client().cancelCommand(serial, c.id()),
+                    done -> {
+                      Toasts.success(OperationText.name(done.type()) + " cancelled.");
+                      reload();
+                    },
+                    e -> {
+                      Toasts.error(e);
+                      reload();
                     }));
   }
 

@@ -68,6 +68,7 @@ public class DeviceDetailView extends VerticalLayout
   private CommandPanel commands;
   private PlanPanel plan;
   private EventLogPanel events;
+  private DeviceAdminPanel admin;
 
   public DeviceDetailView(LiveUpdates live, UiSettings settings) {
     this.live = live;
@@ -178,6 +179,7 @@ public class DeviceDetailView extends VerticalLayout
     showValues(d);
     if (history.observe(d.telemetry())) chart.setHtmlContent(chartHtml());
     showFirmware(d);
+    admin.showAccount(d.accountId());
     commands.showDevice(d);
     commands.showCommands(s.commands());
     commands.showAllowances(s.allowances());
@@ -213,7 +215,16 @@ public class DeviceDetailView extends VerticalLayout
     commands = new CommandPanel(user, live, serial);
     plan = new PlanPanel();
     events = new EventLogPanel(user, live, serial);
-    Div grid = new Div(liveCard, chartCard, commands, plan, firmware);
+    admin =
+        new DeviceAdminPanel(
+            user,
+            live,
+            serial,
+            () -> {
+              if (poll != null) poll.remove();
+              getUI().ifPresent(ui -> ui.navigate(DeviceListView.class));
+            });
+    Div grid = new Div(liveCard, chartCard, commands, plan, firmware, admin);
     grid.addClassName("card-grid");
     content.add(header, grid, events);
     getUI()

@@ -1,6 +1,8 @@
 package io.upsfleet.ui.gateway;
 
 import com.fasterxml.jackson.core.type.TypeReference;
+import io.upsfleet.api.rest.ResellerAcceptRequest;
+import io.upsfleet.api.rest.ResellerView;
 import io.upsfleet.api.rest.TokenRequest;
 import io.upsfleet.api.rest.TokenResponse;
 import java.net.URI;
@@ -37,6 +39,22 @@ public class Gateway {
         null,
         clientAddress,
         new TypeReference<TokenResponse>() {});
+  }
+
+  /**
+   * {@code POST /api/v1/reseller/accept}: redeems a reseller's invitation code and sets its
+   * password (the reseller's username is its e-mail address).
+   *
+   * @throws GatewayException 404 for an unknown, used, expired or revoked code
+   */
+  public ResellerView acceptResellerInvitation(String code, String password) {
+    return http.call(
+        "POST",
+        "/api/v1/reseller/accept",
+        new ResellerAcceptRequest(code, password),
+        null,
+        null,
+        new TypeReference<ResellerView>() {});
   }
 
   /** The client acting with {@code token}. */

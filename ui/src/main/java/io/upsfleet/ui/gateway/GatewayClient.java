@@ -4,6 +4,8 @@ import io.upsfleet.api.rest.AccountView;
 import io.upsfleet.api.rest.AssignmentRequest;
 import io.upsfleet.api.rest.AssignmentResult;
 import io.upsfleet.api.rest.AuditEntryView;
+import io.upsfleet.api.rest.BulkRegistrationRequest;
+import io.upsfleet.api.rest.BulkRegistrationResult;
 import io.upsfleet.api.rest.CommandRequest;
 import io.upsfleet.api.rest.CommandView;
 import io.upsfleet.api.rest.CreateUserRequest;
@@ -15,10 +17,12 @@ import io.upsfleet.api.rest.DestinationView;
 import io.upsfleet.api.rest.DeviceCounts;
 import io.upsfleet.api.rest.DeviceEventView;
 import io.upsfleet.api.rest.DevicePlanView;
+import io.upsfleet.api.rest.DeviceSecret;
 import io.upsfleet.api.rest.DeviceSummary;
 import io.upsfleet.api.rest.DeviceView;
 import io.upsfleet.api.rest.EntitlementView;
 import io.upsfleet.api.rest.FirmwareRelease;
+import io.upsfleet.api.rest.FleetEventView;
 import io.upsfleet.api.rest.IncidentView;
 import io.upsfleet.api.rest.LicenseOrderRequest;
 import io.upsfleet.api.rest.LicenseOrderView;
@@ -26,6 +30,9 @@ import io.upsfleet.api.rest.OperationAllowanceView;
 import io.upsfleet.api.rest.PageView;
 import io.upsfleet.api.rest.PolicyRequest;
 import io.upsfleet.api.rest.PolicyView;
+import io.upsfleet.api.rest.ResellerView;
+import io.upsfleet.api.rest.RolloutRequest;
+import io.upsfleet.api.rest.RolloutView;
 import io.upsfleet.api.rest.SiteRequest;
 import io.upsfleet.api.rest.SiteView;
 import io.upsfleet.api.rest.TelemetryHistoryView;
@@ -147,6 +154,20 @@ public interface GatewayClient {
     throw new UnsupportedOperationException("createDestination");
   }
 
+  /** Removes a destination (policies that name it stop sending to it). */
+  default void deleteDestination(String accountId, String destinationId) {
+    throw new UnsupportedOperationException("deleteDestination");
+  }
+
+  /** Replaces a policy ({@code PUT}): the whole policy, as on creation. */
+  default PolicyView updatePolicy(String accountId, String policyId, PolicyRequest request) {
+    throw new UnsupportedOperationException("updatePolicy");
+  }
+
+  default void deletePolicy(String accountId, String policyId) {
+    throw new UnsupportedOperationException("deletePolicy");
+  }
+
   /** Sends a test message to the destination now and tells how it went. */
   default DestinationTestResult testDestination(String accountId, String destinationId) {
     throw new UnsupportedOperationException("testDestination");
@@ -167,5 +188,126 @@ public interface GatewayClient {
 
   default List<IncidentView> incidents(String accountId) {
     throw new UnsupportedOperationException("incidents");
+  }
+
+  // People and lifecycles (issue 13). Defaults refuse, so that stubs need not implement them.
+
+  /** Sets a password the user must change at next sign-in ({@code POST …/users/{id}/password}). */
+  default UserView resetPassword(String accountId, String userId, String password) {
+    throw new UnsupportedOperationException("resetPassword");
+  }
+
+  /** Changes the signed-in user's own password ({@code POST /api/v1/auth/password}). */
+  default void changePassword(String currentPassword, String newPassword) {
+    throw new UnsupportedOperationException("changePassword");
+  }
+
+  default List<UserView> supportUsers() {
+    throw new UnsupportedOperationException("supportUsers");
+  }
+
+  default UserView createSupportUser(CreateUserRequest request) {
+    throw new UnsupportedOperationException("createSupportUser");
+  }
+
+  /** Disables or enables a support user (the gateway refuses to disable the last active one). */
+  default UserView updateSupportUser(String userId, UpdateUserRequest request) {
+    throw new UnsupportedOperationException("updateSupportUser");
+  }
+
+  /** Deregisters a device: its credentials stop working at once, it leaves lists and counts. */
+  default void deregister(String serial) {
+    throw new UnsupportedOperationException("deregister");
+  }
+
+  /** Moves a device to another account (support only). */
+  default void transfer(String serial, String accountId) {
+    throw new UnsupportedOperationException("transfer");
+  }
+
+  /** Issues a new secret for the device; the answer is the only time it is shown. */
+  default DeviceSecret rotateSecret(String serial) {
+    throw new UnsupportedOperationException("rotateSecret");
+  }
+
+  /**
+   * The site the device is in (from the device list's {@code site} filter, one request per site of
+   * the account), or null when it is in none. The list trails the device slightly.
+   */
+  default SiteView siteOf(String serial, String accountId) {
+    throw new UnsupportedOperationException("siteOf");
+  }
+
+  /** Puts the device in a site of its account; null takes it out of any site. */
+  default void setSite(String serial, String siteId) {
+    throw new UnsupportedOperationException("setSite");
+  }
+
+  default CommandView cancelCommand(String serial, String commandId) {
+    throw new UnsupportedOperationException("cancelCommand");
+  }
+
+  /**
+   * A page of the fleet-wide event feed, newest first ({@code GET /api/v1/events}) with the given
+   * filters ({@code type}, {@code site}, {@code severity}, {@code serial}, {@code accountId}, …);
+   * {@code after} is the previous page's {@code next} or null.
+   */
+  default CursorPage<FleetEventView> fleetEvents(
+      Map<String, String> filters, String after, int size) {
+    throw new UnsupportedOperationException("fleetEvents");
+  }
+
+  /** The same feed as CSV ({@code format=csv}); the caller closes it. */
+  default InputStream fleetEventsCsv(Map<String, String> filters) {
+    throw new UnsupportedOperationException("fleetEventsCsv");
+  }
+
+  /** Registers up to 1000 devices; the answer names each registered device and each refusal. */
+  default BulkRegistrationResult registerDevices(BulkRegistrationRequest request) {
+    throw new UnsupportedOperationException("registerDevices");
+  }
+
+  // Reseller renewal support (issue 12).
+
+  /** The account's preferred reseller and consent, or null when it has named none. */
+  default ResellerView reseller(String accountId) {
+    throw new UnsupportedOperationException("reseller");
+  }
+
+  /**
+   * Names a preferred reseller (consent to share lifecycle data); the invitation goes by e-mail.
+   */
+  default ResellerView inviteReseller(String accountId, String email) {
+    throw new UnsupportedOperationException("inviteReseller");
+  }
+
+  /** Revokes the consent: no more mail, and the reseller's access ends at once. */
+  default void revokeReseller(String accountId) {
+    throw new UnsupportedOperationException("revokeReseller");
+  }
+
+  /** A reseller's consenting accounts. */
+  default List<ResellerView> resellerAccounts() {
+    throw new UnsupportedOperationException("resellerAccounts");
+  }
+
+  /** Streams MyRenewals ({@code my-renewals.csv} or {@code .xlsx}) of a consenting account. */
+  default InputStream resellerReport(String accountId, String file) {
+    throw new UnsupportedOperationException("resellerReport");
+  }
+
+  // Firmware rollouts.
+
+  default RolloutView startRollout(RolloutRequest request) {
+    throw new UnsupportedOperationException("startRollout");
+  }
+
+  default RolloutView rollout(String id) {
+    throw new UnsupportedOperationException("rollout");
+  }
+
+  /** {@code action}: {@code pause}, {@code resume} or {@code abort}. */
+  default RolloutView rolloutAction(String id, String action) {
+    throw new UnsupportedOperationException("rolloutAction");
   }
 }

@@ -6,6 +6,9 @@ import io.upsfleet.api.rest.AccountView;
 import io.upsfleet.api.rest.AssignmentRequest;
 import io.upsfleet.api.rest.AssignmentResult;
 import io.upsfleet.api.rest.AuditEntryView;
+import io.upsfleet.api.rest.BulkRegistrationRequest;
+import io.upsfleet.api.rest.BulkRegistrationResult;
+import io.upsfleet.api.rest.ChangePasswordRequest;
 import io.upsfleet.api.rest.CommandRequest;
 import io.upsfleet.api.rest.CommandView;
 import io.upsfleet.api.rest.CreateAccountRequest;
@@ -17,11 +20,14 @@ import io.upsfleet.api.rest.DestinationTestResult;
 import io.upsfleet.api.rest.DestinationView;
 import io.upsfleet.api.rest.DeviceCounts;
 import io.upsfleet.api.rest.DeviceEventView;
+import io.upsfleet.api.rest.DevicePatchRequest;
 import io.upsfleet.api.rest.DevicePlanView;
+import io.upsfleet.api.rest.DeviceSecret;
 import io.upsfleet.api.rest.DeviceSummary;
 import io.upsfleet.api.rest.DeviceView;
 import io.upsfleet.api.rest.EntitlementView;
 import io.upsfleet.api.rest.FirmwareRelease;
+import io.upsfleet.api.rest.FleetEventView;
 import io.upsfleet.api.rest.IncidentView;
 import io.upsfleet.api.rest.LicenseOrderRequest;
 import io.upsfleet.api.rest.LicenseOrderView;
@@ -30,9 +36,15 @@ import io.upsfleet.api.rest.PageView;
 import io.upsfleet.api.rest.PolicyRequest;
 import io.upsfleet.api.rest.PolicyView;
 import io.upsfleet.api.rest.RedeemRequest;
+import io.upsfleet.api.rest.ResellerInviteRequest;
+import io.upsfleet.api.rest.ResellerView;
+import io.upsfleet.api.rest.ResetPasswordRequest;
+import io.upsfleet.api.rest.RolloutRequest;
+import io.upsfleet.api.rest.RolloutView;
 import io.upsfleet.api.rest.SiteRequest;
 import io.upsfleet.api.rest.SiteView;
 import io.upsfleet.api.rest.TelemetryHistoryView;
+import io.upsfleet.api.rest.TransferRequest;
 import io.upsfleet.api.rest.UpdateUserRequest;
 import io.upsfleet.api.rest.UserView;
 import java.io.InputStream;
@@ -260,6 +272,39 @@ final class HttpGatewayClient implements GatewayClient {
   }
 
   @Override
+  public void deleteDestination(String accountId, String destinationId) {
+    http.call(
+        "DELETE",
+        account(accountId, "/notification-destinations/" + GatewayHttp.encode(destinationId)),
+        null,
+        token,
+        null,
+        null);
+  }
+
+  @Override
+  public PolicyView updatePolicy(String accountId, String policyId, PolicyRequest request) {
+    return http.call(
+        "PUT",
+        account(accountId, "/notification-policies/" + GatewayHttp.encode(policyId)),
+        request,
+        token,
+        null,
+        new TypeReference<>() {});
+  }
+
+  @Override
+  public void deletePolicy(String accountId, String policyId) {
+    http.call(
+        "DELETE",
+        account(accountId, "/notification-policies/" + GatewayHttp.encode(policyId)),
+        null,
+        token,
+        null,
+        null);
+  }
+
+  @Override
   public DestinationTestResult testDestination(String accountId, String destinationId) {
     return post(
         account(
@@ -286,6 +331,177 @@ final class HttpGatewayClient implements GatewayClient {
   @Override
   public List<IncidentView> incidents(String accountId) {
     return get(account(accountId, "/incidents?size=100"), new TypeReference<>() {});
+  }
+
+  @Override
+  public UserView resetPassword(String accountId, String userId, String password) {
+    return post(
+        account(accountId, "/users/" + GatewayHttp.encode(userId) + "/password"),
+        new ResetPasswordRequest(password),
+        new TypeReference<>() {});
+  }
+
+  @Override
+  public void changePassword(String currentPassword, String newPassword) {
+    http.call(
+        "POST",
+        "/api/v1/auth/password",
+        new ChangePasswordRequest(currentPassword, newPassword),
+        token,
+        null,
+        null);
+  }
+
+  @Override
+  public List<UserView> supportUsers() {
+    return get("/api/v1/support-users", new TypeReference<>() {});
+  }
+
+  @Override
+  public UserView createSupportUser(CreateUserRequest request) {
+    return post("/api/v1/support-users", request, new TypeReference<>() {});
+  }
+
+  @Override
+  public UserView updateSupportUser(String userId, UpdateUserRequest request) {
+    return http.call(
+        "PATCH",
+        "/api/v1/support-users/" + GatewayHttp.encode(userId),
+        request,
+        token,
+        null,
+        new TypeReference<>() {});
+  }
+
+  @Override
+  public void deregister(String serial) {
+    http.call("DELETE", device(serial, ""), null, token, null, null);
+  }
+
+  @Override
+  public void transfer(String serial, String accountId) {
+    http.call(
+        "POST", device(serial, "/transfer"), new TransferRequest(accountId), token, null, null);
+  }
+
+  @Override
+  public DeviceSecret rotateSecret(String serial) {
+    return post(device(serial, "/secret"), null, new TypeReference<>() {});
+  }
+
+  @Override
+  public SiteView siteOf(String serial, String accountId) {
+    for (SiteView site : sites(accountId)) {
+      if (site.devices() == 0) continue;
+      Map<String, String> q = new LinkedHashMap<>();
+      q.put("accountId", accountId);
+      q.put("site", site.id());
+      q.put("q", serial);
+      q.put("size", "100");
+      PageView<DeviceSummary> page = get("/api/v1/devices" + GatewayHttp.query(q), DEVICE_PAGE);
+      if (page.items().stream().anyMatch(d -> d.serial().equals(serial))) return site;
+    }
+    return null;
+  }
+
+  @Override
+  public void setSite(String serial, String siteId) {
+    http.call(
+        "PATCH",
+        device(serial, ""),
+        new DevicePatchRequest(siteId == null ? "" : siteId),
+        token,
+        null,
+        null);
+  }
+
+  @Override
+  public CommandView cancelCommand(String serial, String commandId) {
+    return post(
+        device(serial, "/commands/" + GatewayHttp.encode(commandId) + "/cancel"),
+        null,
+        new TypeReference<>() {});
+  }
+
+  @Override
+  public CursorPage<FleetEventView> fleetEvents(
+      Map<String, String> filters, String after, int size) {
+    Map<String, String> q = new LinkedHashMap<>(filters);
+    if (after != null) q.put("after", after);
+    q.put("size", Integer.toString(size));
+    return get("/api/v1/events" + GatewayHttp.query(q), new TypeReference<>() {});
+  }
+
+  @Override
+  public InputStream fleetEventsCsv(Map<String, String> filters) {
+    Map<String, String> q = new LinkedHashMap<>(filters);
+    q.put("format", "csv");
+    return http.stream("/api/v1/events" + GatewayHttp.query(q), token);
+  }
+
+  @Override
+  public BulkRegistrationResult registerDevices(BulkRegistrationRequest request) {
+    return post("/api/v1/devices/bulk", request, new TypeReference<>() {});
+  }
+
+  @Override
+  public ResellerView reseller(String accountId) {
+    try {
+      return get(account(accountId, "/reseller"), new TypeReference<>() {});
+    } catch (GatewayException e) {
+      if (e.status() == 404) return null;
+      throw e;
+    }
+  }
+
+  @Override
+  public ResellerView inviteReseller(String accountId, String email) {
+    return post(
+        account(accountId, "/reseller"),
+        new ResellerInviteRequest(email),
+        new TypeReference<>() {});
+  }
+
+  @Override
+  public void revokeReseller(String accountId) {
+    http.call("DELETE", account(accountId, "/reseller"), null, token, null, null);
+  }
+
+  @Override
+  public List<ResellerView> resellerAccounts() {
+    return get("/api/v1/reseller/accounts", new TypeReference<>() {});
+  }
+
+  @Override
+  public InputStream resellerReport(String accountId, String file) {
+    return http.stream(
+        "/api/v1/reseller/accounts/"
+            + GatewayHttp.encode(accountId)
+            + "/reports/"
+            + GatewayHttp.encode(file),
+        token);
+  }
+
+  @Override
+  public RolloutView startRollout(RolloutRequest request) {
+    return post("/api/v1/firmware-rollouts", request, new TypeReference<>() {});
+  }
+
+  @Override
+  public RolloutView rollout(String id) {
+    return get("/api/v1/firmware-rollouts/" + GatewayHttp.encode(id), new TypeReference<>() {});
+  }
+
+  @Override
+  public RolloutView rolloutAction(String id, String action) {
+    return post(
+        "/api/v1/firmware-rollouts/" + GatewayHttp.encode(id) + "/" + GatewayHttp.encode(action),
+        null,
+        new TypeReference<>() {});
+  }
+
+  private static String device(String serial, String rest) {
+    return "/api/v1/devices/" + GatewayHttp.encode(serial) + rest;
   }
 
   private <T> T get(String path, TypeReference<T> type) {

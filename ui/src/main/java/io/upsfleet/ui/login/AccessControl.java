@@ -4,13 +4,16 @@ import com.vaadin.flow.router.BeforeEnterEvent;
 import com.vaadin.flow.router.QueryParameters;
 import com.vaadin.flow.server.ServiceInitEvent;
 import com.vaadin.flow.server.VaadinServiceInitListener;
+import io.upsfleet.ui.reseller.ResellerAcceptView;
+import io.upsfleet.ui.reseller.ResellerRenewalsView;
 import io.upsfleet.ui.shell.ConsoleErrorHandler;
 import java.util.Arrays;
 import org.springframework.stereotype.Component;
 
 /**
  * Guards every navigation: nobody signed in → the sign-in page (remembering where they were going);
- * a role not listed in the target's {@link AllowedRoles} → the overview. Also installs the
+ * a role not listed in the target's {@link AllowedRoles} → the overview (a reseller: its renewals
+ * page, the only one it may open); the reseller's invitation page is open to all. Also installs the
  * session's error handler, so an unexpected failure shows a message instead of a stack trace.
  */
 @Component
@@ -26,7 +29,7 @@ class AccessControl implements VaadinServiceInitListener {
 
   private void check(BeforeEnterEvent event) {
     Class<?> target = event.getNavigationTarget();
-    if (target == LoginView.class) return;
+    if (target == LoginView.class || target == ResellerAcceptView.class) return;
     var user = CurrentUser.get();
     if (user.isEmpty()) {
       String path = event.getLocation().getPathWithQueryParameters();
@@ -35,7 +38,15 @@ class AccessControl implements VaadinServiceInitListener {
       return;
     }
     AllowedRoles allowed = target.getAnnotation(AllowedRoles.class);
-    if (allowed != null && Arrays.stream(allowed.value()).noneMatch(r -> r == user.get().role())) {
+    SignedInUser.Role role = user.get().role();
+    // A reseller sees its renewals page only; every other page needs no annotation or one naming
+    // it.
+    if (role == SignedInUser.Role.RESELLER
+        && (allowed == null || Arrays.stream(allowed.value()).noneMatch(r -> r == role))) {
+      event.forwardTo(ResellerRenewalsView.class);
+      return;
+    }
+    if (allowed != null && Arrays.stream(allowed.value()).noneMatch(r -> r == role)) {
       event.forwardTo("");
     }
   }

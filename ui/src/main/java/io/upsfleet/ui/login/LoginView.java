@@ -1,5 +1,6 @@
 package io.upsfleet.ui.login;
 
+import com.vaadin.flow.component.Component;
 import com.vaadin.flow.component.Key;
 import com.vaadin.flow.component.UI;
 import com.vaadin.flow.component.button.Button;
@@ -36,6 +37,18 @@ public class LoginView extends VerticalLayout implements BeforeEnterObserver {
   private final PasswordField password = new PasswordField("Password");
   private final Button signIn = new Button("Sign in");
   private final Paragraph error = new Paragraph();
+  private final PasswordField newPassword = new PasswordField("New password");
+  private final PasswordField newPasswordAgain = new PasswordField("New password again");
+  private final Button setPassword = new Button("Set new password and sign in");
+  private final Paragraph mustChange =
+      new Paragraph("Your password was reset by an administrator. Choose a new one to continue.");
+
+  /** The sign-in that must change its password first (null otherwise). */
+  private PendingChange pending;
+
+  /** A token that serves only the password change, with what signing in again needs. */
+  private record PendingChange(TokenResponse token, String username, String oldPassword) {}
+
   private String next = "";
 
   public LoginView(Gateway gateway) {
@@ -60,14 +73,33 @@ public class LoginView extends VerticalLayout implements BeforeEnterObserver {
     error.addClassName("error-text");
     error.setVisible(false);
 
+    newPassword.setId("new-password");
+    newPassword.setHelperText("At least 12 characters, not the old one");
+    newPassword.setAutocomplete(Autocomplete.NEW_PASSWORD);
+    newPasswordAgain.setId("new-password-again");
+    newPasswordAgain.setAutocomplete(Autocomplete.NEW_PASSWORD);
+    setPassword.setId("set-password");
+    setPassword.addThemeVariants(ButtonVariant.LUMO_PRIMARY);
+    setPassword.addClickListener(e -> changePassword());
+    mustChange.setId("must-change-password");
+    for (Component c : List.of(newPassword, newPasswordAgain, setPassword, mustChange)) {
+      c.setVisible(false);
+    }
+    newPassword.setWidthFull();
+    newPasswordAgain.setWidthFull();
+    setPassword.setWidthFull();
     Div card =
         new Div(
             new H1("upsfleet console"),
             new Paragraph("Sign in with your upsfleet account."),
             username,
             password,
+            mustChange,
+            newPassword,
+            newPasswordAgain,
             error,
-            signIn);
+            signIn,
+            setPassword);
     card.addClassName("login-card");
     username.setWidthFull();
     password.setWidthFull();
@@ -95,25 +127,59 @@ public class LoginView extends VerticalLayout implements BeforeEnterObserver {
       VaadinSession session = VaadinSession.getCurrent();
       String address = session.getBrowser() == null ? null : session.getBrowser().getAddress();
       TokenResponse t = gateway.signIn(user, password.getValue(), address);
-      if ("RESELLER".equals(t.role())) {
-        // TODO(#12): the reseller's own console view; until then the API serves it.
-        gateway.client(t.token()).signOut();
-        showError(
-            "Resellers use the API for now: GET /api/v1/reseller/accounts and the MyRenewals"
-                + " downloads under it.");
+      if (t.mustChangePassword()) {
+        askNewPassword(new PendingChange(t, user, password.getValue()));
         return;
       }
-      // A new session id on sign-in: a session id seen before sign-in is worth nothing after it.
-      VaadinService.reinitializeSession(VaadinRequest.getCurrent());
-      CurrentUser.set(SignedInUser.of(t, gateway.client(t.token())));
-      Location target = new Location(next);
-      UI.getCurrent().navigate(target.getPath(), target.getQueryParameters());
+      enter(t);
     } catch (GatewayException e) {
       password.clear();
       password.focus();
       showError(e.status() == 401 ? "Wrong username or password." : e.userMessage());
     } finally {
       signIn.setEnabled(true);
+    }
+  }
+
+  private void enter(TokenResponse t) {
+    // A new session id on sign-in: a session id seen before sign-in is worth nothing after it.
+    VaadinService.reinitializeSession(VaadinRequest.getCurrent());
+    CurrentUser.set(SignedInUser.of(t, gateway.client(t.token())));
+    Location target = new Location(next);
+    UI.getCurrent().navigate(target.getPath(), target.getQueryParameters());
+  }
+
+  /** The gateway's token only serves the password change: the second step of the sign-in. */
+  private void askNewPassword(PendingChange change) {
+    pending = change;
+    error.setVisible(false);
+    for (Component c : List.of(username, password, signIn)) c.setVisible(false);
+    for (Component c : List.of(newPassword, newPasswordAgain, setPassword, mustChange)) {
+      c.setVisible(true);
+    }
+    newPassword.focus();
+  }
+
+  private void changePassword() {
+    if (pending == null) return;
+    String chosen = newPassword.getValue();
+    if (chosen.length() < 12 || chosen.length() > 200) {
+      showError("The new password must be 12 to 200 characters.");
+      return;
+    }
+    if (!chosen.equals(newPasswordAgain.getValue())) {
+      showError("The two new passwords differ.");
+      return;
+    }
+    try {
+      gateway.client(pending.token().token()).changePassword(pending.oldPassword(), chosen);
+      VaadinSession session = VaadinSession.getCurrent();
+      String address = session.getBrowser() == null ? null : session.getBrowser().getAddress();
+      TokenResponse t = gateway.signIn(pending.username(), chosen, address);
+      pending = null;
+      enter(t);
+    } catch (GatewayException e) {
+      showError(e.userMessage());
     }
   }
 

@@ -16,7 +16,9 @@ public record SignedInUser(
     SUPPORT,
     ACCOUNT_ADMIN,
     ACCOUNT_OPERATOR,
-    ACCOUNT_VIEWER;
+    ACCOUNT_VIEWER,
+    /** A preferred reseller: sees only the renewal data of the accounts that consented to it. */
+    RESELLER;
 
     /** Readable name for the header. */
     public String label() {
@@ -25,6 +27,7 @@ public record SignedInUser(
         case ACCOUNT_ADMIN -> "Account admin";
         case ACCOUNT_OPERATOR -> "Operator";
         case ACCOUNT_VIEWER -> "Viewer";
+        case RESELLER -> "Reseller";
       };
     }
   }
@@ -38,9 +41,13 @@ public record SignedInUser(
     return role == Role.SUPPORT;
   }
 
-  /** Whether this user may operate devices (not viewers). */
+  /** Whether this user may operate devices (not viewers, not resellers). */
   public boolean canOperate() {
-    return role != Role.ACCOUNT_VIEWER;
+    return role == Role.SUPPORT || role == Role.ACCOUNT_ADMIN || role == Role.ACCOUNT_OPERATOR;
+  }
+
+  public boolean isReseller() {
+    return role == Role.RESELLER;
   }
 
   /** Whether this user may manage users and licenses (support and account admins). */

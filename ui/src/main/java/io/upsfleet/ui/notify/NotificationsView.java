@@ -7,12 +7,14 @@ import com.vaadin.flow.component.button.Button;
 import com.vaadin.flow.component.button.ButtonVariant;
 import com.vaadin.flow.component.combobox.ComboBox;
 import com.vaadin.flow.component.combobox.MultiSelectComboBox;
+import com.vaadin.flow.component.dialog.Dialog;
 import com.vaadin.flow.component.grid.Grid;
 import com.vaadin.flow.component.grid.GridVariant;
 import com.vaadin.flow.component.html.Div;
 import com.vaadin.flow.component.html.H2;
 import com.vaadin.flow.component.html.Paragraph;
 import com.vaadin.flow.component.orderedlayout.FlexLayout;
+import com.vaadin.flow.component.orderedlayout.HorizontalLayout;
 import com.vaadin.flow.component.orderedlayout.VerticalLayout;
 import com.vaadin.flow.component.textfield.TextField;
 import com.vaadin.flow.router.PageTitle;
@@ -21,17 +23,23 @@ import io.upsfleet.api.rest.AccountView;
 import io.upsfleet.api.rest.DeliveryView;
 import io.upsfleet.api.rest.DestinationRequest;
 import io.upsfleet.api.rest.DestinationView;
+import io.upsfleet.api.rest.DeviceSummary;
 import io.upsfleet.api.rest.IncidentView;
 import io.upsfleet.api.rest.PolicyRequest;
 import io.upsfleet.api.rest.PolicyView;
 import io.upsfleet.api.rest.SiteRequest;
 import io.upsfleet.api.rest.SiteView;
 import io.upsfleet.ui.device.DeviceFormat;
+import io.upsfleet.ui.gateway.DeviceQuery;
 import io.upsfleet.ui.live.LiveUpdates;
 import io.upsfleet.ui.login.CurrentUser;
 import io.upsfleet.ui.login.SignedInUser;
 import io.upsfleet.ui.shell.MainLayout;
 import io.upsfleet.ui.shell.Toasts;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 
@@ -54,6 +62,22 @@ public class NotificationsView extends VerticalLayout {
   private final Paragraph testOutcome = new Paragraph();
   private final MultiSelectComboBox<DestinationView> policyDestinations =
       new MultiSelectComboBox<>("Destinations");
+  private final MultiSelectComboBox<SiteView> policySites =
+      new MultiSelectComboBox<>("Sites (none: all)");
+  private final MultiSelectComboBox<String> policyDevices =
+      new MultiSelectComboBox<>("Devices (none: all)");
+
+  private final TextField policyName = new TextField("Name");
+  private final ComboBox<String> policySeverity =
+      new ComboBox<>("At least", "INFO", "WARNING", "CRITICAL");
+  private final Button policySave = new Button("Add policy");
+  private final Button policyCancel = new Button("Cancel");
+
+  /** The policy the form changes, or null when it adds a new one. */
+  private PolicyView editing;
+
+  /** Site names by id, for the policy list. */
+  private Map<String, String> siteNames = Map.of();
 
   public NotificationsView(LiveUpdates live) {
     this.live = live;
@@ -92,7 +116,22 @@ public class NotificationsView extends VerticalLayout {
   private void reload() {
     String id = accountId();
     if (id == null) return;
-    call(() -> user.client().sites(id), sites::setItems);
+    call(
+        () -> user.client().sites(id),
+        list -> {
+          sites.setItems(list);
+          policySites.setItems(list);
+          Map<String, String> names = new HashMap<>();
+          list.forEach(x -> names.put(x.id(), x.name()));
+          siteNames = names;
+          policies.getDataProvider().refreshAll();
+        });
+    call(
+        () ->
+            user.client().devices(new DeviceQuery(null, null, id, 0, 500)).items().stream()
+                .map(DeviceSummary::serial)
+                .toList(),
+        policyDevices::setItems);
     call(
         () -> user.client().destinations(id),
         list -> {
@@ -159,7 +198,16 @@ public class NotificationsView extends VerticalLayout {
                 Button test = new Button("Send test", e -> sendTest(d));
                 test.setId("test-" + d.name());
                 test.addThemeVariants(ButtonVariant.LUMO_SMALL);
-                return test;
+                Button delete =
+                    new Button(
+                        "Delete",
+                        e ->
+                            confirmDelete(
+                                "destination " + d.name(),
+                                () -> user.client().deleteDestination(accountId(), d.id())));
+                delete.setId("delete-destination-" + d.name());
+                delete.addThemeVariants(ButtonVariant.LUMO_SMALL, ButtonVariant.LUMO_ERROR);
+                return new HorizontalLayout(test, delete);
               })
           .setAutoWidth(true);
     }
@@ -228,44 +276,156 @@ public class NotificationsView extends VerticalLayout {
                     : String.join(", ", p.eventTypes()))
         .setHeader("Events");
     policies
-        .addColumn(
-            p ->
-                p.siteIds().isEmpty() && p.serials().isEmpty()
-                    ? "All devices"
-                    : p.siteIds().size() + " sites, " + p.serials().size() + " devices")
-        .setHeader("Devices");
+        .addColumn(p -> p.siteIds().isEmpty() && p.serials().isEmpty() ? "All devices" : scope(p))
+        .setHeader("Devices")
+        .setId("policy-scope");
     policies.addColumn(p -> p.destinationIds().size()).setHeader("Destinations");
+    if (canChange()) {
+      policies
+          .addComponentColumn(
+              p -> {
+                Button delete =
+                    new Button(
+                        "Delete",
+                        e ->
+                            confirmDelete(
+                                "policy " + p.name(),
+                                () -> user.client().deletePolicy(accountId(), p.id())));
+                delete.setId("delete-policy-" + p.name());
+                delete.addThemeVariants(ButtonVariant.LUMO_SMALL, ButtonVariant.LUMO_ERROR);
+                Button edit = new Button("Edit", e -> editPolicy(p));
+                edit.setId("edit-policy-" + p.name());
+                edit.addThemeVariants(ButtonVariant.LUMO_SMALL);
+                return new HorizontalLayout(edit, delete);
+              })
+          .setAutoWidth(true);
+    }
     policies.setAllRowsVisible(true);
-    TextField name = new TextField("Name");
-    name.setId("policy-name");
-    ComboBox<String> severity = new ComboBox<>("At least", "INFO", "WARNING", "CRITICAL");
-    severity.setValue("WARNING");
+    policyName.setId("policy-name");
+    policySeverity.setValue("WARNING");
     policyDestinations.setItemLabelGenerator(DestinationView::name);
     policyDestinations.setId("policy-destinations");
-    Button add =
+    Button add = policySave;
+    add.addClickListener(e -> savePolicy());
+    policyCancel.setId("policy-cancel-edit");
+    policyCancel.setVisible(false);
+    policyCancel.addClickListener(e -> editPolicy(null));
+    add.setId("policy-add");
+    policySites.setId("policy-sites");
+    policySites.setItemLabelGenerator(SiteView::name);
+    policyDevices.setId("policy-devices");
+    policySites.setClearButtonVisible(true);
+    policyDevices.setClearButtonVisible(true);
+    return section(
+        "Policies",
+        form(
+            policyName,
+            policySeverity,
+            policySites,
+            policyDevices,
+            policyDestinations,
+            add,
+            policyCancel),
+        policies);
+  }
+
+  /**
+   * Fills the policy form with {@code p} to change it (null: back to adding a new one). Event types
+   * chosen through the API are kept as they are.
+   */
+  private void editPolicy(PolicyView p) {
+    editing = p;
+    policySave.setText(p == null ? "Add policy" : "Save " + p.name());
+    policyCancel.setVisible(p != null);
+    if (p == null) {
+      policyName.clear();
+      policySites.clear();
+      policyDevices.clear();
+      policyDestinations.clear();
+      return;
+    }
+    policyName.setValue(p.name());
+    policySeverity.setValue(p.minSeverity() == null ? "WARNING" : p.minSeverity());
+    policySites.setValue(
+        policySites
+            .getListDataView()
+            .getItems()
+            .filter(x -> p.siteIds().contains(x.id()))
+            .toList());
+    policyDevices.setValue(
+        policyDevices.getListDataView().getItems().filter(p.serials()::contains).toList());
+    policyDestinations.setValue(
+        policyDestinations
+            .getListDataView()
+            .getItems()
+            .filter(d -> p.destinationIds().contains(d.id()))
+            .toList());
+  }
+
+  /** Adds the policy of the form, or saves the one being changed ({@code PUT}). */
+  private void savePolicy() {
+    String id = accountId();
+    PolicyView was = editing;
+    boolean typed = was != null && !was.eventTypes().isEmpty();
+    PolicyRequest req =
+        new PolicyRequest(
+            policyName.getValue(),
+            typed ? null : policySeverity.getValue(),
+            typed ? was.eventTypes() : null,
+            policySites.getValue().stream().map(SiteView::id).toList(),
+            List.copyOf(policyDevices.getValue()),
+            policyDestinations.getValue().stream().map(DestinationView::id).toList(),
+            was != null && was.includeMaintenance());
+    call(
+        () ->
+            was == null
+                ? user.client().createPolicy(id, req)
+                : user.client().updatePolicy(id, was.id(), req),
+        p -> {
+          Toasts.success("Policy " + p.name() + (was == null ? " added." : " saved."));
+          editPolicy(null);
+          reload();
+        });
+  }
+
+  /** The sites (by name) and devices a policy is limited to. */
+  private String scope(PolicyView p) {
+    List<String> parts = new ArrayList<>();
+    if (!p.siteIds().isEmpty()) {
+      parts.add(
+          "Sites: "
+              + String.join(
+                  ", ", p.siteIds().stream().map(id -> siteNames.getOrDefault(id, id)).toList()));
+    }
+    if (!p.serials().isEmpty()) parts.add("Devices: " + String.join(", ", p.serials()));
+    return String.join(" · ", parts);
+  }
+
+  /** Asks first, then deletes and reloads; a refusal shows the gateway's reason. */
+  private void confirmDelete(String what, Runnable delete) {
+    Dialog dialog = new Dialog();
+    dialog.setHeaderTitle("Delete " + what + "?");
+    Button cancel = new Button("Cancel", e -> dialog.close());
+    Button ok =
         new Button(
-            "Add policy",
+            "Delete",
             e -> {
-              String id = accountId();
-              PolicyRequest req =
-                  new PolicyRequest(
-                      name.getValue(),
-                      severity.getValue(),
-                      null,
-                      null,
-                      null,
-                      policyDestinations.getValue().stream().map(DestinationView::id).toList(),
-                      false);
+              dialog.close();
               call(
-                  () -> user.client().createPolicy(id, req),
-                  p -> {
-                    Toasts.success("Policy " + p.name() + " added.");
-                    name.clear();
+                  () -> {
+                    delete.run();
+                    return what;
+                  },
+                  w -> {
+                    Toasts.success(
+                        Character.toUpperCase(w.charAt(0)) + w.substring(1) + " deleted.");
                     reload();
                   });
             });
-    add.setId("policy-add");
-    return section("Policies", form(name, severity, policyDestinations, add), policies);
+    ok.setId("delete-confirm");
+    ok.addThemeVariants(ButtonVariant.LUMO_PRIMARY, ButtonVariant.LUMO_ERROR);
+    dialog.getFooter().add(cancel, ok);
+    dialog.open();
   }
 
   private Div incidentsSection() {

@@ -15,13 +15,17 @@ import com.vaadin.flow.router.HasDynamicTitle;
 import com.vaadin.flow.router.PageTitle;
 import io.upsfleet.ui.account.AccountsView;
 import io.upsfleet.ui.audit.AuditView;
+import io.upsfleet.ui.device.BulkImportView;
 import io.upsfleet.ui.device.DeviceListView;
+import io.upsfleet.ui.events.EventsView;
 import io.upsfleet.ui.license.LicensesView;
 import io.upsfleet.ui.login.CurrentUser;
 import io.upsfleet.ui.login.SignOut;
 import io.upsfleet.ui.login.SignedInUser;
 import io.upsfleet.ui.notify.NotificationsView;
 import io.upsfleet.ui.overview.OverviewView;
+import io.upsfleet.ui.reseller.ResellerRenewalsView;
+import io.upsfleet.ui.rollout.RolloutsView;
 
 /**
  * The frame of every signed-in page: a header with the page title, who is signed in and sign-out,
@@ -52,8 +56,21 @@ public class MainLayout extends AppLayout implements AfterNavigationObserver {
     Span brand = new Span("upsfleet");
     brand.addClassName("brand");
     SideNav nav = new SideNav();
+    if (user.isReseller()) {
+      nav.addItem(
+          new SideNavItem("Renewals", ResellerRenewalsView.class, VaadinIcon.CALENDAR.create()));
+      addToDrawer(brand, nav);
+      return;
+    }
     nav.addItem(new SideNavItem("Overview", OverviewView.class, VaadinIcon.DASHBOARD.create()));
     nav.addItem(new SideNavItem("Devices", DeviceListView.class, VaadinIcon.PLUG.create()));
+    nav.addItem(new SideNavItem("Events", EventsView.class, VaadinIcon.LIST.create()));
+    if (user.canManage()) {
+      nav.addItem(new SideNavItem("Bulk import", BulkImportView.class, VaadinIcon.UPLOAD.create()));
+    }
+    if (user.canOperate()) {
+      nav.addItem(new SideNavItem("Rollouts", RolloutsView.class, VaadinIcon.ROCKET.create()));
+    }
     nav.addItem(new SideNavItem("Licenses", LicensesView.class, VaadinIcon.KEY.create()));
     nav.addItem(
         new SideNavItem("Notifications", NotificationsView.class, VaadinIcon.BELL.create()));
