@@ -1,11 +1,12 @@
 package io.upsfleet.gateway.notify;
 
+import static io.upsfleet.gateway.notify.NotifyDevices.onBattery;
+import static io.upsfleet.gateway.notify.NotifyDevices.publish;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.hivemq.client.mqtt.datatypes.MqttQos;
 import com.hivemq.client.mqtt.mqtt3.Mqtt3BlockingClient;
 import com.hivemq.client.mqtt.mqtt3.Mqtt3Client;
 import io.upsfleet.gateway.notify.WebhookReceiver.Post;
@@ -22,8 +23,6 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
@@ -220,27 +219,5 @@ class NotificationFaultsIT {
     for (JsonNode row : WebhookReceiver.JSON.readTree(deliveriesJson))
       if (row.path("title").asText().endsWith("on battery")) return row.path("status").asText();
     return "";
-  }
-
-  private static List<Post> onBattery(WebhookReceiver receiver) {
-    return receiver.to("/r").stream()
-        .filter(p -> p.json().path("eventType").asText().equals("ON_BATTERY"))
-        .toList();
-  }
-
-  private static void publish(Mqtt3BlockingClient c, String serial, long seq, String status) {
-    String payload =
-        "{\"ts\":\""
-            + Instant.now().truncatedTo(ChronoUnit.MILLIS)
-            + "\",\"seq\":"
-            + seq
-            + ",\"ups.status\":\""
-            + status
-            + "\"}";
-    c.publishWith()
-        .topic("ups/" + serial + "/telemetry")
-        .qos(MqttQos.AT_LEAST_ONCE)
-        .payload(payload.getBytes(UTF_8))
-        .send();
   }
 }

@@ -1,12 +1,12 @@
 package io.upsfleet.gateway.notify;
 
+import static io.upsfleet.gateway.notify.NotifyDevices.publish;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.hivemq.client.mqtt.datatypes.MqttQos;
 import com.hivemq.client.mqtt.mqtt3.Mqtt3BlockingClient;
 import com.hivemq.client.mqtt.mqtt3.Mqtt3Client;
 import com.icegreen.greenmail.util.GreenMail;
@@ -24,8 +24,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -133,22 +131,6 @@ class NotificationMailOutageIT {
     } finally {
       mail.stop();
     }
-  }
-
-  private static void publish(Mqtt3BlockingClient c, String serial, long seq, String status) {
-    String payload =
-        "{\"ts\":\""
-            + Instant.now().truncatedTo(ChronoUnit.MILLIS)
-            + "\",\"seq\":"
-            + seq
-            + ",\"ups.status\":\""
-            + status
-            + "\"}";
-    c.publishWith()
-        .topic("ups/" + serial + "/telemetry")
-        .qos(MqttQos.AT_LEAST_ONCE)
-        .payload(payload.getBytes(UTF_8))
-        .send();
   }
 
   private static JsonNode call(
