@@ -111,13 +111,15 @@ abstract class ApiDirectives extends AllDirectives {
     } else {
       checked = inner.apply(p);
     }
-    if (!rule.audited(p.role())) return checked;
+    // Failures below become problems here, logged with the caller's account and name.
+    Route handled = handleExceptions(Problems.exceptionHandler(p), () -> checked);
+    if (!rule.audited(p.role())) return handled;
     return mapResponse(
         response -> {
           audit(p, source, rule, path, response.status().intValue());
           return response;
         },
-        () -> handleExceptions(Problems.exceptionHandler(), () -> checked));
+        () -> handled);
   }
 
   private static final String API_PREFIX = "/api/v1";

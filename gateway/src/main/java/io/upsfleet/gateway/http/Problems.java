@@ -3,6 +3,7 @@ package io.upsfleet.gateway.http;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import io.upsfleet.api.rest.Problem;
 import io.upsfleet.cluster.account.AccountException;
+import io.upsfleet.cluster.account.Principal;
 import io.upsfleet.cluster.licensing.LicensingException;
 import java.nio.charset.StandardCharsets;
 import java.sql.SQLException;
@@ -26,6 +27,7 @@ import org.apache.pekko.http.javadsl.server.ExceptionHandler;
 import org.apache.pekko.http.javadsl.server.RejectionHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.spi.LoggingEventBuilder;
 
 /**
  * The one place where outcomes become HTTP statuses: every error leaves as {@code
@@ -44,6 +46,14 @@ final class Problems {
 
   /** {@link #response(Throwable)}, logging with the request's id ({@link RequestIds}). */
   static HttpResponse response(Throwable t, String requestId) {
+    return response(t, requestId, null);
+  }
+
+  /**
+   * {@link #response(Throwable)}, logging with the request's id and, when known, the caller's
+   * account and user name.
+   */
+  static HttpResponse response(Throwable t, String requestId, Principal caller) {
     Throwable e = unwrap(t);
     if (e instanceof ApiException a) return of(a);
     if (e instanceof AccountException a) {
@@ -66,12 +76,13 @@ final class Problems {
         || e instanceof RejectedExecutionException
         || e instanceof SQLException
         || e.getClass().getName().contains("AskTimeoutException")) {
-      log.atWarn()
-          .addKeyValue("requestId", requestId)
+      withCaller(log.atWarn().addKeyValue("requestId", requestId), caller)
           .log("request failed for want of a dependency: {}", e.toString());
       return of(ApiException.unavailable("the service is temporarily unavailable, retry shortly"));
     }
-    log.atError().addKeyValue("requestId", requestId).setCause(e).log("unexpected error");
+    withCaller(log.atError().addKeyValue("requestId", requestId), caller)
+        .setCause(e)
+        .log("unexpected error");
     return problem(500, "Internal Server Error", "an unexpected error occurred", null, List.of());
   }
 
@@ -106,12 +117,25 @@ final class Problems {
   }
 
   static ExceptionHandler exceptionHandler() {
+    return exceptionHandler(null);
+  }
+
+  /**
+   * Failures as problems, logged with the request id and the signed-in {@code caller} (or null).
+   */
+  static ExceptionHandler exceptionHandler(Principal caller) {
     return ExceptionHandler.newBuilder()
         .matchAny(
             t ->
                 Directives.extractRequest(
-                    request -> Directives.complete(response(t, RequestIds.of(request)))))
+                    request -> Directives.complete(response(t, RequestIds.of(request), caller))))
         .build();
+  }
+
+  private static LoggingEventBuilder withCaller(LoggingEventBuilder b, Principal caller) {
+    if (caller == null) return b;
+    if (caller.accountId() != null) b = b.addKeyValue("account", caller.accountId().toString());
+    return b.addKeyValue("user", caller.username());
   }
 
   /** Pekko's own rejections (404, 405, 413, malformed query…) re-rendered as problems. */

@@ -6,6 +6,8 @@ import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.joran.JoranConfigurator;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.upsfleet.cluster.account.Principal;
+import io.upsfleet.cluster.account.Role;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.net.URL;
@@ -13,6 +15,7 @@ import java.nio.charset.StandardCharsets;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.slf4j.LoggerFactory;
 
@@ -34,6 +37,21 @@ class JsonLogIT {
     assertThat(line.get("loggerName").asText()).isEqualTo(Problems.class.getName());
     assertThat(line.get("formattedMessage").asText()).contains("pool closed");
     assertThat(line.get("kvpList").toString()).contains("\"requestId\":\"req-42\"");
+  }
+
+  @Test
+  void aSignedInCallersFailureCarriesTheirAccountAndName() throws Exception {
+    UUID account = UUID.fromString("7f9c2b1e-0000-4000-8000-000000000001");
+    Principal caller = new Principal(UUID.randomUUID(), "alice", Role.ACCOUNT_OPERATOR, account);
+    List<String> lines =
+        logWith(
+            "json", () -> Problems.response(new IllegalStateException("boom"), "req-44", caller));
+    JsonNode line = JSON.readTree(lines.get(0));
+    assertThat(line.get("level").asText()).isEqualTo("ERROR");
+    String kvp = line.get("kvpList").toString();
+    assertThat(kvp).contains("\"requestId\":\"req-44\"");
+    assertThat(kvp).contains("\"account\":\"" + account + "\"");
+    assertThat(kvp).contains("\"user\":\"alice\"");
   }
 
   @Test
