@@ -170,7 +170,8 @@ public final class GatewayNode implements AutoCloseable {
                 new FailureThrottle(
                     httpSettings.signInFailuresPerUser(), httpSettings.signInFailureRefill()),
                 new FailureThrottle(
-                    httpSettings.signInFailuresPerAddress(), httpSettings.signInFailureRefill()));
+                    httpSettings.signInFailuresPerAddress(), httpSettings.signInFailureRefill()),
+                tls == null ? null : tls.mqttContext());
       GatewayNode node = new GatewayNode(ds, cluster, probe, mqtt, http, tls, lag);
       node.nut = nut;
       node.closeListenersOnShutdown(config);

@@ -13,6 +13,7 @@ import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.codec.LineBasedFrameDecoder;
+import io.netty.handler.ssl.SslContext;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import io.upsfleet.gateway.http.FailureThrottle;
 import java.net.BindException;
@@ -86,12 +87,15 @@ public final class NutServer implements AutoCloseable {
    *
    * @param failuresPerUser failed sign-ins per address and user name
    * @param failuresPerAddress failed sign-ins per address
+   * @param tls the server's TLS context for {@code STARTTLS} (the node's certificate), or null when
+   *     the node serves no TLS ({@code STARTTLS} then answers {@code ERR FEATURE-NOT-CONFIGURED})
    */
   public static NutServer start(
       NutSettings settings,
       NutServices services,
       FailureThrottle failuresPerUser,
-      FailureThrottle failuresPerAddress) {
+      FailureThrottle failuresPerAddress,
+      SslContext tls) {
     if (!settings.enabled()) throw new IllegalArgumentException("the NUT facade is off (port 0)");
     Shared shared = new Shared(failuresPerUser, failuresPerAddress);
     EventLoopGroup boss = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
@@ -135,7 +139,7 @@ public final class NutServer implements AutoCloseable {
                           .addLast(
                               "lines",
                               new LineBasedFrameDecoder(settings.maxLineLength(), true, true))
-                          .addLast("nut", new NutSession(settings, services, shared));
+                          .addLast("nut", new NutSession(settings, services, shared, tls));
                     }
                   })
               .bind(new InetSocketAddress(settings.host(), port))

@@ -6,6 +6,8 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.TooLongFrameException;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslHandler;
 import io.netty.util.concurrent.ScheduledFuture;
 import io.upsfleet.cluster.account.Accounts;
 import io.upsfleet.cluster.account.PasswordHasher;
@@ -81,10 +83,16 @@ final class NutSession extends ChannelInboundHandlerAdapter {
 
   private String loggedInto;
 
-  NutSession(NutSettings settings, NutServices services, NutServer.Shared shared) {
+  /** The TLS context STARTTLS switches to, or null (none configured). */
+  private final SslContext tls;
+
+  private boolean encrypted;
+
+  NutSession(NutSettings settings, NutServices services, NutServer.Shared shared, SslContext tls) {
     this.settings = settings;
     this.services = services;
     this.shared = shared;
+    this.tls = tls;
   }
 
   // ------------------------------------------------------------------------------ Netty events
@@ -244,7 +252,7 @@ final class NutSession extends ChannelInboundHandlerAdapter {
       case "HELP":
         return now(HELP);
       case "STARTTLS":
-        return error("FEATURE-NOT-CONFIGURED");
+        return startTls();
       case "LOGOUT":
         return now(new Reply("OK Goodbye\n", true));
       case "USERNAME":
@@ -269,6 +277,21 @@ final class NutSession extends ChannelInboundHandlerAdapter {
       default:
         return error("UNKNOWN-COMMAND");
     }
+  }
+
+  // ------------------------------------------------------------------------------ STARTTLS
+
+  /**
+   * upsd's STARTTLS: "OK STARTTLS" still in clear text, then the TLS handshake on the same
+   * connection (the handler is put first in the pipeline with {@code startTls}, so that this one
+   * reply leaves unencrypted). Before any credentials, as NUT clients do it.
+   */
+  private CompletionStage<Reply> startTls() {
+    if (tls == null) return error("FEATURE-NOT-CONFIGURED");
+    if (encrypted) return error("ALREADY-SSL-MODE");
+    encrypted = true;
+    ctx.pipeline().addFirst("tls", new SslHandler(tls.newEngine(ctx.alloc()), true));
+    return now("OK STARTTLS");
   }
 
   // ------------------------------------------------------------------------------ sign-in

@@ -79,7 +79,8 @@ class NutServerTest {
             settings,
             NONE,
             new FailureThrottle(5, Duration.ofSeconds(1)),
-            new FailureThrottle(5, Duration.ofSeconds(1)))) {
+            new FailureThrottle(5, Duration.ofSeconds(1)),
+            null)) {
       List<NutLine> open = new ArrayList<>();
       try {
         for (int i = 0; i < 3; i++) {
