@@ -403,11 +403,7 @@ public final class UpsfleetCluster implements AutoCloseable {
               history,
               reconciler,
               executors,
-              RevocationBus.start(
-                  system,
-                  accounts,
-                  jdbc.on(executors.executor(JdbcExecutors.Kind.AUTHENTICATION)),
-                  config),
+              RevocationBus.start(system, accounts),
               ResellerSupport.start(system, jdbc, accounts, config, clock));
       node.sites = new Sites(jdbc, clock);
       node.notifications = new Notifications(jdbc, notifyTransport, guard, clock);
