@@ -403,7 +403,11 @@ public final class UpsfleetCluster implements AutoCloseable {
               history,
               reconciler,
               executors,
-              RevocationBus.start(system, accounts),
+              RevocationBus.start(
+                  system,
+                  accounts,
+                  jdbc.on(executors.executor(JdbcExecutors.Kind.AUTHENTICATION)),
+                  config),
               ResellerSupport.start(system, jdbc, accounts, config, clock));
       node.sites = new Sites(jdbc, clock);
       node.notifications = new Notifications(jdbc, notifyTransport, guard, clock);

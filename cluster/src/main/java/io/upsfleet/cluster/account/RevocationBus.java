@@ -1,11 +1,19 @@
 package io.upsfleet.cluster.account;
 
+import com.typesafe.config.Config;
 import io.upsfleet.cluster.CborSerializable;
+import io.upsfleet.cluster.Jdbc;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -14,13 +22,18 @@ import org.apache.pekko.actor.typed.Props;
 import org.apache.pekko.actor.typed.javadsl.AskPattern;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.pubsub.Topic;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Tells every node of the cluster that tokens stopped being valid, so that no node keeps trusting a
- * cached token of a disabled user or a signed-out session: every committed revocation of {@link
- * Accounts} is handed to this node's listeners at once and published on a Pekko distributed pub-sub
- * topic to the listeners of every other node (delivery takes milliseconds; it is at most once, so
- * the gateway's token cache keeps a short lifetime as the bound when a message is lost).
+ * cached token of a disabled user or a signed-out session. Every committed revocation of {@link
+ * Accounts} is handed to this node's listeners at once, and reaches the other nodes on two
+ * channels: a Pekko distributed pub-sub topic (milliseconds, but at most once: the first message
+ * after a node joins was seen lost) and the {@code token_revocations} table, which every node reads
+ * every {@code upsfleet.revocations.poll-interval} (500 ms) for the rows of the last seconds, so
+ * that a revocation reaches every node within about a second even when its message is lost.
+ * Listeners may hear one revocation more than once; dropping a token twice is harmless.
  */
 public final class RevocationBus {
   private static final AtomicInteger LISTENERS = new AtomicInteger();
@@ -28,28 +41,133 @@ public final class RevocationBus {
   /** What travels between nodes: every token of a user, or one token by its SHA-256. */
   public record Revoked(UUID userId, byte[] tokenHash) implements CborSerializable {}
 
+  private static final Logger log = LoggerFactory.getLogger(RevocationBus.class);
+
+  /** How far back each read of the table looks: rows may commit out of id order. */
+  private static final Duration WINDOW = Duration.ofSeconds(10);
+
+  /** Rows older than this are deleted (no node caches a token longer). */
+  private static final Duration KEEP = Duration.ofHours(1);
+
   private final ActorSystem<?> system;
   private final ActorRef<Topic.Command<Revoked>> topic;
+  private final boolean pubsub;
+  private final Jdbc jdbc;
   private final List<Consumer<Accounts.Revocation>> local = new CopyOnWriteArrayList<>();
 
-  private RevocationBus(ActorSystem<?> system, ActorRef<Topic.Command<Revoked>> topic) {
+  /** Row ids already handed to the listeners, with when they were first seen. */
+  private final Map<Long, Long> seen = new ConcurrentHashMap<>();
+
+  private final AtomicBoolean polling = new AtomicBoolean();
+  private volatile boolean primed;
+  private long polls;
+
+  private RevocationBus(
+      ActorSystem<?> system, ActorRef<Topic.Command<Revoked>> topic, boolean pubsub, Jdbc jdbc) {
     this.system = system;
     this.topic = topic;
+    this.pubsub = pubsub;
+    this.jdbc = jdbc;
   }
 
-  /** Starts the node's end of the topic and publishes every revocation of {@code accounts}. */
-  public static RevocationBus start(ActorSystem<?> system, Accounts accounts) {
+  /**
+   * Starts the node's end of the topic and of the table, and publishes every revocation of {@code
+   * accounts} on both.
+   */
+  public static RevocationBus start(
+      ActorSystem<?> system, Accounts accounts, Jdbc jdbc, Config config) {
+    Config c = config.getConfig("upsfleet.revocations");
+    Duration interval = c.getDuration("poll-interval");
+    if (interval.isNegative() || interval.isZero())
+      throw new IllegalArgumentException("upsfleet.revocations.poll-interval must be positive");
     ActorRef<Topic.Command<Revoked>> topic =
         system.systemActorOf(
             Topic.create(Revoked.class, "token-revocations"), "token-revocations", Props.empty());
-    RevocationBus bus = new RevocationBus(system, topic);
+    RevocationBus bus = new RevocationBus(system, topic, c.getBoolean("pubsub"), jdbc);
     accounts.onRevocation(bus::publish);
+    system
+        .scheduler()
+        .scheduleWithFixedDelay(interval, interval, bus::poll, system.executionContext());
     return bus;
   }
 
   private void publish(Accounts.Revocation r) {
     for (Consumer<Accounts.Revocation> l : local) l.accept(r);
-    topic.tell(Topic.publish(new Revoked(r.userId(), r.tokenHash())));
+    if (pubsub) topic.tell(Topic.publish(new Revoked(r.userId(), r.tokenHash())));
+    jdbc.run(
+            c -> {
+              try (PreparedStatement ps =
+                  c.prepareStatement(
+                      "INSERT INTO token_revocations (user_id, token_hash) VALUES (?, ?)"
+                          + " RETURNING id")) {
+                ps.setObject(1, r.userId());
+                ps.setBytes(2, r.tokenHash());
+                try (ResultSet rs = ps.executeQuery()) {
+                  rs.next();
+                  // This node's listeners have it already.
+                  seen.put(rs.getLong(1), System.nanoTime());
+                }
+              }
+              return null;
+            })
+        .whenComplete(
+            (ok, e) -> {
+              if (e != null)
+                log.warn(
+                    "token revocation not recorded for the other nodes (pub-sub only): {}",
+                    e.toString());
+            });
+  }
+
+  /** Reads the revocations of the last seconds and hands those not seen yet to the listeners. */
+  private void poll() {
+    if (!polling.compareAndSet(false, true)) return;
+    jdbc.run(
+            c -> {
+              List<Object[]> rows = new ArrayList<>();
+              try (PreparedStatement ps =
+                  c.prepareStatement(
+                      "SELECT id, user_id, token_hash FROM token_revocations"
+                          + " WHERE revoked_at > now() - make_interval(secs => ?) ORDER BY id")) {
+                ps.setDouble(1, WINDOW.toMillis() / 1000.0);
+                try (ResultSet rs = ps.executeQuery()) {
+                  while (rs.next())
+                    rows.add(
+                        new Object[] {rs.getLong(1), rs.getObject(2, UUID.class), rs.getBytes(3)});
+                }
+              }
+              if (++polls % 120 == 0) {
+                try (PreparedStatement ps =
+                    c.prepareStatement(
+                        "DELETE FROM token_revocations"
+                            + " WHERE revoked_at < now() - make_interval(secs => ?)")) {
+                  ps.setDouble(1, KEEP.toSeconds());
+                  ps.executeUpdate();
+                }
+              }
+              return rows;
+            })
+        .whenComplete(
+            (rows, e) -> {
+              try {
+                if (e != null) {
+                  log.debug("reading token revocations failed: {}", e.toString());
+                  return;
+                }
+                long now = System.nanoTime();
+                for (Object[] row : rows) {
+                  long id = (Long) row[0];
+                  if (seen.putIfAbsent(id, now) != null || !primed) continue;
+                  Accounts.Revocation r = new Accounts.Revocation((UUID) row[1], (byte[]) row[2]);
+                  for (Consumer<Accounts.Revocation> l : local) l.accept(r);
+                }
+                // The first read only learns what happened before this node could cache anything.
+                primed = true;
+                seen.values().removeIf(t -> now - t > 2 * WINDOW.toNanos());
+              } finally {
+                polling.set(false);
+              }
+            });
   }
 
   /**

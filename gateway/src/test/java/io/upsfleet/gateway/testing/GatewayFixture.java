@@ -63,7 +63,13 @@ public final class GatewayFixture implements AutoCloseable {
    * {@code first} as the seed node). Close it before {@code first}.
    */
   public static GatewayFixture joining(GatewayFixture first, String name) {
-    Map<String, Object> overrides = new HashMap<>();
+    return joining(first, name, Map.of());
+  }
+
+  /** {@link #joining(GatewayFixture, String)} with configuration {@code extra} on top. */
+  public static GatewayFixture joining(
+      GatewayFixture first, String name, Map<String, Object> extra) {
+    Map<String, Object> overrides = new HashMap<>(extra);
     overrides.put(
         "upsfleet.cluster.system-name", first.config.getString("upsfleet.cluster.system-name"));
     overrides.put(
