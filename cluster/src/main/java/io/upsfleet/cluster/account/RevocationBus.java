@@ -41,6 +41,9 @@ public final class RevocationBus {
   /** What travels between nodes: every token of a user, or one token by its SHA-256. */
   public record Revoked(UUID userId, byte[] tokenHash) implements CborSerializable {}
 
+  /** One row of {@code token_revocations}. */
+  private record Row(long id, Accounts.Revocation revocation) {}
+
   private static final Logger log = LoggerFactory.getLogger(RevocationBus.class);
 
   /** How far back each read of the table looks: rows may commit out of id order. */
@@ -59,7 +62,6 @@ public final class RevocationBus {
   private final Map<Long, Long> seen = new ConcurrentHashMap<>();
 
   private final AtomicBoolean polling = new AtomicBoolean();
-  private volatile boolean primed;
   private long polls;
 
   private RevocationBus(
@@ -122,52 +124,68 @@ public final class RevocationBus {
   /** Reads the revocations of the last seconds and hands those not seen yet to the listeners. */
   private void poll() {
     if (!polling.compareAndSet(false, true)) return;
-    jdbc.run(
-            c -> {
-              List<Object[]> rows = new ArrayList<>();
-              try (PreparedStatement ps =
-                  c.prepareStatement(
-                      "SELECT id, user_id, token_hash FROM token_revocations"
-                          + " WHERE revoked_at > now() - make_interval(secs => ?) ORDER BY id")) {
-                ps.setDouble(1, WINDOW.toMillis() / 1000.0);
-                try (ResultSet rs = ps.executeQuery()) {
-                  while (rs.next())
-                    rows.add(
-                        new Object[] {rs.getLong(1), rs.getObject(2, UUID.class), rs.getBytes(3)});
-                }
-              }
-              if (++polls % 120 == 0) {
-                try (PreparedStatement ps =
-                    c.prepareStatement(
-                        "DELETE FROM token_revocations"
-                            + " WHERE revoked_at < now() - make_interval(secs => ?)")) {
-                  ps.setDouble(1, KEEP.toSeconds());
-                  ps.executeUpdate();
-                }
-              }
-              return rows;
-            })
-        .whenComplete(
-            (rows, e) -> {
-              try {
-                if (e != null) {
-                  log.debug("reading token revocations failed: {}", e.toString());
-                  return;
-                }
-                long now = System.nanoTime();
-                for (Object[] row : rows) {
-                  long id = (Long) row[0];
-                  if (seen.putIfAbsent(id, now) != null || !primed) continue;
-                  Accounts.Revocation r = new Accounts.Revocation((UUID) row[1], (byte[]) row[2]);
-                  for (Consumer<Accounts.Revocation> l : local) l.accept(r);
-                }
-                // The first read only learns what happened before this node could cache anything.
-                primed = true;
-                seen.values().removeIf(t -> now - t > 2 * WINDOW.toNanos());
-              } finally {
-                polling.set(false);
-              }
-            });
+    CompletionStage<List<Row>> read;
+    try {
+      read = readRecent();
+    } catch (RuntimeException e) {
+      // A full executor refuses at once: try again at the next tick instead of never.
+      polling.set(false);
+      log.debug("reading token revocations refused: {}", e.toString());
+      return;
+    }
+    read.whenComplete(
+        (rows, e) -> {
+          try {
+            if (e != null) {
+              log.debug("reading token revocations failed: {}", e.toString());
+              return;
+            }
+            long now = System.nanoTime();
+            for (Row row : rows) {
+              // Rows committed before this node started are handed over too: dropping a
+              // revoked token that is not cached is harmless, missing one is not.
+              if (seen.putIfAbsent(row.id(), now) != null) continue;
+              for (Consumer<Accounts.Revocation> l : local) l.accept(row.revocation());
+            }
+            seen.values().removeIf(t -> now - t > 2 * WINDOW.toNanos());
+          } finally {
+            polling.set(false);
+          }
+        });
+  }
+
+  /**
+   * The revocations recorded in the last {@link #WINDOW}, oldest first; prunes old rows now and
+   * then.
+   */
+  private CompletionStage<List<Row>> readRecent() {
+    return jdbc.run(
+        c -> {
+          List<Row> rows = new ArrayList<>();
+          try (PreparedStatement ps =
+              c.prepareStatement(
+                  "SELECT id, user_id, token_hash FROM token_revocations"
+                      + " WHERE revoked_at > now() - make_interval(secs => ?) ORDER BY id")) {
+            ps.setDouble(1, WINDOW.toMillis() / 1000.0);
+            try (ResultSet rs = ps.executeQuery()) {
+              while (rs.next())
+                rows.add(
+                    new Row(
+                        rs.getLong(1),
+                        new Accounts.Revocation(rs.getObject(2, UUID.class), rs.getBytes(3))));
+            }
+          }
+          if (++polls % 120 == 0) {
+            try (PreparedStatement ps =
+                c.prepareStatement(
+                    "DELETE FROM token_revocations"
+                        + " WHERE revoked_at < now() - make_interval(secs => ?)")) {
+              ps.setDouble(1, KEEP.toSeconds());
+              ps.executeUpdate();
+            }
+          }
+          return rows;
+        });
   }
 
   /**
