@@ -9,6 +9,10 @@ import io.upsfleet.load.fleet.Member;
 import io.upsfleet.load.fleet.Provisioner;
 import io.upsfleet.load.mqtt.DeviceConnection;
 import io.upsfleet.load.mqtt.Stats;
+import io.upsfleet.load.notify.NotifyAccounting;
+import io.upsfleet.load.notify.NotifyResult;
+import io.upsfleet.load.notify.NotifySetup;
+import io.upsfleet.load.notify.WebhookReceiver;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -19,6 +23,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -402,8 +407,65 @@ public final class Main implements Runnable {
         description = "how long the wave lasts (default ${DEFAULT-VALUE})")
     Duration outageDuration;
 
+    @Option(
+        names = "--notify",
+        defaultValue = "false",
+        description =
+            "S3 with notifications on: before the wave, put the devices in sites (--sites), start a local "
+                + "webhook receiver and create a signed webhook destination and an ON_BATTERY/POWER_RESTORED "
+                + "policy per account; report each device's latency from its on-battery sample to the first "
+                + "message covering it, and messages per site (the gateway needs "
+                + "UPSFLEET_NOTIFY_ALLOW_LOOPBACK=true)")
+    boolean notify;
+
+    @Option(
+        names = "--sites",
+        defaultValue = "100",
+        description =
+            "with --notify: about this many sites over the fleet (default ${DEFAULT-VALUE})")
+    int sites;
+
+    @Option(
+        names = "--notify-settle",
+        defaultValue = "30s",
+        converter = DurationConverter.class,
+        description =
+            "with --notify: how long after the wave ends (mains back) to keep receiving "
+                + "(default ${DEFAULT-VALUE})")
+    Duration notifySettle;
+
+    @Option(
+        names = "--quiet-mains",
+        defaultValue = "false",
+        description =
+            "no brownouts: mains fails only in the outage wave (the default mains is realistic: each "
+                + "device has a brief brownout every 15-80 min, which at 19 500 devices is ~10 a second and "
+                + "keeps site incidents open)")
+    boolean quietMains;
+
+    @Option(
+        names = "--notify-port",
+        defaultValue = "0",
+        description = "with --notify: the receiver's loopback port (default 0: any free port)")
+    int notifyPort;
+
+    private NotifyRun notifyRun;
+
     @Override
     public Integer call() throws Exception {
+      if (notify) {
+        if (outageShare <= 0 || target.equals("mosquitto"))
+          throw new IllegalArgumentException("--notify needs --outage-share > 0 and the gateway");
+        if (sites < 1) throw new IllegalArgumentException("--sites must be at least 1");
+      }
+      try (NotifyRun n =
+          notify ? NotifyRun.start(gw, devicesFile, devices, sites, notifyPort) : null) {
+        notifyRun = n;
+        return measureAll();
+      }
+    }
+
+    private Integer measureAll() throws Exception {
       if (qos != 0 && qos != 1) throw new IllegalArgumentException("--qos must be 0 or 1");
       if (rounds < 1 || rounds > 20) throw new IllegalArgumentException("--rounds must be 1..20");
       if (tick.isZero() || tick.isNegative())
@@ -453,6 +515,12 @@ public final class Main implements Runnable {
       settings.put("outageDuration", outageDuration.toString());
       settings.put("mqttNodes", mqttNodes == null ? 1 : mqttNodes.size());
       if (killPid > 0) settings.put("killAfter", killAfter.toString());
+      if (notify) {
+        settings.put("notify", true);
+        settings.put("sites", sites);
+        settings.put("notifySettle", notifySettle.toString());
+      }
+      if (quietMains) settings.put("quietMains", true);
       doc.put("settings", settings);
       doc.put("summary", summary);
       doc.put("runs", results);
@@ -496,7 +564,13 @@ public final class Main implements Runnable {
         long t0 = System.nanoTime();
         try (Fleet fleet =
             Fleet.start(
-                members, servers, options, threads, connectRate, SimulatedUps.Faults.NONE, round)) {
+                members,
+                servers,
+                options,
+                threads,
+                connectRate,
+                quietMains ? SimulatedUps.Faults.QUIET : SimulatedUps.Faults.NONE,
+                round)) {
           Stats stats = fleet.stats();
           long deadline = t0 + connectDeadline.toNanos();
           List<Map<String, Object>> connectTimeline = new ArrayList<>();
@@ -602,7 +676,8 @@ public final class Main implements Runnable {
               cpuPostgres >= 0 ? CpuClock.ofCommand("postgres") - cpuPostgres : -1;
           Map<String, Object> wave =
               outageShare > 0 && mosquitto == null
-                  ? outageWave(gw, outageShare, outageDuration, fleet, stats)
+                  ? outageWave(
+                      gw, outageShare, outageDuration, fleet, stats, notifyRun, notifySettle)
                   : null;
           Map<String, Object> r = new LinkedHashMap<>();
           r.put("target", target);
@@ -745,10 +820,18 @@ public final class Main implements Runnable {
    * latency of everyone meanwhile.
    */
   static Map<String, Object> outageWave(
-      GatewayOptions gw, double outageShare, Duration outageDuration, Fleet fleet, Stats stats)
+      GatewayOptions gw,
+      double outageShare,
+      Duration outageDuration,
+      Fleet fleet,
+      Stats stats,
+      NotifyRun notify,
+      Duration settle)
       throws InterruptedException {
     UpsfleetClient support = gw.signIn();
     stats.takePubAck("telemetry");
+    stats.takeOnBatteryPublished();
+    if (notify != null) notify.receiver().clear();
     long t0 = System.nanoTime();
     Set<String> hit = new HashSet<>(fleet.outage(outageShare, outageDuration));
     System.out.printf("  [gateway] outage wave: %d devices lost mains%n", hit.size());
@@ -770,7 +853,77 @@ public final class Main implements Runnable {
     w.put("seenOnBattery", seen.size());
     w.put("allCommittedSeconds", committed < 0 ? null : round1(committed));
     w.put("pubAckMsDuringWave", Summary.percentiles(during));
+    if (notify != null) {
+      long until = t0 + outageDuration.toNanos() + settle.toNanos();
+      while (System.nanoTime() < until) {
+        Progress.line(
+            "[gateway] S3 notifications: %d posts received, %.0f s to go",
+            notify.receiver().arrivals().size(), (until - System.nanoTime()) / 1e9);
+        Thread.sleep(Math.min(1000, Math.max(1, (until - System.nanoTime()) / 1_000_000)));
+      }
+      Progress.done();
+      Map<String, Long> published = new HashMap<>(stats.takeOnBatteryPublished());
+      published.keySet().retainAll(hit);
+      NotifyResult n =
+          NotifyAccounting.account(
+              published, notify.setup().siteOf(), notify.receiver().arrivals());
+      System.out.printf(
+          "  [gateway] S3 notifications: %d devices on battery, covered p50 %s / p99 %s / max %s ms,"
+              + " %d never covered; named p50 %s / p99 %s ms, %d never named; %d messages in %d posts"
+              + " over %d sites, at most %d incident messages per site and minute; %d duplicates,"
+              + " %d bad signatures%n",
+          n.devices(),
+          n.coveredMs().p50(),
+          n.coveredMs().p99(),
+          n.coveredMs().max(),
+          n.neverCovered(),
+          n.namedMs().p50(),
+          n.namedMs().p99(),
+          n.neverNamed(),
+          n.messages(),
+          n.posts(),
+          n.sites(),
+          n.maxIncidentMessagesPerSitePerMinute(),
+          n.duplicates(),
+          n.signatureFailures());
+      w.put("notifications", new ObjectMapper().convertValue(n, Map.class));
+    }
     return w;
+  }
+
+  /** The receiver and the API objects of S3 with notifications, for the whole run. */
+  record NotifyRun(WebhookReceiver receiver, NotifySetup setup) implements AutoCloseable {
+    static NotifyRun start(
+        GatewayOptions gw, Path devicesFile, Integer devices, int sites, int port)
+        throws IOException, InterruptedException {
+      List<Member> members = Provisioner.read(devicesFile);
+      if (devices != null) members = members.subList(0, Math.min(devices, members.size()));
+      WebhookReceiver receiver = WebhookReceiver.start(port);
+      try {
+        int total = members.size();
+        NotifySetup setup =
+            NotifySetup.prepare(
+                gw.signIn(),
+                members,
+                sites,
+                receiver,
+                n -> Progress.line("[gateway] S3: %d/%d devices placed in sites", n, total));
+        Progress.done();
+        System.out.printf(
+            "  [gateway] S3 notifications: receiver %s, %d devices in sites (%d moved now)%n",
+            receiver.url(0).replace("/hook/0", ""), setup.siteOf().size(), setup.patched());
+        return new NotifyRun(receiver, setup);
+      } catch (RuntimeException | InterruptedException e) {
+        receiver.close();
+        throw e;
+      }
+    }
+
+    @Override
+    public void close() {
+      setup.close();
+      receiver.close();
+    }
   }
 
   /** Every device the gateway's directory shows on battery (or on low battery), page by page. */

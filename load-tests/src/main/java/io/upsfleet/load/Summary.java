@@ -37,6 +37,14 @@ final class Summary {
     FIGURES.put("simulatorCpuMicrosPerMessage", r -> r.get("simulatorCpuMicrosPerMessage"));
     FIGURES.put("outageAllCommittedSeconds", r -> at(r, "outageWave", "allCommittedSeconds"));
     FIGURES.put("outagePubAckP99Ms", r -> at(r, "outageWave", "pubAckMsDuringWave", "p99"));
+    FIGURES.put(
+        "notifyCoveredP50Ms", r -> at(r, "outageWave", "notifications", "coveredMs", "p50"));
+    FIGURES.put(
+        "notifyCoveredP99Ms", r -> at(r, "outageWave", "notifications", "coveredMs", "p99"));
+    FIGURES.put("notifyNeverCovered", r -> at(r, "outageWave", "notifications", "neverCovered"));
+    FIGURES.put(
+        "notifyMaxIncidentMessagesPerSitePerMinute",
+        r -> at(r, "outageWave", "notifications", "maxIncidentMessagesPerSitePerMinute"));
     FIGURES.put("commandP50Ms", r -> at(r, "commandRoundTripMs", "p50"));
     FIGURES.put("commandP99Ms", r -> at(r, "commandRoundTripMs", "p99"));
     FIGURES.put("commandP999Ms", r -> at(r, "commandRoundTripMs", "p999"));
