@@ -1,6 +1,7 @@
 package io.upsfleet.load.notify;
 
-import io.upsfleet.load.Percentiles;
+import io.upsfleet.load.result.NotifyResult;
+import io.upsfleet.load.result.Percentiles;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.upsfleet.cluster.notify.ChannelPayloads;
 import io.upsfleet.cluster.notify.Message;
 import io.upsfleet.cluster.notify.WebhookSignature;
+import io.upsfleet.load.result.NotifyResult;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;

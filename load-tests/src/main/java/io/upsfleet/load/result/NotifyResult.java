@@ -1,6 +1,5 @@
-package io.upsfleet.load.notify;
+package io.upsfleet.load.result;
 
-import io.upsfleet.load.Percentiles;
 import java.util.List;
 import java.util.Map;
 

@@ -1,4 +1,4 @@
-package io.upsfleet.load;
+package io.upsfleet.load.result;
 
 import org.HdrHistogram.Histogram;
 

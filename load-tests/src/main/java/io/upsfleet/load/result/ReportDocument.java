@@ -1,0 +1,22 @@
+package io.upsfleet.load.result;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A JSON report: where and how it was measured, the median and min-max of every figure per target
+ * ({@code summary}: target -> figure -> {@code median, min, max, n}, and {@code
+ * cpuRatioGatewayToMosquitto}), every run, and the rounds that could not run.
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record ReportDocument(
+    Environment environment,
+    RunSettings settings,
+    Map<String, Object> summary,
+    List<RunResult> runs,
+    List<FailedRun> failedRuns) {
+
+  /** A round that could not run, and why (never reported as a measurement of zero). */
+  public record FailedRun(String target, int round, String reason) {}
+}
