@@ -234,11 +234,15 @@ final class MarkdownTable {
     return BigDecimal.valueOf(v).stripTrailingZeros().toPlainString();
   }
 
-  /** A figure as BENCHMARKS.md writes it: thin-space thousands, fewer decimals as it grows. */
+  /**
+   * A figure as BENCHMARKS.md writes it: whole numbers without decimals, space-grouped thousands,
+   * fewer decimals as it grows.
+   */
   static String fmt(double v) {
     double abs = Math.abs(v);
     String s;
-    if (abs >= 1000) s = String.format(Locale.ROOT, "%,.0f", v).replace(',', ' ');
+    if (abs < 1000 && v == Math.rint(v)) s = String.format(Locale.ROOT, "%.0f", v);
+    else if (abs >= 1000) s = String.format(Locale.ROOT, "%,.0f", v).replace(',', ' ');
     else if (abs >= 100) s = String.format(Locale.ROOT, "%.0f", v);
     else if (abs >= 10) s = String.format(Locale.ROOT, "%.1f", v);
     else s = String.format(Locale.ROOT, "%.2f", v);
