@@ -4,6 +4,7 @@ import io.upsfleet.load.result.NotifyResult;
 import io.upsfleet.load.result.ReportDocument;
 import io.upsfleet.load.result.RunResult;
 import io.upsfleet.load.result.RunSettings;
+import io.upsfleet.load.result.SummaryView;
 import java.math.BigDecimal;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -84,9 +85,11 @@ final class MarkdownTable {
             " (+ PostgreSQL ",
             ")"),
         cell(runs, "mosquitto", "targetCpuMicrosPerMessage"));
-    if (doc.summary() != null
-        && doc.summary().get("cpuRatioGatewayToMosquitto") instanceof Number n)
-      row.add("CPU per message, gateway ÷ Mosquitto (medians)", fmt(n.doubleValue()) + "×", null);
+    if (doc.summary() != null && doc.summary().cpuRatioGatewayToMosquitto() != null)
+      row.add(
+          "CPU per message, gateway ÷ Mosquitto (medians)",
+          fmt(doc.summary().cpuRatioGatewayToMosquitto()) + "×",
+          null);
     row.add(
         "simulator CPU per message (µs)",
         cell(runs, "gateway", "simulatorCpuMicrosPerMessage"),
@@ -161,7 +164,7 @@ final class MarkdownTable {
 
   /** {@code median [min – max]} over the rounds, or the one value; null when not measured. */
   static String cell(List<RunResult> runs, String target, String figure) {
-    Summary.Aggregate a = Summary.aggregate(runs, target, figure);
+    SummaryView.Aggregate a = Summary.aggregate(runs, target, figure);
     if (a == null) return null;
     return a.n() == 1
         ? fmt(a.median())
@@ -235,13 +238,13 @@ final class MarkdownTable {
   }
 
   /**
-   * A figure as BENCHMARKS.md writes it: whole numbers without decimals, space-grouped thousands,
-   * fewer decimals as it grows.
+   * A figure as BENCHMARKS.md writes it: whole numbers below 10 without decimals, space-grouped
+   * thousands, fewer decimals as it grows.
    */
   static String fmt(double v) {
     double abs = Math.abs(v);
     String s;
-    if (abs < 1000 && v == Math.rint(v)) s = String.format(Locale.ROOT, "%.0f", v);
+    if (abs < 10 && v == Math.rint(v)) s = String.format(Locale.ROOT, "%.0f", v);
     else if (abs >= 1000) s = String.format(Locale.ROOT, "%,.0f", v).replace(',', ' ');
     else if (abs >= 100) s = String.format(Locale.ROOT, "%.0f", v);
     else if (abs >= 10) s = String.format(Locale.ROOT, "%.1f", v);

@@ -3,6 +3,7 @@ package io.upsfleet.load;
 import io.upsfleet.load.result.ReportDocument;
 import io.upsfleet.load.result.Reports;
 import io.upsfleet.load.result.RunResult;
+import io.upsfleet.load.result.SummaryView;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -62,7 +63,7 @@ final class ReportCommand implements Callable<Integer> {
       for (RunResult r : d.getValue().runs())
         runs.add(r.combined(++round, d.getKey().getFileName().toString()));
     }
-    Map<String, Object> summary = Summary.aggregate(runs);
+    SummaryView summary = Summary.aggregate(runs);
     Summary.print(runs, summary, System.out);
     ReportDocument first = docs.values().iterator().next();
     ReportDocument combined =

@@ -13,12 +13,12 @@ import io.upsfleet.load.result.ReportDocument;
 import io.upsfleet.load.result.Reports;
 import io.upsfleet.load.result.RunResult;
 import io.upsfleet.load.result.RunSettings;
+import io.upsfleet.load.result.SummaryView;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import org.HdrHistogram.Histogram;
@@ -262,7 +262,7 @@ final class RunCommand implements Callable<Integer> {
         }
       }
     }
-    Map<String, Object> summary = Summary.aggregate(results);
+    SummaryView summary = Summary.aggregate(results);
     Summary.print(results, summary, System.out);
     RunSettings settings =
         new RunSettings(

@@ -4,6 +4,8 @@ import io.upsfleet.load.result.Environment;
 import io.upsfleet.load.result.NotifyResult;
 import io.upsfleet.load.result.Percentiles;
 import io.upsfleet.load.result.RunResult;
+import io.upsfleet.load.result.SummaryView;
+import io.upsfleet.load.result.SummaryView.Aggregate;
 import java.io.File;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -78,9 +80,6 @@ final class Summary {
         : f.apply(r.outageWave().notifications());
   }
 
-  /** Median, min and max of one figure over the rounds of one target. */
-  record Aggregate(double median, double min, double max, int n) {}
-
   /** {@code figure} over the runs of {@code target}, or null when none measured it. */
   static Aggregate aggregate(List<RunResult> runs, String target, String figure) {
     List<Double> values = new ArrayList<>();
@@ -99,21 +98,25 @@ final class Summary {
    * Per target, every figure's median and min-max over the rounds ({@code {"median", "min", "max",
    * "n"}}), and the gateway / Mosquitto ratio of the median CPU per message when both ran.
    */
-  static Map<String, Object> aggregate(List<RunResult> runs) {
-    Map<String, Object> out = new LinkedHashMap<>();
-    for (String target : List.of("gateway", "mosquitto")) {
-      Map<String, Aggregate> figures = new LinkedHashMap<>();
-      for (String f : FIGURES.keySet()) {
-        Aggregate a = aggregate(runs, target, f);
-        if (a != null) figures.put(f, a);
-      }
-      if (!figures.isEmpty()) out.put(target, figures);
-    }
+  static SummaryView aggregate(List<RunResult> runs) {
     Aggregate g = aggregate(runs, "gateway", "targetCpuMicrosPerMessage");
     Aggregate m = aggregate(runs, "mosquitto", "targetCpuMicrosPerMessage");
-    if (g != null && m != null && m.median() > 0)
-      out.put("cpuRatioGatewayToMosquitto", Math.round(g.median() / m.median() * 100) / 100.0);
-    return out;
+    return new SummaryView(
+        figures(runs, "gateway"),
+        figures(runs, "mosquitto"),
+        g != null && m != null && m.median() > 0
+            ? Math.round(g.median() / m.median() * 100) / 100.0
+            : null);
+  }
+
+  /** Every figure {@code target}'s runs measured, or null when none. */
+  private static Map<String, Aggregate> figures(List<RunResult> runs, String target) {
+    Map<String, Aggregate> figures = new LinkedHashMap<>();
+    for (String f : FIGURES.keySet()) {
+      Aggregate a = aggregate(runs, target, f);
+      if (a != null) figures.put(f, a);
+    }
+    return figures.isEmpty() ? null : figures;
   }
 
   private static double median(List<Double> sorted) {
@@ -180,7 +183,17 @@ final class Summary {
     }
   }
 
-  static void print(List<RunResult> runs, Map<String, Object> summary, PrintStream out) {
+  private static void printFigures(PrintStream out, String target, Map<String, Aggregate> figures) {
+    if (figures == null) return;
+    for (Map.Entry<String, Aggregate> f : figures.entrySet()) {
+      Aggregate a = f.getValue();
+      out.printf(
+          "  %-10s %-30s %10s  [%s - %s]  n=%s%n",
+          target, f.getKey(), a.median(), a.min(), a.max(), a.n());
+    }
+  }
+
+  static void print(List<RunResult> runs, SummaryView summary, PrintStream out) {
     out.printf(
         "%n  %-10s %5s %8s %9s %9s %10s %9s %9s %9s %11s %9s %11s %6s%n",
         "target",
@@ -242,18 +255,13 @@ final class Summary {
     }
     if (runs.size() > 1) {
       out.printf("%n  median [min-max] over rounds:%n");
-      for (var t : summary.entrySet()) {
-        if (!(t.getValue() instanceof Map<?, ?> figures)) continue;
-        for (var f : figures.entrySet()) {
-          Aggregate a = (Aggregate) f.getValue();
-          out.printf(
-              "  %-10s %-30s %10s  [%s - %s]  n=%s%n",
-              t.getKey(), f.getKey(), a.median(), a.min(), a.max(), a.n());
-        }
-      }
+      printFigures(out, "gateway", summary.gateway());
+      printFigures(out, "mosquitto", summary.mosquitto());
     }
-    if (summary.get("cpuRatioGatewayToMosquitto") instanceof Number ratio) {
-      out.printf("%n  gateway / Mosquitto CPU per message (medians): %sx%n", ratio);
+    if (summary.cpuRatioGatewayToMosquitto() != null) {
+      out.printf(
+          "%n  gateway / Mosquitto CPU per message (medians): %sx%n",
+          summary.cpuRatioGatewayToMosquitto());
     }
     out.println();
   }

@@ -2,18 +2,16 @@ package io.upsfleet.load.result;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import java.util.List;
-import java.util.Map;
 
 /**
- * A JSON report: where and how it was measured, the median and min-max of every figure per target
- * ({@code summary}: target -> figure -> {@code median, min, max, n}, and {@code
- * cpuRatioGatewayToMosquitto}), every run, and the rounds that could not run.
+ * A JSON report: where and how it was measured, the median and min-max of every figure per target,
+ * every run, and the rounds that could not run.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record ReportDocument(
     Environment environment,
     RunSettings settings,
-    Map<String, Object> summary,
+    SummaryView summary,
     List<RunResult> runs,
     List<FailedRun> failedRuns) {
 
