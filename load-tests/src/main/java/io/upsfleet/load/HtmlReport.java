@@ -1,18 +1,20 @@
 package io.upsfleet.load;
 
+import static io.upsfleet.load.HtmlValues.cell;
+import static io.upsfleet.load.HtmlValues.map;
+import static io.upsfleet.load.HtmlValues.text;
+
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.function.ToDoubleFunction;
 
 /**
  * The self-contained HTML report of a benchmark: the same document as the JSON report, rendered as
@@ -25,8 +27,6 @@ import java.util.function.ToDoubleFunction;
  */
 final class HtmlReport {
   private HtmlReport() {}
-
-  private static final String DASH = "–";
 
   /**
    * Colour families per target (the first target seen gets the first family), a shade per run of
@@ -49,7 +49,7 @@ final class HtmlReport {
   static String render(Map<String, ?> doc) {
     Map<String, Object> d = map(doc);
     Map<String, Object> env = map(d.get("environment"));
-    List<Run> runs = runs(d.get("runs"));
+    List<HtmlRun> runs = runs(d.get("runs"));
 
     Html h = new Html();
     h.raw("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n")
@@ -79,19 +79,19 @@ final class HtmlReport {
     runsTable(h, runs);
 
     h.raw("<h2>Throughput</h2>\n");
-    throughputChart(h, runs);
+    ThroughputChart.render(h, runs);
     h.raw("<h2>PUBACK latency</h2>\n");
-    latencyChart(h, runs);
+    LatencyChart.render(h, runs);
     h.raw("<h2>Connect</h2>\n");
-    connectChart(h, runs);
+    ConnectChart.render(h, runs);
     h.raw("<h2>PUBACK percentiles per run</h2>\n");
-    percentileBars(h, runs);
+    PercentileBarsChart.render(h, runs);
 
-    if (runs.stream().anyMatch(r -> r.data.get("outageWave") instanceof Map)) {
+    if (runs.stream().anyMatch(r -> r.data().get("outageWave") instanceof Map)) {
       h.raw("<h2>Outage wave</h2>\n");
       outageTable(h, runs);
     }
-    if (runs.stream().anyMatch(r -> r.data.get("commandRoundTripMs") instanceof Map)) {
+    if (runs.stream().anyMatch(r -> r.data().get("commandRoundTripMs") instanceof Map)) {
       h.raw("<h2>Command round trip</h2>\n");
       commandTable(h, runs);
     }
@@ -102,29 +102,8 @@ final class HtmlReport {
   // ---------------------------------------------------------------------------------------------------------------
   // Runs
 
-  /** One run of the document with its label and chart colour. */
-  private record Run(Map<String, Object> data, String label, String colour) {
-    double num(String key) {
-      return HtmlReport.num(data.get(key));
-    }
-
-    Map<String, Object> sub(String key) {
-      return map(data.get(key));
-    }
-
-    List<Map<String, Object>> points(String key) {
-      List<Map<String, Object>> points = new ArrayList<>();
-      if (data.get(key) instanceof List<?> list) {
-        for (Object o : list) {
-          if (o instanceof Map<?, ?>) points.add(map(o));
-        }
-      }
-      return points;
-    }
-  }
-
-  private static List<Run> runs(Object value) {
-    List<Run> runs = new ArrayList<>();
+  private static List<HtmlRun> runs(Object value) {
+    List<HtmlRun> runs = new ArrayList<>();
     if (!(value instanceof List<?> list)) return runs;
     Map<String, Integer> families = new LinkedHashMap<>();
     Map<String, Integer> shades = new LinkedHashMap<>();
@@ -138,12 +117,12 @@ final class HtmlReport {
           r.get("target") == null
               ? "run " + (runs.size() + 1)
               : target + (r.get("round") == null ? "" : " #" + text(r.get("round")));
-      runs.add(new Run(r, label, PALETTE[family][shade % PALETTE[family].length]));
+      runs.add(new HtmlRun(r, label, PALETTE[family][shade % PALETTE[family].length]));
     }
     return runs;
   }
 
-  private static String subtitle(Map<String, Object> env, List<Run> runs) {
+  private static String subtitle(Map<String, Object> env, List<HtmlRun> runs) {
     List<String> parts = new ArrayList<>();
     if (env.get("date") != null) parts.add(text(env.get("date")));
     if (env.get("commit") != null) parts.add("commit " + text(env.get("commit")));
@@ -155,7 +134,7 @@ final class HtmlReport {
    * The ratio of the median target CPU per message, gateway over Mosquitto, when both were
    * measured.
    */
-  private static void cpuRatio(Html h, List<Run> runs) {
+  private static void cpuRatio(Html h, List<HtmlRun> runs) {
     double g = median(runs, "gateway");
     double m = median(runs, "mosquitto");
     if (Double.isNaN(g) || Double.isNaN(m) || m <= 0) return;
@@ -179,10 +158,10 @@ final class HtmlReport {
    * The median of targetCpuMicrosPerMessage over the runs against {@code target}; NaN when there is
    * none.
    */
-  private static double median(List<Run> runs, String target) {
+  private static double median(List<HtmlRun> runs, String target) {
     double[] v =
         runs.stream()
-            .filter(r -> target.equals(r.data.get("target")))
+            .filter(r -> target.equals(r.data().get("target")))
             .mapToDouble(r -> r.num("targetCpuMicrosPerMessage"))
             .filter(Double::isFinite)
             .sorted()
@@ -191,7 +170,7 @@ final class HtmlReport {
     return v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
   }
 
-  private static void runsTable(Html h, List<Run> runs) {
+  private static void runsTable(Html h, List<HtmlRun> runs) {
     if (runs.isEmpty()) {
       h.raw("<p class=\"note\">No runs in this report.</p>\n");
       return;
@@ -206,44 +185,44 @@ final class HtmlReport {
         .raw(
             "<th rowspan=\"2\">behind<br>schedule</th></tr>\n<tr><th>p50</th><th>p99</th><th>p99.9</th><th>max</th>")
         .raw("<th>target</th><th>PostgreSQL</th><th>simulator</th></tr></thead>\n<tbody>\n");
-    for (Run r : runs) {
+    for (HtmlRun r : runs) {
       Map<String, Object> p = r.sub("pubAckMs");
       h.raw("<tr><td class=\"name\">")
-          .swatch(r.colour)
-          .text(cell(r.data.get("target")))
+          .swatch(r.colour())
+          .text(cell(r.data().get("target")))
           .raw("</td>");
       cells(
           h,
-          r.data.get("round"),
-          r.data.get("devices"),
-          r.data.get("connected"),
-          r.data.get("connectSeconds"),
-          r.data.get("messagesPerSecond"),
+          r.data().get("round"),
+          r.data().get("devices"),
+          r.data().get("connected"),
+          r.data().get("connectSeconds"),
+          r.data().get("messagesPerSecond"),
           p.get("p50"),
           p.get("p99"),
           p.get("p999"),
           p.get("max"),
-          r.data.get("targetCpuMicrosPerMessage"),
-          r.data.get("postgresCpuMicrosPerMessage"),
-          r.data.get("simulatorCpuMicrosPerMessage"),
-          r.data.get("disconnects"),
-          r.data.get("refusals"),
-          r.data.get("behindSchedule"));
+          r.data().get("targetCpuMicrosPerMessage"),
+          r.data().get("postgresCpuMicrosPerMessage"),
+          r.data().get("simulatorCpuMicrosPerMessage"),
+          r.data().get("disconnects"),
+          r.data().get("refusals"),
+          r.data().get("behindSchedule"));
       h.raw("</tr>\n");
     }
     h.raw("</tbody></table></div>\n");
   }
 
-  private static void outageTable(Html h, List<Run> runs) {
+  private static void outageTable(Html h, List<HtmlRun> runs) {
     h.raw("<table>\n<thead><tr><th rowspan=\"2\">run</th><th rowspan=\"2\">devices</th>")
         .raw("<th rowspan=\"2\">seen on battery</th><th rowspan=\"2\">all committed s</th>")
         .raw("<th colspan=\"4\">PUBACK ms during the wave</th></tr>\n")
         .raw("<tr><th>p50</th><th>p99</th><th>p99.9</th><th>max</th></tr></thead>\n<tbody>\n");
-    for (Run r : runs) {
-      if (!(r.data.get("outageWave") instanceof Map<?, ?>)) continue;
+    for (HtmlRun r : runs) {
+      if (!(r.data().get("outageWave") instanceof Map<?, ?>)) continue;
       Map<String, Object> w = r.sub("outageWave");
       Map<String, Object> p = map(w.get("pubAckMsDuringWave"));
-      h.raw("<tr><td class=\"name\">").swatch(r.colour).text(r.label).raw("</td>");
+      h.raw("<tr><td class=\"name\">").swatch(r.colour()).text(r.label()).raw("</td>");
       cells(
           h,
           w.get("devices"),
@@ -258,15 +237,15 @@ final class HtmlReport {
     h.raw("</tbody></table>\n");
   }
 
-  private static void commandTable(Html h, List<Run> runs) {
+  private static void commandTable(Html h, List<HtmlRun> runs) {
     h.raw("<table>\n<thead><tr><th rowspan=\"2\">run</th><th rowspan=\"2\">commands/s</th>")
         .raw(
             "<th rowspan=\"2\">commands</th><th rowspan=\"2\">failed</th><th colspan=\"4\">round trip ms</th></tr>\n")
         .raw("<tr><th>p50</th><th>p99</th><th>p99.9</th><th>max</th></tr></thead>\n<tbody>\n");
-    for (Run r : runs) {
-      if (!(r.data.get("commandRoundTripMs") instanceof Map<?, ?>)) continue;
+    for (HtmlRun r : runs) {
+      if (!(r.data().get("commandRoundTripMs") instanceof Map<?, ?>)) continue;
       Map<String, Object> c = r.sub("commandRoundTripMs");
-      h.raw("<tr><td class=\"name\">").swatch(r.colour).text(r.label).raw("</td>");
+      h.raw("<tr><td class=\"name\">").swatch(r.colour()).text(r.label()).raw("</td>");
       cells(
           h,
           c.get("perSecond"),
@@ -332,579 +311,6 @@ final class HtmlReport {
   private static void cells(Html h, Object... values) {
     for (Object v : values) {
       h.raw(v instanceof Number ? "<td class=\"num\">" : "<td>").text(cell(v)).raw("</td>");
-    }
-  }
-
-  // ---------------------------------------------------------------------------------------------------------------
-  // Charts
-
-  private static void throughputChart(Html h, List<Run> runs) {
-    LineChart c = new LineChart("second of the measured window", "acknowledged msg/s", false);
-    for (Run r : runs) {
-      c.series(r.label, r.colour, false, r.points("timeline"), p -> num(p.get("acked")));
-    }
-    c.render(h, "No run has a per-second timeline; throughput chart skipped.");
-  }
-
-  private static void latencyChart(Html h, List<Run> runs) {
-    LineChart c =
-        new LineChart(
-            "second of the measured window", "PUBACK ms (log scale; p99 solid, p50 dashed)", true);
-    for (Run r : runs) {
-      List<Map<String, Object>> t = r.points("timeline");
-      c.series(r.label, r.colour, false, t, p -> num(p.get("p99")));
-      c.series(null, r.colour, true, t, p -> num(p.get("p50")));
-    }
-    c.legendNote("p99", false).legendNote("p50", true);
-    c.render(h, "No run has a per-second timeline; latency chart skipped.");
-  }
-
-  private static void connectChart(Html h, List<Run> runs) {
-    LineChart c = new LineChart("seconds since the first CONNECT", "devices online", false);
-    for (Run r : runs) {
-      c.series(r.label, r.colour, false, r.points("connectTimeline"), p -> num(p.get("online")));
-    }
-    c.render(h, "No run has a connect timeline; connect chart skipped.");
-  }
-
-  private static void percentileBars(Html h, List<Run> runs) {
-    String[] keys = {"p50", "p99", "p999"};
-    BarChart c = new BarChart(List.of("p50", "p99", "p99.9"), "PUBACK ms (log scale)");
-    for (Run r : runs) {
-      Map<String, Object> p = r.sub("pubAckMs");
-      double[] values = new double[keys.length];
-      for (int i = 0; i < keys.length; i++) values[i] = num(p.get(keys[i]));
-      c.series(r.label, r.colour, values);
-    }
-    c.render(h, "No run has PUBACK percentiles; bar chart skipped.");
-  }
-
-  /** Geometry shared by the charts: a plot area with the legend to its right. */
-  private static final int WIDTH = 960;
-
-  private static final int HEIGHT = 340;
-  private static final int LEFT = 72;
-  private static final int RIGHT = 770;
-  private static final int TOP = 16;
-  private static final int BOTTOM = 290;
-
-  /**
-   * A line chart of y over x per series, y from zero or on a log axis; gaps (NaN) break the line.
-   */
-  private static final class LineChart {
-    private record Series(String label, String colour, boolean dashed, double[] xs, double[] ys) {
-      boolean hasData() {
-        return Arrays.stream(ys).anyMatch(Double::isFinite);
-      }
-    }
-
-    private final String xTitle;
-    private final String yTitle;
-    private final boolean log;
-    private final List<Series> series = new ArrayList<>();
-    private final List<Series> notes = new ArrayList<>();
-
-    LineChart(String xTitle, String yTitle, boolean log) {
-      this.xTitle = xTitle;
-      this.yTitle = yTitle;
-      this.log = log;
-    }
-
-    /**
-     * Adds a series of the points' "second" (or position) against {@code y}; a null label keeps it
-     * off the legend.
-     */
-    void series(
-        String label,
-        String colour,
-        boolean dashed,
-        List<Map<String, Object>> points,
-        ToDoubleFunction<Map<String, Object>> y) {
-      double[] xs = new double[points.size()];
-      double[] ys = new double[points.size()];
-      for (int i = 0; i < points.size(); i++) {
-        double x = num(points.get(i).get("second"));
-        xs[i] = Double.isFinite(x) ? x : i + 1;
-        ys[i] = y.applyAsDouble(points.get(i));
-      }
-      series.add(new Series(label, colour, dashed, xs, ys));
-    }
-
-    /** A grey legend entry that explains a line style. */
-    LineChart legendNote(String label, boolean dashed) {
-      notes.add(new Series(label, "#555", dashed, new double[0], new double[0]));
-      return this;
-    }
-
-    void render(Html h, String emptyNote) {
-      double minX = Double.POSITIVE_INFINITY, maxX = Double.NEGATIVE_INFINITY;
-      double minY = 0, maxY = Double.NEGATIVE_INFINITY, minPositive = Double.POSITIVE_INFINITY;
-      for (Series s : series) {
-        for (int i = 0; i < s.xs.length; i++) {
-          if (!Double.isFinite(s.ys[i])) continue;
-          minX = Math.min(minX, s.xs[i]);
-          maxX = Math.max(maxX, s.xs[i]);
-          minY = Math.min(minY, s.ys[i]);
-          maxY = Math.max(maxY, s.ys[i]);
-          if (s.ys[i] > 0) minPositive = Math.min(minPositive, s.ys[i]);
-        }
-      }
-      if (maxY == Double.NEGATIVE_INFINITY) {
-        h.raw("<p class=\"note\">").text(emptyNote).raw("</p>\n");
-        return;
-      }
-      Axis x = Axis.linear(minX, maxX, 10);
-      Axis y =
-          log && minPositive < Double.POSITIVE_INFINITY
-              ? Axis.log(minPositive, maxY)
-              : Axis.linear(minY, maxY, 6);
-      h.svgOpen(yTitle);
-      frame(h, x, y, xTitle, yTitle);
-      for (Series s : series) {
-        StringBuilder d = new StringBuilder();
-        boolean pen = false;
-        for (int i = 0; i < s.xs.length; i++) {
-          if (!Double.isFinite(s.ys[i])) {
-            pen = false;
-            continue;
-          }
-          double v =
-              y.isLog() ? Math.max(s.ys[i], y.lo) : s.ys[i]; // zero sits on a log axis's floor
-          d.append(pen ? 'L' : 'M').append(px(x, s.xs[i])).append(',').append(py(y, v));
-          pen = true;
-        }
-        if (d.length() == 0) continue;
-        h.raw("<path d=\"")
-            .raw(d.toString())
-            .raw("\" fill=\"none\" stroke=\"")
-            .raw(s.colour)
-            .raw(
-                s.dashed
-                    ? "\" stroke-width=\"1.2\" stroke-dasharray=\"5 3\""
-                    : "\" stroke-width=\"1.6\"")
-            .raw(" stroke-linejoin=\"round\" stroke-linecap=\"round\"/>\n");
-      }
-      List<Series> legend = new ArrayList<>();
-      series.stream()
-          .filter(s -> s.label != null && s.hasData())
-          .forEach(legend::add); // runs without data left out
-      legend.addAll(notes);
-      int row = 0;
-      for (Series s : legend) {
-        double ly = legendY(row++, legend.size());
-        h.raw(
-                "<line x1=\""
-                    + (RIGHT + 24)
-                    + "\" y1=\""
-                    + ly
-                    + "\" x2=\""
-                    + (RIGHT + 48)
-                    + "\" y2=\""
-                    + ly
-                    + "\" stroke=\"")
-            .raw(s.colour)
-            .raw(s.dashed ? "\" stroke-dasharray=\"5 3\"" : "\"")
-            .raw(" stroke-width=\"2.5\"/>");
-        h.raw("<text x=\"" + (RIGHT + 56) + "\" y=\"" + (ly + 4) + "\">")
-            .text(s.label)
-            .raw("</text>\n");
-      }
-      h.raw("</svg>\n");
-    }
-  }
-
-  /**
-   * Bars grouped by category (e.g. percentile), one bar per series in each group, on a log axis.
-   */
-  private static final class BarChart {
-    private record Series(String label, String colour, double[] values) {
-      boolean hasData() {
-        return Arrays.stream(values).anyMatch(Double::isFinite);
-      }
-    }
-
-    private final List<String> groups;
-    private final String yTitle;
-    private final List<Series> series = new ArrayList<>();
-
-    BarChart(List<String> groups, String yTitle) {
-      this.groups = groups;
-      this.yTitle = yTitle;
-    }
-
-    void series(String label, String colour, double[] values) {
-      series.add(new Series(label, colour, values));
-    }
-
-    void render(Html h, String emptyNote) {
-      List<Series> shown = series.stream().filter(Series::hasData).toList();
-      double min = Double.POSITIVE_INFINITY, max = Double.NEGATIVE_INFINITY;
-      for (Series s : shown) {
-        for (double v : s.values) {
-          if (Double.isFinite(v) && v > 0) {
-            min = Math.min(min, v);
-            max = Math.max(max, v);
-          }
-        }
-      }
-      if (max == Double.NEGATIVE_INFINITY) {
-        h.raw("<p class=\"note\">").text(emptyNote).raw("</p>\n");
-        return;
-      }
-      Axis y = Axis.log(min, max);
-      h.svgOpen(yTitle);
-      yAxis(h, y, yTitle);
-      double groupWidth = (double) (RIGHT - LEFT) / groups.size();
-      double barWidth = Math.min(36, groupWidth * 0.8 / shown.size());
-      for (int g = 0; g < groups.size(); g++) {
-        double x0 = LEFT + g * groupWidth + (groupWidth - barWidth * shown.size()) / 2;
-        for (int i = 0; i < shown.size(); i++) {
-          Series s = shown.get(i);
-          double v = s.values[g];
-          if (!Double.isFinite(v)) continue;
-          double top = py(y, Math.max(v, y.lo));
-          double bx = round1(x0 + i * barWidth);
-          h.raw(
-                  "<rect x=\""
-                      + bx
-                      + "\" y=\""
-                      + top
-                      + "\" width=\""
-                      + round1(barWidth - 2)
-                      + "\" height=\""
-                      + round1(BOTTOM - top)
-                      + "\" fill=\"")
-              .raw(s.colour)
-              .raw("\"><title>")
-              .text(s.label + " " + groups.get(g) + ": " + fmt(v) + " ms")
-              .raw("</title></rect>");
-          double cx = round1(bx + (barWidth - 2) / 2);
-          h.raw(
-                  "<text class=\"val\" x=\""
-                      + cx
-                      + "\" y=\""
-                      + round1(top - 4)
-                      + "\" text-anchor=\"middle\">")
-              .text(fmt(v))
-              .raw("</text>\n");
-        }
-        h.raw(
-                "<text x=\""
-                    + round1(LEFT + (g + 0.5) * groupWidth)
-                    + "\" y=\""
-                    + (BOTTOM + 20)
-                    + "\" text-anchor=\"middle\" class=\"group\">")
-            .text(groups.get(g))
-            .raw("</text>\n");
-      }
-      h.raw(
-          "<line class=\"axis\" x1=\""
-              + LEFT
-              + "\" y1=\""
-              + BOTTOM
-              + "\" x2=\""
-              + RIGHT
-              + "\" y2=\""
-              + BOTTOM
-              + "\"/>\n");
-      int row = 0;
-      for (Series s : shown) {
-        double ly = legendY(row++, shown.size());
-        h.raw(
-                "<rect x=\""
-                    + (RIGHT + 24)
-                    + "\" y=\""
-                    + (ly - 6)
-                    + "\" width=\"24\" height=\"12\" fill=\"")
-            .raw(s.colour)
-            .raw("\"/>");
-        h.raw("<text x=\"" + (RIGHT + 56) + "\" y=\"" + (ly + 4) + "\">")
-            .text(s.label)
-            .raw("</text>\n");
-      }
-      h.raw("</svg>\n");
-    }
-  }
-
-  /** Grid, axes, tick labels and axis titles of a line chart. */
-  private static void frame(Html h, Axis x, Axis y, String xTitle, String yTitle) {
-    yAxis(h, y, yTitle);
-    for (double t : x.ticks()) {
-      double tx = px(x, t);
-      h.raw(
-          "<line class=\"grid\" x1=\""
-              + tx
-              + "\" y1=\""
-              + TOP
-              + "\" x2=\""
-              + tx
-              + "\" y2=\""
-              + BOTTOM
-              + "\"/>");
-      h.raw("<text x=\"" + tx + "\" y=\"" + (BOTTOM + 16) + "\" text-anchor=\"middle\">")
-          .text(x.label(t))
-          .raw("</text>\n");
-    }
-    h.raw(
-        "<line class=\"axis\" x1=\""
-            + LEFT
-            + "\" y1=\""
-            + BOTTOM
-            + "\" x2=\""
-            + RIGHT
-            + "\" y2=\""
-            + BOTTOM
-            + "\"/>\n");
-    h.raw(
-            "<text class=\"title\" x=\""
-                + (LEFT + RIGHT) / 2
-                + "\" y=\""
-                + (BOTTOM + 38)
-                + "\" text-anchor=\"middle\">")
-        .text(xTitle)
-        .raw("</text>\n");
-  }
-
-  /** Horizontal grid lines with labels, the y axis line and its title. */
-  private static void yAxis(Html h, Axis y, String title) {
-    for (double t : y.ticks()) {
-      double ty = py(y, t);
-      h.raw(
-          "<line class=\"grid\" x1=\""
-              + LEFT
-              + "\" y1=\""
-              + ty
-              + "\" x2=\""
-              + RIGHT
-              + "\" y2=\""
-              + ty
-              + "\"/>");
-      h.raw("<text x=\"" + (LEFT - 6) + "\" y=\"" + (ty + 4) + "\" text-anchor=\"end\">")
-          .text(y.label(t))
-          .raw("</text>\n");
-    }
-    h.raw(
-        "<line class=\"axis\" x1=\""
-            + LEFT
-            + "\" y1=\""
-            + TOP
-            + "\" x2=\""
-            + LEFT
-            + "\" y2=\""
-            + BOTTOM
-            + "\"/>\n");
-    int cy = (TOP + BOTTOM) / 2;
-    h.raw(
-            "<text class=\"title\" x=\"16\" y=\""
-                + cy
-                + "\" text-anchor=\"middle\" transform=\"rotate(-90 16 "
-                + cy
-                + ")\">")
-        .text(title)
-        .raw("</text>\n");
-  }
-
-  /**
-   * The baseline of legend entry {@code row} of {@code rows}: 20 px apart, closer when that would
-   * not fit.
-   */
-  private static double legendY(int row, int rows) {
-    return round1(TOP + 8 + row * Math.min(20.0, (double) (BOTTOM - TOP) / Math.max(1, rows)));
-  }
-
-  private static double px(Axis x, double v) {
-    return round1(LEFT + x.fraction(v) * (RIGHT - LEFT));
-  }
-
-  private static double py(Axis y, double v) {
-    return round1(BOTTOM - y.fraction(v) * (BOTTOM - TOP));
-  }
-
-  /**
-   * An axis from {@code lo} to {@code hi}: linear with ticks every {@code step} (1, 2 or 5 times a
-   * power of ten), or logarithmic (step 0) with ticks at 1, 2 and 5 times each power of ten (only
-   * the powers when the range is wide).
-   */
-  private record Axis(double lo, double hi, double step) {
-    static Axis linear(double min, double max, int ticks) {
-      if (!(max > min)) { // one value: centre it
-        double pad = min == 0 ? 1 : Math.abs(min) * 0.1;
-        min = min == 0 ? 0 : min - pad;
-        max += pad;
-      }
-      double step = niceStep((max - min) / ticks);
-      return new Axis(Math.floor(min / step) * step, Math.ceil(max / step) * step, step);
-    }
-
-    /**
-     * A log axis from the 1-2-5 value at or below {@code min} (> 0) to the one at or above {@code
-     * max}.
-     */
-    static Axis log(double min, double max) {
-      double lo = floor125(min);
-      double hi = niceStep(max);
-      return new Axis(lo, hi > lo ? hi : niceStep(lo * 1.5), 0);
-    }
-
-    /** 1, 2 or 5 times a power of ten, the smallest not below {@code raw}. */
-    static double niceStep(double raw) {
-      double magnitude = Math.pow(10, Math.floor(Math.log10(raw)));
-      double n = raw / magnitude * (1 - 1e-9);
-      return (n <= 1 ? 1 : n <= 2 ? 2 : n <= 5 ? 5 : 10) * magnitude;
-    }
-
-    /** 1, 2 or 5 times a power of ten, the largest not above {@code v}. */
-    static double floor125(double v) {
-      double magnitude = Math.pow(10, Math.floor(Math.log10(v)));
-      double n = v / magnitude * (1 + 1e-9);
-      return (n >= 5 ? 5 : n >= 2 ? 2 : 1) * magnitude;
-    }
-
-    boolean isLog() {
-      return step == 0;
-    }
-
-    double fraction(double v) {
-      return isLog() ? Math.log10(v / lo) / Math.log10(hi / lo) : (v - lo) / (hi - lo);
-    }
-
-    List<Double> ticks() {
-      List<Double> ticks = new ArrayList<>();
-      if (isLog()) { // 1, 2 and 5 per decade; only the powers of ten (and the ends) when that would
-        // be crowded
-        boolean wide = Math.log10(hi / lo) > 3;
-        for (int k = (int) Math.floor(Math.log10(lo)); Math.pow(10, k) <= hi * 1.0001; k++) {
-          for (int m : new int[] {1, 2, 5}) {
-            double v = m * Math.pow(10, k);
-            boolean end = Math.abs(v / lo - 1) < 1e-6 || Math.abs(v / hi - 1) < 1e-6;
-            if (v >= lo * 0.9999 && v <= hi * 1.0001 && (!wide || m == 1 || end)) ticks.add(v);
-          }
-        }
-      } else {
-        long n = Math.round((hi - lo) / step);
-        for (long i = 0; i <= n; i++) ticks.add(lo + i * step);
-      }
-      return ticks;
-    }
-
-    String label(double v) {
-      int decimals =
-          isLog()
-              ? Math.max(0, (int) -Math.floor(Math.log10(v) + 1e-9))
-              : Math.max(0, (int) -Math.floor(Math.log10(step) + 1e-9));
-      return String.format(Locale.ROOT, "%,." + decimals + "f", v);
-    }
-  }
-
-  // ---------------------------------------------------------------------------------------------------------------
-  // Values
-
-  /** The map {@code o} is, with its keys as strings, or an empty map. */
-  private static Map<String, Object> map(Object o) {
-    Map<String, Object> m = new LinkedHashMap<>();
-    if (o instanceof Map<?, ?> source) source.forEach((k, v) -> m.put(String.valueOf(k), v));
-    return m;
-  }
-
-  /** {@code o} as a number (numbers and numeric strings), else NaN. */
-  private static double num(Object o) {
-    if (o instanceof Number n) return n.doubleValue();
-    if (o instanceof String s) {
-      try {
-        return Double.parseDouble(s.trim());
-      } catch (NumberFormatException e) {
-        return Double.NaN;
-      }
-    }
-    return Double.NaN;
-  }
-
-  /** A table cell's text: numbers formatted, missing values as a dash, nested values compactly. */
-  private static String cell(Object o) {
-    if (o == null) return DASH;
-    if (o instanceof Number n) return fmt(n.doubleValue());
-    return text(o);
-  }
-
-  private static String text(Object o) {
-    if (o instanceof Map<?, ?> m) {
-      List<String> parts = new ArrayList<>();
-      m.forEach((k, v) -> parts.add(k + "=" + cell(v)));
-      return String.join(", ", parts);
-    }
-    if (o instanceof List<?> l) {
-      return String.join(", ", l.stream().map(HtmlReport::cell).toList());
-    }
-    return String.valueOf(o);
-  }
-
-  /**
-   * A number for people: thousands separated, at most three significant decimals, no trailing
-   * zeros.
-   */
-  static String fmt(double v) {
-    if (!Double.isFinite(v)) return DASH;
-    if (v == Math.rint(v) && Math.abs(v) < 1e15) return String.format(Locale.ROOT, "%,d", (long) v);
-    double a = Math.abs(v);
-    String s = String.format(Locale.ROOT, a >= 100 ? "%,.1f" : a >= 1 ? "%,.2f" : "%,.3f", v);
-    s = s.replaceAll("0+$", "");
-    return s.endsWith(".") ? s.substring(0, s.length() - 1) : s;
-  }
-
-  private static double round1(double v) {
-    return Math.round(v * 10) / 10.0;
-  }
-
-  static String esc(String s) {
-    StringBuilder b = new StringBuilder(s.length() + 16);
-    for (int i = 0; i < s.length(); i++) {
-      char c = s.charAt(i);
-      switch (c) {
-        case '&' -> b.append("&amp;");
-        case '<' -> b.append("&lt;");
-        case '>' -> b.append("&gt;");
-        case '"' -> b.append("&quot;");
-        case '\'' -> b.append("&#39;");
-        default -> b.append(c);
-      }
-    }
-    return b.toString();
-  }
-
-  /**
-   * The page being built: {@link #raw} for our own markup, {@link #text} for anything from the
-   * document.
-   */
-  private static final class Html {
-    private final StringBuilder b = new StringBuilder(64 * 1024);
-
-    Html raw(String markup) {
-      b.append(markup);
-      return this;
-    }
-
-    Html text(String s) {
-      b.append(esc(s));
-      return this;
-    }
-
-    Html swatch(String colour) {
-      return raw("<span class=\"sw\" style=\"background:" + colour + "\"></span>");
-    }
-
-    Html svgOpen(String label) {
-      return raw("<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 "
-              + WIDTH
-              + " "
-              + HEIGHT
-              + "\" role=\"img\" aria-label=\"")
-          .text(label)
-          .raw("\">\n");
-    }
-
-    @Override
-    public String toString() {
-      return b.toString();
     }
   }
 

@@ -52,14 +52,14 @@ final class NutCommand implements Callable<Integer> {
   @Option(
       names = "--warmup",
       defaultValue = "10s",
-      converter = Main.DurationConverter.class,
+      converter = DurationConverter.class,
       description = "warm-up, not measured (default ${DEFAULT-VALUE})")
   Duration warmup;
 
   @Option(
       names = "--duration",
       defaultValue = "60s",
-      converter = Main.DurationConverter.class,
+      converter = DurationConverter.class,
       description = "measured time (default ${DEFAULT-VALUE})")
   Duration duration;
 
@@ -72,7 +72,7 @@ final class NutCommand implements Callable<Integer> {
         clients, serials.size(), nut, warmup, duration);
     NutBench.Result r =
         NutBench.run(
-            Main.GatewayOptions.parseHostPort(nut, "--nut"),
+            GatewayOptions.parseHostPort(nut, "--nut"),
             user,
             password,
             serials,

@@ -16,18 +16,26 @@ import io.upsfleet.api.rest.ChangePasswordRequest;
 import io.upsfleet.api.rest.CreateAccountRequest;
 import io.upsfleet.api.rest.CreateUserRequest;
 import io.upsfleet.api.rest.CursorPage;
+import io.upsfleet.api.rest.DestinationRequest;
+import io.upsfleet.api.rest.DestinationView;
 import io.upsfleet.api.rest.DeviceCounts;
 import io.upsfleet.api.rest.DeviceEventView;
+import io.upsfleet.api.rest.DevicePatchRequest;
 import io.upsfleet.api.rest.DeviceRegistration;
 import io.upsfleet.api.rest.DeviceSummary;
 import io.upsfleet.api.rest.DeviceView;
+import io.upsfleet.api.rest.IncidentView;
 import io.upsfleet.api.rest.LicenseOrderRequest;
 import io.upsfleet.api.rest.LicenseOrderView;
 import io.upsfleet.api.rest.PageView;
+import io.upsfleet.api.rest.PolicyRequest;
+import io.upsfleet.api.rest.PolicyView;
 import io.upsfleet.api.rest.Problem;
 import io.upsfleet.api.rest.RedeemRequest;
 import io.upsfleet.api.rest.RegisterDeviceRequest;
 import io.upsfleet.api.rest.ResetPasswordRequest;
+import io.upsfleet.api.rest.SiteRequest;
+import io.upsfleet.api.rest.SiteView;
 import io.upsfleet.api.rest.TelemetryHistoryView;
 import io.upsfleet.api.rest.TokenRequest;
 import io.upsfleet.api.rest.TokenResponse;
@@ -310,6 +318,91 @@ public final class UpsfleetClient {
     Map<String, String> q = new LinkedHashMap<>(query == null ? Map.of() : query);
     q.put("format", "csv");
     return send("GET", "/api/v1/audit" + queryString(q), null, null);
+  }
+
+  /** The sites of an account, with their device counts. */
+  public List<SiteView> sites(String accountId) {
+    return send(
+        "GET",
+        "/api/v1/accounts/" + encode(accountId) + "/sites",
+        null,
+        new TypeReference<List<SiteView>>() {});
+  }
+
+  /** Creates a site ({@code address} and {@code timeZone} may be null). */
+  public SiteView createSite(String accountId, String name, String address, String timeZone) {
+    return send(
+        "POST",
+        "/api/v1/accounts/" + encode(accountId) + "/sites",
+        new SiteRequest(name, address, timeZone),
+        new TypeReference<SiteView>() {});
+  }
+
+  /** Puts a device in a site of its account ({@code ""} takes it out of its site). */
+  public void setSite(String serial, String siteId) {
+    send("PATCH", "/api/v1/devices/" + encode(serial), new DevicePatchRequest(siteId), null);
+  }
+
+  /**
+   * Creates a notification destination ({@code type} {@code EMAIL} with {@code email}, else {@code
+   * url}); a {@code WEBHOOK}'s answer carries its signing secret, once.
+   */
+  public DestinationView createDestination(
+      String accountId, String type, String name, String url, String email) {
+    return send(
+        "POST",
+        "/api/v1/accounts/" + encode(accountId) + "/notification-destinations",
+        new DestinationRequest(type, name, url, email),
+        new TypeReference<DestinationView>() {});
+  }
+
+  public void deleteDestination(String accountId, String destinationId) {
+    send(
+        "DELETE",
+        "/api/v1/accounts/"
+            + encode(accountId)
+            + "/notification-destinations/"
+            + encode(destinationId),
+        null,
+        null);
+  }
+
+  /**
+   * Creates a notification policy: {@code eventTypes} (or, when empty, every type of at least
+   * {@code minSeverity}), devices by {@code siteIds} and {@code serials} (all when both are empty).
+   */
+  public PolicyView createPolicy(
+      String accountId,
+      String name,
+      String minSeverity,
+      List<String> eventTypes,
+      List<String> siteIds,
+      List<String> serials,
+      List<String> destinationIds,
+      boolean includeMaintenance) {
+    return send(
+        "POST",
+        "/api/v1/accounts/" + encode(accountId) + "/notification-policies",
+        new PolicyRequest(
+            name, minSeverity, eventTypes, siteIds, serials, destinationIds, includeMaintenance),
+        new TypeReference<PolicyView>() {});
+  }
+
+  public void deletePolicy(String accountId, String policyId) {
+    send(
+        "DELETE",
+        "/api/v1/accounts/" + encode(accountId) + "/notification-policies/" + encode(policyId),
+        null,
+        null);
+  }
+
+  /** A page of an account's site outages ({@code query}: optional {@code page}, {@code size}). */
+  public List<IncidentView> incidents(String accountId, Map<String, String> query) {
+    return send(
+        "GET",
+        "/api/v1/accounts/" + encode(accountId) + "/incidents" + queryString(query),
+        null,
+        new TypeReference<List<IncidentView>>() {});
   }
 
   /** Sends {@code body} as JSON; null {@code type}: the body is returned as text (or null). */

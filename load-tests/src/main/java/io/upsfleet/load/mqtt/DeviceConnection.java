@@ -77,6 +77,7 @@ public final class DeviceConnection {
   private long seq;
   private int packetId;
   private Instant lastTick;
+  private boolean reportedOnBattery;
   private long nextTelemetryNanos;
   private ScheduledFuture<?> timer;
   private final Map<Integer, long[]> inFlight =
@@ -305,6 +306,10 @@ public final class DeviceConnection {
         options.telemetryQos1(),
         intendedNanos,
         Stats.TELEMETRY);
+    boolean onBattery = device.onBattery();
+    if (onBattery && !reportedOnBattery)
+      stats.onBatteryPublished(device.serial(), System.nanoTime());
+    reportedOnBattery = onBattery;
   }
 
   private void publishEvent(Channel ch, SimulatedUps.DeviceEvent e, Instant now) {

@@ -1,5 +1,8 @@
 package io.upsfleet.load.mqtt;
 
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;
@@ -32,6 +35,7 @@ public final class Stats {
   private final AtomicLong badCommands = new AtomicLong();
   private final AtomicLong behind = new AtomicLong();
   private final AtomicLong online = new AtomicLong();
+  private final Map<String, Long> onBatteryPublished = new ConcurrentHashMap<>();
 
   void connected(long nanos) {
     connects.incrementAndGet();
@@ -75,6 +79,24 @@ public final class Stats {
    */
   void behind() {
     behind.incrementAndGet();
+  }
+
+  /** A device published its first sample on battery (after being on mains) at {@code nanos}. */
+  void onBatteryPublished(String serial, long nanos) {
+    onBatteryPublished.putIfAbsent(serial, nanos);
+  }
+
+  /**
+   * When each device published its first on-battery sample since the last call ({@link
+   * System#nanoTime()}), by serial; S3 with notifications counts each device's latency from there.
+   */
+  public Map<String, Long> takeOnBatteryPublished() {
+    Map<String, Long> out = new HashMap<>();
+    for (String serial : onBatteryPublished.keySet()) {
+      Long at = onBatteryPublished.remove(serial);
+      if (at != null) out.put(serial, at);
+    }
+    return out;
   }
 
   public long online() {
