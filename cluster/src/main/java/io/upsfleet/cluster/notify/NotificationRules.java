@@ -389,6 +389,7 @@ final class NotificationRules {
     setIncident(c, wave, id);
     suppressHeld(c, wave);
     Message m = incidentMessage("INCIDENT_OPENED", dev, wave.size(), total, started, at, wave);
+    // Held for the gather time: devices of the site going on battery meanwhile join this message.
     for (UUID d : dests)
       enqueue(
           c,
@@ -401,7 +402,7 @@ final class NotificationRules {
           m,
           ref,
           "PENDING",
-          now);
+          now.plus(settings.incidentGather()));
   }
 
   private void incidentChanged(
@@ -426,11 +427,18 @@ final class NotificationRules {
         total = rs.getInt(2);
       }
     }
+    // Updates are counted from when the opening went out (or goes, once gathered), so that the
+    // first one follows it by a whole interval.
+    Instant opened = openingCreated(c, incident);
+    Instant base = opened == null ? started : opened.plus(settings.incidentGather());
     long bucket =
-        Duration.between(started, at).toMillis() / settings.incidentUpdateInterval().toMillis();
-    Instant due = started.plus(settings.incidentUpdateInterval().multipliedBy(bucket + 1));
+        Math.max(0, Duration.between(base, at).toMillis())
+            / settings.incidentUpdateInterval().toMillis();
+    Instant due = base.plus(settings.incidentUpdateInterval().multipliedBy(bucket + 1));
+    Message opening = incidentMessage("INCIDENT_OPENED", dev, on.size(), total, started, at, on);
     Message m = incidentMessage("INCIDENT_UPDATED", dev, on.size(), total, started, at, on);
     for (UUID d : dests) {
+      if (joinOpening(c, "inc:" + incident + ":opened:" + d, opening, ref)) continue;
       try (PreparedStatement ps =
           c.prepareStatement(
               "INSERT INTO notification_outbox (delivery_key, account_id, destination_id, kind, site_id, incident_id,"
@@ -449,6 +457,38 @@ final class NotificationRules {
         ps.setTimestamp(8, Timestamp.from(due.isBefore(now) ? now : due));
         ps.setTimestamp(9, Timestamp.from(now));
         ps.executeUpdate();
+      }
+    }
+  }
+
+  /**
+   * Rewrites the opening message {@code key} to name the devices on battery now, while it has not
+   * gone out yet (pending, not taken by a sender); false when it has (or never existed).
+   */
+  private static boolean joinOpening(Connection c, String key, Message opening, String ref)
+      throws SQLException {
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "UPDATE notification_outbox SET message = ?::jsonb, events = events || ?::text[]"
+                + " WHERE delivery_key = ? AND status = 'PENDING' AND lease_token IS NULL"
+                + " AND attempts = 0")) {
+      ps.setString(1, ChannelPayloads.write(opening));
+      ps.setArray(2, c.createArrayOf("text", new String[] {ref}));
+      ps.setString(3, key);
+      return ps.executeUpdate() > 0;
+    }
+  }
+
+  /** When the incident's opening message was written; null when it has none. */
+  private static Instant openingCreated(Connection c, UUID incident) throws SQLException {
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "SELECT min(created_at) FROM notification_outbox"
+                + " WHERE incident_id = ? AND kind = 'INCIDENT_OPENED'")) {
+      ps.setObject(1, incident);
+      try (ResultSet rs = ps.executeQuery()) {
+        Timestamp t = rs.next() ? rs.getTimestamp(1) : null;
+        return t == null ? null : t.toInstant();
       }
     }
   }

@@ -17,6 +17,7 @@ public record NotificationSettings(
     Duration blipWindow,
     Duration incidentWindow,
     int incidentMinDevices,
+    Duration incidentGather,
     Duration incidentUpdateInterval,
     Duration flapWindow,
     int flapThreshold,
@@ -41,6 +42,10 @@ public record NotificationSettings(
     check(!blipWindow.isNegative(), "blip-window", "must not be negative");
     positive(incidentWindow, "incident.window");
     check(incidentMinDevices >= 2 && incidentMinDevices <= 10_000, "incident.min-devices", "2..");
+    check(
+        !incidentGather.isNegative() && incidentGather.compareTo(Duration.ofMinutes(1)) <= 0,
+        "incident.gather",
+        "must be 0 to 1 minute");
     positive(incidentUpdateInterval, "incident.update-interval");
     positive(flapWindow, "flapping.window");
     check(flapThreshold >= 2 && flapThreshold <= 1000, "flapping.threshold", "2..1000");
@@ -73,6 +78,7 @@ public record NotificationSettings(
         c.getDuration("blip-window"),
         c.getDuration("incident.window"),
         c.getInt("incident.min-devices"),
+        c.getDuration("incident.gather"),
         c.getDuration("incident.update-interval"),
         c.getDuration("flapping.window"),
         c.getInt("flapping.threshold"),

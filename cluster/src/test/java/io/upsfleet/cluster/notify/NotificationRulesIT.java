@@ -111,12 +111,11 @@ class NotificationRulesIT {
   }
 
   @Test
-  void devicesJoiningAnOpenIncidentMakeOneUpdatePerIntervalWhichTheEndSuppresses()
-      throws Exception {
+  void devicesGoingOnBatteryBeforeTheOpeningGoesOutAreNamedInItWithoutAnUpdate() throws Exception {
     UUID account = account();
     UUID hook = destination(account, "WEBHOOK", "https://hooks.example.com/x");
     policy(account, hook);
-    UUID site = site(account, "Lyon-2");
+    UUID site = site(account, "Lyon-3");
     List<String> devices = new ArrayList<>();
     for (int i = 0; i < 6; i++) devices.add(device(account, site));
     Instant start = NOW.minusSeconds(100);
@@ -130,18 +129,66 @@ class NotificationRulesIT {
     List<String[]> rows = rows(account);
     List<String> kinds = new ArrayList<>();
     for (String[] r : rows) kinds.add(r[3] + ":" + r[1]);
-    // Two held ON_BATTERY messages suppressed by the incident, the opening, one update (devices 4
-    // and 5, same interval: one row) suppressed by the end, and the end.
+    // Two held ON_BATTERY messages suppressed by the incident; the opening, still gathering when
+    // devices 4 and 5 join, names all five; the end.
     assertThat(kinds)
         .containsExactly(
             "EVENT:SUPPRESSED",
             "EVENT:SUPPRESSED",
             "INCIDENT_OPENED:PENDING",
+            "INCIDENT_RESOLVED:PENDING");
+    assertThat(rows.get(2)[2]).contains("Site Lyon-3: 5 of 6 UPSs on battery since");
+    for (int i = 0; i < 5; i++) assertThat(rows.get(2)[2]).contains(devices.get(i));
+    assertThat(rows.get(3)[2]).contains("Site Lyon-3: power back at all UPSs after 34 s");
+    // The opening waits for the gather time (2 s by default) before it goes.
+    assertThat(due(rows.get(2)[0])).isEqualTo(NOW.plusSeconds(2));
+  }
+
+  @Test
+  void devicesJoiningAfterTheOpeningWentMakeOneUpdateAnIntervalLaterWhichTheEndSuppresses()
+      throws Exception {
+    UUID account = account();
+    UUID hook = destination(account, "WEBHOOK", "https://hooks.example.com/x");
+    policy(account, hook);
+    UUID site = site(account, "Lyon-2");
+    List<String> devices = new ArrayList<>();
+    for (int i = 0; i < 6; i++) devices.add(device(account, site));
+    Instant start = NOW.minusSeconds(100);
+    try (Connection c = db.getConnection()) {
+      for (int i = 0; i < 3; i++)
+        rules.apply(c, devices.get(i), 1, power(EventType.ON_BATTERY, start.plusSeconds(i)));
+      // The opening goes out.
+      try (PreparedStatement ps =
+          c.prepareStatement(
+              "UPDATE notification_outbox SET status = 'SENT', attempts = 1"
+                  + " WHERE account_id = ? AND kind = 'INCIDENT_OPENED'")) {
+        ps.setObject(1, account);
+        ps.executeUpdate();
+      }
+      for (int i = 3; i < 5; i++)
+        rules.apply(c, devices.get(i), 1, power(EventType.ON_BATTERY, start.plusSeconds(i)));
+      for (int i = 0; i < 5; i++)
+        rules.apply(
+            c, devices.get(i), 2, power(EventType.POWER_RESTORED, start.plusSeconds(30 + i)));
+    }
+    List<String[]> rows = rows(account);
+    List<String> kinds = new ArrayList<>();
+    for (String[] r : rows) kinds.add(r[3] + ":" + r[1]);
+    // Two held ON_BATTERY messages suppressed by the incident, the opening (sent), one update
+    // (devices 4 and 5, same interval: one row) suppressed by the end, and the end.
+    assertThat(kinds)
+        .containsExactly(
+            "EVENT:SUPPRESSED",
+            "EVENT:SUPPRESSED",
+            "INCIDENT_OPENED:SENT",
             "INCIDENT_UPDATED:SUPPRESSED",
             "INCIDENT_RESOLVED:PENDING");
     assertThat(rows.get(2)[2]).contains("Site Lyon-2: 3 of 6 UPSs on battery since");
     assertThat(rows.get(3)[2]).contains("Site Lyon-2: 5 of 6 UPSs on battery");
     assertThat(rows.get(4)[2]).contains("Site Lyon-2: power back at all UPSs after 34 s");
+    // The update was due a whole interval (60 s) after the opening went out (written at NOW, sent
+    // after its 2-s gather), not a minute after the outage began.
+    assertThat(due(rows.get(3)[0])).isEqualTo(NOW.plusSeconds(62));
   }
 
   @Test
@@ -234,6 +281,20 @@ class NotificationRulesIT {
       }
     }
     return out;
+  }
+
+  /** When the outbox row {@code key} is (or was) due to go out. */
+  private static Instant due(String key) throws SQLException {
+    try (Connection c = db.getConnection();
+        PreparedStatement ps =
+            c.prepareStatement(
+                "SELECT next_attempt_at FROM notification_outbox WHERE delivery_key = ?")) {
+      ps.setString(1, key);
+      try (ResultSet rs = ps.executeQuery()) {
+        rs.next();
+        return rs.getTimestamp(1).toInstant();
+      }
+    }
   }
 
   private static UUID account() throws SQLException {
