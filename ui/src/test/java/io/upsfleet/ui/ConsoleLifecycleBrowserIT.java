@@ -16,8 +16,6 @@ import io.upsfleet.api.rest.PolicyView;
 import io.upsfleet.api.rest.SiteRequest;
 import io.upsfleet.api.rest.SiteView;
 import io.upsfleet.api.rest.UserView;
-import io.upsfleet.ui.gateway.Gateway;
-import io.upsfleet.ui.gateway.GatewayClient;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -64,7 +62,6 @@ class ConsoleLifecycleBrowserIT {
   private static final List<SimulatedUps> devices = new ArrayList<>();
   private static SimulatedUps online;
   private static UpsfleetClient support;
-  private static GatewayClient asSupport;
   private static AccountView ops;
   private static AccountView other;
   private static SiteView lyon;
@@ -81,24 +78,21 @@ class ConsoleLifecycleBrowserIT {
     gateway = GatewayProcess.start(work, Duration.ofSeconds(180));
     support = new UpsfleetClient(gateway.url());
     support.signIn("support", GatewayProcess.PASSWORD);
-    asSupport =
-        new Gateway(gateway.url(), Duration.ofSeconds(5), Duration.ofSeconds(30))
-            .client(support.token());
     ops = support.createAccount("Ops Corp");
     other = support.createAccount("Other Corp");
     support.createUser(ops.id(), "admin-ops", "admin-password-123", "ACCOUNT_ADMIN");
     support.createUser(ops.id(), "operator-ops", "operator-password-1", "ACCOUNT_OPERATOR");
-    lyon = asSupport.createSite(ops.id(), new SiteRequest("Lyon-2", null, null));
+    lyon = support.createSite(ops.id(), new SiteRequest("Lyon-2", null, null));
     DeviceRegistration on = support.registerDevice(ONLINE, "SMT1500C", ops.id());
     support.registerDevice(OFFLINE, "SMT1500C", ops.id());
     LicenseOrderView order =
-        asSupport.createLicenseOrder(
+        support.createLicenseOrder(
             new LicenseOrderRequest(
                 "PO-L", "SMARTCONNECT-ADVANCED-1Y", 2, null, "ONLINE", "i@example.com"));
-    asSupport.redeem(order.code(), ops.id());
-    asSupport.assign(
+    support.redeem(order.code(), ops.id());
+    support.assign(
         new AssignmentRequest(order.code(), List.of(ONLINE, OFFLINE), null, false, ops.id()));
-    asSupport.setSite(ONLINE, lyon.id());
+    support.setSite(ONLINE, lyon.id());
     online = new SimulatedUps(ONLINE, on.secret(), gateway.mqttPort);
     devices.add(online);
     online.telemetry("OL CHRG", 30, 100, 5000, 230, 28);
@@ -255,7 +249,7 @@ class ConsoleLifecycleBrowserIT {
     clickFresh(By.className("command-cancel")); // the live list re-renders its rows
     waitText(By.id("command-grid"), "CANCELLED");
     screenshot("command-cancelled");
-    assertThat(asSupport.commands(OFFLINE, 0, 10).items())
+    assertThat(support.commands(OFFLINE, 0, 10).items())
         .extracting(c -> c.status())
         .contains("CANCELLED");
   }
@@ -350,12 +344,12 @@ class ConsoleLifecycleBrowserIT {
   @Test
   void anAdminLimitsAPolicyToASiteAndADeviceAndDeletesAPolicyAndADestination() {
     DestinationView mail =
-        asSupport.createDestination(
+        support.createDestination(
             ops.id(), new DestinationRequest("EMAIL", "ops-mail", null, "ops@example.com"));
     DestinationView spare =
-        asSupport.createDestination(
+        support.createDestination(
             ops.id(), new DestinationRequest("EMAIL", "spare-mail", null, "spare@example.com"));
-    asSupport.createPolicy(
+    support.createPolicy(
         ops.id(),
         new PolicyRequest("old policy", "WARNING", null, null, null, List.of(mail.id()), false));
     signIn("admin-ops", "admin-password-123");
@@ -368,7 +362,7 @@ class ConsoleLifecycleBrowserIT {
     click(driver.findElement(By.id("policy-add")));
     waitText(By.id("policy-grid"), "Sites: Lyon-2 · Devices: " + OFFLINE);
     PolicyView made =
-        asSupport.policies(ops.id()).stream()
+        support.policies(ops.id()).stream()
             .filter(p -> p.name().equals("lyon only"))
             .findFirst()
             .orElseThrow();
@@ -390,7 +384,7 @@ class ConsoleLifecycleBrowserIT {
     wait.withMessage("the policy changed in the gateway")
         .until(
             d ->
-                asSupport.policies(ops.id()).stream()
+                support.policies(ops.id()).stream()
                     .anyMatch(
                         p ->
                             p.id().equals(made.id())
@@ -401,11 +395,9 @@ class ConsoleLifecycleBrowserIT {
     confirmDeletion(By.id("delete-policy-old policy"), "Policy old policy deleted.");
     wait.withMessage("the policy is gone in the gateway")
         .until(
-            d ->
-                asSupport.policies(ops.id()).stream()
-                    .noneMatch(p -> p.name().equals("old policy")));
+            d -> support.policies(ops.id()).stream().noneMatch(p -> p.name().equals("old policy")));
     confirmDeletion(By.id("delete-destination-spare-mail"), "Destination spare-mail deleted.");
-    assertThat(asSupport.destinations(ops.id()))
+    assertThat(support.destinations(ops.id()))
         .extracting(DestinationView::id)
         .doesNotContain(spare.id())
         .contains(mail.id());
@@ -536,7 +528,7 @@ class ConsoleLifecycleBrowserIT {
   }
 
   private static String siteIdOf(String serial) {
-    SiteView s = asSupport.siteOf(serial, ops.id());
+    SiteView s = support.siteOf(serial, ops.id());
     return s == null ? null : s.id();
   }
 
