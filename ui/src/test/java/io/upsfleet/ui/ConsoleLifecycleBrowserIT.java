@@ -16,7 +16,6 @@ import io.upsfleet.api.rest.PolicyView;
 import io.upsfleet.api.rest.SiteRequest;
 import io.upsfleet.api.rest.SiteView;
 import io.upsfleet.api.rest.UserView;
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -24,8 +23,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -470,30 +467,10 @@ class ConsoleLifecycleBrowserIT {
 
   // --- helpers ---
 
-  /** The code of the newest invitation mail to {@code email} in the gateway's mail sink. */
-  private static String invitationCode(String email) throws Exception {
-    Path mail = gateway.dataDir().resolve("mail");
-    Pattern code = Pattern.compile("code=([A-Za-z0-9-]+)");
-    String[] found = new String[1];
-    wait.withMessage("the invitation mail to " + email)
-        .until(
-            d -> {
-              try (var files = Files.walk(mail)) {
-                for (Path f : files.filter(Files::isRegularFile).toList()) {
-                  String text =
-                      Files.readString(f, StandardCharsets.ISO_8859_1).replace("=\r\n", "");
-                  Matcher m = code.matcher(text);
-                  if (text.contains(email) && text.contains("preferred reseller") && m.find()) {
-                    found[0] = m.group(1);
-                    return true;
-                  }
-                }
-              } catch (IOException e) {
-                return false;
-              }
-              return false;
-            });
-    return found[0];
+  /** The code of the invitation mail to {@code email} in the gateway's mail sink. */
+  private static String invitationCode(String email) {
+    return wait.withMessage("the invitation mail to " + email)
+        .until(d -> gateway.invitationCode(email).orElse(null));
   }
 
   /**
@@ -555,12 +532,8 @@ class ConsoleLifecycleBrowserIT {
     return ((Number) status).intValue();
   }
 
-  /** Picks an item of a vaadin-select by its label. */
   private static void choose(By select, String label) {
-    WebElement s = wait.until(ExpectedConditions.presenceOfElementLocated(select));
-    click(s);
-    By item = By.xpath("//vaadin-select-item[normalize-space(.)='" + label + "']");
-    click(wait.until(ExpectedConditions.presenceOfElementLocated(item)));
+    browser.choose(select, label);
   }
 
   private static void selectCombo(By combo, String value) {
@@ -574,21 +547,7 @@ class ConsoleLifecycleBrowserIT {
   }
 
   private static void signIn(String user, String password) {
-    driver.get(consoleUrl + "login");
-    type(By.cssSelector("#username input"), user);
-    type(By.cssSelector("#password input"), password);
-    // The button, not Enter: the fields' values reach the server (change on blur) before the click.
-    click(driver.findElement(By.id("sign-in")));
-    wait.withMessage(
-            () ->
-                "signed in as "
-                    + user
-                    + "; the page says: "
-                    + driver.findElements(By.id("login-error")).stream()
-                        .map(WebElement::getText)
-                        .findFirst()
-                        .orElse(""))
-        .until(ExpectedConditions.presenceOfElementLocated(By.id("current-user")));
+    browser.signIn(consoleUrl, user, password);
   }
 
   private static void click(WebElement e) {

@@ -109,8 +109,9 @@ public class NotificationsView extends VerticalLayout {
     return account.getValue() == null ? null : account.getValue().id();
   }
 
+  /** Sites, destinations and policies are changed by support and account admins only. */
   private boolean canChange() {
-    return user.canOperate();
+    return user.canManage();
   }
 
   private void reload() {
