@@ -34,8 +34,6 @@ import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
-import org.springframework.boot.SpringApplication;
-import org.springframework.context.ConfigurableApplicationContext;
 
 /**
  * The console in real headless Chromium against a real gateway (child process, embedded PostgreSQL)
@@ -57,7 +55,7 @@ class ConsoleBrowserIT {
   private static final List<SimulatedUps> devices = new ArrayList<>();
   private static SimulatedUps advanced;
   private static String acmeId;
-  private static ConfigurableApplicationContext console;
+  private static RunningConsole console;
   private static String consoleUrl;
   private static Browser browser;
   private static WebDriver driver;
@@ -95,14 +93,8 @@ class ConsoleBrowserIT {
     standard.telemetry("OL CHRG", 41, 100, 5400, 229.5, 29);
     otherUps.telemetry("OL", 12, 100, 7200, 231, 27);
 
-    console =
-        SpringApplication.run(
-            ConsoleApplication.class,
-            "--server.port=0",
-            "--upsfleet.ui.gateway-url=" + gateway.url(),
-            "--upsfleet.ui.live-interval=1s");
-    consoleUrl =
-        "http://127.0.0.1:" + console.getEnvironment().getProperty("local.server.port") + "/";
+    console = RunningConsole.start(gateway.url());
+    consoleUrl = console.url();
     browser = Browser.start(Files.createTempDirectory(work, "chrome-"));
     driver = browser.driver;
     wait = browser.wait;

@@ -36,8 +36,6 @@ import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
-import org.springframework.boot.SpringApplication;
-import org.springframework.context.ConfigurableApplicationContext;
 
 /**
  * The console pages of issue 13 in real headless Chromium against a real gateway (child process,
@@ -62,7 +60,7 @@ class ConsoleLifecycleBrowserIT {
   private static AccountView ops;
   private static AccountView other;
   private static SiteView lyon;
-  private static ConfigurableApplicationContext console;
+  private static RunningConsole console;
   private static String consoleUrl;
   private static Browser browser;
   private static WebDriver driver;
@@ -94,14 +92,8 @@ class ConsoleLifecycleBrowserIT {
     devices.add(online);
     online.telemetry("OL CHRG", 30, 100, 5000, 230, 28);
 
-    console =
-        SpringApplication.run(
-            ConsoleApplication.class,
-            "--server.port=0",
-            "--upsfleet.ui.gateway-url=" + gateway.url(),
-            "--upsfleet.ui.live-interval=1s");
-    consoleUrl =
-        "http://127.0.0.1:" + console.getEnvironment().getProperty("local.server.port") + "/";
+    console = RunningConsole.start(gateway.url());
+    consoleUrl = console.url();
     browser = Browser.start(Files.createTempDirectory(work, "chrome-"));
     driver = browser.driver;
     wait = browser.wait;

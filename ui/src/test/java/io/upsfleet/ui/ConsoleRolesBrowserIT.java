@@ -27,8 +27,6 @@ import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
-import org.springframework.boot.SpringApplication;
-import org.springframework.context.ConfigurableApplicationContext;
 
 /**
  * The pages of issue 13 (users of an account, support users, a device's lifecycle actions, command
@@ -87,7 +85,7 @@ class ConsoleRolesBrowserIT {
   private static SimulatedUps online;
   private static UpsfleetClient support;
   private static AccountView account;
-  private static ConfigurableApplicationContext console;
+  private static RunningConsole console;
   private static String consoleUrl;
   private static Browser browser;
   private static WebDriver driver;
@@ -122,14 +120,8 @@ class ConsoleRolesBrowserIT {
     admin.signIn(ADMIN, PASSWORD);
     admin.inviteReseller(account.id(), RESELLER);
 
-    console =
-        SpringApplication.run(
-            ConsoleApplication.class,
-            "--server.port=0",
-            "--upsfleet.ui.gateway-url=" + gateway.url(),
-            "--upsfleet.ui.live-interval=1s");
-    consoleUrl =
-        "http://127.0.0.1:" + console.getEnvironment().getProperty("local.server.port") + "/";
+    console = RunningConsole.start(gateway.url());
+    consoleUrl = console.url();
     browser = Browser.start(Files.createTempDirectory(work, "chrome-"));
     driver = browser.driver;
     wait = browser.wait;
