@@ -281,8 +281,7 @@ public final class UpsfleetClient implements UpsfleetApi {
   @Override
   public PageView<AccountView> accounts(int page, int size) {
     return get(
-        "/api/v1/accounts" + query(Map.of("page", "" + page, "size", "" + size)),
-        new TypeReference<PageView<AccountView>>() {});
+        "/api/v1/accounts" + page(page, size), new TypeReference<PageView<AccountView>>() {});
   }
 
   @Override
@@ -432,7 +431,7 @@ public final class UpsfleetClient implements UpsfleetApi {
   @Override
   public PageView<CommandView> commands(String serial, int page, int size) {
     return get(
-        device(serial, "/commands") + query(Map.of("page", "" + page, "size", "" + size)),
+        device(serial, "/commands") + page(page, size),
         new TypeReference<PageView<CommandView>>() {});
   }
 
@@ -768,6 +767,11 @@ public final class UpsfleetClient implements UpsfleetApi {
     return new ApiError(status, p, body);
   }
 
+  private static String page(int page, int size) {
+    return "?page=" + page + "&size=" + size;
+  }
+
+  /** The query string of {@code query} in its iteration order (no order for {@code Map.of}). */
   private static String query(Map<String, String> query) {
     if (query == null || query.isEmpty()) return "";
     return "?"

@@ -22,6 +22,7 @@ import java.util.concurrent.Executors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /**
  * The REST client against a stub HTTP server: what it sends, and how it reads answers and problems.
@@ -268,6 +269,7 @@ class UpsfleetClientTest {
   }
 
   @Test
+  @Timeout(60) // the client's default request timeout is 120 s: only the configured one ends this
   void aGatewayThatDoesNotAnswerInTheRequestTimeoutIsATransportFailure() {
     CountDownLatch release = new CountDownLatch(1);
     server.createContext(
