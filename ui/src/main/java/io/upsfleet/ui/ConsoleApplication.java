@@ -3,7 +3,7 @@ package io.upsfleet.ui;
 import com.vaadin.flow.component.page.AppShellConfigurator;
 import com.vaadin.flow.component.page.Push;
 import com.vaadin.flow.theme.Theme;
-import io.upsfleet.ui.gateway.Gateway;
+import io.upsfleet.api.client.UpsfleetClient;
 import io.upsfleet.ui.live.LiveUpdates;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
@@ -25,9 +25,14 @@ public class ConsoleApplication implements AppShellConfigurator {
     SpringApplication.run(ConsoleApplication.class, args);
   }
 
+  /**
+   * The api module's client, not signed in: it owns the connection pool that every session's client
+   * ({@link UpsfleetClient#newSession()}) shares. Never sign in on this one.
+   */
   @Bean
-  Gateway gateway(UiSettings settings) {
-    return new Gateway(settings.gatewayUrl(), settings.connectTimeout(), settings.requestTimeout());
+  UpsfleetClient gateway(UiSettings settings) {
+    return new UpsfleetClient(
+        settings.gatewayUrl(), settings.connectTimeout(), settings.requestTimeout());
   }
 
   @Bean(destroyMethod = "close")

@@ -64,6 +64,11 @@ final class Browser {
     return new Browser(new ChromeDriver(svc, o));
   }
 
+  void scrollTo(By by) {
+    ((JavascriptExecutor) driver)
+        .executeScript("arguments[0].scrollIntoView({block: 'center'});", driver.findElement(by));
+  }
+
   void click(WebElement e) {
     ((JavascriptExecutor) driver)
         .executeScript("arguments[0].scrollIntoView({block: 'center'});", e);
@@ -100,6 +105,52 @@ final class Browser {
         .withMessage(() -> by + " to contain '" + text + "'")
         .ignoring(StaleElementReferenceException.class)
         .until(d -> d.findElements(by).stream().anyMatch(e -> e.getText().contains(text)));
+  }
+
+  /**
+   * Signs in on the console's sign-in page and waits for the signed-in frame, saying what the page
+   * answered when it does not come.
+   */
+  void signIn(String consoleUrl, String user, String password) {
+    driver.get(consoleUrl + "login");
+    type(By.cssSelector("#username input"), user);
+    type(By.cssSelector("#password input"), password);
+    // The button, not Enter: the fields' values reach the server (change on blur) before the click.
+    click(driver.findElement(By.id("sign-in")));
+    fresh()
+        .withMessage(
+            () ->
+                "signed in as "
+                    + user
+                    + "; the page says: "
+                    + driver.findElements(By.id("login-error")).stream()
+                        .map(WebElement::getText)
+                        .findFirst()
+                        .orElse(""))
+        .until(ExpectedConditions.presenceOfElementLocated(By.id("current-user")));
+  }
+
+  /**
+   * Picks an item of a vaadin-select by its label: an item of the opened list, not the copy of a
+   * select's value that each select shows (id {@code value-…}), which another select on the page
+   * may have with the same label.
+   */
+  void choose(By select, String label) {
+    click(wait.until(ExpectedConditions.presenceOfElementLocated(select)));
+    By item =
+        By.xpath(
+            "//vaadin-select-item[not(starts-with(@id, 'value-')) and normalize-space(.)='"
+                + label
+                + "']");
+    click(
+        fresh()
+            .ignoring(StaleElementReferenceException.class)
+            .until(
+                d ->
+                    d.findElements(item).stream()
+                        .filter(WebElement::isDisplayed)
+                        .findFirst()
+                        .orElse(null)));
   }
 
   /** Saves a picture of the page as target/screenshots/{name}.png. */

@@ -12,8 +12,6 @@ import io.upsfleet.api.rest.DeviceRegistration;
 import io.upsfleet.api.rest.LicenseOrderRequest;
 import io.upsfleet.api.rest.LicenseOrderView;
 import io.upsfleet.api.rest.PolicyRequest;
-import io.upsfleet.ui.gateway.Gateway;
-import io.upsfleet.ui.gateway.GatewayClient;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -36,8 +34,6 @@ import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
-import org.springframework.boot.SpringApplication;
-import org.springframework.context.ConfigurableApplicationContext;
 
 /**
  * The console in real headless Chromium against a real gateway (child process, embedded PostgreSQL)
@@ -59,7 +55,7 @@ class ConsoleBrowserIT {
   private static final List<SimulatedUps> devices = new ArrayList<>();
   private static SimulatedUps advanced;
   private static String acmeId;
-  private static ConfigurableApplicationContext console;
+  private static RunningConsole console;
   private static String consoleUrl;
   private static Browser browser;
   private static WebDriver driver;
@@ -82,16 +78,12 @@ class ConsoleBrowserIT {
     DeviceRegistration o = support.registerDevice(OTHER, "SMT750I", other.id());
 
     // Make the first device Advanced the way a customer would: order, redeem, assign.
-    GatewayClient licensing =
-        new Gateway(gateway.url(), Duration.ofSeconds(5), Duration.ofSeconds(30))
-            .client(support.token());
     LicenseOrderView order =
-        licensing.createLicenseOrder(
+        support.createLicenseOrder(
             new LicenseOrderRequest(
                 "PO-1", "SMARTCONNECT-ADVANCED-1Y", 1, null, "ONLINE", "i@example.com"));
-    licensing.redeem(order.code(), acme.id());
-    licensing.assign(
-        new AssignmentRequest(order.code(), List.of(ADVANCED), null, false, acme.id()));
+    support.redeem(order.code(), acme.id());
+    support.assign(new AssignmentRequest(order.code(), List.of(ADVANCED), null, false, acme.id()));
 
     advanced = new SimulatedUps(ADVANCED, a.secret(), gateway.mqttPort);
     SimulatedUps standard = new SimulatedUps(STANDARD, s.secret(), gateway.mqttPort);
@@ -101,14 +93,8 @@ class ConsoleBrowserIT {
     standard.telemetry("OL CHRG", 41, 100, 5400, 229.5, 29);
     otherUps.telemetry("OL", 12, 100, 7200, 231, 27);
 
-    console =
-        SpringApplication.run(
-            ConsoleApplication.class,
-            "--server.port=0",
-            "--upsfleet.ui.gateway-url=" + gateway.url(),
-            "--upsfleet.ui.live-interval=1s");
-    consoleUrl =
-        "http://127.0.0.1:" + console.getEnvironment().getProperty("local.server.port") + "/";
+    console = RunningConsole.start(gateway.url());
+    consoleUrl = console.url();
     browser = Browser.start(Files.createTempDirectory(work, "chrome-"));
     driver = browser.driver;
     wait = browser.wait;
@@ -223,15 +209,12 @@ class ConsoleBrowserIT {
     // A device of its own (the other tests count the commands of theirs), on Advanced.
     String serial = "AS1036000003";
     admin.registerDevice(serial, "SMT1500C", acmeId);
-    GatewayClient licensing =
-        new Gateway(gateway.url(), Duration.ofSeconds(5), Duration.ofSeconds(30))
-            .client(support.token());
     LicenseOrderView order =
-        licensing.createLicenseOrder(
+        support.createLicenseOrder(
             new LicenseOrderRequest(
                 "PO-2", "SMARTCONNECT-ADVANCED-1Y", 1, null, "ONLINE", "i@example.com"));
-    licensing.redeem(order.code(), acmeId);
-    licensing.assign(new AssignmentRequest(order.code(), List.of(serial), null, false, acmeId));
+    support.redeem(order.code(), acmeId);
+    support.assign(new AssignmentRequest(order.code(), List.of(serial), null, false, acmeId));
     UpsfleetClient operator = new UpsfleetClient(gateway.url());
     operator.signIn("operator-acme", "operator-password-1");
     HttpResponse<String> reboot =
@@ -284,13 +267,10 @@ class ConsoleBrowserIT {
     support.signIn("support", GatewayProcess.PASSWORD);
     AccountView account = support.createAccount("Notify Corp");
     support.createUser(account.id(), "admin-notify", "admin-password-1", "ACCOUNT_ADMIN");
-    GatewayClient asSupport =
-        new Gateway(gateway.url(), Duration.ofSeconds(5), Duration.ofSeconds(30))
-            .client(support.token());
     DestinationView mail =
-        asSupport.createDestination(
+        support.createDestination(
             account.id(), new DestinationRequest("EMAIL", "ops-mail", null, "ops@example.com"));
-    asSupport.createPolicy(
+    support.createPolicy(
         account.id(),
         new PolicyRequest("all alarms", "WARNING", null, null, null, List.of(mail.id()), false));
 

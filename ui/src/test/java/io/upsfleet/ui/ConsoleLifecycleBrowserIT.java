@@ -16,9 +16,6 @@ import io.upsfleet.api.rest.PolicyView;
 import io.upsfleet.api.rest.SiteRequest;
 import io.upsfleet.api.rest.SiteView;
 import io.upsfleet.api.rest.UserView;
-import io.upsfleet.ui.gateway.Gateway;
-import io.upsfleet.ui.gateway.GatewayClient;
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -26,8 +23,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -41,8 +36,6 @@ import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
-import org.springframework.boot.SpringApplication;
-import org.springframework.context.ConfigurableApplicationContext;
 
 /**
  * The console pages of issue 13 in real headless Chromium against a real gateway (child process,
@@ -64,11 +57,10 @@ class ConsoleLifecycleBrowserIT {
   private static final List<SimulatedUps> devices = new ArrayList<>();
   private static SimulatedUps online;
   private static UpsfleetClient support;
-  private static GatewayClient asSupport;
   private static AccountView ops;
   private static AccountView other;
   private static SiteView lyon;
-  private static ConfigurableApplicationContext console;
+  private static RunningConsole console;
   private static String consoleUrl;
   private static Browser browser;
   private static WebDriver driver;
@@ -81,36 +73,27 @@ class ConsoleLifecycleBrowserIT {
     gateway = GatewayProcess.start(work, Duration.ofSeconds(180));
     support = new UpsfleetClient(gateway.url());
     support.signIn("support", GatewayProcess.PASSWORD);
-    asSupport =
-        new Gateway(gateway.url(), Duration.ofSeconds(5), Duration.ofSeconds(30))
-            .client(support.token());
     ops = support.createAccount("Ops Corp");
     other = support.createAccount("Other Corp");
     support.createUser(ops.id(), "admin-ops", "admin-password-123", "ACCOUNT_ADMIN");
     support.createUser(ops.id(), "operator-ops", "operator-password-1", "ACCOUNT_OPERATOR");
-    lyon = asSupport.createSite(ops.id(), new SiteRequest("Lyon-2", null, null));
+    lyon = support.createSite(ops.id(), new SiteRequest("Lyon-2", null, null));
     DeviceRegistration on = support.registerDevice(ONLINE, "SMT1500C", ops.id());
     support.registerDevice(OFFLINE, "SMT1500C", ops.id());
     LicenseOrderView order =
-        asSupport.createLicenseOrder(
+        support.createLicenseOrder(
             new LicenseOrderRequest(
                 "PO-L", "SMARTCONNECT-ADVANCED-1Y", 2, null, "ONLINE", "i@example.com"));
-    asSupport.redeem(order.code(), ops.id());
-    asSupport.assign(
+    support.redeem(order.code(), ops.id());
+    support.assign(
         new AssignmentRequest(order.code(), List.of(ONLINE, OFFLINE), null, false, ops.id()));
-    asSupport.setSite(ONLINE, lyon.id());
+    support.setSite(ONLINE, lyon.id());
     online = new SimulatedUps(ONLINE, on.secret(), gateway.mqttPort);
     devices.add(online);
     online.telemetry("OL CHRG", 30, 100, 5000, 230, 28);
 
-    console =
-        SpringApplication.run(
-            ConsoleApplication.class,
-            "--server.port=0",
-            "--upsfleet.ui.gateway-url=" + gateway.url(),
-            "--upsfleet.ui.live-interval=1s");
-    consoleUrl =
-        "http://127.0.0.1:" + console.getEnvironment().getProperty("local.server.port") + "/";
+    console = RunningConsole.start(gateway.url());
+    consoleUrl = console.url();
     browser = Browser.start(Files.createTempDirectory(work, "chrome-"));
     driver = browser.driver;
     wait = browser.wait;
@@ -255,7 +238,7 @@ class ConsoleLifecycleBrowserIT {
     clickFresh(By.className("command-cancel")); // the live list re-renders its rows
     waitText(By.id("command-grid"), "CANCELLED");
     screenshot("command-cancelled");
-    assertThat(asSupport.commands(OFFLINE, 0, 10).items())
+    assertThat(support.commands(OFFLINE, 0, 10).items())
         .extracting(c -> c.status())
         .contains("CANCELLED");
   }
@@ -350,12 +333,12 @@ class ConsoleLifecycleBrowserIT {
   @Test
   void anAdminLimitsAPolicyToASiteAndADeviceAndDeletesAPolicyAndADestination() {
     DestinationView mail =
-        asSupport.createDestination(
+        support.createDestination(
             ops.id(), new DestinationRequest("EMAIL", "ops-mail", null, "ops@example.com"));
     DestinationView spare =
-        asSupport.createDestination(
+        support.createDestination(
             ops.id(), new DestinationRequest("EMAIL", "spare-mail", null, "spare@example.com"));
-    asSupport.createPolicy(
+    support.createPolicy(
         ops.id(),
         new PolicyRequest("old policy", "WARNING", null, null, null, List.of(mail.id()), false));
     signIn("admin-ops", "admin-password-123");
@@ -368,7 +351,7 @@ class ConsoleLifecycleBrowserIT {
     click(driver.findElement(By.id("policy-add")));
     waitText(By.id("policy-grid"), "Sites: Lyon-2 · Devices: " + OFFLINE);
     PolicyView made =
-        asSupport.policies(ops.id()).stream()
+        support.policies(ops.id()).stream()
             .filter(p -> p.name().equals("lyon only"))
             .findFirst()
             .orElseThrow();
@@ -390,7 +373,7 @@ class ConsoleLifecycleBrowserIT {
     wait.withMessage("the policy changed in the gateway")
         .until(
             d ->
-                asSupport.policies(ops.id()).stream()
+                support.policies(ops.id()).stream()
                     .anyMatch(
                         p ->
                             p.id().equals(made.id())
@@ -401,11 +384,9 @@ class ConsoleLifecycleBrowserIT {
     confirmDeletion(By.id("delete-policy-old policy"), "Policy old policy deleted.");
     wait.withMessage("the policy is gone in the gateway")
         .until(
-            d ->
-                asSupport.policies(ops.id()).stream()
-                    .noneMatch(p -> p.name().equals("old policy")));
+            d -> support.policies(ops.id()).stream().noneMatch(p -> p.name().equals("old policy")));
     confirmDeletion(By.id("delete-destination-spare-mail"), "Destination spare-mail deleted.");
-    assertThat(asSupport.destinations(ops.id()))
+    assertThat(support.destinations(ops.id()))
         .extracting(DestinationView::id)
         .doesNotContain(spare.id())
         .contains(mail.id());
@@ -478,30 +459,10 @@ class ConsoleLifecycleBrowserIT {
 
   // --- helpers ---
 
-  /** The code of the newest invitation mail to {@code email} in the gateway's mail sink. */
-  private static String invitationCode(String email) throws Exception {
-    Path mail = gateway.dataDir().resolve("mail");
-    Pattern code = Pattern.compile("code=([A-Za-z0-9-]+)");
-    String[] found = new String[1];
-    wait.withMessage("the invitation mail to " + email)
-        .until(
-            d -> {
-              try (var files = Files.walk(mail)) {
-                for (Path f : files.filter(Files::isRegularFile).toList()) {
-                  String text =
-                      Files.readString(f, StandardCharsets.ISO_8859_1).replace("=\r\n", "");
-                  Matcher m = code.matcher(text);
-                  if (text.contains(email) && text.contains("preferred reseller") && m.find()) {
-                    found[0] = m.group(1);
-                    return true;
-                  }
-                }
-              } catch (IOException e) {
-                return false;
-              }
-              return false;
-            });
-    return found[0];
+  /** The code of the invitation mail to {@code email} in the gateway's mail sink. */
+  private static String invitationCode(String email) {
+    return wait.withMessage("the invitation mail to " + email)
+        .until(d -> gateway.invitationCode(email).orElse(null));
   }
 
   /**
@@ -536,7 +497,7 @@ class ConsoleLifecycleBrowserIT {
   }
 
   private static String siteIdOf(String serial) {
-    SiteView s = asSupport.siteOf(serial, ops.id());
+    SiteView s = support.siteOf(serial, ops.id());
     return s == null ? null : s.id();
   }
 
@@ -563,12 +524,8 @@ class ConsoleLifecycleBrowserIT {
     return ((Number) status).intValue();
   }
 
-  /** Picks an item of a vaadin-select by its label. */
   private static void choose(By select, String label) {
-    WebElement s = wait.until(ExpectedConditions.presenceOfElementLocated(select));
-    click(s);
-    By item = By.xpath("//vaadin-select-item[normalize-space(.)='" + label + "']");
-    click(wait.until(ExpectedConditions.presenceOfElementLocated(item)));
+    browser.choose(select, label);
   }
 
   private static void selectCombo(By combo, String value) {
@@ -582,21 +539,7 @@ class ConsoleLifecycleBrowserIT {
   }
 
   private static void signIn(String user, String password) {
-    driver.get(consoleUrl + "login");
-    type(By.cssSelector("#username input"), user);
-    type(By.cssSelector("#password input"), password);
-    // The button, not Enter: the fields' values reach the server (change on blur) before the click.
-    click(driver.findElement(By.id("sign-in")));
-    wait.withMessage(
-            () ->
-                "signed in as "
-                    + user
-                    + "; the page says: "
-                    + driver.findElements(By.id("login-error")).stream()
-                        .map(WebElement::getText)
-                        .findFirst()
-                        .orElse(""))
-        .until(ExpectedConditions.presenceOfElementLocated(By.id("current-user")));
+    browser.signIn(consoleUrl, user, password);
   }
 
   private static void click(WebElement e) {

@@ -6,12 +6,16 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
@@ -40,6 +44,28 @@ final class GatewayProcess implements AutoCloseable {
   /** The gateway's data directory (its mail sink is {@code mail/} in it). */
   Path dataDir() {
     return dataDir;
+  }
+
+  /**
+   * The code of an invitation mail to {@code email} (issue 12's preferred reseller) in the mail
+   * sink, if one has arrived.
+   */
+  Optional<String> invitationCode(String email) {
+    Path mail = dataDir.resolve("mail");
+    if (!Files.isDirectory(mail)) return Optional.empty();
+    Pattern code = Pattern.compile("code=([A-Za-z0-9-]+)");
+    try (var files = Files.walk(mail)) {
+      for (Path f : files.filter(Files::isRegularFile).toList()) {
+        String text = Files.readString(f, StandardCharsets.ISO_8859_1).replace("=\r\n", "");
+        Matcher m = code.matcher(text);
+        if (text.contains(email) && text.contains("preferred reseller") && m.find()) {
+          return Optional.of(m.group(1));
+        }
+      }
+    } catch (IOException e) {
+      return Optional.empty(); // a mail being written: look again
+    }
+    return Optional.empty();
   }
 
   URI url() {
@@ -80,6 +106,9 @@ final class GatewayProcess implements AutoCloseable {
     pb.environment().put("UPSFLEET_HTTP_HOST", "127.0.0.1");
     pb.environment().put("UPSFLEET_MQTT_PORT", Integer.toString(mqtt));
     pb.environment().put("UPSFLEET_MQTT_HOST", "127.0.0.1");
+    // TLS listeners on free ports too: the defaults (8443, 8883) collide with any other gateway.
+    pb.environment().put("UPSFLEET_HTTPS_PORT", Integer.toString(freePort()));
+    pb.environment().put("UPSFLEET_MQTT_TLS_PORT", Integer.toString(freePort()));
     pb.environment().put("UPSFLEET_NUT_PORT", "0"); // the demo's NUT facade is not needed here
     pb.environment().put("UPSFLEET_BOOTSTRAP_PASSWORD", PASSWORD);
     pb.redirectErrorStream(true).redirectOutput(log.toFile());

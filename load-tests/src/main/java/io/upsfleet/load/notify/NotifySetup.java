@@ -1,9 +1,12 @@
 package io.upsfleet.load.notify;
 
 import io.upsfleet.api.client.UpsfleetClient;
+import io.upsfleet.api.rest.DestinationRequest;
 import io.upsfleet.api.rest.DestinationView;
 import io.upsfleet.api.rest.DeviceSummary;
 import io.upsfleet.api.rest.PageView;
+import io.upsfleet.api.rest.PolicyRequest;
+import io.upsfleet.api.rest.SiteRequest;
 import io.upsfleet.api.rest.SiteView;
 import io.upsfleet.load.fleet.Member;
 import java.util.ArrayList;
@@ -83,7 +86,7 @@ public final class NotifySetup implements AutoCloseable {
       for (int k = 0; k < mine; k++) {
         String name = SITE_PREFIX + (++n);
         SiteView site = existing.get(name);
-        if (site == null) site = support.createSite(a.getKey(), name, null, "UTC");
+        if (site == null) site = support.createSite(a.getKey(), new SiteRequest(name, null, "UTC"));
         Set<String> already = inSite(support, site.id());
         int from = (int) ((long) serials.size() * k / mine);
         int to = (int) ((long) serials.size() * (k + 1) / mine);
@@ -101,19 +104,22 @@ public final class NotifySetup implements AutoCloseable {
         int number = ++d;
         DestinationView dest =
             support.createDestination(
-                account, "WEBHOOK", "S3 benchmark receiver", receiver.url(number), null);
+                account,
+                new DestinationRequest(
+                    "WEBHOOK", "S3 benchmark receiver", receiver.url(number), null));
         receiver.secret(number, dest.secret());
         String policy =
             support
                 .createPolicy(
                     account,
-                    "S3 benchmark",
-                    null,
-                    List.of("ON_BATTERY", "POWER_RESTORED"),
-                    List.of(),
-                    List.of(),
-                    List.of(dest.id()),
-                    false)
+                    new PolicyRequest(
+                        "S3 benchmark",
+                        null,
+                        List.of("ON_BATTERY", "POWER_RESTORED"),
+                        List.of(),
+                        List.of(),
+                        List.of(dest.id()),
+                        false))
                 .id();
         setup.created.add(new String[] {account, dest.id(), policy});
       }

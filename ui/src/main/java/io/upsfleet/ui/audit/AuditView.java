@@ -16,6 +16,7 @@ import io.upsfleet.ui.login.CurrentUser;
 import io.upsfleet.ui.login.SignedInUser;
 import io.upsfleet.ui.shell.MainLayout;
 import io.upsfleet.ui.shell.Toasts;
+import java.util.Map;
 
 /** The newest records of the audit trail, newest first. */
 @Route(value = "audit", layout = MainLayout.class)
@@ -48,7 +49,7 @@ public class AuditView extends VerticalLayout {
   protected void onAttach(AttachEvent e) {
     live.load(
         e.getUI(),
-        () -> user.client().audit(SHOWN),
+        () -> user.client().audit(Map.of("size", Integer.toString(SHOWN))),
         page -> grid.setItems(page.items()),
         Toasts::error);
   }

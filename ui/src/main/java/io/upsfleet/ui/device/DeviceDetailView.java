@@ -17,12 +17,12 @@ import com.vaadin.flow.router.Route;
 import com.vaadin.flow.router.RouterLink;
 import com.vaadin.flow.shared.Registration;
 import io.upsfleet.api.Serials;
+import io.upsfleet.api.client.UpsfleetClient.ApiError;
 import io.upsfleet.api.rest.CommandView;
 import io.upsfleet.api.rest.DeviceView;
 import io.upsfleet.api.rest.OperationAllowanceView;
 import io.upsfleet.api.rest.PageView;
 import io.upsfleet.ui.UiSettings;
-import io.upsfleet.ui.gateway.GatewayException;
 import io.upsfleet.ui.live.LiveUpdates;
 import io.upsfleet.ui.login.CurrentUser;
 import io.upsfleet.ui.login.SignedInUser;
@@ -108,14 +108,14 @@ public class DeviceDetailView extends VerticalLayout
     PageView<CommandView> c;
     try {
       c = user.client().commands(serial, 0, CommandPanel.PAGE);
-    } catch (GatewayException ex) {
+    } catch (ApiError ex) {
       c = null; // the live values matter more than the command list
     }
     List<OperationAllowanceView> a = null;
     if (user.canOperate()) {
       try {
         a = user.client().allowedOperations(serial);
-      } catch (GatewayException ex) {
+      } catch (ApiError ex) {
         a = null; // the buttons keep what the gateway said last
       }
     }
@@ -123,7 +123,7 @@ public class DeviceDetailView extends VerticalLayout
   }
 
   private void failed(RuntimeException e) {
-    if (e instanceof GatewayException g && g.status() == 404) {
+    if (e instanceof ApiError g && g.status() == 404) {
       if (poll != null) poll.remove();
       notFound();
       return;
@@ -134,18 +134,16 @@ public class DeviceDetailView extends VerticalLayout
       content.removeAll();
       Paragraph p =
           new Paragraph(
-              e instanceof GatewayException g
-                  ? g.userMessage()
-                  : "The device could not be loaded.");
+              e instanceof ApiError g ? g.userMessage() : "The device could not be loaded.");
       p.addClassName("error-text");
       content.add(p);
     } else {
       connection.setText(
           "Live updates paused: "
-              + (e instanceof GatewayException g ? g.userMessage() : "error")
+              + (e instanceof ApiError g ? g.userMessage() : "error")
               + " Retrying…");
     }
-    if (e instanceof GatewayException g && g.isUnauthorized()) Toasts.error(e);
+    if (e instanceof ApiError g && g.isUnauthorized()) Toasts.error(e);
   }
 
   private void notFound() {
@@ -236,7 +234,7 @@ public class DeviceDetailView extends VerticalLayout
                     plan::show,
                     e ->
                         plan.showError(
-                            e instanceof GatewayException g
+                            e instanceof ApiError g
                                 ? g.userMessage()
                                 : "The plan could not be loaded.")));
     events.load();

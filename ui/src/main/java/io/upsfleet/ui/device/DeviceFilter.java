@@ -1,7 +1,7 @@
 package io.upsfleet.ui.device;
 
 import com.vaadin.flow.router.QueryParameters;
-import io.upsfleet.ui.gateway.DeviceQuery;
+import io.upsfleet.api.client.DeviceQuery;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;

@@ -21,9 +21,9 @@ import com.vaadin.flow.router.BeforeEnterEvent;
 import com.vaadin.flow.router.BeforeEnterObserver;
 import com.vaadin.flow.router.PageTitle;
 import com.vaadin.flow.router.Route;
+import io.upsfleet.api.client.UpsfleetClient.ApiError;
 import io.upsfleet.api.rest.AccountView;
 import io.upsfleet.api.rest.DeviceSummary;
-import io.upsfleet.ui.gateway.GatewayException;
 import io.upsfleet.ui.live.LiveUpdates;
 import io.upsfleet.ui.login.CurrentUser;
 import io.upsfleet.ui.login.SignedInUser;
@@ -306,7 +306,7 @@ public class DeviceListView extends VerticalLayout implements BeforeEnterObserve
   private Stream<DeviceSummary> fetch(int offset, int limit) {
     try {
       return pages.window(offset, limit).stream();
-    } catch (GatewayException e) {
+    } catch (ApiError e) {
       Toasts.error(e);
       return Stream.empty();
     }
@@ -318,7 +318,7 @@ public class DeviceListView extends VerticalLayout implements BeforeEnterObserve
       count.setText(n == 1 ? "1 device" : n + " devices");
       empty.setVisible(n == 0);
       return n;
-    } catch (GatewayException e) {
+    } catch (ApiError e) {
       Toasts.error(e);
       count.setText("");
       return 0;

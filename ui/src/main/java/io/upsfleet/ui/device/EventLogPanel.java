@@ -13,9 +13,9 @@ import com.vaadin.flow.component.icon.VaadinIcon;
 import com.vaadin.flow.component.orderedlayout.FlexLayout;
 import com.vaadin.flow.component.select.Select;
 import com.vaadin.flow.data.renderer.ComponentRenderer;
+import io.upsfleet.api.client.UpsfleetClient.ApiError;
 import io.upsfleet.api.rest.DeviceEventView;
 import io.upsfleet.api.rest.PageView;
-import io.upsfleet.ui.gateway.GatewayException;
 import io.upsfleet.ui.live.LiveUpdates;
 import io.upsfleet.ui.login.SignedInUser;
 import java.time.Duration;
@@ -115,7 +115,7 @@ final class EventLogPanel extends Div {
                       loaded = List.of();
                       grid.setItems(loaded);
                       status.setText(
-                          e instanceof GatewayException g
+                          e instanceof ApiError g
                               ? g.userMessage()
                               : "The event log could not be loaded.");
                     }));

@@ -6,7 +6,7 @@ import com.vaadin.flow.component.html.Span;
 import com.vaadin.flow.component.orderedlayout.HorizontalLayout;
 import com.vaadin.flow.server.streams.DownloadHandler;
 import com.vaadin.flow.server.streams.DownloadResponse;
-import io.upsfleet.ui.gateway.GatewayException;
+import io.upsfleet.api.client.UpsfleetClient.ApiError;
 import io.upsfleet.ui.login.SignedInUser;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -55,8 +55,8 @@ final class ReportDownloads extends HorizontalLayout {
               ? "text/csv; charset=UTF-8"
               : "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
           -1);
-    } catch (GatewayException e) {
-      return DownloadResponse.error(502, e.getMessage());
+    } catch (ApiError e) {
+      return DownloadResponse.error(502, e.userMessage());
     }
   }
 

@@ -20,6 +20,7 @@ import com.vaadin.flow.router.RouterLink;
 import com.vaadin.flow.server.streams.DownloadHandler;
 import com.vaadin.flow.server.streams.DownloadResponse;
 import com.vaadin.flow.shared.Registration;
+import io.upsfleet.api.client.UpsfleetClient.ApiError;
 import io.upsfleet.api.rest.AccountView;
 import io.upsfleet.api.rest.CursorPage;
 import io.upsfleet.api.rest.FleetEventView;
@@ -27,7 +28,6 @@ import io.upsfleet.api.rest.SiteView;
 import io.upsfleet.ui.UiSettings;
 import io.upsfleet.ui.device.DeviceDetailView;
 import io.upsfleet.ui.device.DeviceFormat;
-import io.upsfleet.ui.gateway.GatewayException;
 import io.upsfleet.ui.live.LiveUpdates;
 import io.upsfleet.ui.login.CurrentUser;
 import io.upsfleet.ui.login.SignedInUser;
@@ -282,8 +282,8 @@ public class EventsView extends Div {
     try {
       return new DownloadResponse(
           user.client().fleetEventsCsv(f), "events.csv", "text/csv; charset=UTF-8", -1);
-    } catch (GatewayException e) {
-      return DownloadResponse.error(502, e.getMessage());
+    } catch (ApiError e) {
+      return DownloadResponse.error(502, e.userMessage());
     }
   }
 }

@@ -17,16 +17,16 @@ import com.vaadin.flow.data.provider.CallbackDataProvider;
 import com.vaadin.flow.data.value.ValueChangeMode;
 import com.vaadin.flow.router.PageTitle;
 import com.vaadin.flow.router.Route;
+import io.upsfleet.api.client.DeviceQuery;
+import io.upsfleet.api.client.UpsfleetClient.ApiError;
 import io.upsfleet.api.rest.AccountView;
 import io.upsfleet.api.rest.AssignmentRequest;
 import io.upsfleet.api.rest.AssignmentResult;
 import io.upsfleet.api.rest.DeviceSummary;
 import io.upsfleet.api.rest.EntitlementView;
 import io.upsfleet.api.rest.LicenseOrderView;
+import io.upsfleet.api.rest.SkuView;
 import io.upsfleet.ui.device.DeviceFormat;
-import io.upsfleet.ui.gateway.DeviceQuery;
-import io.upsfleet.ui.gateway.GatewayException;
-import io.upsfleet.ui.gateway.SkuView;
 import io.upsfleet.ui.live.LiveUpdates;
 import io.upsfleet.ui.login.CurrentUser;
 import io.upsfleet.ui.login.SignedInUser;
@@ -358,7 +358,7 @@ public class LicensesView extends VerticalLayout {
         if (page.items().size() < PAGE) break;
       }
       return out.stream();
-    } catch (GatewayException e) {
+    } catch (ApiError e) {
       Toasts.error(e);
       return Stream.empty();
     }
@@ -373,7 +373,7 @@ public class LicensesView extends VerticalLayout {
               .devices(
                   new DeviceQuery(null, deviceSearch.getValue().toUpperCase(Locale.ROOT), id, 0, 1))
               .total();
-    } catch (GatewayException e) {
+    } catch (ApiError e) {
       Toasts.error(e);
       return 0;
     }

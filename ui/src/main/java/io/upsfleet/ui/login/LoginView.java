@@ -20,9 +20,9 @@ import com.vaadin.flow.router.Route;
 import com.vaadin.flow.server.VaadinRequest;
 import com.vaadin.flow.server.VaadinService;
 import com.vaadin.flow.server.VaadinSession;
+import io.upsfleet.api.client.UpsfleetClient;
+import io.upsfleet.api.client.UpsfleetClient.ApiError;
 import io.upsfleet.api.rest.TokenResponse;
-import io.upsfleet.ui.gateway.Gateway;
-import io.upsfleet.ui.gateway.GatewayException;
 import java.util.List;
 
 /**
@@ -32,7 +32,7 @@ import java.util.List;
 @Route("login")
 @PageTitle("Sign in · upsfleet")
 public class LoginView extends VerticalLayout implements BeforeEnterObserver {
-  private final Gateway gateway;
+  private final UpsfleetClient gateway;
   private final TextField username = new TextField("Username");
   private final PasswordField password = new PasswordField("Password");
   private final Button signIn = new Button("Sign in");
@@ -46,12 +46,12 @@ public class LoginView extends VerticalLayout implements BeforeEnterObserver {
   /** The sign-in that must change its password first (null otherwise). */
   private PendingChange pending;
 
-  /** A token that serves only the password change, with what signing in again needs. */
-  private record PendingChange(TokenResponse token, String username, String oldPassword) {}
+  /** A session whose token serves only the password change, with what signing in again needs. */
+  private record PendingChange(UpsfleetClient session, String username, String oldPassword) {}
 
   private String next = "";
 
-  public LoginView(Gateway gateway) {
+  public LoginView(UpsfleetClient gateway) {
     this.gateway = gateway;
     addClassName("login-view");
     setSizeFull();
@@ -124,15 +124,14 @@ public class LoginView extends VerticalLayout implements BeforeEnterObserver {
     }
     signIn.setEnabled(false);
     try {
-      VaadinSession session = VaadinSession.getCurrent();
-      String address = session.getBrowser() == null ? null : session.getBrowser().getAddress();
-      TokenResponse t = gateway.signIn(user, password.getValue(), address);
+      UpsfleetClient session = gateway.newSession();
+      TokenResponse t = session.signIn(user, password.getValue(), browserAddress());
       if (t.mustChangePassword()) {
-        askNewPassword(new PendingChange(t, user, password.getValue()));
+        askNewPassword(new PendingChange(session, user, password.getValue()));
         return;
       }
-      enter(t);
-    } catch (GatewayException e) {
+      enter(t, session);
+    } catch (ApiError e) {
       password.clear();
       password.focus();
       showError(e.status() == 401 ? "Wrong username or password." : e.userMessage());
@@ -141,10 +140,10 @@ public class LoginView extends VerticalLayout implements BeforeEnterObserver {
     }
   }
 
-  private void enter(TokenResponse t) {
+  private void enter(TokenResponse t, UpsfleetClient session) {
     // A new session id on sign-in: a session id seen before sign-in is worth nothing after it.
     VaadinService.reinitializeSession(VaadinRequest.getCurrent());
-    CurrentUser.set(SignedInUser.of(t, gateway.client(t.token())));
+    CurrentUser.set(SignedInUser.of(t, session));
     Location target = new Location(next);
     UI.getCurrent().navigate(target.getPath(), target.getQueryParameters());
   }
@@ -172,15 +171,20 @@ public class LoginView extends VerticalLayout implements BeforeEnterObserver {
       return;
     }
     try {
-      gateway.client(pending.token().token()).changePassword(pending.oldPassword(), chosen);
-      VaadinSession session = VaadinSession.getCurrent();
-      String address = session.getBrowser() == null ? null : session.getBrowser().getAddress();
-      TokenResponse t = gateway.signIn(pending.username(), chosen, address);
+      UpsfleetClient session = pending.session();
+      session.changePassword(pending.oldPassword(), chosen);
+      TokenResponse t = session.signIn(pending.username(), chosen, browserAddress());
       pending = null;
-      enter(t);
-    } catch (GatewayException e) {
+      enter(t, session);
+    } catch (ApiError e) {
       showError(e.userMessage());
     }
+  }
+
+  /** The browser's address, for the gateway's sign-in throttle (null when unknown). */
+  private static String browserAddress() {
+    VaadinSession session = VaadinSession.getCurrent();
+    return session.getBrowser() == null ? null : session.getBrowser().getAddress();
   }
 
   /**

@@ -2,7 +2,7 @@ package io.upsfleet.ui.login;
 
 import com.vaadin.flow.component.UI;
 import com.vaadin.flow.server.VaadinSession;
-import io.upsfleet.ui.gateway.GatewayException;
+import io.upsfleet.api.client.UpsfleetClient.ApiError;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -23,7 +23,7 @@ public final class SignOut {
               if (revoke) {
                 try {
                   u.client().signOut();
-                } catch (GatewayException e) {
+                } catch (ApiError e) {
                   log.info("token revocation failed for {}: {}", u.username(), e.getMessage());
                 }
               }

@@ -1,7 +1,7 @@
 package io.upsfleet.ui.login;
 
+import io.upsfleet.api.client.UpsfleetApi;
 import io.upsfleet.api.rest.TokenResponse;
-import io.upsfleet.ui.gateway.GatewayClient;
 import java.time.Instant;
 
 /**
@@ -9,7 +9,7 @@ import java.time.Instant;
  * here, on the server. Immutable.
  */
 public record SignedInUser(
-    String username, Role role, String accountId, Instant expiresAt, GatewayClient client) {
+    String username, Role role, String accountId, Instant expiresAt, UpsfleetApi client) {
 
   /** The gateway's roles. */
   public enum Role {
@@ -32,7 +32,7 @@ public record SignedInUser(
     }
   }
 
-  static SignedInUser of(TokenResponse t, GatewayClient client) {
+  static SignedInUser of(TokenResponse t, UpsfleetApi client) {
     return new SignedInUser(
         t.username(), Role.valueOf(t.role()), t.accountId(), t.expiresAt(), client);
   }

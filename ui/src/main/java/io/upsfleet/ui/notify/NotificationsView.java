@@ -19,6 +19,7 @@ import com.vaadin.flow.component.orderedlayout.VerticalLayout;
 import com.vaadin.flow.component.textfield.TextField;
 import com.vaadin.flow.router.PageTitle;
 import com.vaadin.flow.router.Route;
+import io.upsfleet.api.client.DeviceQuery;
 import io.upsfleet.api.rest.AccountView;
 import io.upsfleet.api.rest.DeliveryView;
 import io.upsfleet.api.rest.DestinationRequest;
@@ -30,7 +31,6 @@ import io.upsfleet.api.rest.PolicyView;
 import io.upsfleet.api.rest.SiteRequest;
 import io.upsfleet.api.rest.SiteView;
 import io.upsfleet.ui.device.DeviceFormat;
-import io.upsfleet.ui.gateway.DeviceQuery;
 import io.upsfleet.ui.live.LiveUpdates;
 import io.upsfleet.ui.login.CurrentUser;
 import io.upsfleet.ui.login.SignedInUser;
@@ -109,8 +109,9 @@ public class NotificationsView extends VerticalLayout {
     return account.getValue() == null ? null : account.getValue().id();
   }
 
+  /** Sites, destinations and policies are changed by support and account admins only. */
   private boolean canChange() {
-    return user.canOperate();
+    return user.canManage();
   }
 
   private void reload() {

@@ -1,10 +1,10 @@
 package io.upsfleet.ui.overview;
 
+import io.upsfleet.api.client.DeviceQuery;
+import io.upsfleet.api.client.UpsfleetApi;
 import io.upsfleet.api.rest.DeviceCounts;
 import io.upsfleet.api.rest.DeviceSummary;
 import io.upsfleet.api.rest.PageView;
-import io.upsfleet.ui.gateway.DeviceQuery;
-import io.upsfleet.ui.gateway.GatewayClient;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -54,7 +54,7 @@ public final class FleetOverview {
   private FleetOverview() {}
 
   /** Loads the overview of {@code accountId} (null: every account the user can see). Blocking. */
-  public static Snapshot load(GatewayClient client, String accountId) {
+  public static Snapshot load(UpsfleetApi client, String accountId) {
     DeviceCounts counts = client.deviceCounts(accountId);
     Map<String, Attention> attention = new LinkedHashMap<>();
     for (String s : ATTENTION_ORDER) {

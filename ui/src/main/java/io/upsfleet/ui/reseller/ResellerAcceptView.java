@@ -13,9 +13,9 @@ import com.vaadin.flow.router.BeforeEnterObserver;
 import com.vaadin.flow.router.PageTitle;
 import com.vaadin.flow.router.Route;
 import com.vaadin.flow.router.RouterLink;
+import io.upsfleet.api.client.UpsfleetClient;
+import io.upsfleet.api.client.UpsfleetClient.ApiError;
 import io.upsfleet.api.rest.ResellerView;
-import io.upsfleet.ui.gateway.Gateway;
-import io.upsfleet.ui.gateway.GatewayException;
 import io.upsfleet.ui.login.LoginView;
 import java.util.List;
 
@@ -27,13 +27,13 @@ import java.util.List;
 @Route("reseller-accept")
 @PageTitle("Accept a reseller invitation · upsfleet")
 public class ResellerAcceptView extends VerticalLayout implements BeforeEnterObserver {
-  private final Gateway gateway;
+  private final UpsfleetClient gateway;
   private final TextField code = new TextField("Invitation code");
   private final PasswordField password = new PasswordField("Choose a password");
   private final PasswordField again = new PasswordField("The password again");
   private final Paragraph outcome = new Paragraph();
 
-  public ResellerAcceptView(Gateway gateway) {
+  public ResellerAcceptView(UpsfleetClient gateway) {
     this.gateway = gateway;
     addClassName("login-view");
     setSizeFull();
@@ -81,7 +81,7 @@ public class ResellerAcceptView extends VerticalLayout implements BeforeEnterObs
               + r.resellerEmail()
               + " to see the renewals of the accounts that share them with you.",
           false);
-    } catch (GatewayException e) {
+    } catch (ApiError e) {
       show(e.userMessage(), true);
     }
   }

@@ -13,9 +13,9 @@ import com.vaadin.flow.router.PageTitle;
 import com.vaadin.flow.router.Route;
 import com.vaadin.flow.server.streams.DownloadHandler;
 import com.vaadin.flow.server.streams.DownloadResponse;
+import io.upsfleet.api.client.UpsfleetClient.ApiError;
 import io.upsfleet.api.rest.ResellerView;
 import io.upsfleet.ui.device.DeviceFormat;
-import io.upsfleet.ui.gateway.GatewayException;
 import io.upsfleet.ui.live.LiveUpdates;
 import io.upsfleet.ui.login.AllowedRoles;
 import io.upsfleet.ui.login.CurrentUser;
@@ -95,8 +95,8 @@ public class ResellerRenewalsView extends Div {
               ? "text/csv; charset=UTF-8"
               : "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
           -1);
-    } catch (GatewayException e) {
-      return DownloadResponse.error(e.status() == 404 ? 404 : 502, e.getMessage());
+    } catch (ApiError e) {
+      return DownloadResponse.error(e.status() == 404 ? 404 : 502, e.userMessage());
     }
   }
 }

@@ -3,7 +3,7 @@ package io.upsfleet.ui.shell;
 import com.vaadin.flow.component.UI;
 import com.vaadin.flow.server.ErrorEvent;
 import com.vaadin.flow.server.ErrorHandler;
-import io.upsfleet.ui.gateway.GatewayException;
+import io.upsfleet.api.client.UpsfleetClient.ApiError;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -17,7 +17,7 @@ public final class ConsoleErrorHandler implements ErrorHandler {
   @Override
   public void error(ErrorEvent event) {
     Throwable t = event.getThrowable();
-    GatewayException g = find(t);
+    ApiError g = find(t);
     if (g == null) log.error("unexpected error in the console", t);
     else log.info("gateway call failed: {}", g.getMessage());
     if (UI.getCurrent() == null) return;
@@ -25,9 +25,9 @@ public final class ConsoleErrorHandler implements ErrorHandler {
     else Toasts.error("Something went wrong. The details were logged.");
   }
 
-  private static GatewayException find(Throwable t) {
+  private static ApiError find(Throwable t) {
     for (Throwable c = t; c != null; c = c.getCause()) {
-      if (c instanceof GatewayException g) return g;
+      if (c instanceof ApiError g) return g;
     }
     return null;
   }

@@ -2,7 +2,7 @@ package io.upsfleet.ui.shell;
 
 import com.vaadin.flow.component.notification.Notification;
 import com.vaadin.flow.component.notification.NotificationVariant;
-import io.upsfleet.ui.gateway.GatewayException;
+import io.upsfleet.api.client.UpsfleetClient.ApiError;
 import io.upsfleet.ui.login.SignOut;
 
 /**
@@ -25,12 +25,12 @@ public final class Toasts {
 
   /** Shows a failed gateway call; an expired token ends the session instead. */
   public static void error(RuntimeException e) {
-    if (e instanceof GatewayException g && g.isUnauthorized()) {
+    if (e instanceof ApiError g && g.isUnauthorized()) {
       SignOut.now(false);
       return;
     }
     error(
-        e instanceof GatewayException g
+        e instanceof ApiError g
             ? g.userMessage()
             : "Something went wrong. The details were logged.");
   }

@@ -15,7 +15,7 @@ import io.upsfleet.api.rest.PlanView;
 import io.upsfleet.ui.live.LiveUpdates;
 import io.upsfleet.ui.login.SignedInUser;
 import io.upsfleet.ui.login.SignedInUser.Role;
-import io.upsfleet.ui.testing.StubGatewayClient;
+import io.upsfleet.ui.testing.StubUpsfleetApi;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -41,9 +41,7 @@ class CommandPanelTest {
 
   private CommandPanel panel(Role role) {
     return new CommandPanel(
-        new SignedInUser("ann", role, "acc-1", Instant.now(), new StubGatewayClient()),
-        live,
-        SERIAL);
+        new SignedInUser("ann", role, "acc-1", Instant.now(), new StubUpsfleetApi()), live, SERIAL);
   }
 
   private static OperationAllowanceView allowed(String type) {

@@ -2,9 +2,9 @@ package io.upsfleet.ui.device;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.upsfleet.api.client.DeviceQuery;
 import io.upsfleet.api.rest.DeviceSummary;
 import io.upsfleet.api.rest.PageView;
-import io.upsfleet.ui.gateway.DeviceQuery;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.IntStream;

@@ -2,11 +2,11 @@ package io.upsfleet.ui.overview;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.upsfleet.api.client.DeviceQuery;
 import io.upsfleet.api.rest.DeviceCounts;
 import io.upsfleet.api.rest.DeviceSummary;
 import io.upsfleet.api.rest.PageView;
-import io.upsfleet.ui.gateway.DeviceQuery;
-import io.upsfleet.ui.testing.StubGatewayClient;
+import io.upsfleet.ui.testing.StubUpsfleetApi;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -46,7 +46,7 @@ class FleetOverviewTest {
     List<DeviceQuery> asked = new ArrayList<>();
     List<String> summaries = new ArrayList<>();
     var client =
-        new StubGatewayClient() {
+        new StubUpsfleetApi() {
           @Override
           public DeviceCounts deviceCounts(String accountId) {
             summaries.add(String.valueOf(accountId));

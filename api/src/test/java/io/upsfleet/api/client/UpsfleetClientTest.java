@@ -1,4 +1,4 @@
-package io.upsfleet.ui.gateway;
+package io.upsfleet.api.client;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -16,16 +16,21 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /**
  * The REST client against a stub HTTP server: what it sends, and how it reads answers and problems.
  */
-class HttpGatewayClientTest {
+class UpsfleetClientTest {
   private HttpServer server;
-  private Gateway gateway;
+  private final ExecutorService handlers = Executors.newCachedThreadPool();
+  private UpsfleetClient gateway;
   private final List<String> requests = new CopyOnWriteArrayList<>();
   private volatile int status = 200;
   private volatile String contentType = "application/json";
@@ -54,17 +59,23 @@ class HttpGatewayClientTest {
           if (out.length > 0) ex.getResponseBody().write(out);
           ex.close();
         });
+    server.setExecutor(handlers);
     server.start();
     gateway =
-        new Gateway(
+        new UpsfleetClient(
             URI.create("http://127.0.0.1:" + server.getAddress().getPort()),
             Duration.ofSeconds(2),
             Duration.ofSeconds(5));
   }
 
+  private UpsfleetClient as(String token) {
+    return gateway.withToken(token);
+  }
+
   @AfterEach
   void stop() {
     server.stop(0);
+    handlers.shutdownNow();
   }
 
   @Test
@@ -84,7 +95,7 @@ class HttpGatewayClientTest {
     body =
         "{\"items\":[{\"serial\":\"AS1036000001\",\"model\":\"SMT1500C\",\"online\":true,\"status\":[\"OL\"],"
             + "\"health\":\"OK\"}],\"page\":2,\"size\":50,\"total\":101}";
-    var page = gateway.client("tok").devices(new DeviceQuery("ON_BATTERY", " AS10 ", null, 2, 50));
+    var page = as("tok").devices(new DeviceQuery("ON_BATTERY", " AS10 ", null, 2, 50));
     assertThat(page.total()).isEqualTo(101);
     assertThat(page.items())
         .singleElement()
@@ -97,8 +108,7 @@ class HttpGatewayClientTest {
   void aReportIsStreamedWithTheTokenAndTheListsFilters() throws Exception {
     contentType = "text/csv; charset=UTF-8";
     body = "serial,model\r\nAS1036000001,SMT1500C\r\n";
-    try (var in =
-        gateway.client("tok").report("acc-1", "my-renewals.csv", Map.of("plan", "ADVANCED"))) {
+    try (var in = as("tok").report("acc-1", "my-renewals.csv", Map.of("plan", "ADVANCED"))) {
       assertThat(new String(in.readAllBytes(), StandardCharsets.UTF_8)).isEqualTo(body);
     }
     assertThat(requests.get(0))
@@ -111,9 +121,9 @@ class HttpGatewayClientTest {
     status = 404;
     contentType = "application/problem+json";
     body = "{\"title\":\"Not Found\",\"status\":404,\"detail\":\"no account x\"}";
-    GatewayClient client = gateway.client("tok");
+    UpsfleetApi client = as("tok");
     assertThatThrownBy(() -> client.report("x", "my-inventory.xlsx", Map.of()))
-        .isInstanceOf(GatewayException.class)
+        .isInstanceOf(UpsfleetClient.ApiError.class)
         .hasMessageContaining("no account x");
   }
 
@@ -122,7 +132,7 @@ class HttpGatewayClientTest {
     status = 202;
     body =
         "{\"id\":\"c1\",\"serial\":\"AS1036000001\",\"type\":\"SELF_TEST\",\"status\":\"PENDING\"}";
-    var c = gateway.client("tok").sendCommand("AS1036000001", new CommandRequest.SelfTest(null));
+    var c = as("tok").sendCommand("AS1036000001", new CommandRequest.SelfTest(null));
     assertThat(c.status()).isEqualTo("PENDING");
     assertThat(requests.get(0)).endsWith("body={\"type\":\"SELF_TEST\"}");
   }
@@ -131,7 +141,7 @@ class HttpGatewayClientTest {
   void typedOperationsKeepTheWireJson() {
     status = 202;
     body = "{\"id\":\"c2\",\"type\":\"OUTLET_GROUP_REBOOT\",\"status\":\"PENDING\"}";
-    GatewayClient client = gateway.client("tok");
+    UpsfleetApi client = as("tok");
     client.sendCommand("AS1036000001", new CommandRequest.OutletGroupReboot(2, null, 30, null));
     client.sendCommand("AS1036000001", new CommandRequest.FirmwareUpgrade("UPS 09.8 / ID=18", 600));
     client.sendCommand("AS1036000001", new CommandRequest.SetInputSensitivity("low", null));
@@ -148,7 +158,7 @@ class HttpGatewayClientTest {
     body =
         "{\"items\":[{\"id\":\"c9\",\"serial\":\"AS1036000001\",\"type\":\"SELF_TEST\","
             + "\"status\":\"DELIVERED\"}],\"page\":0,\"size\":50,\"total\":4300}";
-    PageView<CommandView> page = gateway.client("tok").commands("AS1036000001", 0, 50);
+    PageView<CommandView> page = as("tok").commands("AS1036000001", 0, 50);
     assertThat(page.total()).isEqualTo(4300);
     assertThat(page.items())
         .singleElement()
@@ -164,7 +174,7 @@ class HttpGatewayClientTest {
             + "\"reason\":\"remote outlet-group reboot needs the Advanced plan; the device is on Standard\","
             + "\"requiredPlan\":\"ADVANCED\",\"outletGroups\":2},"
             + "{\"type\":\"FIRMWARE_UPGRADE\",\"allowed\":true,\"firmwareTarget\":\"UPS 09.8 / ID=18\"}]";
-    List<OperationAllowanceView> allowed = gateway.client("tok").allowedOperations("AS1036000001");
+    List<OperationAllowanceView> allowed = as("tok").allowedOperations("AS1036000001");
     assertThat(allowed)
         .containsExactly(
             new OperationAllowanceView(
@@ -188,12 +198,9 @@ class HttpGatewayClientTest {
         "{\"title\":\"Too Many Requests\",\"status\":429,"
             + "\"detail\":\"the device already has 100 unfinished operations; wait for some to finish or cancel pending ones\"}";
     assertThatThrownBy(
-            () ->
-                gateway
-                    .client("tok")
-                    .sendCommand("AS1036000001", new CommandRequest.SelfTest(null)))
+            () -> as("tok").sendCommand("AS1036000001", new CommandRequest.SelfTest(null)))
         .isInstanceOfSatisfying(
-            GatewayException.class,
+            UpsfleetClient.ApiError.class,
             e -> {
               assertThat(e.status()).isEqualTo(429);
               assertThat(e.userMessage()).contains("100 unfinished operations");
@@ -209,12 +216,11 @@ class HttpGatewayClientTest {
             + "\"detail\":\"remote outlet-group reboot needs the Advanced plan; the device is on Standard\"}";
     assertThatThrownBy(
             () ->
-                gateway
-                    .client("tok")
+                as("tok")
                     .sendCommand(
                         "AS1036000001", new CommandRequest.OutletGroupReboot(1, null, null, null)))
         .isInstanceOfSatisfying(
-            GatewayException.class,
+            UpsfleetClient.ApiError.class,
             e -> {
               assertThat(e.status()).isEqualTo(403);
               assertThat(e.userMessage())
@@ -226,9 +232,9 @@ class HttpGatewayClientTest {
     body =
         "{\"title\":\"Invalid request\",\"status\":400,\"detail\":\"the request has invalid fields\","
             + "\"errors\":[{\"field\":\"password\",\"message\":\"is required: 12 to 200 characters\"}]}";
-    assertThatThrownBy(() -> gateway.client("tok").createAccount("x"))
+    assertThatThrownBy(() -> as("tok").createAccount("x"))
         .isInstanceOfSatisfying(
-            GatewayException.class,
+            UpsfleetClient.ApiError.class,
             e ->
                 assertThat(e.userMessage())
                     .isEqualTo(
@@ -239,9 +245,9 @@ class HttpGatewayClientTest {
   void anExpiredTokenIsRecognisedEvenWithoutABody() {
     status = 401;
     body = "";
-    assertThatThrownBy(() -> gateway.client("old").device("AS1036000001"))
+    assertThatThrownBy(() -> as("old").device("AS1036000001"))
         .isInstanceOfSatisfying(
-            GatewayException.class,
+            UpsfleetClient.ApiError.class,
             e -> {
               assertThat(e.isUnauthorized()).isTrue();
               assertThat(e.userMessage())
@@ -252,12 +258,57 @@ class HttpGatewayClientTest {
   @Test
   void anUnreachableGatewayIsASentenceNotAStackTrace() {
     server.stop(0);
-    assertThatThrownBy(() -> gateway.client("tok").device("AS1036000001"))
+    assertThatThrownBy(() -> as("tok").device("AS1036000001"))
         .isInstanceOfSatisfying(
-            GatewayException.class,
+            UpsfleetClient.ApiError.class,
             e -> {
               assertThat(e.status()).isZero();
+              assertThat(e.isTransportFailure()).isTrue();
               assertThat(e.userMessage()).startsWith("The gateway cannot be reached");
             });
+  }
+
+  @Test
+  @Timeout(60) // the client's default request timeout is 120 s: only the configured one ends this
+  void aGatewayThatDoesNotAnswerInTheRequestTimeoutIsATransportFailure() {
+    CountDownLatch release = new CountDownLatch(1);
+    server.createContext(
+        "/api/v1/devices/SLOW",
+        ex -> {
+          try {
+            release.await();
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          }
+          ex.close();
+        });
+    UpsfleetClient impatient =
+        new UpsfleetClient(gateway.baseUrl(), Duration.ofSeconds(2), Duration.ofMillis(300))
+            .withToken("tok");
+    try {
+      assertThatThrownBy(() -> impatient.device("SLOW"))
+          .isInstanceOfSatisfying(
+              UpsfleetClient.ApiError.class,
+              e -> {
+                assertThat(e.isTransportFailure()).isTrue();
+                assertThat(e.userMessage()).startsWith("The gateway did not answer in time");
+              });
+    } finally {
+      release.countDown();
+    }
+  }
+
+  @Test
+  void aSessionSignsInOnTheSharedPoolWithoutChangingItsParent() {
+    body =
+        "{\"token\":\"t7\",\"expiresAt\":\"2026-11-28T12:00:00Z\",\"username\":\"op\",\"role\":\"ACCOUNT_OPERATOR\"}";
+    UpsfleetClient session = gateway.newSession();
+    session.signIn("op", "operator-pw-1", null);
+    body = "[]";
+    session.supportUsers();
+    assertThat(gateway.token()).isNull();
+    assertThat(session.token()).isEqualTo("t7");
+    assertThat(requests.get(0)).startsWith("POST /api/v1/auth/token auth=null xff=null");
+    assertThat(requests.get(1)).startsWith("GET /api/v1/support-users auth=Bearer t7");
   }
 }

@@ -1,4 +1,4 @@
-package io.upsfleet.ui.gateway;
+package io.upsfleet.api.client;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
