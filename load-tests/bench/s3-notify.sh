@@ -32,7 +32,7 @@ for round in $(seq "$rounds"); do
     UPSFLEET_MQTT_TLS_PORT=${MQTT_TLS_PORT:-38883} UPSFLEET_HTTPS_PORT=${HTTPS_PORT:-38443} \
     UPSFLEET_NOTIFY_ALLOW_LOOPBACK=true \
     java ${UPSFLEET_JAVA_OPTS:--Xms2g -Xmx4g -XX:+UseZGC} \
-    -Dupsfleet.http.requests-per-second=2000 -Dupsfleet.http.burst=2000 \
+    -Dupsfleet.gateway.http.requests-per-second=2000 -Dupsfleet.gateway.http.burst=2000 \
     -jar "$jar" demo > "$out/gateway-$round.log" 2>&1 &
   gw=$!
   for _ in $(seq 120); do curl -sf "http://127.0.0.1:$http_port/health/ready" > /dev/null && break; sleep 1; done
