@@ -1,7 +1,6 @@
 package io.upsfleet.ui;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.upsfleet.api.client.UpsfleetClient;
 import io.upsfleet.api.rest.AccountView;
@@ -12,14 +11,12 @@ import io.upsfleet.api.rest.DeviceRegistration;
 import io.upsfleet.api.rest.LicenseOrderRequest;
 import io.upsfleet.api.rest.LicenseOrderView;
 import io.upsfleet.api.rest.PolicyRequest;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -27,6 +24,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.openqa.selenium.By;
+import org.openqa.selenium.Cookie;
 import org.openqa.selenium.Dimension;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.Keys;
@@ -200,54 +198,74 @@ class ConsoleBrowserIT {
    */
   @Test
   void anAdminDisablesAnOperatorWhoseSessionStopsAndTheAuditPageShowsIt() throws Exception {
+    // Set-up through the API: the account's admin, and a connected device of its own on Advanced
+    // (the other tests count the commands of theirs).
     UpsfleetClient support = new UpsfleetClient(gateway.url());
     support.signIn("support", GatewayProcess.PASSWORD);
     support.createUser(acmeId, "admin-acme", "admin-password-123", "ACCOUNT_ADMIN");
-    UpsfleetClient admin = new UpsfleetClient(gateway.url());
-    admin.signIn("admin-acme", "admin-password-123");
-    admin.createUser(acmeId, "operator-acme", "operator-password-1", "ACCOUNT_OPERATOR");
-    // A device of its own (the other tests count the commands of theirs), on Advanced.
     String serial = "AS1036000003";
-    admin.registerDevice(serial, "SMT1500C", acmeId);
+    DeviceRegistration registration = support.registerDevice(serial, "SMT1500C", acmeId);
     LicenseOrderView order =
         support.createLicenseOrder(
             new LicenseOrderRequest(
                 "PO-2", "SMARTCONNECT-ADVANCED-1Y", 1, null, "ONLINE", "i@example.com"));
     support.redeem(order.code(), acmeId);
     support.assign(new AssignmentRequest(order.code(), List.of(serial), null, false, acmeId));
-    UpsfleetClient operator = new UpsfleetClient(gateway.url());
-    operator.signIn("operator-acme", "operator-password-1");
-    HttpResponse<String> reboot =
-        HttpClient.newHttpClient()
-            .send(
-                HttpRequest.newBuilder(
-                        gateway.url().resolve("/api/v1/devices/" + serial + "/commands"))
-                    .header("Authorization", "Bearer " + operator.token())
-                    .header("Content-Type", "application/json")
-                    .POST(
-                        HttpRequest.BodyPublishers.ofString(
-                            "{\"type\":\"OUTLET_GROUP_REBOOT\",\"group\":1,"
-                                + "\"offDelaySeconds\":5,\"onDelaySeconds\":10}"))
-                    .build(),
-                HttpResponse.BodyHandlers.ofString());
-    assertThat(reboot.statusCode()).as(reboot.body()).isEqualTo(202);
-    assertThat(operator.device(serial).serial()).isEqualTo(serial);
+    SimulatedUps ups = new SimulatedUps(serial, registration.secret(), gateway.mqttPort);
+    devices.add(ups);
+    ups.telemetry("OL CHRG", 30, 100, 4000, 230, 28);
 
+    // Everything below is done in the console, in one browser whose session cookies are swapped
+    // between the admin and the operator, as two people at two browsers would be.
     signIn("admin-acme", "admin-password-123");
+    driver.get(consoleUrl + "accounts");
+    type(By.cssSelector("#user-name input"), "operator-acme");
+    type(By.cssSelector("#user-password input"), "operator-password-1");
+    browser.choose(By.id("user-role"), "Operator (runs remote operations)");
+    click(driver.findElement(By.id("user-create")));
+    waitText(By.id("user-grid"), "operator-acme");
+    Set<Cookie> adminSession = driver.manage().getCookies();
+
+    switchTo(Set.of());
+    signIn("operator-acme", "operator-password-1");
+    driver.get(consoleUrl + "devices/" + serial);
+    WebElement reboot =
+        wait.until(ExpectedConditions.presenceOfElementLocated(By.id("cmd-OUTLET_GROUP_REBOOT")));
+    wait.until(d -> reboot.getAttribute("disabled") == null);
+    click(reboot);
+    waitText(By.id("confirm-text"), "Outlet group 1 will be switched off");
+    click(wait.until(ExpectedConditions.elementToBeClickable(By.id("confirm-command"))));
+    waitText(By.id("command-grid"), "operator-acme");
+    Set<Cookie> operatorSession = driver.manage().getCookies();
+
+    switchTo(adminSession);
     driver.get(consoleUrl + "accounts");
     waitText(By.id("user-grid"), "operator-acme");
     screenshot("users");
-    click(driver.findElement(By.id("user-toggle-operator-acme")));
+    click(wait.until(ExpectedConditions.elementToBeClickable(By.id("user-toggle-operator-acme"))));
     waitText(By.id("user-grid"), "Disabled");
-    assertThatThrownBy(() -> operator.device(serial))
-        .isInstanceOfSatisfying(
-            UpsfleetClient.ApiError.class, e -> assertThat(e.status()).isEqualTo(401));
 
+    // The operator's open console session: its next page finds the token refused and signs out.
+    switchTo(operatorSession);
+    driver.get(consoleUrl + "devices/" + serial);
+    wait.until(ExpectedConditions.presenceOfElementLocated(By.id("sign-in")));
+    assertThat(driver.findElements(By.id("command-grid"))).isEmpty();
+    assertThat(driver.findElements(By.id("current-user"))).isEmpty();
+
+    switchTo(adminSession);
     driver.get(consoleUrl + "audit");
-    waitText(By.id("audit-grid"), "user.update");
+    waitText(By.id("audit-grid"), "user.create");
     waitText(By.id("audit-grid"), "command.request");
+    waitText(By.id("audit-grid"), "user.update");
     waitText(By.id("audit-grid"), "operator-acme");
     screenshot("audit");
+  }
+
+  /** Makes the browser carry {@code cookies} (a signed-in session of someone, or none). */
+  private static void switchTo(Set<Cookie> cookies) {
+    driver.get(consoleUrl + "login");
+    driver.manage().deleteAllCookies();
+    for (Cookie c : cookies) driver.manage().addCookie(c);
   }
 
   @Test
