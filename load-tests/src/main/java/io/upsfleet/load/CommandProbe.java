@@ -9,6 +9,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
@@ -20,16 +21,25 @@ import org.HdrHistogram.Recorder;
 /**
  * S4: command round trips at a fixed rate — API → entity → device → result → entity → API. Each
  * probe posts an input-sensitivity change (the simulated device answers at once) to a random device
- * and polls the command every 10 ms until it ends; the latency (from the intended start, open loop)
- * includes that polling granularity.
+ * and polls the command every 5 ms until it ends; the latency (from the intended start, open loop)
+ * includes that polling granularity. Probes run concurrently: one slow round trip does not hold
+ * back the next (a fixed-rate task never overlaps itself, so a single task would turn a slow answer
+ * into a queue of late starts).
  */
 final class CommandProbe implements AutoCloseable {
   private static final ObjectMapper JSON = new ObjectMapper();
   private final HttpClient http =
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-  private final ScheduledExecutorService pool =
-      Executors.newScheduledThreadPool(
-          4,
+  private static final long POLL_MILLIS = 5;
+  private final ScheduledExecutorService ticker =
+      Executors.newSingleThreadScheduledExecutor(
+          r -> {
+            Thread t = new Thread(r, "command-probe-ticker");
+            t.setDaemon(true);
+            return t;
+          });
+  private final ExecutorService pool =
+      Executors.newCachedThreadPool(
           r -> {
             Thread t = new Thread(r, "command-probe");
             t.setDaemon(true);
@@ -46,7 +56,14 @@ final class CommandProbe implements AutoCloseable {
     this.token = token;
     this.members = members;
     long period = (long) (1e9 / perSecond);
-    pool.scheduleAtFixedRate(() -> probe(System.nanoTime()), 0, period, TimeUnit.NANOSECONDS);
+    ticker.scheduleAtFixedRate(
+        () -> {
+          long intended = System.nanoTime();
+          pool.execute(() -> probe(intended));
+        },
+        0,
+        period,
+        TimeUnit.NANOSECONDS);
   }
 
   private void probe(long intended) {
@@ -89,7 +106,7 @@ final class CommandProbe implements AutoCloseable {
             && !status.equals("SENT")
             && !status.equals("DELIVERED")
             && !status.equals("ACKNOWLEDGED")) break;
-        Thread.sleep(10);
+        Thread.sleep(POLL_MILLIS);
       }
       failed.incrementAndGet();
     } catch (Exception e) {
@@ -107,6 +124,7 @@ final class CommandProbe implements AutoCloseable {
 
   @Override
   public void close() {
+    ticker.shutdownNow();
     pool.shutdownNow();
   }
 }

@@ -34,4 +34,8 @@ public final class Main implements Runnable {
   static double round1(double v) {
     return Math.round(v * 10) / 10.0;
   }
+
+  static double round3(double v) {
+    return Math.round(v * 1000) / 1000.0;
+  }
 }

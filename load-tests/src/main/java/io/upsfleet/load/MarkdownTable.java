@@ -70,6 +70,8 @@ final class MarkdownTable {
         "CONNACK p99 (ms)",
         cell(runs, "gateway", "connAckP99Ms"),
         cell(runs, "mosquitto", "connAckP99Ms"));
+    row.add(
+        "CONNECTs refused", cell(runs, "gateway", "refusals"), cell(runs, "mosquitto", "refusals"));
     row.add("heap per connected device (KB)", cell(runs, "gateway", "heapPerDeviceKb"), null);
     row.add(
         "throughput (msg/s)",
@@ -85,6 +87,14 @@ final class MarkdownTable {
             " (+ PostgreSQL ",
             ")"),
         cell(runs, "mosquitto", "targetCpuMicrosPerMessage"));
+    row.add(
+        "CPU used in the measured window (% of a core)",
+        join(
+            cell(runs, "gateway", "targetCpuShare", 100),
+            cell(runs, "gateway", "postgresCpuShare", 100),
+            " (+ PostgreSQL ",
+            ")"),
+        cell(runs, "mosquitto", "targetCpuShare", 100));
     if (doc.summary() != null && doc.summary().cpuRatioGatewayToMosquitto() != null)
       row.add(
           "CPU per message, gateway ÷ Mosquitto (medians)",
@@ -164,11 +174,21 @@ final class MarkdownTable {
 
   /** {@code median [min – max]} over the rounds, or the one value; null when not measured. */
   static String cell(List<RunResult> runs, String target, String figure) {
+    return cell(runs, target, figure, 1);
+  }
+
+  /** The figure's median [min – max] multiplied by {@code scale} (100: a share as percent). */
+  static String cell(List<RunResult> runs, String target, String figure, double scale) {
     SummaryView.Aggregate a = Summary.aggregate(runs, target, figure);
     if (a == null) return null;
     return a.n() == 1
-        ? fmt(a.median())
-        : fmt(a.median()) + " [" + fmt(a.min()) + " – " + fmt(a.max()) + "]";
+        ? fmt(a.median() * scale)
+        : fmt(a.median() * scale)
+            + " ["
+            + fmt(a.min() * scale)
+            + " – "
+            + fmt(a.max() * scale)
+            + "]";
   }
 
   private static String latency(List<RunResult> runs, String target) {

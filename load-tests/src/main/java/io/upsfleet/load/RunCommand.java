@@ -1,6 +1,7 @@
 package io.upsfleet.load;
 
 import static io.upsfleet.load.Main.round1;
+import static io.upsfleet.load.Main.round3;
 
 import io.upsfleet.load.device.SimulatedUps;
 import io.upsfleet.load.fleet.Fleet;
@@ -453,6 +454,8 @@ final class RunCommand implements Callable<Integer> {
             cpuTargetUsed < 0 || sent == 0 ? null : round1(cpuTargetUsed / 1e3 / sent),
             cpuPostgresUsed < 0 || sent == 0 ? null : round1(cpuPostgresUsed / 1e3 / sent),
             round1(cpuSelfUsed / 1e9 / seconds),
+            cpuTargetUsed < 0 ? null : round3(cpuTargetUsed / 1e9 / seconds),
+            cpuPostgresUsed < 0 ? null : round3(cpuPostgresUsed / 1e9 / seconds),
             stats.disconnects(),
             stats.refusals(),
             stats.behindSchedule(),

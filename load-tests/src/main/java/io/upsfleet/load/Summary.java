@@ -41,6 +41,9 @@ final class Summary {
     FIGURES.put("targetCpuMicrosPerMessage", RunResult::targetCpuMicrosPerMessage);
     FIGURES.put("postgresCpuMicrosPerMessage", RunResult::postgresCpuMicrosPerMessage);
     FIGURES.put("simulatorCpuMicrosPerMessage", RunResult::simulatorCpuMicrosPerMessage);
+    FIGURES.put("targetCpuShare", RunResult::targetCpuShare);
+    FIGURES.put("postgresCpuShare", RunResult::postgresCpuShare);
+    FIGURES.put("refusals", RunResult::refusals);
     FIGURES.put(
         "outageAllCommittedSeconds",
         r -> r.outageWave() == null ? null : r.outageWave().allCommittedSeconds());

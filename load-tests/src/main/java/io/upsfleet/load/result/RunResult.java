@@ -23,6 +23,9 @@ import java.util.List;
  * @param targetCpuMicrosPerMessage the target's CPU per message
  * @param postgresCpuMicrosPerMessage all PostgreSQL processes' CPU per message
  * @param simulatorCpuShare cores the simulator used
+ * @param targetCpuShare cores the target (gateway or broker) used over the measured window, or null
+ *     (not measured: no pid, or a node was killed)
+ * @param postgresCpuShare cores PostgreSQL used over the measured window, or null
  * @param disconnects connections lost
  * @param refusals CONNECTs refused
  * @param behindSchedule sends the simulator made later than their interval
@@ -51,6 +54,8 @@ public record RunResult(
     Double targetCpuMicrosPerMessage,
     Double postgresCpuMicrosPerMessage,
     Double simulatorCpuShare,
+    Double targetCpuShare,
+    Double postgresCpuShare,
     long disconnects,
     long refusals,
     long behindSchedule,
@@ -121,6 +126,8 @@ public record RunResult(
         targetCpuMicrosPerMessage,
         postgresCpuMicrosPerMessage,
         simulatorCpuShare,
+        targetCpuShare,
+        postgresCpuShare,
         disconnects,
         refusals,
         behindSchedule,
