@@ -217,6 +217,15 @@ final class RunCommand implements Callable<Integer> {
       description = "with --notify: the receiver's loopback port (default 0: any free port)")
   int notifyPort;
 
+  @Option(
+      names = "--sample-on-connect",
+      defaultValue = "false",
+      description =
+          "every device publishes its first sample right after CONNACK, as a real UPS reports its state "
+              + "when it connects (default: the first samples spread over one interval), so that with a "
+              + "long --interval every entity holds a latest sample when the heap is measured")
+  boolean sampleOnConnect;
+
   private NotifyRun notifyRun;
 
   @Override
@@ -284,7 +293,8 @@ final class RunCommand implements Callable<Integer> {
             notify ? Boolean.TRUE : null,
             notify ? sites : null,
             notify ? notifySettle.toString() : null,
-            quietMains ? Boolean.TRUE : null);
+            quietMains ? Boolean.TRUE : null,
+            sampleOnConnect ? Boolean.TRUE : null);
     ReportDocument doc =
         new ReportDocument(
             Summary.environment(gatewayPid),
@@ -319,7 +329,13 @@ final class RunCommand implements Callable<Integer> {
       Duration deviceTick = tick.compareTo(interval) < 0 ? tick : interval;
       DeviceConnection.Options options =
           new DeviceConnection.Options(
-              interval, qos == 1, deviceTick, 120, mosquitto == null, mosquitto == null);
+              interval,
+              qos == 1,
+              deviceTick,
+              120,
+              mosquitto == null,
+              mosquitto == null,
+              sampleOnConnect);
       // Only ever at a JVM: jcmd signals its target with SIGQUIT, which ends a Mosquitto broker.
       long heapBefore = mosquitto == null ? HeapProbe.usedAfterGc(targetPid) : -1;
       System.out.printf(

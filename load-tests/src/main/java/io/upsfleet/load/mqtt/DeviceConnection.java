@@ -59,7 +59,26 @@ public final class DeviceConnection {
       Duration tick,
       int keepAliveSeconds,
       boolean subscribeCommands,
-      boolean authenticate) {}
+      boolean authenticate,
+      boolean sampleOnConnect) {
+    /** Options whose first sample goes at a random moment of the first interval. */
+    public Options(
+        Duration telemetryInterval,
+        boolean telemetryQos1,
+        Duration tick,
+        int keepAliveSeconds,
+        boolean subscribeCommands,
+        boolean authenticate) {
+      this(
+          telemetryInterval,
+          telemetryQos1,
+          tick,
+          keepAliveSeconds,
+          subscribeCommands,
+          authenticate,
+          false);
+    }
+  }
 
   private final SimulatedUps device;
   private final String secret;
@@ -249,8 +268,13 @@ public final class DeviceConnection {
     }
     lastTick = Instant.now();
     long interval = options.telemetryInterval().toNanos();
+    // A real UPS reports its state when it connects; without that option the fleet's first
+    // samples spread over one interval.
     nextTelemetryNanos =
-        System.nanoTime() + ThreadLocalRandom.current().nextLong(Math.max(1, interval));
+        System.nanoTime()
+            + (options.sampleOnConnect()
+                ? 0
+                : ThreadLocalRandom.current().nextLong(Math.max(1, interval)));
     scheduleNext(ctx.channel());
   }
 

@@ -27,4 +27,5 @@ public record RunSettings(
     @JsonProperty("notify") Boolean notifications,
     Integer sites,
     String notifySettle,
-    Boolean quietMains) {}
+    Boolean quietMains,
+    Boolean sampleOnConnect) {}

@@ -1,0 +1,113 @@
+#!/usr/bin/env bash
+# Issue 15's target rows (BENCHMARKS.md, "Round two"), each in 3 rounds on a quiet machine:
+#
+#   load-tests/bench/round-two.sh idle-commands DATA_DIR DEVICES_CSV OUT_DIR
+#       command round trip on an idle gateway: 200 devices × 1 / 30 s, 5 commands/s for 60 s, 3 rounds on one
+#       freshly started gateway.
+#   load-tests/bench/round-two.sh quiet-fleet DATA_DIR DEVICES_CSV DEVICES OUT_DIR
+#       per round a freshly started gateway (cold JVM, journals exist): the reconnect storm of DEVICES at
+#       2 000 CONNECT/s (time until all are attached, CONNACK p99), heap per connected device, the gateway's
+#       CPU over 60 s with the fleet connected and quiet (a sample on connect, then 1 / 10 min; mains quiet),
+#       then 50 % of the fleet loses mains at once (events persisted and projected per second, end to end).
+#   load-tests/bench/round-two.sh cpu-ratio DATA_DIR DEVICES_CSV OUT_DIR
+#       S2 with Mosquitto in the same run: 10 000 devices × 1 msg/s, QoS 1, 30-s warm-up, 60 s measured,
+#       gateway and Mosquitto alternating, 3 rounds each.
+#   load-tests/bench/round-two.sh first-connect DATA_DIR OUT_DIR
+#       per round a freshly started gateway, 5 000 devices provisioned through the API, then their first
+#       connect at 2 000 CONNECT/s offered; Mosquitto the same 5 000 in the same run.
+#   load-tests/bench/round-two.sh design-load DATA_DIR DEVICES_CSV OUT_DIR
+#       scale.sh's rounds (19 500 devices × 1 / 6 s, 10 commands/s, an outage wave of 10 %): the command round
+#       trip at the design load.
+#   load-tests/bench/round-two.sh failover DATA_DIR DEVICES_CSV OUT_DIR
+#       failover.sh three times (3 nodes, 10 000 devices × 1 / 3 s, node 3 killed with SIGKILL).
+#
+# DATA_DIR is a demo data directory whose database holds the devices of DEVICES_CSV (from `provision`).
+# Gateways run with the HTTP rate limit raised to 2 000 requests/s (the command probe polls every 5 ms; the
+# default 50/s per user would answer 429). Each scenario ends with `report`, which combines its rounds.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+jar=gateway/target/upsfleet-gateway.jar
+load=load-tests/target/upsfleet-load.jar
+java_opts=${UPSFLEET_JAVA_OPTS:--Xms2g -Xmx4g -XX:+UseZGC}
+limits="-Dupsfleet.gateway.http.requests-per-second=2000 -Dupsfleet.gateway.http.burst=2000"
+gw=
+trap '[ -n "$gw" ] && kill $gw 2>/dev/null; wait 2>/dev/null || true' EXIT
+
+start_gateway() { # DATA_DIR LOG
+  UPSFLEET_DATA_DIR="$1" UPSFLEET_HTTP_PORT=38080 UPSFLEET_MQTT_PORT=31883 UPSFLEET_MQTT_TLS_PORT=38883 \
+    UPSFLEET_HTTPS_PORT=38443 UPSFLEET_NUT_PORT=0 \
+    java $java_opts $limits -jar "$jar" demo > "$2" 2>&1 &
+  gw=$!
+  for _ in $(seq 180); do curl -sf http://127.0.0.1:38080/health/ready > /dev/null && return 0; sleep 1; done
+  echo "gateway did not become ready, see $2" >&2; return 1
+}
+
+stop_gateway() {
+  kill "$gw"; wait "$gw" 2>/dev/null || true; gw=
+  sleep 3
+}
+
+harness() { # DATA_DIR, then run's arguments
+  local data=$1; shift
+  java -Xmx3g -jar "$load" run --gateway http://127.0.0.1:38080 --password "$(cat "$data/support-password.txt")" \
+    --mqtt 127.0.0.1:31883 --gateway-pid "$gw" "$@"
+}
+
+scenario=$1; shift
+case "$scenario" in
+  idle-commands)
+    data=$(realpath "$1"); csv=$2; out=$3; mkdir -p "$out"
+    start_gateway "$data" "$out/gateway.log"
+    harness "$data" --devices-file "$csv" --devices 200 --target gateway --rounds 3 --interval 30s --qos 1 \
+      --warmup 20s --duration 60s --command-rate 5 --report "$out/idle-commands.json"
+    stop_gateway
+    ;;
+  quiet-fleet)
+    data=$(realpath "$1"); csv=$2; devices=$3; out=$4; mkdir -p "$out"
+    for round in 1 2 3; do
+      start_gateway "$data" "$out/gateway-$round.log"
+      harness "$data" --devices-file "$csv" --devices "$devices" --target gateway --rounds 1 --interval 600s \
+        --qos 1 --connect-rate 2000 --connect-deadline 240s --warmup 30s --duration 60s --quiet-mains --sample-on-connect \
+        --outage-share 0.5 --outage-duration 30s --report "$out/round-$round.json"
+      stop_gateway
+    done
+    java -jar "$load" report "$out"/round-*.json --out "$out/quiet-fleet.json"
+    ;;
+  cpu-ratio)
+    data=$(realpath "$1"); csv=$2; out=$3; mkdir -p "$out"
+    start_gateway "$data" "$out/gateway.log"
+    harness "$data" --devices-file "$csv" --devices 10000 --target both --rounds 3 --interval 1s --qos 1 \
+      --connect-rate 2000 --warmup 30s --duration 60s --report "$out/cpu-ratio.json"
+    stop_gateway
+    ;;
+  first-connect)
+    data=$(realpath "$1"); out=$2; mkdir -p "$out"
+    run_id=$(date +%H%M | tr '0-9' 'A-J')
+    for round in 1 2 3; do
+      start_gateway "$data" "$out/gateway-$round.log"
+      java -jar "$load" provision --gateway http://127.0.0.1:38080 \
+        --password "$(cat "$data/support-password.txt")" --devices 5000 --accounts 5 \
+        --prefix "${run_id:$((round - 1)):1}$round" --out "$out/devices-$round.csv"
+      harness "$data" --devices-file "$out/devices-$round.csv" --target both --rounds 1 --interval 30s --qos 1 \
+        --connect-rate 2000 --connect-deadline 120s --warmup 5s --duration 10s --report "$out/round-$round.json"
+      stop_gateway
+    done
+    java -jar "$load" report "$out"/round-*.json --out "$out/first-connect.json"
+    ;;
+  design-load)
+    data=$1; csv=$2; out=$3
+    UPSFLEET_JAVA_OPTS="$java_opts $limits" load-tests/bench/scale.sh "$data" "$csv" 19500 6s 3 "$out"
+    ;;
+  failover)
+    data=$(realpath "$1"); csv=$2; out=$3; mkdir -p "$out"
+    for round in 1 2 3; do
+      load-tests/bench/failover.sh "$data" "$csv" 10000 3s
+      mv "$data/failover.json" "$out/round-$round.json"
+      sleep 5
+    done
+    java -jar "$load" report "$out"/round-*.json --out "$out/failover.json"
+    ;;
+  *)
+    echo "unknown scenario $scenario" >&2; exit 2
+    ;;
+esac
