@@ -12,7 +12,10 @@ import io.upsfleet.cluster.operation.CommandReport;
 import io.upsfleet.cluster.telemetry.TelemetryHistory;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
@@ -31,6 +34,8 @@ public final class ClusterDeviceSessions implements DeviceSessions {
   private final String nodeId;
   private final ActorSystem<?> system;
   private final AtomicLong linkCounter = new AtomicLong();
+  private final long retryWithinNanos;
+  private final Counter attachRetries;
 
   public ClusterDeviceSessions(
       UpsfleetCluster cluster, MqttSettings settings, MeterRegistry registry) {
@@ -51,6 +56,13 @@ public final class ClusterDeviceSessions implements DeviceSessions {
     cluster.credentials().onCreated(authenticator::registered);
     this.nodeId = cluster.nodeId();
     this.system = cluster.system();
+    this.retryWithinNanos = settings.attachRetryWithin().toNanos();
+    this.attachRetries =
+        Counter.builder("mqtt_attach_retries")
+            .description(
+                "attaches asked again because the device's entity did not answer in time (a node"
+                    + " died, a shard moved)")
+            .register(registry);
   }
 
   @Override
@@ -72,13 +84,47 @@ public final class ClusterDeviceSessions implements DeviceSessions {
             Props.empty());
     // The entity watches the link: stopping it with the channel tells the entity the device left.
     connection.closed().thenRun(() -> link.tell(DeviceLinkActor.ChannelClosed.INSTANCE));
+    return attach(serial, remoteAddress, link, connection, System.nanoTime() + retryWithinNanos);
+  }
+
+  /**
+   * One attempt, and another at once when the entity did not answer in time and the device is still
+   * waiting: after a node died, asks to its entities go nowhere until the cluster has moved their
+   * shards, and a CONNECT refused then would leave the device to back off for seconds more. A late
+   * attempt that still reaches the entity is refused there (its deadline passed), and a later one
+   * simply opens a newer session on the same link.
+   */
+  private CompletionStage<Long> attach(
+      String serial,
+      String remoteAddress,
+      ActorRef<Object> link,
+      Connection connection,
+      long retryUntilNanos) {
     return devices
         .attach(serial, remoteAddress, nodeId, link.narrow())
-        .thenApply(
-            reply -> {
-              if (reply instanceof UpsDevice.Attachment a) return a.epoch();
-              throw new IllegalStateException("attach refused: " + reply);
-            });
+        .handle(
+            (reply, err) -> {
+              if (err == null) {
+                if (reply instanceof UpsDevice.Attachment a)
+                  return CompletableFuture.completedFuture(a.epoch());
+                return CompletableFuture.<Long>failedFuture(
+                    new IllegalStateException("attach refused: " + reply));
+              }
+              if (timedOut(err)
+                  && System.nanoTime() < retryUntilNanos
+                  && !connection.closed().toCompletableFuture().isDone()) {
+                attachRetries.increment();
+                return attach(serial, remoteAddress, link, connection, retryUntilNanos);
+              }
+              return CompletableFuture.<Long>failedFuture(err);
+            })
+        .thenCompose(next -> next);
+  }
+
+  private static boolean timedOut(Throwable err) {
+    Throwable t =
+        err instanceof CompletionException && err.getCause() != null ? err.getCause() : err;
+    return t instanceof TimeoutException;
   }
 
   @Override

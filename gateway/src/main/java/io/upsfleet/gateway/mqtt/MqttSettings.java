@@ -25,6 +25,8 @@ import java.time.Duration;
  * @param workerThreads Netty worker threads (0 = number of cores)
  * @param maxConcurrentAttaches CONNECTs authenticated and attached at once; the rest wait in line
  * @param maxWaitingAttaches CONNECTs that may wait in that line before new ones are refused (0x03)
+ * @param attachRetryWithin how long an attach whose entity did not answer (its node died, its shard
+ *     is moving) is asked again before the CONNECT is refused (0 = never again)
  */
 public record MqttSettings(
     String host,
@@ -41,7 +43,8 @@ public record MqttSettings(
     int unknownSerialCacheSize,
     int workerThreads,
     int maxConcurrentAttaches,
-    int maxWaitingAttaches) {
+    int maxWaitingAttaches,
+    Duration attachRetryWithin) {
 
   public MqttSettings {
     check(port >= 0 && port <= 65535, "port", "must be 0..65535");
@@ -79,6 +82,10 @@ public record MqttSettings(
         maxWaitingAttaches >= 0 && maxWaitingAttaches <= 1_000_000,
         "max-waiting-attaches",
         "must be 0..1000000");
+    check(
+        !attachRetryWithin.isNegative() && attachRetryWithin.compareTo(Duration.ofMinutes(2)) <= 0,
+        "attach-retry-within",
+        "must be 0..2m");
   }
 
   public static MqttSettings fromConfig(Config root) {
@@ -98,7 +105,8 @@ public record MqttSettings(
         c.getInt("unknown-serial-cache-size"),
         c.getInt("worker-threads"),
         c.getInt("max-concurrent-attaches"),
-        c.getInt("max-waiting-attaches"));
+        c.getInt("max-waiting-attaches"),
+        c.getDuration("attach-retry-within"));
   }
 
   private static void check(boolean ok, String key, String message) {

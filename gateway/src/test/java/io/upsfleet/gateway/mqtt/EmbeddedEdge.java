@@ -46,7 +46,8 @@ final class EmbeddedEdge {
           1000,
           1,
           4,
-          4);
+          4,
+          Duration.ZERO);
 
   final FakeDeviceSessions sessions = new FakeDeviceSessions(SERIAL, SECRET);
   final SimpleMeterRegistry registry = new SimpleMeterRegistry();
