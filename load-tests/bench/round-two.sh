@@ -16,8 +16,9 @@
 #       per round a freshly started gateway, 5 000 devices provisioned through the API, then their first
 #       connect at 2 000 CONNECT/s offered; Mosquitto the same 5 000 in the same run.
 #   load-tests/bench/round-two.sh design-load DATA_DIR DEVICES_CSV OUT_DIR
-#       scale.sh's rounds (19 500 devices × 1 / 6 s, 10 commands/s, an outage wave of 10 %): the command round
-#       trip at the design load.
+#       the command round trip at the design load: 19 500 devices × 1 / 6 s (the rate of 100 000 × 1 / 30 s),
+#       QoS 1, 10 commands/s, 30-s warm-up, 60 s measured, 3 rounds on one gateway (round 1 after its cold
+#       reconnect storm).
 #   load-tests/bench/round-two.sh failover DATA_DIR DEVICES_CSV OUT_DIR
 #       failover.sh three times (3 nodes, 10 000 devices × 1 / 3 s, node 3 killed with SIGKILL).
 #
@@ -95,8 +96,12 @@ case "$scenario" in
     java -jar "$load" report "$out"/round-*.json --out "$out/first-connect.json"
     ;;
   design-load)
-    data=$1; csv=$2; out=$3
-    UPSFLEET_JAVA_OPTS="$java_opts $limits" load-tests/bench/scale.sh "$data" "$csv" 19500 6s 3 "$out"
+    data=$(realpath "$1"); csv=$2; out=$3; mkdir -p "$out"
+    start_gateway "$data" "$out/gateway.log"
+    harness "$data" --devices-file "$csv" --devices 19500 --target gateway --rounds 3 --interval 6s --qos 1 \
+      --connect-rate 2000 --connect-deadline 240s --warmup 30s --duration 60s --command-rate 10 \
+      --report "$out/design-load.json"
+    stop_gateway
     ;;
   failover)
     data=$(realpath "$1"); csv=$2; out=$3; mkdir -p "$out"

@@ -14,7 +14,7 @@ import java.util.regex.Pattern;
  * by its size, is the heap per connected device (connection + session + entity). {@code GC.run}
  * then {@code GC.heap_info}, used before 2026-12-07, read ZGC's "used" figure, which counts what
  * was allocated while the concurrent cycle ran: six rounds of the same quiet 19 500-device fleet
- * read 13.5 – 20.9 KB per device.
+ * read 9.5 – 20.9 KiB per device.
  */
 final class HeapProbe {
   private HeapProbe() {}
