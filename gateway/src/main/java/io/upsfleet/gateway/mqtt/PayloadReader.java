@@ -1,6 +1,7 @@
 package io.upsfleet.gateway.mqtt;
 
 import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
@@ -153,11 +154,7 @@ final class PayloadReader {
           PayloadRejection.TOO_LARGE, "payload exceeds " + maxPayloadBytes + " bytes");
     }
     try {
-      CharBuffer chars = decodeStrictUtf8(payload);
-      // Jackson is handed chars, not bytes, so it never sniffs UTF-16 or UTF-32 from NUL patterns.
-      try (JsonParser parser =
-          json.createParser(
-              chars.array(), chars.arrayOffset() + chars.position(), chars.remaining())) {
+      try (JsonParser parser = parser(payload)) {
         return readRoot(parser, receivedAt, body);
       }
     } catch (Reject r) {
@@ -166,7 +163,7 @@ final class PayloadReader {
       return new ParseResult.Rejected<>(
           PayloadRejection.LIMIT_EXCEEDED, "parser limit: " + excerpt(e.getOriginalMessage()));
     } catch (JsonProcessingException e) {
-      String where = e.getLocation() == null ? "" : " at char " + e.getLocation().getCharOffset();
+      String where = e.getLocation() == null ? "" : " at char " + offset(e.getLocation());
       return new ParseResult.Rejected<>(
           PayloadRejection.MALFORMED_JSON,
           "malformed JSON" + where + ": " + excerpt(e.getOriginalMessage()));
@@ -174,6 +171,33 @@ final class PayloadReader {
       // Reading from memory has no I/O of its own; anything else the parser reports is bad input.
       return new ParseResult.Rejected<>(PayloadRejection.MALFORMED_JSON, "unreadable JSON");
     }
+  }
+
+  /**
+   * A parser over the payload. Jackson sniffs the encoding of bytes (UTF-16 or UTF-32 from NUL
+   * patterns, a byte order mark) and lets some invalid UTF-8 through, so it reads bytes only when
+   * they are plain ASCII without NUL, where every encoding it could detect is UTF-8 and no sequence
+   * can be malformed (nearly every telemetry payload: no copy); anything else is decoded strictly
+   * first and handed over as chars.
+   */
+  private JsonParser parser(byte[] payload) throws IOException, Reject {
+    if (plainAscii(payload)) return json.createParser(payload);
+    CharBuffer chars = decodeStrictUtf8(payload);
+    return json.createParser(
+        chars.array(), chars.arrayOffset() + chars.position(), chars.remaining());
+  }
+
+  /** Where the parser stopped; a byte parser (plain ASCII) counts bytes, and a byte is a char. */
+  private static long offset(JsonLocation location) {
+    long chars = location.getCharOffset();
+    return chars >= 0 ? chars : location.getByteOffset();
+  }
+
+  private static boolean plainAscii(byte[] payload) {
+    for (byte b : payload) {
+      if (b <= 0) return false; // NUL, or a byte of a multi-byte sequence (0x80..0xFF)
+    }
+    return true;
   }
 
   private static CharBuffer decodeStrictUtf8(byte[] payload) throws Reject {

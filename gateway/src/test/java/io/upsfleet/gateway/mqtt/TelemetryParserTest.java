@@ -384,6 +384,20 @@ class TelemetryParserTest {
     assertRejected(PayloadRejection.MALFORMED_JSON, parse(payload));
   }
 
+  /**
+   * Plain ASCII is parsed from the bytes and anything else from strictly decoded chars: both name
+   * where the JSON broke, in characters.
+   */
+  @Test
+  void namesWhereTheJsonBrokeWhetherThePayloadIsAsciiOrNot() {
+    String ascii =
+        assertRejected(PayloadRejection.MALFORMED_JSON, parse("{'ups.load':12,}")).detail();
+    String accented =
+        assertRejected(PayloadRejection.MALFORMED_JSON, parse("{'ups.mfr':'é',}")).detail();
+    assertTrue(ascii.contains("at char 15"), ascii);
+    assertTrue(accented.contains("at char 15"), accented);
+  }
+
   @Test
   void rejectsSingleQuotedJson() {
     byte[] singleQuoted = (HEAD + "}").getBytes(StandardCharsets.UTF_8);
