@@ -44,6 +44,13 @@ final class ReportCommand implements Callable<Integer> {
               + "directory: run it from the repository's root)")
   boolean markdown;
 
+  @Option(
+      names = "--nodes",
+      description =
+          "the reports of one multi-node run (bench/multi-node.sh), one per node over the same window: "
+              + "print a Markdown table with a row per node and the fleet's total")
+  boolean nodes;
+
   @Override
   public Integer call() throws IOException {
     Map<Path, ReportDocument> docs = new LinkedHashMap<>();
@@ -52,6 +59,10 @@ final class ReportCommand implements Callable<Integer> {
       if (doc.runs() == null || doc.runs().isEmpty())
         throw new IllegalArgumentException(p + " has no runs");
       docs.put(p, doc);
+    }
+    if (nodes) {
+      System.out.print(NodesTable.render(docs));
+      return 0;
     }
     if (markdown) {
       System.out.print(MarkdownTable.render(docs));

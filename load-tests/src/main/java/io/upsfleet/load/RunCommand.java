@@ -226,6 +226,21 @@ final class RunCommand implements Callable<Integer> {
               + "long --interval every entity holds a latest sample when the heap is measured")
   boolean sampleOnConnect;
 
+  @Option(
+      names = "--barrier",
+      description =
+          "a directory shared by several harness processes measuring one multi-node run together: after "
+              + "its warm-up each writes ready-<pid> there and waits (up to --barrier-wait) for a file named "
+              + "go before its measured window, so that their windows coincide")
+  Path barrier;
+
+  @Option(
+      names = "--barrier-wait",
+      defaultValue = "30m",
+      converter = DurationConverter.class,
+      description = "with --barrier: how long to wait for go (default ${DEFAULT-VALUE})")
+  Duration barrierWait;
+
   private NotifyRun notifyRun;
 
   @Override
@@ -390,6 +405,7 @@ final class RunCommand implements Callable<Integer> {
             heapPerDeviceKb == null ? "" : ", heap +" + heapPerDeviceKb + " KB per device",
             warmup);
         Thread.sleep(warmup.toMillis());
+        if (barrier != null) Barrier.await(barrier, barrierWait);
         stats.takePubAck("telemetry");
         long sentBefore = stats.published("telemetry");
         long ackedBefore = stats.acknowledged("telemetry");
