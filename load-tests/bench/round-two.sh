@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Issue 15's target rows (BENCHMARKS.md, "Round two"), each in 3 rounds on a quiet machine:
+# Issue 15's target rows (BENCHMARKS.md, "Round two"), each in 3 rounds on a quiet machine (calibrate and ladder once):
 #
 #   load-tests/bench/round-two.sh idle-commands DATA_DIR DEVICES_CSV OUT_DIR
 #       command round trip on an idle gateway: 200 devices × 1 / 30 s, 5 commands/s for 60 s, 3 rounds on one
@@ -21,6 +21,17 @@
 #       reconnect storm).
 #   load-tests/bench/round-two.sh failover DATA_DIR DEVICES_CSV OUT_DIR
 #       failover.sh three times (3 nodes, 10 000 devices × 1 / 3 s, node 3 killed with SIGKILL).
+#   load-tests/bench/round-two.sh calibrate DATA_DIR OUT_DIR
+#       S0, the machine's ceilings: loopback round trip and one-way rate, the insert ceiling of the demo's
+#       embedded PostgreSQL (single rows vs batches of 400; the gateway runs, idle, only to keep it up), a
+#       Jackson parse of one telemetry payload, and the simulator's and Mosquitto's CPU per message with
+#       2 000 devices × 1 msg/s, QoS 1 (10-s warm-up, 20 s measured); prints the report's table.
+#   load-tests/bench/round-two.sh ladder DATA_DIR DEVICES_CSV OUT_DIR [DEVICES]
+#       S2's ladder to the knee: DEVICES (default 2 000) offer 1 000, 2 000, 3 000, 4 000, 6 000, 8 000,
+#       10 000, 12 000 then 16 000 msg/s, QoS 1 (the interval shrinks; the same connections at every step),
+#       gateway and Mosquitto alternating at each step, 20-s warm-up and 40 s measured per step, until PUBACK
+#       p99 passes 20 ms or less than 95 % of the offered rate is sent or acknowledged; prints the steps and
+#       each target's knee.
 #
 # DATA_DIR is a demo data directory whose database holds the devices of DEVICES_CSV (from `provision`).
 # Gateways run with the HTTP rate limit raised to 2 000 requests/s (the command probe polls every 5 ms; the
@@ -111,6 +122,26 @@ case "$scenario" in
       sleep 5
     done
     java -jar "$load" report "$out"/round-*.json --out "$out/failover.json"
+    ;;
+  calibrate)
+    data=$(realpath "$1"); out=$2; mkdir -p "$out"
+    start_gateway "$data" "$out/gateway.log"
+    pg_port=$(sed -n 4p "$data/postgres/postmaster.pid")
+    java -Xmx3g -jar "$load" calibrate --jdbc-url "jdbc:postgresql://127.0.0.1:$pg_port/upsfleet" \
+      --jdbc-user upsfleet --jdbc-password upsfleet --devices 2000 --warmup 10s --duration 20s \
+      --report "$out/calibration.json"
+    stop_gateway
+    java -jar "$load" report --markdown "$out/calibration.json"
+    ;;
+  ladder)
+    data=$(realpath "$1"); csv=$2; out=$3; devices=${4:-2000}; mkdir -p "$out"
+    start_gateway "$data" "$out/gateway.log"
+    java -Xmx3g -jar "$load" ladder --gateway http://127.0.0.1:38080 --mqtt 127.0.0.1:31883 --gateway-pid "$gw" \
+      --devices-file "$csv" --devices "$devices" --target both --qos 1 \
+      --rates 1000,2000,3000,4000,6000,8000,10000,12000,16000 --p99-limit 20ms --warmup 20s --duration 40s \
+      --report "$out/ladder.json"
+    stop_gateway
+    java -jar "$load" report --markdown "$out/ladder.json"
     ;;
   *)
     echo "unknown scenario $scenario" >&2; exit 2

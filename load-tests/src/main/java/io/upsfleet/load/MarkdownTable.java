@@ -27,18 +27,32 @@ final class MarkdownTable {
 
   private MarkdownTable() {}
 
-  /** The table of every report, in the order given. */
+  /**
+   * The table of every report of runs, in the order given; then each calibration (S0) and ladder
+   * (S2) report's own table.
+   */
   static String render(Map<Path, ReportDocument> docs) {
-    StringBuilder out = new StringBuilder(HEADER);
-    for (Map.Entry<Path, ReportDocument> d : docs.entrySet())
-      for (String row : rows(d.getKey(), d.getValue())) out.append(row).append('\n');
-    return out.toString();
+    StringBuilder out = new StringBuilder();
+    StringBuilder others = new StringBuilder();
+    for (Map.Entry<Path, ReportDocument> d : docs.entrySet()) {
+      ReportDocument doc = d.getValue();
+      if (doc.calibration() != null)
+        others.append('\n').append(CalibrationTable.render(d.getKey(), doc));
+      else if (doc.ladder() != null)
+        others.append('\n').append(LadderTable.render(d.getKey(), doc));
+      else {
+        if (out.length() == 0) out.append(HEADER);
+        for (String row : rows(d.getKey(), doc)) out.append(row).append('\n');
+      }
+    }
+    if (out.length() == 0 && others.length() > 0) others.deleteCharAt(0);
+    return out.append(others).toString();
   }
 
   /** The rows of one report. */
   static List<String> rows(Path file, ReportDocument doc) {
     List<RunResult> runs = doc.runs();
-    String link = "[" + file.getFileName() + "](" + file.toString().replace('\\', '/') + ")";
+    String link = link(file);
     String commit = commit(doc);
     String scenario = scenario(doc.settings(), runs);
     List<String> rows = new ArrayList<>();
@@ -128,6 +142,11 @@ final class MarkdownTable {
         cell(runs, "gateway", "failoverServedAgainSeconds"),
         null);
     return rows;
+  }
+
+  /** A Markdown link to a report file, relative to the working directory. */
+  static String link(Path file) {
+    return "[" + file.getFileName() + "](" + file.toString().replace('\\', '/') + ")";
   }
 
   private interface Row {

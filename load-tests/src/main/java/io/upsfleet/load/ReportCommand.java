@@ -40,8 +40,9 @@ final class ReportCommand implements Callable<Integer> {
   @Option(
       names = "--markdown",
       description =
-          "print a Markdown table with the rows of every report (links relative to the working "
-              + "directory: run it from the repository's root)")
+          "print a Markdown table with the rows of every report, then the table of each calibration "
+              + "and ladder report (links relative to the working directory: run it from the "
+              + "repository's root)")
   boolean markdown;
 
   @Option(
@@ -56,8 +57,11 @@ final class ReportCommand implements Callable<Integer> {
     Map<Path, ReportDocument> docs = new LinkedHashMap<>();
     for (Path p : reports) {
       ReportDocument doc = Reports.read(p);
-      if (doc.runs() == null || doc.runs().isEmpty())
+      if ((doc.runs() == null || doc.runs().isEmpty()) && doc.calibration() == null)
         throw new IllegalArgumentException(p + " has no runs");
+      if (!markdown && (doc.calibration() != null || doc.ladder() != null))
+        throw new IllegalArgumentException(
+            p + " is a calibration or ladder report: it is printed (--markdown), not combined");
       docs.put(p, doc);
     }
     if (nodes) {

@@ -43,7 +43,7 @@ import picocli.CommandLine.Option;
 final class RunCommand implements Callable<Integer> {
   @CommandLine.Mixin GatewayOptions gw = new GatewayOptions();
 
-  @Option(names = "--devices-file", required = true, description = "CSV from 'provision'")
+  @Option(names = "--devices-file", description = "CSV from 'provision' (required)")
   Path devicesFile;
 
   @Option(names = "--devices", description = "use only the first N devices of the file")
@@ -243,6 +243,20 @@ final class RunCommand implements Callable<Integer> {
 
   private NotifyRun notifyRun;
 
+  /**
+   * Whether a gateway round measures the heap per device before and after the connect (a full GC of
+   * the target each time); the ladder turns it off.
+   */
+  boolean probeHeap = true;
+
+  /**
+   * A {@code run} with every option at its default, for the commands that measure rounds with it
+   * ({@code ladder}, {@code calibrate}) and set the options they need.
+   */
+  static RunCommand withDefaults() {
+    return CommandLine.populateCommand(new RunCommand());
+  }
+
   @Override
   public Integer call() throws Exception {
     if (notify) {
@@ -258,21 +272,13 @@ final class RunCommand implements Callable<Integer> {
   }
 
   private Integer measureAll() throws Exception {
-    if (qos != 0 && qos != 1) throw new IllegalArgumentException("--qos must be 0 or 1");
+    if (devicesFile == null) throw new IllegalArgumentException("--devices-file is required");
+    validate();
     if (rounds < 1 || rounds > 20) throw new IllegalArgumentException("--rounds must be 1..20");
-    if (tick.isZero() || tick.isNegative())
-      throw new IllegalArgumentException("--tick must be positive");
     List<Member> members = Provisioner.read(devicesFile);
     if (devices != null) members = members.subList(0, Math.min(devices, members.size()));
     List<RunResult> results = new ArrayList<>();
-    List<String> order =
-        switch (target) {
-          case "gateway" -> List.of("gateway");
-          case "mosquitto" -> List.of("mosquitto");
-          case "both" -> List.of("gateway", "mosquitto");
-          default ->
-              throw new IllegalArgumentException("--target must be gateway, mosquitto or both");
-        };
+    List<String> order = targets(target);
     if (killPid > 0 && rounds > 1)
       throw new IllegalArgumentException("--kill-pid needs --rounds 1");
     List<ReportDocument.FailedRun> failed = new ArrayList<>();
@@ -289,31 +295,10 @@ final class RunCommand implements Callable<Integer> {
     }
     SummaryView summary = Summary.aggregate(results);
     Summary.print(results, summary, System.out);
-    RunSettings settings =
-        new RunSettings(
-            members.size(),
-            target,
-            rounds,
-            interval.toString(),
-            tick.toString(),
-            qos,
-            connectRate,
-            warmup.toString(),
-            duration.toString(),
-            commandRate,
-            outageShare,
-            outageDuration.toString(),
-            mqttNodes == null ? 1 : mqttNodes.size(),
-            killPid > 0 ? killAfter.toString() : null,
-            notify ? Boolean.TRUE : null,
-            notify ? sites : null,
-            notify ? notifySettle.toString() : null,
-            quietMains ? Boolean.TRUE : null,
-            sampleOnConnect ? Boolean.TRUE : null);
     ReportDocument doc =
         new ReportDocument(
             Summary.environment(gatewayPid),
-            settings,
+            settings(members.size()),
             summary,
             results,
             failed.isEmpty() ? null : failed);
@@ -328,6 +313,53 @@ final class RunCommand implements Callable<Integer> {
     return 0;
   }
 
+  /** The targets of {@code --target} in the order they run. */
+  static List<String> targets(String target) {
+    return switch (target) {
+      case "gateway" -> List.of("gateway");
+      case "mosquitto" -> List.of("mosquitto");
+      case "both" -> List.of("gateway", "mosquitto");
+      default -> throw new IllegalArgumentException("--target must be gateway, mosquitto or both");
+    };
+  }
+
+  /** The options every round needs, checked. */
+  void validate() {
+    if (qos != 0 && qos != 1) throw new IllegalArgumentException("--qos must be 0 or 1");
+    if (tick.isZero() || tick.isNegative())
+      throw new IllegalArgumentException("--tick must be positive");
+    if (interval.isZero() || interval.isNegative())
+      throw new IllegalArgumentException("--interval must be positive");
+    if (warmup.isNegative()) throw new IllegalArgumentException("--warmup must not be negative");
+    if (duration.toSeconds() < 1) throw new IllegalArgumentException("--duration must be >= 1s");
+    if (threads < 1 || threads > 64) throw new IllegalArgumentException("--threads must be 1..64");
+    if (connectRate <= 0) throw new IllegalArgumentException("--connect-rate must be positive");
+  }
+
+  /** The options, as a report records them. */
+  RunSettings settings(int devices) {
+    return new RunSettings(
+        devices,
+        target,
+        rounds,
+        interval.toString(),
+        tick.toString(),
+        qos,
+        connectRate,
+        warmup.toString(),
+        duration.toString(),
+        commandRate,
+        outageShare,
+        outageDuration.toString(),
+        mqttNodes == null ? 1 : mqttNodes.size(),
+        killPid > 0 ? killAfter.toString() : null,
+        notify ? Boolean.TRUE : null,
+        notify ? sites : null,
+        notify ? notifySettle.toString() : null,
+        quietMains ? Boolean.TRUE : null,
+        sampleOnConnect ? Boolean.TRUE : null);
+  }
+
   private List<InetSocketAddress> gatewayServers() {
     if (mqttNodes == null || mqttNodes.isEmpty()) return List.of(gw.mqttAddress());
     List<InetSocketAddress> out = new ArrayList<>();
@@ -335,7 +367,14 @@ final class RunCommand implements Callable<Integer> {
     return out;
   }
 
-  private RunResult measure(String target, List<Member> members, int round) throws Exception {
+  /**
+   * One round against {@code target} ({@code gateway} or {@code mosquitto}, which it starts and
+   * stops): connect, warm up, measure.
+   *
+   * @param round 0-based; it seeds the fleet
+   * @throws IllegalStateException when no device could connect
+   */
+  RunResult measure(String target, List<Member> members, int round) throws Exception {
     Mosquitto mosquitto = target.equals("mosquitto") ? Mosquitto.start() : null;
     try {
       List<InetSocketAddress> servers =
@@ -352,7 +391,7 @@ final class RunCommand implements Callable<Integer> {
               mosquitto == null,
               sampleOnConnect);
       // Only ever at a JVM: jcmd signals its target with SIGQUIT, which ends a Mosquitto broker.
-      long heapBefore = mosquitto == null ? HeapProbe.usedAfterGc(targetPid) : -1;
+      long heapBefore = mosquitto == null && probeHeap ? HeapProbe.usedAfterGc(targetPid) : -1;
       System.out.printf(
           "  [%s round %d] connecting %d devices at %.0f/s%n",
           target, round + 1, members.size(), connectRate);

@@ -317,16 +317,21 @@ public final class DeviceConnection {
     scheduleNext(ch);
   }
 
-  private void publishTelemetry(Channel ch, Instant now, long intendedNanos) {
+  /** The telemetry payload {@code device} sends now (its JSON body). */
+  public static ObjectNode telemetryBody(SimulatedUps device, Instant now, long seq) {
     ObjectNode body = JSON.createObjectNode();
     body.put("ts", now.toString());
-    body.put("seq", ++seq);
+    body.put("seq", seq);
     for (Map.Entry<String, Object> e : device.telemetry().entrySet())
       body.putPOJO(e.getKey(), e.getValue());
+    return body;
+  }
+
+  private void publishTelemetry(Channel ch, Instant now, long intendedNanos) {
     publish(
         ch,
         "ups/" + device.serial() + "/telemetry",
-        body,
+        telemetryBody(device, now, ++seq),
         options.telemetryQos1(),
         intendedNanos,
         Stats.TELEMETRY);
