@@ -10,7 +10,8 @@
 # DATA_DIR is a demo data directory whose database holds at least NODES × PER_NODE devices of DEVICES_CSV (from
 # `provision`). Defaults: 5 nodes × 19 500 devices, one QoS 1 sample per 60 s each, 100 CONNECT/s per simulator.
 # Node 1 runs `demo` on DATA_DIR (it owns the embedded PostgreSQL), the others run `node` against it; nodes talk
-# over mutual TLS. Heaps: UPSFLEET_NODE_OPTS (default -Xms1g -Xmx1500m, ZGC), UPSFLEET_SIM_OPTS (-Xmx1500m).
+# over mutual TLS. Heaps: UPSFLEET_NODE_OPTS (default -Xms1g -Xmx1500m, ZGC), UPSFLEET_SIM_OPTS (-Xmx1500m); the
+# failure detector's acceptable heartbeat pause: UPSFLEET_HEARTBEAT_PAUSE (20s; see below).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 data=$(realpath "$1"); devices_csv=$2; out=$(mkdir -p "$3" && realpath "$3")
@@ -18,6 +19,10 @@ nodes=${4:-5}; per_node=${5:-19500}; interval=${6:-60s}; connect_rate=${7:-100}
 jar=gateway/target/upsfleet-gateway.jar
 load=load-tests/target/upsfleet-load.jar
 node_opts=${UPSFLEET_NODE_OPTS:--Xms1g -Xmx1500m -XX:+UseZGC}
+# Several JVMs on two cores delay each other's cluster heartbeats by seconds while the fleet connects: with Pekko's
+# default 3-s pause the failure detector marked nodes unreachable and the split-brain resolver downed them.
+heartbeat_pause=${UPSFLEET_HEARTBEAT_PAUSE:-20s}
+node_opts="$node_opts -Dpekko.cluster.failure-detector.acceptable-heartbeat-pause=$heartbeat_pause"
 sim_opts=${UPSFLEET_SIM_OPTS:--Xmx1500m}
 export UPSFLEET_SEED_NODES=pekko://upsfleet@127.0.0.1:25520,pekko://upsfleet@127.0.0.1:25521
 need=$((nodes * per_node))
@@ -40,7 +45,7 @@ java -jar "$jar" certificates "$data/cluster-tls" "${names[@]}" > /dev/null
 cluster_tls() {
   echo "UPSFLEET_CLUSTER_TLS_CERT=$data/cluster-tls/node-$1.pem UPSFLEET_CLUSTER_TLS_KEY=$data/cluster-tls/node-$1-key.pem UPSFLEET_CLUSTER_TLS_CA=$data/cluster-tls/ca.pem"
 }
-http_port() { echo $((38080 + $1)); }
+http_port() { echo $((28080 + $1)); } # below the ephemeral ports the simulators use
 mqtt_port() { echo $((31883 + $1)); }
 env $(cluster_tls 1) UPSFLEET_DATA_DIR="$data" UPSFLEET_HTTP_PORT="$(http_port 1)" UPSFLEET_MQTT_PORT="$(mqtt_port 1)" \
   UPSFLEET_CLUSTER_PORT=25520 UPSFLEET_NUT_PORT=0 \

@@ -31,7 +31,13 @@
 #       10 000, 12 000 then 16 000 msg/s, QoS 1 (the interval shrinks; the same connections at every step),
 #       gateway and Mosquitto alternating at each step, 20-s warm-up and 40 s measured per step, until PUBACK
 #       p99 passes 20 ms or less than 95 % of the offered rate is sent or acknowledged; prints the steps and
-#       each target's knee.
+#       each target's knee. UPSFLEET_LADDER_TARGET (both, gateway, mosquitto), UPSFLEET_LADDER_RATES (comma-separated,
+#       rising) and UPSFLEET_LADDER_WARMUP (20s) change the targets, the steps and the warm-up per step.
+#
+#   load-tests/bench/round-two.sh soak DATA_DIR DEVICES_CSV OUT_DIR DEVICES RATE [MINUTES]
+#       S6: DEVICES at RATE msg/s in all (QoS 1; ~70 % of the gateway's knee from `ladder`) for MINUTES (60) after a
+#       60-s warm-up, on one gateway; every 30 s its open descriptors, resident memory and heap after the latest
+#       ZGC cycle (gateway-samples.txt, from a GC log); then PUBACK latency per 5-minute slice (report --slices).
 #
 # DATA_DIR is a demo data directory whose database holds the devices of DEVICES_CSV (from `provision`).
 # Gateways run with the HTTP rate limit raised to 2 000 requests/s (the command probe polls every 5 ms; the
@@ -137,11 +143,33 @@ case "$scenario" in
     data=$(realpath "$1"); csv=$2; out=$3; devices=${4:-2000}; mkdir -p "$out"
     start_gateway "$data" "$out/gateway.log"
     java -Xmx3g -jar "$load" ladder --gateway http://127.0.0.1:38080 --mqtt 127.0.0.1:31883 --gateway-pid "$gw" \
-      --devices-file "$csv" --devices "$devices" --target both --qos 1 \
-      --rates 1000,2000,3000,4000,6000,8000,10000,12000,16000 --p99-limit 20ms --warmup 20s --duration 40s \
+      --devices-file "$csv" --devices "$devices" --target "${UPSFLEET_LADDER_TARGET:-both}" --qos 1 \
+      --rates "${UPSFLEET_LADDER_RATES:-1000,2000,3000,4000,6000,8000,10000,12000,16000}" --p99-limit 20ms \
+      --warmup "${UPSFLEET_LADDER_WARMUP:-20s}" --duration 40s \
       --report "$out/ladder.json"
     stop_gateway
     java -jar "$load" report --markdown "$out/ladder.json"
+    ;;
+  soak)
+    data=$(realpath "$1"); csv=$2; out=$3; devices=$4; rate=$5; minutes=${6:-60}; mkdir -p "$out"
+    interval_ms=$((devices * 1000 / rate))
+    java_opts="$java_opts -Xlog:gc:file=$out/gc.log:uptime"
+    start_gateway "$data" "$out/gateway.log"
+    # Every 30 s: open descriptors, resident memory and the heap after the latest completed ZGC cycle.
+    (
+      while kill -0 "$gw" 2> /dev/null; do
+        after=$(grep -o 'Garbage Collection ([A-Za-z ]*) [0-9]*M([0-9]*%)->[0-9]*M' "$out/gc.log" 2> /dev/null \
+          | tail -1 | sed 's/.*->//')
+        echo "$(date -u +%H:%M:%S) fds=$(ls /proc/"$gw"/fd | wc -l) rss_kb=$(awk '/VmRSS/ {print $2}' /proc/"$gw"/status)" \
+          "heap_after_gc=${after:-none}"
+        sleep 30
+      done
+    ) > "$out/gateway-samples.txt" 2>&1 &
+    harness "$data" --devices-file "$csv" --devices "$devices" --target gateway --rounds 1 \
+      --interval "${interval_ms}ms" --qos 1 --connect-rate 2000 --warmup 60s --duration "${minutes}m" \
+      --report "$out/soak.json"
+    stop_gateway
+    java -jar "$load" report --slices 5m "$out/soak.json" | tee "$out/soak-slices.md"
     ;;
   *)
     echo "unknown scenario $scenario" >&2; exit 2

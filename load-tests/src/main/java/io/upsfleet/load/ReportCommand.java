@@ -6,6 +6,7 @@ import io.upsfleet.load.result.RunResult;
 import io.upsfleet.load.result.SummaryView;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -52,6 +53,14 @@ final class ReportCommand implements Callable<Integer> {
               + "print a Markdown table with a row per node and the fleet's total")
   boolean nodes;
 
+  @Option(
+      names = "--slices",
+      converter = DurationConverter.class,
+      description =
+          "cut the measured window of a one-run report (the S6 soak) into slices of this length and "
+              + "print a Markdown table of each slice's messages, PUBACK p99 and devices online")
+  Duration slices;
+
   @Override
   public Integer call() throws IOException {
     Map<Path, ReportDocument> docs = new LinkedHashMap<>();
@@ -63,6 +72,14 @@ final class ReportCommand implements Callable<Integer> {
         throw new IllegalArgumentException(
             p + " is a calibration or ladder report: it is printed (--markdown), not combined");
       docs.put(p, doc);
+    }
+    if (slices != null) {
+      for (Map.Entry<Path, ReportDocument> d : docs.entrySet()) {
+        if (d.getValue().runs().size() != 1)
+          throw new IllegalArgumentException(d.getKey() + ": --slices needs a report of one run");
+        System.out.print(SlicesTable.render(d.getValue().runs().get(0), slices));
+      }
+      return 0;
     }
     if (nodes) {
       System.out.print(NodesTable.render(docs));
