@@ -13,6 +13,7 @@ import io.upsfleet.persistence.DatabaseSettings;
 import io.upsfleet.persistence.testing.TcpProxy;
 import io.upsfleet.persistence.testing.TestDatabases;
 import java.io.IOException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.file.Files;
@@ -25,20 +26,25 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
-import java.util.stream.Stream;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
  * RELIABILITY.md "downed node": three gateway node processes ({@code Main node}, as in {@link
- * ClusterFailoverIT}) form a cluster whose Artery traffic to each node crosses a {@link TcpProxy}
- * of its own (the node binds its real port and advertises the proxy's as its canonical address).
- * Cutting the proxy of node C stops everything sent to C, so heartbeats fail both ways and the
- * split-brain resolver (keep-majority, {@code stable-after} lowered to {@value #STABLE_AFTER} for
- * the test) downs C on both sides. Then C, which still reaches the database and its devices, closes
- * its MQTT and HTTP listeners and every device connection, says so at ERROR and exits with a
- * non-zero status; its devices reconnect to A or B and are served there (online, newer samples in
- * their live view); A and B keep serving; and every device has one entity, on A or B.
+ * ClusterFailoverIT}) form a cluster whose Artery traffic crosses {@link TcpProxy proxies}: each
+ * node binds its real port and advertises a proxy's port under a host name of its own ({@code
+ * upsfleet-node-a}…), which every node resolves through a hosts file of its own ({@code
+ * jdk.net.hosts.file}). A and B find every node on 127.0.0.1; C finds A and B on 127.0.0.2. So the
+ * proxy of C on 127.0.0.1 carries everything sent to C, and the proxies of A and B on 127.0.0.2
+ * everything C sends. Cutting those three is a clean partition, both ways: heartbeats fail both
+ * ways, no observation of C's reaches A or B (a one-way cut would let C's gossip "A and B are
+ * unreachable" reach them, and the resolver would rightly down them too, as indirectly connected),
+ * and the split-brain resolver (keep-majority, {@code stable-after} lowered to {@value
+ * #STABLE_AFTER} for the test) downs C on both sides. Then C, which still reaches the database and
+ * its devices, closes its MQTT and HTTP listeners and every device connection, says so at ERROR and
+ * exits with a non-zero status; its devices reconnect to A or B and are served there (online, newer
+ * samples in their live view); A and B keep serving; and every device has one entity, on A or B.
  */
 @Timeout(value = 4, unit = TimeUnit.MINUTES)
 class PartitionedNodeIT {
@@ -62,15 +68,26 @@ class PartitionedNodeIT {
     Runtime.getRuntime().addShutdownHook(reaper);
     boolean passed = false;
     try {
-      // --- three nodes, each behind its proxy: per node the real Artery port, the proxy's, HTTP,
-      // MQTT
+      // --- three nodes: per node the real Artery port, the advertised (proxy) port, HTTP, MQTT
       int[][] ports = FreePorts.freePorts(NODES, 4);
-      for (int[] p : ports) {
-        proxies.add(TcpProxy.start(p[1], "127.0.0.1", p[0]));
+      InetAddress viaMajority = InetAddress.getByName("127.0.0.1");
+      InetAddress fromC = InetAddress.getByName("127.0.0.2");
+      List<TcpProxy> cutting = new ArrayList<>();
+      for (int i = 0; i < NODES; i++) {
+        int[] p = ports[i];
+        TcpProxy in = TcpProxy.start(viaMajority, p[1], "127.0.0.1", p[0]);
+        proxies.add(in);
+        if (i == NODES - 1) {
+          cutting.add(in); // everything sent to C
+        } else {
+          TcpProxy outOfC = TcpProxy.start(fromC, p[1], "127.0.0.1", p[0]);
+          proxies.add(outOfC);
+          cutting.add(outOfC); // everything C sends to this node
+        }
       }
       String seeds =
-          Stream.of(ports)
-              .map(p -> "pekko://" + SYSTEM + "@127.0.0.1:" + p[1])
+          IntStream.range(0, NODES)
+              .mapToObj(i -> "pekko://" + SYSTEM + "@" + hostName(i) + ":" + ports[i][1])
               .collect(Collectors.joining(","));
       for (int i = 0; i < NODES; i++) {
         nodes.add(
@@ -83,6 +100,8 @@ class PartitionedNodeIT {
                 ports[i][2],
                 ports[i][3],
                 List.of(
+                    "-Djdk.net.hosts.file=" + hostsFile(work, i),
+                    "-Dpekko.remote.artery.canonical.hostname=" + hostName(i),
                     "-Dpekko.remote.artery.bind.hostname=127.0.0.1",
                     "-Dpekko.remote.artery.bind.port=" + ports[i][0],
                     "-Dpekko.cluster.split-brain-resolver.stable-after=" + STABLE_AFTER)));
@@ -90,7 +109,6 @@ class PartitionedNodeIT {
       for (NodeProcess n : nodes) n.awaitReady(Duration.ofSeconds(150));
       log("3 nodes ready after %.1f s", seconds(testStart));
       NodeProcess c = nodes.get(2);
-      TcpProxy toC = proxies.get(2);
       List<NodeProcess> majority = List.of(nodes.get(0), nodes.get(1));
 
       // --- devices spread over the three MQTT listeners, sending telemetry and events (QoS 1)
@@ -118,7 +136,7 @@ class PartitionedNodeIT {
       Map<SimulatedUps, Long> seqAtCut = new LinkedHashMap<>();
       devices.forEach(d -> seqAtCut.put(d, d.seq.get()));
       long cutNanos = System.nanoTime();
-      toC.cut();
+      cutting.forEach(TcpProxy::cut);
       devices.forEach(d -> d.note("partition of " + c.name));
 
       // C downs itself, closes its listeners and device connections, and exits: not 0.
@@ -136,6 +154,13 @@ class PartitionedNodeIT {
                   + " connections and the HTTP API");
       assertThat(accepts(c.mqttPort)).as("%s MQTT port accepts", c.name).isFalse();
       assertThat(accepts(c.httpPort)).as("%s HTTP port accepts", c.name).isFalse();
+      // The partition was clean: the majority's resolver downed C alone, as unreachable.
+      String majorityLogs = Files.readString(nodes.get(0).log) + Files.readString(nodes.get(1).log);
+      assertThat(majorityLogs)
+          .as("logs of A and B")
+          .contains(
+              "SBR took decision DownUnreachable and is downing [pekko://upsfleet@" + hostName(2))
+          .doesNotContain("indirectly connected");
 
       // --- every device served by A or B: connected there, online, and a sample sent after the cut
       List<UpsfleetClient> clients = List.of(majority.get(0).client(), majority.get(1).client());
@@ -195,6 +220,35 @@ class PartitionedNodeIT {
           log("%s:%n    %s", d.serial, String.join("\n    ", List.copyOf(d.history)));
       }
     }
+  }
+
+  /** The canonical host name of node {@code i}: resolved by each node's own hosts file. */
+  private static String hostName(int i) {
+    return "upsfleet-node-" + (char) ('a' + i);
+  }
+
+  /**
+   * The hosts file of node {@code i}: the last node (C) finds the others on 127.0.0.2, behind the
+   * proxies that carry only its traffic; every other node finds every node on 127.0.0.1. The local
+   * names resolve as usual (a JVM with {@code jdk.net.hosts.file} asks nothing else).
+   */
+  private static Path hostsFile(Path work, int i) throws IOException {
+    StringBuilder hosts = new StringBuilder("127.0.0.1 localhost");
+    try {
+      hosts.append(' ').append(InetAddress.getLocalHost().getHostName());
+    } catch (IOException unresolved) {
+      // no name of its own to add
+    }
+    for (int n = 0; n < NODES; n++) {
+      if (i != NODES - 1 || n == i) hosts.append(' ').append(hostName(n));
+    }
+    hosts.append('\n');
+    if (i == NODES - 1) {
+      hosts.append("127.0.0.2");
+      for (int n = 0; n < NODES - 1; n++) hosts.append(' ').append(hostName(n));
+      hosts.append('\n');
+    }
+    return Files.writeString(work.resolve("hosts-" + hostName(i)), hosts);
   }
 
   private static List<Integer> entityCounts(List<NodeProcess> nodes) {

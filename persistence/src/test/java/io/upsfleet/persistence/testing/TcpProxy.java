@@ -48,12 +48,13 @@ public final class TcpProxy implements AutoCloseable {
   private volatile long latencyNanos;
   private volatile boolean closed;
 
-  private TcpProxy(int listenPort, String targetHost, int targetPort) throws IOException {
+  private TcpProxy(InetAddress listenAddress, int listenPort, String targetHost, int targetPort)
+      throws IOException {
     this.targetHost = targetHost;
     this.targetPort = targetPort;
     this.server = new ServerSocket();
     server.setReuseAddress(true);
-    server.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), listenPort), 200);
+    server.bind(new InetSocketAddress(listenAddress, listenPort), 200);
     Thread acceptor = new Thread(this::acceptLoop, "tcp-proxy-accept-" + server.getLocalPort());
     acceptor.setDaemon(true);
     acceptor.start();
@@ -75,15 +76,30 @@ public final class TcpProxy implements AutoCloseable {
    * @throws IllegalStateException if the port could not be opened
    */
   public static TcpProxy start(int listenPort, String targetHost, int targetPort) {
+    return start(InetAddress.getLoopbackAddress(), listenPort, targetHost, targetPort);
+  }
+
+  /**
+   * Starts a proxy listening on {@code listenAddress:listenPort} (0 = any free port), forwarding to
+   * {@code targetHost:targetPort}. On Linux every address of 127.0.0.0/8 is a loopback address, so
+   * several proxies can share a port on 127.0.0.1, 127.0.0.2…: one per way into the same server.
+   *
+   * @throws IllegalStateException if the address and port could not be opened
+   */
+  public static TcpProxy start(
+      InetAddress listenAddress, int listenPort, String targetHost, int targetPort) {
+    Objects.requireNonNull(listenAddress, "listenAddress");
     Objects.requireNonNull(targetHost, "targetHost");
     try {
-      return new TcpProxy(listenPort, targetHost, targetPort);
+      return new TcpProxy(listenAddress, listenPort, targetHost, targetPort);
     } catch (IOException e) {
-      throw new IllegalStateException("cannot open proxy port " + listenPort + ": " + e, e);
+      throw new IllegalStateException(
+          "cannot open proxy port " + listenAddress.getHostAddress() + ":" + listenPort + ": " + e,
+          e);
     }
   }
 
-  /** The local port clients connect to, on {@code 127.0.0.1}. */
+  /** The local port clients connect to, on the address the proxy listens on. */
   public int port() {
     return server.getLocalPort();
   }

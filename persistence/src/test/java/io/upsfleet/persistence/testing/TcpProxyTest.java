@@ -75,6 +75,20 @@ class TcpProxyTest {
   }
 
   @Test
+  void proxiesOnTwoLoopbackAddressesShareAPortAndAreCutApart() throws IOException {
+    InetAddress second = InetAddress.getByName("127.0.0.2");
+    try (TcpProxy other = TcpProxy.start(second, proxy.port(), "127.0.0.1", echo.getLocalPort());
+        Socket viaFirst = connect();
+        Socket viaSecond = new Socket(second, proxy.port())) {
+      viaSecond.setSoTimeout(2000);
+      assertEquals(3, roundTrip(viaSecond, 3));
+      other.cut();
+      assertEquals(-1, viaSecond.getInputStream().read(), "the cut proxy's connection is closed");
+      assertEquals(4, roundTrip(viaFirst, 4), "the proxy on 127.0.0.1 still forwards");
+    }
+  }
+
+  @Test
   void aCutClosesOpenConnectionsAndRefusesNewOnesUntilHealed() throws IOException {
     try (Socket open = connect()) {
       assertEquals(1, roundTrip(open, 1));
