@@ -190,8 +190,7 @@ final class Ceilings {
     ObjectMapper json = new ObjectMapper();
     SimulatedUps ups =
         new SimulatedUps("AS2350123456", SimulatedModel.RANGE.get(3), 1, SimulatedUps.Faults.NONE);
-    byte[] payload =
-        json.writeValueAsBytes(DeviceConnection.telemetryBody(ups, Instant.now(), 1234));
+    byte[] payload = DeviceConnection.telemetryPayload(ups, Instant.now(), 1234);
     long sink = parse(json, payload, warmup.toNanos())[1];
     long[] measured = parse(json, payload, time.toNanos());
     if (sink + measured[1] == 42)

@@ -166,42 +166,20 @@ final class LadderCommand implements Callable<Integer> {
       run.interval = interval;
       for (String t : order) {
         if (LadderSteps.stopped(t, steps)) continue;
-        System.out.printf(
-            Locale.ROOT,
-            "step %d: %s, %d devices × 1 / %d ms = %s msg/s offered%n",
-            i + 1,
-            t,
-            devices,
-            interval.toMillis(),
-            MarkdownTable.plain(rate));
-        Ladder.Step step;
-        try {
-          RunResult r = run.measure(t, members, i);
-          runs.add(r);
-          step =
-              LadderSteps.judge(
-                  i + 1,
-                  t,
-                  rate,
-                  interval,
-                  r,
-                  duration.toSeconds(),
-                  qos == 1,
-                  limitMs,
-                  achievedShare,
-                  cores);
+        boolean again = false;
+        do {
           System.out.printf(
               Locale.ROOT,
-              "  -> %s msg/s acknowledged, PUBACK p50 %s / p99 %s ms, %s%n",
-              MarkdownTable.plain(step.ackedPerSecond()),
-              r.pubAckMs() == null ? "—" : r.pubAckMs().p50(),
-              r.pubAckMs() == null ? "—" : r.pubAckMs().p99(),
-              step.within() ? "within the target" : "NOT within: " + step.reason());
-        } catch (IllegalStateException e) {
-          step = LadderSteps.failed(i + 1, t, rate, interval, String.valueOf(e.getMessage()));
-          System.out.println("  -> " + step.reason());
-        }
-        steps.add(step);
+              "step %d%s: %s, %d devices × 1 / %d ms = %s msg/s offered%n",
+              i + 1,
+              again ? " again (one step over the limit does not end the ladder)" : "",
+              t,
+              devices,
+              interval.toMillis(),
+              MarkdownTable.plain(rate));
+          steps.add(step(run, t, members, i, rate, interval, limitMs, cores, runs));
+          again = LadderSteps.retry(t, steps);
+        } while (again);
       }
       if (order.stream().allMatch(t -> LadderSteps.stopped(t, steps))) break;
     }
@@ -236,5 +214,47 @@ final class LadderCommand implements Callable<Integer> {
       System.out.println("  report: " + report.toAbsolutePath());
     }
     return 0;
+  }
+
+  /** Measures one step against {@code target}; its run goes to {@code runs}. */
+  private Ladder.Step step(
+      RunCommand run,
+      String target,
+      List<Member> members,
+      int i,
+      double rate,
+      Duration interval,
+      double limitMs,
+      int cores,
+      List<RunResult> runs)
+      throws Exception {
+    Ladder.Step step;
+    try {
+      RunResult r = run.measure(target, members, i);
+      runs.add(r);
+      step =
+          LadderSteps.judge(
+              i + 1,
+              target,
+              rate,
+              interval,
+              r,
+              duration.toSeconds(),
+              qos == 1,
+              limitMs,
+              achievedShare,
+              cores);
+      System.out.printf(
+          Locale.ROOT,
+          "  -> %s msg/s acknowledged, PUBACK p50 %s / p99 %s ms, %s%n",
+          MarkdownTable.plain(step.ackedPerSecond()),
+          r.pubAckMs() == null ? "—" : r.pubAckMs().p50(),
+          r.pubAckMs() == null ? "—" : r.pubAckMs().p99(),
+          step.within() ? "within the target" : "NOT within: " + step.reason());
+    } catch (IllegalStateException e) {
+      step = LadderSteps.failed(i + 1, target, rate, interval, String.valueOf(e.getMessage()));
+      System.out.println("  -> " + step.reason());
+    }
+    return step;
   }
 }

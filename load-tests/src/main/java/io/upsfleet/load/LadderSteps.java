@@ -137,26 +137,59 @@ final class LadderSteps {
   }
 
   /**
-   * A target's knee: the highest offered rate within the target before its first step that was not
-   * (null when the first was not), and that step.
+   * A target's knee: the highest offered rate within the target below its first step whose every
+   * attempt was not (null when the first step was not). A step that failed once and then passed
+   * counts as within: one spike (a collection, a neighbour's burst) does not end a ladder, and both
+   * attempts stay in the report.
    */
   static Ladder.Knee knee(String target, List<Ladder.Step> steps) {
     Double knee = null;
-    for (Ladder.Step s : steps) {
-      if (!s.target().equals(target)) continue;
-      if (!s.within())
-        return new Ladder.Knee(
-            target,
-            knee,
-            "step " + s.step() + " (" + plain(s.offeredPerSecond()) + " msg/s): " + s.reason());
-      knee = knee == null ? s.offeredPerSecond() : Math.max(knee, s.offeredPerSecond());
+    List<Ladder.Step> attempts = new ArrayList<>();
+    for (Ladder.Step s : ofTarget(target, steps)) {
+      if (!attempts.isEmpty() && attempts.get(0).step() != s.step()) {
+        if (attempts.stream().noneMatch(Ladder.Step::within)) break;
+        knee = higher(knee, attempts.get(0).offeredPerSecond());
+        attempts.clear();
+      }
+      attempts.add(s);
     }
-    return new Ladder.Knee(target, knee, null);
+    if (attempts.isEmpty()) return new Ladder.Knee(target, knee, null);
+    Ladder.Step last = attempts.get(attempts.size() - 1);
+    if (attempts.stream().anyMatch(Ladder.Step::within))
+      return new Ladder.Knee(target, higher(knee, last.offeredPerSecond()), null);
+    String why =
+        "step " + last.step() + " (" + plain(last.offeredPerSecond()) + " msg/s): " + last.reason();
+    if (attempts.size() > 1)
+      why += " (measured twice; the first time: " + attempts.get(0).reason() + ")";
+    return new Ladder.Knee(target, knee, why);
   }
 
-  /** Whether {@code target}'s ladder has ended (a step of it was not within the target). */
+  /**
+   * Whether {@code target}'s latest step was not within the target at its first attempt: the ladder
+   * measures it once more before it stops.
+   */
+  static boolean retry(String target, List<Ladder.Step> steps) {
+    List<Ladder.Step> own = ofTarget(target, steps);
+    if (own.isEmpty()) return false;
+    Ladder.Step last = own.get(own.size() - 1);
+    long attempts = own.stream().filter(s -> s.step() == last.step()).count();
+    return !last.within() && attempts == 1;
+  }
+
+  /**
+   * Whether {@code target}'s ladder has ended: a step of it was not within the target twice (or
+   * once, in a report from before steps were measured again).
+   */
   static boolean stopped(String target, List<Ladder.Step> steps) {
-    return steps.stream().anyMatch(s -> s.target().equals(target) && !s.within());
+    return !retry(target, steps) && knee(target, steps).stoppedBy() != null;
+  }
+
+  private static List<Ladder.Step> ofTarget(String target, List<Ladder.Step> steps) {
+    return steps.stream().filter(s -> s.target().equals(target)).toList();
+  }
+
+  private static Double higher(Double knee, double rate) {
+    return knee == null ? rate : Math.max(knee, rate);
   }
 
   private static String plain(double v) {

@@ -7,7 +7,9 @@ import io.upsfleet.load.result.ReportDocument;
 import io.upsfleet.load.result.RunResult;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.Locale;
+import java.util.Map;
 
 /**
  * {@code report --markdown} of a ladder (S2) report: a row per step and target, then each target's
@@ -40,8 +42,10 @@ final class LadderTable {
             MarkdownTable.link(file),
             MarkdownTable.commit(doc)));
     out.append(HEADER);
+    Map<String, Integer> attempts = new HashMap<>();
     for (Ladder.Step s : l.steps()) {
-      RunResult r = run(doc, s);
+      int attempt = attempts.merge(s.target() + "#" + s.step(), 1, Integer::sum);
+      RunResult r = run(doc, s, attempt);
       out.append("| ")
           .append(s.target())
           .append(" | ")
@@ -85,9 +89,11 @@ final class LadderTable {
     return out.toString();
   }
 
-  private static RunResult run(ReportDocument doc, Ladder.Step s) {
+  /** The run of {@code s}'s {@code attempt}-th attempt (a step over the limit is run twice). */
+  private static RunResult run(ReportDocument doc, Ladder.Step s, int attempt) {
+    int seen = 0;
     for (RunResult r : doc.runs())
-      if (r.target().equals(s.target()) && r.round() == s.step()) return r;
+      if (r.target().equals(s.target()) && r.round() == s.step() && ++seen == attempt) return r;
     return null;
   }
 

@@ -328,8 +328,9 @@ final class RunCommand implements Callable<Integer> {
     if (qos != 0 && qos != 1) throw new IllegalArgumentException("--qos must be 0 or 1");
     if (tick.isZero() || tick.isNegative())
       throw new IllegalArgumentException("--tick must be positive");
-    if (interval.isZero() || interval.isNegative())
-      throw new IllegalArgumentException("--interval must be positive");
+    if (interval.compareTo(Duration.ofMillis(10)) < 0)
+      throw new IllegalArgumentException(
+          "--interval must be at least 10ms (the simulated devices send on a 5-ms grid)");
     if (warmup.isNegative()) throw new IllegalArgumentException("--warmup must not be negative");
     if (duration.toSeconds() < 1) throw new IllegalArgumentException("--duration must be >= 1s");
     if (threads < 1 || threads > 64) throw new IllegalArgumentException("--threads must be 1..64");

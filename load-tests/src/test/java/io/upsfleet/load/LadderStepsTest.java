@@ -150,6 +150,39 @@ class LadderStepsTest {
         .isEqualTo("step 1 (500 msg/s): could not run: no device could connect");
   }
 
+  @Test
+  void aStepOverTheLimitIsMeasuredAgainAndOnePassEndsNothing() {
+    List<Ladder.Step> steps = new java.util.ArrayList<>();
+    steps.add(step(1, "gateway", 500, true));
+    assertThat(LadderSteps.retry("gateway", steps)).isFalse();
+    steps.add(step(2, "gateway", 1000, false));
+    assertThat(LadderSteps.retry("gateway", steps)).as("first failure: measure again").isTrue();
+    assertThat(LadderSteps.stopped("gateway", steps)).isFalse();
+    steps.add(step(2, "gateway", 1000, true));
+    assertThat(LadderSteps.retry("gateway", steps)).isFalse();
+    assertThat(LadderSteps.stopped("gateway", steps)).isFalse();
+    assertThat(LadderSteps.knee("gateway", steps))
+        .isEqualTo(new Ladder.Knee("gateway", 1000.0, null));
+  }
+
+  @Test
+  void aStepOverTheLimitTwiceEndsTheLadderAndTheKneeSaysBothTimes() {
+    List<Ladder.Step> steps =
+        List.of(
+            step(1, "mosquitto", 500, true),
+            new Ladder.Step(2, "mosquitto", 1000, "PT1S", 1000, false, "first why"),
+            new Ladder.Step(2, "mosquitto", 1000, "PT1S", 1000, false, "second why"));
+    assertThat(LadderSteps.retry("mosquitto", steps)).isFalse();
+    assertThat(LadderSteps.stopped("mosquitto", steps)).isTrue();
+    assertThat(LadderSteps.knee("mosquitto", steps))
+        .isEqualTo(
+            new Ladder.Knee(
+                "mosquitto",
+                500.0,
+                "step 2 (1000 msg/s): second why (measured twice; the first time: first why)"));
+    assertThat(LadderSteps.retry("gateway", steps)).as("another target's steps").isFalse();
+  }
+
   private static Ladder.Step step(int n, String target, double offered, boolean within) {
     return new Ladder.Step(n, target, offered, "PT1S", offered, within, within ? null : "why");
   }

@@ -1,6 +1,8 @@
 package io.upsfleet.load.mqtt;
 
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.util.ByteArrayBuilder;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -26,9 +28,9 @@ import io.netty.handler.codec.mqtt.MqttPubAckMessage;
 import io.netty.handler.codec.mqtt.MqttPublishMessage;
 import io.netty.handler.codec.mqtt.MqttQoS;
 import io.netty.handler.codec.mqtt.MqttVersion;
-import io.netty.util.concurrent.ScheduledFuture;
 import io.upsfleet.load.device.SimulatedUps;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -81,6 +83,7 @@ public final class DeviceConnection {
   }
 
   private final SimulatedUps device;
+  private final String telemetryTopic;
   private final String secret;
   private final Bootstrap bootstrap;
   private final List<InetSocketAddress> servers;
@@ -88,7 +91,10 @@ public final class DeviceConnection {
   private final InetSocketAddress local;
   private final Options options;
   private final Stats stats;
-  private Channel channel;
+
+  /** The newest connection; written on the loop that opens it, read on its own loop. */
+  private volatile Channel channel;
+
   private boolean connected;
   private boolean stopped;
   private long connectStartedNanos;
@@ -97,8 +103,13 @@ public final class DeviceConnection {
   private int packetId;
   private Instant lastTick;
   private boolean reportedOnBattery;
+
+  /** When the next sample is due, exactly; it goes at the first grid point of the loop's clock. */
   private long nextTelemetryNanos;
-  private ScheduledFuture<?> timer;
+
+  /** The generation of the latest step scheduled on the clock: earlier ones are stale. */
+  private long timerGen;
+
   private final Map<Integer, long[]> inFlight =
       new HashMap<>(); // packet id -> {intended send nanos, kind}
 
@@ -129,6 +140,7 @@ public final class DeviceConnection {
       Stats stats) {
     if (servers.isEmpty()) throw new IllegalArgumentException("no server");
     this.device = device;
+    this.telemetryTopic = "ups/" + device.serial() + "/telemetry";
     this.secret = secret;
     this.bootstrap = bootstrap;
     this.servers = List.copyOf(servers);
@@ -155,6 +167,7 @@ public final class DeviceConnection {
                 new ChannelInitializer<SocketChannel>() {
                   @Override
                   protected void initChannel(SocketChannel ch) {
+                    channel = ch; // before any event of it, on its own loop
                     ch.pipeline()
                         .addLast(new MqttDecoder(256 * 1024), MqttEncoder.INSTANCE, new Handler());
                   }
@@ -278,30 +291,40 @@ public final class DeviceConnection {
     scheduleNext(ctx.channel());
   }
 
-  /** One timer per device: the next telemetry send or physics tick, whichever comes first. */
+  /**
+   * The next step (telemetry send or physics tick, whichever comes first) on the loop's {@link
+   * DeviceClock}: one timer per loop, not per device.
+   */
   private void scheduleNext(Channel ch) {
     if (!connected || ch != channel) return;
-    long now = System.nanoTime();
-    long untilTick = options.tick().toNanos();
-    long untilTelemetry = Math.max(0, nextTelemetryNanos - now);
-    if (timer != null) timer.cancel(false);
-    timer =
-        ch.eventLoop()
-            .schedule(() -> step(ch), Math.min(untilTick, untilTelemetry), TimeUnit.NANOSECONDS);
+    long due = Math.min(System.nanoTime() + options.tick().toNanos(), nextTelemetryNanos);
+    long gen = ++timerGen;
+    DeviceClock.of(ch.eventLoop()).schedule(() -> onClock(ch, gen), due);
+  }
+
+  /**
+   * The loop's clock reached the step of generation {@code gen} on {@code ch}; stale when the
+   * connection closed or another step was scheduled since.
+   */
+  private void onClock(Channel ch, long gen) {
+    if (!ch.isActive() || ch != channel || gen != timerGen) return;
+    step(ch);
   }
 
   private void step(Channel ch) {
     if (!connected || ch != channel) return;
+    DeviceClock clock = DeviceClock.of(ch.eventLoop());
     Instant now = Instant.now();
     SimulatedUps.Output out = device.tick(now, Duration.between(lastTick, now));
     lastTick = now;
     for (SimulatedUps.CommandResult r : out.results()) publishResult(ch, r, now);
     for (SimulatedUps.DeviceEvent e : out.events()) publishEvent(ch, e, now);
     long nowNanos = System.nanoTime();
-    if (nowNanos >= nextTelemetryNanos) {
-      // Open loop: latency counts from the intended time, and the schedule never drifts with
-      // slowness.
-      publishTelemetry(ch, now, nextTelemetryNanos);
+    long intendedNanos = clock.ceil(nextTelemetryNanos);
+    if (nowNanos >= intendedNanos) {
+      // Open loop: latency counts from the intended time (the grid point the sample was due at),
+      // and the schedule never drifts with slowness.
+      publishTelemetry(ch, now, intendedNanos);
       nextTelemetryNanos += options.telemetryInterval().toNanos();
       if (nextTelemetryNanos < nowNanos) {
         stats.behind();
@@ -317,21 +340,37 @@ public final class DeviceConnection {
     scheduleNext(ch);
   }
 
-  /** The telemetry payload {@code device} sends now (its JSON body). */
-  public static ObjectNode telemetryBody(SimulatedUps device, Instant now, long seq) {
-    ObjectNode body = JSON.createObjectNode();
-    body.put("ts", now.toString());
-    body.put("seq", seq);
-    for (Map.Entry<String, Object> e : device.telemetry().entrySet())
-      body.putPOJO(e.getKey(), e.getValue());
-    return body;
+  /**
+   * The telemetry payload {@code device} sends now: its JSON body, written straight to bytes (no
+   * tree of nodes per sample: the simulator must cost less than what it measures).
+   */
+  public static byte[] telemetryPayload(SimulatedUps device, Instant now, long seq) {
+    ByteArrayBuilder out = new ByteArrayBuilder(640);
+    try (JsonGenerator g = JSON.getFactory().createGenerator(out)) {
+      g.writeStartObject();
+      g.writeStringField("ts", now.toString());
+      g.writeNumberField("seq", seq);
+      for (Map.Entry<String, Object> e : device.telemetry().entrySet()) {
+        g.writeFieldName(e.getKey());
+        Object v = e.getValue();
+        if (v instanceof Double d) g.writeNumber(d);
+        else if (v instanceof Long l) g.writeNumber(l);
+        else if (v instanceof Integer i) g.writeNumber(i);
+        else if (v instanceof Boolean b) g.writeBoolean(b);
+        else g.writeString(String.valueOf(v));
+      }
+      g.writeEndObject();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return out.toByteArray();
   }
 
   private void publishTelemetry(Channel ch, Instant now, long intendedNanos) {
     publish(
         ch,
-        "ups/" + device.serial() + "/telemetry",
-        telemetryBody(device, now, ++seq),
+        telemetryTopic,
+        telemetryPayload(device, now, ++seq),
         options.telemetryQos1(),
         intendedNanos,
         Stats.TELEMETRY);
@@ -348,7 +387,13 @@ public final class DeviceConnection {
     body.put("type", e.type());
     ObjectNode details = body.putObject("details");
     e.details().forEach(details::put);
-    publish(ch, "ups/" + device.serial() + "/events", body, true, System.nanoTime(), Stats.EVENT);
+    publish(
+        ch,
+        "ups/" + device.serial() + "/events",
+        bytes(body),
+        true,
+        System.nanoTime(),
+        Stats.EVENT);
   }
 
   private void publishResult(Channel ch, SimulatedUps.CommandResult r, Instant now) {
@@ -367,20 +412,22 @@ public final class DeviceConnection {
     publish(
         ch,
         "ups/" + device.serial() + "/commands/result",
-        body,
+        bytes(body),
         true,
         System.nanoTime(),
         Stats.RESULT);
   }
 
-  private void publish(
-      Channel ch, String topic, ObjectNode body, boolean qos1, long intendedNanos, int kind) {
-    byte[] bytes;
+  private static byte[] bytes(ObjectNode body) {
     try {
-      bytes = JSON.writeValueAsBytes(body);
+      return JSON.writeValueAsBytes(body);
     } catch (JsonProcessingException e) {
       throw new IllegalStateException(e);
     }
+  }
+
+  private void publish(
+      Channel ch, String topic, byte[] bytes, boolean qos1, long intendedNanos, int kind) {
     var b =
         MqttMessageBuilders.publish()
             .topicName(topic)
